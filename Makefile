@@ -1,0 +1,176 @@
+# libgpuarb - build, test, install.  GNU make.
+#
+#   make              library (static + shared) and the gpuarb CLI
+#   make demo         install missing Debian packages, build, run the example
+#   make test         install missing packages, build, run every test
+#   make check-asan   the whole suite under AddressSanitizer + UBSan
+#   make bench        build and run the benchmarks (prints figures)
+#   make examples     build the C examples
+#   make fuzz         libFuzzer harnesses (clang)
+#   make install PREFIX=/usr/local DESTDIR=   /   make uninstall
+#   make deps         install the Debian packages the build needs
+#   make catalog      regenerate lib/catalog_builtin.inc from ../shared/data
+
+VERSION_MAJOR := $(shell sed -n 's/^\#define GPUARB_VERSION_MAJOR \([0-9]*\).*/\1/p' include/gpuarb.h)
+VERSION_MINOR := $(shell sed -n 's/^\#define GPUARB_VERSION_MINOR \([0-9]*\).*/\1/p' include/gpuarb.h)
+VERSION_PATCH := $(shell sed -n 's/^\#define GPUARB_VERSION_PATCH \([0-9]*\).*/\1/p' include/gpuarb.h)
+VERSION := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
+
+CC ?= cc
+BUILD ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+OPT ?= -O2 -g
+SAN ?=
+CPPFLAGS_ALL := -Iinclude -Ilib -D_POSIX_C_SOURCE=200809L
+CFLAGS_ALL := -std=c11 $(OPT) $(WARN) -fPIC $(SAN) $(CFLAGS)
+LDLIBS_DEPS := -lglpk -llapacke -lopenblas -ljansson -lyaml -lm
+LDFLAGS_ALL := $(SAN) $(LDFLAGS)
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+CLI_SRC := $(sort $(wildcard cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
+EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+EXAMPLE_BIN := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
+
+STATIC := $(BUILD)/libgpuarb.a
+SHARED := $(BUILD)/libgpuarb.so.$(VERSION)
+SONAME := libgpuarb.so.$(VERSION_MAJOR)
+CLI := $(BUILD)/gpuarb
+
+.PHONY: all lib cli test check-asan bench examples fuzz install uninstall clean deps demo \
+        check-symbols catalog deps-check
+.DELETE_ON_ERROR:
+
+all: lib cli
+
+lib: $(STATIC) $(SHARED)
+cli: $(CLI)
+
+$(BUILD)/obj/lib/%.o: lib/%.c $(wildcard lib/*.h) include/gpuarb.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -DGPUARB_BUILDING -fvisibility=hidden $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/obj/cli/%.o: cli/%.c $(wildcard cli/*.h) include/gpuarb.h
+	@mkdir -p $(dir $@)
+	$(CC) -Iinclude $(CFLAGS_ALL) -D_POSIX_C_SOURCE=200809L -c $< -o $@
+
+$(STATIC): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(SHARED): $(LIB_OBJ) lib/libgpuarb.sym
+	$(CC) -shared $(LDFLAGS_ALL) -Wl,-soname,$(SONAME) -o $@ $(LIB_OBJ) $(LDLIBS_DEPS)
+	ln -sf libgpuarb.so.$(VERSION) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $(BUILD)/libgpuarb.so
+
+$(CLI): $(CLI_OBJ) $(STATIC)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(STATIC) $(LDLIBS_DEPS)
+
+# Tests link the static library so they can reach internal functions too.
+$(BUILD)/tests/%: tests/%.c $(STATIC) $(wildcard tests/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Wno-missing-prototypes $< -o $@ $(STATIC) \
+	  $(LDFLAGS_ALL) -lcmocka $(LDLIBS_DEPS)
+
+$(BUILD)/bench/%: bench/%.c $(STATIC) $(wildcard bench/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $< -o $@ $(STATIC) $(LDFLAGS_ALL) $(LDLIBS_DEPS)
+
+$(BUILD)/examples/%: examples/%.c $(SHARED)
+	@mkdir -p $(dir $@)
+	$(CC) -Iinclude $(CFLAGS_ALL) $< -o $@ -L$(BUILD) -lgpuarb -Wl,-rpath,'$$ORIGIN/..'
+
+# The shared library must export exactly the symbols listed in lib/libgpuarb.sym.
+check-symbols: $(SHARED)
+	@nm -D --defined-only $(SHARED) | awk '$$2 == "T" { print $$3 }' | sort > $(BUILD)/exported.sym
+	@sort lib/libgpuarb.sym | diff -u - $(BUILD)/exported.sym \
+	  || { echo "exported symbols differ from lib/libgpuarb.sym" >&2; exit 1; }
+	@echo "symbols: $$(wc -l < $(BUILD)/exported.sym) exported, as listed"
+
+deps-check:
+	@sh .ci/deps
+
+deps:
+	@sh .ci/deps --install
+
+# Run every test binary; tests/cli.sh drives the CLI end to end.
+test: deps-check
+	@$(MAKE) --no-print-directory all $(TEST_BIN)
+	@$(MAKE) --no-print-directory check-symbols
+	@set -e; fail=0; for t in $(TEST_BIN); do \
+	  echo "== $$t"; \
+	  GPUARB_SHARED=../shared/data $$t || fail=1; \
+	done; \
+	echo "== tests/cli.sh"; sh tests/cli.sh $(CLI) || fail=1; \
+	exit $$fail
+
+check-asan: deps-check
+	@$(MAKE) --no-print-directory test BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+
+bench: deps-check all $(BENCH_BIN)
+	@sh bench/run.sh $(BUILD)
+
+examples: $(EXAMPLE_BIN)
+
+demo: deps-check all
+	./$(CLI) optimize --format table examples/spec.yaml
+
+catalog: $(CLI)
+	sh lib/catalog_builtin.sh $(CLI) ../shared/data/skypilot_gpu_catalog > lib/catalog_builtin.inc.new
+	mv lib/catalog_builtin.inc.new lib/catalog_builtin.inc
+
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT="-O1 -g" \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined" lib
+	@mkdir -p build-fuzz/fuzz
+	@for f in tests/fuzz_*.c; do \
+	  [ -f "$$f" ] || continue; b=build-fuzz/fuzz/$$(basename $$f .c); \
+	  clang -Iinclude -Ilib -g -O1 -fsanitize=fuzzer,address,undefined $$f -o $$b \
+	    build-fuzz/libgpuarb.a $(LDLIBS_DEPS) && echo "built $$b"; \
+	done
+
+install: all
+	@mkdir -p $(BUILD)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' gpuarb.pc.in > $(BUILD)/gpuarb.pc
+	install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+	  $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	install -m 644 include/gpuarb.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/
+	ln -sf libgpuarb.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libgpuarb.so
+	install -m 644 $(BUILD)/gpuarb.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/
+	install -m 644 man/gpuarb.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/libgpuarb.3 $(DESTDIR)$(MANDIR)/man3/
+
+uninstall:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/gpuarb.h $(DESTDIR)$(LIBDIR)/libgpuarb.a \
+	  $(DESTDIR)$(LIBDIR)/libgpuarb.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	  $(DESTDIR)$(LIBDIR)/libgpuarb.so $(DESTDIR)$(PKGCONFIGDIR)/gpuarb.pc \
+	  $(DESTDIR)$(BINDIR)/gpuarb $(DESTDIR)$(MANDIR)/man1/gpuarb.1 \
+	  $(DESTDIR)$(MANDIR)/man3/libgpuarb.3
+
+clean:
+	rm -rf build build-asan build-fuzz

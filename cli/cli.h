@@ -1,0 +1,48 @@
+/*
+ * cli.h - the gpuarb command's verbs and the few helpers they share
+ * (argument conventions, output format, exit codes).  The CLI includes only
+ * gpuarb.h from the library: it parses arguments, calls the API, prints.
+ */
+#ifndef GPUARB_CLI_H
+#define GPUARB_CLI_H
+
+#include <stddef.h>
+
+#include "gpuarb.h"
+
+/* SPEC section 3 exit codes. */
+enum {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_INTERNAL = 1,
+    CLI_EXIT_USAGE = 2,
+    CLI_EXIT_INPUT = 3,
+    CLI_EXIT_INFEASIBLE = 4,
+    CLI_EXIT_TIME_LIMIT = 5
+};
+
+enum { CLI_FMT_TABLE = 0, CLI_FMT_JSON = 1 };
+
+/* Each verb gets argv after the verb name (argv[0] is the verb) and
+ * returns an exit code. */
+int cmd_optimize(int argc, char **argv);
+int cmd_catalog(int argc, char **argv);
+int cmd_pack(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+/* Table on a terminal, JSON otherwise. */
+int cli_default_format(void);
+/* Parse "table"/"json" into *fmt; 0 on success, prints usage error else. */
+int cli_parse_format(const char *s, int *fmt);
+/* Exit code for a failed library call (ARG 2, input kinds 3, else 1). */
+int cli_exit_for_status(gpuarb_status st);
+/* Print "gpuarb: SOURCE:LINE:COL: PATH: message" to stderr. */
+void cli_report(gpuarb_ctx *ctx);
+/* Print "gpuarb: VERB: message" as a usage error and return 2. */
+int cli_usage_error(const char *verb, const char *msg);
+/* Read all of standard input; *out NUL-terminated (free with free()).
+ * Returns 0, or -1 with a message printed. */
+int cli_read_stdin(char **out, size_t *len);
+/* Write s (may be NULL) and a trailing newline if missing to stdout. */
+void cli_print(const char *s);
+
+#endif
