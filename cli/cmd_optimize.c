@@ -1,0 +1,305 @@
+/*
+ * cmd_optimize.c - `gpuarb optimize`: load a spec (file or standard input),
+ * optionally a catalog that replaces the spec's, solve it with
+ * gpuarb_optimize and print the plan as JSON or a table.  The exit code
+ * says what the solve found (SPEC section 3): 0 a plan, 4 infeasible, 5 time
+ * limit before any plan; 2 usage, 3 bad input, 1 internal error.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define VERB "optimize"
+#define MAX_CATALOGS 64
+
+static void help(void)
+{
+    fputs("usage: gpuarb optimize [options] [SPEC|-]\n"
+          "\n"
+          "Choose offers for the workloads of SPEC (YAML, or JSON) at the lowest total cost\n"
+          "(or the highest throughput within the budget) and print the plan.  SPEC '-' or\n"
+          "absent reads standard input.\n"
+          "\n"
+          "options:\n"
+          "  --format table|json   output format (table on a terminal, json otherwise)\n"
+          "  --time-limit S        solver time limit in seconds (default: the spec's, 10)\n"
+          "  --gap G               stop at relative MIP gap G (default 0: prove optimality)\n"
+          "  --catalog PATH        use this native CSV catalog instead of the spec's; repeat\n"
+          "                        to merge several; 'skypilot:PROVIDER:PATH' reads a SkyPilot\n"
+          "                        vms.csv; 'builtin' is the built-in snapshot\n"
+          "  --write-model FILE    also write the MIP in CPLEX LP format to FILE\n"
+          "  --no-baseline         skip the single-provider on-demand baseline\n"
+          "  --help                this text\n"
+          "\n"
+          "exit: 0 plan found, 2 usage, 3 bad input, 4 infeasible, 5 time limit without a\n"
+          "plan, 1 internal error.\n",
+          stdout);
+}
+
+/* If argv[*i] is option name, given as "--name VALUE" or "--name=VALUE",
+ * store the value and return 1 (advancing *i past a separate value);
+ * return 0 if it is another option, -1 if the value is missing. */
+static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc)
+        return -1;
+    *val = argv[++*i];
+    return 1;
+}
+
+/* A finite number >= lo from s, whole string; 0 on success. */
+static int parse_number(const char *s, double lo, double *out)
+{
+    char *end;
+    if (!s || !*s)
+        return -1;
+    double v = strtod(s, &end);
+    if (*end != '\0' || !isfinite(v) || v < lo)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Load one --catalog argument: "builtin", "skypilot:PROVIDER:PATH" or a
+ * native CSV path. */
+static gpuarb_status load_one(gpuarb_ctx *ctx, const char *arg, gpuarb_catalog **out)
+{
+    if (strcmp(arg, "builtin") == 0)
+        return gpuarb_catalog_builtin(ctx, out);
+    if (strncmp(arg, "skypilot:", 9) == 0) {
+        const char *p = arg + 9, *colon = strchr(p, ':');
+        if (!colon || colon == p || colon[1] == '\0') {
+            *out = NULL;
+            return GPUARB_ERR_ARG;
+        }
+        char provider[64];
+        size_t n = (size_t)(colon - p);
+        if (n >= sizeof provider) {
+            *out = NULL;
+            return GPUARB_ERR_ARG;
+        }
+        memcpy(provider, p, n);
+        provider[n] = '\0';
+        return gpuarb_catalog_load(ctx, colon + 1, GPUARB_CATALOG_SKYPILOT, provider, out);
+    }
+    return gpuarb_catalog_load(ctx, arg, GPUARB_CATALOG_NATIVE, NULL, out);
+}
+
+/* Load and merge the --catalog arguments into *out.  Returns an exit code. */
+static int load_catalogs(gpuarb_ctx *ctx, const char **paths, int n, gpuarb_catalog **out)
+{
+    gpuarb_catalog *all = NULL;
+    *out = NULL;
+    for (int i = 0; i < n; i++) {
+        gpuarb_catalog *c = NULL;
+        gpuarb_status st = load_one(ctx, paths[i], &c);
+        if (st == GPUARB_ERR_ARG && !c && strncmp(paths[i], "skypilot:", 9) == 0) {
+            gpuarb_catalog_free(all);
+            return cli_usage_error(VERB, "--catalog: expected skypilot:PROVIDER:PATH");
+        }
+        if (st != GPUARB_OK) {
+            cli_report(ctx);
+            gpuarb_catalog_free(all);
+            return cli_exit_for_status(st);
+        }
+        if (!all) {
+            all = c;
+            continue;
+        }
+        st = gpuarb_catalog_append(ctx, all, c);
+        gpuarb_catalog_free(c);
+        if (st != GPUARB_OK) {
+            cli_report(ctx);
+            gpuarb_catalog_free(all);
+            return cli_exit_for_status(st);
+        }
+    }
+    *out = all;
+    return CLI_EXIT_OK;
+}
+
+/* Load the spec from a file or standard input.  Returns an exit code. */
+static int load_spec(gpuarb_ctx *ctx, const char *path, gpuarb_spec **out)
+{
+    gpuarb_status st;
+    *out = NULL;
+    if (path && strcmp(path, "-") != 0) {
+        st = gpuarb_spec_load(ctx, path, out);
+    } else {
+        char *text;
+        size_t len;
+        if (cli_read_stdin(&text, &len) != 0)
+            return CLI_EXIT_INPUT;
+        st = gpuarb_spec_parse(ctx, text, len, "<stdin>", NULL, out);
+        free(text);
+    }
+    if (st != GPUARB_OK) {
+        cli_report(ctx);
+        return cli_exit_for_status(st);
+    }
+    return CLI_EXIT_OK;
+}
+
+/* Print the result in fmt.  Returns an exit code. */
+static int print_result(gpuarb_ctx *ctx, const gpuarb_result *res, int fmt)
+{
+    char *text = NULL;
+    gpuarb_status st = fmt == CLI_FMT_JSON ? gpuarb_result_to_json(ctx, res, &text)
+                                           : gpuarb_result_to_table(ctx, res, &text);
+    if (st != GPUARB_OK) {
+        cli_report(ctx);
+        return cli_exit_for_status(st);
+    }
+    cli_print(text);
+    gpuarb_free(text);
+    return CLI_EXIT_OK;
+}
+
+/* Tell standard error what the solve status means and pick the exit code. */
+static int outcome(const gpuarb_result *res, const char *source, double time_limit_s)
+{
+    gpuarb_plan_summary sum;
+    memset(&sum, 0, sizeof sum);
+    sum.size = sizeof sum;
+    if (gpuarb_result_summary(res, &sum) != GPUARB_OK) {
+        fprintf(stderr, "gpuarb: %s: cannot read the solve status\n", source);
+        return CLI_EXIT_INTERNAL;
+    }
+    switch (sum.status) {
+    case GPUARB_SOLVE_OPTIMAL:
+        return CLI_EXIT_OK;
+    case GPUARB_SOLVE_FEASIBLE:
+        fprintf(stderr, "gpuarb: %s: time limit reached; the plan is feasible, within %.4g%% "
+                        "of optimal\n", source, 100.0 * sum.mip_gap);
+        return CLI_EXIT_OK;
+    case GPUARB_SOLVE_INFEASIBLE: {
+        const char *why = gpuarb_result_diagnostic_count(res) > 0
+                              ? gpuarb_result_diagnostic(res, 0) : NULL;
+        fprintf(stderr, "gpuarb: %s: infeasible: %s\n", source,
+                why && why[0] ? why : "no plan satisfies the spec");
+        return CLI_EXIT_INFEASIBLE;
+    }
+    case GPUARB_SOLVE_TIME_LIMIT:
+        if (time_limit_s >= 0)
+            fprintf(stderr, "gpuarb: %s: time limit (%g s) reached before any feasible plan\n",
+                    source, time_limit_s);
+        else
+            fprintf(stderr, "gpuarb: %s: time limit reached before any feasible plan\n", source);
+        return CLI_EXIT_TIME_LIMIT;
+    default:
+        fprintf(stderr, "gpuarb: %s: unknown solve status %d\n", source, (int)sum.status);
+        return CLI_EXIT_INTERNAL;
+    }
+}
+
+int cmd_optimize(int argc, char **argv)
+{
+    int fmt = cli_default_format();
+    double time_limit = -1, gap = -1;
+    const char *catalogs[MAX_CATALOGS];
+    int n_catalogs = 0, no_baseline = 0, ended = 0;
+    const char *write_model = NULL, *spec_path = NULL;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = NULL;
+        int r;
+        if (ended || a[0] != '-' || strcmp(a, "-") == 0) {
+            if (spec_path)
+                return cli_usage_error(VERB, "more than one SPEC given");
+            spec_path = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            ended = 1;
+            continue;
+        }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            help();
+            return CLI_EXIT_OK;
+        }
+        if (strcmp(a, "--no-baseline") == 0) {
+            no_baseline = 1;
+            continue;
+        }
+        if ((r = opt_value(argc, argv, &i, "--format", &v)) != 0) {
+            if (r < 0)
+                return cli_usage_error(VERB, "--format needs a value");
+            if (cli_parse_format(v, &fmt) != 0)
+                return CLI_EXIT_USAGE;
+        } else if ((r = opt_value(argc, argv, &i, "--time-limit", &v)) != 0) {
+            if (r < 0 || parse_number(v, 0, &time_limit) != 0 || time_limit <= 0)
+                return cli_usage_error(VERB, "--time-limit needs a number of seconds > 0");
+        } else if ((r = opt_value(argc, argv, &i, "--gap", &v)) != 0) {
+            if (r < 0 || parse_number(v, 0, &gap) != 0 || gap >= 1)
+                return cli_usage_error(VERB, "--gap needs a relative gap in [0, 1)");
+        } else if ((r = opt_value(argc, argv, &i, "--catalog", &v)) != 0) {
+            if (r < 0 || !v[0])
+                return cli_usage_error(VERB, "--catalog needs a path");
+            if (n_catalogs == MAX_CATALOGS)
+                return cli_usage_error(VERB, "too many --catalog options");
+            catalogs[n_catalogs++] = v;
+        } else if ((r = opt_value(argc, argv, &i, "--write-model", &v)) != 0) {
+            if (r < 0 || !v[0])
+                return cli_usage_error(VERB, "--write-model needs a file name");
+            write_model = v;
+        } else {
+            fprintf(stderr, "gpuarb: optimize: unknown option '%s'\n", a);
+            fputs("Try 'gpuarb optimize --help'.\n", stderr);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (!spec_path && isatty(STDIN_FILENO))
+        return cli_usage_error(VERB, "no SPEC given (and standard input is a terminal)");
+
+    gpuarb_ctx *ctx = NULL;
+    if (gpuarb_ctx_create(&ctx) != GPUARB_OK) {
+        fputs("gpuarb: out of memory\n", stderr);
+        return CLI_EXIT_INTERNAL;
+    }
+    gpuarb_spec *spec = NULL;
+    gpuarb_catalog *cat = NULL;
+    gpuarb_result *res = NULL;
+    int code = load_spec(ctx, spec_path, &spec);
+    if (code == CLI_EXIT_OK)
+        code = load_catalogs(ctx, catalogs, n_catalogs, &cat);
+    if (code == CLI_EXIT_OK) {
+        gpuarb_optimize_opts opts;
+        gpuarb_optimize_opts_init(&opts);
+        if (time_limit > 0)
+            opts.time_limit_s = time_limit;
+        if (gap >= 0)
+            opts.mip_gap = gap;
+        opts.skip_baseline = no_baseline;
+        opts.write_model = write_model;
+        gpuarb_status st = gpuarb_optimize(ctx, spec, cat, &opts, &res);
+        if (st != GPUARB_OK) {
+            cli_report(ctx);
+            code = cli_exit_for_status(st);
+        }
+    }
+    if (code == CLI_EXIT_OK)
+        code = print_result(ctx, res, fmt);
+    if (code == CLI_EXIT_OK) {
+        const char *source = spec_path && strcmp(spec_path, "-") != 0 ? spec_path : "<stdin>";
+        code = outcome(res, source, time_limit);
+    }
+    gpuarb_result_free(res);
+    gpuarb_catalog_free(cat);
+    gpuarb_spec_free(spec);
+    gpuarb_ctx_free(ctx);
+    return code;
+}
