@@ -59,5 +59,51 @@ void ga_doc_free(ga_doc *doc);
 /* Lookup helpers. */
 const ga_doc_node *ga_doc_get(const ga_doc_node *map, const char *key); /* NULL if absent */
 const char *ga_doc_kind_name(ga_doc_kind k); /* "a string", "a number", ... */
+/* 1 if two trees hold the same data: kinds, numbers (and is_integer),
+ * booleans, strings, keys and order.  Positions and the written text of
+ * non-strings are ignored, so a YAML and a JSON document can be compared. */
+int ga_doc_equal(const ga_doc_node *a, const ga_doc_node *b);
+
+/* ---- Building blocks shared by the two parsers (doc.c) ---- */
+
+/* A zeroed node; NULL when out of memory. */
+ga_doc_node *ga_doc_node_new(ga_doc_kind kind, int32_t line, int32_t col);
+/* Free a node and everything under it (depth is bounded by the limits). */
+void ga_doc_node_free(ga_doc_node *n);
+/* Append to a SEQ (*cap tracks its capacity); -1 when out of memory, and
+ * then item is NOT taken. */
+int ga_doc_seq_push(ga_doc_node *seq, size_t *cap, ga_doc_node *item);
+/* Append a pair to a MAP; key is taken (owned) on success, value may be
+ * NULL and set later through map->items[map->n - 1]. */
+int ga_doc_map_push(ga_doc_node *map, size_t *cap, char *key, int32_t line, int32_t col,
+                    ga_doc_node *value);
+
+/* Byte offset -> 1-based line and column.  Lines end at "\n", "\r\n" or a
+ * lone "\r"; columns count BYTES from the start of the line (not
+ * characters; a UTF-8 byte-order mark at the start is not counted).  The
+ * YAML reader converts libyaml's character marks to this, and JSON errors
+ * use it too, so both formats report the same kind of column.  The cursor
+ * remembers where it stopped, so lookups in document order cost O(length)
+ * in total. */
+typedef struct ga_doc_pos {
+    const char *text;
+    size_t len;
+    size_t off;          /* bytes scanned so far */
+    size_t line_start;   /* offset of the current line */
+    int32_t line;        /* 1-based line of offset off */
+} ga_doc_pos;
+void ga_doc_pos_init(ga_doc_pos *p, const char *text, size_t len);
+void ga_doc_pos_at(ga_doc_pos *p, size_t off, int32_t *line, int32_t *col);
+
+/* A set of borrowed NUL-terminated strings (open addressing), for
+ * duplicate detection in linear time: duplicate keys, workload names. */
+typedef struct ga_strset {
+    const char **slot;
+    size_t cap, n;
+} ga_strset;
+/* 1 added, 0 already present (*found gets the stored pointer when found is
+ * not NULL), -1 out of memory. */
+int ga_strset_add(ga_strset *s, const char *str, const char **found);
+void ga_strset_free(ga_strset *s);
 
 #endif
