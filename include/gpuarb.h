@@ -218,7 +218,7 @@ typedef struct gpuarb_catalog_query {
     int32_t spot_only;        /* 1: only offers with a spot market */
     const char *gpu;          /* model name or alias; NULL = any */
     const char *provider;     /* NULL = any */
-    const char *region;       /* shell glob; NULL = any */
+    const char *region;       /* shell glob, or globs separated by '|'; NULL = any */
     int32_t sort;             /* gpuarb_catalog_sort */
     int32_t min_gpus;         /* offers with at least this many GPUs; 0 = any */
     uint8_t reserved[64];
@@ -229,6 +229,12 @@ GPUARB_API void gpuarb_catalog_query_init(gpuarb_catalog_query *q);
 GPUARB_API gpuarb_status gpuarb_catalog_select(gpuarb_ctx *ctx, const gpuarb_catalog *cat,
                                                const gpuarb_catalog_query *q,
                                                gpuarb_catalog **out);
+/** A new catalog where offers that differ only in zone (same provider,
+ *  region, instance type, GPUs, sizes and prices) become one region-wide
+ *  offer (zone "", capacity the sum, unlimited if any is).  An offer whose
+ *  zone has no twin keeps its zone.  Order: first occurrence. */
+GPUARB_API gpuarb_status gpuarb_catalog_merge_zones(gpuarb_ctx *ctx, const gpuarb_catalog *cat,
+                                                    gpuarb_catalog **out);
 /** Serialise as SPEC JSON {"offers": [...]} into *out (free with gpuarb_free). */
 GPUARB_API gpuarb_status gpuarb_catalog_to_json(gpuarb_ctx *ctx, const gpuarb_catalog *cat,
                                                 char **out);
