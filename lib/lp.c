@@ -379,6 +379,16 @@ gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, 
     out->obj = out->bound = out->gap = 0;
     out->lp_ms = out->mip_ms = 0;
     out->nodes = 0;
+    if (m->n_cols == 0) {
+        /* GLPK rejects empty problems: the only point is the empty one */
+        int ok = 1;
+        for (int32_t i = 0; i < m->n_rows; i++)
+            if (m->rlo[i] > 1e-9 || m->rhi[i] < -1e-9)
+                ok = 0;
+        out->status = ok ? GA_MIP_OPTIMAL : GA_MIP_INFEASIBLE;
+        out->obj = out->bound = m->objc;
+        return GPUARB_OK;
+    }
 
     size_t nz = m->nnz + 1;
     int *ia = ga_malloc(sizeof(int) * nz), *ja = ga_malloc(sizeof(int) * nz);

@@ -1177,6 +1177,13 @@ static gpuarb_status solve_view(gpuarb_ctx *ctx, const prob *p, double time_ms, 
             return GPUARB_OK;
         }
     }
+    if (p->n_c == 0) {
+        /* nothing can be bought: the empty plan is the only plan */
+        evaluate(p, out->x, &out->e);
+        out->status = out->e.feasible ? GPUARB_SOLVE_OPTIMAL : GPUARB_SOLVE_INFEASIBLE;
+        out->method = GA_METHOD_DECOMPOSED;
+        return GPUARB_OK;
+    }
     double lower = 0;
     if (p->objective == GA_OBJ_MIN_COST) {
         /* 1. every workload alone: exact, and a lower bound together */

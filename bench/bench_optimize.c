@@ -1,0 +1,299 @@
+/*
+ * bench_optimize.c - solve time, gap and peak memory of gpuarb_optimize, and
+ * the same exported model solved by CBC (Debian coinor-cbc) side by side.
+ *
+ * Cases: the built-in catalog with 1, 10 and 50 workloads; 5,000 offers x
+ * 100 workloads; 20,000 offers x 1,000 workloads.  The large catalogs are
+ * generated from the built-in one (itself real list prices): every copy of an
+ * offer gets its own region suffix, a price perturbed by up to +-20 % and,
+ * for a third of the offers, a capacity of 1..8 instances, so workloads
+ * compete for capacity and the problem does not decompose.  Workloads come
+ * from four templates (gang-scheduled pretraining with data locality, spot
+ * fine-tuning, memory-bound inference, small experiments) with a spot-share
+ * cap and a budget.  Each case runs in a child process so its peak RSS is
+ * its own.  Figures are printed; nothing passes or fails on time.
+ *
+ *   bench_optimize [--quick]     --quick: skip the 20,000 x 1,000 case
+ */
+#define _DEFAULT_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gpuarb.h"
+
+static uint64_t rs = 88172645463325252ULL;
+static double urand(void)
+{
+    rs ^= rs << 13;
+    rs ^= rs >> 7;
+    rs ^= rs << 17;
+    return (double)(rs >> 11) / 9007199254740992.0;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Write a perturbed catalog of about n offers from the built-in one. */
+static int write_catalog(const char *path, size_t n)
+{
+    gpuarb_ctx *ctx;
+    gpuarb_catalog *cat;
+    gpuarb_ctx_create(&ctx);
+    if (gpuarb_catalog_builtin(ctx, &cat)) {
+        fprintf(stderr, "builtin: %s\n", gpuarb_errfull(ctx));
+        return -1;
+    }
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "provider,region,zone,instance_type,gpu,gpu_count,price_hour,spot_price_hour,"
+               "interruption_rate,capacity\n");
+    size_t m = gpuarb_catalog_count(cat);
+    for (size_t i = 0; i < n; i++) {
+        gpuarb_offer o;
+        gpuarb_catalog_offer(cat, i % m, &o);
+        size_t copy = i / m;
+        double f1 = 0.8 + 0.4 * urand(), f2 = 0.8 + 0.4 * urand();
+        char price[32] = "", spot[32] = "", cap[16] = "";
+        if (o.price_hour >= 0)
+            snprintf(price, sizeof price, "%.4f", o.price_hour * (copy ? f1 : 1));
+        if (o.spot_price_hour >= 0)
+            snprintf(spot, sizeof spot, "%.4f", o.spot_price_hour * (copy ? f2 : 1));
+        if (!price[0] && !spot[0])
+            continue;
+        if (copy && urand() < 0.33)
+            snprintf(cap, sizeof cap, "%d", 1 + (int)(urand() * 8));
+        fprintf(f, "%s,%s%s%zu,,%s,%s,%d,%s,%s,%.3f,%s\n", o.provider, o.region,
+                copy ? "-x" : "", copy ? copy : (size_t)0, o.instance_type, o.gpu, o.gpu_count,
+                price, spot, 0.02 + 0.1 * urand(), cap);
+    }
+    fclose(f);
+    gpuarb_catalog_free(cat);
+    gpuarb_ctx_free(ctx);
+    return 0;
+}
+
+/* Write a spec with nw workloads from templates. */
+static int write_spec(const char *path, const char *catalog, int nw, int coupled)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "version: 1\ncatalog: %s\nhorizon_hours: 72\ntime_limit_s: 60\n", catalog);
+    if (coupled)
+        fprintf(f, "constraints: {max_spot_share: 0.6}\n");
+    fprintf(f, "workloads:\n");
+    static const char *dp[] = {"aws", "gcp", "azure"};
+    static const char *dr[] = {"us-east-1", "us-central1", "eastus"};
+    for (int w = 0; w < nw; w++) {
+        int t = w % 4, d = (w / 4) % 3;
+        switch (t) {
+        case 0:
+            fprintf(f, "  - {name: pretrain-%d, gpus: %d, gpu: [H100, A100-80GB], gpus_per_node: 8,"
+                       " same_region: true, data: {provider: %s, region: %s, gb: %d}}\n",
+                    w, 8 * (1 + (w / 4) % 4), dp[d], dr[d], 500 + 250 * (w % 5));
+            break;
+        case 1:
+            fprintf(f, "  - {name: finetune-%d, gpus: %d, gpu: [A100, A100-80GB, L40S, H100],"
+                       " spot: allow, checkpoint_minutes: 20}\n", w, 1 + (w / 4) % 8);
+            break;
+        case 2:
+            fprintf(f, "  - {name: inference-%d, min_gpus: %d, max_gpus: %d, min_gpu_memory_gb: 24}\n",
+                    w, 2 + (w / 4) % 6, 4 + (w / 4) % 6);
+            break;
+        default:
+            fprintf(f, "  - {name: experiment-%d, gpus: %d, gpu: [L4, A10G, T4, A10], spot: allow}\n",
+                    w, 1 + (w / 4) % 4);
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
+typedef struct figures {
+    int ok;
+    char status[16];
+    double ms, gap, total, model_ms;
+    int cols, rows;
+    char method[16];
+} figures;
+
+/* In the child: solve, export the model, report on a pipe. */
+static void child(const char *spec_path, const char *lp_path, int fd)
+{
+    figures fg;
+    memset(&fg, 0, sizeof fg);
+    gpuarb_ctx *ctx;
+    gpuarb_spec *spec;
+    gpuarb_result *res;
+    gpuarb_ctx_create(&ctx);
+    if (gpuarb_spec_load(ctx, spec_path, &spec)) {
+        fprintf(stderr, "%s\n", gpuarb_errfull(ctx));
+        _exit(1);
+    }
+    gpuarb_optimize_opts o;
+    gpuarb_optimize_opts_init(&o);
+    o.skip_baseline = 1;
+    if (gpuarb_optimize(ctx, spec, NULL, &o, &res)) {
+        fprintf(stderr, "%s\n", gpuarb_errfull(ctx));
+        _exit(1);
+    }
+    gpuarb_plan_summary s;
+    s.size = sizeof s;
+    gpuarb_result_summary(res, &s);
+    fg.ms = s.solve_ms; /* excludes catalog loading */
+    static const char *st[] = {"optimal", "feasible", "infeasible", "time_limit"};
+    snprintf(fg.status, sizeof fg.status, "%s", st[s.status]);
+    fg.gap = s.mip_gap;
+    fg.total = s.total_cost;
+    char *js = NULL;
+    gpuarb_result_to_json(ctx, res, &js);
+    const char *m = js ? strstr(js, "\"method\":\"") : NULL;
+    if (m)
+        sscanf(m + 10, "%15[a-z]", fg.method);
+    const char *c = js ? strstr(js, "\"mip_columns\":") : NULL;
+    if (c)
+        fg.cols = atoi(c + 14);
+    const char *r = js ? strstr(js, "\"mip_rows\":") : NULL;
+    if (r)
+        fg.rows = atoi(r + 11);
+    gpuarb_free(js);
+    gpuarb_result_free(res);
+    /* export the model for cbc */
+    o.write_model = lp_path;
+    o.time_limit_s = 0.001;
+    if (gpuarb_optimize(ctx, spec, NULL, &o, &res) == GPUARB_OK)
+        gpuarb_result_free(res);
+    fg.ok = 1;
+    if (write(fd, &fg, sizeof fg) != (ssize_t)sizeof fg)
+        _exit(1);
+    gpuarb_spec_free(spec);
+    gpuarb_ctx_free(ctx);
+    _exit(0);
+}
+
+static int have_cbc(void)
+{
+    return system("command -v cbc >/dev/null 2>&1") == 0;
+}
+
+/* Solve the LP file with cbc; returns wall ms and its objective line. */
+static double run_cbc(const char *lp, char *status, size_t n, double *obj)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "cbc %s sec 120 ratio 0 allow 0 solve solu /tmp/gpuarb_bench_cbc.sol >/dev/null 2>&1", lp);
+    double t0 = now_ms();
+    int rc = system(cmd);
+    double ms = now_ms() - t0;
+    snprintf(status, n, "%s", rc == 0 ? "?" : "error");
+    *obj = NAN;
+    FILE *f = fopen("/tmp/gpuarb_bench_cbc.sol", "r");
+    if (f) {
+        char line[512];
+        if (fgets(line, sizeof line, f)) {
+            if (strncmp(line, "Optimal", 7) == 0)
+                snprintf(status, n, "optimal");
+            else if (strstr(line, "Stopped"))
+                snprintf(status, n, "stopped");
+            else if (strstr(line, "nfeasible"))
+                snprintf(status, n, "infeasible");
+            const char *v = strstr(line, "objective value");
+            if (v)
+                *obj = atof(v + 15);
+        }
+        fclose(f);
+    }
+    remove("/tmp/gpuarb_bench_cbc.sol");
+    return ms;
+}
+
+static void run_case(const char *name, const char *spec_path, int cbc)
+{
+    char lp[256];
+    snprintf(lp, sizeof lp, "/tmp/gpuarb_bench_%d.lp", (int)getpid());
+    int pfd[2];
+    if (pipe(pfd))
+        return;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(pfd[0]);
+        child(spec_path, lp, pfd[1]);
+    }
+    close(pfd[1]);
+    figures fg;
+    memset(&fg, 0, sizeof fg);
+    ssize_t got = read(pfd[0], &fg, sizeof fg);
+    close(pfd[0]);
+    int wst;
+    struct rusage ru;
+    wait4(pid, &wst, 0, &ru);
+    if (got != (ssize_t)sizeof fg || !fg.ok) {
+        printf("%-28s failed\n", name);
+        return;
+    }
+    char cst[16] = "-";
+    double cms = NAN, cobj = NAN;
+    if (cbc)
+        cms = run_cbc(lp, cst, sizeof cst, &cobj);
+    remove(lp);
+    printf("%-28s %-9s %-10s %10.1f %8.4f %9d %8d %9.1f %10s %10.1f %8.1f %8s\n", name, fg.status,
+           fg.method, fg.ms, fg.gap * 100, fg.cols, fg.rows, ru.ru_maxrss / 1024.0, cst, cms,
+           isnan(cms) ? NAN : cms / (fg.ms > 0.01 ? fg.ms : 0.01),
+           isnan(cobj) ? "-" : (fabs(cobj - fg.total) <= 1e-6 * (1 + fabs(fg.total)) ? "same" : "DIFF"));
+    fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+    int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    int cbc = have_cbc();
+    char dir[] = "/tmp/gpuarb_bench_XXXXXX";
+    if (!mkdtemp(dir))
+        return 1;
+    char cat5k[512], cat20k[512], spec[512];
+    snprintf(cat5k, sizeof cat5k, "%s/cat5k.csv", dir);
+    snprintf(cat20k, sizeof cat20k, "%s/cat20k.csv", dir);
+    if (write_catalog(cat5k, 5000) || write_catalog(cat20k, 20000))
+        return 1;
+    printf("optimize: solve time (ms, catalog loading excluded), gap, model size, peak RSS;\n"
+           "cbc (Debian coinor-cbc, 'ratio 0') on the same exported LP; ratio = cbc ms / our ms.\n"
+           "machine: %ld cores; %s\n\n", sysconf(_SC_NPROCESSORS_ONLN),
+           cbc ? "cbc found" : "cbc not installed: its columns are '-'");
+    printf("%-28s %-9s %-10s %10s %8s %9s %8s %9s %10s %10s %8s %8s\n", "case", "status", "method",
+           "ours_ms", "gap_%", "mip_cols", "rows", "rss_MiB", "cbc", "cbc_ms", "ratio", "cbc_obj");
+    struct {
+        const char *name, *catalog;
+        int nw, coupled;
+    } cases[] = {
+        {"builtin x 1", "builtin", 1, 0},
+        {"builtin x 10", "builtin", 10, 0},
+        {"builtin x 50", "builtin", 50, 0},
+        {"builtin x 50 (spot cap)", "builtin", 50, 1},
+        {"5,000 offers x 100", cat5k, 100, 1},
+        {"20,000 offers x 1,000", cat20k, 1000, 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        if (quick && cases[i].nw >= 1000)
+            continue;
+        snprintf(spec, sizeof spec, "%s/spec%zu.yaml", dir, i);
+        write_spec(spec, cases[i].catalog, cases[i].nw, cases[i].coupled);
+        run_case(cases[i].name, spec, cbc);
+    }
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        return 1;
+    return 0;
+}

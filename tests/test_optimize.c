@@ -1,0 +1,869 @@
+/*
+ * test_optimize.c - allocation results a user relies on.
+ *
+ * Known answers come from two independent places: hand computations written
+ * next to each case, and a brute force inside this file that enumerates every
+ * integer plan of tiny random instances and applies SPEC section 2's rules
+ * directly (it shares no code with lib/optimize.c).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "gpuarb.h"
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static gpuarb_ctx *ctx;
+
+static int setup(void **state)
+{
+    (void)state;
+    return gpuarb_ctx_create(&ctx) == GPUARB_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    gpuarb_ctx_free(ctx);
+    return 0;
+}
+
+static gpuarb_catalog *catalog(const char *csv)
+{
+    gpuarb_catalog *c = NULL;
+    gpuarb_status st = gpuarb_catalog_parse(ctx, csv, strlen(csv), "test.csv",
+                                            GPUARB_CATALOG_NATIVE, NULL, &c);
+    if (st)
+        fail_msg("catalog: %s", gpuarb_errfull(ctx));
+    return c;
+}
+
+static gpuarb_spec *spec(const char *text)
+{
+    gpuarb_spec *s = NULL;
+    gpuarb_status st = gpuarb_spec_parse(ctx, text, strlen(text), "test.yaml", NULL, &s);
+    if (st)
+        fail_msg("spec: %s", gpuarb_errfull(ctx));
+    return s;
+}
+
+typedef struct solved {
+    gpuarb_result *r;
+    gpuarb_plan_summary s;
+} solved;
+
+static solved solve_opts(const char *cat_csv, const char *spec_text, const gpuarb_optimize_opts *o)
+{
+    solved out;
+    gpuarb_catalog *c = catalog(cat_csv);
+    gpuarb_spec *s = spec(spec_text);
+    gpuarb_optimize_opts dflt;
+    gpuarb_optimize_opts_init(&dflt);
+    gpuarb_status st = gpuarb_optimize(ctx, s, c, o ? o : &dflt, &out.r);
+    if (st)
+        fail_msg("optimize: %s", gpuarb_errfull(ctx));
+    out.s.size = sizeof out.s;
+    assert_int_equal(gpuarb_result_summary(out.r, &out.s), GPUARB_OK);
+    gpuarb_spec_free(s);
+    gpuarb_catalog_free(c);
+    return out;
+}
+
+static solved solve(const char *cat_csv, const char *spec_text)
+{
+    return solve_opts(cat_csv, spec_text, NULL);
+}
+
+/* count of instances of one instance type in one market for a workload */
+static int count_of(const gpuarb_result *r, const char *wl, const char *itype, int spot)
+{
+    int n = 0;
+    for (int32_t i = 0; i < gpuarb_result_allocation_count(r); i++) {
+        gpuarb_allocation a;
+        assert_int_equal(gpuarb_result_allocation(r, i, &a), GPUARB_OK);
+        if (strcmp(a.workload, wl) == 0 && strcmp(a.instance_type, itype) == 0 && a.spot == spot)
+            n += a.count;
+    }
+    return n;
+}
+
+static int diag_mentions(const gpuarb_result *r, const char *frag)
+{
+    for (int32_t i = 0; i < gpuarb_result_diagnostic_count(r); i++)
+        if (strstr(gpuarb_result_diagnostic(r, i), frag))
+            return 1;
+    return 0;
+}
+
+#define HDR "provider,region,zone,instance_type,gpu,gpu_count,price_hour,spot_price_hour,interruption_rate,capacity\n"
+
+/* ---- hand-computed cases -------------------------------------------------- */
+
+/* 10 GPUs exactly: 8-GPU box $20 (2.5/GPU) and 1-GPU box $3.
+ * Plans: 10x1 = 30; 1x8 + 2x1 = 26; 2x8 overshoots (exact).  Optimum 26. */
+static void exact_count_mixes_shapes(void **state)
+{
+    (void)state;
+    solved o = solve(HDR "aws,us-east-1,,big,H100,8,20,,,\n"
+                         "aws,us-east-1,,small,H100,1,3,,,\n",
+                     "version: 1\nworkloads:\n  - {name: a, gpus: 10}\n");
+    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
+    assert_float_equal(o.s.cost_per_hour, 26.0, 1e-9);
+    assert_float_equal(o.s.total_cost, 26.0, 1e-9);
+    assert_int_equal(count_of(o.r, "a", "big", 0), 1);
+    assert_int_equal(count_of(o.r, "a", "small", 0), 2);
+    assert_float_equal(o.s.mip_gap, 0.0, 0);
+    gpuarb_result_free(o.r);
+}
+
+/* min/max: 3..5 GPUs from 4-GPU boxes at $8 and 1-GPU boxes at $2.5:
+ * 3 = 3x1 = 7.5; 4 = 1x4 = 8; 5 = 4 + 1 = 10.5.  Cheapest is 7.5 (3 GPUs). */
+static void min_max_range(void **state)
+{
+    (void)state;
+    solved o = solve(HDR "gcp,us-central1,,q,L4,4,8,,,\n"
+                         "gcp,us-central1,,s,L4,1,2.5,,,\n",
+                     "version: 1\nworkloads:\n  - {name: w, min_gpus: 3, max_gpus: 5}\n");
+    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
+    assert_float_equal(o.s.cost_per_hour, 7.5, 1e-9);
+    gpuarb_result_free(o.r);
+}
+
+/* gpus_per_node: only the 8-GPU shape may be used even though 1-GPU boxes
+ * are cheaper per GPU: 16 GPUs = 2 x $30 = $60 per hour, x 24 h = 1440. */
+static void gpus_per_node_restricts_shape(void **state)
+{
+    (void)state;
+    solved o = solve(HDR "aws,us-east-1,,p8,A100-80GB,8,30,,,\n"
+                         "aws,us-east-1,,p1,A100-80GB,1,2,,,\n",
+                     "version: 1\nhorizon_hours: 24\nworkloads:\n"
+                     "  - {name: t, gpus: 16, gpus_per_node: 8}\n");
+    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
+    assert_float_equal(o.s.cost_per_hour, 60.0, 1e-9);
+    assert_float_equal(o.s.total_cost, 1440.0, 1e-9);
+    assert_int_equal(count_of(o.r, "t", "p8", 0), 2);
+    gpuarb_result_free(o.r);
+}
+
+/* same_region: us-east-1 has one cheap 8-GPU box ($20, capacity 1); us-west-2
+ * has unlimited ones at $24.  16 GPUs: without the gang 20 + 24 = 44; with it
+ * both in us-west-2: 48. */
+static void same_region_gang(void **state)
+{
+    (void)state;
+    const char *cat = HDR "aws,us-east-1,,p,H100,8,20,,,1\n"
+                          "aws,us-west-2,,p,H100,8,24,,,\n";
+    solved o = solve(cat, "version: 1\nworkloads:\n  - {name: g, gpus: 16}\n");
+    assert_float_equal(o.s.cost_per_hour, 44.0, 1e-9);
+    gpuarb_result_free(o.r);
+    o = solve(cat, "version: 1\nworkloads:\n  - {name: g, gpus: 16, same_region: true}\n");
+    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
+    assert_float_equal(o.s.cost_per_hour, 48.0, 1e-9);
+    for (int32_t i = 0; i < gpuarb_result_allocation_count(o.r); i++) {
+        gpuarb_allocation a;
+        gpuarb_result_allocation(o.r, i, &a);
+        assert_string_equal(a.region, "us-west-2");
+    }
+    gpuarb_result_free(o.r);
+}
+
+/* spot: on-demand $10, spot $4 at rate 0.5/h.  checkpoint 60, restart 6:
+ * den = 1 - 0.5 * (0.5 + 0.1) = 0.7, effective 4 / 0.7 = 5.714285..
+ * never -> 10; allow -> 5.714285; only -> 5.714285.  With checkpoint 120 and
+ * restart 60 the den = 1 - 0.5 * 2 = 0 -> spot unusable: only is infeasible. */
+static void spot_markets(void **state)
+{
+    (void)state;
+    const char *cat = HDR "lambda,us-tx-1,,g1,H100,1,10,4,0.5,\n";
+    solved o = solve(cat, "version: 1\nworkloads:\n  - {name: a, gpus: 1}\n");
+    assert_float_equal(o.s.cost_per_hour, 10.0, 1e-9);
+    gpuarb_result_free(o.r);
+    o = solve(cat, "version: 1\nworkloads:\n  - {name: a, gpus: 1, spot: allow, restart_minutes: 6}\n");
+    assert_float_equal(o.s.cost_per_hour, 4.0 / 0.7, 1e-9);
+    assert_int_equal(count_of(o.r, "a", "g1", 1), 1);
+    gpuarb_allocation a;
+    gpuarb_result_allocation(o.r, 0, &a);
+    assert_float_equal(a.price_hour, 4.0, 1e-12); /* list price of the market */
+    gpuarb_result_free(o.r);
+    o = solve(cat, "version: 1\nworkloads:\n  - {name: a, gpus: 1, spot: only,"
+                   " checkpoint_minutes: 120, restart_minutes: 60}\n");
+    assert_int_equal(o.s.status, GPUARB_SOLVE_INFEASIBLE);
+    assert_true(diag_mentions(o.r, "'a'"));
+    gpuarb_result_free(o.r);
+}
+
+/* capacity shared: 2 boxes of the cheap offer ($1/GPU, 4 GPUs, capacity 2)
+ * and unlimited dear ones ($2/GPU).  a needs 8, b needs 4: the two cheap boxes
+ * serve 8 of the 12 GPUs: 2 x 4 + 1 x 8 = 16 per hour.  Each alone would have
+ * taken the cheap boxes (12 GPUs of cheap = 12): the cap binds. */
+static void capacity_shared_between_workloads(void **state)
+{
+    (void)state;
+    solved o = solve(HDR "runpod,US,,cheap,A100,4,4,,,2\n"
+                         "runpod,US,,dear,A100,4,8,,,\n",
+                     "version: 1\nworkloads:\n  - {name: a, gpus: 8}\n  - {name: b, gpus: 4}\n");
+    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
+    assert_float_equal(o.s.cost_per_hour, 16.0, 1e-9);
+    assert_int_equal(count_of(o.r, "a", "cheap", 0) + count_of(o.r, "b", "cheap", 0), 2);
+    gpuarb_result_free(o.r);
+}
+
+/* budget: the cheapest plan costs 26 per hour (see exact_count_mixes_shapes);
+ * a budget of 25 makes the spec infeasible and the diagnostic says so; 26 is
+ * enough. */
+static void budget_binds(void **state)
+{
+    (void)state;
+    const char *cat = HDR "aws,us-east-1,,big,H100,8,20,,,\n"
+                          "aws,us-east-1,,small,H100,1,3,,,\n";
+    solved o = solve(cat, "version: 1\nbudget_per_hour: 25\nworkloads:\n  - {name: a, gpus: 10}\n");
+    assert_int_equal(o.s.status, GPUARB_SOLVE_INFEASIBLE);
+    assert_true(diag_mentions(o.r, "budget_per_hour"));
+    gpuarb_result_free(o.r);
+    o = solve(cat, "version: 1\nbudget_per_hour: 26\nworkloads:\n  - {name: a, gpus: 10}\n");
+    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
+    assert_float_equal(o.s.cost_per_hour, 26.0, 1e-9);
+    gpuarb_result_free(o.r);
+}
+
+/* max_provider_share 0.6: aws $1/GPU, gcp $1.5/GPU (1-GPU boxes), 10 GPUs.
+ * With a aws and 10 - a gcp boxes: a <= 0.6 (a + 1.5 (10 - a)) -> a <= 6.92,
+ * so a = 6: 6 + 6 = 12 per hour.  gcp's share 6/12 = 0.5 is fine. */
+static void provider_share_cap(void **state)
+{
+    (void)state;
+    solved o = solve(HDR "aws,us-east-1,,a1,L4,1,1,,,\n"
+                         "gcp,us-east1,,g1,L4,1,1.5,,,\n",
+                     "version: 1\nconstraints: {max_provider_share: 0.6}\n"
+                     "workloads:\n  - {name: w, gpus: 10}\n");
+    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
+    assert_int_equal(count_of(o.r, "w", "a1", 0), 6);
+    assert_float_equal(o.s.cost_per_hour, 12.0, 1e-9);
+    /* one provider only: no plan can keep a share <= 0.6 */
+    gpuarb_result_free(o.r);
+    o = solve(HDR "aws,us-east-1,,a1,L4,1,1,,,\n",
+              "version: 1\nconstraints: {max_provider_share: 0.6}\n"
+              "workloads:\n  - {name: w, gpus: 10}\n");
+    assert_int_equal(o.s.status, GPUARB_SOLVE_INFEASIBLE);
+    assert_true(diag_mentions(o.r, "max_provider_share"));
+    gpuarb_result_free(o.r);
+}
+
+/* max_spot_share 0.5: on-demand $3, spot $1 with rate 0 (effective $1).
+ * 4 GPUs: s spot and 4 - s on demand, s <= 0.5 (s + 3 (4 - s)) -> s <= 4,
+ * hmm: s <= 0.5 * (12 - 2 s) -> 2 s <= 6 -> s <= 3: 3 + 3 = 6 per hour. */
+static void spot_share_cap(void **state)
+{
+    (void)state;
+    solved o = solve(HDR "azure,eastus,,v1,V100,1,3,1,0,\n",
+                     "version: 1\nconstraints: {max_spot_share: 0.5}\n"
+                     "workloads:\n  - {name: w, gpus: 4, spot: allow}\n");
+    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
+    assert_int_equal(count_of(o.r, "w", "v1", 1), 3);
+    assert_int_equal(count_of(o.r, "w", "v1", 0), 1);
+    assert_float_equal(o.s.cost_per_hour, 6.0, 1e-9);
+    gpuarb_result_free(o.r);
+}
+
+/* allow/deny globs: the cheapest offer is in a denied region. */
+static void provider_and_region_globs(void **state)
+{
+    (void)state;
+    const char *cat = HDR "aws,ap-south-1,,x,T4,1,0.1,,,\n"
+                          "aws,us-east-1,,x,T4,1,0.5,,,\n"
+                          "gcp,us-east1,,y,T4,1,0.3,,,\n";
+    solved o = solve(cat, "version: 1\nconstraints:\n  regions: {allow: [\"us-*\"]}\n"
+                          "workloads:\n  - {name: w, gpus: 1}\n");
+    assert_float_equal(o.s.cost_per_hour, 0.3, 1e-12);
+    gpuarb_result_free(o.r);
+    o = solve(cat, "version: 1\nconstraints:\n  providers: {deny: [gcp]}\n"
+                   "  regions: {deny: [\"ap-*\"]}\nworkloads:\n  - {name: w, gpus: 1}\n");
+    assert_float_equal(o.s.cost_per_hour, 0.5, 1e-12);
+    gpuarb_result_free(o.r);
+}
+
+/* egress: data (1000 GB) in aws us-east-1.  GPUs: aws us-east-1 $2/h,
+ * aws us-west-2 $1.9/h, gcp $1.5/h; horizon 10 h.
+ * aws us-east-1: 20 + 0 = 20; us-west-2: 19 + 1000 x 0.02 = 39;
+ * gcp: 15 + 1000 x 0.09 = 105.  Optimum: aws us-east-1, total 20.
+ * With horizon 1000 h: 2000 vs 1900 + 20 = 1920 vs 1500 + 90 = 1590: gcp. */
+static void egress_decides(void **state)
+{
+    (void)state;
+    const char *cat = HDR "aws,us-east-1,,a,A10G,1,2,,,\n"
+                          "aws,us-west-2,,a,A10G,1,1.9,,,\n"
+                          "gcp,us-east1,,g,A10G,1,1.5,,,\n";
+    solved o = solve(cat, "version: 1\nhorizon_hours: 10\nworkloads:\n"
+                          "  - {name: w, gpus: 1, data: {provider: aws, region: us-east-1, gb: 1000}}\n");
+    assert_float_equal(o.s.total_cost, 20.0, 1e-9);
+    assert_float_equal(o.s.egress_cost, 0.0, 1e-12);
+    gpuarb_result_free(o.r);
+    o = solve(cat, "version: 1\nhorizon_hours: 1000\nworkloads:\n"
+                   "  - {name: w, gpus: 1, data: {provider: aws, region: us-east-1, gb: 1000}}\n");
+    assert_float_equal(o.s.total_cost, 1590.0, 1e-9);
+    assert_float_equal(o.s.egress_cost, 90.0, 1e-9);
+    gpuarb_result_free(o.r);
+}
+
+/* max_throughput: budget $10/h, up to 8 GPUs.  H100 $4 (throughput 3 each),
+ * A100 $2 (1.5 each, named), L4 $1 (1.0).  Best throughput per dollar is
+ * equal for H100 and A100 (0.75/$) and L4 is 1/$ but capped by count.
+ * Enumerate: h H100 + a A100 + l L4 <= 8, 4h + 2a + l <= 10, max 3h + 1.5a + l.
+ * h=2,l=2: 6+2=8 cost 10; h=1,a=3: 3+4.5=7.5; a=5: 7.5; h=2,a=1: 7.5 cost 10;
+ * h=1,a=2,l=2: 3+3+2=8 cost 10; a=4,l=2: 6+2 = 8 cost 10; l=8? 8 GPUs cost 8
+ * throughput 8; a=2,l=6 (8 GPUs): 3+6=9 cost 10 -> 9; a=1,l=7: 1.5+7=8.5 cost 9;
+ * h=1,l=6: 3+6 = 9 cost 10 (7 GPUs); h=1,a=1,l=4 -> 3+1.5+4 = 8.5;
+ * h=1,l=6 uses 7 GPUs, add nothing (budget). a=2,l=6 = 9 at cost 10.
+ * Maximum 9 (ties h=1,l=6 and a=2,l=6, both cost $10). */
+static void max_throughput_within_budget(void **state)
+{
+    (void)state;
+    solved o = solve(HDR "aws,us-east-1,,h,H100,1,4,,,\n"
+                         "aws,us-east-1,,a,A100,1,2,,,\n"
+                         "aws,us-east-1,,l,L4,1,1,,,\n",
+                     "version: 1\nobjective: max_throughput\nbudget_per_hour: 10\n"
+                     "workloads:\n  - {name: w, min_gpus: 0, max_gpus: 8,"
+                     " throughput: {H100: 3, A100: 1.5}}\n");
+    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
+    assert_float_equal(o.s.throughput, 9.0, 1e-9);
+    assert_true(o.s.cost_per_hour <= 10.0 + 1e-9);
+    gpuarb_result_free(o.r);
+}
+
+/* ties go to the cheaper plan: two offers of equal throughput, $3 and $2. */
+static void max_throughput_ties_to_cheaper(void **state)
+{
+    (void)state;
+    solved o = solve(HDR "aws,us-east-1,,dear,L4,1,3,,,\n"
+                         "gcp,us-east1,,cheap,L4,1,2,,,\n",
+                     "version: 1\nobjective: max_throughput\nbudget_per_hour: 100\n"
+                     "workloads:\n  - {name: w, gpus: 4}\n");
+    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
+    assert_float_equal(o.s.throughput, 4.0, 1e-12);
+    assert_float_equal(o.s.cost_per_hour, 8.0, 1e-9);
+    gpuarb_result_free(o.r);
+}
+
+/* baseline: cheapest single-provider on-demand plan.  aws $2, gcp $1.5 on
+ * demand, gcp spot $0.5 (rate 0 -> 0.5).  4 GPUs, spot allowed:
+ * plan 4 x 0.5 = 2; baseline gcp on demand 6 -> savings 1 - 2/6 = 66.67 %. */
+static void baseline_and_savings(void **state)
+{
+    (void)state;
+    solved o = solve(HDR "aws,us-east-1,,a,T4,1,2,,,\n"
+                         "gcp,us-east1,,g,T4,1,1.5,0.5,0,\n",
+                     "version: 1\nworkloads:\n  - {name: w, gpus: 4, spot: allow}\n");
+    assert_float_equal(o.s.cost_per_hour, 2.0, 1e-9);
+    assert_non_null(o.s.baseline_provider);
+    assert_string_equal(o.s.baseline_provider, "gcp");
+    assert_float_equal(o.s.baseline_cost_per_hour, 6.0, 1e-9);
+    assert_float_equal(o.s.savings_pct, 100.0 * (1.0 - 2.0 / 6.0), 1e-9);
+    gpuarb_result_free(o.r);
+    /* spot only: no on-demand plan exists -> no baseline */
+    o = solve(HDR "gcp,us-east1,,g,T4,1,1.5,0.5,0,\n",
+              "version: 1\nworkloads:\n  - {name: w, gpus: 4, spot: only}\n");
+    assert_null(o.s.baseline_provider);
+    assert_true(o.s.savings_pct < 0);
+    gpuarb_result_free(o.r);
+}
+
+/* infeasibility diagnostics name what binds */
+static void infeasible_diagnostics(void **state)
+{
+    (void)state;
+    /* no offer has the GPU */
+    solved o = solve(HDR "aws,us-east-1,,a,T4,1,2,,,\n",
+                     "version: 1\nworkloads:\n  - {name: big, gpus: 8, gpu: H100}\n");
+    assert_int_equal(o.s.status, GPUARB_SOLVE_INFEASIBLE);
+    assert_true(diag_mentions(o.r, "'big'"));
+    assert_true(diag_mentions(o.r, "GPU model"));
+    gpuarb_result_free(o.r);
+    /* capacity short by 4 GPUs: 2 boxes x 4 GPUs for 12 GPUs */
+    o = solve(HDR "aws,us-east-1,,a,T4,4,2,,,2\n",
+              "version: 1\nworkloads:\n  - {name: w, gpus: 12}\n");
+    assert_int_equal(o.s.status, GPUARB_SOLVE_INFEASIBLE);
+    assert_true(diag_mentions(o.r, "short by 4"));
+    gpuarb_result_free(o.r);
+    /* exact count not reachable with 8-GPU boxes */
+    o = solve(HDR "aws,us-east-1,,p,H100,8,2,,,\n",
+              "version: 1\nworkloads:\n  - {name: w, gpus: 12}\n");
+    assert_int_equal(o.s.status, GPUARB_SOLVE_INFEASIBLE);
+    assert_true(diag_mentions(o.r, "multiples of 8"));
+    gpuarb_result_free(o.r);
+    /* shared capacity: each workload alone fits, together they do not */
+    o = solve(HDR "aws,us-east-1,,p,H100,8,2,,,2\n",
+              "version: 1\nworkloads:\n  - {name: a, gpus: 16}\n  - {name: b, gpus: 8}\n");
+    assert_int_equal(o.s.status, GPUARB_SOLVE_INFEASIBLE);
+    assert_true(diag_mentions(o.r, "capacity"));
+    assert_true(diag_mentions(o.r, "short by 1 instances"));
+    gpuarb_result_free(o.r);
+}
+
+/* a time limit far too short for a coupled instance: either no plan
+ * (time_limit) or a plan with its gap; never "optimal" without proof of it
+ * being checked by a second, unlimited solve. */
+static void time_limit_reports_gap(void **state)
+{
+    (void)state;
+    /* 40 workloads of 7 GPUs on 4-GPU and 2-GPU boxes from 3 providers with
+     * tight capacities and a provider share cap: coupled, not decomposable. */
+    char cat[8192], sp[16384];
+    size_t n = (size_t)snprintf(cat, sizeof cat, HDR);
+    const char *prov[3] = {"aws", "gcp", "azure"};
+    for (int p = 0; p < 3; p++)
+        for (int k = 0; k < 6; k++)
+            n += (size_t)snprintf(cat + n, sizeof cat - n, "%s,r%d,,i%d,A100,%d,%.3f,,,%d\n",
+                                  prov[p], k % 3, k, k % 2 ? 4 : 2,
+                                  (k % 2 ? 4 : 2) * (1.0 + 0.137 * ((p * 7 + k * 3) % 5)),
+                                  5 + (p + k) % 4);
+    n = (size_t)snprintf(sp, sizeof sp, "version: 1\nconstraints: {max_provider_share: 0.4}\n"
+                                        "workloads:\n");
+    for (int w = 0; w < 40; w++)
+        n += (size_t)snprintf(sp + n, sizeof sp - n,
+                              "  - {name: w%d, min_gpus: 7, max_gpus: 9}\n", w);
+    gpuarb_optimize_opts o;
+    gpuarb_optimize_opts_init(&o);
+    o.time_limit_s = 0.001;
+    o.skip_baseline = 1;
+    solved a = solve_opts(cat, sp, &o);
+    o.time_limit_s = 60;
+    solved b = solve_opts(cat, sp, &o);
+    if (a.s.status == GPUARB_SOLVE_FEASIBLE) {
+        assert_true(a.s.bound <= a.s.total_cost + 1e-6);
+        assert_true(a.s.mip_gap >= 0);
+        if (b.s.status == GPUARB_SOLVE_OPTIMAL)
+            assert_true(a.s.total_cost >= b.s.total_cost - 1e-6);
+    } else if (a.s.status == GPUARB_SOLVE_OPTIMAL) {
+        /* solved within the millisecond: it must agree with the long solve */
+        assert_int_equal(b.s.status, GPUARB_SOLVE_OPTIMAL);
+        assert_float_equal(a.s.total_cost, b.s.total_cost, 1e-6);
+    } else {
+        assert_int_equal(a.s.status, GPUARB_SOLVE_TIME_LIMIT);
+        assert_int_equal(gpuarb_result_allocation_count(a.r), 0);
+    }
+    gpuarb_result_free(a.r);
+    gpuarb_result_free(b.r);
+}
+
+/* JSON: the SPEC section 3 keys with the right types, no NaN. */
+static void json_shape(void **state)
+{
+    (void)state;
+    solved o = solve(HDR "aws,us-east-1,,big,H100,8,20,,,\n"
+                         "aws,us-east-1,,small,H100,1,3,,,\n",
+                     "version: 1\nhorizon_hours: 2\nworkloads:\n  - {name: a, gpus: 10}\n");
+    char *js = NULL;
+    assert_int_equal(gpuarb_result_to_json(ctx, o.r, &js), GPUARB_OK);
+    json_error_t err;
+    json_t *root = json_loads(js, 0, &err);
+    assert_non_null(root);
+    const char *num_keys[] = {"cost_per_hour", "total_cost", "egress_cost", "throughput",
+                              "mip_gap", "bound", "solve_ms", "savings_pct"};
+    for (size_t i = 0; i < sizeof num_keys / sizeof *num_keys; i++)
+        assert_true(json_is_number(json_object_get(root, num_keys[i])));
+    assert_string_equal(json_string_value(json_object_get(root, "status")), "optimal");
+    assert_string_equal(json_string_value(json_object_get(root, "objective")), "min_cost");
+    assert_float_equal(json_number_value(json_object_get(root, "total_cost")), 52.0, 1e-9);
+    json_t *allocs = json_object_get(root, "allocations");
+    assert_true(json_is_array(allocs));
+    assert_int_equal(json_array_size(allocs), 2);
+    json_t *a0 = json_array_get(allocs, 0);
+    const char *akeys[] = {"workload", "provider", "region", "zone", "instance_type", "gpu",
+                           "gpus_per_instance", "count", "market", "price_hour", "cost_per_hour"};
+    for (size_t i = 0; i < sizeof akeys / sizeof *akeys; i++)
+        assert_non_null(json_object_get(a0, akeys[i]));
+    json_t *bl = json_object_get(root, "baseline");
+    assert_true(json_is_object(bl));
+    assert_string_equal(json_string_value(json_object_get(bl, "provider")), "aws");
+    assert_true(json_is_array(json_object_get(root, "workloads")));
+    assert_true(json_is_array(json_object_get(root, "diagnostics")));
+    json_decref(root);
+    gpuarb_free(js);
+    gpuarb_result_free(o.r);
+}
+
+/* the exported model is a real LP file with our columns */
+static void write_model_file(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/gpuarb_test_model_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    gpuarb_optimize_opts o;
+    gpuarb_optimize_opts_init(&o);
+    o.write_model = path;
+    solved s = solve_opts(HDR "aws,us-east-1,,big,H100,8,20,,,\n"
+                              "aws,us-east-1,,small,H100,1,3,,,\n",
+                          "version: 1\nworkloads:\n  - {name: a, gpus: 10}\n", &o);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    remove(path);
+    assert_non_null(strstr(buf, "Minimize"));
+    assert_non_null(strstr(buf, "gpus_w0"));
+    assert_non_null(strstr(buf, "Generals") ? strstr(buf, "Generals") : strstr(buf, "General"));
+    gpuarb_result_free(s.r);
+}
+
+/* ---- brute force over tiny random instances ------------------------------- */
+
+typedef struct boff {
+    int prov, reg, gpu, gpc, cap; /* cap -1 unlimited */
+    double price, spot, rate;      /* spot -1: none */
+} boff;
+
+typedef struct bwl {
+    int lo, hi, exact, models; /* models: bit mask over gpu ids; 0 = any */
+    int spot, same_region, has_data, dprov, dreg;
+    double ckpt, restart, gb, tput[3];
+} bwl;
+
+typedef struct binst {
+    int n_off, n_wl;
+    boff off[5];
+    bwl wl[2];
+    double H, budget, pshare, sshare; /* -1 = none */
+    int objective;
+} binst;
+
+static const char *PROV[3] = {"aws", "gcp", "lambda"};
+static const char *GPU[3] = {"H100", "A100", "L4"};
+
+static uint64_t rng_state;
+static int rnd(int n)
+{
+    rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (int)((rng_state >> 33) % (uint64_t)n);
+}
+
+static void gen(binst *b)
+{
+    memset(b, 0, sizeof *b);
+    b->n_off = 2 + rnd(4);
+    for (int i = 0; i < b->n_off; i++) {
+        boff *o = &b->off[i];
+        o->prov = rnd(3);
+        o->reg = rnd(2);
+        o->gpu = rnd(3);
+        static const int gpcs[4] = {1, 2, 4, 8};
+        o->gpc = gpcs[rnd(4)];
+        o->price = o->gpc * (0.5 + rnd(20) * 0.25);
+        o->spot = rnd(2) ? o->price * (0.2 + rnd(6) * 0.1) : -1;
+        o->rate = rnd(4) * 0.1;
+        o->cap = rnd(2) ? -1 : rnd(4);
+    }
+    b->n_wl = 1 + rnd(2);
+    for (int w = 0; w < b->n_wl; w++) {
+        bwl *x = &b->wl[w];
+        x->exact = rnd(2);
+        if (x->exact) {
+            x->lo = x->hi = 1 + rnd(8);
+        } else {
+            x->lo = rnd(5);
+            x->hi = x->lo + 1 + rnd(5);
+        }
+        x->models = rnd(2) ? 0 : 1 + rnd(7);
+        x->spot = rnd(3);
+        x->same_region = rnd(3) == 0;
+        x->has_data = rnd(2);
+        x->dprov = rnd(3);
+        x->dreg = rnd(2);
+        x->gb = 50.0 * rnd(10);
+        x->ckpt = 30.0 * rnd(4);
+        x->restart = 5.0 * rnd(3);
+        for (int g = 0; g < 3; g++)
+            x->tput[g] = rnd(3) ? 1.0 : 0.5 + rnd(4) * 0.5;
+    }
+    b->H = 1 + rnd(48);
+    b->objective = rnd(4) == 0;
+    b->budget = (b->objective || rnd(3) == 0) ? 5.0 + rnd(60) : -1;
+    b->pshare = rnd(3) == 0 ? 0.5 + rnd(4) * 0.1 : -1;
+    b->sshare = rnd(3) == 0 ? rnd(5) * 0.2 : -1;
+}
+
+static void render(const binst *b, char *cat, size_t cn, char *sp, size_t sn)
+{
+    size_t n = (size_t)snprintf(cat, cn, HDR);
+    for (int i = 0; i < b->n_off; i++) {
+        const boff *o = &b->off[i];
+        char spot[32] = "", cap[16] = "";
+        if (o->spot >= 0)
+            snprintf(spot, sizeof spot, "%.17g", o->spot);
+        if (o->cap >= 0)
+            snprintf(cap, sizeof cap, "%d", o->cap);
+        n += (size_t)snprintf(cat + n, cn - n, "%s,r%d,,t%d,%s,%d,%.17g,%s,%.17g,%s\n",
+                              PROV[o->prov], o->reg, i, GPU[o->gpu], o->gpc, o->price, spot,
+                              o->rate, cap);
+    }
+    n = (size_t)snprintf(sp, sn, "{\"version\": 1, \"objective\": \"%s\", \"horizon_hours\": %.17g",
+                         b->objective ? "max_throughput" : "min_cost", b->H);
+    if (b->budget >= 0)
+        n += (size_t)snprintf(sp + n, sn - n, ", \"budget_per_hour\": %.17g", b->budget);
+    n += (size_t)snprintf(sp + n, sn - n, ", \"constraints\": {");
+    int first = 1;
+    if (b->pshare >= 0) {
+        n += (size_t)snprintf(sp + n, sn - n, "\"max_provider_share\": %.17g", b->pshare);
+        first = 0;
+    }
+    if (b->sshare >= 0)
+        n += (size_t)snprintf(sp + n, sn - n, "%s\"max_spot_share\": %.17g", first ? "" : ", ",
+                              b->sshare);
+    n += (size_t)snprintf(sp + n, sn - n, "}, \"workloads\": [");
+    static const char *SPOT[3] = {"never", "allow", "only"};
+    for (int w = 0; w < b->n_wl; w++) {
+        const bwl *x = &b->wl[w];
+        n += (size_t)snprintf(sp + n, sn - n, "%s{\"name\": \"w%d\"", w ? ", " : "", w);
+        if (x->exact)
+            n += (size_t)snprintf(sp + n, sn - n, ", \"gpus\": %d", x->lo);
+        else
+            n += (size_t)snprintf(sp + n, sn - n, ", \"min_gpus\": %d, \"max_gpus\": %d", x->lo, x->hi);
+        if (x->models) {
+            n += (size_t)snprintf(sp + n, sn - n, ", \"gpu\": [");
+            int f = 1;
+            for (int g = 0; g < 3; g++)
+                if (x->models & (1 << g)) {
+                    n += (size_t)snprintf(sp + n, sn - n, "%s\"%s\"", f ? "" : ", ", GPU[g]);
+                    f = 0;
+                }
+            n += (size_t)snprintf(sp + n, sn - n, "]");
+        }
+        n += (size_t)snprintf(sp + n, sn - n,
+                              ", \"spot\": \"%s\", \"same_region\": %s, \"checkpoint_minutes\": %.17g,"
+                              " \"restart_minutes\": %.17g, \"throughput\": {\"H100\": %.17g,"
+                              " \"A100\": %.17g, \"L4\": %.17g}",
+                              SPOT[x->spot], x->same_region ? "true" : "false", x->ckpt, x->restart,
+                              x->tput[0], x->tput[1], x->tput[2]);
+        if (x->has_data)
+            n += (size_t)snprintf(sp + n, sn - n,
+                                  ", \"data\": {\"provider\": \"%s\", \"region\": \"r%d\", \"gb\": %.17g}",
+                                  PROV[x->dprov], x->dreg, x->gb);
+        n += (size_t)snprintf(sp + n, sn - n, "}");
+    }
+    snprintf(sp + n, sn - n, "]}");
+}
+
+/* a column: (workload, offer, market) with its unit cost */
+typedef struct bcol {
+    int w, o, spot;
+    double unit;
+} bcol;
+
+typedef struct bbest {
+    int found;
+    double total, tput, cph;
+} bbest;
+
+static double bf_unit(const binst *b, int w, int o, int spot)
+{
+    const boff *f = &b->off[o];
+    const bwl *x = &b->wl[w];
+    if (!spot)
+        return f->price;
+    if (f->spot < 0)
+        return -1;
+    double den = 1 - f->rate * (x->ckpt / 60.0 / 2 + x->restart / 60.0);
+    return den <= 0.1 ? -1 : f->spot / den;
+}
+
+static void bf_eval(const binst *b, const bcol *c, int nc, const int *x, bbest *best)
+{
+    double cph = 0, tput = 0, egress = 0, spot = 0, pc[3] = {0, 0, 0};
+    int gpus[2] = {0, 0}, used[2][3][2], capuse[5] = {0};
+    memset(used, 0, sizeof used);
+    for (int j = 0; j < nc; j++) {
+        if (!x[j])
+            continue;
+        const boff *o = &b->off[c[j].o];
+        double cc = x[j] * c[j].unit;
+        cph += cc;
+        pc[o->prov] += cc;
+        if (c[j].spot)
+            spot += cc;
+        gpus[c[j].w] += x[j] * o->gpc;
+        tput += x[j] * o->gpc * b->wl[c[j].w].tput[o->gpu];
+        used[c[j].w][o->prov][o->reg] = 1;
+        capuse[c[j].o] += x[j];
+    }
+    for (int i = 0; i < b->n_off; i++)
+        if (b->off[i].cap >= 0 && capuse[i] > b->off[i].cap)
+            return;
+    for (int w = 0; w < b->n_wl; w++) {
+        const bwl *x2 = &b->wl[w];
+        if (gpus[w] < x2->lo || gpus[w] > x2->hi)
+            return;
+        int places = 0;
+        for (int p = 0; p < 3; p++)
+            for (int r = 0; r < 2; r++) {
+                if (!used[w][p][r])
+                    continue;
+                places++;
+                if (x2->has_data && x2->gb > 0) {
+                    if (p != x2->dprov)
+                        egress += x2->gb * 0.09;
+                    else if (r != x2->dreg)
+                        egress += x2->gb * 0.02;
+                }
+            }
+        if (x2->same_region && places > 1)
+            return;
+    }
+    double tol = 1e-9 * (1 + cph);
+    if (b->budget >= 0 && cph > b->budget + tol)
+        return;
+    if (b->pshare >= 0)
+        for (int p = 0; p < 3; p++)
+            if (pc[p] > b->pshare * cph + tol)
+                return;
+    if (b->sshare >= 0 && spot > b->sshare * cph + tol)
+        return;
+    double total = b->H * cph + egress;
+    if (!best->found) {
+        best->found = 1;
+        best->total = total;
+        best->tput = tput;
+        best->cph = cph;
+        return;
+    }
+    if (b->objective) {
+        if (tput > best->tput + 1e-9 || (tput > best->tput - 1e-9 && total < best->total - 1e-9)) {
+            best->total = total;
+            best->tput = tput;
+            best->cph = cph;
+        }
+    } else if (total < best->total - 1e-12) {
+        best->total = total;
+        best->tput = tput;
+        best->cph = cph;
+    }
+}
+
+static void bf_rec(const binst *b, const bcol *c, int nc, int j, int *x, int *gpus, bbest *best)
+{
+    if (j == nc) {
+        bf_eval(b, c, nc, x, best);
+        return;
+    }
+    const boff *o = &b->off[c[j].o];
+    int w = c[j].w;
+    for (int k = 0;; k++) {
+        if (gpus[w] + k * o->gpc > b->wl[w].hi)
+            break;
+        if (o->cap >= 0 && k > o->cap)
+            break;
+        x[j] = k;
+        gpus[w] += k * o->gpc;
+        bf_rec(b, c, nc, j + 1, x, gpus, best);
+        gpus[w] -= k * o->gpc;
+    }
+    x[j] = 0;
+}
+
+static bbest brute(const binst *b)
+{
+    bcol c[32];
+    int nc = 0;
+    for (int w = 0; w < b->n_wl; w++)
+        for (int o = 0; o < b->n_off; o++) {
+            const bwl *x = &b->wl[w];
+            if (x->models && !(x->models & (1 << b->off[o].gpu)))
+                continue;
+            for (int s = 0; s <= 1; s++) {
+                if ((s && x->spot == 0) || (!s && x->spot == 2))
+                    continue;
+                double u = bf_unit(b, w, o, s);
+                if (u < 0)
+                    continue;
+                c[nc].w = w;
+                c[nc].o = o;
+                c[nc].spot = s;
+                c[nc].unit = u;
+                nc++;
+            }
+        }
+    int x[32] = {0}, gpus[2] = {0, 0};
+    bbest best = {0, 0, 0, 0};
+    bf_rec(b, c, nc, 0, x, gpus, &best);
+    return best;
+}
+
+static void random_instances_match_brute_force(void **state)
+{
+    (void)state;
+    rng_state = 20261123;
+    int checked = 0, feasible = 0;
+    for (int t = 0; t < 300; t++) {
+        binst b;
+        gen(&b);
+        char cat[4096], sp[8192];
+        render(&b, cat, sizeof cat, sp, sizeof sp);
+        bbest want = brute(&b);
+        gpuarb_optimize_opts o;
+        gpuarb_optimize_opts_init(&o);
+        o.skip_baseline = 1;
+        if (getenv("BF_DEBUG")) fprintf(stderr, "== %d\n%s\n%s\n", t, cat, sp);
+        solved got = solve_opts(cat, sp, &o);
+        if (!want.found) {
+            if (got.s.status != GPUARB_SOLVE_INFEASIBLE)
+                fail_msg("instance %d: brute force finds no plan, optimize says %d (total %g)\n%s\n%s",
+                         t, got.s.status, got.s.total_cost, cat, sp);
+            assert_true(gpuarb_result_diagnostic_count(got.r) > 0);
+        } else {
+            if (got.s.status != GPUARB_SOLVE_OPTIMAL)
+                fail_msg("instance %d: brute force total %g, optimize status %d\n%s\n%s", t,
+                         want.total, got.s.status, cat, sp);
+            if (b.objective) {
+                if (fabs(got.s.throughput - want.tput) > 1e-6)
+                    fail_msg("instance %d: throughput %g, brute force %g\n%s\n%s", t,
+                             got.s.throughput, want.tput, cat, sp);
+            }
+            if (fabs(got.s.total_cost - want.total) > 1e-6 * (1 + want.total))
+                fail_msg("instance %d: total %.9g, brute force %.9g\n%s\n%s", t, got.s.total_cost,
+                         want.total, cat, sp);
+            feasible++;
+        }
+        checked++;
+        gpuarb_result_free(got.r);
+    }
+    assert_int_equal(checked, 300);
+    /* the generator must exercise both outcomes */
+    assert_true(feasible > 100);
+    assert_true(feasible < 300);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(exact_count_mixes_shapes),
+        cmocka_unit_test(min_max_range),
+        cmocka_unit_test(gpus_per_node_restricts_shape),
+        cmocka_unit_test(same_region_gang),
+        cmocka_unit_test(spot_markets),
+        cmocka_unit_test(capacity_shared_between_workloads),
+        cmocka_unit_test(budget_binds),
+        cmocka_unit_test(provider_share_cap),
+        cmocka_unit_test(spot_share_cap),
+        cmocka_unit_test(provider_and_region_globs),
+        cmocka_unit_test(egress_decides),
+        cmocka_unit_test(max_throughput_within_budget),
+        cmocka_unit_test(max_throughput_ties_to_cheaper),
+        cmocka_unit_test(baseline_and_savings),
+        cmocka_unit_test(infeasible_diagnostics),
+        cmocka_unit_test(time_limit_reports_gap),
+        cmocka_unit_test(json_shape),
+        cmocka_unit_test(write_model_file),
+        cmocka_unit_test(random_instances_match_brute_force),
+    };
+    return cmocka_run_group_tests_name("optimize", tests, setup, teardown);
+}
