@@ -1,0 +1,660 @@
+/*
+ * test_doc.c - the document tree readers (lib/doc*.c): positions of values
+ * and keys in YAML and JSON, equal trees for equivalent documents, YAML 1.2
+ * core scalar typing and tags, the limits (size, depth, nodes, anchors and
+ * aliases including a "billion laughs" document), duplicate keys, non-finite
+ * numbers, multi-document streams, and garbage input.
+ *
+ * Expected lines and columns were counted by hand from the literal texts
+ * below (1-based; columns count bytes).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+
+typedef struct fixture {
+    gpuarb_ctx *ctx;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f || gpuarb_ctx_create(&f->ctx))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    gpuarb_ctx_free(f->ctx);
+    free(f);
+    return 0;
+}
+
+static gpuarb_status yaml(fixture *f, const char *text, ga_doc *d)
+{
+    return ga_doc_parse_yaml(f->ctx, text, strlen(text), "t.yaml", d);
+}
+
+static gpuarb_status json(fixture *f, const char *text, ga_doc *d)
+{
+    return ga_doc_parse_json(f->ctx, text, strlen(text), "t.json", d);
+}
+
+/* Assert the last error: status, line, column and a message fragment. */
+static void expect_error(fixture *f, gpuarb_status got, gpuarb_status want, int32_t line,
+                         int32_t col, const char *fragment)
+{
+    if (got != want || gpuarb_errline(f->ctx) != line || gpuarb_errcolumn(f->ctx) != col ||
+        !strstr(gpuarb_errmsg(f->ctx), fragment))
+        print_error("want %s %d:%d '%s'; got %s %d:%d '%s'\n", gpuarb_status_name(want),
+                    (int)line, (int)col, fragment, gpuarb_status_name(got),
+                    (int)gpuarb_errline(f->ctx), (int)gpuarb_errcolumn(f->ctx),
+                    gpuarb_errmsg(f->ctx));
+    assert_int_equal(got, want);
+    assert_int_equal(gpuarb_errline(f->ctx), line);
+    assert_int_equal(gpuarb_errcolumn(f->ctx), col);
+    assert_non_null(strstr(gpuarb_errmsg(f->ctx), fragment));
+}
+
+static void expect_yaml_error(fixture *f, const char *text, gpuarb_status want, int32_t line,
+                              int32_t col, const char *fragment)
+{
+    ga_doc d;
+    expect_error(f, yaml(f, text, &d), want, line, col, fragment);
+    assert_null(d.root);
+    assert_string_equal(gpuarb_errsource(f->ctx), "t.yaml");
+}
+
+static void expect_json_error(fixture *f, const char *text, gpuarb_status want, int32_t line,
+                              int32_t col, const char *fragment)
+{
+    ga_doc d;
+    expect_error(f, json(f, text, &d), want, line, col, fragment);
+    assert_null(d.root);
+    assert_string_equal(gpuarb_errsource(f->ctx), "t.json");
+}
+
+static const ga_doc_node *at(const ga_doc_node *map, const char *key)
+{
+    const ga_doc_node *n = ga_doc_get(map, key);
+    if (!n)
+        fail_msg("no key '%s'", key);
+    return n;
+}
+
+static void assert_pos(const ga_doc_node *n, int32_t line, int32_t col)
+{
+    if (n->line != line || n->col != col)
+        fail_msg("node at %d:%d, expected %d:%d", (int)n->line, (int)n->col, (int)line,
+                 (int)col);
+}
+
+static void assert_key_pos(const ga_doc_node *map, size_t i, int32_t line, int32_t col)
+{
+    if (map->key_line[i] != line || map->key_col[i] != col)
+        fail_msg("key '%s' at %d:%d, expected %d:%d", map->keys[i], (int)map->key_line[i],
+                 (int)map->key_col[i], (int)line, (int)col);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void yaml_positions(void **state)
+{
+    fixture *f = *state;
+    const char *text =
+        "top: 1\n"                     /* line 1 */
+        "list:\n"                      /* line 2 */
+        "  - alpha\n"                  /* line 3: '-' col 3, alpha col 5 */
+        "  - inner: {k: [7, \"x\"]}\n" /* line 4: inner col 5, '{' col 12, k col 13,
+                                          '[' col 16, 7 col 17, "x" col 20 */
+        "caf\xc3\xa9: ok\n";           /* line 5: key col 1, "ok" col 8 (é is 2 bytes) */
+    ga_doc d;
+    assert_int_equal(yaml(f, text, &d), GPUARB_OK);
+    const ga_doc_node *r = d.root;
+    assert_int_equal(r->kind, GA_DOC_MAP);
+    assert_pos(r, 1, 1);
+    assert_int_equal(r->n, 3);
+    assert_key_pos(r, 0, 1, 1);
+    assert_pos(at(r, "top"), 1, 6);
+    assert_key_pos(r, 1, 2, 1);
+    const ga_doc_node *list = at(r, "list");
+    assert_int_equal(list->kind, GA_DOC_SEQ);
+    assert_pos(list, 3, 3);
+    assert_pos(list->items[0], 3, 5);
+    const ga_doc_node *m = list->items[1];
+    assert_pos(m, 4, 5);
+    assert_key_pos(m, 0, 4, 5);
+    const ga_doc_node *flow = at(m, "inner");
+    assert_pos(flow, 4, 12);
+    assert_key_pos(flow, 0, 4, 13);
+    const ga_doc_node *seq = at(flow, "k");
+    assert_pos(seq, 4, 16);
+    assert_pos(seq->items[0], 4, 17);
+    assert_pos(seq->items[1], 4, 20);
+    assert_int_equal(seq->items[1]->kind, GA_DOC_STRING);
+    assert_key_pos(r, 2, 5, 1);
+    assert_pos(at(r, "caf\xc3\xa9"), 5, 8);
+    ga_doc_free(&d);
+}
+
+static void json_positions(void **state)
+{
+    fixture *f = *state;
+    const char *text =
+        "{\n"                                  /* line 1 */
+        "  \"top\": 1,\n"                      /* line 2: key col 3, 1 col 10 */
+        "  \"list\": [\"alpha\",\n"            /* line 3: key col 3, '[' col 11, alpha 12 */
+        "    {\"inner\": {\"k\": [7, \"x\"]}}],\n" /* line 4: '{' 5, key 6, '{' 15, "k" 16,
+                                                   '[' 21, 7 col 22, "x" col 25 */
+        "  \"caf\xc3\xa9\": \"\xc3\xa9\", \"n\": -2.5e1\n" /* line 5: key col 3, value col 12,
+                                                            "n" col 18, -2.5e1 col 23 */
+        "}\n";
+    ga_doc d;
+    assert_int_equal(json(f, text, &d), GPUARB_OK);
+    const ga_doc_node *r = d.root;
+    assert_pos(r, 1, 1);
+    assert_key_pos(r, 0, 2, 3);
+    assert_pos(at(r, "top"), 2, 10);
+    assert_key_pos(r, 1, 3, 3);
+    const ga_doc_node *list = at(r, "list");
+    assert_pos(list, 3, 11);
+    assert_pos(list->items[0], 3, 12);
+    const ga_doc_node *m = list->items[1];
+    assert_pos(m, 4, 5);
+    assert_key_pos(m, 0, 4, 6);
+    const ga_doc_node *flow = at(m, "inner");
+    assert_pos(flow, 4, 15);
+    assert_key_pos(flow, 0, 4, 16);
+    const ga_doc_node *seq = at(flow, "k");
+    assert_pos(seq, 4, 21);
+    assert_pos(seq->items[0], 4, 22);
+    assert_pos(seq->items[1], 4, 25);
+    assert_key_pos(r, 2, 5, 3);
+    assert_pos(at(r, "caf\xc3\xa9"), 5, 12);
+    assert_key_pos(r, 3, 5, 18);
+    const ga_doc_node *n = at(r, "n");
+    assert_pos(n, 5, 23);
+    assert_string_equal(n->str, "-2.5e1"); /* the text as written */
+    assert_true(n->number == -25.0);
+    assert_false(n->is_integer);
+    ga_doc_free(&d);
+}
+
+/* jansson must hand object members back in document order, because the
+ * positions are matched to them in that order.  Keys here are neither
+ * sorted nor in hash order. */
+static void json_key_order(void **state)
+{
+    fixture *f = *state;
+    const char *text = "{\"zeta\": 1, \"alpha\": 2, \"mid\": 3, \"beta\": 4, \"yy\": 5, "
+                       "\"a\": 6, \"q\": 7, \"c\": 8, \"k\": 9, \"b\": 10}";
+    const char *order[] = {"zeta", "alpha", "mid", "beta", "yy", "a", "q", "c", "k", "b"};
+    ga_doc d;
+    assert_int_equal(json(f, text, &d), GPUARB_OK);
+    assert_int_equal(d.root->n, 10);
+    for (size_t i = 0; i < 10; i++) {
+        assert_string_equal(d.root->keys[i], order[i]);
+        assert_true(d.root->items[i]->number == (double)(i + 1));
+        /* the value sits 2 bytes after the key's closing quote */
+        assert_int_equal(d.root->items[i]->col,
+                         d.root->key_col[i] + (int32_t)strlen(order[i]) + 4);
+    }
+    ga_doc_free(&d);
+}
+
+static void yaml_and_json_give_equal_trees(void **state)
+{
+    fixture *f = *state;
+    const char *y =
+        "# a comment\n"
+        "int: 3\n"
+        "float: 3.0\n"
+        "hex: 0x1F\n"
+        "oct: 0o17\n"
+        "exp: 1e3\n"
+        "half: .5\n"
+        "neg: -7\n"
+        "plus: +4\n"
+        "t: True\n"
+        "f: FALSE\n"
+        "n1: ~\n"
+        "n2:\n"
+        "n3: Null\n"
+        "s1: 'quoted 3'\n"
+        "s2: \"caf\\u00e9\"\n"
+        "s3: yes\n"
+        "s4: |\n"
+        "  two\n"
+        "  lines\n"
+        "nested:\n"
+        "  - {a: [1, 2.5, x]}\n"
+        "  - []\n"
+        "  - {}\n";
+    const char *j =
+        "{\"int\": 3, \"float\": 3.0, \"hex\": 31, \"oct\": 15, \"exp\": 1000.0,\n"
+        " \"half\": 0.5, \"neg\": -7, \"plus\": 4, \"t\": true, \"f\": false,\n"
+        " \"n1\": null, \"n2\": null, \"n3\": null, \"s1\": \"quoted 3\",\n"
+        " \"s2\": \"caf\xc3\xa9\", \"s3\": \"yes\", \"s4\": \"two\\nlines\\n\",\n"
+        " \"nested\": [{\"a\": [1, 2.5, \"x\"]}, [], {}]}";
+    ga_doc a, b;
+    assert_int_equal(yaml(f, y, &a), GPUARB_OK);
+    assert_int_equal(json(f, j, &b), GPUARB_OK);
+    assert_true(ga_doc_equal(a.root, b.root));
+    /* and the comparison itself is sharp: 3 and 3.0 differ */
+    const ga_doc_node *i3 = ga_doc_get(a.root, "int"), *f3 = ga_doc_get(a.root, "float");
+    assert_true(i3->is_integer);
+    assert_false(f3->is_integer);
+    assert_true(i3->number == f3->number);
+    assert_false(ga_doc_equal(i3, f3));
+    ga_doc_free(&a);
+    ga_doc_free(&b);
+
+    /* 1e3 is a float in both, 1000 an integer in both */
+    assert_int_equal(yaml(f, "[1e3, 1000]", &a), GPUARB_OK);
+    assert_int_equal(json(f, "[1e3, 1000]", &b), GPUARB_OK);
+    assert_true(ga_doc_equal(a.root, b.root));
+    assert_false(ga_doc_equal(a.root->items[0], a.root->items[1]));
+    ga_doc_free(&a);
+    ga_doc_free(&b);
+}
+
+typedef struct scalar_case {
+    const char *text;
+    ga_doc_kind kind;
+    double number;
+    int is_integer;
+    int boolean;
+} scalar_case;
+
+/* The YAML 1.2 core schema, one plain scalar at a time. */
+static void yaml_core_schema(void **state)
+{
+    fixture *f = *state;
+    static const scalar_case cases[] = {
+        {"0", GA_DOC_NUMBER, 0, 1, 0},
+        {"-0", GA_DOC_NUMBER, 0, 1, 0},
+        {"+12", GA_DOC_NUMBER, 12, 1, 0},
+        {"007", GA_DOC_NUMBER, 7, 1, 0},
+        {"0x1f", GA_DOC_NUMBER, 31, 1, 0},
+        {"0xFF", GA_DOC_NUMBER, 255, 1, 0},
+        {"0o17", GA_DOC_NUMBER, 15, 1, 0},
+        {"9223372036854775807", GA_DOC_NUMBER, 9223372036854775807.0, 1, 0},
+        {"-9223372036854775808", GA_DOC_NUMBER, -9223372036854775808.0, 1, 0},
+        {"1.5", GA_DOC_NUMBER, 1.5, 0, 0},
+        {"1.", GA_DOC_NUMBER, 1, 0, 0},
+        {".25", GA_DOC_NUMBER, 0.25, 0, 0},
+        {"-2E-2", GA_DOC_NUMBER, -0.02, 0, 0},
+        {"1e-400", GA_DOC_NUMBER, 0, 0, 0}, /* underflow is zero, as in JSON */
+        {"true", GA_DOC_BOOL, 0, 0, 1},
+        {"TrUe", GA_DOC_BOOL, 0, 0, 1},
+        {"false", GA_DOC_BOOL, 0, 0, 0},
+        {"FALSE", GA_DOC_BOOL, 0, 0, 0},
+        {"null", GA_DOC_NULL, 0, 0, 0},
+        {"NULL", GA_DOC_NULL, 0, 0, 0},
+        {"~", GA_DOC_NULL, 0, 0, 0},
+        {"nULL", GA_DOC_STRING, 0, 0, 0},  /* not one of the three spellings */
+        {"yes", GA_DOC_STRING, 0, 0, 0},   /* YAML 1.1 booleans are strings */
+        {"off", GA_DOC_STRING, 0, 0, 0},
+        {"1_000", GA_DOC_STRING, 0, 0, 0},
+        {"0x", GA_DOC_STRING, 0, 0, 0},
+        {"0b101", GA_DOC_STRING, 0, 0, 0},
+        {"1e", GA_DOC_STRING, 0, 0, 0},
+        {"inf", GA_DOC_STRING, 0, 0, 0},
+        {"nan", GA_DOC_STRING, 0, 0, 0},
+        {".", GA_DOC_STRING, 0, 0, 0},
+        {"12:30", GA_DOC_STRING, 0, 0, 0},
+        {"-0x10", GA_DOC_STRING, 0, 0, 0},
+        {"'12'", GA_DOC_STRING, 0, 0, 0},
+        {"\"true\"", GA_DOC_STRING, 0, 0, 0},
+        {"''", GA_DOC_STRING, 0, 0, 0},
+        {"", GA_DOC_NULL, 0, 0, 0},
+        {"!!str 12", GA_DOC_STRING, 0, 0, 0},
+        {"! 12", GA_DOC_STRING, 0, 0, 0},
+        {"!!int '12'", GA_DOC_NUMBER, 12, 1, 0},
+        {"!!float 12", GA_DOC_NUMBER, 12, 0, 0},
+        {"!!bool 'TRUE'", GA_DOC_BOOL, 0, 0, 1},
+        {"!!null ''", GA_DOC_NULL, 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[64];
+        snprintf(text, sizeof text, "v: %s\n", cases[i].text);
+        ga_doc d;
+        gpuarb_status st = yaml(f, text, &d);
+        if (st != GPUARB_OK)
+            fail_msg("'%s': %s", cases[i].text, gpuarb_errmsg(f->ctx));
+        const ga_doc_node *v = ga_doc_get(d.root, "v");
+        if (v->kind != cases[i].kind)
+            fail_msg("'%s': kind %d, expected %d", cases[i].text, v->kind, cases[i].kind);
+        if (v->kind == GA_DOC_NUMBER &&
+            (v->number != cases[i].number || !v->is_integer != !cases[i].is_integer))
+            fail_msg("'%s': %.17g integer=%d", cases[i].text, v->number, v->is_integer);
+        if (v->kind == GA_DOC_BOOL && v->boolean != cases[i].boolean)
+            fail_msg("'%s': boolean %d", cases[i].text, v->boolean);
+        ga_doc_free(&d);
+    }
+}
+
+static void not_finite_numbers(void **state)
+{
+    fixture *f = *state;
+    expect_yaml_error(f, "a: .inf\n", GPUARB_ERR_INPUT, 1, 4, "not a finite number");
+    expect_yaml_error(f, "a: -.Inf\n", GPUARB_ERR_INPUT, 1, 4, "not a finite number");
+    expect_yaml_error(f, "a:\n  - .NaN\n", GPUARB_ERR_INPUT, 2, 5, "not a finite number");
+    expect_yaml_error(f, "a: 1e999\n", GPUARB_ERR_INPUT, 1, 4, "not a finite number");
+    expect_yaml_error(f, "a: !!float .nan\n", GPUARB_ERR_INPUT, 1, 4, "not a finite number");
+    expect_yaml_error(f, "a: 9223372036854775808\n", GPUARB_ERR_INPUT, 1, 4, "out of range");
+    expect_yaml_error(f, "a: 0x10000000000000000\n", GPUARB_ERR_INPUT, 1, 4, "out of range");
+    /* JSON has no NaN/Infinity literals; overflow is the way in */
+    expect_json_error(f, "{\"a\": [1, 1e999]}", GPUARB_ERR_INPUT, 1, 11, "not a finite number");
+    expect_json_error(f, "{\"a\": -9223372036854775809}", GPUARB_ERR_INPUT, 1, 7,
+                      "out of range");
+    expect_json_error(f, "{\"a\": NaN}", GPUARB_ERR_SYNTAX, 1, 9, "invalid token");
+}
+
+static void tags(void **state)
+{
+    fixture *f = *state;
+    expect_yaml_error(f, "a: !foo 1\n", GPUARB_ERR_INPUT, 1, 4, "unsupported tag '!foo'");
+    expect_yaml_error(f, "a: !!binary aGk=\n", GPUARB_ERR_INPUT, 1, 4, "unsupported tag");
+    expect_yaml_error(f, "a: !!int 1.5\n", GPUARB_ERR_INPUT, 1, 4, "not an integer");
+    expect_yaml_error(f, "a: !!float abc\n", GPUARB_ERR_INPUT, 1, 4, "not a number");
+    expect_yaml_error(f, "a: !!bool yes\n", GPUARB_ERR_INPUT, 1, 4, "not true or false");
+    expect_yaml_error(f, "a: !!null 0\n", GPUARB_ERR_INPUT, 1, 4, "not null");
+    expect_yaml_error(f, "a: !!map [1]\n", GPUARB_ERR_INPUT, 1, 4, "unsupported tag");
+    expect_yaml_error(f, "!!set {a: 1}\n", GPUARB_ERR_INPUT, 1, 1, "unsupported tag");
+    ga_doc d;
+    assert_int_equal(yaml(f, "a: !!seq [1]\nb: !!map {c: 1}\n", &d), GPUARB_OK);
+    assert_int_equal(ga_doc_get(d.root, "a")->kind, GA_DOC_SEQ);
+    assert_int_equal(ga_doc_get(d.root, "b")->kind, GA_DOC_MAP);
+    ga_doc_free(&d);
+}
+
+static void anchors_and_aliases(void **state)
+{
+    fixture *f = *state;
+    const char *frag = "YAML anchors and aliases are not supported";
+    expect_yaml_error(f, "a: &x 1\nb: *x\n", GPUARB_ERR_LIMIT, 1, 4, frag);
+    expect_yaml_error(f, "a: 1\nb: *nowhere\n", GPUARB_ERR_LIMIT, 2, 4, frag);
+    expect_yaml_error(f, "a:\n  - &m {k: 1}\n", GPUARB_ERR_LIMIT, 2, 5, frag);
+    expect_yaml_error(f, "- &s [1]\n", GPUARB_ERR_LIMIT, 1, 3, frag);
+    /* "Billion laughs": nine levels of ten aliases would expand to 10^9
+     * strings.  It must stop at the first anchor, in no time. */
+    char bl[2048];
+    size_t n = (size_t)snprintf(bl, sizeof bl, "a: &a [\"lol\",\"lol\",\"lol\"]\n");
+    for (char c = 'b'; c <= 'j'; c++)
+        n += (size_t)snprintf(bl + n, sizeof bl - n,
+                              "%c: &%c [*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c,*%c]\n", c, c,
+                              c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1,
+                              c - 1);
+    expect_yaml_error(f, bl, GPUARB_ERR_LIMIT, 1, 4, frag);
+}
+
+static void duplicate_and_complex_keys(void **state)
+{
+    fixture *f = *state;
+    expect_yaml_error(f, "a: 1\nb: 2\na: 3\n", GPUARB_ERR_INPUT, 3, 1, "duplicate key 'a'");
+    expect_yaml_error(f, "x:\n  a: 1\n  \"a\": 2\n", GPUARB_ERR_INPUT, 3, 3, "duplicate key 'a'");
+    expect_yaml_error(f, "{a: 1, b: {c: 1, c: 2}}", GPUARB_ERR_INPUT, 1, 18,
+                      "duplicate key 'c'");
+    expect_json_error(f, "{\"a\": 1,\n \"b\": {\"c\": 1, \"c\": 2}}", GPUARB_ERR_INPUT, 2, 16,
+                      "duplicate key 'c'");
+    expect_yaml_error(f, "? [a]\n: 1\n", GPUARB_ERR_INPUT, 1, 3, "keys must be plain values");
+    expect_yaml_error(f, "{{a: 1}: 2}", GPUARB_ERR_INPUT, 1, 2, "keys must be plain values");
+    /* Same key in different maps is fine; many keys stay linear. */
+    ga_doc d;
+    assert_int_equal(yaml(f, "a: {k: 1}\nb: {k: 2}\n", &d), GPUARB_OK);
+    ga_doc_free(&d);
+    size_t cap = 40000 * 16 + 16;
+    char *big = malloc(cap), *p = big;
+    assert_non_null(big);
+    for (int i = 0; i < 40000; i++)
+        p += sprintf(p, "k%d: %d\n", i, i);
+    assert_int_equal(yaml(f, big, &d), GPUARB_OK);
+    assert_int_equal(d.root->n, 40000);
+    ga_doc_free(&d);
+    sprintf(p, "k39999: 0\n"); /* the duplicate is on line 40001 */
+    expect_yaml_error(f, big, GPUARB_ERR_INPUT, 40001, 1, "duplicate key 'k39999'");
+    free(big);
+}
+
+static void multi_document(void **state)
+{
+    fixture *f = *state;
+    expect_yaml_error(f, "a: 1\n---\nb: 2\n", GPUARB_ERR_INPUT, 2, 1, "more than one");
+    expect_yaml_error(f, "--- 1\n--- 2\n", GPUARB_ERR_INPUT, 2, 1, "more than one");
+    ga_doc d;
+    /* One document with explicit markers is fine, so is an empty stream. */
+    assert_int_equal(yaml(f, "---\na: 1\n...\n", &d), GPUARB_OK);
+    assert_int_equal(d.root->kind, GA_DOC_MAP);
+    ga_doc_free(&d);
+    assert_int_equal(yaml(f, "# only a comment\n", &d), GPUARB_OK);
+    assert_int_equal(d.root->kind, GA_DOC_NULL);
+    ga_doc_free(&d);
+    expect_json_error(f, "{} {}", GPUARB_ERR_SYNTAX, 1, 4, "end of file expected");
+}
+
+static char *nested(const char *open, const char *close, int depth)
+{
+    size_t lo = strlen(open), lc = strlen(close);
+    char *s = malloc((size_t)depth * (lo + lc) + 1), *p = s;
+    assert_non_null(s);
+    for (int i = 0; i < depth; i++, p += lo)
+        memcpy(p, open, lo);
+    for (int i = 0; i < depth; i++, p += lc)
+        memcpy(p, close, lc);
+    *p = '\0';
+    return s;
+}
+
+static void depth_limit(void **state)
+{
+    fixture *f = *state;
+    ga_doc d;
+    char *ok = nested("[", "]", GA_DOC_MAX_DEPTH);
+    assert_int_equal(yaml(f, ok, &d), GPUARB_OK);
+    ga_doc_free(&d);
+    assert_int_equal(json(f, ok, &d), GPUARB_OK);
+    ga_doc_free(&d);
+    free(ok);
+    /* one level more: the 65th '[' (column 65) is refused */
+    char *deep = nested("[", "]", GA_DOC_MAX_DEPTH + 1);
+    expect_yaml_error(f, deep, GPUARB_ERR_LIMIT, 1, 65, "nesting deeper than 64");
+    expect_json_error(f, deep, GPUARB_ERR_LIMIT, 1, 65, "nesting deeper than 64");
+    free(deep);
+    /* {"a":{"a":...}}: the 65th '{' starts at byte 1 + 64 * 5 */
+    deep = nested("{\"a\":", "}", 100000);
+    expect_json_error(f, deep, GPUARB_ERR_LIMIT, 1, 321, "nesting deeper than 64");
+    free(deep);
+    /* block style: "a:\n  a:\n    a: ..." - the 65th mapping is the value
+     * of the key on line 64, and starts on line 65 at column 129 */
+    char *blk = malloc(200 * 210), *p = blk;
+    for (int i = 0; i < 200; i++)
+        p += sprintf(p, "%*sa:\n", 2 * i, "");
+    expect_yaml_error(f, blk, GPUARB_ERR_LIMIT, 65, 129, "nesting deeper than 64");
+    free(blk);
+}
+
+static void size_and_node_limits(void **state)
+{
+    fixture *f = *state;
+    ga_doc d;
+    /* One byte past the size limit is refused before any parsing. */
+    size_t n = GA_DOC_MAX_BYTES + 1u;
+    char *big = malloc(n);
+    assert_non_null(big);
+    memset(big, ' ', n);
+    big[0] = '[';
+    big[n - 1] = ']';
+    assert_int_equal(ga_doc_parse_yaml(f->ctx, big, n, "s", &d), GPUARB_ERR_LIMIT);
+    assert_int_equal(ga_doc_parse_json(f->ctx, big, n, "s", &d), GPUARB_ERR_LIMIT);
+    assert_non_null(strstr(gpuarb_errmsg(f->ctx), "16777217 bytes"));
+    free(big);
+
+    /* "[0,0,...]" with 2,000,000 zeros is 2,000,001 nodes.  The refused
+     * node is the last zero, at byte offset 1 + 2 * 1999999 = 3999999,
+     * column 4000000. */
+    size_t zeros = GA_DOC_MAX_NODES;
+    big = malloc(2 * zeros + 2);
+    assert_non_null(big);
+    big[0] = '[';
+    for (size_t i = 0; i < zeros; i++) {
+        big[1 + 2 * i] = '0';
+        big[2 + 2 * i] = ',';
+    }
+    big[2 * zeros] = ']';
+    big[2 * zeros + 1] = '\0';
+    expect_json_error(f, big, GPUARB_ERR_LIMIT, 1, 4000000, "more than 2000000 nodes");
+    expect_yaml_error(f, big, GPUARB_ERR_LIMIT, 1, 4000000, "more than 2000000 nodes");
+    /* one zero fewer is exactly at the limit and accepted */
+    big[2 * zeros - 2] = ']';
+    big[2 * zeros - 1] = '\0';
+    assert_int_equal(json(f, big, &d), GPUARB_OK);
+    assert_int_equal(d.root->n, zeros - 1);
+    ga_doc_free(&d);
+    free(big);
+}
+
+static void syntax_errors(void **state)
+{
+    fixture *f = *state;
+    /* jansson's figures: the column of the last byte it read */
+    expect_json_error(f, "{\"a\": tru}", GPUARB_ERR_SYNTAX, 1, 9, "invalid token");
+    expect_json_error(f, "{\"version\": 1,, }", GPUARB_ERR_SYNTAX, 1, 15, "expected");
+    expect_json_error(f, "{\n  \"a\": [1, 2,]\n}", GPUARB_ERR_SYNTAX, 2, 14, "unexpected");
+    expect_json_error(f, "", GPUARB_ERR_SYNTAX, 1, 1, "end of file");
+    expect_json_error(f, "{\"a\": \"\xff\"}", GPUARB_ERR_SYNTAX, 1, 7, "decode byte 0xff");
+    expect_json_error(f, "{\"a\": \"x\\u0000y\"}", GPUARB_ERR_INPUT, 1, 7, "NUL");
+    /* libyaml's messages, at its positions converted to bytes */
+    expect_yaml_error(f, "a: 1\n\tb: 2\n", GPUARB_ERR_SYNTAX, 2, 1, "tab character");
+    expect_yaml_error(f, "\t- x\n", GPUARB_ERR_SYNTAX, 1, 1, "cannot start any token");
+    expect_yaml_error(f, "a: [1, 2\n", GPUARB_ERR_SYNTAX, 2, 1, "flow sequence");
+    expect_yaml_error(f, "a: b: c\n", GPUARB_ERR_SYNTAX, 1, 5, "mapping values are not allowed");
+    expect_yaml_error(f, "a: \"x\\0y\"\n", GPUARB_ERR_INPUT, 1, 4, "NUL");
+    expect_yaml_error(f, "k: \xc3\xa9 \xff\n", GPUARB_ERR_SYNTAX, 1, 7, "UTF-8");
+    expect_yaml_error(f, "a: 1\n\x01\n", GPUARB_ERR_SYNTAX, 2, 1, "control characters");
+}
+
+static void byte_order_mark(void **state)
+{
+    fixture *f = *state;
+    ga_doc d;
+    /* The mark is not a column; CRLF ends lines like LF. */
+    assert_int_equal(yaml(f, "\xef\xbb\xbf" "a: 1\r\nb: [x,\r\n  y]\r\n", &d), GPUARB_OK);
+    assert_key_pos(d.root, 0, 1, 1);
+    assert_pos(ga_doc_get(d.root, "a"), 1, 4);
+    assert_pos(ga_doc_get(d.root, "b")->items[1], 3, 3);
+    ga_doc_free(&d);
+}
+
+static void dispatch(void **state)
+{
+    fixture *f = *state;
+    ga_doc d;
+    /* '{' means JSON, so a YAML flow mapping there gets the JSON error */
+    assert_int_equal(ga_doc_parse(f->ctx, "  {a: 1}", 8, "x", &d), GPUARB_ERR_SYNTAX);
+    assert_int_equal(gpuarb_errcolumn(f->ctx), 4);
+    assert_int_equal(ga_doc_parse(f->ctx, "\n{\"a\": 1}", 9, "x", &d), GPUARB_OK);
+    assert_int_equal(ga_doc_get(d.root, "a")->line, 2);
+    ga_doc_free(&d);
+    assert_int_equal(ga_doc_parse(f->ctx, "a: 1", 4, "x", &d), GPUARB_OK);
+    ga_doc_free(&d);
+    /* text need not be NUL-terminated: only len bytes are read */
+    assert_int_equal(ga_doc_parse(f->ctx, "a: 12345", 5, "x", &d), GPUARB_OK);
+    assert_true(ga_doc_get(d.root, "a")->number == 12);
+    ga_doc_free(&d);
+    assert_int_equal(ga_doc_parse(f->ctx, "[1, 2]xyz", 6, "x", &d), GPUARB_OK);
+    assert_int_equal(d.root->n, 2);
+    ga_doc_free(&d);
+}
+
+/* Deterministic garbage: random bytes, and random splices of a valid
+ * document.  Nothing may crash, leak (under ASan) or report OK-with-no-tree;
+ * every failure must carry one of the documented statuses. */
+static uint64_t rng_next(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+static void check_any(fixture *f, const char *buf, size_t len)
+{
+    for (int which = 0; which < 3; which++) {
+        ga_doc d;
+        gpuarb_status st =
+            which == 0   ? ga_doc_parse_yaml(f->ctx, buf, len, "g", &d)
+            : which == 1 ? ga_doc_parse_json(f->ctx, buf, len, "g", &d)
+                         : ga_doc_parse(f->ctx, buf, len, "g", &d);
+        if (st == GPUARB_OK) {
+            assert_non_null(d.root);
+            ga_doc_free(&d);
+            continue;
+        }
+        assert_null(d.root);
+        if (st != GPUARB_ERR_SYNTAX && st != GPUARB_ERR_INPUT && st != GPUARB_ERR_LIMIT)
+            fail_msg("status %s on garbage: %s", gpuarb_status_name(st), gpuarb_errmsg(f->ctx));
+        assert_true(gpuarb_errline(f->ctx) >= 1);
+        assert_true(gpuarb_errcolumn(f->ctx) >= 1);
+    }
+}
+
+static void garbage_does_not_crash(void **state)
+{
+    fixture *f = *state;
+    static const char seed_doc[] =
+        "version: 1\nworkloads:\n  - {name: a, gpus: [1, \"x\"], t: !!str 1}\n"
+        "# c\nz: {\"q\": [null, true, 0x1F, -.5e3]}\n";
+    uint64_t s = 0x9E3779B97F4A7C15ull;
+    char buf[512];
+    for (int round = 0; round < 3000; round++) {
+        size_t len = (size_t)(rng_next(&s) % sizeof buf);
+        if (round % 2 == 0) {
+            for (size_t i = 0; i < len; i++)
+                buf[i] = (char)(rng_next(&s) & 0xFF);
+        } else {
+            /* mutate a valid document: flip, insert structural bytes, cut */
+            len = sizeof seed_doc - 1;
+            memcpy(buf, seed_doc, len);
+            static const char pool[] = "{}[]:,-&*!|>'\"\\#\n\t ?%@`\x80\xff";
+            for (int k = 0; k < 4; k++)
+                buf[rng_next(&s) % len] = pool[rng_next(&s) % (sizeof pool - 1)];
+            len = (size_t)(rng_next(&s) % (len + 1));
+        }
+        check_any(f, buf, len);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(yaml_positions),
+        cmocka_unit_test(json_positions),
+        cmocka_unit_test(json_key_order),
+        cmocka_unit_test(yaml_and_json_give_equal_trees),
+        cmocka_unit_test(yaml_core_schema),
+        cmocka_unit_test(not_finite_numbers),
+        cmocka_unit_test(tags),
+        cmocka_unit_test(anchors_and_aliases),
+        cmocka_unit_test(duplicate_and_complex_keys),
+        cmocka_unit_test(multi_document),
+        cmocka_unit_test(depth_limit),
+        cmocka_unit_test(size_and_node_limits),
+        cmocka_unit_test(syntax_errors),
+        cmocka_unit_test(byte_order_mark),
+        cmocka_unit_test(dispatch),
+        cmocka_unit_test(garbage_does_not_crash),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
