@@ -295,7 +295,14 @@ int cmd_catalog(int argc, char **argv)
     if (code != CLI_EXIT_OK)
         goto done;
     if ((st = gpuarb_catalog_select(ctx, cat, &a.q, &sel)) != GPUARB_OK) {
-        code = fail(ctx, st);
+        /* the query comes from the command line: a bad value is a usage error */
+        if (st == GPUARB_ERR_INPUT || st == GPUARB_ERR_ARG) {
+            char msg[1200];
+            snprintf(msg, sizeof msg, "--%s: %s", gpuarb_errpath(ctx), gpuarb_errmsg(ctx));
+            code = cli_usage_error(VERB, msg);
+        } else {
+            code = fail(ctx, st);
+        }
         goto done;
     }
     if (a.merge) {
