@@ -44,6 +44,22 @@ static double now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* A CSV field, quoted when it holds a comma or a quote. */
+static void csv_field(FILE *f, const char *s, const char *suffix)
+{
+    if (!strpbrk(s, ",\"") ) {
+        fprintf(f, "%s%s", s, suffix);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fprintf(f, "%s\"", suffix);
+}
+
 /* Write a perturbed catalog of about n offers from the built-in one. */
 static int write_catalog(const char *path, size_t n)
 {
@@ -74,9 +90,15 @@ static int write_catalog(const char *path, size_t n)
             continue;
         if (copy && urand() < 0.33)
             snprintf(cap, sizeof cap, "%d", 1 + (int)(urand() * 8));
-        fprintf(f, "%s,%s%s%zu,,%s,%s,%d,%s,%s,%.3f,%s\n", o.provider, o.region,
-                copy ? "-x" : "", copy ? copy : (size_t)0, o.instance_type, o.gpu, o.gpu_count,
-                price, spot, 0.02 + 0.1 * urand(), cap);
+        char suffix[32] = "";
+        if (copy)
+            snprintf(suffix, sizeof suffix, "-x%zu", copy);
+        fprintf(f, "%s,", o.provider);
+        csv_field(f, o.region, suffix);
+        fputs(",,", f);
+        csv_field(f, o.instance_type, "");
+        fprintf(f, ",%s,%d,%s,%s,%.3f,%s\n", o.gpu, o.gpu_count, price, spot,
+                0.02 + 0.1 * urand(), cap);
     }
     fclose(f);
     gpuarb_catalog_free(cat);

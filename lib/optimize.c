@@ -314,6 +314,9 @@ typedef struct view {
     int32_t only_prov;        /* -1 = all providers */
     int32_t ondemand_only;
     int32_t drop_budget, drop_pshare, drop_sshare, drop_capshare;
+    int32_t reduce;           /* drop dominated columns even with share caps:
+                                 then the view is a restriction, not exact */
+    int32_t min_cost;         /* solve for least cost whatever the objective */
 } view;
 
 typedef struct gcol {
@@ -390,165 +393,120 @@ static int push_col(prob *p, const gcol *c)
     return 0;
 }
 
-/* Drop columns of group [c0, c0+nc) that a cheaper unlimited column of the
+/* Drop the columns of [c0, c0+nc) that a cheaper unlimited column of the
  * same market and speed makes useless: a (unlimited) dominates b when
  * gpc(a) divides gpc(b) and (gpc(b)/gpc(a)) * unit(a) <= unit(b), because
- * any use of b can be replaced by copies of a at no extra cost.  Returns the
- * new column count (columns compacted in place). */
+ * any use of b can be replaced by copies of a at no extra cost, with no
+ * capacity used and no less throughput.  Exact only where every column of
+ * the range is interchangeable (one region, or a workload that no region
+ * ties: no gang, no egress) and no share cap rewards dearer columns.  Sorts
+ * by (market, speed, unit) and keeps, per GPU count, the columns up to the
+ * first unlimited one; then drops those a smaller divisor beats.  Returns
+ * the new column count (kept columns stay in their original order). */
+typedef struct domkey {
+    int32_t spot, gpc, idx, unlimited;
+    double speed, unit;
+} domkey;
+
+static int cmp_domkey(const void *x, const void *y)
+{
+    const domkey *a = x, *b = y;
+    if (a->spot != b->spot)
+        return a->spot - b->spot;
+    if (a->speed != b->speed)
+        return a->speed < b->speed ? -1 : 1;
+    if (a->gpc != b->gpc)
+        return a->gpc - b->gpc;
+    if (a->unit != b->unit)
+        return a->unit < b->unit ? -1 : 1;
+    if (a->unlimited != b->unlimited)
+        return b->unlimited - a->unlimited; /* unlimited first among equals */
+    return a->idx - b->idx;
+}
+
 static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc)
 {
+    if (nc < 2)
+        return nc;
     gcol *c = p->c + c0;
     const base *b = p->b;
+    domkey *d = ga_malloc(sizeof(domkey) * (size_t)nc);
     unsigned char *dead = ga_calloc((size_t)nc, 1);
-    if (!dead)
+    if (!d || !dead) {
+        free(d);
+        free(dead);
         return nc; /* reduction is optional */
+    }
     for (int32_t i = 0; i < nc; i++) {
-        if (b->cls[c[i].k].cap >= 0)
-            continue;
-        for (int32_t j = 0; j < nc; j++) {
-            if (i == j || dead[j] || dead[i] || c[i].spot != c[j].spot)
-                continue;
-            if (c[j].gpc % c[i].gpc != 0)
-                continue;
-            double mult = (double)(c[j].gpc / c[i].gpc);
-            /* same speed per GPU */
-            if (fabs(c[i].tput / c[i].gpc - c[j].tput / c[j].gpc) > 1e-12)
-                continue;
-            double ai = mult * c[i].unit;
-            if (ai < c[j].unit - 1e-12 || (ai <= c[j].unit + 1e-12 && (mult > 1 || i < j)))
-                dead[j] = 1;
+        d[i].spot = c[i].spot;
+        d[i].gpc = c[i].gpc;
+        d[i].idx = i;
+        d[i].unlimited = b->cls[c[i].k].cap < 0;
+        d[i].speed = c[i].tput / c[i].gpc;
+        d[i].unit = c[i].unit;
+    }
+    qsort(d, (size_t)nc, sizeof *d, cmp_domkey);
+    /* best unlimited unit per GPU count within each (market, speed) run */
+    int32_t gpcs[32];
+    double best[32];
+    for (int32_t i = 0; i < nc;) {
+        int32_t j = i, ng = 0;
+        while (j < nc && d[j].spot == d[i].spot && d[j].speed == d[i].speed)
+            j++;
+        /* runs of equal gpc inside [i, j): cheapest first */
+        for (int32_t t = i; t < j;) {
+            int32_t u = t, seen_unlimited = 0;
+            double bu = -1;
+            while (u < j && d[u].gpc == d[t].gpc) {
+                if (seen_unlimited)
+                    dead[d[u].idx] = 1;
+                else if (d[u].unlimited) {
+                    seen_unlimited = 1;
+                    bu = d[u].unit;
+                }
+                u++;
+            }
+            if (bu >= 0 && ng < 32) {
+                gpcs[ng] = d[t].gpc;
+                best[ng++] = bu;
+            }
+            t = u;
         }
+        /* a smaller unlimited shape whose copies are no dearer */
+        for (int32_t t = i; t < j; t++) {
+            if (dead[d[t].idx])
+                continue;
+            for (int32_t q = 0; q < ng; q++) {
+                if (gpcs[q] >= d[t].gpc || d[t].gpc % gpcs[q] != 0)
+                    continue;
+                if ((double)(d[t].gpc / gpcs[q]) * best[q] <= d[t].unit + 1e-12) {
+                    dead[d[t].idx] = 1;
+                    break;
+                }
+            }
+        }
+        i = j;
     }
     int32_t k = 0;
     for (int32_t i = 0; i < nc; i++)
         if (!dead[i])
             c[k++] = c[i];
+    free(d);
     free(dead);
     return k;
 }
 
-static gpuarb_status prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob *p)
-{
-    const gpuarb_spec *s = b->spec;
-    memset(p, 0, sizeof *p);
-    p->b = b;
-    p->v = *v;
-    p->objective = s->objective;
-    p->H = s->horizon_hours;
-    p->shares = (s->max_provider_share >= 0 && s->max_provider_share < 1 && !v->drop_pshare) ||
-                (s->max_spot_share >= 0 && s->max_spot_share < 1 && !v->drop_sshare);
-    size_t nw = s->n_w;
-    p->w_c0 = ga_calloc(nw, sizeof(int32_t));
-    p->w_nc = ga_calloc(nw, sizeof(int32_t));
-    p->w_g0 = ga_calloc(nw, sizeof(int32_t));
-    p->w_ng = ga_calloc(nw, sizeof(int32_t));
-    p->w_top = ga_calloc(nw, sizeof(int32_t));
-    if (!p->w_c0 || !p->w_nc || !p->w_g0 || !p->w_ng || !p->w_top)
-        goto nomem;
-    for (size_t wi = 0; wi < nw; wi++) {
-        const ga_workload *w = &s->w[wi];
-        p->w_c0[wi] = (int32_t)p->n_c;
-        p->w_g0[wi] = (int32_t)p->n_g;
-        int32_t cur_reg = -1;
-        int32_t gstart = (int32_t)p->n_c;
-        for (size_t kk = 0; kk <= b->n_cls; kk++) {
-            int32_t k = kk < b->n_cls ? b->cls_by_reg[kk] : -1;
-            int32_t reg = k >= 0 ? b->cls[k].reg : -1;
-            if (reg != cur_reg) {
-                /* close the previous region's group */
-                int32_t nc = (int32_t)p->n_c - gstart;
-                if (cur_reg >= 0 && nc > 0) {
-                    if (!p->shares)
-                        nc = drop_dominated(p, gstart, nc);
-                    p->n_c = (size_t)(gstart + nc);
-                    if (ga_grow((void **)&p->g, &p->cap_g, p->n_g + 1, sizeof(ggrp)))
-                        goto nomem;
-                    ggrp *g = &p->g[p->n_g];
-                    g->w = (int32_t)wi;
-                    g->reg = cur_reg;
-                    g->c0 = gstart;
-                    g->nc = nc;
-                    g->egress = 0;
-                    if (w->has_data)
-                        g->egress = ga_egress(w->data_provider, w->data_region, w->data_gb,
-                                              b->prov_name[b->reg_prov[cur_reg]],
-                                              b->reg_name[cur_reg], s->egress_same, s->egress_other);
-                    for (int32_t j = gstart; j < gstart + nc; j++)
-                        p->c[j].grp = (int32_t)p->n_g;
-                    p->n_g++;
-                }
-                cur_reg = reg;
-                gstart = (int32_t)p->n_c;
-            }
-            if (k < 0)
-                break;
-            const oclass *cl = &b->cls[k];
-            if (v->only_prov >= 0 && cl->prov != v->only_prov)
-                continue;
-            if (cl->cap == 0)
-                continue;
-            const ga_offer *o = &b->cat->v[cl->rep];
-            if (!model_ok(w, o))
-                continue;
-            for (int spot = 0; spot <= 1; spot++) {
-                if (spot && (v->ondemand_only || w->spot == GA_SPOT_NEVER))
-                    continue;
-                if (!spot && w->spot == GA_SPOT_ONLY)
-                    continue;
-                double u = unit_cost(w, o, spot);
-                if (u < 0)
-                    continue;
-                gcol c;
-                c.w = (int32_t)wi;
-                c.k = k;
-                c.spot = spot;
-                c.gpc = o->gpu_count;
-                c.grp = -1;
-                c.unit = u;
-                c.tput = o->gpu_count * ga_workload_tput(w, o->gpu);
-                if (push_col(p, &c))
-                    goto nomem;
-            }
-        }
-        p->w_nc[wi] = (int32_t)p->n_c - p->w_c0[wi];
-        p->w_ng[wi] = (int32_t)p->n_g - p->w_g0[wi];
-        /* the most GPUs worth buying for this workload */
-        int32_t maxg = 1;
-        double minu = INF_COST;
-        for (int32_t j = p->w_c0[wi]; j < (int32_t)p->n_c; j++) {
-            maxg = GA_MAX(maxg, p->c[j].gpc);
-            minu = GA_MIN(minu, p->c[j].unit);
-        }
-        int64_t top;
-        if (w->max_gpus >= 0)
-            top = w->max_gpus;
-        else if (s->objective == GA_OBJ_MAX_THROUGHPUT && s->budget_per_hour >= 0)
-            top = minu > 0 ? (int64_t)GA_MIN(1e7, floor(s->budget_per_hour / minu) * maxg) : 10000000;
-        else if (p->shares)
-            top = (int64_t)w->min_gpus + 64LL * maxg; /* room to buy towards a share cap */
-        else
-            top = (int64_t)w->min_gpus + maxg - 1;
-        if (w->max_gpus < 0 && s->objective == GA_OBJ_MIN_COST && p->shares && top < 1)
-            top = 1;
-        p->w_top[wi] = (int32_t)GA_MIN(top, 100000000);
-    }
-    return GPUARB_OK;
-nomem:
-    prob_free(p);
-    return ga_nomem(ctx);
-}
+/* ---- bounded knapsack (per-workload dynamic programme) ------------------- */
 
-/* ---- per-workload dynamic programme (min_cost) ---------------------------- */
-
-typedef struct knap {
+typedef struct knap_t {
     int32_t top;
     double *K;             /* K[k]: least cost of exactly k GPUs; INF if none */
     int32_t n_items;
     int32_t *it_col, *it_mult, *it_wt;
     unsigned char *keep;   /* n_items x (top + 1) */
-} knap;
+} knap_t;
 
-static void knap_free(knap *q)
+static void knap_free(knap_t *q)
 {
     free(q->K);
     free(q->it_col);
@@ -562,7 +520,7 @@ static void knap_free(knap *q)
  * GPU totals 0..top.  cap[k] is the class capacity left (-1 unlimited).
  * Returns 0, or -1 on allocation failure. */
 static int knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
-                      const int64_t *cap, knap *q)
+                      const int64_t *cap, knap_t *q)
 {
     memset(q, 0, sizeof *q);
     q->top = top;
@@ -609,7 +567,7 @@ static int knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top
     return 0;
 }
 
-static void knap_take(const knap *q, int32_t k, double *x)
+static void knap_take(const knap_t *q, int32_t k, double *x)
 {
     size_t T = (size_t)q->top + 1;
     for (int32_t i = q->n_items - 1; i >= 0 && k > 0; i--) {
@@ -619,6 +577,211 @@ static void knap_take(const knap *q, int32_t k, double *x)
         }
     }
 }
+
+/* Close the group of workload wi holding columns [gstart, p->n_c): reduce
+ * it when allowed, then record it (reg -1: a workload no region ties). */
+static int close_group(prob *p, int32_t wi, int32_t reg, int32_t gstart, int reduce)
+{
+    const base *b = p->b;
+    const gpuarb_spec *s = b->spec;
+    const ga_workload *w = &s->w[wi];
+    int32_t nc = (int32_t)p->n_c - gstart;
+    if (nc <= 0)
+        return 0;
+    if (reduce)
+        nc = drop_dominated(p, gstart, nc);
+    p->n_c = (size_t)(gstart + nc);
+    if (ga_grow((void **)&p->g, &p->cap_g, p->n_g + 1, sizeof(ggrp)))
+        return -1;
+    ggrp *g = &p->g[p->n_g];
+    g->w = wi;
+    g->reg = reg;
+    g->c0 = gstart;
+    g->nc = nc;
+    g->egress = 0;
+    if (w->has_data && reg >= 0)
+        g->egress = ga_egress(w->data_provider, w->data_region, w->data_gb,
+                              b->prov_name[b->reg_prov[reg]], b->reg_name[reg], s->egress_same,
+                              s->egress_other);
+    for (int32_t j = gstart; j < gstart + nc; j++)
+        p->c[j].grp = (int32_t)p->n_g;
+    p->n_g++;
+    return 0;
+}
+
+/* min_cost gangs: drop the regions that can never beat the best region
+ * built from unlimited offers only.  Such a region U serves the workload
+ * without touching shared capacity, so a region whose cheapest plan costs
+ * more in total and no less per hour (the budget) is never needed.  Works
+ * on the workload's groups, which are the last ones of p.  Returns -1 on
+ * allocation failure. */
+static int prune_gang_regions(prob *p, int32_t wi)
+{
+    const ga_workload *w = &p->b->spec->w[wi];
+    int32_t g0 = p->w_g0[wi], ng = (int32_t)p->n_g - g0, top = p->w_top[wi];
+    if (ng < 2 || w->min_gpus == 0 || top > DP_MAX_GPUS)
+        return 0;
+    double *tot = ga_malloc(sizeof(double) * (size_t)ng);
+    int32_t *cols = ga_malloc(sizeof(int32_t) * (p->n_c - (size_t)p->w_c0[wi] + 1));
+    if (!tot || !cols) {
+        free(tot);
+        free(cols);
+        return -1;
+    }
+    double u_tot = INF_COST, u_cph = INF_COST;
+    for (int32_t gi = 0; gi < ng; gi++) {
+        const ggrp *g = &p->g[g0 + gi];
+        tot[gi] = INF_COST;
+        for (int pass = 0; pass < 2; pass++) {
+            /* pass 0: every column; pass 1: unlimited columns only */
+            int32_t n = 0;
+            for (int32_t j = g->c0; j < g->c0 + g->nc; j++)
+                if (pass == 0 || p->b->cls[p->c[j].k].cap < 0)
+                    cols[n++] = j;
+            if (pass == 1 && n == 0)
+                continue;
+            knap_t q;
+            if (knap_solve(p, cols, n, top, NULL, &q)) {
+                knap_free(&q);
+                free(tot);
+                free(cols);
+                return -1;
+            }
+            double best = INF_COST;
+            for (int32_t k = w->min_gpus; k <= top; k++)
+                best = GA_MIN(best, q.K[k]);
+            knap_free(&q);
+            if (best >= INF_COST)
+                continue;
+            if (pass == 0) {
+                tot[gi] = best + g->egress;
+            } else if (best + g->egress < u_tot) {
+                u_tot = best + g->egress;
+                u_cph = best / p->H;
+            }
+        }
+    }
+    /* keep a region unless it is beaten on both counts */
+    int32_t keep_g = 0;
+    size_t c_out = (size_t)p->w_c0[wi];
+    for (int32_t gi = 0; gi < ng; gi++) {
+        ggrp g = p->g[g0 + gi];
+        double cph = (tot[gi] - g.egress) / p->H;
+        int drop = tot[gi] >= INF_COST ||
+                   (u_tot < INF_COST && tot[gi] > u_tot * (1 + 1e-9) + 1e-9 &&
+                    cph >= u_cph * (1 - 1e-9) - 1e-9);
+        if (drop)
+            continue;
+        memmove(p->c + c_out, p->c + g.c0, sizeof(gcol) * (size_t)g.nc);
+        g.c0 = (int32_t)c_out;
+        for (int32_t j = 0; j < g.nc; j++)
+            p->c[c_out + (size_t)j].grp = g0 + keep_g;
+        c_out += (size_t)g.nc;
+        p->g[g0 + keep_g++] = g;
+    }
+    p->n_c = c_out;
+    p->n_g = (size_t)(g0 + keep_g);
+    free(tot);
+    free(cols);
+    return 0;
+}
+
+static gpuarb_status prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob *p)
+{
+    const gpuarb_spec *s = b->spec;
+    memset(p, 0, sizeof *p);
+    p->b = b;
+    p->v = *v;
+    p->objective = v->min_cost ? GA_OBJ_MIN_COST : s->objective;
+    p->H = s->horizon_hours;
+    p->shares = (s->max_provider_share >= 0 && s->max_provider_share < 1 && !v->drop_pshare) ||
+                (s->max_spot_share >= 0 && s->max_spot_share < 1 && !v->drop_sshare);
+    int reduce = !p->shares || v->reduce;
+    size_t nw = s->n_w;
+    p->w_c0 = ga_calloc(nw, sizeof(int32_t));
+    p->w_nc = ga_calloc(nw, sizeof(int32_t));
+    p->w_g0 = ga_calloc(nw, sizeof(int32_t));
+    p->w_ng = ga_calloc(nw, sizeof(int32_t));
+    p->w_top = ga_calloc(nw, sizeof(int32_t));
+    if (!p->w_c0 || !p->w_nc || !p->w_g0 || !p->w_ng || !p->w_top)
+        goto nomem;
+    for (size_t wi = 0; wi < nw; wi++) {
+        const ga_workload *w = &s->w[wi];
+        /* a workload no region ties: regions are interchangeable for it */
+        int region_free = !w->same_region && !(w->has_data && w->data_gb > 0);
+        p->w_c0[wi] = (int32_t)p->n_c;
+        p->w_g0[wi] = (int32_t)p->n_g;
+        int32_t cur_reg = -1;
+        int32_t gstart = (int32_t)p->n_c;
+        for (size_t kk = 0; kk < b->n_cls; kk++) {
+            int32_t k = b->cls_by_reg[kk];
+            int32_t reg = b->cls[k].reg;
+            if (reg != cur_reg && !region_free) {
+                if (cur_reg >= 0 && close_group(p, (int32_t)wi, cur_reg, gstart, reduce))
+                    goto nomem;
+                gstart = (int32_t)p->n_c;
+            }
+            cur_reg = reg;
+            const oclass *cl = &b->cls[k];
+            if (v->only_prov >= 0 && cl->prov != v->only_prov)
+                continue;
+            if (cl->cap == 0)
+                continue;
+            const ga_offer *o = &b->cat->v[cl->rep];
+            if (!model_ok(w, o))
+                continue;
+            for (int spot = 0; spot <= 1; spot++) {
+                if (spot && (v->ondemand_only || w->spot == GA_SPOT_NEVER))
+                    continue;
+                if (!spot && w->spot == GA_SPOT_ONLY)
+                    continue;
+                double u = unit_cost(w, o, spot);
+                if (u < 0)
+                    continue;
+                gcol c;
+                c.w = (int32_t)wi;
+                c.k = k;
+                c.spot = spot;
+                c.gpc = o->gpu_count;
+                c.grp = -1;
+                c.unit = u;
+                c.tput = o->gpu_count * ga_workload_tput(w, o->gpu);
+                if (push_col(p, &c))
+                    goto nomem;
+            }
+        }
+        if (close_group(p, (int32_t)wi, region_free ? -1 : cur_reg, gstart, reduce))
+            goto nomem;
+        /* the most GPUs worth buying for this workload */
+        int32_t maxg = 1;
+        double minu = INF_COST;
+        for (int32_t j = p->w_c0[wi]; j < (int32_t)p->n_c; j++) {
+            maxg = GA_MAX(maxg, p->c[j].gpc);
+            minu = GA_MIN(minu, p->c[j].unit);
+        }
+        int64_t top;
+        if (w->max_gpus >= 0)
+            top = w->max_gpus;
+        else if (p->objective == GA_OBJ_MAX_THROUGHPUT && s->budget_per_hour >= 0)
+            top = minu > 0 ? (int64_t)GA_MIN(1e7, floor(s->budget_per_hour / minu) * maxg) : 10000000;
+        else if (p->shares)
+            top = (int64_t)w->min_gpus + 64LL * maxg; /* room to buy towards a share cap */
+        else
+            top = (int64_t)w->min_gpus + maxg - 1;
+        p->w_top[wi] = (int32_t)GA_MIN(top, 100000000);
+        if (reduce && w->same_region && p->objective == GA_OBJ_MIN_COST &&
+            prune_gang_regions(p, (int32_t)wi))
+            goto nomem;
+        p->w_nc[wi] = (int32_t)p->n_c - p->w_c0[wi];
+        p->w_ng[wi] = (int32_t)p->n_g - p->w_g0[wi];
+    }
+    return GPUARB_OK;
+nomem:
+    prob_free(p);
+    return ga_nomem(ctx);
+}
+
+/* ---- per-workload dynamic programme (min_cost) ---------------------------- */
 
 /* Least total cost (horizon cost + egress) of workload w alone, with class
  * capacities cap (-1 unlimited); writes the plan into x (indexed like p->c,
@@ -650,7 +813,7 @@ static double dp_workload(const prob *p, int32_t wi, const int64_t *cap, double 
         /* no region structure: one knapsack over every column */
         for (int32_t j = 0; j < nc; j++)
             cols[j] = c0 + j;
-        knap q;
+        knap_t q;
         if (knap_solve(p, cols, nc, top, cap, &q)) {
             knap_free(&q);
             free(cols);
@@ -671,7 +834,7 @@ static double dp_workload(const prob *p, int32_t wi, const int64_t *cap, double 
             const ggrp *gr = &p->g[g];
             for (int32_t j = 0; j < gr->nc; j++)
                 cols[j] = gr->c0 + j;
-            knap q;
+            knap_t q;
             if (knap_solve(p, cols, gr->nc, top, cap, &q)) {
                 knap_free(&q);
                 free(cols);
@@ -691,7 +854,7 @@ static double dp_workload(const prob *p, int32_t wi, const int64_t *cap, double 
             const ggrp *gr = &p->g[gbest];
             for (int32_t j = 0; j < gr->nc; j++)
                 cols[j] = gr->c0 + j;
-            knap q;
+            knap_t q;
             if (knap_solve(p, cols, gr->nc, top, cap, &q)) {
                 knap_free(&q);
                 free(cols);
@@ -726,7 +889,7 @@ static double dp_workload(const prob *p, int32_t wi, const int64_t *cap, double 
             const ggrp *gr = &p->g[g0 + gi];
             for (int32_t j = 0; j < gr->nc; j++)
                 cols[j] = gr->c0 + j;
-            knap q;
+            knap_t q;
             if (knap_solve(p, cols, gr->nc, top, cap, &q)) {
                 knap_free(&q);
                 fail = 1;
@@ -766,7 +929,7 @@ static double dp_workload(const prob *p, int32_t wi, const int64_t *cap, double 
                 const ggrp *gr = &p->g[g0 + gi];
                 for (int32_t t = 0; t < gr->nc; t++)
                     cols[t] = gr->c0 + t;
-                knap q;
+                knap_t q;
                 if (knap_solve(p, cols, gr->nc, top, cap, &q))
                     fail = 1;
                 else
@@ -1162,7 +1325,7 @@ static gpuarb_status run_mip(gpuarb_ctx *ctx, const prob *p, int stage, double t
 }
 
 static gpuarb_status solve_view(gpuarb_ctx *ctx, const prob *p, double time_ms, double gap,
-                                sol *out)
+                                const double *hint, sol *out)
 {
     const gpuarb_spec *s = p->b->spec;
     memset(out, 0, sizeof *out);
@@ -1214,9 +1377,16 @@ static gpuarb_status solve_view(gpuarb_ctx *ctx, const prob *p, double time_ms, 
             }
         }
     }
-    /* 2. the MIP, started from the decomposed plan or a greedy one */
+    /* 2. the MIP, started from the caller's plan or a greedy one */
     double *start = NULL;
-    if (p->objective == GA_OBJ_MIN_COST) {
+    if (hint) {
+        memcpy(out->x, hint, sizeof(double) * p->n_c);
+        plan_eval e;
+        evaluate(p, out->x, &e);
+        if (e.feasible)
+            start = out->x;
+    }
+    if (!start && p->objective == GA_OBJ_MIN_COST) {
         for (size_t j = 0; j < p->n_c; j++)
             out->x[j] = 0;
         if (greedy(p, out->x)) {
@@ -1308,6 +1478,166 @@ static void sol_free(sol *s)
 {
     free(s->x);
     s->x = NULL;
+}
+
+/* 1 if plan a (on pa's columns) is at least as good as plan b's figures. */
+static int same_value(int32_t objective, const plan_eval *a, const plan_eval *b)
+{
+    double tt = 1e-9 * (1 + fabs(b->total));
+    if (objective == GA_OBJ_MAX_THROUGHPUT && a->tput < b->tput - 1e-9 * (1 + fabs(b->tput)))
+        return 0;
+    return a->total <= b->total + tt;
+}
+
+/* Copy plan x of view pa onto the columns of pb, which must hold every
+ * column of pa (pa is pb with dominated columns dropped: same order). */
+static void map_plan(const prob *pa, const double *x, const prob *pb, double *y)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < pb->n_c; i++) {
+        y[i] = 0;
+        if (j < pa->n_c && pa->c[j].w == pb->c[i].w && pa->c[j].k == pb->c[i].k &&
+            pa->c[j].spot == pb->c[i].spot)
+            y[i] = x[j++];
+    }
+}
+
+/* Solve view v exactly.  With share caps active, three steps keep the
+ * model small in the common case where the caps do not bind:
+ *   R0: the view without share caps (so dominance is exact): a bound, and
+ *       the answer when its plan happens to meet the caps;
+ *   R1: the reduced view with the caps: a good plan, optimal when it is as
+ *       good as R0's;
+ *   F:  the full view with the caps, started from R1's plan.
+ * On return *P and *S hold the problem and solution the result comes from
+ * (the caller frees both). */
+static gpuarb_status solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, double time_ms,
+                                 double gap, prob *P, sol *S)
+{
+    const gpuarb_spec *s = b->spec;
+    int shares = (s->max_provider_share >= 0 && s->max_provider_share < 1 && !v->drop_pshare) ||
+                 (s->max_spot_share >= 0 && s->max_spot_share < 1 && !v->drop_sshare);
+    int32_t objective = v->min_cost ? GA_OBJ_MIN_COST : s->objective;
+    double t0 = ga_now_ms();
+    gpuarb_status st;
+    memset(S, 0, sizeof *S);
+    memset(P, 0, sizeof *P);
+    if (!shares) {
+        if ((st = prob_build(ctx, b, v, P)))
+            return st;
+        return solve_view(ctx, P, time_ms, gap, NULL, S);
+    }
+#define LEFT() (time_ms > 0 ? GA_MAX(1.0, time_ms - (ga_now_ms() - t0)) : 0)
+    /* R0 */
+    view v0 = *v;
+    v0.drop_pshare = v0.drop_sshare = 1;
+    prob p0;
+    sol s0;
+    if ((st = prob_build(ctx, b, &v0, &p0)))
+        return st;
+    if ((st = solve_view(ctx, &p0, LEFT(), gap, NULL, &s0))) {
+        sol_free(&s0);
+        prob_free(&p0);
+        return st;
+    }
+    if (s0.status == GPUARB_SOLVE_INFEASIBLE || s0.status == GPUARB_SOLVE_TIME_LIMIT) {
+        /* the caps can only make it worse */
+        *P = p0;
+        *S = s0;
+        return GPUARB_OK;
+    }
+    plan_eval e0 = s0.e;
+    double bound0 = s0.bound;
+    int r0_optimal = s0.status == GPUARB_SOLVE_OPTIMAL;
+    p0.v = *v; /* judge R0's plan with the caps */
+    plan_eval ec;
+    evaluate(&p0, s0.x, &ec);
+    if (ec.feasible) {
+        *P = p0;
+        *S = s0;
+        return GPUARB_OK;
+    }
+    sol_free(&s0);
+    prob_free(&p0);
+    /* R1 */
+    view v1 = *v;
+    v1.reduce = 1;
+    prob p1;
+    sol s1;
+    if ((st = prob_build(ctx, b, &v1, &p1)))
+        return st;
+    if ((st = solve_view(ctx, &p1, LEFT(), gap, NULL, &s1))) {
+        sol_free(&s1);
+        prob_free(&p1);
+        return st;
+    }
+    int have1 = s1.status == GPUARB_SOLVE_OPTIMAL || s1.status == GPUARB_SOLVE_FEASIBLE;
+    if (have1 && r0_optimal && same_value(objective, &s1.e, &e0)) {
+        s1.status = GPUARB_SOLVE_OPTIMAL;
+        s1.gap = 0;
+        s1.bound = objective == GA_OBJ_MAX_THROUGHPUT ? s1.e.tput : s1.e.total;
+        *P = p1;
+        *S = s1;
+        return GPUARB_OK;
+    }
+    /* F */
+    prob pf;
+    sol sf;
+    if ((st = prob_build(ctx, b, v, &pf))) {
+        sol_free(&s1);
+        prob_free(&p1);
+        return st;
+    }
+    double *hint = NULL;
+    if (have1 && (hint = ga_malloc(sizeof(double) * (pf.n_c ? pf.n_c : 1))))
+        map_plan(&p1, s1.x, &pf, hint);
+    st = solve_view(ctx, &pf, LEFT(), gap, hint, &sf);
+    free(hint);
+    if (st) {
+        sol_free(&sf);
+        prob_free(&pf);
+        sol_free(&s1);
+        prob_free(&p1);
+        return st;
+    }
+    int havef = sf.status == GPUARB_SOLVE_OPTIMAL || sf.status == GPUARB_SOLVE_FEASIBLE;
+    if (sf.status == GPUARB_SOLVE_OPTIMAL || sf.status == GPUARB_SOLVE_INFEASIBLE ||
+        (havef && (!have1 || same_value(objective, &sf.e, &s1.e))) || !have1) {
+        /* F's bound is valid; R0's too: keep the tighter */
+        if (havef && sf.status == GPUARB_SOLVE_FEASIBLE) {
+            if (objective == GA_OBJ_MIN_COST) {
+                sf.bound = GA_MAX(sf.bound, bound0);
+                sf.gap = sf.e.total > 1e-12 ? GA_MAX(0.0, (sf.e.total - sf.bound) / sf.e.total) : 0;
+            } else {
+                sf.bound = GA_MIN(sf.bound, e0.tput);
+                sf.gap = sf.bound > 1e-12 ? GA_MAX(0.0, (sf.bound - sf.e.tput) / sf.bound) : 0;
+            }
+        }
+        sol_free(&s1);
+        prob_free(&p1);
+        *P = pf;
+        *S = sf;
+        return GPUARB_OK;
+    }
+    /* F ran out of time with nothing better: R1's plan, with R0's bound */
+    double fb = sf.bound;
+    int fb_ok = sf.status == GPUARB_SOLVE_FEASIBLE || sf.status == GPUARB_SOLVE_TIME_LIMIT;
+    sol_free(&sf);
+    prob_free(&pf);
+    s1.status = GPUARB_SOLVE_FEASIBLE;
+    if (objective == GA_OBJ_MIN_COST) {
+        s1.bound = fb_ok ? GA_MAX(fb, bound0) : bound0;
+        s1.bound = GA_MIN(s1.bound, s1.e.total);
+        s1.gap = s1.e.total > 1e-12 ? (s1.e.total - s1.bound) / s1.e.total : 0;
+    } else {
+        s1.bound = fb_ok ? GA_MIN(fb, e0.tput) : e0.tput;
+        s1.bound = GA_MAX(s1.bound, s1.e.tput);
+        s1.gap = s1.bound > 1e-12 ? (s1.bound - s1.e.tput) / s1.bound : 0;
+    }
+    *P = p1;
+    *S = s1;
+    return GPUARB_OK;
+#undef LEFT
 }
 
 /* ---- result --------------------------------------------------------------- */
@@ -1563,6 +1893,7 @@ static gpuarb_status explain_families(gpuarb_ctx *ctx, const base *b, const view
     fam[3].active = 1;
     for (int f = 0; f < 4; f++) {
         fam[f].v = *v0;
+        fam[f].v.reduce = 0;
         if (f == 0)
             fam[f].v.drop_budget = 1;
         if (f == 1)
@@ -1577,11 +1908,8 @@ static gpuarb_status explain_families(gpuarb_ctx *ctx, const base *b, const view
         if (!fam[f].active)
             continue;
         prob p;
-        gpuarb_status st = prob_build(ctx, b, &fam[f].v, &p);
-        if (st)
-            return st;
         sol sv;
-        st = solve_view(ctx, &p, time_ms, 0, &sv);
+        gpuarb_status st = solve_exact(ctx, b, &fam[f].v, time_ms, 0, &p, &sv);
         if (st) {
             sol_free(&sv);
             prob_free(&p);
@@ -1687,15 +2015,11 @@ static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, double tim
     int32_t best_p = -1;
     int not_proven = 0;
     for (int32_t q = 0; q < b->n_prov; q++) {
-        view v = {q, 1, 0, 0, 0, 0};
-        prob p;
-        gpuarb_status st = prob_build(ctx, b, &v, &p);
-        if (st)
-            return st;
         /* the baseline answers "cheapest single-provider plan": min_cost */
-        p.objective = GA_OBJ_MIN_COST;
+        view v = {.only_prov = q, .ondemand_only = 1, .min_cost = 1};
+        prob p;
         sol sv;
-        st = solve_view(ctx, &p, time_ms, 0, &sv);
+        gpuarb_status st = solve_exact(ctx, b, &v, time_ms, 0, &p, &sv);
         if (st) {
             sol_free(&sv);
             prob_free(&p);
@@ -1768,23 +2092,25 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
     if ((st = base_build(ctx, spec, catalog, &b)))
         goto done;
     r->classes = (int32_t)b.n_cls;
-    view v = {-1, 0, 0, 0, 0, 0};
-    if ((st = prob_build(ctx, &b, &v, &p)))
-        goto done;
-    r->columns = (int32_t)p.n_c;
+    view v = {.only_prov = -1};
     if (opts->write_model) {
+        /* the exact model of the spec: every column, every constraint */
         ga_mip *m = NULL;
         mipmap mm = {0};
+        if ((st = prob_build(ctx, &b, &v, &p)))
+            goto done;
         if ((st = mip_build(ctx, &p, 0, 0, &m, &mm)))
             goto done;
         st = ga_mip_write_lp(ctx, m, opts->write_model);
         ga_mip_free(m);
         free(mm.zcol);
+        prob_free(&p);
         if (st)
             goto done;
     }
-    if ((st = solve_view(ctx, &p, time_ms, opts->mip_gap, &sv)))
+    if ((st = solve_exact(ctx, &b, &v, time_ms, opts->mip_gap, &p, &sv)))
         goto done;
+    r->columns = (int32_t)p.n_c;
     r->status = sv.status;
     r->method = sv.method;
     r->mip_cols = sv.mip_cols;
