@@ -446,6 +446,47 @@ static void pop_frame(yreader *r)
     f->key = NULL;
 }
 
+/* Offset of the first byte of the first malformed UTF-8 sequence
+ * (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF), or len. */
+static size_t first_bad_utf8(const unsigned char *t, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = t[i];
+        size_t need;
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            need = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+            if (c == 0xE0)
+                lo = 0xA0;
+            if (c == 0xED)
+                hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+            if (c == 0xF0)
+                lo = 0x90;
+            if (c == 0xF4)
+                hi = 0x8F;
+        } else {
+            return i;
+        }
+        if (len - i <= need)
+            return i;
+        if (t[i + 1] < lo || t[i + 1] > hi)
+            return i;
+        for (size_t k = 2; k <= need; k++)
+            if (t[i + k] < 0x80 || t[i + k] > 0xBF)
+                return i;
+        i += need + 1;
+    }
+    return len;
+}
+
 static gpuarb_status syntax_error(yreader *r, const yaml_parser_t *p)
 {
     if (p->error == YAML_MEMORY_ERROR)
@@ -453,7 +494,16 @@ static gpuarb_status syntax_error(yreader *r, const yaml_parser_t *p)
     int32_t line = 0, col = 0;
     const char *problem = p->problem ? p->problem : "malformed YAML";
     if (p->error == YAML_READER_ERROR) {
-        /* Reader errors carry a byte offset into the input libyaml got. */
+        /* Reader errors carry a byte offset into the input libyaml got;
+         * for bad UTF-8 it may be a trailing byte, so point at the start
+         * of the sequence instead. */
+        size_t bad = first_bad_utf8((const unsigned char *)r->text, r->len);
+        if (bad < r->len && bad <= p->problem_offset + r->base) {
+            ga_doc_pos_at(&r->pos, bad, &line, &col);
+            return ga_error(r->ctx, GPUARB_ERR_SYNTAX, r->source, line, col, NULL,
+                            "invalid UTF-8 sequence starting with byte 0x%02X; specs must be "
+                            "UTF-8 text", (unsigned)(unsigned char)r->text[bad]);
+        }
         ga_doc_pos_at(&r->pos, p->problem_offset + r->base, &line, &col);
         if (p->problem_value != -1)
             return ga_error(r->ctx, GPUARB_ERR_SYNTAX, r->source, line, col, NULL,
