@@ -241,6 +241,16 @@ assert d['objective'] == 'max_throughput', d['objective']
 assert close(d['throughput'], 16) and close(d['cost_per_hour'], 43), (d['throughput'], d['cost_per_hour'])
 "
 
+# examples/spec.json is examples/spec.yaml written as JSON: same plan.
+run optimize --format json examples/spec.yaml
+cp "$T/out" "$T/ex_yaml.json"
+run optimize --format json examples/spec.json
+pycheck "examples/spec.json and spec.yaml give the same plan" "
+y = json.load(open('$T/ex_yaml.json'))
+assert d['status'] == 'optimal' and y['status'] == 'optimal', (d['status'], y['status'])
+assert close(d['total_cost'], y['total_cost']) and d['allocations'] == y['allocations']
+"
+
 # --------------------------------------------------------------- standard input
 # The spec piped in; its catalog is then relative to the working directory,
 # so give it with --catalog.  Same numbers as plan.yaml.
@@ -395,6 +405,24 @@ print("optimal %.6f" % ours["total_cost"])
         fi
     done
 fi
+
+# The demo spec on the whole built-in catalog (exported as native CSV), the
+# same comparison: a realistic size (about 1,600 offers, three workloads).
+if [ -n "$HAVE_PY" ] && [ -f "$REF" ] && command -v cbc >/dev/null 2>&1; then
+    mkdir -p "$T/demo"
+    "$BIN" catalog --format csv >"$T/demo/builtin.csv" 2>"$T/err"
+    sed 's/^catalog: builtin/catalog: builtin.csv/' examples/spec.yaml >"$T/demo/spec.yaml"
+    "$BIN" optimize --format json "$T/demo/spec.yaml" >"$T/out" 2>"$T/err"
+    if "$PY" "$REF" "$T/demo/spec.yaml" >"$T/demo/ref.json" 2>"$T/demo/ref.err"; then
+        pycheck "examples/spec.yaml on the built-in catalog: total and baseline match refsolve" "
+want = json.load(open('$T/demo/ref.json'))
+assert d['status'] == 'optimal' and want['status'] == 'optimal', (d['status'], want['status'])
+assert close(d['total_cost'], want['total_cost']), (d['total_cost'], want['total_cost'])
+assert close(d['baseline']['total_cost'], want['baseline']['total_cost']), (d['baseline'], want['baseline'])
+assert d['baseline']['provider'] == want['baseline']['provider'], (d['baseline'], want['baseline'])
+"
+    else bad "refsolve on examples/spec.yaml" "$(tail -n 3 "$T/demo/ref.err")"; fi
+else skip "examples/spec.yaml against refsolve: no python3, refsolve.py or cbc"; fi
 
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"
