@@ -14,9 +14,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "doc.h"
 
@@ -636,6 +638,67 @@ static void garbage_does_not_crash(void **state)
     }
 }
 
+/* tests/data/invalid/doc/<case>/ holds input.yaml or input.json and an
+ * `expect` file: status name, line, column, message fragment. */
+static void invalid_doc_cases(void **state)
+{
+    fixture *f = *state;
+    const char *root = "tests/data/invalid/doc";
+    DIR *dir = opendir(root);
+    if (!dir)
+        fail_msg("cannot open %s (run from the repository root)", root);
+    struct dirent *e;
+    int cases = 0, failures = 0;
+    while ((e = readdir(dir)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char in[1024], exp[1024];
+        struct stat st;
+        int is_json = 0;
+        snprintf(in, sizeof in, "%s/%s/input.yaml", root, e->d_name);
+        if (stat(in, &st) != 0) {
+            snprintf(in, sizeof in, "%s/%s/input.json", root, e->d_name);
+            is_json = 1;
+        }
+        snprintf(exp, sizeof exp, "%s/%s/expect", root, e->d_name);
+        FILE *fp = fopen(exp, "r");
+        if (!fp)
+            fail_msg("%s: no expect file", e->d_name);
+        char lines[4][512] = {{0}};
+        for (int i = 0; i < 4 && fgets(lines[i], sizeof lines[i], fp); i++)
+            lines[i][strcspn(lines[i], "\r\n")] = '\0';
+        fclose(fp);
+        char *text;
+        size_t len;
+        assert_int_equal(ga_read_file(f->ctx, in, &text, &len), GPUARB_OK);
+        ga_doc d;
+        gpuarb_status got = is_json ? ga_doc_parse_json(f->ctx, text, len, in, &d)
+                                    : ga_doc_parse_yaml(f->ctx, text, len, in, &d);
+        free(text);
+        cases++;
+        if (got == GPUARB_OK) {
+            ga_doc_free(&d);
+            print_error("%s: accepted\n", e->d_name);
+            failures++;
+            continue;
+        }
+        if (strcmp(gpuarb_status_name(got), lines[0]) != 0 ||
+            gpuarb_errline(f->ctx) != atoi(lines[1]) ||
+            gpuarb_errcolumn(f->ctx) != atoi(lines[2]) ||
+            !strstr(gpuarb_errmsg(f->ctx), lines[3]) ||
+            strcmp(gpuarb_errsource(f->ctx), in) != 0) {
+            print_error("%s: want %s %s:%s '%s'\n    got  %s %d:%d '%s'\n", e->d_name, lines[0],
+                        lines[1], lines[2], lines[3], gpuarb_status_name(got),
+                        (int)gpuarb_errline(f->ctx), (int)gpuarb_errcolumn(f->ctx),
+                        gpuarb_errmsg(f->ctx));
+            failures++;
+        }
+    }
+    closedir(dir);
+    assert_true(cases >= 20);
+    assert_int_equal(failures, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -655,6 +718,7 @@ int main(void)
         cmocka_unit_test(byte_order_mark),
         cmocka_unit_test(dispatch),
         cmocka_unit_test(garbage_does_not_crash),
+        cmocka_unit_test(invalid_doc_cases),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
