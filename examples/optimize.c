@@ -19,10 +19,10 @@ int main(int argc, char **argv)
         for (int32_t i = 0; i < sum.allocation_count; i++) {
             gpuarb_allocation a;
             gpuarb_result_allocation(res, i, &a);
-            printf("%-13s %2d x %-18s %-7s %-14s %s\n", a.workload, a.count, a.instance_type,
+            printf("%-13s %2d x %-22s %-7s %-16s %s\n", a.workload, a.count, a.instance_type,
                    a.provider, a.region, a.spot ? "spot" : "on-demand");
         }
-        printf("total $%.2f = %.2f $/h over the horizon + $%.2f egress\n", sum.total_cost,
+        printf("total $%.2f: %.2f $/h over the horizon plus $%.2f egress\n", sum.total_cost,
                sum.cost_per_hour, sum.egress_cost);
     }
     gpuarb_result_free(res);

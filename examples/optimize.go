@@ -73,7 +73,7 @@ func main() {
 		os.Exit(1)
 	}
 	for _, a := range plan.Allocations {
-		fmt.Printf("%-13s %2d x %-18s %-7s %-14s %s\n", a.Workload, a.Count, a.InstanceType, a.Provider, a.Region, a.Market)
+		fmt.Printf("%-13s %2d x %-22s %-7s %-16s %s\n", a.Workload, a.Count, a.InstanceType, a.Provider, a.Region, a.Market)
 	}
 	fmt.Printf("%s: total $%.2f, %.2f $/h\n", plan.Status, plan.TotalCost, plan.CostPerHour)
 }

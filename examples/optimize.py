@@ -60,7 +60,7 @@ def optimize(path, time_limit_s=10.0):
 if __name__ == '__main__':
     plan = optimize(sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, 'spec.yaml'))
     for a in plan['allocations']:
-        print('%-13s %2d x %-18s %-7s %-14s %s' % (a['workload'], a['count'], a['instance_type'],
+        print('%-13s %2d x %-22s %-7s %-16s %s' % (a['workload'], a['count'], a['instance_type'],
                                                    a['provider'], a['region'], a['market']))
     print('%s: total $%.2f, %.2f $/h, savings vs one provider on demand: %s %%'
           % (plan['status'], plan['total_cost'], plan['cost_per_hour'],
