@@ -63,7 +63,7 @@ all: lib cli
 lib: $(STATIC) $(SHARED)
 cli: $(CLI)
 
-$(BUILD)/obj/lib/%.o: lib/%.c $(wildcard lib/*.h) include/gpuarb.h
+$(BUILD)/obj/lib/%.o: lib/%.c $(wildcard lib/*.h) $(wildcard lib/*.inc) include/gpuarb.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -DGPUARB_BUILDING -fvisibility=hidden $(CFLAGS_ALL) -c $< -o $@
 
