@@ -17,7 +17,9 @@
  * GPUARB_ERR_SYNTAX for malformed JSON, GPUARB_ERR_LIMIT beyond the doc.h
  * limits, GPUARB_ERR_INPUT for duplicate keys, numbers that do not fit and
  * \u0000 in strings, GPUARB_ERR_NOMEM, and GPUARB_ERR_INTERNAL if the
- * scanner and jansson ever disagree about the text.
+ * scanner's positions and jansson's values ever fail to line up.  Where
+ * the scanner rejects text that jansson accepts (jansson takes a NUL byte
+ * after a top-level number as the end), the scanner's verdict stands.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -471,8 +473,20 @@ gpuarb_status ga_doc_parse_json(gpuarb_ctx *ctx, const char *text, size_t len,
         if (!v) {
             st = jansson_error(ctx, source, text, len, &s, &err);
         } else if (rc == SCAN_SYNTAX) {
-            st = ga_error(ctx, GPUARB_ERR_INTERNAL, source, 0, 0, NULL,
-                          "JSON position scanner rejected text the decoder accepted");
+            /* jansson 2.14 accepts a NUL byte right after a top-level
+             * number ("21\0") as the end of input; RFC 8259 does not. */
+            ga_doc_pos p;
+            int32_t line, col;
+            size_t at = s.i < len ? s.i : len;
+            ga_doc_pos_init(&p, text, len);
+            ga_doc_pos_at(&p, at, &line, &col);
+            if (at < len)
+                st = ga_error(ctx, GPUARB_ERR_SYNTAX, source, line, col, NULL,
+                              "unexpected byte 0x%02X in JSON text",
+                              (unsigned)(unsigned char)text[at]);
+            else
+                st = ga_error(ctx, GPUARB_ERR_SYNTAX, source, line, col, NULL,
+                              "unexpected end of JSON text");
         } else {
             jbuild b = {ctx, source, text, s.tok, s.n, 0, {0}};
             ga_doc_pos_init(&b.pos, text, len);
