@@ -686,8 +686,29 @@ static int prune_gang_regions(prob *p, int32_t wi)
     return 0;
 }
 
+/* 1 if two workloads get the same columns (GPU counts and data aside):
+ * same acceptable models, memory, shape, market rule, spot cost inputs and
+ * throughput table. */
+static int same_columns(const ga_workload *a, const ga_workload *b)
+{
+    if (a->n_models != b->n_models || a->min_gpu_memory_gb != b->min_gpu_memory_gb ||
+        a->gpus_per_node != b->gpus_per_node || a->spot != b->spot ||
+        a->checkpoint_minutes != b->checkpoint_minutes ||
+        a->restart_minutes != b->restart_minutes || a->n_tput != b->n_tput)
+        return 0;
+    for (size_t i = 0; i < a->n_models; i++)
+        if (a->models[i] != b->models[i])
+            return 0;
+    for (size_t i = 0; i < a->n_tput; i++)
+        if (a->tput_models[i] != b->tput_models[i] || a->tput[i] != b->tput[i])
+            return 0;
+    return 1;
+}
+
 static gpuarb_status prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob *p)
 {
+    int32_t *reps = NULL; /* region-free workloads whose columns can be reused */
+    size_t n_reps = 0;
     const gpuarb_spec *s = b->spec;
     memset(p, 0, sizeof *p);
     p->b = b;
@@ -703,7 +724,8 @@ static gpuarb_status prob_build(gpuarb_ctx *ctx, const base *b, const view *v, p
     p->w_g0 = ga_calloc(nw, sizeof(int32_t));
     p->w_ng = ga_calloc(nw, sizeof(int32_t));
     p->w_top = ga_calloc(nw, sizeof(int32_t));
-    if (!p->w_c0 || !p->w_nc || !p->w_g0 || !p->w_ng || !p->w_top)
+    reps = ga_malloc(sizeof(int32_t) * (nw ? nw : 1));
+    if (!p->w_c0 || !p->w_nc || !p->w_g0 || !p->w_ng || !p->w_top || !reps)
         goto nomem;
     for (size_t wi = 0; wi < nw; wi++) {
         const ga_workload *w = &s->w[wi];
@@ -713,7 +735,22 @@ static gpuarb_status prob_build(gpuarb_ctx *ctx, const base *b, const view *v, p
         p->w_g0[wi] = (int32_t)p->n_g;
         int32_t cur_reg = -1;
         int32_t gstart = (int32_t)p->n_c;
-        for (size_t kk = 0; kk < b->n_cls; kk++) {
+        int32_t rep = -1;
+        for (size_t r = 0; region_free && r < n_reps && rep < 0; r++)
+            if (same_columns(w, &s->w[reps[r]]))
+                rep = reps[r];
+        if (rep >= 0) {
+            /* same columns as an earlier workload, already reduced */
+            for (int32_t j = p->w_c0[rep]; j < p->w_c0[rep] + p->w_nc[rep]; j++) {
+                gcol c = p->c[j];
+                c.w = (int32_t)wi;
+                if (push_col(p, &c))
+                    goto nomem;
+            }
+        } else if (region_free) {
+            reps[n_reps++] = (int32_t)wi;
+        }
+        for (size_t kk = 0; kk < b->n_cls && rep < 0; kk++) {
             int32_t k = b->cls_by_reg[kk];
             int32_t reg = b->cls[k].reg;
             if (reg != cur_reg && !region_free) {
@@ -750,7 +787,7 @@ static gpuarb_status prob_build(gpuarb_ctx *ctx, const base *b, const view *v, p
                     goto nomem;
             }
         }
-        if (close_group(p, (int32_t)wi, region_free ? -1 : cur_reg, gstart, reduce))
+        if (close_group(p, (int32_t)wi, region_free ? -1 : cur_reg, gstart, reduce && rep < 0))
             goto nomem;
         /* the most GPUs worth buying for this workload */
         int32_t maxg = 1;
@@ -775,8 +812,10 @@ static gpuarb_status prob_build(gpuarb_ctx *ctx, const base *b, const view *v, p
         p->w_nc[wi] = (int32_t)p->n_c - p->w_c0[wi];
         p->w_ng[wi] = (int32_t)p->n_g - p->w_g0[wi];
     }
+    free(reps);
     return GPUARB_OK;
 nomem:
+    free(reps);
     prob_free(p);
     return ga_nomem(ctx);
 }
