@@ -212,16 +212,25 @@ static int on_glp_term(void *info, const char *s)
     return 1; /* swallow */
 }
 
-static void glp_hooks_on(glp_guard *g)
+/* GLPK's environment is created on first use in each thread and lives
+ * until glp_free_env(); a library cannot know when a host thread ends, so
+ * each call frees the environment again when the call itself created it.
+ * A host that uses GLPK itself keeps its environment (glp_init_env returns
+ * 1 when one exists), and its hooks are only replaced during our calls. */
+static int glp_hooks_on(glp_guard *g)
 {
+    int created = glp_init_env() == 0;
     glp_term_hook(on_glp_term, NULL);
     glp_error_hook(on_glp_error, g);
+    return created;
 }
 
-static void glp_hooks_off(void)
+static void glp_hooks_off(int created)
 {
     glp_error_hook(NULL, NULL);
     glp_term_hook(NULL, NULL);
+    if (created)
+        glp_free_env();
 }
 
 static int col_type(double lb, double ub)
@@ -417,7 +426,7 @@ gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, 
 
     glp_guard g;
     glp_prob *volatile P = NULL;
-    glp_hooks_on(&g);
+    int created = glp_hooks_on(&g);
     if (setjmp(g.jb)) {
         /* GLPK hit a fatal error: its environment is unusable; drop it. */
         glp_free_env();
@@ -459,7 +468,7 @@ gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, 
         done = 1;
     } else if (rc != 0 || lpst != GLP_OPT) {
         glp_delete_prob(P);
-        glp_hooks_off();
+        glp_hooks_off(created);
         free(ia);
         free(ja);
         free(ar);
@@ -515,7 +524,7 @@ gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, 
             out->bound = ci.have_bound ? ci.bound : 0;
         } else {
             glp_delete_prob(P);
-            glp_hooks_off();
+            glp_hooks_off(created);
             free(ia);
             free(ja);
             free(ar);
@@ -531,7 +540,7 @@ gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, 
         }
     }
     glp_delete_prob(P);
-    glp_hooks_off();
+    glp_hooks_off(created);
     free(ia);
     free(ja);
     free(ar);
@@ -555,7 +564,7 @@ gpuarb_status ga_mip_write_lp(gpuarb_ctx *ctx, ga_mip *m, const char *path)
     }
     glp_guard g;
     glp_prob *volatile P = NULL;
-    glp_hooks_on(&g);
+    int created = glp_hooks_on(&g);
     if (setjmp(g.jb)) {
         glp_free_env();
         free(ia);
@@ -567,7 +576,7 @@ gpuarb_status ga_mip_write_lp(gpuarb_ctx *ctx, ga_mip *m, const char *path)
     P = build(m, ia, ja, ar);
     int rc = glp_write_lp(P, NULL, path);
     glp_delete_prob(P);
-    glp_hooks_off();
+    glp_hooks_off(created);
     free(ia);
     free(ja);
     free(ar);
