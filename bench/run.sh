@@ -10,4 +10,12 @@ for b in "$BUILD"/bench/bench_*; do
   "$b" || status=1
   echo
 done
+REF=../shared/tools/refsolve.py
+if [ -f "$REF" ] && command -v cbc >/dev/null 2>&1 && command -v glpsol >/dev/null 2>&1 \
+   && /usr/bin/python3 -c 'import yaml' 2>/dev/null; then
+  echo "== refsolve cross-check (bench/refsolve_diff.py)"
+  python3 bench/refsolve_diff.py "$BUILD/gpuarb" "$REF" 150 777 || status=1
+else
+  echo "== refsolve cross-check skipped: needs ../shared/tools/refsolve.py, cbc, glpsol, python3-yaml"
+fi
 exit $status
