@@ -269,6 +269,15 @@ double ga_now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* snprintf follows the host's LC_NUMERIC; JSON wants a '.', whatever the
+ * host set (the formats used here never group digits). */
+static void c_decimal_point(char *buf)
+{
+    for (char *p = buf; *p; p++)
+        if (*p == ',')
+            *p = '.';
+}
+
 void ga_fmt_double(char *buf, double v)
 {
     if (!isfinite(v))
@@ -277,6 +286,7 @@ void ga_fmt_double(char *buf, double v)
         v = 0.0; /* no "-0" */
     if (v == floor(v) && fabs(v) < 1e15) {
         snprintf(buf, 40, "%.1f", v);
+        c_decimal_point(buf);
         return;
     }
     for (int prec = 6; prec <= 17; prec++) {
@@ -289,9 +299,10 @@ void ga_fmt_double(char *buf, double v)
     if (strchr(buf, 'e') && fabs(v) >= 1e-9 && fabs(v) < 1e15) {
         snprintf(buf, 40, "%.12f", v);
         size_t n = strlen(buf);
-        while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
+        while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.' && buf[n - 2] != ',')
             buf[--n] = '\0';
     }
+    c_decimal_point(buf);
 }
 
 void ga_sb_json_str(ga_strbuf *b, const char *s)
