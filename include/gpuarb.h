@@ -292,7 +292,7 @@ typedef struct gpuarb_result gpuarb_result;
 typedef struct gpuarb_optimize_opts {
     uint32_t size;              /* sizeof(gpuarb_optimize_opts) */
     int32_t skip_baseline;      /* 1: do not compute the SPEC section 3 baseline */
-    double time_limit_s;        /* < 0: the spec's time_limit_s (default) */
+    double time_limit_s;        /* < 0: the spec's time_limit_s (default); 0: none */
     double mip_gap;             /* relative gap at which to stop; default 0 */
     const char *write_model;    /* if set, write the MIP in CPLEX LP format here */
     uint8_t reserved[64];
@@ -376,6 +376,146 @@ GPUARB_API gpuarb_status gpuarb_result_to_table(gpuarb_ctx *ctx, const gpuarb_re
  * Packing (SPEC section 4)
  * ====================================================================== */
 /* GPUARB-PACK-BEGIN: this section is owned by the packing module. */
+/* Jobs (items) with GPU, CPU and memory sizes are packed onto nodes (bins)
+ * of one or more node types.  A problem comes from a pack spec (SPEC
+ * section 4, YAML or JSON), a classic one-dimensional BPPLIB file, or the
+ * add_node_type/add_item calls below.  Sizes may be zero; capacities must
+ * be positive in at least one dimension. */
+typedef struct gpuarb_pack_problem gpuarb_pack_problem;
+typedef struct gpuarb_pack_result gpuarb_pack_result;
+
+/** Objectives. */
+typedef enum gpuarb_pack_objective {
+    GPUARB_PACK_MIN_NODES = 0,  /* fewest nodes (ties: cheaper) */
+    GPUARB_PACK_MIN_COST = 1    /* least cost_hour summed over the nodes */
+} gpuarb_pack_objective;
+
+/** Algorithms.  AUTO runs the constructive heuristics, improves the best
+ *  packing by local search and, while it does not meet the lower bound,
+ *  tightens the bound and searches exactly until the time limit. */
+typedef enum gpuarb_pack_algorithm {
+    GPUARB_PACK_AUTO = 0,
+    GPUARB_PACK_FFD = 1,        /* first-fit decreasing only */
+    GPUARB_PACK_BFD = 2,        /* best-fit decreasing only */
+    GPUARB_PACK_LOCAL = 3,      /* heuristics and local search, no exact phase */
+    GPUARB_PACK_EXACT = 4       /* like AUTO, with the exact search on small cases */
+} gpuarb_pack_algorithm;
+
+/** Create an empty problem (no node types, no items). */
+GPUARB_API gpuarb_status gpuarb_pack_problem_create(gpuarb_ctx *ctx, gpuarb_pack_problem **out);
+GPUARB_API void gpuarb_pack_problem_free(gpuarb_pack_problem *prob);
+
+/** Add a node type.  name is copied (NULL: "type<index>"); gpus, cpus,
+ *  memory_gb are capacities >= 0, not all zero; cost_hour < 0 means not
+ *  given (counts as 0 for min_cost); count < 0 means unlimited.  *index
+ *  (may be NULL) receives the type's 0-based index. */
+GPUARB_API gpuarb_status gpuarb_pack_add_node_type(gpuarb_ctx *ctx, gpuarb_pack_problem *prob,
+                                                   const char *name, double gpus, double cpus,
+                                                   double memory_gb, double cost_hour,
+                                                   int64_t count, int32_t *index);
+/** Add count >= 1 identical items (sizes >= 0).  With count 1 the item is
+ *  called name; with more they are NAME#0, NAME#1, ...; name NULL names
+ *  items by their 0-based index.  *first (may be NULL) receives the index
+ *  of the first item added. */
+GPUARB_API gpuarb_status gpuarb_pack_add_item(gpuarb_ctx *ctx, gpuarb_pack_problem *prob,
+                                              const char *name, double gpus, double cpus,
+                                              double memory_gb, int64_t count, int64_t *first);
+
+/** Load a pack spec file (".json" as JSON, anything else as YAML). */
+GPUARB_API gpuarb_status gpuarb_pack_spec_load(gpuarb_ctx *ctx, const char *path,
+                                               gpuarb_pack_problem **out);
+/** Parse a pack spec from memory: JSON if its first non-blank byte is '{',
+ *  YAML otherwise.  source names it in errors (NULL = "<string>"). */
+GPUARB_API gpuarb_status gpuarb_pack_spec_parse(gpuarb_ctx *ctx, const char *text, size_t len,
+                                                const char *source,
+                                                gpuarb_pack_problem **out);
+/** Load a BPPLIB instance: n, the capacity C, then n integer weights, one
+ *  number per line (CRLF accepted).  Every weight must be 1..C.  Items are
+ *  named by their 0-based index; the node type is called "bin". */
+GPUARB_API gpuarb_status gpuarb_pack_bpp_load(gpuarb_ctx *ctx, const char *path,
+                                              gpuarb_pack_problem **out);
+GPUARB_API gpuarb_status gpuarb_pack_bpp_parse(gpuarb_ctx *ctx, const char *text, size_t len,
+                                               const char *source,
+                                               gpuarb_pack_problem **out);
+/** Number of items and of node types. */
+GPUARB_API int64_t gpuarb_pack_problem_item_count(const gpuarb_pack_problem *prob);
+GPUARB_API int32_t gpuarb_pack_problem_type_count(const gpuarb_pack_problem *prob);
+
+/** Options for gpuarb_pack_solve.  Initialise with _init. */
+typedef struct gpuarb_pack_opts {
+    uint32_t size;              /* sizeof(gpuarb_pack_opts) */
+    int32_t algorithm;          /* gpuarb_pack_algorithm; -1 = the spec's (default auto) */
+    int32_t objective;          /* gpuarb_pack_objective; -1 = the spec's (default min_nodes) */
+    int32_t reserved0;
+    double time_limit_ms;       /* < 0: the spec's time_limit_s (default 10 s) */
+    uint64_t seed;              /* local-search seed; same seed, same packing */
+    uint8_t reserved[64];
+} gpuarb_pack_opts;
+
+GPUARB_API void gpuarb_pack_opts_init(gpuarb_pack_opts *opts);
+
+/** Solve.  Returns GPUARB_OK whenever a result was produced (even with
+ *  unplaced items).  opts may be NULL (defaults).  The problem is not
+ *  modified.  Same problem and options give the same packing unless the
+ *  wall clock, not the deterministic work budget, ended a phase (see
+ *  gpuarb_pack_summary.clock_limited). */
+GPUARB_API gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *prob,
+                                           const gpuarb_pack_opts *opts,
+                                           gpuarb_pack_result **out);
+GPUARB_API void gpuarb_pack_result_free(gpuarb_pack_result *res);
+
+/** Figures of a packing. */
+typedef struct gpuarb_pack_summary {
+    uint32_t size;              /* sizeof(gpuarb_pack_summary), set by caller */
+    int32_t status;             /* gpuarb_solve_status: OPTIMAL or FEASIBLE */
+    int32_t objective;          /* gpuarb_pack_objective */
+    int32_t algorithm;          /* gpuarb_pack_algorithm that ran */
+    int64_t nodes_used;
+    int64_t lower_bound;        /* proven bound on nodes_used (min_nodes) */
+    int64_t item_count;
+    int64_t unplaced_count;
+    double cost_per_hour;       /* sum of cost_hour of the nodes used */
+    double cost_lower_bound;    /* proven bound on cost_per_hour; -1 none */
+    double solve_ms;
+    int32_t clock_limited;      /* 1: the wall clock cut a phase short */
+    int32_t reserved0;
+    uint8_t reserved[64];
+} gpuarb_pack_summary;
+
+GPUARB_API gpuarb_status gpuarb_pack_result_summary(const gpuarb_pack_result *res,
+                                                    gpuarb_pack_summary *out);
+/** One node of a packing.  type is borrowed from the result. */
+typedef struct gpuarb_pack_node {
+    const char *type;
+    int32_t type_index;
+    int32_t reserved0;
+    int64_t item_count;
+    double gpus, cpus, memory_gb;  /* used */
+    double size;                   /* used, BPP instances (else 0) */
+} gpuarb_pack_node;
+
+/** Node i (0 <= i < nodes_used) into *out. */
+GPUARB_API gpuarb_status gpuarb_pack_result_node(const gpuarb_pack_result *res, int64_t i,
+                                                 gpuarb_pack_node *out);
+/** Index of the k-th item on node i, or -1 if out of range. */
+GPUARB_API int64_t gpuarb_pack_result_node_item(const gpuarb_pack_result *res, int64_t i,
+                                                int64_t k);
+/** Node of item j, or -1 if it is unplaced or out of range. */
+GPUARB_API int64_t gpuarb_pack_result_item_node(const gpuarb_pack_result *res, int64_t j);
+/** Name of item j written into buf (cap bytes, NUL-terminated, truncated);
+ *  returns the length it needs without the NUL, or -1 if out of range. */
+GPUARB_API int32_t gpuarb_pack_result_item_name(const gpuarb_pack_result *res, int64_t j,
+                                                char *buf, size_t cap);
+/** The i-th unplaced item (0 <= i < unplaced_count): *item receives its
+ *  index; returns the reason (borrowed), or NULL if out of range. */
+GPUARB_API const char *gpuarb_pack_result_unplaced(const gpuarb_pack_result *res, int64_t i,
+                                                   int64_t *item);
+/** SPEC section 4 JSON of the result into *out (free with gpuarb_free). */
+GPUARB_API gpuarb_status gpuarb_pack_result_to_json(gpuarb_ctx *ctx,
+                                                    const gpuarb_pack_result *res, char **out);
+/** A readable table into *out (free with gpuarb_free). */
+GPUARB_API gpuarb_status gpuarb_pack_result_to_table(gpuarb_ctx *ctx,
+                                                     const gpuarb_pack_result *res, char **out);
 /* GPUARB-PACK-END */
 
 #ifdef __cplusplus
