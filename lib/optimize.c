@@ -1948,7 +1948,9 @@ static gpuarb_status explain_families(gpuarb_ctx *ctx, const base *b, const view
             continue;
         prob p;
         sol sv;
-        gpuarb_status st = solve_exact(ctx, b, &fam[f].v, time_ms, 0, &p, &sv);
+        /* the four re-solves share the time limit */
+        double t_f = time_ms > 0 ? GA_MAX(50.0, time_ms / 4) : 0;
+        gpuarb_status st = solve_exact(ctx, b, &fam[f].v, t_f, 0, &p, &sv);
         if (st) {
             sol_free(&sv);
             prob_free(&p);
@@ -2053,12 +2055,15 @@ static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, double tim
     double best = INF_COST, best_cph = 0;
     int32_t best_p = -1;
     int not_proven = 0;
+    double deadline = ga_now_ms() + time_ms;
     for (int32_t q = 0; q < b->n_prov; q++) {
         /* the baseline answers "cheapest single-provider plan": min_cost */
         view v = {.only_prov = q, .ondemand_only = 1, .min_cost = 1};
         prob p;
         sol sv;
-        gpuarb_status st = solve_exact(ctx, b, &v, time_ms, 0, &p, &sv);
+        /* the providers share what is left of the time limit */
+        double t_q = time_ms > 0 ? GA_MAX(50.0, deadline - ga_now_ms()) : 0;
+        gpuarb_status st = solve_exact(ctx, b, &v, t_q, 0, &p, &sv);
         if (st) {
             sol_free(&sv);
             prob_free(&p);
