@@ -26,7 +26,8 @@ static void help(void)
           "\n"
           "options:\n"
           "  --format table|json   output format (table on a terminal, json otherwise)\n"
-          "  --time-limit S        solver time limit in seconds (default: the spec's, 10)\n"
+          "  --time-limit S        solver time limit in seconds; 0 = none (default: the\n"
+          "                        spec's time_limit_s, 10)\n"
           "  --gap G               stop at relative MIP gap G (default 0: prove optimality)\n"
           "  --catalog PATH        use this native CSV catalog instead of the spec's; repeat\n"
           "                        to merge several; 'skypilot:PROVIDER:PATH' reads a SkyPilot\n"
@@ -194,7 +195,7 @@ static int outcome(const gpuarb_result *res, const char *source, double time_lim
         return CLI_EXIT_INFEASIBLE;
     }
     case GPUARB_SOLVE_TIME_LIMIT:
-        if (time_limit_s >= 0)
+        if (time_limit_s > 0)
             fprintf(stderr, "gpuarb: %s: time limit (%g s) reached before any feasible plan\n",
                     source, time_limit_s);
         else
@@ -241,8 +242,8 @@ int cmd_optimize(int argc, char **argv)
             if (cli_parse_format(v, &fmt) != 0)
                 return CLI_EXIT_USAGE;
         } else if ((r = opt_value(argc, argv, &i, "--time-limit", &v)) != 0) {
-            if (r < 0 || parse_number(v, 0, &time_limit) != 0 || time_limit <= 0)
-                return cli_usage_error(VERB, "--time-limit needs a number of seconds > 0");
+            if (r < 0 || parse_number(v, 0, &time_limit) != 0)
+                return cli_usage_error(VERB, "--time-limit needs a number of seconds >= 0");
         } else if ((r = opt_value(argc, argv, &i, "--gap", &v)) != 0) {
             if (r < 0 || parse_number(v, 0, &gap) != 0 || gap >= 1)
                 return cli_usage_error(VERB, "--gap needs a relative gap in [0, 1)");
@@ -279,7 +280,7 @@ int cmd_optimize(int argc, char **argv)
     if (code == CLI_EXIT_OK) {
         gpuarb_optimize_opts opts;
         gpuarb_optimize_opts_init(&opts);
-        if (time_limit > 0)
+        if (time_limit >= 0)
             opts.time_limit_s = time_limit;
         if (gap >= 0)
             opts.mip_gap = gap;

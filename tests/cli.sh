@@ -92,6 +92,8 @@ run optimize --format xml "$D/plan.yaml"
 expect_rc "bad --format value" 2
 run optimize --time-limit -1 "$D/plan.yaml"
 expect_rc "negative --time-limit" 2
+run optimize --format json --time-limit 0 "$D/plan.yaml"
+pycheck "--time-limit 0 (no limit) solves to the optimum" "assert close(d['total_cost'], 448)"
 run optimize --time-limit "$D/plan.yaml"
 expect_rc "--time-limit without a number" 2
 run optimize "$D/plan.yaml" "$D/spot.yaml"
