@@ -770,7 +770,7 @@ gpuarb_status gpuarb_catalog_load(gpuarb_ctx *ctx, const char *path, int32_t for
     *out = NULL;
     char *text;
     size_t len;
-    gpuarb_status st = ga_read_file(ctx, path, &text, &len);
+    gpuarb_status st = ga_read_file(ctx, path, (size_t)1 << 30, &text, &len); /* 1 GiB */
     if (st != GPUARB_OK)
         return st;
     st = gpuarb_catalog_parse(ctx, text, len, path, format, provider, out);

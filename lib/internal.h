@@ -78,8 +78,10 @@ char *ga_sb_take(ga_strbuf *b);
 /* Small string helpers. */
 int ga_strcasecmp(const char *a, const char *b);
 int ga_glob_match(const char *pattern, const char *s); /* shell-style * ? [..] */
-/* Read a whole file; *out is NUL-terminated, *len excludes the NUL. */
-gpuarb_status ga_read_file(gpuarb_ctx *ctx, const char *path, char **out, size_t *len);
+/* Read a whole file of at most max_bytes (GPUARB_ERR_LIMIT past that, found
+ * without reading further); *out is NUL-terminated, *len excludes the NUL. */
+gpuarb_status ga_read_file(gpuarb_ctx *ctx, const char *path, size_t max_bytes, char **out,
+                           size_t *len);
 /* Monotonic milliseconds. */
 double ga_now_ms(void);
 /* Format a double the way the JSON writers do (shortest round-trip, plain

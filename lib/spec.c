@@ -937,7 +937,7 @@ gpuarb_status gpuarb_spec_load(gpuarb_ctx *ctx, const char *path, gpuarb_spec **
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "no spec path");
     char *text;
     size_t len;
-    gpuarb_status st = ga_read_file(ctx, path, &text, &len);
+    gpuarb_status st = ga_read_file(ctx, path, GA_DOC_MAX_BYTES, &text, &len);
     if (st)
         return st;
     /* The folder of the file resolves relative catalog paths; a bare file

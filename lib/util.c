@@ -229,7 +229,8 @@ int ga_glob_match(const char *pat, const char *s)
     return *pat == '\0';
 }
 
-gpuarb_status ga_read_file(gpuarb_ctx *ctx, const char *path, char **out, size_t *len)
+gpuarb_status ga_read_file(gpuarb_ctx *ctx, const char *path, size_t max_bytes, char **out,
+                           size_t *len)
 {
     *out = NULL;
     *len = 0;
@@ -243,10 +244,11 @@ gpuarb_status ga_read_file(gpuarb_ctx *ctx, const char *path, char **out, size_t
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
         ga_sb_putn(&b, buf, n);
-        if (b.len > ((size_t)1 << 30)) {
+        if (b.len > max_bytes) {
             fclose(f);
             ga_sb_free(&b);
-            return ga_error(ctx, GPUARB_ERR_LIMIT, path, 0, 0, NULL, "file larger than 1 GiB");
+            return ga_error(ctx, GPUARB_ERR_LIMIT, path, 0, 0, NULL,
+                            "file larger than the limit of %zu bytes", max_bytes);
         }
     }
     int err = ferror(f);

@@ -506,6 +506,28 @@ static void io_and_api_errors(void **state)
     assert_int_equal(gpuarb_spec_parse(NULL, "x: 1", 4, NULL, NULL, &s), GPUARB_ERR_INPUT);
 }
 
+/* A file one byte over the 16 MiB input limit is refused while reading,
+ * before it is parsed, with the file named. */
+static void oversized_file(void **state)
+{
+    fixture *f = *state;
+    char path[] = "/tmp/gpuarb_big_spec_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "w");
+    assert_non_null(fp);
+    fputs("version: 1\n", fp);
+    for (long i = 11; i < 16L * 1024 * 1024 + 1; i++)
+        fputc(' ', fp);
+    fclose(fp);
+    gpuarb_spec *s = (gpuarb_spec *)1;
+    assert_int_equal(gpuarb_spec_load(f->ctx, path, &s), GPUARB_ERR_LIMIT);
+    assert_null(s);
+    assert_string_equal(gpuarb_errsource(f->ctx), path);
+    assert_non_null(strstr(gpuarb_errmsg(f->ctx), "16777216"));
+    remove(path);
+}
+
 static void full_error_line(void **state)
 {
     fixture *f = *state;
@@ -531,6 +553,7 @@ int main(void)
         cmocka_unit_test(budget_rules),
         cmocka_unit_test(workload_limit),
         cmocka_unit_test(io_and_api_errors),
+        cmocka_unit_test(oversized_file),
         cmocka_unit_test(full_error_line),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
