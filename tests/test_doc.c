@@ -676,7 +676,7 @@ static void invalid_doc_cases(void **state)
         fclose(fp);
         char *text;
         size_t len;
-        assert_int_equal(ga_read_file(f->ctx, in, &text, &len), GPUARB_OK);
+        assert_int_equal(ga_read_file(f->ctx, in, GA_DOC_MAX_BYTES + 1, &text, &len), GPUARB_OK);
         ga_doc d;
         gpuarb_status got = is_json ? ga_doc_parse_json(f->ctx, text, len, in, &d)
                                     : ga_doc_parse_yaml(f->ctx, text, len, in, &d);
