@@ -83,6 +83,9 @@ run frobnicate
 expect_rc "unknown verb" 2
 expect_err "unknown verb message" "gpuarb: unknown verb 'frobnicate'"
 expect_no_stdout "unknown verb"
+run simulate --trace x.csv
+expect_rc "a SPEC verb this version lacks" 2
+expect_err "missing verb named as such" "gpuarb: 'simulate' is not in this version"
 run --frobnicate
 expect_rc "unknown global option" 2
 run optimize --frobnicate "$D/plan.yaml"
