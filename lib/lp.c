@@ -93,30 +93,33 @@ void ga_mip_set_obj_const(ga_mip *m, double c)
     m->objc = c;
 }
 
+/* Grow n parallel arrays sharing one capacity to hold need elements.  On
+ * failure *cap is unchanged, so arrays already grown are merely larger. */
+static int grow_parallel(size_t *cap, size_t need, int n, void **arr[], const size_t *elsize)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap;
+    for (int i = 0; i < n; i++) {
+        c = *cap;
+        if (ga_grow(arr[i], &c, need, elsize[i]))
+            return -1;
+    }
+    *cap = c;
+    return 0;
+}
+
 int32_t ga_mip_add_col(ga_mip *m, double obj, double lb, double ub, int32_t integer,
                        const char *name)
 {
-    size_t need = (size_t)m->n_cols + 1;
     if (m->n_cols >= INT32_MAX - 1)
         return -1;
-    if (need > m->cap_cols) {
-        size_t c = m->cap_cols;
-        if (ga_grow((void **)&m->obj, &c, need, sizeof(double)))
-            return -1;
-        c = m->cap_cols;
-        if (ga_grow((void **)&m->lb, &c, need, sizeof(double)))
-            return -1;
-        c = m->cap_cols;
-        if (ga_grow((void **)&m->ub, &c, need, sizeof(double)))
-            return -1;
-        c = m->cap_cols;
-        if (ga_grow((void **)&m->integer, &c, need, sizeof(int32_t)))
-            return -1;
-        c = m->cap_cols;
-        if (ga_grow((void **)&m->cname, &c, need, sizeof(char *)))
-            return -1;
-        m->cap_cols = c;
-    }
+    void **arr[] = {(void **)&m->obj, (void **)&m->lb, (void **)&m->ub, (void **)&m->integer,
+                    (void **)&m->cname};
+    const size_t sz[] = {sizeof(double), sizeof(double), sizeof(double), sizeof(int32_t),
+                         sizeof(char *)};
+    if (grow_parallel(&m->cap_cols, (size_t)m->n_cols + 1, 5, arr, sz))
+        return -1;
     int32_t j = m->n_cols;
     char *nm = NULL;
     if (name && !(nm = ga_strdup(name)))
@@ -137,34 +140,16 @@ int32_t ga_mip_add_col(ga_mip *m, double obj, double lb, double ub, int32_t inte
 int32_t ga_mip_add_row(ga_mip *m, int32_t n, const int32_t *col, const double *val, double lo,
                        double hi, const char *name)
 {
-    size_t need = (size_t)m->n_rows + 1;
     if (m->n_rows >= INT32_MAX - 1 || n < 0)
         return -1;
-    if (need > m->cap_rows) {
-        size_t c = m->cap_rows;
-        if (ga_grow((void **)&m->rlo, &c, need, sizeof(double)))
-            return -1;
-        c = m->cap_rows;
-        if (ga_grow((void **)&m->rhi, &c, need, sizeof(double)))
-            return -1;
-        c = m->cap_rows;
-        if (ga_grow((void **)&m->rname, &c, need, sizeof(char *)))
-            return -1;
-        m->cap_rows = c;
-    }
-    size_t nn = m->nnz + (size_t)n;
-    if (nn > m->cap_nnz) {
-        size_t c = m->cap_nnz;
-        if (ga_grow((void **)&m->tri_row, &c, nn, sizeof(int32_t)))
-            return -1;
-        c = m->cap_nnz;
-        if (ga_grow((void **)&m->tri_col, &c, nn, sizeof(int32_t)))
-            return -1;
-        c = m->cap_nnz;
-        if (ga_grow((void **)&m->tri_val, &c, nn, sizeof(double)))
-            return -1;
-        m->cap_nnz = c;
-    }
+    void **rarr[] = {(void **)&m->rlo, (void **)&m->rhi, (void **)&m->rname};
+    const size_t rsz[] = {sizeof(double), sizeof(double), sizeof(char *)};
+    if (grow_parallel(&m->cap_rows, (size_t)m->n_rows + 1, 3, rarr, rsz))
+        return -1;
+    void **narr[] = {(void **)&m->tri_row, (void **)&m->tri_col, (void **)&m->tri_val};
+    const size_t nsz[] = {sizeof(int32_t), sizeof(int32_t), sizeof(double)};
+    if (grow_parallel(&m->cap_nnz, m->nnz + (size_t)n, 3, narr, nsz))
+        return -1;
     char *nm = NULL;
     if (name && !(nm = ga_strdup(name)))
         return -1;
