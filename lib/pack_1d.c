@@ -1,0 +1,213 @@
+/*
+ * pack_1d.c - the one-dimensional packing pipeline: sort, bound, build,
+ * improve, bound harder, search.  It strings together pack_bounds.c
+ * (L1, L2, the Fekete-Schepers bound, reduction), pack_heur.c (FFD, BFD,
+ * minimum bin slack), pack_ls.c (consistent neighbourhood search),
+ * pack_cg.c (column-generation bound and LP rounding) and pack_exact.c
+ * (bin completion), and stops as soon as the packing meets the bound.
+ * No dependency.  Invariants: weights are 1..C (the caller removes zero
+ * sizes and rejects items larger than C); the packing returned is always
+ * complete and feasible; bins are numbered by the sorted position of their
+ * largest item, so equal inputs give equal output whatever phase found the
+ * packing; the work budget is deterministic (ticks derived from the time
+ * limit), the wall clock only a safety net.  Returns GPUARB_OK or
+ * GPUARB_ERR_NOMEM.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pack.h"
+
+/* Work units per millisecond of time limit.  Calibrated on the BPPLIB
+ * runs in bench/bench_pack.c so that the deterministic budget usually
+ * ends before the wall clock does (see bench/README.md). */
+#define TICKS_PER_MS 40000
+
+/* Instances beyond these sizes skip the expensive phases. */
+#define MBS_MAX_ITEMS 20000
+#define LS_MAX_ITEMS 200000
+#define EXACT_MAX_ITEMS 5000
+
+typedef struct witem {
+    uint32_t key;   /* C - w: ascending key = descending weight */
+    uint32_t idx;
+} witem;
+
+/* Sort (weight desc, index asc) by LSD radix sort on C - w (stable, so
+ * equal weights keep index order): one counting pass per 16 bits of C. */
+static int sort_desc(const int64_t *w, size_t n, int64_t C, int64_t *ws, uint32_t *idx)
+{
+    witem *a = ga_malloc(n * sizeof *a), *b = ga_malloc(n * sizeof *b);
+    size_t *cnt = ga_malloc(65537 * sizeof *cnt);
+    if (!a || !b || !cnt) {
+        free(a);
+        free(b);
+        free(cnt);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        a[i].key = (uint32_t)(C - w[i]);
+        a[i].idx = (uint32_t)i;
+    }
+    for (int shift = 0; shift < 32 && ((uint64_t)C >> shift) > 0; shift += 16) {
+        memset(cnt, 0, 65537 * sizeof *cnt);
+        for (size_t i = 0; i < n; i++)
+            cnt[((a[i].key >> shift) & 0xffff) + 1]++;
+        for (size_t k = 0; k < 65536; k++)
+            cnt[k + 1] += cnt[k];
+        for (size_t i = 0; i < n; i++)
+            b[cnt[(a[i].key >> shift) & 0xffff]++] = a[i];
+        witem *t = a;
+        a = b;
+        b = t;
+    }
+    for (size_t i = 0; i < n; i++) {
+        ws[i] = C - (int64_t)a[i].key;
+        idx[i] = a[i].idx;
+    }
+    free(a);
+    free(b);
+    free(cnt);
+    return 0;
+}
+
+/* Renumber the bins of sol by the position of their first (largest) item. */
+static int canonical(ga_bpp_sol *sol, size_t n)
+{
+    if (sol->nbins <= 0)
+        return 0;
+    int32_t *map = ga_malloc((size_t)sol->nbins * sizeof *map);
+    if (!map)
+        return -1;
+    for (int64_t b = 0; b < sol->nbins; b++)
+        map[b] = -1;
+    int32_t next = 0;
+    for (size_t i = 0; i < n; i++)
+        if (map[sol->bin[i]] < 0)
+            map[sol->bin[i]] = next++;
+    for (size_t i = 0; i < n; i++)
+        sol->bin[i] = map[sol->bin[i]];
+    sol->nbins = next;
+    free(map);
+    return 0;
+}
+
+static void keep_better(ga_bpp_sol *best, const ga_bpp_sol *cand, size_t n)
+{
+    if (cand->nbins > 0 && cand->nbins < best->nbins) {
+        memcpy(best->bin, cand->bin, n * sizeof *best->bin);
+        best->nbins = cand->nbins;
+    }
+}
+
+gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t C,
+                           int32_t algorithm, double time_limit_ms, uint64_t seed,
+                           int32_t *bin_of, ga_bpp_report *rep)
+{
+    memset(rep, 0, sizeof *rep);
+    if (n == 0)
+        return GPUARB_OK;
+    int64_t *ws = ga_malloc(n * sizeof *ws);
+    uint32_t *idx = ga_malloc(n * sizeof *idx);
+    int32_t *b1 = ga_malloc(n * sizeof *b1), *b2 = NULL;
+    gpuarb_status st = GPUARB_ERR_NOMEM;
+    if (!ws || !idx || !b1 || sort_desc(w, n, C, ws, idx) != 0)
+        goto out;
+    ga_bpp p = {ws, n, C, 0};
+    for (size_t i = 0; i < n; i++)
+        p.total += ws[i];
+
+    ga_budget budget;
+    double limit = time_limit_ms > 0 ? time_limit_ms : 10000.0;
+    ga_budget_init(&budget, limit, (int64_t)(limit * TICKS_PER_MS));
+
+    int oom = 0;
+    int64_t lb;
+    if (algorithm == GA_ALGO_FFD || algorithm == GA_ALGO_BFD) {
+        lb = ga_bpp_l2(&p); /* cheap: the constructive verbs stay fast */
+    } else {
+        lb = ga_bpp_lower_bound(&p, &oom);
+        if (oom)
+            goto out;
+    }
+    ga_bpp_sol best = {b1, 0};
+    if (algorithm == GA_ALGO_BFD) {
+        if (ga_bpp_bfd(&p, &best) != 0)
+            goto out;
+    } else if (ga_bpp_ffd(&p, &best) != 0) {
+        goto out;
+    }
+    if (algorithm != GA_ALGO_FFD && algorithm != GA_ALGO_BFD && best.nbins > lb) {
+        b2 = ga_malloc(n * sizeof *b2);
+        if (!b2)
+            goto out;
+        ga_bpp_sol cand = {b2, 0};
+        if (ga_bpp_bfd(&p, &cand) != 0)
+            goto out;
+        keep_better(&best, &cand, n);
+        if (best.nbins > lb && n <= MBS_MAX_ITEMS) {
+            if (ga_bpp_mbs(&p, &cand, &budget) != 0)
+                goto out;
+            keep_better(&best, &cand, n);
+        }
+        /* local search, first with a modest share of the budget */
+        if (best.nbins > lb && n <= LS_MAX_ITEMS) {
+            ga_budget first = budget;
+            int64_t share = budget.ticks_left / 8;
+            first.ticks_left = share;
+            if (ga_bpp_improve(&p, &best, lb, seed, &first) != 0)
+                goto out;
+            budget.ticks_left -= share - (first.ticks_left > 0 ? first.ticks_left : 0);
+            budget.by_clock |= first.by_clock;
+            if (first.by_clock)
+                budget.stopped = 1;
+        }
+        /* a stronger bound before searching longer */
+        if (best.nbins > lb && !budget.stopped) {
+            int64_t cgb = ga_bpp_cg(&p, &budget, &best);
+            if (cgb < 0)
+                goto out;
+            if (cgb > lb)
+                lb = cgb;
+        }
+        if (best.nbins > lb && !budget.stopped && n <= LS_MAX_ITEMS) {
+            ga_budget second = budget;
+            int64_t share = algorithm == GA_ALGO_EXACT ? budget.ticks_left / 4
+                            : algorithm == GA_ALGO_LOCAL || n > EXACT_MAX_ITEMS
+                                ? budget.ticks_left
+                                : budget.ticks_left * 3 / 4;
+            second.ticks_left = share;
+            if (ga_bpp_improve(&p, &best, lb, seed + 1, &second) != 0)
+                goto out;
+            budget.ticks_left -= share - (second.ticks_left > 0 ? second.ticks_left : 0);
+            budget.by_clock |= second.by_clock;
+            if (second.by_clock)
+                budget.stopped = 1;
+        }
+        if (best.nbins > lb && !budget.stopped && algorithm != GA_ALGO_LOCAL &&
+            n <= EXACT_MAX_ITEMS) {
+            int r = ga_bpp_exact(&p, &best, lb, &budget);
+            if (r < 0)
+                goto out;
+            if (r == 1)
+                lb = best.nbins; /* the search space is exhausted */
+        }
+    }
+    if (canonical(&best, n) != 0)
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        bin_of[idx[i]] = best.bin[i];
+    rep->nbins = best.nbins;
+    rep->lower_bound = lb;
+    rep->optimal = best.nbins <= lb;
+    rep->by_clock = budget.by_clock;
+    st = GPUARB_OK;
+out:
+    free(ws);
+    free(idx);
+    free(b1);
+    free(b2);
+    if (st != GPUARB_OK)
+        return ga_nomem(ctx);
+    return st;
+}
