@@ -357,6 +357,35 @@ assert by['lambda']['capacity'] == 1 and by['aws']['capacity'] is None, (by['lam
 run catalog --format json
 pycheck "catalog: the built-in snapshot is not empty" "assert len(d['offers']) > 10, len(d['offers'])"
 
+# --------------------------------------------------------------- pack verb
+# pack.yaml: five 3-GPU jobs, 8-GPU nodes: 3 nodes, 30 $/h (see the file).
+run pack --format json "$D/pack.yaml"
+expect_rc "pack pack.yaml" 0
+pycheck "pack JSON: SPEC section 4 keys, 3 nodes, bound 3, every job once" "
+for k in ('status', 'nodes_used', 'cost_per_hour', 'lower_bound', 'nodes', 'unplaced', 'solve_ms'):
+    assert k in d, 'missing ' + k
+assert d['nodes_used'] == 3 and d['lower_bound'] == 3, (d['nodes_used'], d['lower_bound'])
+assert close(d['cost_per_hour'], 30), d['cost_per_hour']
+items = sorted(i for n in d['nodes'] for i in n['items'])
+assert items == ['job#%d' % i for i in range(5)], items
+for n in d['nodes']:
+    assert n['type'] == 'n8' and n['used']['gpus'] <= 8, n
+    assert close(n['used']['gpus'], 3 * len(n['items'])), n
+assert d['unplaced'] == []
+"
+run pack --format json "$D/unplaceable.yaml"
+expect_rc "pack with an item that fits no node" 4
+pycheck "pack: the unplaced item is listed, the other placed" "
+assert [n['items'] for n in d['nodes']] == [['small']], d['nodes']
+assert len(d['unplaced']) == 1 and 'huge' in json.dumps(d['unplaced']), d['unplaced']
+"
+# tiny.bpp: weights 6 5 5 4, capacity 10: 6+4 and 5+5, 2 bins (sum 20 = 2 x 10).
+run pack --format json --bpp "$D/tiny.bpp"
+expect_rc "pack --bpp tiny.bpp" 0
+pycheck "pack --bpp: 2 bins, proven" "assert d['nodes_used'] == 2 and d['lower_bound'] == 2, d"
+run pack --format json "$D/plan.yaml"
+expect_rc "pack given an optimize spec" 3
+
 # -------------------------------------------------- differential vs refsolve
 # gen_specs.py writes random small specs with a fixed seed; each is solved by
 # gpuarb and by refsolve.py (an independent model on CBC).  Statuses must
