@@ -246,6 +246,17 @@ assert d['objective'] == 'max_throughput', d['objective']
 assert close(d['throughput'], 16) and close(d['cost_per_hour'], 43), (d['throughput'], d['cost_per_hour'])
 "
 
+# The README's shell example shows this very output (the solve time aside).
+if [ -f README.md ]; then
+    awk '/^\$ build\/gpuarb optimize --format table examples\/spec.yaml$/ { f = 1; next }
+         /^```$/ { f = 0 } f' README.md | sed 's/solved in [0-9.]* ms/solved in X ms/' >"$T/readme.txt"
+    "$BIN" optimize --format table examples/spec.yaml 2>"$T/err" \
+        | sed 's/solved in [0-9.]* ms/solved in X ms/' >"$T/now.txt"
+    if [ -s "$T/readme.txt" ] && cmp -s "$T/readme.txt" "$T/now.txt"; then
+        ok "README's shell example output is current"
+    else bad "README's shell example output is current" "$(diff "$T/readme.txt" "$T/now.txt" | head -n 8)"; fi
+else skip "README's shell example: no README.md"; fi
+
 # examples/spec.json is examples/spec.yaml written as JSON: same plan.
 run optimize --format json examples/spec.yaml
 cp "$T/out" "$T/ex_yaml.json"
