@@ -1,0 +1,1011 @@
+/*
+ * test_pack.c - the packing module (lib/pack*.c).  Known answers come from
+ * hand computations (written next to each case), from a brute force inside
+ * this file (dynamic programming over subsets, for instances of up to 12
+ * items), and from BPPLIB's published optima (../shared/data, through
+ * GPUARB_SHARED; skipped when absent).  Data-driven invalid inputs live in
+ * tests/data/invalid/pack/<case>/ (input.bpp, spec.yaml or spec.json, and
+ * an `expect` file: status name, line, column, message fragment, optional
+ * key path with "(none)" for ""); their lines and columns were counted by
+ * hand.  tests/data/valid/pack/<case>/ holds a spec as YAML and as JSON,
+ * written independently, that must give the same packing.
+ * Run from the repository root (make test does).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "doc.h"
+#include "pack.h"
+
+#define INVALID_DIR "tests/data/invalid/pack"
+#define VALID_DIR "tests/data/valid/pack"
+
+typedef struct fixture {
+    gpuarb_ctx *ctx;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f || gpuarb_ctx_create(&f->ctx))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    gpuarb_ctx_free(f->ctx);
+    free(f);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Helpers
+ * --------------------------------------------------------------------- */
+static uint64_t rng_next(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static ga_bpp make_bpp(int64_t *w, size_t n, int64_t C)
+{
+    qsort(w, n, sizeof *w, cmp_desc);
+    ga_bpp p = {w, n, C, 0};
+    for (size_t i = 0; i < n; i++)
+        p.total += w[i];
+    return p;
+}
+
+/* Brute force: fewest bins for n <= 14 weights, by dynamic programming
+ * over subsets: best[mask] = (bins, load of the last open bin), adding
+ * items one at a time in any order (the classic exact recurrence). */
+static int brute_bins(const int64_t *w, int n, int64_t C)
+{
+    int N = 1 << n;
+    int *bins = malloc((size_t)N * sizeof *bins);
+    int64_t *load = malloc((size_t)N * sizeof *load);
+    assert_non_null(bins);
+    assert_non_null(load);
+    bins[0] = 1;
+    load[0] = 0;
+    for (int m = 1; m < N; m++) {
+        bins[m] = 1 << 30;
+        load[m] = 0;
+        for (int i = 0; i < n; i++) {
+            if (!(m >> i & 1))
+                continue;
+            int pm = m ^ (1 << i), b = bins[pm];
+            int64_t l = load[pm];
+            if (l + w[i] <= C) {
+                l += w[i];
+            } else {
+                b++;
+                l = w[i];
+            }
+            if (b < bins[m] || (b == bins[m] && l < load[m])) {
+                bins[m] = b;
+                load[m] = l;
+            }
+        }
+    }
+    int r = n ? bins[N - 1] : 0;
+    free(bins);
+    free(load);
+    return r;
+}
+
+/* Brute force for vector packing with node types: cheapest (min_cost) or
+ * fewest (min_nodes, ties cheaper) nodes, by dynamic programming over
+ * subsets: cover the lowest unpacked item with a subset S that fits one
+ * node of some type.  Returns the optimum in *nodes and *cost. */
+static void brute_vec(const double (*sz)[3], int n, const double (*cap)[3], const double *cost,
+                      int nt, int min_cost, int *nodes, double *best_cost)
+{
+    int N = 1 << n;
+    double *fc = malloc((size_t)N * sizeof *fc);
+    int *fn = malloc((size_t)N * sizeof *fn);
+    assert_non_null(fc);
+    assert_non_null(fn);
+    fc[0] = 0;
+    fn[0] = 0;
+    for (int m = 1; m < N; m++) {
+        fc[m] = 1e300;
+        fn[m] = 1 << 30;
+        int low = 0;
+        while (!(m >> low & 1))
+            low++;
+        int rest = m & ~(1 << low);
+        /* every subset of rest, plus low */
+        for (int s = rest;; s = (s - 1) & rest) {
+            int S = s | (1 << low);
+            double tot[3] = {0, 0, 0};
+            for (int i = 0; i < n; i++)
+                if (S >> i & 1)
+                    for (int d = 0; d < 3; d++)
+                        tot[d] += sz[i][d];
+            for (int t = 0; t < nt; t++) {
+                if (tot[0] > cap[t][0] || tot[1] > cap[t][1] || tot[2] > cap[t][2])
+                    continue;
+                double c = fc[m ^ S] + cost[t];
+                int k = fn[m ^ S] + 1;
+                int better = min_cost ? (c < fc[m] - 1e-9 || (c < fc[m] + 1e-9 && k < fn[m]))
+                                      : (k < fn[m] || (k == fn[m] && c < fc[m] - 1e-9));
+                if (better) {
+                    fc[m] = c;
+                    fn[m] = k;
+                }
+            }
+            if (s == 0)
+                break;
+        }
+    }
+    *nodes = fn[N - 1];
+    *best_cost = fc[N - 1];
+    free(fc);
+    free(fn);
+}
+
+/* Solve a BPP instance given as weights through the public API. */
+static gpuarb_pack_result *solve_weights(fixture *f, const int64_t *w, int n, int64_t C,
+                                         int32_t algo, double limit_ms)
+{
+    ga_strbuf b;
+    ga_sb_init(&b);
+    ga_sb_printf(&b, "%d\n%lld\n", n, (long long)C);
+    for (int i = 0; i < n; i++)
+        ga_sb_printf(&b, "%lld\n", (long long)w[i]);
+    gpuarb_pack_problem *p = NULL;
+    assert_int_equal(gpuarb_pack_bpp_parse(f->ctx, b.s, b.len, "gen", &p), GPUARB_OK);
+    ga_sb_free(&b);
+    gpuarb_pack_opts o;
+    gpuarb_pack_opts_init(&o);
+    o.algorithm = algo;
+    o.time_limit_ms = limit_ms;
+    gpuarb_pack_result *r = NULL;
+    assert_int_equal(gpuarb_pack_solve(f->ctx, p, &o, &r), GPUARB_OK);
+    gpuarb_pack_problem_free(p);
+    return r;
+}
+
+static gpuarb_pack_summary summary(const gpuarb_pack_result *r)
+{
+    gpuarb_pack_summary s;
+    memset(&s, 0, sizeof s);
+    s.size = sizeof s;
+    assert_int_equal(gpuarb_pack_result_summary(r, &s), GPUARB_OK);
+    return s;
+}
+
+/* Every item on exactly one node, no node over capacity C (1D). */
+static void check_bpp_packing(const gpuarb_pack_result *r, const int64_t *w, int n, int64_t C)
+{
+    gpuarb_pack_summary s = summary(r);
+    assert_int_equal(s.unplaced_count, 0);
+    int64_t *load = calloc((size_t)s.nodes_used + 1, sizeof *load);
+    int *seen = calloc((size_t)n + 1, sizeof *seen);
+    assert_non_null(load);
+    assert_non_null(seen);
+    for (int64_t k = 0; k < s.nodes_used; k++) {
+        gpuarb_pack_node nd;
+        assert_int_equal(gpuarb_pack_result_node(r, k, &nd), GPUARB_OK);
+        assert_true(nd.item_count >= 1);
+        for (int64_t t = 0; t < nd.item_count; t++) {
+            int64_t j = gpuarb_pack_result_node_item(r, k, t);
+            assert_true(j >= 0 && j < n);
+            seen[j]++;
+            load[k] += w[j];
+            assert_int_equal(gpuarb_pack_result_item_node(r, j), k);
+        }
+        assert_true(load[k] <= C);
+        assert_true(nd.size == (double)load[k]);
+    }
+    for (int j = 0; j < n; j++)
+        assert_int_equal(seen[j], 1);
+    free(load);
+    free(seen);
+}
+
+/* ---------------------------------------------------------------------
+ * Lower bounds on hand-checked cases
+ * --------------------------------------------------------------------- */
+static void bounds_by_hand(void **state)
+{
+    (void)state;
+    int oom = 0;
+    /* C = 100, {60, 60, 60, 50}: L1 = ceil(230/100) = 3.  L2 with K = 50:
+     * J1 = {w > 50} = the three 60s, J2 = {}, J3 = {50}: 3 + ceil((50 -
+     * 0)/100) = 4.  Optimum 4: no two items share a bin. */
+    int64_t a[] = {60, 50, 60, 60};
+    ga_bpp pa = make_bpp(a, 4, 100);
+    assert_int_equal(ga_bpp_l1(&pa), 3);
+    assert_int_equal(ga_bpp_l2(&pa), 4);
+    assert_int_equal(ga_bpp_lower_bound(&pa, &oom), 4);
+
+    /* C = 10, {6, 6, 6, 4, 4, 4}: L1 = 3; L2 = 3 (K = 4: J2 = three 6s,
+     * J3 = three 4s = 12, 12 - (30 - 18) = 0).  Optimum 3 ({6,4} x 3). */
+    int64_t b[] = {6, 4, 6, 4, 6, 4};
+    ga_bpp pb = make_bpp(b, 6, 10);
+    assert_int_equal(ga_bpp_l1(&pb), 3);
+    assert_int_equal(ga_bpp_l2(&pb), 3);
+
+    /* C = 100, seven items of 26: three fit a bin (78), four do not (104),
+     * so the optimum is ceil(7/3) = 3.  L1 = ceil(182/100) = 2 and L2 = 2
+     * (every item is in J3).  The Fekete-Schepers function u^(3) maps 0.26
+     * to floor(4 * 0.26)/3 = 1/3, so the bound is ceil(7/3) = 3. */
+    int64_t c[] = {26, 26, 26, 26, 26, 26, 26};
+    ga_bpp pc = make_bpp(c, 7, 100);
+    assert_int_equal(ga_bpp_l1(&pc), 2);
+    assert_int_equal(ga_bpp_l2(&pc), 2);
+    assert_int_equal(ga_bpp_ldff(&pc, 3), 3);
+    assert_int_equal(ga_bpp_lower_bound(&pc, &oom), 3);
+
+    /* Reduction, C = 10, {9, 8, 2, 1}: 9 with the 1 fills a bin exactly,
+     * as does 8 with the 2: two bins fixed, everything placed. */
+    int64_t d[] = {9, 8, 2, 1};
+    ga_bpp pd = make_bpp(d, 4, 10);
+    int32_t fixed[4];
+    assert_int_equal(ga_bpp_reduce(&pd, fixed), 2);
+    assert_int_equal(fixed[0], fixed[3]); /* 9 and 1 */
+    assert_int_equal(fixed[1], fixed[2]); /* 8 and 2 */
+
+    /* Column generation on the seven 26s: patterns hold at most 3 items,
+     * so the LP optimum is 7/3 and its ceiling 3. */
+    ga_budget bu;
+    ga_budget_init(&bu, 0, 100000000);
+    assert_int_equal(ga_bpp_cg(&pc, &bu, NULL), 3);
+    assert_int_equal(oom, 0);
+}
+
+/* Every bound is at most the brute-force optimum; on random small cases. */
+static void bounds_below_optimum(void **state)
+{
+    (void)state;
+    uint64_t x = 0x1234567;
+    for (int t = 0; t < 400; t++) {
+        int n = 1 + (int)(rng_next(&x) % 12);
+        int64_t C = 10 + (int64_t)(rng_next(&x) % 90), w[16];
+        for (int i = 0; i < n; i++)
+            w[i] = 1 + (int64_t)(rng_next(&x) % (uint64_t)C);
+        ga_bpp p = make_bpp(w, (size_t)n, C);
+        int opt = brute_bins(w, n, C), oom = 0;
+        assert_true(ga_bpp_l1(&p) <= opt);
+        assert_true(ga_bpp_l2(&p) <= opt);
+        assert_true(ga_bpp_ldff(&p, 20) <= opt);
+        assert_true(ga_bpp_lower_bound(&p, &oom) <= opt);
+        ga_budget bu;
+        ga_budget_init(&bu, 0, 100000000);
+        assert_true(ga_bpp_cg(&p, &bu, NULL) <= opt);
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * Algorithms against the brute force
+ * --------------------------------------------------------------------- */
+static void algorithms_vs_brute_force(void **state)
+{
+    fixture *f = *state;
+    uint64_t x = 0xfeedbeef;
+    const int32_t algos[] = {GPUARB_PACK_FFD, GPUARB_PACK_BFD, GPUARB_PACK_LOCAL,
+                             GPUARB_PACK_AUTO, GPUARB_PACK_EXACT};
+    int exact_hits = 0, cases = 0;
+    for (int t = 0; t < 150; t++) {
+        int n = 2 + (int)(rng_next(&x) % 11);
+        int64_t C = 20 + (int64_t)(rng_next(&x) % 80), w[16];
+        for (int i = 0; i < n; i++) {
+            /* mixes of large and small items make the cases non-trivial */
+            int64_t hi = rng_next(&x) % 3 ? C / 2 + 1 : C;
+            w[i] = 1 + (int64_t)(rng_next(&x) % (uint64_t)hi);
+        }
+        int opt = brute_bins(w, n, C);
+        cases++;
+        for (size_t a = 0; a < sizeof algos / sizeof *algos; a++) {
+            gpuarb_pack_result *r = solve_weights(f, w, n, C, algos[a], 10000);
+            gpuarb_pack_summary s = summary(r);
+            check_bpp_packing(r, w, n, C);
+            assert_true(s.nodes_used >= opt);
+            assert_true(s.lower_bound <= opt);
+            if (s.status == GPUARB_SOLVE_OPTIMAL)
+                assert_int_equal(s.nodes_used, opt);
+            /* auto and exact prove every case this small */
+            if (algos[a] == GPUARB_PACK_AUTO || algos[a] == GPUARB_PACK_EXACT) {
+                assert_int_equal(s.nodes_used, opt);
+                assert_int_equal(s.status, GPUARB_SOLVE_OPTIMAL);
+                exact_hits++;
+            }
+            gpuarb_pack_result_free(r);
+        }
+    }
+    assert_int_equal(exact_hits, 2 * cases);
+}
+
+/* Minimum bin slack and the local search on their own: feasible, never
+ * below the optimum, and the search reaches it on these small cases. */
+static void heuristics_direct(void **state)
+{
+    (void)state;
+    uint64_t x = 99;
+    for (int t = 0; t < 200; t++) {
+        int n = 3 + (int)(rng_next(&x) % 10);
+        int64_t C = 30 + (int64_t)(rng_next(&x) % 70), w[16];
+        for (int i = 0; i < n; i++)
+            w[i] = 1 + (int64_t)(rng_next(&x) % (uint64_t)C);
+        ga_bpp p = make_bpp(w, (size_t)n, C);
+        int opt = brute_bins(w, n, C);
+        int32_t bin[16];
+        ga_bpp_sol s = {bin, 0};
+        ga_budget bu;
+        ga_budget_init(&bu, 0, 10000000);
+        assert_int_equal(ga_bpp_mbs(&p, &s, &bu), 0);
+        assert_true(s.nbins >= opt);
+        assert_int_equal(ga_bpp_ffd(&p, &s), 0);
+        assert_int_equal(ga_bpp_improve(&p, &s, opt, (uint64_t)t, &bu), 0);
+        int64_t load[16] = {0};
+        for (int i = 0; i < n; i++) {
+            assert_true(bin[i] >= 0 && bin[i] < s.nbins);
+            load[bin[i]] += w[i];
+        }
+        for (int64_t k = 0; k < s.nbins; k++)
+            assert_true(load[k] > 0 && load[k] <= C);
+        assert_int_equal(s.nbins, opt);
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * BPPLIB sample against the published optima
+ * --------------------------------------------------------------------- */
+static void bpplib_sample(void **state)
+{
+    fixture *f = *state;
+    const char *root = getenv("GPUARB_SHARED");
+    char path[2048], line[2048];
+    snprintf(path, sizeof path, "%s/binpacking_bpplib/optimal_bins.csv", root ? root : "");
+    FILE *fp = root ? fopen(path, "r") : NULL;
+    if (!fp) {
+        print_message("BPPLIB data not found (GPUARB_SHARED=%s): skipped\n",
+                      root ? root : "(unset)");
+        skip();
+        return;
+    }
+    assert_non_null(fgets(line, sizeof line, fp));
+    int row = 0, tested = 0;
+    while (fgets(line, sizeof line, fp)) {
+        row++;
+        /* every 45th instance outside Hard28: a spread over all sets */
+        if (row % 45 != 1 || strstr(line, "Hard28"))
+            continue;
+        char *fld[10];
+        int k = 0;
+        for (char *p = strtok(line, ",\r\n"); p && k < 10; p = strtok(NULL, ",\r\n"))
+            fld[k++] = p;
+        assert_int_equal(k, 10);
+        long opt = atol(fld[9]);
+        char file[2600];
+        snprintf(file, sizeof file, "%s/binpacking_bpplib/%s", root, fld[2]);
+        gpuarb_pack_problem *p = NULL;
+        assert_int_equal(gpuarb_pack_bpp_load(f->ctx, file, &p), GPUARB_OK);
+        assert_int_equal(gpuarb_pack_problem_item_count(p), atol(fld[3]));
+        gpuarb_pack_opts o;
+        gpuarb_pack_opts_init(&o);
+        o.time_limit_ms = 60000; /* generous: the work budget decides */
+        gpuarb_pack_result *r = NULL;
+        assert_int_equal(gpuarb_pack_solve(f->ctx, p, &o, &r), GPUARB_OK);
+        gpuarb_pack_summary s = summary(r);
+        if (s.nodes_used != opt || s.status != GPUARB_SOLVE_OPTIMAL)
+            print_error("%s: %lld bins (bound %lld), published optimum %ld\n", fld[0],
+                        (long long)s.nodes_used, (long long)s.lower_bound, opt);
+        assert_int_equal(s.nodes_used, opt);
+        assert_true(s.lower_bound <= opt);
+        assert_int_equal(s.status, GPUARB_SOLVE_OPTIMAL);
+        /* FFD never beats the optimum either */
+        gpuarb_pack_result_free(r);
+        o.algorithm = GPUARB_PACK_FFD;
+        assert_int_equal(gpuarb_pack_solve(f->ctx, p, &o, &r), GPUARB_OK);
+        assert_true(summary(r).nodes_used >= opt);
+        gpuarb_pack_result_free(r);
+        gpuarb_pack_problem_free(p);
+        tested++;
+    }
+    fclose(fp);
+    assert_true(tested >= 30);
+}
+
+/* ---------------------------------------------------------------------
+ * Multi-dimensional packing
+ * --------------------------------------------------------------------- */
+static gpuarb_pack_result *solve_prob(fixture *f, gpuarb_pack_problem *p, int32_t objective,
+                                      int32_t algo)
+{
+    gpuarb_pack_opts o;
+    gpuarb_pack_opts_init(&o);
+    o.objective = objective;
+    o.algorithm = algo;
+    o.time_limit_ms = 20000;
+    gpuarb_pack_result *r = NULL;
+    assert_int_equal(gpuarb_pack_solve(f->ctx, p, &o, &r), GPUARB_OK);
+    return r;
+}
+
+static void gpus_fit_cpus_do_not(void **state)
+{
+    fixture *f = *state;
+    gpuarb_pack_problem *p = NULL;
+    assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
+    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "n", 8, 16, 100, -1, -1, NULL),
+                     GPUARB_OK);
+    /* four jobs of 2 GPUs and 8 CPUs: 8 GPUs fit one node, but 32 CPUs need
+     * two nodes of 16: the optimum is 2, two jobs per node */
+    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "job", 2, 8, 10, 4, NULL), GPUARB_OK);
+    gpuarb_pack_result *r = solve_prob(f, p, GPUARB_PACK_MIN_NODES, GPUARB_PACK_AUTO);
+    gpuarb_pack_summary s = summary(r);
+    assert_int_equal(s.nodes_used, 2);
+    assert_int_equal(s.lower_bound, 2);
+    assert_int_equal(s.status, GPUARB_SOLVE_OPTIMAL);
+    for (int64_t k = 0; k < 2; k++) {
+        gpuarb_pack_node nd;
+        assert_int_equal(gpuarb_pack_result_node(r, k, &nd), GPUARB_OK);
+        assert_int_equal(nd.item_count, 2);
+        assert_true(nd.gpus == 4 && nd.cpus == 16 && nd.memory_gb == 20);
+    }
+    gpuarb_pack_result_free(r);
+    gpuarb_pack_problem_free(p);
+
+    /* memory binds: 3 jobs of 1 GPU and 40 GB on nodes of 8 GPUs and 64 GB:
+     * one job per node, 3 nodes */
+    assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
+    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "n", 8, 64, 64, -1, -1, NULL),
+                     GPUARB_OK);
+    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "m", 1, 1, 40, 3, NULL), GPUARB_OK);
+    r = solve_prob(f, p, GPUARB_PACK_MIN_NODES, GPUARB_PACK_FFD);
+    s = summary(r);
+    assert_int_equal(s.nodes_used, 3);
+    assert_int_equal(s.lower_bound, 3);
+    gpuarb_pack_result_free(r);
+    gpuarb_pack_problem_free(p);
+}
+
+/* Random two- and three-dimensional cases against the brute force. */
+static void vector_vs_brute_force(void **state)
+{
+    fixture *f = *state;
+    uint64_t x = 4242;
+    for (int t = 0; t < 60; t++) {
+        int n = 2 + (int)(rng_next(&x) % 8), nt = 1 + (int)(rng_next(&x) % 3);
+        int min_cost = t % 2;
+        double sz[16][3], cap[4][3], cost[4];
+        gpuarb_pack_problem *p = NULL;
+        assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
+        for (int k = 0; k < nt; k++) {
+            cap[k][0] = (double)(2 + rng_next(&x) % 7);
+            cap[k][1] = (double)(8 + rng_next(&x) % 57);
+            cap[k][2] = (double)(16 + rng_next(&x) % 240);
+            cost[k] = (double)(1 + rng_next(&x) % 20);
+            assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, NULL, cap[k][0], cap[k][1],
+                                                       cap[k][2], cost[k], -1, NULL),
+                             GPUARB_OK);
+        }
+        for (int i = 0; i < n; i++) {
+            /* every item fits type 0 */
+            sz[i][0] = (double)(rng_next(&x) % ((uint64_t)cap[0][0] + 1));
+            sz[i][1] = (double)(rng_next(&x) % ((uint64_t)cap[0][1] + 1));
+            sz[i][2] = (double)(rng_next(&x) % ((uint64_t)cap[0][2] + 1));
+            assert_int_equal(gpuarb_pack_add_item(f->ctx, p, NULL, sz[i][0], sz[i][1], sz[i][2],
+                                                  1, NULL),
+                             GPUARB_OK);
+        }
+        int bn;
+        double bc;
+        brute_vec((const double(*)[3])sz, n, (const double(*)[3])cap, cost, nt, min_cost, &bn,
+                  &bc);
+        for (int a = 0; a < 2; a++) {
+            int32_t algo = a ? GPUARB_PACK_AUTO : GPUARB_PACK_FFD;
+            gpuarb_pack_result *r =
+                solve_prob(f, p, min_cost ? GPUARB_PACK_MIN_COST : GPUARB_PACK_MIN_NODES, algo);
+            gpuarb_pack_summary s = summary(r);
+            assert_int_equal(s.unplaced_count, 0);
+            /* feasibility of every node against its type */
+            for (int64_t k = 0; k < s.nodes_used; k++) {
+                gpuarb_pack_node nd;
+                assert_int_equal(gpuarb_pack_result_node(r, k, &nd), GPUARB_OK);
+                assert_true(nd.gpus <= cap[nd.type_index][0] && nd.cpus <= cap[nd.type_index][1] &&
+                            nd.memory_gb <= cap[nd.type_index][2]);
+            }
+            assert_true(s.lower_bound <= bn || min_cost);
+            if (min_cost) {
+                assert_true(s.cost_per_hour >= bc - 1e-9);
+                assert_true(s.cost_lower_bound <= bc + 1e-9);
+            } else {
+                assert_true(s.nodes_used >= bn);
+                assert_true(s.lower_bound <= bn);
+            }
+            if (algo == GPUARB_PACK_AUTO) {
+                /* small enough for the exact search: optimal */
+                assert_int_equal(s.status, GPUARB_SOLVE_OPTIMAL);
+                if (min_cost)
+                    assert_true(s.cost_per_hour <= bc + 1e-9);
+                else
+                    assert_int_equal(s.nodes_used, bn);
+            }
+            gpuarb_pack_result_free(r);
+        }
+        gpuarb_pack_problem_free(p);
+    }
+}
+
+static void min_cost_mix(void **state)
+{
+    fixture *f = *state;
+    /* big: 8 GPUs at 6/h; small: 2 GPUs at 2/h; ten 1-GPU jobs.  All big:
+     * 2 x 6 = 12.  All small: 5 x 2 = 10.  One big + one small: 8 + 2 GPUs
+     * = 10 for 6 + 2 = 8, the cheapest (hand enumeration of (big, small)
+     * counts covering 10 GPUs).  min_nodes instead takes 2 nodes. */
+    gpuarb_pack_problem *p = NULL;
+    assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
+    int32_t big, small;
+    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "big", 8, -1, -1, 6, -1, &big),
+                     GPUARB_OK);
+    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "small", 2, -1, -1, 2, -1, &small),
+                     GPUARB_OK);
+    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "j", 1, 0, 0, 10, NULL), GPUARB_OK);
+    gpuarb_pack_result *r = solve_prob(f, p, GPUARB_PACK_MIN_COST, GPUARB_PACK_AUTO);
+    gpuarb_pack_summary s = summary(r);
+    assert_true(s.cost_per_hour == 8.0);
+    assert_int_equal(s.nodes_used, 2);
+    assert_int_equal(s.status, GPUARB_SOLVE_OPTIMAL);
+    int nbig = 0, nsmall = 0;
+    for (int64_t k = 0; k < s.nodes_used; k++) {
+        gpuarb_pack_node nd;
+        assert_int_equal(gpuarb_pack_result_node(r, k, &nd), GPUARB_OK);
+        nbig += nd.type_index == big;
+        nsmall += nd.type_index == small;
+    }
+    assert_int_equal(nbig, 1);
+    assert_int_equal(nsmall, 1);
+    gpuarb_pack_result_free(r);
+    r = solve_prob(f, p, GPUARB_PACK_MIN_NODES, GPUARB_PACK_AUTO);
+    s = summary(r);
+    assert_int_equal(s.nodes_used, 2); /* ceil(10 / 8) */
+    assert_int_equal(s.lower_bound, 2);
+    gpuarb_pack_result_free(r);
+    gpuarb_pack_problem_free(p);
+}
+
+static void unplaced_items(void **state)
+{
+    fixture *f = *state;
+    gpuarb_pack_problem *p = NULL;
+    assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
+    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "gpu8", 8, 4, 512, 10, -1, NULL),
+                     GPUARB_OK);
+    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "cpu64", 1, 64, 256, 3, -1, NULL),
+                     GPUARB_OK);
+    int64_t first;
+    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "ok", 2, 2, 16, 2, &first), GPUARB_OK);
+    assert_int_equal(first, 0);
+    /* 16 GPUs: more than any type has */
+    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "huge", 16, 1, 1, 1, &first), GPUARB_OK);
+    assert_int_equal(first, 2);
+    /* 4 GPUs and 32 CPUs: each fits one type's limit, no type both */
+    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "odd", 4, 32, 1, 1, NULL), GPUARB_OK);
+    gpuarb_pack_result *r = solve_prob(f, p, GPUARB_PACK_MIN_NODES, GPUARB_PACK_AUTO);
+    gpuarb_pack_summary s = summary(r);
+    assert_int_equal(s.item_count, 4);
+    assert_int_equal(s.unplaced_count, 2);
+    assert_int_equal(s.nodes_used, 1); /* the two "ok" jobs share a gpu8 node */
+    int64_t item = -1;
+    const char *why = gpuarb_pack_result_unplaced(r, 0, &item);
+    assert_int_equal(item, 2);
+    assert_non_null(strstr(why, "needs 16 gpus"));
+    why = gpuarb_pack_result_unplaced(r, 1, &item);
+    assert_int_equal(item, 3);
+    assert_non_null(strstr(why, "no single type"));
+    assert_int_equal(gpuarb_pack_result_item_node(r, 2), -1);
+    assert_null(gpuarb_pack_result_unplaced(r, 2, &item));
+    char name[32];
+    assert_int_equal(gpuarb_pack_result_item_name(r, 1, name, sizeof name), 4);
+    assert_string_equal(name, "ok#1");
+    assert_int_equal(gpuarb_pack_result_item_name(r, 2, name, sizeof name), 4);
+    assert_string_equal(name, "huge");
+    gpuarb_pack_result_free(r);
+    gpuarb_pack_problem_free(p);
+
+    /* count limits: one node of 2 GPUs for three 1-GPU jobs */
+    assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
+    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "only", 2, -1, -1, 1, 1, NULL),
+                     GPUARB_OK);
+    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "j", 1, 0, 0, 3, NULL), GPUARB_OK);
+    r = solve_prob(f, p, GPUARB_PACK_MIN_NODES, GPUARB_PACK_AUTO);
+    s = summary(r);
+    assert_int_equal(s.nodes_used, 1);
+    assert_int_equal(s.unplaced_count, 1);
+    assert_non_null(strstr(gpuarb_pack_result_unplaced(r, 0, NULL), "count limits"));
+    gpuarb_pack_result_free(r);
+    gpuarb_pack_problem_free(p);
+}
+
+/* ---------------------------------------------------------------------
+ * Input
+ * --------------------------------------------------------------------- */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char **list_dirs(const char *dir, size_t *n)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        fail_msg("cannot open %s (run from the repository root)", dir);
+    char **v = NULL;
+    size_t cap = 0;
+    *n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            v = realloc(v, cap * sizeof *v);
+            assert_non_null(v);
+        }
+        v[(*n)++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(v, *n, sizeof *v, cmp_str);
+    return v;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        fail_msg("cannot read %s", path);
+    ga_strbuf b;
+    ga_sb_init(&b);
+    char buf[4096];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, fp)) > 0)
+        ga_sb_putn(&b, buf, got);
+    fclose(fp);
+    *len = b.len;
+    char *s = ga_sb_take(&b);
+    assert_non_null(s);
+    return s;
+}
+
+static void invalid_cases(void **state)
+{
+    fixture *f = *state;
+    size_t n;
+    char **cases = list_dirs(INVALID_DIR, &n);
+    assert_true(n >= 35);
+    int failures = 0;
+    for (size_t i = 0; i < n; i++) {
+        char dir[1024], in[1100], exp[1100];
+        snprintf(dir, sizeof dir, "%s/%s", INVALID_DIR, cases[i]);
+        int bpp = 0;
+        snprintf(in, sizeof in, "%s/input.bpp", dir);
+        if (exists(in))
+            bpp = 1;
+        else
+            snprintf(in, sizeof in, "%s/spec.yaml", dir);
+        if (!exists(in))
+            snprintf(in, sizeof in, "%s/spec.json", dir);
+        snprintf(exp, sizeof exp, "%s/expect", dir);
+        FILE *fp = fopen(exp, "r");
+        if (!fp)
+            fail_msg("%s: no expect file", cases[i]);
+        char lines[5][512] = {{0}};
+        int nl = 0;
+        while (nl < 5 && fgets(lines[nl], sizeof lines[nl], fp)) {
+            size_t k = strlen(lines[nl]);
+            while (k && (lines[nl][k - 1] == '\n' || lines[nl][k - 1] == '\r'))
+                lines[nl][--k] = '\0';
+            nl++;
+        }
+        fclose(fp);
+        if (nl < 4)
+            fail_msg("%s: expect needs 4 or 5 lines", cases[i]);
+        int line = atoi(lines[1]), col = atoi(lines[2]);
+        const char *want_path = nl == 5 ? (strcmp(lines[4], "(none)") ? lines[4] : "") : NULL;
+        gpuarb_pack_problem *p = NULL;
+        gpuarb_status st = bpp ? gpuarb_pack_bpp_load(f->ctx, in, &p)
+                               : gpuarb_pack_spec_load(f->ctx, in, &p);
+        int ok = st != GPUARB_OK && p == NULL && strcmp(gpuarb_status_name(st), lines[0]) == 0 &&
+                 gpuarb_errline(f->ctx) == line && gpuarb_errcolumn(f->ctx) == col &&
+                 strstr(gpuarb_errmsg(f->ctx), lines[3]) != NULL &&
+                 strcmp(gpuarb_errsource(f->ctx), in) == 0 &&
+                 (!want_path || strcmp(gpuarb_errpath(f->ctx), want_path) == 0);
+        if (!ok) {
+            print_error("%s: want %s %d:%d '%s' path '%s'\n    got  %s %d:%d '%s' path '%s'\n",
+                        cases[i], lines[0], line, col, lines[3], want_path ? want_path : "*",
+                        gpuarb_status_name(st), (int)gpuarb_errline(f->ctx),
+                        (int)gpuarb_errcolumn(f->ctx), gpuarb_errmsg(f->ctx),
+                        gpuarb_errpath(f->ctx));
+            failures++;
+            gpuarb_pack_problem_free(p);
+            continue;
+        }
+        /* from memory: the same status and position, under the given name */
+        size_t len;
+        char *text = slurp(in, &len);
+        st = bpp ? gpuarb_pack_bpp_parse(f->ctx, text, len, "mem", &p)
+                 : gpuarb_pack_spec_parse(f->ctx, text, len, "mem", &p);
+        if (strcmp(gpuarb_status_name(st), lines[0]) != 0 || gpuarb_errline(f->ctx) != line ||
+            gpuarb_errcolumn(f->ctx) != col || strcmp(gpuarb_errsource(f->ctx), "mem") != 0) {
+            print_error("%s: from memory got %s %d:%d\n", cases[i], gpuarb_status_name(st),
+                        (int)gpuarb_errline(f->ctx), (int)gpuarb_errcolumn(f->ctx));
+            failures++;
+        }
+        gpuarb_pack_problem_free(p);
+        free(text);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(cases[i]);
+    free(cases);
+    assert_int_equal(failures, 0);
+}
+
+/* JSON of a result with the solve_ms value cut out, for comparisons. */
+static char *json_without_time(fixture *f, const gpuarb_pack_result *r)
+{
+    char *js = NULL;
+    assert_int_equal(gpuarb_pack_result_to_json(f->ctx, r, &js), GPUARB_OK);
+    char *at = strstr(js, "\"solve_ms\": ");
+    assert_non_null(at);
+    char *end = strchr(at, ',');
+    assert_non_null(end);
+    memmove(at, end, strlen(end) + 1);
+    return js;
+}
+
+static void valid_cases(void **state)
+{
+    fixture *f = *state;
+    size_t n;
+    char **cases = list_dirs(VALID_DIR, &n);
+    assert_true(n >= 2);
+    for (size_t i = 0; i < n; i++) {
+        char y[1100], j[1100];
+        snprintf(y, sizeof y, "%s/%s/spec.yaml", VALID_DIR, cases[i]);
+        snprintf(j, sizeof j, "%s/%s/spec.json", VALID_DIR, cases[i]);
+        gpuarb_pack_problem *py = NULL, *pj = NULL;
+        if (gpuarb_pack_spec_load(f->ctx, y, &py) != GPUARB_OK)
+            fail_msg("%s: %s", y, gpuarb_errfull(f->ctx));
+        if (gpuarb_pack_spec_load(f->ctx, j, &pj) != GPUARB_OK)
+            fail_msg("%s: %s", j, gpuarb_errfull(f->ctx));
+        gpuarb_pack_result *ry = NULL, *rj = NULL;
+        assert_int_equal(gpuarb_pack_solve(f->ctx, py, NULL, &ry), GPUARB_OK);
+        assert_int_equal(gpuarb_pack_solve(f->ctx, pj, NULL, &rj), GPUARB_OK);
+        char *a = json_without_time(f, ry), *b = json_without_time(f, rj);
+        assert_string_equal(a, b);
+        gpuarb_free(a);
+        gpuarb_free(b);
+        gpuarb_pack_result_free(ry);
+        gpuarb_pack_result_free(rj);
+        gpuarb_pack_problem_free(py);
+        gpuarb_pack_problem_free(pj);
+        free(cases[i]);
+    }
+    free(cases);
+}
+
+/* The SPEC example and the mixed case, by hand. */
+static void spec_examples(void **state)
+{
+    fixture *f = *state;
+    gpuarb_pack_problem *p = NULL;
+    assert_int_equal(gpuarb_pack_spec_load(f->ctx, VALID_DIR "/example/spec.yaml", &p),
+                     GPUARB_OK);
+    assert_int_equal(gpuarb_pack_problem_item_count(p), 3);
+    gpuarb_pack_result *r = NULL;
+    assert_int_equal(gpuarb_pack_solve(f->ctx, p, NULL, &r), GPUARB_OK);
+    /* three jobs of 2 GPUs, 8 CPUs, 64 GB on one p4d: 6/8 GPUs, 24/96 CPUs,
+     * 192/1152 GB, one node at 32.77/h */
+    gpuarb_pack_summary s = summary(r);
+    assert_int_equal(s.nodes_used, 1);
+    assert_int_equal(s.status, GPUARB_SOLVE_OPTIMAL);
+    assert_true(s.cost_per_hour == 32.77);
+    gpuarb_pack_node nd;
+    assert_int_equal(gpuarb_pack_result_node(r, 0, &nd), GPUARB_OK);
+    assert_string_equal(nd.type, "p4d");
+    assert_true(nd.gpus == 6 && nd.cpus == 24 && nd.memory_gb == 192);
+    /* the JSON has the SPEC fields, and items by name */
+    char *js = NULL;
+    assert_int_equal(gpuarb_pack_result_to_json(f->ctx, r, &js), GPUARB_OK);
+    ga_doc doc;
+    assert_int_equal(ga_doc_parse_json(f->ctx, js, strlen(js), "out", &doc), GPUARB_OK);
+    const char *keys[] = {"status", "nodes_used", "cost_per_hour", "lower_bound", "nodes",
+                          "unplaced", "solve_ms"};
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+        assert_non_null(ga_doc_get(doc.root, keys[k]));
+    assert_string_equal(ga_doc_get(doc.root, "status")->str, "optimal");
+    const ga_doc_node *nodes = ga_doc_get(doc.root, "nodes");
+    assert_int_equal(nodes->n, 1);
+    const ga_doc_node *items = ga_doc_get(nodes->items[0], "items");
+    assert_int_equal(items->n, 3);
+    assert_string_equal(items->items[0]->str, "train#0");
+    assert_string_equal(items->items[2]->str, "train#2");
+    const ga_doc_node *used = ga_doc_get(nodes->items[0], "used");
+    assert_true(ga_doc_get(used, "memory_gb")->number == 192);
+    ga_doc_free(&doc);
+    gpuarb_free(js);
+    gpuarb_pack_result_free(r);
+    gpuarb_pack_problem_free(p);
+
+    /* mixed: pretrain (8 GPUs) needs the a100x8 (14/h) and fills its GPUs;
+     * the four 1-GPU inference jobs go two by two on l4x2 (1.5/h each):
+     * 17/h on 3 nodes; a second a100x8 instead would cost 28 */
+    assert_int_equal(gpuarb_pack_spec_load(f->ctx, VALID_DIR "/mixed/spec.yaml", &p), GPUARB_OK);
+    assert_int_equal(gpuarb_pack_solve(f->ctx, p, NULL, &r), GPUARB_OK);
+    s = summary(r);
+    assert_int_equal(s.objective, GPUARB_PACK_MIN_COST);
+    assert_true(s.cost_per_hour == 17.0);
+    assert_int_equal(s.nodes_used, 3);
+    assert_int_equal(s.status, GPUARB_SOLVE_OPTIMAL);
+    gpuarb_pack_result_free(r);
+    gpuarb_pack_problem_free(p);
+}
+
+static void bpp_text_forms(void **state)
+{
+    fixture *f = *state;
+    /* CRLF, blank lines, spaces around numbers; C = 10, {6, 4, 5, 5}: two
+     * full bins */
+    const char *t = "4\r\n10\r\n\r\n 6 \r\n4\r\n5\r\n5\r\n";
+    gpuarb_pack_problem *p = NULL;
+    assert_int_equal(gpuarb_pack_bpp_parse(f->ctx, t, strlen(t), NULL, &p), GPUARB_OK);
+    assert_int_equal(gpuarb_pack_problem_item_count(p), 4);
+    assert_int_equal(gpuarb_pack_problem_type_count(p), 1);
+    gpuarb_pack_result *r = NULL;
+    assert_int_equal(gpuarb_pack_solve(f->ctx, p, NULL, &r), GPUARB_OK);
+    gpuarb_pack_summary s = summary(r);
+    assert_int_equal(s.nodes_used, 2);
+    assert_int_equal(s.status, GPUARB_SOLVE_OPTIMAL);
+    char name[8];
+    assert_int_equal(gpuarb_pack_result_item_name(r, 3, name, sizeof name), 1);
+    assert_string_equal(name, "3");
+    /* items are named by index in the JSON; used carries "size" */
+    char *js = NULL;
+    assert_int_equal(gpuarb_pack_result_to_json(f->ctx, r, &js), GPUARB_OK);
+    assert_non_null(strstr(js, "\"items\": [\"0\", \"1\"]"));
+    assert_non_null(strstr(js, "\"used\": {\"size\": 10.0}"));
+    gpuarb_free(js);
+    char *tab = NULL;
+    assert_int_equal(gpuarb_pack_result_to_table(f->ctx, r, &tab), GPUARB_OK);
+    assert_non_null(strstr(tab, "status optimal"));
+    gpuarb_free(tab);
+    gpuarb_pack_result_free(r);
+    gpuarb_pack_problem_free(p);
+    /* zero weights are allowed and ride along; no items at all gives an
+     * empty packing */
+    const char *z = "3\n10\n0\n0\n10\n";
+    assert_int_equal(gpuarb_pack_bpp_parse(f->ctx, z, strlen(z), NULL, &p), GPUARB_OK);
+    assert_int_equal(gpuarb_pack_solve(f->ctx, p, NULL, &r), GPUARB_OK);
+    assert_int_equal(summary(r).nodes_used, 1);
+    gpuarb_pack_result_free(r);
+    gpuarb_pack_problem_free(p);
+    const char *e = "0\n10\n";
+    assert_int_equal(gpuarb_pack_bpp_parse(f->ctx, e, strlen(e), NULL, &p), GPUARB_OK);
+    assert_int_equal(gpuarb_pack_solve(f->ctx, p, NULL, &r), GPUARB_OK);
+    assert_int_equal(summary(r).nodes_used, 0);
+    gpuarb_pack_result_free(r);
+    gpuarb_pack_problem_free(p);
+}
+
+/* Same input, same packing, including a case the local search works on. */
+static void deterministic(void **state)
+{
+    fixture *f = *state;
+    int64_t w[300];
+    uint64_t x = 777;
+    for (int i = 0; i < 300; i++)
+        w[i] = 150 + (int64_t)(rng_next(&x) % 351); /* "uniform" items, C = 1000 */
+    char *first = NULL;
+    for (int rep = 0; rep < 2; rep++) {
+        gpuarb_pack_result *r = solve_weights(f, w, 300, 1000, GPUARB_PACK_AUTO, 30000);
+        check_bpp_packing(r, w, 300, 1000);
+        char *js = json_without_time(f, r);
+        if (rep == 0)
+            first = js;
+        else {
+            assert_string_equal(first, js);
+            gpuarb_free(js);
+        }
+        gpuarb_pack_result_free(r);
+    }
+    gpuarb_free(first);
+}
+
+static void api_misuse(void **state)
+{
+    fixture *f = *state;
+    gpuarb_pack_problem *p = NULL;
+    gpuarb_pack_result *r = NULL;
+    assert_int_equal(gpuarb_pack_problem_create(f->ctx, NULL), GPUARB_ERR_ARG);
+    assert_int_equal(gpuarb_pack_solve(f->ctx, NULL, NULL, &r), GPUARB_ERR_ARG);
+    assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
+    /* no room anywhere, negative size, zero count */
+    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "z", 0, 0, 0, 1, -1, NULL),
+                     GPUARB_ERR_INPUT);
+    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "neg", -1, 0, 0, 1, NULL),
+                     GPUARB_ERR_INPUT);
+    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "none", 1, 0, 0, 0, NULL),
+                     GPUARB_ERR_INPUT);
+    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "a", 8, -1, -1, -1, -1, NULL),
+                     GPUARB_OK);
+    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "a", 4, -1, -1, -1, -1, NULL),
+                     GPUARB_ERR_INPUT);
+    gpuarb_pack_opts o;
+    gpuarb_pack_opts_init(&o);
+    o.size = 8; /* an older, smaller struct */
+    assert_int_equal(gpuarb_pack_solve(f->ctx, p, &o, &r), GPUARB_ERR_ARG);
+    gpuarb_pack_opts_init(&o);
+    o.algorithm = 99;
+    assert_int_equal(gpuarb_pack_solve(f->ctx, p, &o, &r), GPUARB_ERR_ARG);
+    gpuarb_pack_summary s;
+    s.size = 4;
+    assert_int_equal(gpuarb_pack_result_summary(NULL, &s), GPUARB_ERR_ARG);
+    gpuarb_pack_problem_free(p);
+    const char *t = "1\n10\n3\n";
+    assert_int_equal(gpuarb_pack_bpp_parse(f->ctx, t, strlen(t), NULL, &p), GPUARB_OK);
+    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "x", 1, 0, 0, 1, NULL), GPUARB_ERR_ARG);
+    assert_int_equal(gpuarb_pack_solve(f->ctx, p, NULL, &r), GPUARB_OK);
+    gpuarb_pack_node nd;
+    assert_int_equal(gpuarb_pack_result_node(r, 5, &nd), GPUARB_ERR_ARG);
+    assert_int_equal(gpuarb_pack_result_node_item(r, 0, 7), -1);
+    assert_int_equal(gpuarb_pack_result_item_name(r, 9, NULL, 0), -1);
+    gpuarb_pack_result_free(r);
+    gpuarb_pack_problem_free(p);
+    gpuarb_pack_problem_free(NULL);
+    gpuarb_pack_result_free(NULL);
+    assert_int_equal(gpuarb_pack_spec_load(f->ctx, "tests/data/no-such-pack.yaml", &p),
+                     GPUARB_ERR_IO);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(bounds_by_hand),
+        cmocka_unit_test(bounds_below_optimum),
+        cmocka_unit_test(algorithms_vs_brute_force),
+        cmocka_unit_test(heuristics_direct),
+        cmocka_unit_test(bpplib_sample),
+        cmocka_unit_test(gpus_fit_cpus_do_not),
+        cmocka_unit_test(vector_vs_brute_force),
+        cmocka_unit_test(min_cost_mix),
+        cmocka_unit_test(unplaced_items),
+        cmocka_unit_test(invalid_cases),
+        cmocka_unit_test(valid_cases),
+        cmocka_unit_test(spec_examples),
+        cmocka_unit_test(bpp_text_forms),
+        cmocka_unit_test(deterministic),
+        cmocka_unit_test(api_misuse),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
