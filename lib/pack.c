@@ -412,7 +412,7 @@ gpuarb_status gpuarb_pack_result_to_json(gpuarb_ctx *ctx, const gpuarb_pack_resu
     else
         ga_sb_puts(&b, "null");
     ga_sb_puts(&b, ", \"solve_ms\": ");
-    ga_sb_json_num(&b, r->solve_ms);
+    ga_sb_json_num(&b, floor(r->solve_ms * 1000 + 0.5) / 1000);
     ga_sb_printf(&b, ", \"items\": %lld,\n \"nodes\": [", (long long)r->n_items);
     for (int64_t i = 0; i < r->nodes && !b.oom; i++) {
         ga_sb_puts(&b, i ? ",\n  {\"type\": " : "\n  {\"type\": ");
@@ -466,9 +466,8 @@ gpuarb_status gpuarb_pack_result_to_table(gpuarb_ctx *ctx, const gpuarb_pack_res
         ga_fmt_double(num, r->cost);
         ga_sb_printf(&b, "   cost/h %s", num);
     }
-    ga_fmt_double(num, r->solve_ms);
-    ga_sb_printf(&b, "   %s, %s   %s ms\n", OBJ_NAMES[r->objective], ALGO_NAMES[r->algorithm],
-                 num);
+    ga_sb_printf(&b, "   %s, %s   %.1f ms\n", OBJ_NAMES[r->objective], ALGO_NAMES[r->algorithm],
+                 r->solve_ms);
     if (r->kind == GA_PACK_KIND_BPP)
         ga_sb_puts(&b, "node  type              items       size  contents\n");
     else
@@ -608,6 +607,15 @@ static int fits_type(const int64_t *s, const int64_t *cap)
     return 1;
 }
 
+/* Shortest spelling of a number for messages: "16", "0.5". */
+static void num_text(char *buf, double v)
+{
+    ga_fmt_double(buf, v);
+    size_t k = strlen(buf);
+    if (k > 2 && strcmp(buf + k - 2, ".0") == 0)
+        buf[k - 2] = '\0';
+}
+
 /* Why item j fits no node type. */
 static char *unfit_reason(const job *J, size_t j)
 {
@@ -626,9 +634,8 @@ static char *unfit_reason(const job *J, size_t j)
         if (J->isz[j][d] > best) {
             char a[48], c[48];
             gc = 0;
-            ga_fmt_double(a, item_size(p, j, d, &gc));
-            ga_fmt_double(c, p->kind == GA_PACK_KIND_BPP ? (double)p->bpp_cap
-                                                         : p->types[bt].cap[d]);
+            num_text(a, item_size(p, j, d, &gc));
+            num_text(c, p->kind == GA_PACK_KIND_BPP ? (double)p->bpp_cap : p->types[bt].cap[d]);
             ga_sb_printf(&b, "fits no node type: needs %s %s, the largest node type has %s",
                          a, DIM_NAMES[d], c);
             return ga_sb_take(&b);

@@ -21,7 +21,7 @@
 /* Work units per millisecond of time limit.  Calibrated on the BPPLIB
  * runs in bench/bench_pack.c so that the deterministic budget usually
  * ends before the wall clock does (see bench/README.md). */
-#define TICKS_PER_MS 40000
+#define TICKS_PER_MS 30000
 
 /* Instances beyond these sizes skip the expensive phases. */
 #define MBS_MAX_ITEMS 20000
@@ -117,9 +117,11 @@ gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t 
     for (size_t i = 0; i < n; i++)
         p.total += ws[i];
 
+    /* the clock stops phases a little before the limit, so that building
+     * the result still fits in it */
     ga_budget budget;
     double limit = time_limit_ms > 0 ? time_limit_ms : 10000.0;
-    ga_budget_init(&budget, limit, (int64_t)(limit * TICKS_PER_MS));
+    ga_budget_init(&budget, limit * 0.97, (int64_t)(limit * TICKS_PER_MS));
 
     int oom = 0;
     int64_t lb;
@@ -150,10 +152,12 @@ gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t 
                 goto out;
             keep_better(&best, &cand, n);
         }
-        /* local search, first with a modest share of the budget */
+        /* local search, first with a small share of the budget */
         if (best.nbins > lb && n <= LS_MAX_ITEMS) {
+            /* short: when the bound is not tight, this time is lost until
+             * the column-generation bound below proves the incumbent */
             ga_budget first = budget;
-            int64_t share = budget.ticks_left / 8;
+            int64_t share = GA_MIN(budget.ticks_left / 8, 4000000 + 20000 * (int64_t)n);
             first.ticks_left = share;
             if (ga_bpp_improve(&p, &best, lb, seed, &first) != 0)
                 goto out;

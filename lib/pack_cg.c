@@ -29,6 +29,7 @@
 #define CG_MAX_ROWS 1000
 #define CG_MAX_COLS 40000
 #define CG_TOL 1e-9
+#define KTOP 8 /* cardinality bound: used when at most KTOP more items fit */
 
 enum { COL_PATTERN = 0, COL_EXCHANGE = 1, COL_SURPLUS = 2 };
 
@@ -56,6 +57,8 @@ typedef struct cg {
     /* knapsack scratch */
     int32_t *kord;
     int64_t *kcnt, *kbest, *kub;
+    double *ktop;          /* (m+1) x KTOP: best j duals from a position on */
+    int64_t *ksmin;        /* smallest weight from a position on */
     /* pattern dedup: hash of each pattern column */
     uint64_t *hash;
     /* dynamic-programming pricing scratch (NULL when C is too large) */
@@ -64,6 +67,8 @@ typedef struct cg {
     int32_t *chrow;        /* chunk -> row */
     int64_t *chcnt;        /* chunk -> copies */
     size_t nch_cap, words;
+    int64_t gran;          /* DP granularity: 1 = exact */
+    int64_t gran_min;      /* the finest granularity memory allows */
 } cg;
 
 static void cg_free(cg *c)
@@ -83,6 +88,8 @@ static void cg_free(cg *c)
     free(c->kcnt);
     free(c->kbest);
     free(c->kub);
+    free(c->ktop);
+    free(c->ksmin);
     free(c->hash);
     free(c->dpv);
     free(c->dpbits);
@@ -255,7 +262,7 @@ static int simplex(cg *c, double *work, ga_budget *budget)
     size_t m = c->m;
     int degenerate_run = 0;
     for (;;) {
-        if (ga_budget_spend(budget, (int64_t)(m * m / 16 + c->nnz / 4 + 1)))
+        if (ga_budget_spend(budget, (int64_t)(m * m / 96 + c->nnz / 24 + 1)))
             return 1;
         compute_pi(c);
         /* entering column: Dantzig, or Bland after a degenerate run */
@@ -354,6 +361,51 @@ static double dantzig(const cg *c, size_t nk, size_t k, int64_t cap)
     return v;
 }
 
+/* Cardinality bound from position k: at most cap / (smallest weight left)
+ * more items fit, worth at most the sum of that many of the largest duals
+ * left; +inf when more than KTOP could fit. */
+static double card_bound(const cg *c, size_t k, int64_t cap)
+{
+    int64_t L = c->ksmin[k] > 0 ? cap / c->ksmin[k] : KTOP + 1;
+    if (L >= KTOP)
+        return 1e300;
+    return c->ktop[k * (KTOP + 1) + (size_t)L];
+}
+
+/* Fill ksmin and ktop for the ratio order kord[0..nk). */
+static void card_prepare(cg *c, size_t nk)
+{
+    double *top = c->ktop;
+    c->ksmin[nk] = INT64_MAX;
+    for (size_t j = 0; j <= KTOP; j++)
+        top[nk * (KTOP + 1) + j] = 0;
+    double vals[KTOP];
+    for (size_t k = nk; k-- > 0;) {
+        size_t i = (size_t)c->kord[k];
+        c->ksmin[k] = c->s[i] < c->ksmin[k + 1] ? c->s[i] : c->ksmin[k + 1];
+        /* the largest KTOP values of position k+1 on, plus kub copies of
+         * pi_i: merge two descending lists */
+        const double *nx = top + (k + 1) * (KTOP + 1);
+        double prev[KTOP];
+        for (size_t j = 0; j < KTOP; j++)
+            prev[j] = nx[j + 1] - nx[j];
+        int64_t copies = c->kub[k] < KTOP ? c->kub[k] : KTOP;
+        size_t a = 0, used = 0;
+        for (size_t j = 0; j < KTOP; j++) {
+            if (used < (size_t)copies && (a >= KTOP || c->pi[i] >= prev[a])) {
+                vals[j] = c->pi[i];
+                used++;
+            } else {
+                vals[j] = prev[a++];
+            }
+        }
+        double *cur = top + k * (KTOP + 1);
+        cur[0] = 0;
+        for (size_t j = 0; j < KTOP; j++)
+            cur[j + 1] = cur[j] + vals[j];
+    }
+}
+
 static int cmp_ratio_desc(const cg *c, int32_t a, int32_t b)
 {
     /* pi_a/s_a > pi_b/s_b  <=>  pi_a*s_b > pi_b*s_a */
@@ -387,13 +439,16 @@ static int price(cg *c, int64_t node_cap, kp_out *ko, int32_t *prow, double *pco
         c->kub[k] = u < c->d[i] ? u : c->d[i];
     }
     ko->best = 0;
-    ko->ub = dantzig(c, nk, 0, c->C);
     ko->nodes = 0;
     *n_new = 0;
     if (nk == 0) {
         ko->ub = 0;
         return 0;
     }
+    card_prepare(c, nk);
+    ko->ub = dantzig(c, nk, 0, c->C);
+    if (card_bound(c, 0, c->C) < ko->ub)
+        ko->ub = card_bound(c, 0, c->C);
     /* depth-first: kcnt[k] = copies of kord[k] taken */
     size_t k = 0;
     int64_t cap = c->C;
@@ -402,7 +457,8 @@ static int price(cg *c, int64_t node_cap, kp_out *ko, int32_t *prow, double *pco
     for (;;) {
         /* descend greedily from level k, unless the bound prunes */
         if (k < nk) {
-            double ub = val + dantzig(c, nk, k, cap);
+            double ub = dantzig(c, nk, k, cap), cb = card_bound(c, k, cap);
+            ub = val + (cb < ub ? cb : ub);
             if (ub > ko->best + 1e-12) {
                 size_t i = (size_t)c->kord[k];
                 int64_t t = cap / c->s[i];
@@ -469,12 +525,18 @@ static int price(cg *c, int64_t node_cap, kp_out *ko, int32_t *prow, double *pco
     return 0;
 }
 
-/* Pricing by dynamic programming over the capacity (exact): the bounded
- * items are split into binary chunks (1, 2, 4, ... copies) and a 0/1
- * knapsack runs over them, one bit per (chunk, capacity) remembering the
- * choice.  Used when C and the chunk count are small enough. */
+/* Pricing by dynamic programming over the capacity: the bounded items are
+ * split into binary chunks (1, 2, 4, ... copies) and a 0/1 knapsack runs
+ * over them, one bit per (chunk, capacity) remembering the choice.  With
+ * granularity g > 1 the weights are rounded down to multiples of g (and
+ * the capacity too): every real pattern stays feasible, so the optimum is
+ * an upper bound on the true one, and exact when the pattern it picks
+ * fits for real.  Returns 1 when that pattern does not fit (the caller
+ * then searches for columns by branch and bound), 0 otherwise, -1 on
+ * allocation failure. */
 static int price_dp(cg *c, kp_out *ko, int32_t *prow, double *pcoef, int *n_new)
 {
+    int64_t g = c->gran;
     size_t nch = 0;
     for (size_t i = 0; i < c->m; i++) {
         if (c->pi[i] <= 1e-12)
@@ -490,13 +552,13 @@ static int price_dp(cg *c, kp_out *ko, int32_t *prow, double *pcoef, int *n_new)
             u -= t;
         }
     }
-    int64_t C = c->C;
+    int64_t C = c->C / g;
     for (int64_t x = 0; x <= C; x++)
         c->dpv[x] = 0;
     for (size_t h = 0; h < nch; h++) {
         uint64_t *bits = c->dpbits + h * c->words;
         memset(bits, 0, c->words * sizeof *bits);
-        int64_t wt = c->chcnt[h] * c->s[c->chrow[h]];
+        int64_t wt = c->chcnt[h] * (c->s[c->chrow[h]] / g);
         double val = (double)c->chcnt[h] * c->pi[c->chrow[h]];
         for (int64_t x = C; x >= wt; x--) {
             double v = c->dpv[x - wt] + val;
@@ -506,21 +568,49 @@ static int price_dp(cg *c, kp_out *ko, int32_t *prow, double *pcoef, int *n_new)
             }
         }
     }
-    ko->nodes = (int64_t)(nch * (size_t)(C + 1) / 64);
-    ko->best = ko->ub = c->dpv[C];
+    ko->nodes = (int64_t)(nch * (size_t)(C + 1) / 30);
+    ko->best = 0;
+    ko->ub = c->dpv[C];
     *n_new = 0;
-    if (ko->best <= 1.0 + CG_TOL)
+    if (ko->ub <= 1.0 + CG_TOL)
         return 0;
     for (size_t r = 0; r < c->m; r++)
         prow[r] = 0;
-    int64_t x = C;
+    int64_t x = C, real = 0;
     for (size_t h = nch; h-- > 0;) {
         const uint64_t *bits = c->dpbits + h * c->words;
         if (bits[x >> 6] >> (x & 63) & 1) {
             prow[c->chrow[h]] += (int32_t)c->chcnt[h];
-            x -= c->chcnt[h] * c->s[c->chrow[h]];
+            x -= c->chcnt[h] * (c->s[c->chrow[h]] / g);
+            real += c->chcnt[h] * c->s[c->chrow[h]];
         }
     }
+    double value = ko->ub;
+    if (real > c->C) {
+        /* the grid's pattern is over the real capacity by a little: drop
+         * the copy that restores it at the least loss, then fill up */
+        int64_t excess = real - c->C;
+        ptrdiff_t drop = -1;
+        for (size_t r = 0; r < c->m; r++)
+            if (prow[r] > 0 && c->s[r] >= excess &&
+                (drop < 0 || c->pi[r] < c->pi[drop]))
+                drop = (ptrdiff_t)r;
+        if (drop < 0)
+            return 1;
+        prow[drop]--;
+        real -= c->s[drop];
+        value -= c->pi[drop];
+        for (size_t r = 0; r < c->m; r++) {
+            while (c->pi[r] > 1e-12 && prow[r] < c->d[r] && real + c->s[r] <= c->C) {
+                prow[r]++;
+                real += c->s[r];
+                value += c->pi[r];
+            }
+        }
+        if (value <= 1.0 + CG_TOL)
+            return 1;
+    }
+    ko->best = value;
     int32_t *rr = prow + c->m;
     size_t kk = 0;
     for (size_t r = 0; r < c->m; r++)
@@ -534,6 +624,36 @@ static int price_dp(cg *c, kp_out *ko, int32_t *prow, double *pcoef, int *n_new)
         return -1;
     if (j >= 0)
         *n_new = 1;
+    return 0;
+}
+
+/* Price at c->pi: the dynamic programme on a coarse grid, refined while
+ * its optimum does not fit for real, then branch and bound if even the
+ * finest grid fails (the grid's value stays a valid upper bound).  New
+ * columns are those worth more than 1 at c->pi. */
+static int price_all(cg *c, kp_out *ko, int32_t *prow, double *pcoef, int *n_new)
+{
+    int64_t g0 = c->gran, dpn = 0;
+    int prc;
+    for (;;) {
+        prc = price_dp(c, ko, prow, pcoef, n_new);
+        dpn += ko->nodes;
+        if (prc != 1 || c->gran <= c->gran_min)
+            break;
+        c->gran = c->gran / 4 > c->gran_min ? c->gran / 4 : c->gran_min;
+    }
+    c->gran = g0;
+    if (prc < 0)
+        return -1;
+    if (prc == 1) {
+        double coarse = ko->ub;
+        if (price(c, 200000, ko, prow, pcoef, 8, n_new) != 0)
+            return -1;
+        if (coarse < ko->ub)
+            ko->ub = coarse;
+        dpn += ko->nodes;
+    }
+    ko->nodes = dpn;
     return 0;
 }
 
@@ -608,7 +728,14 @@ static int round_lp(const cg *c, const ga_bpp *p, ga_bpp_sol *sol, int64_t targe
     if (ga_bpp_ffd(&q, &rs) != 0)
         goto out;
     if (nb + rs.nbins > target && q.n > 0) {
-        if (ga_bpp_improve(&q, &rs, target - nb, 7, budget) != 0)
+        /* a quarter of what is left: the caller searches on afterwards */
+        ga_budget sub = *budget;
+        sub.ticks_left = budget->ticks_left / 4;
+        int r = ga_bpp_improve(&q, &rs, target - nb, 7, &sub);
+        budget->ticks_left -= budget->ticks_left / 4 - (sub.ticks_left > 0 ? sub.ticks_left : 0);
+        if (sub.by_clock)
+            budget->stopped = budget->by_clock = 1;
+        if (r != 0)
             goto out;
     }
     if (nb + rs.nbins < sol->nbins) {
@@ -643,7 +770,7 @@ int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, ga_bpp_sol *sol)
     int32_t *rowof = ga_malloc(p->n * sizeof *rowof);
     cg c;
     memset(&c, 0, sizeof c);
-    double *work = NULL;
+    double *work = NULL, *pic = NULL, *pir = NULL;
     int32_t *prow = NULL;
     double *pcoef = NULL;
     int64_t result = -1;
@@ -673,14 +800,17 @@ int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, ga_bpp_sol *sol)
     c.kcnt = ga_calloc(m, sizeof *c.kcnt);
     c.kbest = ga_calloc(m, sizeof *c.kbest);
     c.kub = ga_calloc(m, sizeof *c.kub);
+    c.ktop = ga_calloc((m + 1) * (KTOP + 1), sizeof *c.ktop);
+    c.ksmin = ga_calloc(m + 1, sizeof *c.ksmin);
     work = ga_malloc(2 * m * m * sizeof *work);
     prow = ga_malloc(2 * m * sizeof *prow);
     pcoef = ga_malloc(m * sizeof *pcoef);
+    pic = ga_malloc(m * sizeof *pic);
+    pir = ga_malloc(m * sizeof *pir);
     if (!c.dp || !c.basis || !c.binv || !c.xb || !c.pi || !c.u || !c.kord || !c.kcnt ||
-        !c.kbest || !c.kub || !work || !prow || !pcoef)
+        !c.kbest || !c.kub || !c.ktop || !c.ksmin || !work || !prow || !pcoef || !pic || !pir)
         goto out;
     {
-        /* DP pricing when (chunks x capacity) stays modest */
         size_t nch = 0;
         for (size_t i = 0; i < m; i++) {
             int64_t u = p->C / s[i];
@@ -689,17 +819,25 @@ int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, ga_bpp_sol *sol)
             for (int64_t k = 1; u > 0; k *= 2)
                 u -= k < u ? k : u, nch++;
         }
+        /* exact DP when (chunks x capacity) stays modest, else a coarser
+         * grid whose optimum still bounds the knapsack from above */
         double cells = (double)nch * (double)(p->C + 1);
-        if (p->C <= 4000000 && cells <= 4e6) {
-            c.words = (size_t)(p->C + 64) / 64;
-            c.nch_cap = nch;
-            c.dpv = ga_malloc((size_t)(p->C + 1) * sizeof *c.dpv);
-            c.dpbits = ga_malloc(nch * c.words * sizeof *c.dpbits);
-            c.chrow = ga_malloc(nch * sizeof *c.chrow);
-            c.chcnt = ga_malloc(nch * sizeof *c.chcnt);
-            if (!c.dpv || !c.dpbits || !c.chrow || !c.chcnt)
-                goto out;
-        }
+        c.gran = 1;
+        while (cells / (double)c.gran > 4e6)
+            c.gran *= 2;
+        /* the finest grid a refinement may use: 3e7 cells */
+        c.gran_min = 1;
+        while (cells / (double)c.gran_min > 3e7)
+            c.gran_min *= 2;
+        int64_t Cg = p->C / c.gran_min;
+        c.words = (size_t)(Cg + 64) / 64;
+        c.nch_cap = nch;
+        c.dpv = ga_malloc((size_t)(Cg + 1) * sizeof *c.dpv);
+        c.dpbits = ga_malloc(nch * c.words * sizeof *c.dpbits);
+        c.chrow = ga_malloc(nch * sizeof *c.chrow);
+        c.chcnt = ga_malloc(nch * sizeof *c.chcnt);
+        if (!c.dpv || !c.dpbits || !c.chrow || !c.chcnt)
+            goto out;
     }
     for (size_t i = 0; i < m; i++)
         c.dp[i] = (double)d[i] + 1e-7 * (double)(1 + (i * 7919) % 101) / 101.0;
@@ -779,7 +917,8 @@ int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, ga_bpp_sol *sol)
     }
     int64_t best_lb = 0;
     int64_t target = sol && sol->nbins > 0 ? sol->nbins : INT64_MAX;
-    int lp_optimal = 0;
+    double best_farley = 0;
+    int have_center = 0;
     for (int iter = 0; iter < 5000; iter++) {
         int st = simplex(&c, work, budget);
         if (st < 0) {
@@ -793,40 +932,67 @@ int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, ga_bpp_sol *sol)
         if (st == 1)
             break;
         compute_pi(&c);
-        for (size_t i = 0; i < m; i++)
+        for (size_t i = 0; i < m; i++) {
             if (c.pi[i] < 0)
                 c.pi[i] = 0;
-        kp_out ko;
-        int n_new = 0;
-        int prc = c.dpv ? price_dp(&c, &ko, prow, pcoef, &n_new)
-                        : price(&c, 200000, &ko, prow, pcoef, 8, &n_new);
-        if (prc != 0)
-            goto out;
-        ga_budget_spend(budget, ko.nodes + (int64_t)m);
-        double dpi = 0;
-        for (size_t i = 0; i < m; i++)
-            dpi += (double)d[i] * c.pi[i];
-        double K = ko.ub > 1.0 ? ko.ub : 1.0;
-        int64_t lb = ceil_tol(dpi / K);
-        if (lb > best_lb)
-            best_lb = lb;
-        if (best_lb >= target)
-            break;
+            pir[i] = c.pi[i];
+        }
         double z = 0;
         for (size_t k = 0; k < m; k++)
             if (c.kind[c.basis[k]] == COL_PATTERN)
                 z += c.xb[k];
-        if (n_new == 0) {
-            lp_optimal = ko.ub <= 1.0 + CG_TOL;
-            break;
+        /* dual smoothing (Wentges): price at a point between the best
+         * duals so far and the master's; if that finds nothing that helps
+         * the master, price at the master's duals */
+        int n_new = 0, smoothed = have_center;
+        for (int pass = 0; pass < 2; pass++) {
+            if (smoothed)
+                for (size_t i = 0; i < m; i++)
+                    c.pi[i] = 0.5 * pic[i] + 0.5 * pir[i];
+            else
+                memcpy(c.pi, pir, m * sizeof *c.pi);
+            size_t before = c.ncol;
+            kp_out ko;
+            int rc = price_all(&c, &ko, prow, pcoef, &n_new);
+            if (rc < 0)
+                goto out;
+            ga_budget_spend(budget, ko.nodes * 2 / 3 + (int64_t)m);
+            double dpi = 0;
+            for (size_t i = 0; i < m; i++)
+                dpi += (double)d[i] * c.pi[i];
+            double farley = dpi / (ko.ub > 1.0 ? ko.ub : 1.0);
+            if (farley > best_farley) {
+                best_farley = farley;
+                memcpy(pic, c.pi, m * sizeof *pic);
+                have_center = 1;
+            }
+            if (!smoothed)
+                break;
+            /* do the new columns price out at the master's duals? */
+            int helps = 0;
+            for (size_t j = before; j < c.ncol && !helps; j++) {
+                double r = 1.0;
+                for (size_t t = c.start[j]; t < c.start[j + 1]; t++)
+                    r -= pir[c.rows[t]] * c.coef[t];
+                helps = r < -CG_TOL;
+            }
+            if (helps)
+                break;
+            smoothed = 0; /* mispricing: once more at the master's duals */
         }
+        int64_t lb = ceil_tol(best_farley);
+        if (lb > best_lb)
+            best_lb = lb;
+        if (best_lb >= target)
+            break;
+        if (n_new == 0)
+            break; /* the master is optimal: its duals price nothing out */
         /* the LP value cannot round up beyond ceil(z) */
         if (ceil_tol(z) <= best_lb)
             break;
         if (budget->stopped)
             break;
     }
-    (void)lp_optimal;
     if (sol && best_lb < sol->nbins && !budget->stopped) {
         if (round_lp(&c, p, sol, best_lb, budget) != 0)
             goto out;
@@ -835,6 +1001,8 @@ int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, ga_bpp_sol *sol)
 out:
     cg_free(&c);
     free(work);
+    free(pic);
+    free(pir);
     free(prow);
     free(pcoef);
     free(s);

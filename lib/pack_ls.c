@@ -227,7 +227,7 @@ static int tabu_step(ls *s, int32_t tenure, int64_t *work)
             }
         }
     }
-    *work = evals + (int64_t)s->nq / 4 + 1;
+    *work = evals * 3 / 4 + (int64_t)s->nq / 8 + 1;
     if (best.bin < 0)
         return 0;
     lsbin *b = &s->b[best.bin];

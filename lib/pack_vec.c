@@ -996,8 +996,8 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
     if (!c.rng)
         c.rng = 1;
     double limit = time_limit_ms > 0 ? time_limit_ms : 0;
-    ga_budget_init(&c.budget, limit, limit > 0 ? (int64_t)(limit * VEC_TICKS_PER_MS)
-                                                : INT64_MAX / 4);
+    ga_budget_init(&c.budget, limit * 0.97,
+                   limit > 0 ? (int64_t)(limit * VEC_TICKS_PER_MS) : INT64_MAX / 4);
     vsol best, cur;
     memset(&best, 0, sizeof best);
     memset(&cur, 0, sizeof cur);
