@@ -29,6 +29,8 @@ static void help(void)
           "  --time-limit S        solver time limit in seconds; 0 = none (default: the\n"
           "                        spec's time_limit_s, 10)\n"
           "  --gap G               stop at relative MIP gap G (default 0: prove optimality)\n"
+          "  --abs-gap D           stop when the plan is within D dollars (over the horizon)\n"
+          "                        of the proven bound (default 0.01; 0: prove exactly)\n"
           "  --catalog PATH        use this native CSV catalog instead of the spec's; repeat\n"
           "                        to merge several; 'skypilot:PROVIDER:PATH' reads a SkyPilot\n"
           "                        vms.csv; 'builtin' is the built-in snapshot\n"
@@ -210,7 +212,7 @@ static int outcome(const gpuarb_result *res, const char *source, double time_lim
 int cmd_optimize(int argc, char **argv)
 {
     int fmt = cli_default_format();
-    double time_limit = -1, gap = -1;
+    double time_limit = -1, gap = -1, abs_gap = -1;
     const char *catalogs[MAX_CATALOGS];
     int n_catalogs = 0, no_baseline = 0, ended = 0;
     const char *write_model = NULL, *spec_path = NULL;
@@ -247,6 +249,9 @@ int cmd_optimize(int argc, char **argv)
         } else if ((r = opt_value(argc, argv, &i, "--gap", &v)) != 0) {
             if (r < 0 || parse_number(v, 0, &gap) != 0 || gap >= 1)
                 return cli_usage_error(VERB, "--gap needs a relative gap in [0, 1)");
+        } else if ((r = opt_value(argc, argv, &i, "--abs-gap", &v)) != 0) {
+            if (r < 0 || parse_number(v, 0, &abs_gap) != 0)
+                return cli_usage_error(VERB, "--abs-gap needs a number of dollars >= 0");
         } else if ((r = opt_value(argc, argv, &i, "--catalog", &v)) != 0) {
             if (r < 0 || !v[0])
                 return cli_usage_error(VERB, "--catalog needs a path");
@@ -284,6 +289,8 @@ int cmd_optimize(int argc, char **argv)
             opts.time_limit_s = time_limit;
         if (gap >= 0)
             opts.mip_gap = gap;
+        if (abs_gap >= 0)
+            opts.abs_gap = abs_gap;
         opts.skip_baseline = no_baseline;
         opts.write_model = write_model;
         gpuarb_status st = gpuarb_optimize(ctx, spec, cat, &opts, &res);

@@ -294,6 +294,10 @@ typedef struct gpuarb_optimize_opts {
     int32_t skip_baseline;      /* 1: do not compute the SPEC section 3 baseline */
     double time_limit_s;        /* < 0: the spec's time_limit_s (default); 0: none */
     double mip_gap;             /* relative gap at which to stop; default 0 */
+    double abs_gap;             /* stop when a plan's total cost is within this many
+                                   dollars of the proven bound; default 0.01 (one cent
+                                   over the horizon); 0: prove exactly.  The result
+                                   reports the true gap either way */
     const char *write_model;    /* if set, write the MIP in CPLEX LP format here */
     uint8_t reserved[64];
 } gpuarb_optimize_opts;
@@ -430,7 +434,9 @@ GPUARB_API gpuarb_status gpuarb_pack_spec_parse(gpuarb_ctx *ctx, const char *tex
                                                 const char *source,
                                                 gpuarb_pack_problem **out);
 /** Load a BPPLIB instance: n, the capacity C, then n integer weights, one
- *  number per line (CRLF accepted).  Every weight must be 1..C.  Items are
+ *  number per line (CRLF accepted).  Every weight must be 0..C, and
+ *  1 <= C < 2^31; anything else is GPUARB_ERR_SYNTAX/INPUT/LIMIT with the
+ *  file, line and column.  Items are
  *  named by their 0-based index; the node type is called "bin". */
 GPUARB_API gpuarb_status gpuarb_pack_bpp_load(gpuarb_ctx *ctx, const char *path,
                                               gpuarb_pack_problem **out);
@@ -447,7 +453,8 @@ typedef struct gpuarb_pack_opts {
     int32_t algorithm;          /* gpuarb_pack_algorithm; -1 = the spec's (default auto) */
     int32_t objective;          /* gpuarb_pack_objective; -1 = the spec's (default min_nodes) */
     int32_t reserved0;
-    double time_limit_ms;       /* < 0: the spec's time_limit_s (default 10 s) */
+    double time_limit_ms;       /* < 0: the spec's time_limit_s (default 10 s);
+                                   0: no limit (the search may then run long) */
     uint64_t seed;              /* local-search seed; same seed, same packing */
     uint8_t reserved[64];
 } gpuarb_pack_opts;

@@ -314,6 +314,8 @@ typedef struct cb_info {
     double bound;
     int have_bound;
     int64_t nodes;
+    double abs_gap;        /* > 0: stop once the incumbent is this close */
+    int closed;            /* stopped by abs_gap */
 } cb_info;
 
 static void on_tree(glp_tree *T, void *info)
@@ -332,6 +334,17 @@ static void on_tree(glp_tree *T, void *info)
     int a = 0, c = 0, t = 0;
     glp_ios_tree_size(T, &a, &c, &t);
     ci->nodes = t;
+    if (ci->abs_gap > 0 && ci->have_bound && p) {
+        glp_prob *P = glp_ios_get_prob(T);
+        int st = glp_mip_status(P);
+        if (st == GLP_FEAS || st == GLP_OPT) {
+            double inc = glp_mip_obj_val(P);
+            if (fabs(inc - ci->bound) <= ci->abs_gap && !ci->closed) {
+                ci->closed = 1;
+                glp_ios_terminate(T);
+            }
+        }
+    }
 }
 
 static double rel_gap(double obj, double bound)
@@ -470,6 +483,7 @@ gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, 
         ip.presolve = GLP_OFF;
         ip.cb_func = on_tree;
         ip.cb_info = &ci;
+        ci.abs_gap = opts->abs_gap > 0 ? opts->abs_gap : 0.0;
         ip.mip_gap = opts->mip_gap > 0 ? opts->mip_gap : 0.0;
         ip.br_tech = GLP_BR_DTH;
         ip.bt_tech = GLP_BT_BLB;
@@ -499,6 +513,10 @@ gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, 
             out->status = GA_MIP_OPTIMAL;
             /* with a gap tolerance the bound is the last open node's */
             out->bound = rc == GLP_EMIPGAP && ci.have_bound ? ci.bound : out->obj;
+        } else if (rc == GLP_ESTOP && ci.closed && (mst == GLP_FEAS || mst == GLP_OPT)) {
+            /* within the absolute tolerance: optimal as far as asked */
+            out->status = GA_MIP_OPTIMAL;
+            out->bound = ci.bound;
         } else if (mst == GLP_FEAS || (mst == GLP_OPT && rc != 0)) {
             out->status = GA_MIP_FEASIBLE;
             out->bound = ci.have_bound ? ci.bound : out->obj;

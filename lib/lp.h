@@ -23,6 +23,7 @@ enum {
 typedef struct ga_mip_opts {
     double time_limit_ms;   /* <= 0: none */
     double mip_gap;         /* relative gap to stop at; 0 = prove optimality */
+    double abs_gap;         /* stop when incumbent and bound are this close */
     int32_t cuts;           /* 1: Gomory, MIR and cover cuts (never clique: GLPK bug) */
 } ga_mip_opts;
 

@@ -1280,6 +1280,12 @@ static void start_with_z(const prob *p, const mipmap *mm, const double *x, doubl
 
 /* ---- solving a view ------------------------------------------------------- */
 
+/* When to call a plan optimal: relative gap, and absolute gap in dollars
+ * over the horizon (cost objectives only; throughput is proven exactly). */
+typedef struct ga_tol {
+    double rel, abs_cost;
+} ga_tol;
+
 typedef struct sol {
     int32_t status;       /* gpuarb_solve_status */
     double *x;            /* p->n_c counts */
@@ -1329,7 +1335,7 @@ static int greedy(const prob *p, double *x)
 }
 
 static gpuarb_status run_mip(gpuarb_ctx *ctx, const prob *p, int stage, double tfloor,
-                             const double *start, double time_ms, double gap, sol *out,
+                             const double *start, double time_ms, const ga_tol *tol, sol *out,
                              ga_mip_out *mo)
 {
     ga_mip *m = NULL;
@@ -1349,7 +1355,8 @@ static gpuarb_status run_mip(gpuarb_ctx *ctx, const prob *p, int stage, double t
         start_with_z(p, &mm, start, xx);
         ga_mip_set_start(m, xx);
     }
-    ga_mip_opts o = {time_ms, gap, 1};
+    int cost_objective = p->objective == GA_OBJ_MIN_COST || stage == 1;
+    ga_mip_opts o = {time_ms, tol->rel, cost_objective ? tol->abs_cost : 0, 1};
     mo->x = xx;
     st = ga_mip_solve(ctx, m, &o, mo);
     if (!st && (mo->status == GA_MIP_OPTIMAL || mo->status == GA_MIP_FEASIBLE))
@@ -1363,7 +1370,7 @@ static gpuarb_status run_mip(gpuarb_ctx *ctx, const prob *p, int stage, double t
     return st;
 }
 
-static gpuarb_status solve_view(gpuarb_ctx *ctx, const prob *p, double time_ms, double gap,
+static gpuarb_status solve_view(gpuarb_ctx *ctx, const prob *p, double time_ms, const ga_tol *tol,
                                 const double *hint, sol *out)
 {
     const gpuarb_spec *s = p->b->spec;
@@ -1447,7 +1454,7 @@ static gpuarb_status solve_view(gpuarb_ctx *ctx, const prob *p, double time_ms, 
     double left = time_ms > 0 ? time_ms - (ga_now_ms() - t0) : 0;
     if (time_ms > 0 && left < 1)
         left = 1;
-    gpuarb_status st = run_mip(ctx, p, 0, 0, startcopy, left, gap, out, &mo);
+    gpuarb_status st = run_mip(ctx, p, 0, 0, startcopy, left, tol, out, &mo);
     free(startcopy);
     if (st)
         return st;
@@ -1488,7 +1495,7 @@ static gpuarb_status solve_view(gpuarb_ctx *ctx, const prob *p, double time_ms, 
         ga_mip_out mo2;
         memset(&mo2, 0, sizeof mo2);
         if (time_ms <= 0 || left2 > 1) {
-            st = run_mip(ctx, p, 1, e1.tput, keep, left2, gap, out, &mo2);
+            st = run_mip(ctx, p, 1, e1.tput, keep, left2, tol, out, &mo2);
             if (st) {
                 free(keep);
                 return st;
@@ -1551,7 +1558,7 @@ static void map_plan(const prob *pa, const double *x, const prob *pb, double *y)
  * On return *P and *S hold the problem and solution the result comes from
  * (the caller frees both). */
 static gpuarb_status solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, double time_ms,
-                                 double gap, prob *P, sol *S)
+                                 const ga_tol *tol, prob *P, sol *S)
 {
     const gpuarb_spec *s = b->spec;
     int shares = (s->max_provider_share >= 0 && s->max_provider_share < 1 && !v->drop_pshare) ||
@@ -1564,7 +1571,7 @@ static gpuarb_status solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, 
     if (!shares) {
         if ((st = prob_build(ctx, b, v, P)))
             return st;
-        return solve_view(ctx, P, time_ms, gap, NULL, S);
+        return solve_view(ctx, P, time_ms, tol, NULL, S);
     }
 #define LEFT() (time_ms > 0 ? GA_MAX(1.0, time_ms - (ga_now_ms() - t0)) : 0)
     /* R0 */
@@ -1574,7 +1581,7 @@ static gpuarb_status solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, 
     sol s0;
     if ((st = prob_build(ctx, b, &v0, &p0)))
         return st;
-    if ((st = solve_view(ctx, &p0, LEFT(), gap, NULL, &s0))) {
+    if ((st = solve_view(ctx, &p0, LEFT(), tol, NULL, &s0))) {
         sol_free(&s0);
         prob_free(&p0);
         return st;
@@ -1605,7 +1612,7 @@ static gpuarb_status solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, 
     sol s1;
     if ((st = prob_build(ctx, b, &v1, &p1)))
         return st;
-    if ((st = solve_view(ctx, &p1, LEFT(), gap, NULL, &s1))) {
+    if ((st = solve_view(ctx, &p1, LEFT(), tol, NULL, &s1))) {
         sol_free(&s1);
         prob_free(&p1);
         return st;
@@ -1630,7 +1637,7 @@ static gpuarb_status solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, 
     double *hint = NULL;
     if (have1 && (hint = ga_malloc(sizeof(double) * (pf.n_c ? pf.n_c : 1))))
         map_plan(&p1, s1.x, &pf, hint);
-    st = solve_view(ctx, &pf, LEFT(), gap, hint, &sf);
+    st = solve_view(ctx, &pf, LEFT(), tol, hint, &sf);
     free(hint);
     if (st) {
         sol_free(&sf);
@@ -1918,7 +1925,7 @@ static int explain_workloads(const prob *p, gpuarb_result *r)
 }
 
 static gpuarb_status explain_families(gpuarb_ctx *ctx, const base *b, const view *v0,
-                                      double time_ms, gpuarb_result *r)
+                                      double time_ms, const ga_tol *tol, gpuarb_result *r)
 {
     const gpuarb_spec *s = b->spec;
     struct {
@@ -1950,7 +1957,7 @@ static gpuarb_status explain_families(gpuarb_ctx *ctx, const base *b, const view
         sol sv;
         /* the four re-solves share the time limit */
         double t_f = time_ms > 0 ? GA_MAX(50.0, time_ms / 4) : 0;
-        gpuarb_status st = solve_exact(ctx, b, &fam[f].v, t_f, 0, &p, &sv);
+        gpuarb_status st = solve_exact(ctx, b, &fam[f].v, t_f, tol, &p, &sv);
         if (st) {
             sol_free(&sv);
             prob_free(&p);
@@ -2015,6 +2022,7 @@ void gpuarb_optimize_opts_init(gpuarb_optimize_opts *o)
     o->size = sizeof *o;
     o->time_limit_s = -1;
     o->mip_gap = 0;
+    o->abs_gap = 0.01;
 }
 
 static gpuarb_status load_spec_catalog(gpuarb_ctx *ctx, const gpuarb_spec *s,
@@ -2050,7 +2058,7 @@ static gpuarb_status load_spec_catalog(gpuarb_ctx *ctx, const gpuarb_spec *s,
 }
 
 static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, double time_ms,
-                                      gpuarb_result *r)
+                                      const ga_tol *tol, gpuarb_result *r)
 {
     double best = INF_COST, best_cph = 0;
     int32_t best_p = -1;
@@ -2063,7 +2071,7 @@ static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, double tim
         sol sv;
         /* the providers share what is left of the time limit */
         double t_q = time_ms > 0 ? GA_MAX(50.0, deadline - ga_now_ms()) : 0;
-        gpuarb_status st = solve_exact(ctx, b, &v, t_q, 0, &p, &sv);
+        gpuarb_status st = solve_exact(ctx, b, &v, t_q, tol, &p, &sv);
         if (st) {
             sol_free(&sv);
             prob_free(&p);
@@ -2109,6 +2117,9 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
                         "gpuarb_optimize: opts.size is not set (use gpuarb_optimize_opts_init)");
     if (!(opts->mip_gap >= 0 && opts->mip_gap < 1))
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "mip_gap must be in [0, 1)");
+    if (!(opts->abs_gap >= 0 && isfinite(opts->abs_gap)))
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "abs_gap must be >= 0 and finite");
+    ga_tol tol = {opts->mip_gap, opts->abs_gap};
     gpuarb_catalog *owned = NULL;
     gpuarb_status st;
     if (!catalog) {
@@ -2152,7 +2163,7 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
         if (st)
             goto done;
     }
-    if ((st = solve_exact(ctx, &b, &v, time_ms, opts->mip_gap, &p, &sv)))
+    if ((st = solve_exact(ctx, &b, &v, time_ms, &tol, &p, &sv)))
         goto done;
     r->columns = (int32_t)p.n_c;
     r->status = sv.status;
@@ -2170,11 +2181,17 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
         if ((st = fill_rows(ctx, &p, &sv, r)))
             goto done;
         if (sv.status == GPUARB_SOLVE_FEASIBLE)
-            ga_result_diag(r, "time limit: the plan is within %.2f%% of the proven bound",
-                           100.0 * sv.gap);
+            ga_result_diag(r, "time limit: the plan is within %.3g%% of the proven bound %.10g",
+                           100.0 * sv.gap, sv.bound);
+        else if (sv.gap > 0)
+            ga_result_diag(r, "optimal within the tolerance asked for: the plan is at most %.4g "
+                              "above the proven bound %.10g (relative gap %.3g)",
+                           spec->objective == GA_OBJ_MIN_COST ? sv.e.total - sv.bound
+                                                              : sv.bound - sv.e.tput,
+                           sv.bound, sv.gap);
     } else if (sv.status == GPUARB_SOLVE_INFEASIBLE) {
         if (!explain_workloads(&p, r))
-            if ((st = explain_families(ctx, &b, &v, time_ms, r)))
+            if ((st = explain_families(ctx, &b, &v, time_ms, &tol, r)))
                 goto done;
     } else {
         ga_result_diag(r, "time limit: no feasible plan was found in %.3g s", limit_s);
@@ -2182,7 +2199,7 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
     r->solve_ms = ga_now_ms() - t0;
     if (!opts->skip_baseline && (r->status == GPUARB_SOLVE_OPTIMAL || r->status == GPUARB_SOLVE_FEASIBLE)) {
         double left = time_ms > 0 ? GA_MAX(100.0, time_ms - r->solve_ms) : 0;
-        if ((st = compute_baseline(ctx, &b, left, r)))
+        if ((st = compute_baseline(ctx, &b, left, &tol, r)))
             goto done;
     }
 done:

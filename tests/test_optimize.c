@@ -597,6 +597,43 @@ static void concurrent_solves_agree(void **state)
     gpuarb_result_free(ref.r);
 }
 
+/* abs_gap: stopping early never misreports.  With a huge tolerance the
+ * first plan may be accepted, but its bound may not exceed the exact
+ * optimum, the gap is reported, and a diagnostic says why it stopped. */
+static void absolute_gap_is_reported_truthfully(void **state)
+{
+    (void)state;
+    gpuarb_optimize_opts o;
+    gpuarb_optimize_opts_init(&o);
+    assert_float_equal(o.abs_gap, 0.01, 0);
+    o.skip_baseline = 1;
+    o.abs_gap = 0;
+    solved exact = solve_opts(THREAD_CAT, THREAD_SPEC, &o);
+    o.abs_gap = 1e9;
+    solved loose = solve_opts(THREAD_CAT, THREAD_SPEC, &o);
+    assert_int_equal(exact.s.status, GPUARB_SOLVE_OPTIMAL);
+    assert_int_equal(loose.s.status, GPUARB_SOLVE_OPTIMAL);
+    assert_true(loose.s.total_cost >= exact.s.total_cost - 1e-9);
+    assert_true(loose.s.bound <= exact.s.total_cost + 1e-9);
+    if (loose.s.total_cost > exact.s.total_cost + 1e-9) {
+        assert_true(loose.s.mip_gap > 0);
+        assert_true(diag_mentions(loose.r, "tolerance"));
+    }
+    gpuarb_result_free(exact.r);
+    gpuarb_result_free(loose.r);
+    /* a negative or NaN tolerance is a caller error */
+    gpuarb_catalog *c = catalog(THREAD_CAT);
+    gpuarb_spec *sp = spec(THREAD_SPEC);
+    gpuarb_result *r = NULL;
+    o.abs_gap = -1;
+    assert_int_equal(gpuarb_optimize(ctx, sp, c, &o, &r), GPUARB_ERR_ARG);
+    o.abs_gap = NAN;
+    assert_int_equal(gpuarb_optimize(ctx, sp, c, &o, &r), GPUARB_ERR_ARG);
+    assert_null(r);
+    gpuarb_spec_free(sp);
+    gpuarb_catalog_free(c);
+}
+
 /* ---- brute force over tiny random instances ------------------------------- */
 
 typedef struct boff {
@@ -892,6 +929,7 @@ static void random_instances_match_brute_force(void **state)
         gpuarb_optimize_opts o;
         gpuarb_optimize_opts_init(&o);
         o.skip_baseline = 1;
+        o.abs_gap = 0; /* prove exactly: the brute force knows the optimum */
         if (getenv("BF_DEBUG")) fprintf(stderr, "== %d\n%s\n%s\n", t, cat, sp);
         solved got = solve_opts(cat, sp, &o);
         if (!want.found) {
@@ -944,6 +982,7 @@ int main(void)
         cmocka_unit_test(json_shape),
         cmocka_unit_test(write_model_file),
         cmocka_unit_test(concurrent_solves_agree),
+        cmocka_unit_test(absolute_gap_is_reported_truthfully),
         cmocka_unit_test(random_instances_match_brute_force),
     };
     return cmocka_run_group_tests_name("optimize", tests, setup, teardown);
