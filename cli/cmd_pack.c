@@ -28,7 +28,7 @@ static void help(void)
           "options:\n"
           "  --algorithm A         auto (default), ffd, bfd, local, exact\n"
           "  --objective O         min_nodes (default) or min_cost\n"
-          "  --time-limit S        seconds (default: the spec's time_limit_s, 10)\n"
+          "  --time-limit S        seconds; 0 = none (default: the spec's time_limit_s, 10)\n"
           "  --seed N              local-search seed (default 0)\n"
           "  --format table|json   output format (table on a terminal, json otherwise)\n"
           "  --help                this text\n"
@@ -117,8 +117,8 @@ int cmd_pack(int argc, char **argv)
         } else if ((r = opt_value(argc, argv, &i, "--time-limit", &val)) != 0) {
             char *end = NULL;
             double s = r > 0 ? strtod(val, &end) : -1;
-            if (r < 0 || !end || *end || !isfinite(s) || s <= 0 || s > 86400)
-                return cli_usage_error(VERB, "--time-limit: expected seconds, 0 < S <= 86400");
+            if (r < 0 || !end || *end || !isfinite(s) || s < 0 || s > 86400)
+                return cli_usage_error(VERB, "--time-limit: expected seconds, 0 <= S <= 86400");
             opts.time_limit_ms = s * 1000.0;
         } else if ((r = opt_value(argc, argv, &i, "--seed", &val)) != 0) {
             char *end = NULL;

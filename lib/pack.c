@@ -555,7 +555,6 @@ static gpuarb_status scale_all(job *J)
             int found = 0;
             for (sc = 1; sc <= 1e6 && !found; sc *= 10) {
                 int ok = 1;
-                size_t gc = 0;
                 for (size_t t = 0; t < J->nt && ok; t++) {
                     double v = p->types[t].cap[d] * sc;
                     if (p->types[t].cap[d] >= 0 && fabs(v - nearbyint(v)) > 1e-9 * fmax(1, v))
@@ -566,7 +565,6 @@ static gpuarb_status scale_all(job *J)
                     if (fabs(v - nearbyint(v)) > 1e-9 * fmax(1, v))
                         ok = 0;
                 }
-                (void)gc;
                 if (ok) {
                     found = 1;
                     break;

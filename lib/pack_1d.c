@@ -100,6 +100,23 @@ static void keep_better(ga_bpp_sol *best, const ga_bpp_sol *cand, size_t n)
     }
 }
 
+/* The local search on sol with a share of the budget, charged to it. */
+static int run_ls(const ga_bpp *p, ga_bpp_sol *sol, int64_t lb, uint64_t seed,
+                  ga_budget *budget, int64_t share)
+{
+    ga_budget sub = *budget;
+    if (share > budget->ticks_left)
+        share = budget->ticks_left;
+    sub.ticks_left = share;
+    int rc = ga_bpp_improve(p, sol, lb, seed, &sub);
+    budget->ticks_left -= share - (sub.ticks_left > 0 ? sub.ticks_left : 0);
+    if (sub.by_clock)
+        budget->stopped = budget->by_clock = 1;
+    if (budget->ticks_left <= 0)
+        budget->stopped = 1;
+    return rc;
+}
+
 gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t C,
                            int32_t algorithm, double time_limit_ms, uint64_t seed,
                            int32_t *bin_of, ga_bpp_report *rep)
@@ -109,7 +126,7 @@ gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t 
         return GPUARB_OK;
     int64_t *ws = ga_malloc(n * sizeof *ws);
     uint32_t *idx = ga_malloc(n * sizeof *idx);
-    int32_t *b1 = ga_malloc(n * sizeof *b1), *b2 = NULL;
+    int32_t *b1 = ga_malloc(n * sizeof *b1), *b2 = NULL, *b3 = NULL;
     gpuarb_status st = GPUARB_ERR_NOMEM;
     if (!ws || !idx || !b1 || sort_desc(w, n, C, ws, idx) != 0)
         goto out;
@@ -120,8 +137,10 @@ gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t 
     /* the clock stops phases a little before the limit, so that building
      * the result still fits in it */
     ga_budget budget;
-    double limit = time_limit_ms > 0 ? time_limit_ms : 10000.0;
-    ga_budget_init(&budget, limit * 0.97, (int64_t)(limit * TICKS_PER_MS));
+    if (time_limit_ms > 0)
+        ga_budget_init(&budget, time_limit_ms * 0.97, (int64_t)(time_limit_ms * TICKS_PER_MS));
+    else
+        ga_budget_init(&budget, 0, INT64_MAX / 4); /* no limit */
 
     int oom = 0;
     int64_t lb;
@@ -141,30 +160,30 @@ gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t 
     }
     if (algorithm != GA_ALGO_FFD && algorithm != GA_ALGO_BFD && best.nbins > lb) {
         b2 = ga_malloc(n * sizeof *b2);
-        if (!b2)
+        b3 = ga_malloc(n * sizeof *b3);
+        if (!b2 || !b3)
             goto out;
-        ga_bpp_sol cand = {b2, 0};
+        ga_bpp_sol cand = {b2, 0}, mbs = {b3, 0};
         if (ga_bpp_bfd(&p, &cand) != 0)
             goto out;
         keep_better(&best, &cand, n);
         if (best.nbins > lb && n <= MBS_MAX_ITEMS) {
-            if (ga_bpp_mbs(&p, &cand, &budget) != 0)
+            if (ga_bpp_mbs(&p, &mbs, &budget) != 0)
+                goto out;
+            keep_better(&best, &mbs, n);
+        }
+        /* local search, first with a small share of the budget: when the
+         * bound is not tight, this time is lost until the column-generation
+         * bound below proves the incumbent */
+        if (best.nbins > lb && n <= LS_MAX_ITEMS) {
+            /* half from the first-fit packing, half from the best one */
+            int64_t share = GA_MIN(budget.ticks_left / 8, 4000000 + 20000 * (int64_t)n);
+            if (ga_bpp_ffd(&p, &cand) != 0 ||
+                run_ls(&p, &cand, lb, seed, &budget, share / 2) != 0)
                 goto out;
             keep_better(&best, &cand, n);
-        }
-        /* local search, first with a small share of the budget */
-        if (best.nbins > lb && n <= LS_MAX_ITEMS) {
-            /* short: when the bound is not tight, this time is lost until
-             * the column-generation bound below proves the incumbent */
-            ga_budget first = budget;
-            int64_t share = GA_MIN(budget.ticks_left / 8, 4000000 + 20000 * (int64_t)n);
-            first.ticks_left = share;
-            if (ga_bpp_improve(&p, &best, lb, seed, &first) != 0)
+            if (best.nbins > lb && run_ls(&p, &best, lb, seed + 17, &budget, share / 2) != 0)
                 goto out;
-            budget.ticks_left -= share - (first.ticks_left > 0 ? first.ticks_left : 0);
-            budget.by_clock |= first.by_clock;
-            if (first.by_clock)
-                budget.stopped = 1;
         }
         /* a stronger bound before searching longer */
         if (best.nbins > lb && !budget.stopped) {
@@ -174,19 +193,38 @@ gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t 
             if (cgb > lb)
                 lb = cgb;
         }
+        /* more local search, restarted from the first-fit, best-fit and
+         * minimum-bin-slack packings and from the best one in turn, with
+         * fresh seeds: where the search starts matters more than how long
+         * it runs */
         if (best.nbins > lb && !budget.stopped && n <= LS_MAX_ITEMS) {
-            ga_budget second = budget;
             int64_t share = algorithm == GA_ALGO_EXACT ? budget.ticks_left / 4
                             : algorithm == GA_ALGO_LOCAL || n > EXACT_MAX_ITEMS
                                 ? budget.ticks_left
                                 : budget.ticks_left * 3 / 4;
-            second.ticks_left = share;
-            if (ga_bpp_improve(&p, &best, lb, seed + 1, &second) != 0)
-                goto out;
-            budget.ticks_left -= share - (second.ticks_left > 0 ? second.ticks_left : 0);
-            budget.by_clock |= second.by_clock;
-            if (second.by_clock)
-                budget.stopped = 1;
+            int64_t stop_at = budget.ticks_left - share;
+            for (int round = 0; round < 16 && best.nbins > lb && !budget.stopped &&
+                                budget.ticks_left > stop_at;
+                 round++) {
+                int64_t avail = budget.ticks_left - stop_at;
+                int64_t sh = round < 15 ? GA_MAX(avail / 3, GA_MIN(avail, 1000000)) : avail;
+                int start = round % 4;
+                if (start == 2 && mbs.nbins == 0)
+                    start = 3;
+                int rc = start == 0   ? ga_bpp_ffd(&p, &cand)
+                         : start == 1 ? ga_bpp_bfd(&p, &cand)
+                                      : 0;
+                if (rc != 0)
+                    goto out;
+                if (start >= 2) {
+                    const ga_bpp_sol *src = start == 2 ? &mbs : &best;
+                    memcpy(cand.bin, src->bin, n * sizeof *cand.bin);
+                    cand.nbins = src->nbins;
+                }
+                if (run_ls(&p, &cand, lb, seed + 1 + (uint64_t)round, &budget, sh) != 0)
+                    goto out;
+                keep_better(&best, &cand, n);
+            }
         }
         if (best.nbins > lb && !budget.stopped && algorithm != GA_ALGO_LOCAL &&
             n <= EXACT_MAX_ITEMS) {
@@ -211,6 +249,7 @@ out:
     free(idx);
     free(b1);
     free(b2);
+    free(b3);
     if (st != GPUARB_OK)
         return ga_nomem(ctx);
     return st;

@@ -18,6 +18,10 @@
 
 #include "pack.h"
 
+#ifndef LS_STALE
+#define LS_STALE 40 /* tabu rounds without a lighter pool before a restart */
+#endif
+
 typedef struct lsbin {
     int32_t *it;   /* items */
     int32_t n, cap;
@@ -532,7 +536,7 @@ int ga_bpp_improve(const ga_bpp *p, ga_bpp_sol *sol, int64_t target, uint64_t se
         size_t m = 0;
         int success = two_bins(&s, budget, &m);
         int64_t round = 0, best_wS = s.wS, stale = 0;
-        while (!success && !budget->stopped && stale < 40) {
+        while (!success && !budget->stopped && stale < LS_STALE) {
             /* descent to a local optimum of the refill neighbourhood */
             int improved = 1;
             while (improved && !success && !budget->stopped) {
