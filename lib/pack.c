@@ -380,6 +380,13 @@ const char *gpuarb_pack_result_unplaced(const gpuarb_pack_result *r, int64_t i, 
     return r->reasons[i];
 }
 
+/* Money as written: sums of prices carry floating-point noise in the
+ * last digits; six decimals are more than any price list has. */
+static double money(double v)
+{
+    return floor(v * 1e6 + 0.5) / 1e6;
+}
+
 static const char *status_name(int32_t s)
 {
     return s == GPUARB_SOLVE_OPTIMAL ? "optimal" : "feasible";
@@ -403,12 +410,12 @@ gpuarb_status gpuarb_pack_result_to_json(gpuarb_ctx *ctx, const gpuarb_pack_resu
     ga_sb_json_str(&b, ALGO_NAMES[r->algorithm]);
     ga_sb_printf(&b, ", \"nodes_used\": %lld, \"cost_per_hour\": ", (long long)r->nodes);
     if (r->has_cost)
-        ga_sb_json_num(&b, r->cost);
+        ga_sb_json_num(&b, money(r->cost));
     else
         ga_sb_puts(&b, "null");
     ga_sb_printf(&b, ", \"lower_bound\": %lld, \"cost_lower_bound\": ", (long long)r->lower_bound);
     if (r->has_cost && r->cost_lb >= 0)
-        ga_sb_json_num(&b, r->cost_lb);
+        ga_sb_json_num(&b, money(r->cost_lb));
     else
         ga_sb_puts(&b, "null");
     ga_sb_puts(&b, ", \"solve_ms\": ");
@@ -463,7 +470,7 @@ gpuarb_status gpuarb_pack_result_to_table(gpuarb_ctx *ctx, const gpuarb_pack_res
     ga_sb_printf(&b, "status %s   nodes %lld   lower bound %lld", status_name(r->status),
                  (long long)r->nodes, (long long)r->lower_bound);
     if (r->has_cost) {
-        ga_fmt_double(num, r->cost);
+        ga_fmt_double(num, money(r->cost));
         ga_sb_printf(&b, "   cost/h %s", num);
     }
     ga_sb_printf(&b, "   %s, %s   %.1f ms\n", OBJ_NAMES[r->objective], ALGO_NAMES[r->algorithm],

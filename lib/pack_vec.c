@@ -220,39 +220,63 @@ static int64_t node_bound(const vctx *c, int *oom)
     return lb;
 }
 
+/* A bound on cost: per dimension d, every item pays at least the
+ * cheapest price per unit of d among the types it fits (a node of type t
+ * holds at most cap_td of d and costs c_t), summed over the items; and
+ * every item needs a node of some type it fits.  Count limits are
+ * relaxed.  Item x type work is capped: past it, the price per unit is
+ * taken over all types. */
 static double cost_bound(const vctx *c)
 {
     const ga_vec_problem *vp = c->vp;
-    double best = 0;
+    const int64_t inf = (int64_t)1 << 62;
+    int per_item = (double)c->n * (double)c->nt <= 2e7;
+    double sum[D] = {0, 0, 0, 0}, best = 0;
+    double global[D];
     for (int d = 0; d < D; d++) {
-        double S = 0;
-        for (size_t i = 0; i < c->n; i++)
-            S += (double)vp->size[i][d];
-        if (S <= 0)
-            continue;
-        double rate = -1;
+        global[d] = -1;
         for (size_t t = 0; t < c->nt; t++) {
-            if (c->left0[t] == 0)
-                continue;
             int64_t cap = vp->types[t].cap[d];
-            double r = cap >= ((int64_t)1 << 62) ? 0 : cap > 0 ? vp->types[t].cost / (double)cap
-                                                                : -1;
-            if (r >= 0 && (rate < 0 || r < rate))
-                rate = r;
+            if (c->left0[t] == 0 || cap <= 0)
+                continue;
+            double r = cap >= inf ? 0 : vp->types[t].cost / (double)cap;
+            if (global[d] < 0 || r < global[d])
+                global[d] = r;
         }
-        if (rate > 0 && S * rate > best)
-            best = S * rate;
     }
+    int64_t zero[D] = {0, 0, 0, 0};
     for (size_t i = 0; i < c->n; i++) {
-        double m = -1;
-        for (size_t t = 0; t < c->nt; t++)
-            if (c->left0[t] != 0 && fits_add((int64_t[D]){0}, vp->size[i], vp->types[t].cap) &&
-                (m < 0 || vp->types[t].cost < m))
-                m = vp->types[t].cost;
-        if (m > best)
-            best = m;
+        double rate[D] = {-1, -1, -1, -1}, cheapest = -1;
+        if (per_item) {
+            for (size_t t = 0; t < c->nt; t++) {
+                if (c->left0[t] == 0 || !fits_add(zero, vp->size[i], vp->types[t].cap))
+                    continue;
+                double ct = vp->types[t].cost;
+                if (cheapest < 0 || ct < cheapest)
+                    cheapest = ct;
+                for (int d = 0; d < D; d++) {
+                    int64_t cap = vp->types[t].cap[d];
+                    if (vp->size[i][d] == 0 || cap <= 0)
+                        continue;
+                    double r = cap >= inf ? 0 : ct / (double)cap;
+                    if (rate[d] < 0 || r < rate[d])
+                        rate[d] = r;
+                }
+            }
+        }
+        for (int d = 0; d < D; d++) {
+            double r = per_item ? rate[d] : global[d];
+            if (r > 0)
+                sum[d] += r * (double)vp->size[i][d];
+        }
+        if (cheapest > best)
+            best = cheapest;
     }
-    return best;
+    for (int d = 0; d < D; d++)
+        if (sum[d] > best)
+            best = sum[d];
+    /* summing many rates in floating point: stay a hair below */
+    return best * (1 - 1e-12);
 }
 
 /* ---------------------------------------------------------------------
