@@ -290,8 +290,8 @@ static double type_score(vctx *c, const unsigned char *done, size_t from, int32_
     const ga_vec_problem *vp = c->vp;
     int64_t load[D] = {0, 0, 0, 0};
     double packed = 0;
-    size_t seen = 0;
-    for (size_t k = from; k < c->n && seen < SIM_WINDOW; k++) {
+    size_t seen = 0, window = c->budget.stopped || c->n > 20000 ? 64 : SIM_WINDOW;
+    for (size_t k = from; k < c->n && seen < window; k++) {
         int32_t i = c->ord[k];
         if (done[i])
             continue;
@@ -331,7 +331,67 @@ static int32_t choose_type(vctx *c, const unsigned char *done, size_t from, int3
     return best;
 }
 
-/* mode 0: first fit, 1: best fit (least remaining share), 2: node at a
+/* First fit over many nodes: a segment tree over the nodes holding, per
+ * dimension, the largest residual below each tree node.  A subtree whose
+ * maxima do not all reach the item's sizes cannot hold it; leaves are
+ * exact, so the leftmost leaf reached is the first node that fits.
+ * Unopened leaves hold -1 and never fit. */
+typedef struct fftree {
+    int64_t (*t)[D];
+    size_t size;
+} fftree;
+
+static int dominates(const int64_t *r, const int64_t *s)
+{
+    for (int d = 0; d < D; d++)
+        if (r[d] < s[d])
+            return 0;
+    return 1;
+}
+
+static int ff_init(fftree *f, size_t n)
+{
+    f->size = 1;
+    while (f->size < n)
+        f->size <<= 1;
+    f->t = ga_malloc(2 * f->size * sizeof *f->t);
+    if (!f->t)
+        return -1;
+    for (size_t x = 0; x < 2 * f->size; x++)
+        for (int d = 0; d < D; d++)
+            f->t[x][d] = -1;
+    return 0;
+}
+
+/* Leftmost node that holds s, or -1; *visits counts tree nodes seen. */
+static int32_t ff_find(const fftree *f, const int64_t *s, int64_t *visits)
+{
+    size_t stack[2 * 64], top = 0;
+    stack[top++] = 1;
+    while (top) {
+        size_t x = stack[--top];
+        (*visits)++;
+        if (!dominates(f->t[x], s))
+            continue;
+        if (x >= f->size)
+            return (int32_t)(x - f->size);
+        stack[top++] = 2 * x + 1;
+        stack[top++] = 2 * x;
+    }
+    return -1;
+}
+
+static void ff_set(fftree *f, int32_t k, const int64_t *load, const int64_t *cap)
+{
+    size_t x = f->size + (size_t)k;
+    for (int d = 0; d < D; d++)
+        f->t[x][d] = cap[d] - load[d];
+    for (x >>= 1; x; x >>= 1)
+        for (int d = 0; d < D; d++)
+            f->t[x][d] = GA_MAX(f->t[2 * x][d], f->t[2 * x + 1][d]);
+}
+
+/* mode 0: first fit (segment tree), 1: best fit (least remaining share), 2: node at a
  * time.  only >= 0 restricts new nodes to one type.  Items that find no
  * node (count limits) are left out. */
 static int construct(vctx *c, vsol *s, int mode, int32_t only)
@@ -368,8 +428,11 @@ static int construct(vctx *c, vsol *s, int mode, int32_t only)
             if (left[t] > 0)
                 left[t]--;
             vnode *v = &s->nd[k];
-            for (size_t q = from; q < n; q++) {
+            size_t seen = 0, window = c->budget.stopped ? 256 : n;
+            for (size_t q = from; q < n && seen < window; q++) {
                 int32_t j = c->ord[q];
+                if (!done[j])
+                    seen++;
                 if (done[j] || !fits_add(v->load, vp->size[j], vp->types[t].cap))
                     continue;
                 if (node_push(v, j, vp->size[j]) != 0) {
@@ -382,20 +445,50 @@ static int construct(vctx *c, vsol *s, int mode, int32_t only)
             if (rc)
                 break;
         }
+    } else if (mode == 0) {
+        fftree ft;
+        if (ff_init(&ft, n) != 0) {
+            free(done);
+            free(left);
+            return -1;
+        }
+        for (size_t q = 0; q < n && rc == 0; q++) {
+            int32_t i = c->ord[q];
+            int64_t visits = 0;
+            int32_t pick = ff_find(&ft, vp->size[i], &visits);
+            ga_budget_spend(&c->budget, visits / 4 + 1);
+            if (pick < 0) {
+                int32_t t = choose_type(c, done, q, i, left, only);
+                if (t < 0)
+                    continue;
+                pick = open_node(s, t);
+                if (pick < 0) {
+                    rc = -1;
+                    break;
+                }
+                if (left[t] > 0)
+                    left[t]--;
+            }
+            vnode *v = &s->nd[pick];
+            if (node_push(v, i, vp->size[i]) != 0)
+                rc = -1;
+            ff_set(&ft, pick, v->load, vp->types[v->type].cap);
+            done[i] = 1;
+        }
+        free(ft.t);
     } else {
         for (size_t q = 0; q < n && rc == 0; q++) {
             int32_t i = c->ord[q];
             int32_t pick = -1;
             double pick_slack = 0;
-            for (int32_t k = 0; k < s->nn; k++) {
+            /* best fit: all open nodes while the budget lasts and they are
+             * few; then only the last 64, so large problems stay O(n) */
+            int32_t k0 = c->budget.stopped || s->nn > 4096 ? GA_MAX(0, s->nn - 64) : 0;
+            for (int32_t k = k0; k < s->nn; k++) {
                 vnode *v = &s->nd[k];
                 const int64_t *cap = vp->types[v->type].cap;
                 if (!fits_add(v->load, vp->size[i], cap))
                     continue;
-                if (mode == 0) {
-                    pick = k;
-                    break;
-                }
                 double slack = 0;
                 for (int d = 0; d < D; d++)
                     if (c->R[d] > 0 && cap[d] < ((int64_t)1 << 62))
@@ -405,7 +498,7 @@ static int construct(vctx *c, vsol *s, int mode, int32_t only)
                     pick_slack = slack;
                 }
             }
-            ga_budget_spend(&c->budget, s->nn / 8 + 1);
+            ga_budget_spend(&c->budget, (s->nn - k0) / 8 + 1);
             if (pick < 0) {
                 int32_t t = choose_type(c, done, q, i, left, only);
                 if (t < 0)
@@ -474,8 +567,8 @@ static int merge_pairs(vctx *c, vsol *s)
         for (int32_t k = 0; k < s->nn; k++)
             if (left[s->nd[k].type] > 0)
                 left[s->nd[k].type]--;
-        for (int32_t a = 0; a < s->nn && !changed; a++)
-            for (int32_t b = a + 1; b < s->nn && !changed; b++) {
+        for (int32_t a = 0; a < s->nn && !changed && !c->budget.stopped; a++)
+            for (int32_t b = a + 1; b < s->nn && !changed && !c->budget.stopped; b++) {
                 ga_budget_spend(&c->budget, (int64_t)c->nt + 1);
                 vnode *A = &s->nd[a], *B = &s->nd[b];
                 double have = vp->types[A->type].cost + vp->types[B->type].cost;
@@ -1048,6 +1141,8 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
     int modes[3] = {algorithm == GPUARB_PACK_BFD ? 1 : 0, 2, 1};
     int n_modes = algorithm == GPUARB_PACK_FFD || algorithm == GPUARB_PACK_BFD ? 1 : 3;
     for (int mi = 0; mi < n_modes; mi++) {
+        if (mi > 0 && (c.budget.stopped || (modes[mi] == 2 && c.n > 20000)))
+            continue;
         vsol_free(&cur);
         if (construct(&c, &cur, modes[mi], -1) != 0)
             goto nomem;
@@ -1058,7 +1153,7 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
     }
     if (n_modes > 1 && vp->objective == GPUARB_PACK_MIN_COST && c.nt > 1) {
         /* one packing per node type, then cheaper types where they fit */
-        for (size_t t = 0; t < c.nt && !c.budget.stopped; t++) {
+        for (size_t t = 0; t < c.nt && !c.budget.stopped && c.n <= 20000; t++) {
             if (c.left0[t] == 0)
                 continue;
             vsol_free(&cur);
