@@ -12,7 +12,8 @@
  *   pack_ls.c      one-dimensional improvement (consistent neighbourhood
  *                  search on a partial packing)
  *   pack_cg.c      the column-generation (Gilmore-Gomory) LP bound with its
- *                  own small dense simplex: no LP library involved
+ *                  own small dense simplex (no LP library involved) and the
+ *                  LP-rounding heuristic
  *   pack_exact.c   one-dimensional branch and bound
  *   pack_1d.c      the one-dimensional pipeline that strings these together
  *   pack_vec.c     multi-dimensional, variable-sized packing
@@ -123,8 +124,9 @@ int64_t ga_bpp_lower_bound(const ga_bpp *p, int *oom);
 int ga_bpp_ffd(const ga_bpp *p, ga_bpp_sol *sol);
 int ga_bpp_bfd(const ga_bpp *p, ga_bpp_sol *sol);
 /* Minimum bin slack (Gupta-Ho, with Fleszar-Hindi's fixed first item):
- * fills one bin at a time with the subset of least slack.  target_slack is
- * the acceptable slack; budget limits the subset search. */
+ * fills one bin at a time, around the largest item left, with the subset
+ * of least slack; the budget limits the subset searches (once it is spent,
+ * each bin takes a greedy fill). */
 int ga_bpp_mbs(const ga_bpp *p, ga_bpp_sol *sol, ga_budget *budget);
 
 /* The subset of w[0..m-1] (sorted non-increasing; suf[i] = sum of w[i..])
