@@ -5,6 +5,9 @@
  * minimum bin slack), pack_ls.c (consistent neighbourhood search),
  * pack_cg.c (column-generation bound and LP rounding) and pack_exact.c
  * (bin completion), and stops as soon as the packing meets the bound.
+ * The local search runs briefly before the LP bound (whose time would
+ * otherwise be lost when L2 is not tight) and then restarts from the FFD,
+ * BFD and MBS packings and the best one in turn, with fresh seeds.
  * No dependency.  Invariants: weights are 1..C (the caller removes zero
  * sizes and rejects items larger than C); the packing returned is always
  * complete and feasible; bins are numbered by the sorted position of their

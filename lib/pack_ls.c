@@ -6,7 +6,9 @@
  * the search then makes S lighter until it splits into two bins.  Two
  * neighbourhoods alternate: a tabu search that swaps up to two items of a
  * bin with up to two items of S, and a descent that refills one bin with
- * the heaviest subset of its items and S that fits.  No dependency.
+ * the heaviest subset of its items and S that fits.  When 40 tabu rounds
+ * pass without a lighter pool, the attempt restarts with the least-loaded
+ * bin and two others drawn at random emptied instead.  No dependency.
  * Invariants: the packing handed in is only replaced by a complete,
  * feasible packing with fewer bins; every choice is deterministic given
  * the seed (ties are broken by a seeded xorshift generator); work is
