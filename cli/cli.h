@@ -42,6 +42,12 @@ int cli_usage_error(const char *verb, const char *msg);
 /* Read all of standard input; *out NUL-terminated (free with free()).
  * Returns 0, or -1 with a message printed. */
 int cli_read_stdin(char **out, size_t *len);
+/* Option with a value, as "--name VALUE" or "--name=VALUE": 1 with *val set
+ * (advancing *i past a separate value), 0 if argv[*i] is another option, -1
+ * if the value is missing. */
+int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **val);
+/* A finite number >= lo spelling the whole of s: 0 with *out set, else -1. */
+int cli_parse_number(const char *s, double lo, double *out);
 /* Write s (may be NULL) and a trailing newline if missing to stdout. */
 void cli_print(const char *s);
 

@@ -52,26 +52,6 @@ static void help(void)
            gpuarb_catalog_builtin_info());
 }
 
-/* "--name VALUE" or "--name=VALUE": 1 and *val, 0 another option, -1 value
- * missing. */
-static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *val = a + n + 1;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    if (*i + 1 >= argc)
-        return -1;
-    *val = argv[++*i];
-    return 1;
-}
-
 static void log_to_stderr(void *user, int32_t level, const char *message)
 {
     (void)user;
@@ -141,43 +121,43 @@ static int parse_args(int argc, char **argv, args *a)
             a->q.spot_only = 1;
         } else if (strcmp(arg, "--merge-zones") == 0) {
             a->merge = 1;
-        } else if ((r = opt_value(argc, argv, &i, "--catalog", &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--catalog", &v)) != 0) {
             if (r < 0 || a->import)
                 return cli_usage_error(VERB, r < 0 ? "--catalog needs a PATH"
                                                    : "import reads FILE, not --catalog");
             if (a->ncatalogs == MAX_CATALOGS)
                 return cli_usage_error(VERB, "too many --catalog options");
             a->catalogs[a->ncatalogs++] = v;
-        } else if ((r = opt_value(argc, argv, &i, "--skypilot-provider", &v)) != 0 ||
-                   (r = opt_value(argc, argv, &i, "--provider", &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--skypilot-provider", &v)) != 0 ||
+                   (r = cli_opt_value(argc, argv, &i, "--provider", &v)) != 0) {
             if (r < 0)
                 return cli_usage_error(VERB, "--provider needs a value");
             if (strncmp(arg, "--skypilot-provider", 19) == 0 || a->import)
                 a->skypilot_provider = v;
             else
                 a->q.provider = v;
-        } else if ((r = opt_value(argc, argv, &i, "--from", &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--from", &v)) != 0) {
             if (r < 0 || !a->import)
                 return cli_usage_error(VERB, "--from belongs to 'gpuarb catalog import'");
             a->from = v;
-        } else if ((r = opt_value(argc, argv, &i, "--gpu", &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--gpu", &v)) != 0) {
             if (r < 0)
                 return cli_usage_error(VERB, "--gpu needs a MODEL");
             a->q.gpu = v;
-        } else if ((r = opt_value(argc, argv, &i, "--region", &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--region", &v)) != 0) {
             if (r < 0 || add_region(a, v) != 0)
                 return cli_usage_error(VERB, "--region needs a GLOB (no '|'; at most 1 KB)");
-        } else if ((r = opt_value(argc, argv, &i, "--min-gpus", &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--min-gpus", &v)) != 0) {
             char *end;
             long n = r > 0 ? strtol(v, &end, 10) : -1;
             if (r < 0 || !*v || *end || n < 0 || n > 1000000)
                 return cli_usage_error(VERB, "--min-gpus needs an integer >= 0");
             a->q.min_gpus = (int32_t)n;
-        } else if ((r = opt_value(argc, argv, &i, "--sort", &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--sort", &v)) != 0) {
             if (r < 0 || parse_sort(v, &a->q.sort) != 0)
                 return cli_usage_error(VERB,
                                        "--sort needs price, price_per_gpu or spot_per_gpu");
-        } else if ((r = opt_value(argc, argv, &i, "--format", &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--format", &v)) != 0) {
             if (r < 0)
                 return cli_usage_error(VERB, "--format needs table, json or csv");
             if (strcmp(v, "csv") == 0)

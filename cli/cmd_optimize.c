@@ -5,7 +5,6 @@
  * says what the solve found (SPEC section 3): 0 a plan, 4 infeasible, 5 time
  * limit before any plan; 2 usage, 3 bad input, 1 internal error.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,39 +42,7 @@ static void help(void)
           stdout);
 }
 
-/* If argv[*i] is option name, given as "--name VALUE" or "--name=VALUE",
- * store the value and return 1 (advancing *i past a separate value);
- * return 0 if it is another option, -1 if the value is missing. */
-static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *val = a + n + 1;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    if (*i + 1 >= argc)
-        return -1;
-    *val = argv[++*i];
-    return 1;
-}
 
-/* A finite number >= lo from s, whole string; 0 on success. */
-static int parse_number(const char *s, double lo, double *out)
-{
-    char *end;
-    if (!s || !*s)
-        return -1;
-    double v = strtod(s, &end);
-    if (*end != '\0' || !isfinite(v) || v < lo)
-        return -1;
-    *out = v;
-    return 0;
-}
 
 /* Load one --catalog argument: "builtin", "skypilot:PROVIDER:PATH" or a
  * native CSV path. */
@@ -238,27 +205,27 @@ int cmd_optimize(int argc, char **argv)
             no_baseline = 1;
             continue;
         }
-        if ((r = opt_value(argc, argv, &i, "--format", &v)) != 0) {
+        if ((r = cli_opt_value(argc, argv, &i, "--format", &v)) != 0) {
             if (r < 0)
                 return cli_usage_error(VERB, "--format needs a value");
             if (cli_parse_format(v, &fmt) != 0)
                 return CLI_EXIT_USAGE;
-        } else if ((r = opt_value(argc, argv, &i, "--time-limit", &v)) != 0) {
-            if (r < 0 || parse_number(v, 0, &time_limit) != 0)
+        } else if ((r = cli_opt_value(argc, argv, &i, "--time-limit", &v)) != 0) {
+            if (r < 0 || cli_parse_number(v, 0, &time_limit) != 0)
                 return cli_usage_error(VERB, "--time-limit needs a number of seconds >= 0");
-        } else if ((r = opt_value(argc, argv, &i, "--gap", &v)) != 0) {
-            if (r < 0 || parse_number(v, 0, &gap) != 0 || gap >= 1)
+        } else if ((r = cli_opt_value(argc, argv, &i, "--gap", &v)) != 0) {
+            if (r < 0 || cli_parse_number(v, 0, &gap) != 0 || gap >= 1)
                 return cli_usage_error(VERB, "--gap needs a relative gap in [0, 1)");
-        } else if ((r = opt_value(argc, argv, &i, "--abs-gap", &v)) != 0) {
-            if (r < 0 || parse_number(v, 0, &abs_gap) != 0)
+        } else if ((r = cli_opt_value(argc, argv, &i, "--abs-gap", &v)) != 0) {
+            if (r < 0 || cli_parse_number(v, 0, &abs_gap) != 0)
                 return cli_usage_error(VERB, "--abs-gap needs a number of dollars >= 0");
-        } else if ((r = opt_value(argc, argv, &i, "--catalog", &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--catalog", &v)) != 0) {
             if (r < 0 || !v[0])
                 return cli_usage_error(VERB, "--catalog needs a path");
             if (n_catalogs == MAX_CATALOGS)
                 return cli_usage_error(VERB, "too many --catalog options");
             catalogs[n_catalogs++] = v;
-        } else if ((r = opt_value(argc, argv, &i, "--write-model", &v)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--write-model", &v)) != 0) {
             if (r < 0 || !v[0])
                 return cli_usage_error(VERB, "--write-model needs a file name");
             write_model = v;

@@ -6,7 +6,6 @@
  * still printed, and the first unplaced item is named on standard error),
  * 2 usage, 3 bad input, 1 internal error.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,24 +35,6 @@ static void help(void)
           "exit: 0 all items placed, 2 usage, 3 bad input, 4 some items unplaced,\n"
           "1 internal error.\n",
           stdout);
-}
-
-static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *val = a + n + 1;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    if (*i + 1 >= argc)
-        return -1;
-    *val = argv[++*i];
-    return 1;
 }
 
 static int lookup(const char *s, const char *const *names)
@@ -101,32 +82,31 @@ int cmd_pack(int argc, char **argv)
             help();
             return CLI_EXIT_OK;
         }
-        if ((r = opt_value(argc, argv, &i, "--bpp", &val)) != 0) {
+        if ((r = cli_opt_value(argc, argv, &i, "--bpp", &val)) != 0) {
             if (r < 0)
                 return cli_usage_error(VERB, "--bpp needs a FILE");
             if (path)
                 return cli_usage_error(VERB, "give one input: SPEC or --bpp FILE");
             bpp = 1;
             path = val;
-        } else if ((r = opt_value(argc, argv, &i, "--algorithm", &val)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--algorithm", &val)) != 0) {
             if (r < 0 || (opts.algorithm = lookup(val, ALGOS)) < 0)
                 return cli_usage_error(VERB, "--algorithm: expected auto, ffd, bfd, local or exact");
-        } else if ((r = opt_value(argc, argv, &i, "--objective", &val)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--objective", &val)) != 0) {
             if (r < 0 || (opts.objective = lookup(val, OBJS)) < 0)
                 return cli_usage_error(VERB, "--objective: expected min_nodes or min_cost");
-        } else if ((r = opt_value(argc, argv, &i, "--time-limit", &val)) != 0) {
-            char *end = NULL;
-            double s = r > 0 ? strtod(val, &end) : -1;
-            if (r < 0 || !end || *end || !isfinite(s) || s < 0 || s > 86400)
+        } else if ((r = cli_opt_value(argc, argv, &i, "--time-limit", &val)) != 0) {
+            double s = -1;
+            if (r < 0 || cli_parse_number(val, 0, &s) != 0 || s > 86400)
                 return cli_usage_error(VERB, "--time-limit: expected seconds, 0 <= S <= 86400");
             opts.time_limit_ms = s * 1000.0;
-        } else if ((r = opt_value(argc, argv, &i, "--seed", &val)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--seed", &val)) != 0) {
             char *end = NULL;
             unsigned long long s = r > 0 ? strtoull(val, &end, 10) : 0;
             if (r < 0 || !end || *end || !*val || val[0] == '-')
                 return cli_usage_error(VERB, "--seed: expected a whole number >= 0");
             opts.seed = (uint64_t)s;
-        } else if ((r = opt_value(argc, argv, &i, "--format", &val)) != 0) {
+        } else if ((r = cli_opt_value(argc, argv, &i, "--format", &val)) != 0) {
             if (r < 0)
                 return cli_usage_error(VERB, "--format needs table or json");
             if (cli_parse_format(val, &fmt) != 0)

@@ -6,6 +6,7 @@
  * message goes to standard error.  Exit codes are SPEC section 3's.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,6 +231,36 @@ int cli_read_stdin(char **out, size_t *len)
     *out = buf;
     if (len)
         *len = n;
+    return 0;
+}
+
+int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **val)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc)
+        return -1;
+    *val = argv[++*i];
+    return 1;
+}
+
+int cli_parse_number(const char *s, double lo, double *out)
+{
+    char *end;
+    if (!s || !*s)
+        return -1;
+    double v = strtod(s, &end);
+    if (*end != '\0' || !isfinite(v) || v < lo)
+        return -1;
+    *out = v;
     return 0;
 }
 
