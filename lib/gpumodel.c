@@ -181,36 +181,12 @@ int32_t ga_gpumodel_find(const char *name)
     return -1;
 }
 
-/* Levenshtein distance of two normalized strings (each <= NAME_MAX_CMP). */
-static int edit_distance(const char *a, const char *b)
-{
-    int la = (int)strlen(a), lb = (int)strlen(b);
-    int row[NAME_MAX_CMP + 1];
-    for (int j = 0; j <= lb; j++)
-        row[j] = j;
-    for (int i = 1; i <= la; i++) {
-        int diag = row[0];
-        row[0] = i;
-        for (int j = 1; j <= lb; j++) {
-            int up = row[j];
-            int best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 static int distance_to(const char *norm, const char *candidate)
 {
     char c[NAME_MAX_CMP + 1];
     if (normalize(candidate, c) < 0)
         return NAME_MAX_CMP * 2;
-    return edit_distance(norm, c);
+    return ga_edit_distance(norm, c);
 }
 
 void ga_gpumodel_near(const char *name, char *buf, size_t bufsize)

@@ -78,6 +78,9 @@ char *ga_sb_take(ga_strbuf *b);
 /* Small string helpers. */
 int ga_strcasecmp(const char *a, const char *b);
 int ga_glob_match(const char *pattern, const char *s); /* shell-style * ? [..] */
+/* Levenshtein distance, ASCII case-insensitive, for "did you mean" hints;
+ * strings longer than 63 bytes count as 1000 edits away. */
+int ga_edit_distance(const char *a, const char *b);
 /* Read a whole file of at most max_bytes (GPUARB_ERR_LIMIT past that, found
  * without reading further); *out is NUL-terminated, *len excludes the NUL. */
 gpuarb_status ga_read_file(gpuarb_ctx *ctx, const char *path, size_t max_bytes, char **out,

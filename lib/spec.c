@@ -105,36 +105,6 @@ static gpuarb_status wrong_type(sp *s, const ga_doc_node *n, const char *path, c
     return FAIL_AT(s, n, path, "expected %s, found %s", want, found(n, b, sizeof b));
 }
 
-/* Levenshtein distance, case-insensitive, for "did you mean".  Names
- * longer than 63 bytes are never close to a known key. */
-static int edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return 1000;
-    int row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        int diag = row[0];
-        row[0] = (int)i;
-        for (size_t j = 1; j <= lb; j++) {
-            int ca = a[i - 1], cb = b[j - 1];
-            if (ca >= 'A' && ca <= 'Z')
-                ca += 'a' - 'A';
-            if (cb >= 'A' && cb <= 'Z')
-                cb += 'a' - 'A';
-            int up = row[j], best = diag + (ca != cb);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
 
 /* The closest of names (NULL-terminated) to word, or NULL when none is
  * within 2 edits (and fewer edits than word has letters). */
@@ -143,7 +113,7 @@ static const char *closest(const char *word, const char *const *names)
     const char *best = NULL;
     int bd = 3, len = (int)strlen(word);
     for (; *names; names++) {
-        int d = edit_distance(word, *names);
+        int d = ga_edit_distance(word, *names);
         if (d < bd && d < len) {
             bd = d;
             best = *names;
