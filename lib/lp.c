@@ -378,6 +378,167 @@ static int start_feasible(const ga_mip *m, const double *x)
     return ok;
 }
 
+/* What a guarded GLPK call works on: everything is allocated before GLPK
+ * runs and freed by the caller after, so a longjmp out of GLPK leaks
+ * nothing of ours (GLPK's own memory goes with glp_free_env). */
+typedef struct glp_job {
+    const ga_mip *m;
+    int *ia, *ja;
+    double *ar;
+    const ga_mip_opts *opts; /* solve */
+    ga_mip_out *out;
+    cb_info ci;
+    const char *path;        /* write */
+} glp_job;
+
+typedef gpuarb_status (*glp_body)(gpuarb_ctx *ctx, glp_job *j);
+
+/* Run body with GLPK's output swallowed and its fatal errors turned into
+ * GPUARB_ERR_SOLVER.  The body deletes its glp_prob on every normal path. */
+static gpuarb_status glp_guarded(gpuarb_ctx *ctx, glp_body body, glp_job *j, const char *what)
+{
+    glp_guard g;
+    int created = glp_hooks_on(&g);
+    if (setjmp(g.jb)) {
+        /* GLPK hit a fatal error: its environment is unusable; drop it. */
+        glp_free_env();
+        return ga_error(ctx, GPUARB_ERR_SOLVER, j->path, 0, 0, NULL,
+                        "GLPK reported a fatal error while %s; the model was abandoned", what);
+    }
+    gpuarb_status st = body(ctx, j);
+    glp_hooks_off(created);
+    return st;
+}
+
+static int job_alloc(glp_job *j, const ga_mip *m)
+{
+    memset(j, 0, sizeof *j);
+    j->m = m;
+    size_t nz = m->nnz + 1;
+    j->ia = ga_malloc(sizeof(int) * nz);
+    j->ja = ga_malloc(sizeof(int) * nz);
+    j->ar = ga_malloc(sizeof(double) * nz);
+    return j->ia && j->ja && j->ar ? 0 : -1;
+}
+
+static void job_free(glp_job *j)
+{
+    free(j->ia);
+    free(j->ja);
+    free(j->ar);
+    free(j->ci.start1);
+}
+
+/* LP relaxation, then branch and cut from its basis. */
+static gpuarb_status solve_body(gpuarb_ctx *ctx, glp_job *j)
+{
+    const ga_mip *m = j->m;
+    const ga_mip_opts *opts = j->opts;
+    ga_mip_out *out = j->out;
+    cb_info *ci = &j->ci;
+    gpuarb_status st = GPUARB_OK;
+    glp_prob *P = build(m, j->ia, j->ja, j->ar);
+
+    double t0 = ga_now_ms();
+    double limit = opts->time_limit_ms > 0 ? opts->time_limit_ms : 0;
+    glp_smcp sp;
+    glp_init_smcp(&sp);
+    sp.msg_lev = GLP_MSG_OFF;
+    sp.presolve = GLP_ON;
+    if (limit > 0)
+        sp.tm_lim = (int)GA_MIN(limit, 2e9);
+    int rc = glp_simplex(P, &sp);
+    if (rc == GLP_EFAIL || rc == GLP_ESING || rc == GLP_ECOND) {
+        /* retry from a fresh advanced basis without the presolver */
+        glp_adv_basis(P, 0);
+        sp.presolve = GLP_OFF;
+        rc = glp_simplex(P, &sp);
+    }
+    out->lp_ms = ga_now_ms() - t0;
+    int lpst = glp_get_status(P);
+    if (rc == GLP_ENOPFS || lpst == GLP_NOFEAS) {
+        out->status = GA_MIP_INFEASIBLE;
+        goto done;
+    }
+    if (rc == GLP_ENODFS || lpst == GLP_UNBND) {
+        out->status = GA_MIP_UNBOUNDED;
+        goto done;
+    }
+    if (rc == GLP_ETMLIM) {
+        out->status = GA_MIP_NOSOLUTION;
+        goto done;
+    }
+    if (rc != 0 || lpst != GLP_OPT) {
+        st = ga_error(ctx, GPUARB_ERR_SOLVER, NULL, 0, 0, NULL,
+                      "GLPK simplex failed (code %d, status %d)", rc, lpst);
+        goto done;
+    }
+    ci->bound = glp_get_obj_val(P);
+    ci->have_bound = 1;
+    glp_iocp ip;
+    glp_init_iocp(&ip);
+    ip.msg_lev = GLP_MSG_OFF;
+    ip.presolve = GLP_OFF;
+    ip.cb_func = on_tree;
+    ip.cb_info = ci;
+    ci->abs_gap = opts->abs_gap > 0 ? opts->abs_gap : 0.0;
+    ip.mip_gap = opts->mip_gap > 0 ? opts->mip_gap : 0.0;
+    ip.br_tech = GLP_BR_DTH;
+    ip.bt_tech = GLP_BT_BLB;
+    if (opts->cuts) {
+        ip.gmi_cuts = GLP_ON;
+        ip.mir_cuts = GLP_ON;
+        ip.cov_cuts = GLP_ON;
+        /* Never clq_cuts: GLPK 5.0's clique cut generator frees a
+         * pointer it did not allocate on some models (found by ASan in
+         * tests/test_optimize.c's random instances). */
+    }
+    if (limit > 0) {
+        double left = limit - (ga_now_ms() - t0);
+        ip.tm_lim = (int)GA_MAX(1.0, GA_MIN(left, 2e9));
+    }
+    double t1 = ga_now_ms();
+    rc = glp_intopt(P, &ip);
+    out->mip_ms = ga_now_ms() - t1;
+    out->nodes = ci->nodes;
+    int mst = glp_mip_status(P);
+    if (mst == GLP_OPT || mst == GLP_FEAS) {
+        out->obj = glp_mip_obj_val(P);
+        for (int32_t c = 0; c < m->n_cols; c++)
+            out->x[c] = glp_mip_col_val(P, c + 1);
+    }
+    if (mst == GLP_OPT && (rc == 0 || rc == GLP_EMIPGAP)) {
+        out->status = GA_MIP_OPTIMAL;
+        /* with a gap tolerance the bound is the last open node's */
+        out->bound = rc == GLP_EMIPGAP && ci->have_bound ? ci->bound : out->obj;
+    } else if (rc == GLP_ESTOP && ci->closed && (mst == GLP_FEAS || mst == GLP_OPT)) {
+        /* within the absolute tolerance: optimal as far as asked */
+        out->status = GA_MIP_OPTIMAL;
+        out->bound = ci->bound;
+    } else if (mst == GLP_FEAS || (mst == GLP_OPT && rc != 0)) {
+        out->status = GA_MIP_FEASIBLE;
+        out->bound = ci->have_bound ? ci->bound : out->obj;
+    } else if (mst == GLP_NOFEAS) {
+        out->status = GA_MIP_INFEASIBLE;
+    } else if (rc == GLP_ETMLIM || rc == GLP_ESTOP || mst == GLP_UNDEF) {
+        out->status = GA_MIP_NOSOLUTION;
+        out->bound = ci->have_bound ? ci->bound : 0;
+    } else {
+        st = ga_error(ctx, GPUARB_ERR_SOLVER, NULL, 0, 0, NULL,
+                      "GLPK branch and bound failed (code %d)", rc);
+        goto done;
+    }
+    if (out->status == GA_MIP_OPTIMAL || out->status == GA_MIP_FEASIBLE) {
+        /* the bound can never be on the wrong side of the incumbent */
+        if (m->maximize ? out->bound < out->obj : out->bound > out->obj)
+            out->bound = out->obj;
+        out->gap = rel_gap(out->obj, out->bound);
+    }
+done:
+    glp_delete_prob(P);
+    return st;
+}
+
 gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, ga_mip_out *out)
 {
     if (!m || !opts || !out || !out->x)
@@ -399,155 +560,34 @@ gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, 
         out->obj = out->bound = m->objc;
         return GPUARB_OK;
     }
-
-    size_t nz = m->nnz + 1;
-    int *ia = ga_malloc(sizeof(int) * nz), *ja = ga_malloc(sizeof(int) * nz);
-    double *ar = ga_malloc(sizeof(double) * nz);
-    cb_info ci;
-    memset(&ci, 0, sizeof ci);
-    ci.m = m;
-    if (m->start && start_feasible(m, m->start)) {
-        ci.start1 = ga_malloc(sizeof(double) * ((size_t)m->n_cols + 1));
-        if (ci.start1) {
-            ci.start1[0] = 0;
-            for (int32_t j = 0; j < m->n_cols; j++)
-                ci.start1[j + 1] = floor(m->start[j] + 0.5);
-        }
-    }
-    if (!ia || !ja || !ar) {
-        free(ia);
-        free(ja);
-        free(ar);
-        free(ci.start1);
+    glp_job j;
+    if (job_alloc(&j, m)) {
+        job_free(&j);
         return ga_nomem(ctx);
     }
+    j.opts = opts;
+    j.out = out;
+    j.ci.m = m;
+    if (m->start && start_feasible(m, m->start)) {
+        j.ci.start1 = ga_malloc(sizeof(double) * ((size_t)m->n_cols + 1));
+        if (j.ci.start1) {
+            j.ci.start1[0] = 0;
+            for (int32_t c = 0; c < m->n_cols; c++)
+                j.ci.start1[c + 1] = floor(m->start[c] + 0.5);
+        }
+    }
+    st = glp_guarded(ctx, solve_body, &j, "solving");
+    job_free(&j);
+    return st;
+}
 
-    glp_guard g;
-    glp_prob *volatile P = NULL;
-    int created = glp_hooks_on(&g);
-    if (setjmp(g.jb)) {
-        /* GLPK hit a fatal error: its environment is unusable; drop it. */
-        glp_free_env();
-        free(ia);
-        free(ja);
-        free(ar);
-        free(ci.start1);
-        return ga_error(ctx, GPUARB_ERR_SOLVER, NULL, 0, 0, NULL,
-                        "GLPK reported a fatal error; the model was abandoned");
-    }
-    P = build(m, ia, ja, ar);
-
-    double t0 = ga_now_ms();
-    double limit = opts->time_limit_ms > 0 ? opts->time_limit_ms : 0;
-    glp_smcp sp;
-    glp_init_smcp(&sp);
-    sp.msg_lev = GLP_MSG_OFF;
-    sp.presolve = GLP_ON;
-    if (limit > 0)
-        sp.tm_lim = (int)GA_MIN(limit, 2e9);
-    int rc = glp_simplex(P, &sp);
-    if (rc == GLP_EFAIL || rc == GLP_ESING || rc == GLP_ECOND) {
-        /* retry from a fresh advanced basis without the presolver */
-        glp_adv_basis(P, 0);
-        sp.presolve = GLP_OFF;
-        rc = glp_simplex(P, &sp);
-    }
-    out->lp_ms = ga_now_ms() - t0;
-    int lpst = glp_get_status(P);
-    int done = 0;
-    if (rc == GLP_ENOPFS || lpst == GLP_NOFEAS) {
-        out->status = GA_MIP_INFEASIBLE;
-        done = 1;
-    } else if (rc == GLP_ENODFS || lpst == GLP_UNBND) {
-        out->status = GA_MIP_UNBOUNDED;
-        done = 1;
-    } else if (rc == GLP_ETMLIM) {
-        out->status = GA_MIP_NOSOLUTION;
-        done = 1;
-    } else if (rc != 0 || lpst != GLP_OPT) {
-        glp_delete_prob(P);
-        glp_hooks_off(created);
-        free(ia);
-        free(ja);
-        free(ar);
-        free(ci.start1);
-        return ga_error(ctx, GPUARB_ERR_SOLVER, NULL, 0, 0, NULL,
-                        "GLPK simplex failed (code %d, status %d)", rc, lpst);
-    }
-    if (!done) {
-        ci.bound = glp_get_obj_val(P);
-        ci.have_bound = 1;
-        glp_iocp ip;
-        glp_init_iocp(&ip);
-        ip.msg_lev = GLP_MSG_OFF;
-        ip.presolve = GLP_OFF;
-        ip.cb_func = on_tree;
-        ip.cb_info = &ci;
-        ci.abs_gap = opts->abs_gap > 0 ? opts->abs_gap : 0.0;
-        ip.mip_gap = opts->mip_gap > 0 ? opts->mip_gap : 0.0;
-        ip.br_tech = GLP_BR_DTH;
-        ip.bt_tech = GLP_BT_BLB;
-        if (opts->cuts) {
-            ip.gmi_cuts = GLP_ON;
-            ip.mir_cuts = GLP_ON;
-            ip.cov_cuts = GLP_ON;
-            /* Never clq_cuts: GLPK 5.0's clique cut generator frees a
-             * pointer it did not allocate on some models (found by ASan in
-             * tests/test_optimize.c's random instances). */
-        }
-        if (limit > 0) {
-            double left = limit - (ga_now_ms() - t0);
-            ip.tm_lim = (int)GA_MAX(1.0, GA_MIN(left, 2e9));
-        }
-        double t1 = ga_now_ms();
-        rc = glp_intopt(P, &ip);
-        out->mip_ms = ga_now_ms() - t1;
-        out->nodes = ci.nodes;
-        int mst = glp_mip_status(P);
-        if (mst == GLP_OPT || mst == GLP_FEAS) {
-            out->obj = glp_mip_obj_val(P);
-            for (int32_t j = 0; j < m->n_cols; j++)
-                out->x[j] = glp_mip_col_val(P, j + 1);
-        }
-        if (mst == GLP_OPT && (rc == 0 || rc == GLP_EMIPGAP)) {
-            out->status = GA_MIP_OPTIMAL;
-            /* with a gap tolerance the bound is the last open node's */
-            out->bound = rc == GLP_EMIPGAP && ci.have_bound ? ci.bound : out->obj;
-        } else if (rc == GLP_ESTOP && ci.closed && (mst == GLP_FEAS || mst == GLP_OPT)) {
-            /* within the absolute tolerance: optimal as far as asked */
-            out->status = GA_MIP_OPTIMAL;
-            out->bound = ci.bound;
-        } else if (mst == GLP_FEAS || (mst == GLP_OPT && rc != 0)) {
-            out->status = GA_MIP_FEASIBLE;
-            out->bound = ci.have_bound ? ci.bound : out->obj;
-        } else if (mst == GLP_NOFEAS) {
-            out->status = GA_MIP_INFEASIBLE;
-        } else if (rc == GLP_ETMLIM || rc == GLP_ESTOP || mst == GLP_UNDEF) {
-            out->status = GA_MIP_NOSOLUTION;
-            out->bound = ci.have_bound ? ci.bound : 0;
-        } else {
-            glp_delete_prob(P);
-            glp_hooks_off(created);
-            free(ia);
-            free(ja);
-            free(ar);
-            free(ci.start1);
-            return ga_error(ctx, GPUARB_ERR_SOLVER, NULL, 0, 0, NULL,
-                            "GLPK branch and bound failed (code %d)", rc);
-        }
-        if (out->status == GA_MIP_OPTIMAL || out->status == GA_MIP_FEASIBLE) {
-            /* the bound can never be on the wrong side of the incumbent */
-            if (m->maximize ? out->bound < out->obj : out->bound > out->obj)
-                out->bound = out->obj;
-            out->gap = rel_gap(out->obj, out->bound);
-        }
-    }
+static gpuarb_status write_body(gpuarb_ctx *ctx, glp_job *j)
+{
+    glp_prob *P = build(j->m, j->ia, j->ja, j->ar);
+    int rc = glp_write_lp(P, NULL, j->path);
     glp_delete_prob(P);
-    glp_hooks_off(created);
-    free(ia);
-    free(ja);
-    free(ar);
-    free(ci.start1);
+    if (rc != 0)
+        return ga_error(ctx, GPUARB_ERR_IO, j->path, 0, 0, NULL, "cannot write the model file");
     return GPUARB_OK;
 }
 
@@ -556,34 +596,13 @@ gpuarb_status ga_mip_write_lp(gpuarb_ctx *ctx, ga_mip *m, const char *path)
     gpuarb_status st = check_model(ctx, m);
     if (st)
         return st;
-    size_t nz = m->nnz + 1;
-    int *ia = ga_malloc(sizeof(int) * nz), *ja = ga_malloc(sizeof(int) * nz);
-    double *ar = ga_malloc(sizeof(double) * nz);
-    if (!ia || !ja || !ar) {
-        free(ia);
-        free(ja);
-        free(ar);
+    glp_job j;
+    if (job_alloc(&j, m)) {
+        job_free(&j);
         return ga_nomem(ctx);
     }
-    glp_guard g;
-    glp_prob *volatile P = NULL;
-    int created = glp_hooks_on(&g);
-    if (setjmp(g.jb)) {
-        glp_free_env();
-        free(ia);
-        free(ja);
-        free(ar);
-        return ga_error(ctx, GPUARB_ERR_SOLVER, path, 0, 0, NULL,
-                        "GLPK reported a fatal error while writing the model");
-    }
-    P = build(m, ia, ja, ar);
-    int rc = glp_write_lp(P, NULL, path);
-    glp_delete_prob(P);
-    glp_hooks_off(created);
-    free(ia);
-    free(ja);
-    free(ar);
-    if (rc != 0)
-        return ga_error(ctx, GPUARB_ERR_IO, path, 0, 0, NULL, "cannot write the model file");
-    return GPUARB_OK;
+    j.path = path;
+    st = glp_guarded(ctx, write_body, &j, "writing the model");
+    job_free(&j);
+    return st;
 }

@@ -20,6 +20,7 @@
 #include <pthread.h>
 
 #include "gpuarb.h"
+#include "lp.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -634,6 +635,39 @@ static void absolute_gap_is_reported_truthfully(void **state)
     gpuarb_catalog_free(c);
 }
 
+/* GLPK's fatal errors (glp_error prints and aborts) never reach the host:
+ * a column name over GLPK's 255-character limit makes glp_set_col_name
+ * fail; the call returns GPUARB_ERR_SOLVER and the next solve works. */
+static void glpk_fatal_error_is_contained(void **state)
+{
+    (void)state;
+    char longname[300];
+    memset(longname, 'x', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    ga_mip *m = ga_mip_new(0);
+    assert_int_equal(ga_mip_add_col(m, 1, 0, 10, 1, longname), 0);
+    int32_t col = 0;
+    double one = 1;
+    assert_int_equal(ga_mip_add_row(m, 1, &col, &one, 2, GA_INF, NULL), 0);
+    double x[1];
+    ga_mip_out out;
+    memset(&out, 0, sizeof out);
+    out.x = x;
+    ga_mip_opts o = {1000, 0, 0, 1};
+    assert_int_equal(ga_mip_solve(ctx, m, &o, &out), GPUARB_ERR_SOLVER);
+    assert_non_null(strstr(gpuarb_errmsg(ctx), "fatal error"));
+    assert_int_equal(ga_mip_write_lp(ctx, m, "/tmp/gpuarb_never_written.lp"), GPUARB_ERR_SOLVER);
+    ga_mip_free(m);
+    /* GLPK still works afterwards: min x, x >= 2, x integer -> 2 */
+    m = ga_mip_new(0);
+    assert_int_equal(ga_mip_add_col(m, 1, 0, 10, 1, "x"), 0);
+    assert_int_equal(ga_mip_add_row(m, 1, &col, &one, 2, GA_INF, NULL), 0);
+    assert_int_equal(ga_mip_solve(ctx, m, &o, &out), GPUARB_OK);
+    assert_int_equal(out.status, GA_MIP_OPTIMAL);
+    assert_float_equal(x[0], 2.0, 1e-9);
+    ga_mip_free(m);
+}
+
 /* ---- brute force over tiny random instances ------------------------------- */
 
 typedef struct boff {
@@ -981,6 +1015,7 @@ int main(void)
         cmocka_unit_test(time_limit_reports_gap),
         cmocka_unit_test(json_shape),
         cmocka_unit_test(write_model_file),
+        cmocka_unit_test(glpk_fatal_error_is_contained),
         cmocka_unit_test(concurrent_solves_agree),
         cmocka_unit_test(absolute_gap_is_reported_truthfully),
         cmocka_unit_test(random_instances_match_brute_force),
