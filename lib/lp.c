@@ -454,7 +454,6 @@ static gpuarb_status solve_body(gpuarb_ctx *ctx, glp_job *j)
         sp.presolve = GLP_OFF;
         rc = glp_simplex(P, &sp);
     }
-    out->lp_ms = ga_now_ms() - t0;
     int lpst = glp_get_status(P);
     if (rc == GLP_ENOPFS || lpst == GLP_NOFEAS) {
         out->status = GA_MIP_INFEASIBLE;
@@ -497,9 +496,7 @@ static gpuarb_status solve_body(gpuarb_ctx *ctx, glp_job *j)
         double left = limit - (ga_now_ms() - t0);
         ip.tm_lim = (int)GA_MAX(1.0, GA_MIN(left, 2e9));
     }
-    double t1 = ga_now_ms();
     rc = glp_intopt(P, &ip);
-    out->mip_ms = ga_now_ms() - t1;
     out->nodes = ci->nodes;
     int mst = glp_mip_status(P);
     if (mst == GLP_OPT || mst == GLP_FEAS) {
@@ -548,7 +545,6 @@ gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, 
         return st;
     out->status = GA_MIP_NOSOLUTION;
     out->obj = out->bound = out->gap = 0;
-    out->lp_ms = out->mip_ms = 0;
     out->nodes = 0;
     if (m->n_cols == 0) {
         /* GLPK rejects empty problems: the only point is the empty one */

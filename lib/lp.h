@@ -33,7 +33,6 @@ typedef struct ga_mip_out {
     double bound;           /* best proven bound on the objective */
     double gap;             /* |obj - bound| / max(1e-9, |obj|); 0 when optimal */
     double *x;              /* column values (n_cols), owned by the caller */
-    double lp_ms, mip_ms;   /* time in the LP relaxation and branch and bound */
     int64_t nodes;          /* branch-and-bound nodes explored */
 } ga_mip_out;
 
