@@ -240,6 +240,27 @@ void ga_doc_free(ga_doc *doc)
  * otherwise.  There is no second try: a JSON document with a syntax error
  * must get the JSON error, not a YAML reading of it.  (A YAML document in
  * flow style, "{a: 1}", therefore has to come through ga_doc_parse_yaml.) */
+gpuarb_status ga_doc_begin(gpuarb_ctx *ctx, const char **text, size_t *len, const char *source,
+                           ga_doc *out)
+{
+    if (!out)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "no output document");
+    memset(out, 0, sizeof *out);
+    if (!*text) {
+        *text = "";
+        *len = 0;
+    }
+    if (!source)
+        source = "<string>";
+    if (*len > GA_DOC_MAX_BYTES)
+        return ga_error(ctx, GPUARB_ERR_LIMIT, source, 0, 0, NULL,
+                        "input is %zu bytes; at most %u are read", *len, GA_DOC_MAX_BYTES);
+    out->source = ga_strdup(source);
+    if (!out->source)
+        return ga_nomem(ctx);
+    return GPUARB_OK;
+}
+
 gpuarb_status ga_doc_parse(gpuarb_ctx *ctx, const char *text, size_t len, const char *source,
                            ga_doc *out)
 {

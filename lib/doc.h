@@ -55,6 +55,11 @@ gpuarb_status ga_doc_parse_json(gpuarb_ctx *ctx, const char *text, size_t len,
 gpuarb_status ga_doc_parse(gpuarb_ctx *ctx, const char *text, size_t len,
                            const char *source, ga_doc *out);
 void ga_doc_free(ga_doc *doc);
+/* The readers' common start: check out, make a NULL text the empty one,
+ * apply the size limit and store an owned copy of the source name in
+ * out->source (NULL source: "<string>"). */
+gpuarb_status ga_doc_begin(gpuarb_ctx *ctx, const char **text, size_t *len, const char *source,
+                           ga_doc *out);
 
 /* Lookup helpers. */
 const ga_doc_node *ga_doc_get(const ga_doc_node *map, const char *key); /* NULL if absent */

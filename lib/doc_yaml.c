@@ -567,21 +567,9 @@ static gpuarb_status on_event(yreader *r, const yaml_event_t *e, int *done)
 gpuarb_status ga_doc_parse_yaml(gpuarb_ctx *ctx, const char *text, size_t len,
                                 const char *source, ga_doc *out)
 {
-    if (!out)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "no output document");
-    memset(out, 0, sizeof *out);
-    if (!text) {
-        text = "";
-        len = 0;
-    }
-    if (!source)
-        source = "<string>";
-    if (len > GA_DOC_MAX_BYTES)
-        return ga_error(ctx, GPUARB_ERR_LIMIT, source, 0, 0, NULL,
-                        "input is %zu bytes; at most %u are read", len, GA_DOC_MAX_BYTES);
-    out->source = ga_strdup(source);
-    if (!out->source)
-        return ga_nomem(ctx);
+    gpuarb_status st0 = ga_doc_begin(ctx, &text, &len, source, out);
+    if (st0)
+        return st0;
 
     yreader *r = ga_calloc(1, sizeof *r); /* the stack is too big for the C stack */
     if (!r) {
