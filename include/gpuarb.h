@@ -333,7 +333,9 @@ typedef struct gpuarb_plan_summary {
     double egress_cost;
     double throughput;          /* sum of GPUs x relative throughput */
     double mip_gap;             /* relative; 0 when optimal */
-    double bound;               /* proven bound on the objective */
+    double bound;               /* proven bound on the objective; -1 when none is
+                                   known (infeasible, or stopped before the LP
+                                   relaxation was solved) */
     double solve_ms;
     double baseline_cost_per_hour;
     double baseline_total_cost;

@@ -520,6 +520,7 @@ static gpuarb_status solve_body(gpuarb_ctx *ctx, glp_job *j)
     } else if (rc == GLP_ETMLIM || rc == GLP_ESTOP || mst == GLP_UNDEF) {
         out->status = GA_MIP_NOSOLUTION;
         out->bound = ci->have_bound ? ci->bound : 0;
+        out->has_bound = ci->have_bound;
     } else {
         st = ga_error(ctx, GPUARB_ERR_SOLVER, NULL, 0, 0, NULL,
                       "GLPK branch and bound failed (code %d)", rc);

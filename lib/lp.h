@@ -31,6 +31,7 @@ typedef struct ga_mip_out {
     int32_t status;         /* GA_MIP_* */
     double obj;             /* objective of the incumbent (valid if a plan) */
     double bound;           /* best proven bound on the objective */
+    int32_t has_bound;      /* 0: stopped before the LP relaxation gave one */
     double gap;             /* |obj - bound| / max(1e-9, |obj|); 0 when optimal */
     double *x;              /* column values (n_cols), owned by the caller */
     int64_t nodes;          /* branch-and-bound nodes explored */

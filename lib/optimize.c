@@ -1291,6 +1291,7 @@ typedef struct sol {
     double *x;            /* p->n_c counts */
     plan_eval e;
     double bound, gap;
+    int32_t bound_known;  /* for a time limit without a plan */
     int32_t method;
     int32_t mip_cols, mip_rows;
     int64_t nodes;
@@ -1475,6 +1476,15 @@ static gpuarb_status solve_view(gpuarb_ctx *ctx, const prob *p, double time_ms, 
     default:
         out->status = GPUARB_SOLVE_TIME_LIMIT;
         out->bound = mo.bound;
+        out->bound_known = mo.has_bound;
+        /* the per-workload optima still bound the cost from below (costs
+         * are never negative, so workloads the DP skipped only lower it;
+         * 0 is then a valid if empty bound) */
+        if (p->objective == GA_OBJ_MIN_COST) {
+            out->bound_known = 1;
+            if (lower > out->bound)
+                out->bound = lower;
+        }
         return GPUARB_OK;
     }
     out->bound = mo.bound;
@@ -2194,7 +2204,16 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
             if ((st = explain_families(ctx, &b, &v, time_ms, &tol, r)))
                 goto done;
     } else {
-        ga_result_diag(r, "time limit: no feasible plan was found in %.3g s", limit_s);
+        r->bound = sv.bound;
+        r->bound_known = sv.bound_known;
+        if (!sv.bound_known)
+            ga_result_diag(r, "time limit: no feasible plan was found in %.3g s", limit_s);
+        else if (spec->objective == GA_OBJ_MIN_COST)
+            ga_result_diag(r, "time limit: no feasible plan was found in %.3g s; no plan can "
+                              "cost less than %.10g", limit_s, sv.bound);
+        else
+            ga_result_diag(r, "time limit: no feasible plan was found in %.3g s; no plan can "
+                              "reach more throughput than %.10g", limit_s, sv.bound);
     }
     r->solve_ms = ga_now_ms() - t0;
     if (!opts->skip_baseline && (r->status == GPUARB_SOLVE_OPTIMAL || r->status == GPUARB_SOLVE_FEASIBLE)) {
@@ -2232,7 +2251,8 @@ gpuarb_status gpuarb_result_summary(const gpuarb_result *r, gpuarb_plan_summary 
     out->egress_cost = r->egress_cost;
     out->throughput = r->throughput;
     out->mip_gap = r->mip_gap;
-    out->bound = r->bound;
+    int plan = r->status == GPUARB_SOLVE_OPTIMAL || r->status == GPUARB_SOLVE_FEASIBLE;
+    out->bound = plan || (r->status == GPUARB_SOLVE_TIME_LIMIT && r->bound_known) ? r->bound : -1;
     out->solve_ms = r->solve_ms;
     out->baseline_cost_per_hour = r->has_baseline ? r->baseline_cph : -1;
     out->baseline_total_cost = r->has_baseline ? r->baseline_total : -1;

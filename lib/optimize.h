@@ -32,6 +32,7 @@ struct gpuarb_result {
     double horizon_hours;
     double cost_per_hour, total_cost, egress_cost, throughput;
     double mip_gap, bound, solve_ms;
+    int32_t bound_known;     /* time limit without a plan: is bound proven? */
     int32_t has_baseline;
     char *baseline_provider;
     double baseline_cph, baseline_total, savings_pct;

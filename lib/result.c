@@ -70,7 +70,7 @@ gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, cha
     num_or_null(&b, plan, r->mip_gap);
     ga_sb_putc(&b, ',');
     key(&b, "bound");
-    num_or_null(&b, plan || r->status == GPUARB_SOLVE_TIME_LIMIT, r->bound);
+    num_or_null(&b, plan || (r->status == GPUARB_SOLVE_TIME_LIMIT && r->bound_known), r->bound);
     ga_sb_putc(&b, ',');
     key(&b, "solve_ms");
     ga_sb_json_num(&b, r->solve_ms);

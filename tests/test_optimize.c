@@ -229,6 +229,7 @@ static void budget_binds(void **state)
                           "aws,us-east-1,,small,H100,1,3,,,\n";
     solved o = solve(cat, "version: 1\nbudget_per_hour: 25\nworkloads:\n  - {name: a, gpus: 10}\n");
     assert_int_equal(o.s.status, GPUARB_SOLVE_INFEASIBLE);
+    assert_float_equal(o.s.bound, -1, 0); /* no bound exists for an empty set */
     assert_true(diag_mentions(o.r, "budget_per_hour"));
     gpuarb_result_free(o.r);
     o = solve(cat, "version: 1\nbudget_per_hour: 26\nworkloads:\n  - {name: a, gpus: 10}\n");
@@ -451,6 +452,11 @@ static void time_limit_reports_gap(void **state)
     } else {
         assert_int_equal(a.s.status, GPUARB_SOLVE_TIME_LIMIT);
         assert_int_equal(gpuarb_result_allocation_count(a.r), 0);
+        /* min_cost: the per-workload optima bound the cost from below even
+         * when branch and bound found no plan; the bound must be valid */
+        assert_int_equal(b.s.status, GPUARB_SOLVE_OPTIMAL);
+        assert_true(a.s.bound > 0);
+        assert_true(a.s.bound <= b.s.total_cost + 1e-6);
     }
     gpuarb_result_free(a.r);
     gpuarb_result_free(b.r);
