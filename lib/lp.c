@@ -308,7 +308,6 @@ static gpuarb_status check_model(gpuarb_ctx *ctx, const ga_mip *m)
 }
 
 typedef struct cb_info {
-    const ga_mip *m;
     double *start1;        /* 1-based start or NULL */
     int offered;
     double bound;
@@ -564,7 +563,6 @@ gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, 
     }
     j.opts = opts;
     j.out = out;
-    j.ci.m = m;
     if (m->start && start_feasible(m, m->start)) {
         j.ci.start1 = ga_malloc(sizeof(double) * ((size_t)m->n_cols + 1));
         if (j.ci.start1) {
