@@ -9,7 +9,7 @@
 #   make fuzz         libFuzzer harnesses (clang)
 #   make install PREFIX=/usr/local DESTDIR=   /   make uninstall
 #   make deps         install the Debian packages the build needs
-#   make catalog      regenerate lib/catalog_builtin.inc from ../shared/data
+#   make catalog      regenerate lib/catalog/catalog_builtin.inc from ../shared/data
 
 VERSION_MAJOR := $(shell sed -n 's/^\#define GPUARB_VERSION_MAJOR \([0-9]*\).*/\1/p' include/gpuarb.h)
 VERSION_MINOR := $(shell sed -n 's/^\#define GPUARB_VERSION_MINOR \([0-9]*\).*/\1/p' include/gpuarb.h)
@@ -37,7 +37,7 @@ CFLAGS_ALL := -std=c11 $(OPT) $(WARN) -fPIC $(SAN) $(CFLAGS)
 LDLIBS_DEPS := -lglpk -llapacke -lopenblas -ljansson -lyaml -lm
 LDFLAGS_ALL := $(SAN) $(LDFLAGS)
 
-LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_SRC := $(sort $(wildcard lib/*/*.c))
 CLI_SRC := $(sort $(wildcard cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
@@ -63,7 +63,9 @@ all: lib cli
 lib: $(STATIC) $(SHARED)
 cli: $(CLI)
 
-$(BUILD)/obj/lib/%.o: lib/%.c $(wildcard lib/*.h) $(wildcard lib/*.inc) include/gpuarb.h
+LIB_HDR := $(wildcard lib/*/*.h) $(wildcard lib/*/*.inc)
+
+$(BUILD)/obj/lib/%.o: lib/%.c $(LIB_HDR) include/gpuarb.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -DGPUARB_BUILDING -fvisibility=hidden $(CFLAGS_ALL) -c $< -o $@
 
@@ -136,8 +138,8 @@ demo: deps-check all
 	./$(CLI) optimize --format table examples/spec.yaml
 
 catalog: $(CLI)
-	sh lib/catalog_builtin.sh $(CLI) ../shared/data/skypilot_gpu_catalog > lib/catalog_builtin.inc.new
-	mv lib/catalog_builtin.inc.new lib/catalog_builtin.inc
+	sh lib/catalog/catalog_builtin.sh $(CLI) ../shared/data/skypilot_gpu_catalog > lib/catalog/catalog_builtin.inc.new
+	mv lib/catalog/catalog_builtin.inc.new lib/catalog/catalog_builtin.inc
 
 fuzz:
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT="-O1 -g" \

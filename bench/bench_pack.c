@@ -21,7 +21,7 @@
 #include <sys/resource.h>
 
 #include "gpuarb.h"
-#include "internal.h"
+#include "base/internal.h"
 
 #define MAX_SETS 16
 

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "doc.h"
+#include "io/doc.h"
 #include "gpuarb.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -17,8 +17,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "catalog.h"
-#include "gpumodel.h"
+#include "catalog/catalog.h"
+#include "catalog/gpumodel.h"
 
 #define FIXTURES "tests/data/catalog"
 #define INVALID "tests/data/invalid/catalog"

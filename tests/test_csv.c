@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "csv.h"
+#include "io/csv.h"
 
 typedef struct rec {
     size_t n;

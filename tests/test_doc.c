@@ -20,7 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "doc.h"
+#include "io/doc.h"
 
 typedef struct fixture {
     gpuarb_ctx *ctx;

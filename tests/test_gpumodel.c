@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "csv.h"
-#include "gpumodel.h"
+#include "io/csv.h"
+#include "catalog/gpumodel.h"
 
 static const char *canon(const char *name)
 {

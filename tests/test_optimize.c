@@ -4,7 +4,7 @@
  * Known answers come from two independent places: hand computations written
  * next to each case, and a brute force inside this file that enumerates every
  * integer plan of tiny random instances and applies SPEC section 2's rules
- * directly (it shares no code with lib/optimize.c).
+ * directly (it shares no code with lib/alloc/optimize.c).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -20,7 +20,7 @@
 #include <pthread.h>
 
 #include "gpuarb.h"
-#include "lp.h"
+#include "numeric/lp.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 

@@ -23,8 +23,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "doc.h"
-#include "pack.h"
+#include "io/doc.h"
+#include "pack/pack.h"
 
 #define INVALID_DIR "tests/data/invalid/pack"
 #define VALID_DIR "tests/data/valid/pack"

@@ -1,5 +1,5 @@
 /*
- * test_spec.c - the optimize spec (lib/spec.c): every case under
+ * test_spec.c - the optimize spec (lib/alloc/spec.c): every case under
  * tests/data/valid/spec/<case>/ has spec.yaml and spec.json, written
  * independently, that must validate to the same canonical JSON (and that
  * JSON must itself load back to the same thing); every case under
@@ -28,8 +28,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "gpumodel.h"
-#include "spec.h"
+#include "catalog/gpumodel.h"
+#include "alloc/spec.h"
 
 #define VALID_DIR "tests/data/valid/spec"
 #define INVALID_DIR "tests/data/invalid/spec"

@@ -1,0 +1,57 @@
+/*
+ * optimize.h - the result of an allocation (behind gpuarb_result), shared by
+ * optimize.c (which fills it) and result.c (which serialises it).
+ */
+#ifndef GPUARB_OPTIMIZE_H
+#define GPUARB_OPTIMIZE_H
+
+#include "base/internal.h"
+
+typedef struct ga_alloc_row {
+    int32_t w;               /* workload index */
+    char *workload;          /* owned copies: a result outlives spec and catalog */
+    char *provider, *region, *zone, *instance_type, *gpu;
+    int32_t gpus_per_instance;
+    int32_t count;
+    int32_t spot;
+    double price_hour;       /* list price of the market per instance */
+    double unit_cost;        /* per-hour cost per instance (spot: effective) */
+} ga_alloc_row;
+
+typedef struct ga_wl_row {
+    char *name;
+    int32_t gpus;
+    double cost_per_hour;
+    double egress_cost;
+    double throughput;
+} ga_wl_row;
+
+struct gpuarb_result {
+    int32_t status;          /* gpuarb_solve_status */
+    int32_t objective;       /* GA_OBJ_* */
+    double horizon_hours;
+    double cost_per_hour, total_cost, egress_cost, throughput;
+    double mip_gap, bound, solve_ms;
+    int32_t bound_known;     /* time limit without a plan: is bound proven? */
+    int32_t has_baseline;
+    char *baseline_provider;
+    double baseline_cph, baseline_total, savings_pct;
+    ga_alloc_row *rows;
+    size_t n_rows;
+    ga_wl_row *wl;
+    size_t n_wl;
+    char **diag;
+    size_t n_diag;
+    /* solver statistics (reported in JSON under "stats") */
+    int32_t mip_cols, mip_rows;
+    int32_t offers_in, classes, columns;
+    int64_t nodes;
+    int32_t method;          /* GA_METHOD_* */
+};
+
+enum { GA_METHOD_NONE = 0, GA_METHOD_DECOMPOSED = 1, GA_METHOD_MIP = 2 };
+
+/* Append a diagnostic sentence (copied).  Returns -1 on allocation failure. */
+int ga_result_diag(gpuarb_result *r, const char *fmt, ...) GA_PRINTF(2, 3);
+
+#endif

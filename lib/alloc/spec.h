@@ -1,0 +1,71 @@
+/*
+ * spec.h - the validated in-memory optimize spec (SPEC section 2) behind the
+ * public gpuarb_spec handle.  spec.c builds it from a ga_doc tree; solvers
+ * read it and never see YAML or JSON.
+ */
+#ifndef GPUARB_SPEC_H
+#define GPUARB_SPEC_H
+
+#include "base/internal.h"
+
+enum { GA_OBJ_MIN_COST = 0, GA_OBJ_MAX_THROUGHPUT = 1 };
+enum { GA_SPOT_NEVER = 0, GA_SPOT_ALLOW = 1, GA_SPOT_ONLY = 2 };
+
+typedef struct ga_globs {
+    char **allow;  size_t n_allow;    /* empty = everything allowed */
+    char **deny;   size_t n_deny;
+} ga_globs;
+
+typedef struct ga_catalog_ref {
+    char *path;       /* resolved against the spec's folder */
+    char *provider;   /* NULL for native CSV; set for "skypilot:PROVIDER:PATH" */
+    ga_loc loc;       /* where the spec names it (loc.source = spec->source) */
+} ga_catalog_ref;
+
+typedef struct ga_workload {
+    char *name;
+    int32_t line, col;        /* position of the workload's map in the spec */
+    int32_t gpus;             /* exact count, or -1 when min/max are used */
+    int32_t min_gpus;         /* >= 0; equals gpus when exact */
+    int32_t max_gpus;         /* -1 = unbounded; equals gpus when exact */
+    int32_t *models;          /* acceptable GPU model indices; n_models = 0: any */
+    size_t n_models;
+    double min_gpu_memory_gb; /* 0 = no minimum */
+    int32_t gpus_per_node;    /* 0 = any */
+    int32_t same_region;      /* 0/1 */
+    int32_t spot;             /* GA_SPOT_* */
+    double checkpoint_minutes;/* default 60 */
+    double restart_minutes;   /* default 5 */
+    int32_t *tput_models;     /* model index -> factor; models not named: 1.0 */
+    double *tput;
+    size_t n_tput;
+    int32_t has_data;
+    char *data_provider, *data_region;
+    double data_gb;
+} ga_workload;
+
+struct gpuarb_spec {
+    char *source;             /* file name or "<string>" */
+    char *base_dir;           /* folder for relative catalog paths */
+    int32_t objective;        /* GA_OBJ_* */
+    double horizon_hours;     /* default 1 */
+    double budget_per_hour;   /* -1 = none */
+    double time_limit_s;      /* default 10 */
+    int32_t catalog_builtin;  /* 1 = builtin (the default) */
+    ga_catalog_ref *catalogs; /* when not builtin */
+    size_t n_catalogs;
+    ga_globs providers, regions;
+    double max_provider_share;/* -1 = none; else (0, 1] */
+    double max_spot_share;    /* -1 = none; else [0, 1] */
+    double egress_same;       /* default 0.02 */
+    double egress_other;      /* default 0.09 */
+    ga_workload *w;
+    size_t n_w;
+};
+
+/* Throughput factor of model for workload w (1.0 unless named). */
+double ga_workload_tput(const ga_workload *w, int32_t model);
+/* 1 if name passes the allow/deny globs. */
+int ga_globs_allow(const ga_globs *g, const char *name);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * gpumodel.h - the GPU model table: canonical names (SkyPilot's accelerator
+ * names where they exist), memory, relative speed, MIG capability, aliases.
+ */
+#ifndef GPUARB_GPUMODEL_H
+#define GPUARB_GPUMODEL_H
+
+#include "base/internal.h"
+
+typedef struct ga_gpumodel {
+    const char *name;
+    const char *vendor;
+    double memory_gb;
+    double relative_speed;
+    int32_t mig_capable;
+    const char *const *aliases;   /* NULL-terminated; matched case-insensitively */
+} ga_gpumodel;
+
+int32_t ga_gpumodel_count(void);
+const ga_gpumodel *ga_gpumodel_at(int32_t i);
+/* Index by canonical name or alias (case-insensitive); -1 if unknown. */
+int32_t ga_gpumodel_find(const char *name);
+/* Up to 3 canonical names closest to name (edit distance), as
+ * "A100, A10G, A10" into buf; "" if none is close. */
+void ga_gpumodel_near(const char *name, char *buf, size_t bufsize);
+/* 1 if a SkyPilot accelerator name is known not to be a GPU (TPU, Inferentia,
+ * Trainium, Gaudi, FPGAs, Qualcomm AI100, ...). */
+int ga_gpumodel_is_non_gpu(const char *skypilot_name);
+
+#endif

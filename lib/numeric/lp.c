@@ -1,0 +1,603 @@
+/*
+ * lp.c - the only GLPK user.  It owns a small MIP builder (columns, rows,
+ * triplets in our own 0-based arrays) and turns it into a glp_prob only
+ * inside ga_mip_solve/ga_mip_write_lp, so no GLPK state outlives a call.
+ *
+ * GLPK 5.0 prints and calls abort() from glp_error; the models built here
+ * are validated before GLPK sees them (finite coefficients, integral bounds
+ * on integer columns, lo <= hi), and glp_error_hook longjmps out as the last
+ * resort, after which glp_free_env() releases the thread's GLPK environment
+ * and the call returns GPUARB_ERR_SOLVER.  Terminal output is swallowed by a
+ * terminal hook and msg_lev = GLP_MSG_OFF.  GLPK keeps its environment in
+ * thread-local storage on Debian (glp_config("TLS")), so distinct threads
+ * may solve at the same time.
+ *
+ * GLPK 5.0's clique cuts corrupt memory on some models (ASan shows a bad
+ * free inside glp_clq_cut), so they are never enabled.
+ *
+ * Solve strategy: LP relaxation with the LP presolver, then branch and cut
+ * from that basis with the caller's starting point offered as the first
+ * incumbent through the heuristic callback; the callback also records the
+ * best open node's bound so a time-limited solve reports a proven gap.
+ * Statuses: GPUARB_OK, GPUARB_ERR_NOMEM, GPUARB_ERR_ARG, GPUARB_ERR_SOLVER,
+ * GPUARB_ERR_IO (write_lp).
+ */
+#include <glpk.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "numeric/lp.h"
+
+struct ga_mip {
+    int32_t maximize;
+    int32_t n_cols, n_rows;
+    size_t cap_cols, cap_rows, nnz, cap_nnz;
+    double *obj, *lb, *ub;
+    int32_t *integer;
+    char **cname;
+    double *rlo, *rhi;
+    char **rname;
+    int32_t *tri_row, *tri_col;
+    double *tri_val;
+    double objc;
+    double *start;
+    int32_t bad; /* a non-finite coefficient or inconsistent bound was added */
+};
+
+ga_mip *ga_mip_new(int32_t maximize)
+{
+    ga_mip *m = ga_calloc(1, sizeof *m);
+    if (m)
+        m->maximize = maximize ? 1 : 0;
+    return m;
+}
+
+void ga_mip_free(ga_mip *m)
+{
+    if (!m)
+        return;
+    for (int32_t j = 0; j < m->n_cols; j++)
+        free(m->cname[j]);
+    for (int32_t i = 0; i < m->n_rows; i++)
+        free(m->rname[i]);
+    free(m->obj);
+    free(m->lb);
+    free(m->ub);
+    free(m->integer);
+    free(m->cname);
+    free(m->rlo);
+    free(m->rhi);
+    free(m->rname);
+    free(m->tri_row);
+    free(m->tri_col);
+    free(m->tri_val);
+    free(m->start);
+    free(m);
+}
+
+int32_t ga_mip_cols(const ga_mip *m)
+{
+    return m->n_cols;
+}
+
+int32_t ga_mip_rows(const ga_mip *m)
+{
+    return m->n_rows;
+}
+
+void ga_mip_set_obj_const(ga_mip *m, double c)
+{
+    m->objc = c;
+}
+
+/* Grow n parallel arrays sharing one capacity to hold need elements.  On
+ * failure *cap is unchanged, so arrays already grown are merely larger. */
+static int grow_parallel(size_t *cap, size_t need, int n, void **arr[], const size_t *elsize)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap;
+    for (int i = 0; i < n; i++) {
+        c = *cap;
+        if (ga_grow(arr[i], &c, need, elsize[i]))
+            return -1;
+    }
+    *cap = c;
+    return 0;
+}
+
+int32_t ga_mip_add_col(ga_mip *m, double obj, double lb, double ub, int32_t integer,
+                       const char *name)
+{
+    if (m->n_cols >= INT32_MAX - 1)
+        return -1;
+    void **arr[] = {(void **)&m->obj, (void **)&m->lb, (void **)&m->ub, (void **)&m->integer,
+                    (void **)&m->cname};
+    const size_t sz[] = {sizeof(double), sizeof(double), sizeof(double), sizeof(int32_t),
+                         sizeof(char *)};
+    if (grow_parallel(&m->cap_cols, (size_t)m->n_cols + 1, 5, arr, sz))
+        return -1;
+    int32_t j = m->n_cols;
+    char *nm = NULL;
+    if (name && !(nm = ga_strdup(name)))
+        return -1;
+    if (!isfinite(obj) || isnan(lb) || isnan(ub) || lb > ub || lb >= GA_INF)
+        m->bad = 1;
+    if (integer && ((lb > -GA_INF && lb != floor(lb)) || (ub < GA_INF && ub != floor(ub))))
+        m->bad = 1;
+    m->obj[j] = obj;
+    m->lb[j] = lb;
+    m->ub[j] = ub;
+    m->integer[j] = integer ? 1 : 0;
+    m->cname[j] = nm;
+    m->n_cols++;
+    return j;
+}
+
+int32_t ga_mip_add_row(ga_mip *m, int32_t n, const int32_t *col, const double *val, double lo,
+                       double hi, const char *name)
+{
+    if (m->n_rows >= INT32_MAX - 1 || n < 0)
+        return -1;
+    void **rarr[] = {(void **)&m->rlo, (void **)&m->rhi, (void **)&m->rname};
+    const size_t rsz[] = {sizeof(double), sizeof(double), sizeof(char *)};
+    if (grow_parallel(&m->cap_rows, (size_t)m->n_rows + 1, 3, rarr, rsz))
+        return -1;
+    void **narr[] = {(void **)&m->tri_row, (void **)&m->tri_col, (void **)&m->tri_val};
+    const size_t nsz[] = {sizeof(int32_t), sizeof(int32_t), sizeof(double)};
+    if (grow_parallel(&m->cap_nnz, m->nnz + (size_t)n, 3, narr, nsz))
+        return -1;
+    char *nm = NULL;
+    if (name && !(nm = ga_strdup(name)))
+        return -1;
+    int32_t i = m->n_rows;
+    for (int32_t k = 0; k < n; k++) {
+        if (col[k] < 0 || col[k] >= m->n_cols || !isfinite(val[k]))
+            m->bad = 1;
+        m->tri_row[m->nnz] = i;
+        m->tri_col[m->nnz] = col[k];
+        m->tri_val[m->nnz] = val[k];
+        m->nnz++;
+    }
+    if (isnan(lo) || isnan(hi) || lo > hi)
+        m->bad = 1;
+    m->rlo[i] = lo;
+    m->rhi[i] = hi;
+    m->rname[i] = nm;
+    m->n_rows++;
+    return i;
+}
+
+int ga_mip_set_start(ga_mip *m, const double *x)
+{
+    if (!m->start && !(m->start = ga_malloc(sizeof(double) * (size_t)(m->n_cols ? m->n_cols : 1))))
+        return -1;
+    memcpy(m->start, x, sizeof(double) * (size_t)m->n_cols);
+    return 0;
+}
+
+/* ---- GLPK guard ---------------------------------------------------------- */
+
+typedef struct glp_guard {
+    jmp_buf jb;
+} glp_guard;
+
+static void on_glp_error(void *info)
+{
+    longjmp(((glp_guard *)info)->jb, 1);
+}
+
+static int on_glp_term(void *info, const char *s)
+{
+    (void)info;
+    (void)s;
+    return 1; /* swallow */
+}
+
+/* GLPK's environment is created on first use in each thread and lives
+ * until glp_free_env(); a library cannot know when a host thread ends, so
+ * each call frees the environment again when the call itself created it.
+ * A host that uses GLPK itself keeps its environment (glp_init_env returns
+ * 1 when one exists), and its hooks are only replaced during our calls. */
+static int glp_hooks_on(glp_guard *g)
+{
+    int created = glp_init_env() == 0;
+    glp_term_hook(on_glp_term, NULL);
+    glp_error_hook(on_glp_error, g);
+    return created;
+}
+
+static void glp_hooks_off(int created)
+{
+    glp_error_hook(NULL, NULL);
+    glp_term_hook(NULL, NULL);
+    if (created)
+        glp_free_env();
+}
+
+static int col_type(double lb, double ub)
+{
+    if (lb <= -GA_INF && ub >= GA_INF)
+        return GLP_FR;
+    if (ub >= GA_INF)
+        return GLP_LO;
+    if (lb <= -GA_INF)
+        return GLP_UP;
+    if (lb == ub)
+        return GLP_FX;
+    return GLP_DB;
+}
+
+/* Build the glp_prob.  Must run under the guard. */
+static glp_prob *build(const ga_mip *m, int *ia, int *ja, double *ar)
+{
+    glp_prob *P = glp_create_prob();
+    glp_set_obj_dir(P, m->maximize ? GLP_MAX : GLP_MIN);
+    glp_set_obj_coef(P, 0, m->objc);
+    char nm[32];
+    if (m->n_cols > 0)
+        glp_add_cols(P, m->n_cols);
+    if (m->n_rows > 0)
+        glp_add_rows(P, m->n_rows);
+    for (int32_t j = 0; j < m->n_cols; j++) {
+        double lb = m->lb[j], ub = m->ub[j];
+        glp_set_col_bnds(P, j + 1, col_type(lb, ub), lb <= -GA_INF ? 0 : lb, ub >= GA_INF ? 0 : ub);
+        glp_set_obj_coef(P, j + 1, m->obj[j]);
+        if (m->integer[j])
+            glp_set_col_kind(P, j + 1, GLP_IV);
+        if (m->cname[j]) {
+            glp_set_col_name(P, j + 1, m->cname[j]);
+        } else {
+            snprintf(nm, sizeof nm, "x%d", (int)j);
+            glp_set_col_name(P, j + 1, nm);
+        }
+    }
+    for (int32_t i = 0; i < m->n_rows; i++) {
+        double lo = m->rlo[i], hi = m->rhi[i];
+        glp_set_row_bnds(P, i + 1, col_type(lo, hi), lo <= -GA_INF ? 0 : lo, hi >= GA_INF ? 0 : hi);
+        if (m->rname[i]) {
+            glp_set_row_name(P, i + 1, m->rname[i]);
+        } else {
+            snprintf(nm, sizeof nm, "r%d", (int)i);
+            glp_set_row_name(P, i + 1, nm);
+        }
+    }
+    for (size_t k = 0; k < m->nnz; k++) {
+        ia[k + 1] = m->tri_row[k] + 1;
+        ja[k + 1] = m->tri_col[k] + 1;
+        ar[k + 1] = m->tri_val[k];
+    }
+    /* GLPK rejects duplicate (row, col) entries; the builders never add
+     * them, and ga_mip_check() verifies it before we get here. */
+    glp_load_matrix(P, (int)m->nnz, ia, ja, ar);
+    return P;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b;
+    return (*x > *y) - (*x < *y);
+}
+
+/* Reject models GLPK would abort on: bad numbers, duplicate entries. */
+static gpuarb_status check_model(gpuarb_ctx *ctx, const ga_mip *m)
+{
+    if (m->bad)
+        return ga_error(ctx, GPUARB_ERR_INTERNAL, NULL, 0, 0, NULL,
+                        "model has a non-finite coefficient or inconsistent bounds");
+    if (m->nnz == 0)
+        return GPUARB_OK;
+    int64_t *key = ga_malloc(sizeof(int64_t) * m->nnz);
+    if (!key)
+        return ga_nomem(ctx);
+    for (size_t k = 0; k < m->nnz; k++)
+        key[k] = (int64_t)m->tri_row[k] * ((int64_t)m->n_cols + 1) + m->tri_col[k];
+    qsort(key, m->nnz, sizeof *key, cmp_pair);
+    for (size_t k = 1; k < m->nnz; k++) {
+        if (key[k] == key[k - 1]) {
+            free(key);
+            return ga_error(ctx, GPUARB_ERR_INTERNAL, NULL, 0, 0, NULL,
+                            "model has a duplicate matrix entry");
+        }
+    }
+    free(key);
+    return GPUARB_OK;
+}
+
+typedef struct cb_info {
+    double *start1;        /* 1-based start or NULL */
+    int offered;
+    double bound;
+    int have_bound;
+    int64_t nodes;
+    double abs_gap;        /* > 0: stop once the incumbent is this close */
+    int closed;            /* stopped by abs_gap */
+} cb_info;
+
+static void on_tree(glp_tree *T, void *info)
+{
+    cb_info *ci = info;
+    int reason = glp_ios_reason(T);
+    if (reason == GLP_IHEUR && ci->start1 && !ci->offered) {
+        ci->offered = 1;
+        glp_ios_heur_sol(T, ci->start1);
+    }
+    int p = glp_ios_best_node(T);
+    if (p) {
+        ci->bound = glp_ios_node_bound(T, p);
+        ci->have_bound = 1;
+    }
+    int a = 0, c = 0, t = 0;
+    glp_ios_tree_size(T, &a, &c, &t);
+    ci->nodes = t;
+    if (ci->abs_gap > 0 && ci->have_bound && p) {
+        glp_prob *P = glp_ios_get_prob(T);
+        int st = glp_mip_status(P);
+        if (st == GLP_FEAS || st == GLP_OPT) {
+            double inc = glp_mip_obj_val(P);
+            if (fabs(inc - ci->bound) <= ci->abs_gap && !ci->closed) {
+                ci->closed = 1;
+                glp_ios_terminate(T);
+            }
+        }
+    }
+}
+
+static double rel_gap(double obj, double bound)
+{
+    double d = fabs(obj - bound);
+    if (d < 1e-9)
+        return 0.0;
+    return d / GA_MAX(1e-9, fabs(obj));
+}
+
+static int start_feasible(const ga_mip *m, const double *x)
+{
+    for (int32_t j = 0; j < m->n_cols; j++) {
+        if (x[j] < m->lb[j] - 1e-9 || x[j] > m->ub[j] + 1e-9)
+            return 0;
+        if (m->integer[j] && fabs(x[j] - floor(x[j] + 0.5)) > 1e-9)
+            return 0;
+    }
+    double *act = ga_calloc((size_t)(m->n_rows ? m->n_rows : 1), sizeof(double));
+    if (!act)
+        return 0;
+    for (size_t k = 0; k < m->nnz; k++)
+        act[m->tri_row[k]] += m->tri_val[k] * x[m->tri_col[k]];
+    int ok = 1;
+    for (int32_t i = 0; i < m->n_rows && ok; i++) {
+        double tol = 1e-7 * GA_MAX(1.0, fabs(act[i]));
+        if (act[i] < m->rlo[i] - tol || act[i] > m->rhi[i] + tol)
+            ok = 0;
+    }
+    free(act);
+    return ok;
+}
+
+/* What a guarded GLPK call works on: everything is allocated before GLPK
+ * runs and freed by the caller after, so a longjmp out of GLPK leaks
+ * nothing of ours (GLPK's own memory goes with glp_free_env). */
+typedef struct glp_job {
+    const ga_mip *m;
+    int *ia, *ja;
+    double *ar;
+    const ga_mip_opts *opts; /* solve */
+    ga_mip_out *out;
+    cb_info ci;
+    const char *path;        /* write */
+} glp_job;
+
+typedef gpuarb_status (*glp_body)(gpuarb_ctx *ctx, glp_job *j);
+
+/* Run body with GLPK's output swallowed and its fatal errors turned into
+ * GPUARB_ERR_SOLVER.  The body deletes its glp_prob on every normal path. */
+static gpuarb_status glp_guarded(gpuarb_ctx *ctx, glp_body body, glp_job *j, const char *what)
+{
+    glp_guard g;
+    int created = glp_hooks_on(&g);
+    if (setjmp(g.jb)) {
+        /* GLPK hit a fatal error: its environment is unusable; drop it. */
+        glp_free_env();
+        return ga_error(ctx, GPUARB_ERR_SOLVER, j->path, 0, 0, NULL,
+                        "GLPK reported a fatal error while %s; the model was abandoned", what);
+    }
+    gpuarb_status st = body(ctx, j);
+    glp_hooks_off(created);
+    return st;
+}
+
+static int job_alloc(glp_job *j, const ga_mip *m)
+{
+    memset(j, 0, sizeof *j);
+    j->m = m;
+    size_t nz = m->nnz + 1;
+    j->ia = ga_malloc(sizeof(int) * nz);
+    j->ja = ga_malloc(sizeof(int) * nz);
+    j->ar = ga_malloc(sizeof(double) * nz);
+    return j->ia && j->ja && j->ar ? 0 : -1;
+}
+
+static void job_free(glp_job *j)
+{
+    free(j->ia);
+    free(j->ja);
+    free(j->ar);
+    free(j->ci.start1);
+}
+
+/* LP relaxation, then branch and cut from its basis. */
+static gpuarb_status solve_body(gpuarb_ctx *ctx, glp_job *j)
+{
+    const ga_mip *m = j->m;
+    const ga_mip_opts *opts = j->opts;
+    ga_mip_out *out = j->out;
+    cb_info *ci = &j->ci;
+    gpuarb_status st = GPUARB_OK;
+    glp_prob *P = build(m, j->ia, j->ja, j->ar);
+
+    double t0 = ga_now_ms();
+    double limit = opts->time_limit_ms > 0 ? opts->time_limit_ms : 0;
+    glp_smcp sp;
+    glp_init_smcp(&sp);
+    sp.msg_lev = GLP_MSG_OFF;
+    sp.presolve = GLP_ON;
+    if (limit > 0)
+        sp.tm_lim = (int)GA_MIN(limit, 2e9);
+    int rc = glp_simplex(P, &sp);
+    if (rc == GLP_EFAIL || rc == GLP_ESING || rc == GLP_ECOND) {
+        /* retry from a fresh advanced basis without the presolver */
+        glp_adv_basis(P, 0);
+        sp.presolve = GLP_OFF;
+        rc = glp_simplex(P, &sp);
+    }
+    int lpst = glp_get_status(P);
+    if (rc == GLP_ENOPFS || lpst == GLP_NOFEAS) {
+        out->status = GA_MIP_INFEASIBLE;
+        goto done;
+    }
+    if (rc == GLP_ENODFS || lpst == GLP_UNBND) {
+        out->status = GA_MIP_UNBOUNDED;
+        goto done;
+    }
+    if (rc == GLP_ETMLIM) {
+        out->status = GA_MIP_NOSOLUTION;
+        goto done;
+    }
+    if (rc != 0 || lpst != GLP_OPT) {
+        st = ga_error(ctx, GPUARB_ERR_SOLVER, NULL, 0, 0, NULL,
+                      "GLPK simplex failed (code %d, status %d)", rc, lpst);
+        goto done;
+    }
+    ci->bound = glp_get_obj_val(P);
+    ci->have_bound = 1;
+    glp_iocp ip;
+    glp_init_iocp(&ip);
+    ip.msg_lev = GLP_MSG_OFF;
+    ip.presolve = GLP_OFF;
+    ip.cb_func = on_tree;
+    ip.cb_info = ci;
+    ci->abs_gap = opts->abs_gap > 0 ? opts->abs_gap : 0.0;
+    ip.mip_gap = opts->mip_gap > 0 ? opts->mip_gap : 0.0;
+    ip.br_tech = GLP_BR_DTH;
+    ip.bt_tech = GLP_BT_BLB;
+    if (opts->cuts) {
+        ip.gmi_cuts = GLP_ON;
+        ip.mir_cuts = GLP_ON;
+        ip.cov_cuts = GLP_ON;
+        /* Never clq_cuts: GLPK 5.0's clique cut generator frees a
+         * pointer it did not allocate on some models (found by ASan in
+         * tests/test_optimize.c's random instances). */
+    }
+    if (limit > 0) {
+        double left = limit - (ga_now_ms() - t0);
+        ip.tm_lim = (int)GA_MAX(1.0, GA_MIN(left, 2e9));
+    }
+    rc = glp_intopt(P, &ip);
+    out->nodes = ci->nodes;
+    int mst = glp_mip_status(P);
+    if (mst == GLP_OPT || mst == GLP_FEAS) {
+        out->obj = glp_mip_obj_val(P);
+        for (int32_t c = 0; c < m->n_cols; c++)
+            out->x[c] = glp_mip_col_val(P, c + 1);
+    }
+    if (mst == GLP_OPT && (rc == 0 || rc == GLP_EMIPGAP)) {
+        out->status = GA_MIP_OPTIMAL;
+        /* with a gap tolerance the bound is the last open node's */
+        out->bound = rc == GLP_EMIPGAP && ci->have_bound ? ci->bound : out->obj;
+    } else if (rc == GLP_ESTOP && ci->closed && (mst == GLP_FEAS || mst == GLP_OPT)) {
+        /* within the absolute tolerance: optimal as far as asked */
+        out->status = GA_MIP_OPTIMAL;
+        out->bound = ci->bound;
+    } else if (mst == GLP_FEAS || (mst == GLP_OPT && rc != 0)) {
+        out->status = GA_MIP_FEASIBLE;
+        out->bound = ci->have_bound ? ci->bound : out->obj;
+    } else if (mst == GLP_NOFEAS) {
+        out->status = GA_MIP_INFEASIBLE;
+    } else if (rc == GLP_ETMLIM || rc == GLP_ESTOP || mst == GLP_UNDEF) {
+        out->status = GA_MIP_NOSOLUTION;
+        out->bound = ci->have_bound ? ci->bound : 0;
+        out->has_bound = ci->have_bound;
+    } else {
+        st = ga_error(ctx, GPUARB_ERR_SOLVER, NULL, 0, 0, NULL,
+                      "GLPK branch and bound failed (code %d)", rc);
+        goto done;
+    }
+    if (out->status == GA_MIP_OPTIMAL || out->status == GA_MIP_FEASIBLE) {
+        /* the bound can never be on the wrong side of the incumbent */
+        if (m->maximize ? out->bound < out->obj : out->bound > out->obj)
+            out->bound = out->obj;
+        out->gap = rel_gap(out->obj, out->bound);
+    }
+done:
+    glp_delete_prob(P);
+    return st;
+}
+
+gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, ga_mip_out *out)
+{
+    if (!m || !opts || !out || !out->x)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "ga_mip_solve: NULL argument");
+    gpuarb_status st = check_model(ctx, m);
+    if (st)
+        return st;
+    out->status = GA_MIP_NOSOLUTION;
+    out->obj = out->bound = out->gap = 0;
+    out->nodes = 0;
+    if (m->n_cols == 0) {
+        /* GLPK rejects empty problems: the only point is the empty one */
+        int ok = 1;
+        for (int32_t i = 0; i < m->n_rows; i++)
+            if (m->rlo[i] > 1e-9 || m->rhi[i] < -1e-9)
+                ok = 0;
+        out->status = ok ? GA_MIP_OPTIMAL : GA_MIP_INFEASIBLE;
+        out->obj = out->bound = m->objc;
+        return GPUARB_OK;
+    }
+    glp_job j;
+    if (job_alloc(&j, m)) {
+        job_free(&j);
+        return ga_nomem(ctx);
+    }
+    j.opts = opts;
+    j.out = out;
+    if (m->start && start_feasible(m, m->start)) {
+        j.ci.start1 = ga_malloc(sizeof(double) * ((size_t)m->n_cols + 1));
+        if (j.ci.start1) {
+            j.ci.start1[0] = 0;
+            for (int32_t c = 0; c < m->n_cols; c++)
+                j.ci.start1[c + 1] = floor(m->start[c] + 0.5);
+        }
+    }
+    st = glp_guarded(ctx, solve_body, &j, "solving");
+    job_free(&j);
+    return st;
+}
+
+static gpuarb_status write_body(gpuarb_ctx *ctx, glp_job *j)
+{
+    glp_prob *P = build(j->m, j->ia, j->ja, j->ar);
+    int rc = glp_write_lp(P, NULL, j->path);
+    glp_delete_prob(P);
+    if (rc != 0)
+        return ga_error(ctx, GPUARB_ERR_IO, j->path, 0, 0, NULL, "cannot write the model file");
+    return GPUARB_OK;
+}
+
+gpuarb_status ga_mip_write_lp(gpuarb_ctx *ctx, ga_mip *m, const char *path)
+{
+    gpuarb_status st = check_model(ctx, m);
+    if (st)
+        return st;
+    glp_job j;
+    if (job_alloc(&j, m)) {
+        job_free(&j);
+        return ga_nomem(ctx);
+    }
+    j.path = path;
+    st = glp_guarded(ctx, write_body, &j, "writing the model");
+    job_free(&j);
+    return st;
+}

@@ -1,0 +1,65 @@
+/*
+ * lp.h - a small MIP builder and solver interface.  lp.c is the only module
+ * that includes glpk.h; every other solver builds its model here in our own
+ * types (0-based indices) and never sees GLPK.
+ */
+#ifndef GPUARB_LP_H
+#define GPUARB_LP_H
+
+#include "base/internal.h"
+
+#define GA_INF 1e300
+
+typedef struct ga_mip ga_mip;
+
+enum {
+    GA_MIP_OPTIMAL = 0,     /* proven optimal within the requested gap */
+    GA_MIP_FEASIBLE = 1,    /* stopped (time limit) with an incumbent */
+    GA_MIP_INFEASIBLE = 2,  /* proven infeasible */
+    GA_MIP_NOSOLUTION = 3,  /* stopped (time limit) without an incumbent */
+    GA_MIP_UNBOUNDED = 4
+};
+
+typedef struct ga_mip_opts {
+    double time_limit_ms;   /* <= 0: none */
+    double mip_gap;         /* relative gap to stop at; 0 = prove optimality */
+    double abs_gap;         /* stop when incumbent and bound are this close */
+    int32_t cuts;           /* 1: Gomory, MIR and cover cuts (never clique: GLPK bug) */
+} ga_mip_opts;
+
+typedef struct ga_mip_out {
+    int32_t status;         /* GA_MIP_* */
+    double obj;             /* objective of the incumbent (valid if a plan) */
+    double bound;           /* best proven bound on the objective */
+    int32_t has_bound;      /* 0: stopped before the LP relaxation gave one */
+    double gap;             /* |obj - bound| / max(1e-9, |obj|); 0 when optimal */
+    double *x;              /* column values (n_cols), owned by the caller */
+    int64_t nodes;          /* branch-and-bound nodes explored */
+} ga_mip_out;
+
+/* A new empty model.  maximize: 1 to maximise the objective. */
+ga_mip *ga_mip_new(int32_t maximize);
+void ga_mip_free(ga_mip *m);
+/* Add a column; returns its 0-based index or -1 on allocation failure.
+ * ub may be GA_INF.  name may be NULL (then "x<index>"). */
+int32_t ga_mip_add_col(ga_mip *m, double obj, double lb, double ub, int32_t integer,
+                       const char *name);
+/* Add a row lo <= sum(val[k] * x[col[k]]) <= hi (lo may be -GA_INF, hi GA_INF);
+ * returns its index or -1 on allocation failure. */
+int32_t ga_mip_add_row(ga_mip *m, int32_t n, const int32_t *col, const double *val, double lo,
+                       double hi, const char *name);
+int32_t ga_mip_cols(const ga_mip *m);
+int32_t ga_mip_rows(const ga_mip *m);
+/* Constant added to the objective (reported, not solved). */
+void ga_mip_set_obj_const(ga_mip *m, double c);
+/* Offer a feasible integer point (n_cols values) as the first incumbent.
+ * It is checked; an infeasible point is ignored. */
+int ga_mip_set_start(ga_mip *m, const double *x);
+/* Solve.  out->x must point to ga_mip_cols(m) doubles.  Returns GPUARB_OK
+ * whenever the solver ran (whatever out->status says); GPUARB_ERR_SOLVER if
+ * GLPK failed, GPUARB_ERR_NOMEM. */
+gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, ga_mip_out *out);
+/* Write the model in CPLEX LP format. */
+gpuarb_status ga_mip_write_lp(gpuarb_ctx *ctx, ga_mip *m, const char *path);
+
+#endif

@@ -1,0 +1,227 @@
+/*
+ * pack.h - the packing module's private interface (SPEC section 4).
+ *
+ * The public handles gpuarb_pack_problem and gpuarb_pack_result are defined
+ * here.  The module is split by layer:
+ *   pack.c         problem building, option handling, dispatch, result
+ *                  accessors and the JSON/table writers
+ *   pack_bpp.c     the BPPLIB text reader
+ *   pack_spec.c    the YAML/JSON pack spec validator (walks a ga_doc tree)
+ *   pack_bounds.c  lower bounds for one-dimensional packing
+ *   pack_heur.c    one-dimensional constructive heuristics (FFD, BFD, MBS)
+ *   pack_ls.c      one-dimensional improvement (consistent neighbourhood
+ *                  search on a partial packing)
+ *   pack_cg.c      the column-generation (Gilmore-Gomory) LP bound with its
+ *                  own small dense simplex (no LP library involved) and the
+ *                  LP-rounding heuristic
+ *   pack_exact.c   one-dimensional branch and bound
+ *   pack_1d.c      the one-dimensional pipeline that strings these together
+ *   pack_vec.c     multi-dimensional, variable-sized packing
+ * Solvers work on integers: sizes are scaled per dimension so that every
+ * comparison is exact.  Nothing here parses or prints except the loaders
+ * and writers named above.
+ */
+#ifndef GPUARB_PACK_H
+#define GPUARB_PACK_H
+
+#include "base/internal.h"
+
+/* Dimensions: the three of SPEC section 4 and the abstract size of a BPP
+ * instance. */
+#define GA_PACK_DIMS 4
+enum { GA_DIM_GPUS = 0, GA_DIM_CPUS = 1, GA_DIM_MEM = 2, GA_DIM_SIZE = 3 };
+
+enum { GA_PACK_KIND_SPEC = 0, GA_PACK_KIND_BPP = 1 };
+
+/* Bounds on what a problem may hold (documented in the man page). */
+#define GA_PACK_MAX_ITEMS ((int64_t)20000000)
+#define GA_PACK_MAX_TYPES 10000
+#define GA_PACK_MAX_VALUE 1e15
+
+typedef struct ga_pack_type {
+    char *name;
+    double cap[GA_PACK_DIMS];
+    double cost;       /* per hour; -1 = not given */
+    int64_t count;     /* -1 = unlimited */
+} ga_pack_type;
+
+/* A group of identical items (a spec entry with count, or one add_item). */
+typedef struct ga_pack_group {
+    char *name;        /* NULL: items are named by their 0-based index */
+    double size[GA_PACK_DIMS];
+    int64_t count;
+    int64_t first;     /* index of the group's first item */
+} ga_pack_group;
+
+struct gpuarb_pack_problem {
+    char *source;
+    int32_t kind;                  /* GA_PACK_KIND_* */
+    ga_pack_type *types;
+    size_t n_types, cap_types;
+    ga_pack_group *groups;
+    size_t n_groups, cap_groups;
+    int64_t n_items;
+    /* BPP instances keep their weights flat (one group per item would
+     * cost ~60 bytes an item). */
+    int64_t *bpp_w;
+    size_t bpp_n;
+    int64_t bpp_cap;
+    /* settings named by a spec; -1 = not given */
+    int32_t objective;
+    int32_t algorithm;
+    double time_limit_ms;
+};
+
+/* ---------------------------------------------------------------------
+ * One-dimensional core.  Weights are integers 1..C; the callers drop
+ * zero-size items before and put them back after.
+ * --------------------------------------------------------------------- */
+
+/* A clock and a deterministic work budget.  Phases count "ticks" (units of
+ * roughly constant work) so that the same input stops at the same place on
+ * any machine; the wall-clock deadline is a safety net only. */
+typedef struct ga_budget {
+    double deadline_ms;   /* ga_now_ms() value at which to stop; <= 0 none */
+    int64_t ticks_left;   /* deterministic work allowance */
+    int32_t stopped;      /* set once either ran out */
+    int32_t by_clock;     /* 1 if the clock, not the ticks, ended it */
+    int32_t poll;         /* ticks since the clock was last read */
+} ga_budget;
+
+void ga_budget_init(ga_budget *b, double time_limit_ms, int64_t ticks);
+/* Spend n ticks; returns 1 when the budget is exhausted. */
+int ga_budget_spend(ga_budget *b, int64_t n);
+
+/* A 1D instance sorted by non-increasing weight: w[0] >= w[1] >= ... */
+typedef struct ga_bpp {
+    const int64_t *w;     /* n weights, sorted non-increasing, 1 <= w <= C */
+    size_t n;
+    int64_t C;
+    int64_t total;        /* sum of w */
+} ga_bpp;
+
+/* A packing of a ga_bpp: bin[i] is the bin of item i (0..nbins-1). */
+typedef struct ga_bpp_sol {
+    int32_t *bin;
+    int64_t nbins;
+} ga_bpp_sol;
+
+/* Bounds (pack_bounds.c). */
+int64_t ga_bpp_l1(const ga_bpp *p);
+int64_t ga_bpp_l2(const ga_bpp *p);
+/* Fekete-Schepers dual-feasible-function bound, composed with the
+ * threshold functions of L2; kmax limits the family. */
+int64_t ga_bpp_ldff(const ga_bpp *p, int32_t kmax);
+/* Martello-Toth style reduction: items in bins it fixes (set fixed[i] to
+ * the fixed bin's number, -1 otherwise) are in some optimal packing.
+ * Returns the number of bins fixed, or -1 on allocation failure. */
+int64_t ga_bpp_reduce(const ga_bpp *p, int32_t *fixed);
+/* The best of the above bounds, including the reduction (L3 style). */
+int64_t ga_bpp_lower_bound(const ga_bpp *p, int *oom);
+
+/* Constructive heuristics (pack_heur.c).  sol->bin must hold n entries.
+ * Return 0 or -1 on allocation failure. */
+int ga_bpp_ffd(const ga_bpp *p, ga_bpp_sol *sol);
+int ga_bpp_bfd(const ga_bpp *p, ga_bpp_sol *sol);
+/* Minimum bin slack (Gupta-Ho, with Fleszar-Hindi's fixed first item):
+ * fills one bin at a time, around the largest item left, with the subset
+ * of least slack; the budget limits the subset searches (once it is spent,
+ * each bin takes a greedy fill). */
+int ga_bpp_mbs(const ga_bpp *p, ga_bpp_sol *sol, ga_budget *budget);
+
+/* The subset of w[0..m-1] (sorted non-increasing; suf[i] = sum of w[i..])
+ * with the largest sum <= R: an iterative depth-first search over
+ * sub-multisets (equal weights tried once per level), stopped once the
+ * slack is <= stop_slack or after node_cap nodes.  best[] (m entries)
+ * receives the chosen positions, cur[] (m entries) is scratch; *nodes is
+ * increased by the nodes visited.  Returns the number of positions. */
+size_t ga_subset_fill(const int64_t *w, const int64_t *suf, size_t m, int64_t R,
+                      int64_t stop_slack, size_t *cur, size_t *best, int64_t node_cap,
+                      int64_t *nodes);
+
+/* Improvement (pack_ls.c): try to lower sol->nbins towards target.
+ * Returns 0 or -1 on allocation failure; sol is always a valid packing. */
+int ga_bpp_improve(const ga_bpp *p, ga_bpp_sol *sol, int64_t target, uint64_t seed,
+                   ga_budget *budget);
+
+/* Column-generation LP bound (pack_cg.c): returns a valid lower bound
+ * (0 if none could be computed: too many distinct weights, or the budget
+ * ended first), or -1 on allocation failure.  sol (may be NULL) seeds the
+ * master with its bins and receives a better packing when rounding the LP
+ * solution and packing the residual finds one. */
+int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, ga_bpp_sol *sol);
+
+/* Branch and bound (pack_exact.c): searches for a packing with fewer bins
+ * than sol->nbins, never fewer than lb.  Returns 1 if the search finished
+ * (sol is then optimal), 0 if the budget ended it, -1 on allocation
+ * failure. */
+int ga_bpp_exact(const ga_bpp *p, ga_bpp_sol *sol, int64_t lb, ga_budget *budget);
+
+/* Algorithms (values of gpuarb_pack_algorithm). */
+enum {
+    GA_ALGO_AUTO = 0,
+    GA_ALGO_FFD = 1,
+    GA_ALGO_BFD = 2,
+    GA_ALGO_LOCAL = 3,
+    GA_ALGO_EXACT = 4
+};
+
+typedef struct ga_bpp_report {
+    int64_t nbins;
+    int64_t lower_bound;
+    int32_t optimal;      /* 1 if nbins is proven optimal */
+    int32_t by_clock;     /* 1 if the wall clock cut a phase short */
+} ga_bpp_report;
+
+/* The 1D pipeline (pack_1d.c) on raw weights in any order (each 1..C):
+ * bin_of[i] receives item i's bin; bins are numbered by their largest
+ * item's position in non-increasing weight order, so the output does not
+ * depend on internal phases. */
+gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t C,
+                           int32_t algorithm, double time_limit_ms, uint64_t seed,
+                           int32_t *bin_of, ga_bpp_report *rep);
+
+/* ---------------------------------------------------------------------
+ * Multi-dimensional core (pack_vec.c).  Sizes are integers per dimension.
+ * --------------------------------------------------------------------- */
+typedef struct ga_vec_type {
+    int64_t cap[GA_PACK_DIMS];
+    double cost;          /* >= 0 (0 when not given) */
+    int64_t count;        /* -1 = unlimited */
+} ga_vec_type;
+
+typedef struct ga_vec_problem {
+    size_t n;                       /* items */
+    const int64_t (*size)[GA_PACK_DIMS];
+    size_t n_types;
+    const ga_vec_type *types;
+    int32_t objective;              /* 0 min_nodes, 1 min_cost */
+} ga_vec_problem;
+
+typedef struct ga_vec_report {
+    int64_t nodes;
+    double cost;
+    int64_t lower_bound;            /* on nodes */
+    double cost_lower_bound;        /* on cost; -1 if none */
+    int32_t optimal;
+    int32_t by_clock;
+} ga_vec_report;
+
+/* Pack the items: node_of[i] is item i's node or -1 (no node left:
+ * count limits), node_type[k] the type of node k (array of n entries).
+ * Items that fit no type must have been removed by the caller. */
+gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t algorithm,
+                           double time_limit_ms, uint64_t seed, int32_t *node_of,
+                           int32_t *node_type, ga_vec_report *rep);
+
+/* ---------------------------------------------------------------------
+ * Loaders.
+ * --------------------------------------------------------------------- */
+gpuarb_status ga_pack_problem_new(gpuarb_ctx *ctx, int32_t kind, const char *source,
+                                  gpuarb_pack_problem **out);
+gpuarb_status ga_pack_add_type(gpuarb_ctx *ctx, gpuarb_pack_problem *p, const char *name,
+                               const double *cap, double cost, int64_t count);
+gpuarb_status ga_pack_add_group(gpuarb_ctx *ctx, gpuarb_pack_problem *p, const char *name,
+                                const double *size, int64_t count);
+
+#endif

@@ -1,0 +1,306 @@
+/*
+ * pack_heur.c - constructive heuristics for one-dimensional packing on a
+ * ga_bpp (weights sorted non-increasing): first-fit decreasing in
+ * O(n log n) with a max-segment tree over bins, best-fit decreasing with a
+ * treap keyed by (residual, bin), and minimum bin slack (one bin at a time,
+ * least slack first), plus the work budget every phase shares.  No
+ * dependency.  Invariants: a returned packing is always feasible and its
+ * bins are numbered 0..nbins-1 without gaps; equal inputs give equal
+ * packings (ties go to the lowest bin number).  Functions return 0, or -1
+ * when an allocation fails (the packing is then untouched or complete).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pack/pack.h"
+
+void ga_budget_init(ga_budget *b, double time_limit_ms, int64_t ticks)
+{
+    memset(b, 0, sizeof *b);
+    b->deadline_ms = time_limit_ms > 0 ? ga_now_ms() + time_limit_ms : 0;
+    b->ticks_left = ticks;
+}
+
+int ga_budget_spend(ga_budget *b, int64_t n)
+{
+    if (b->stopped)
+        return 1;
+    b->ticks_left -= n;
+    if (b->ticks_left < 0) {
+        b->stopped = 1;
+        return 1;
+    }
+    b->poll += (int32_t)(n > 1000000 ? 1000000 : n);
+    if (b->poll >= 4096) {
+        b->poll = 0;
+        if (b->deadline_ms > 0 && ga_now_ms() >= b->deadline_ms) {
+            b->stopped = 1;
+            b->by_clock = 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * First fit decreasing: leaves hold each bin's residual (unopened bins C),
+ * inner nodes the maximum below them; the leftmost leaf with residual >= w
+ * is the first bin that fits.
+ * --------------------------------------------------------------------- */
+int ga_bpp_ffd(const ga_bpp *p, ga_bpp_sol *sol)
+{
+    size_t n = p->n;
+    sol->nbins = 0;
+    if (n == 0)
+        return 0;
+    size_t size = 1;
+    while (size < n)
+        size <<= 1;
+    /* residuals fit 32 bits: the loaders keep C < 2^31 */
+    int32_t *t = ga_malloc(2 * size * sizeof *t);
+    if (!t)
+        return -1;
+    for (size_t i = 0; i < 2 * size; i++)
+        t[i] = (int32_t)p->C;
+    int64_t nb = 0;
+    for (size_t i = 0; i < n; i++) {
+        int32_t w = (int32_t)p->w[i];
+        size_t x = 1;
+        while (x < size)
+            x = t[2 * x] >= w ? 2 * x : 2 * x + 1;
+        size_t b = x - size;
+        if ((int64_t)b >= nb)
+            nb = (int64_t)b + 1;
+        sol->bin[i] = (int32_t)b;
+        t[x] -= w;
+        for (x >>= 1; x; x >>= 1) {
+            int32_t m = t[2 * x] > t[2 * x + 1] ? t[2 * x] : t[2 * x + 1];
+            if (t[x] == m)
+                break;
+            t[x] = m;
+        }
+    }
+    free(t);
+    sol->nbins = nb;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Best fit decreasing: a treap of open bins keyed by (residual, bin).
+ * Priorities come from a fixed hash of the bin number (deterministic).
+ * --------------------------------------------------------------------- */
+typedef struct tnode {
+    int64_t res;
+    int32_t bin, l, r;
+    uint32_t pri;
+} tnode;
+
+static uint32_t hash32(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= 0x7feb352dU;
+    x ^= x >> 15;
+    x *= 0x846ca68bU;
+    x ^= x >> 16;
+    return x;
+}
+
+static int key_less(const tnode *a, int64_t res, int32_t bin)
+{
+    return a->res < res || (a->res == res && a->bin < bin);
+}
+
+/* Split tree t into keys < (res, bin) and >= (res, bin). */
+static void t_split(tnode *nd, int32_t t, int64_t res, int32_t bin, int32_t *l, int32_t *r)
+{
+    if (t < 0) {
+        *l = *r = -1;
+        return;
+    }
+    if (key_less(&nd[t], res, bin)) {
+        t_split(nd, nd[t].r, res, bin, &nd[t].r, r);
+        *l = t;
+    } else {
+        t_split(nd, nd[t].l, res, bin, l, &nd[t].l);
+        *r = t;
+    }
+}
+
+static int32_t t_merge(tnode *nd, int32_t a, int32_t b)
+{
+    if (a < 0)
+        return b;
+    if (b < 0)
+        return a;
+    if (nd[a].pri > nd[b].pri) {
+        nd[a].r = t_merge(nd, nd[a].r, b);
+        return a;
+    }
+    nd[b].l = t_merge(nd, a, nd[b].l);
+    return b;
+}
+
+static int32_t t_insert(tnode *nd, int32_t root, int32_t x)
+{
+    int32_t l, r;
+    t_split(nd, root, nd[x].res, nd[x].bin, &l, &r);
+    return t_merge(nd, t_merge(nd, l, x), r);
+}
+
+static int32_t t_erase(tnode *nd, int32_t root, int32_t x)
+{
+    int32_t l, m, r;
+    t_split(nd, root, nd[x].res, nd[x].bin, &l, &m);
+    /* m's leftmost node is x; split it off */
+    t_split(nd, m, nd[x].res, nd[x].bin + 1, &m, &r);
+    nd[x].l = nd[x].r = -1;
+    return t_merge(nd, l, r);
+}
+
+/* Smallest key with res >= w, or -1. */
+static int32_t t_lower(const tnode *nd, int32_t t, int64_t w)
+{
+    int32_t best = -1;
+    while (t >= 0) {
+        if (nd[t].res >= w) {
+            best = t;
+            t = nd[t].l;
+        } else {
+            t = nd[t].r;
+        }
+    }
+    return best;
+}
+
+int ga_bpp_bfd(const ga_bpp *p, ga_bpp_sol *sol)
+{
+    size_t n = p->n;
+    sol->nbins = 0;
+    if (n == 0)
+        return 0;
+    tnode *nd = ga_malloc(n * sizeof *nd);
+    if (!nd)
+        return -1;
+    int32_t root = -1, nb = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t w = p->w[i];
+        int32_t x = t_lower(nd, root, w);
+        if (x < 0) {
+            x = nb++;
+            nd[x].bin = x;
+            nd[x].res = p->C - w;
+            nd[x].l = nd[x].r = -1;
+            nd[x].pri = hash32((uint32_t)x + 0x9e3779b9U);
+            root = t_insert(nd, root, x);
+        } else {
+            root = t_erase(nd, root, x);
+            nd[x].res -= w;
+            root = t_insert(nd, root, x);
+        }
+        sol->bin[i] = x;
+    }
+    free(nd);
+    sol->nbins = nb;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Minimum bin slack.  The free items stay in an array sorted
+ * non-increasing; each bin takes the largest free item and the subset of
+ * the others that leaves the least slack (a depth-first search over the
+ * multiset, equal weights tried once, cut at slack 0 or after a node cap).
+ * --------------------------------------------------------------------- */
+size_t ga_subset_fill(const int64_t *w, const int64_t *suf, size_t m, int64_t R,
+                      int64_t stop_slack, size_t *cur, size_t *best, int64_t node_cap,
+                      int64_t *nodes)
+{
+    int64_t best_slack = R, res = R;
+    size_t nbest = 0, L = 0, next = 0;
+    for (;;) {
+        size_t start = L ? cur[L - 1] + 1 : 0, i = next;
+        while (i < m && (w[i] > res || (i > start && w[i] == w[i - 1])))
+            i++;
+        if (i < m && best_slack > stop_slack && *nodes < node_cap &&
+            res - suf[i] < best_slack) {
+            (*nodes)++;
+            cur[L++] = i;
+            res -= w[i];
+            if (res < best_slack) {
+                best_slack = res;
+                nbest = L;
+                memcpy(best, cur, L * sizeof *cur);
+            }
+            next = i + 1;
+            continue;
+        }
+        if (L == 0)
+            break;
+        L--;
+        res += w[cur[L]];
+        next = cur[L] + 1;
+    }
+    return nbest;
+}
+
+int ga_bpp_mbs(const ga_bpp *p, ga_bpp_sol *sol, ga_budget *budget)
+{
+    size_t n = p->n;
+    sol->nbins = 0;
+    if (n == 0)
+        return 0;
+    int64_t *fw = ga_malloc(n * sizeof *fw), *suf = ga_malloc((n + 1) * sizeof *suf);
+    size_t *fidx = ga_malloc(n * sizeof *fidx);
+    size_t *cur = ga_malloc(n * sizeof *cur), *best = ga_malloc(n * sizeof *best);
+    unsigned char *take = ga_calloc(n, 1);
+    if (!fw || !suf || !fidx || !cur || !best || !take) {
+        free(fw);
+        free(suf);
+        free(fidx);
+        free(cur);
+        free(best);
+        free(take);
+        return -1;
+    }
+    size_t m = n;
+    for (size_t i = 0; i < n; i++) {
+        fw[i] = p->w[i];
+        fidx[i] = i;
+    }
+    int32_t nb = 0;
+    while (m > 0) {
+        suf[m] = 0;
+        for (size_t i = m; i-- > 1;)
+            suf[i] = suf[i + 1] + fw[i];
+        int64_t nodes = 0, cap = budget->stopped ? (int64_t)m : 20000;
+        size_t nbest = ga_subset_fill(fw + 1, suf + 1, m - 1, p->C - fw[0], 0, cur, best, cap,
+                                      &nodes);
+        ga_budget_spend(budget, nodes + (int64_t)m);
+        sol->bin[fidx[0]] = nb;
+        take[0] = 1;
+        for (size_t k = 0; k < nbest; k++) {
+            size_t pos = best[k] + 1;
+            sol->bin[fidx[pos]] = nb;
+            take[pos] = 1;
+        }
+        nb++;
+        size_t o = 0;
+        for (size_t i = 0; i < m; i++) {
+            if (take[i]) {
+                take[i] = 0;
+                continue;
+            }
+            fw[o] = fw[i];
+            fidx[o] = fidx[i];
+            o++;
+        }
+        m = o;
+    }
+    sol->nbins = nb;
+    free(fw);
+    free(suf);
+    free(fidx);
+    free(cur);
+    free(best);
+    free(take);
+    return 0;
+}

@@ -1,0 +1,1232 @@
+/*
+ * pack_vec.c - multi-dimensional packing onto node types of different
+ * sizes and prices (vector and variable-sized bin packing), for the
+ * min_nodes and min_cost objectives, with per-type count limits.
+ *
+ * Items are ordered by their largest share of the largest capacity of any
+ * type (max_d s_d / R_d, ties by the sum of shares): the dimension that
+ * binds first decides.  Constructive heuristics: item-oriented first fit
+ * or best fit decreasing, and a node-oriented greedy that opens, for each
+ * new node, the type whose greedy fill is best (most packed share for
+ * min_nodes, least cost per packed share for min_cost); for min_cost also
+ * one packing per node type.  Improvement: a node-elimination search that
+ * empties the least-filled node into a pool and swaps pool items into the
+ * other nodes (tabu on item and node) until the pool is empty, and for
+ * min_cost merging two nodes into one cheaper type; finally every node gets
+ * the cheapest type that holds it.  Exact: a depth-first branch and bound
+ * over items for small problems.  Lower bounds: per dimension, L1 and L2 on
+ * the largest capacity; for cost, the cheapest price per unit of each
+ * dimension and the cheapest type each item fits.
+ *
+ * No dependency.  Invariants: every node's load fits its type; count
+ * limits are never exceeded (items beyond them get node -1); equal input
+ * and seed give equal output; work is charged to a deterministic budget.
+ * Returns GPUARB_OK or GPUARB_ERR_NOMEM.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pack/pack.h"
+
+#define D GA_PACK_DIMS
+#define VEC_TICKS_PER_MS 20000
+#define EXACT_MAX 16
+#define SIM_WINDOW 4000
+
+typedef struct vnode {
+    int32_t type;
+    int64_t load[D];
+    int32_t *it;
+    int32_t n, cap;
+} vnode;
+
+typedef struct vsol {
+    vnode *nd;
+    int32_t nn, capn;
+    double cost;
+} vsol;
+
+typedef struct vctx {
+    const ga_vec_problem *vp;
+    size_t n, nt;
+    double R[D];            /* largest finite capacity per dimension, 0 = none */
+    double *meas;           /* per item */
+    int32_t *ord;           /* items by measure, descending */
+    int64_t *left0;         /* counts, -1 unlimited */
+    ga_budget budget;
+    uint64_t rng;
+} vctx;
+
+static uint64_t vrnd(vctx *c)
+{
+    uint64_t x = c->rng;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    c->rng = x;
+    return x;
+}
+
+static int fits_add(const int64_t *load, const int64_t *s, const int64_t *cap)
+{
+    for (int d = 0; d < D; d++)
+        if (load[d] + s[d] > cap[d])
+            return 0;
+    return 1;
+}
+
+static void vsol_free(vsol *s)
+{
+    for (int32_t k = 0; k < s->nn; k++)
+        free(s->nd[k].it);
+    free(s->nd);
+    memset(s, 0, sizeof *s);
+}
+
+static int node_push(vnode *v, int32_t item, const int64_t *sz)
+{
+    if (v->n == v->cap) {
+        size_t cap = (size_t)v->cap;
+        if (ga_grow((void **)&v->it, &cap, (size_t)v->n + 1, sizeof *v->it) != 0)
+            return -1;
+        v->cap = (int32_t)cap;
+    }
+    v->it[v->n++] = item;
+    for (int d = 0; d < D; d++)
+        v->load[d] += sz[d];
+    return 0;
+}
+
+static void node_remove_at(vnode *v, int32_t pos, const int64_t *sz)
+{
+    v->it[pos] = v->it[--v->n];
+    for (int d = 0; d < D; d++)
+        v->load[d] -= sz[d];
+}
+
+static int32_t open_node(vsol *s, int32_t type)
+{
+    if (s->nn == s->capn) {
+        size_t cap = (size_t)s->capn;
+        if (ga_grow((void **)&s->nd, &cap, (size_t)s->nn + 1, sizeof *s->nd) != 0)
+            return -1;
+        s->capn = (int32_t)cap;
+    }
+    vnode *v = &s->nd[s->nn];
+    memset(v, 0, sizeof *v);
+    v->type = type;
+    return s->nn++;
+}
+
+static double sol_cost(const vctx *c, const vsol *s)
+{
+    double t = 0;
+    for (int32_t k = 0; k < s->nn; k++)
+        t += c->vp->types[s->nd[k].type].cost;
+    return t;
+}
+
+/* Is solution a better than b for the objective?  Placed items first. */
+static int better(const vctx *c, const vsol *a, int64_t placed_a, const vsol *b,
+                  int64_t placed_b)
+{
+    if (placed_a != placed_b)
+        return placed_a > placed_b;
+    double ca = sol_cost(c, a), cb = sol_cost(c, b);
+    if (c->vp->objective == GPUARB_PACK_MIN_COST) {
+        if (fabs(ca - cb) > 1e-9 * fmax(1, fabs(cb)))
+            return ca < cb;
+        return a->nn < b->nn;
+    }
+    if (a->nn != b->nn)
+        return a->nn < b->nn;
+    return ca < cb - 1e-9 * fmax(1, fabs(cb));
+}
+
+static int64_t placed_count(const vsol *s)
+{
+    int64_t t = 0;
+    for (int32_t k = 0; k < s->nn; k++)
+        t += s->nd[k].n;
+    return t;
+}
+
+static int vsol_copy(vsol *dst, const vsol *src)
+{
+    vsol_free(dst);
+    if (src->nn == 0)
+        return 0;
+    dst->nd = ga_calloc((size_t)src->nn, sizeof *dst->nd);
+    if (!dst->nd)
+        return -1;
+    dst->capn = src->nn;
+    for (int32_t k = 0; k < src->nn; k++) {
+        vnode *v = &dst->nd[k];
+        *v = src->nd[k];
+        v->it = ga_malloc(((size_t)src->nd[k].n + 1) * sizeof *v->it);
+        if (!v->it) {
+            dst->nn = k;
+            return -1;
+        }
+        memcpy(v->it, src->nd[k].it, (size_t)src->nd[k].n * sizeof *v->it);
+        v->cap = src->nd[k].n + 1;
+        dst->nn = k + 1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Bounds
+ * --------------------------------------------------------------------- */
+static int cmp_i64_desc(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static int64_t node_bound(const vctx *c, int *oom)
+{
+    const ga_vec_problem *vp = c->vp;
+    int64_t lb = c->n > 0;
+    int64_t *w = ga_malloc((c->n + 1) * sizeof *w);
+    if (!w) {
+        *oom = 1;
+        return lb;
+    }
+    for (int d = 0; d < D; d++) {
+        int64_t cmax = 0;
+        for (size_t t = 0; t < c->nt; t++)
+            if (c->left0[t] != 0 && vp->types[t].cap[d] > cmax)
+                cmax = vp->types[t].cap[d];
+        if (cmax <= 0 || cmax >= ((int64_t)1 << 62))
+            continue;
+        size_t m = 0;
+        int64_t tot = 0;
+        for (size_t i = 0; i < c->n; i++)
+            if (vp->size[i][d] > 0) {
+                w[m++] = vp->size[i][d];
+                tot += vp->size[i][d];
+            }
+        if (m == 0)
+            continue;
+        qsort(w, m, sizeof *w, cmp_i64_desc);
+        ga_bpp p = {w, m, cmax, tot};
+        int64_t b = ga_bpp_l2(&p);
+        if (b > lb)
+            lb = b;
+    }
+    free(w);
+    return lb;
+}
+
+/* A bound on cost: per dimension d, every item pays at least the
+ * cheapest price per unit of d among the types it fits (a node of type t
+ * holds at most cap_td of d and costs c_t), summed over the items; and
+ * every item needs a node of some type it fits.  Count limits are
+ * relaxed.  Item x type work is capped: past it, the price per unit is
+ * taken over all types. */
+static double cost_bound(const vctx *c)
+{
+    const ga_vec_problem *vp = c->vp;
+    const int64_t inf = (int64_t)1 << 62;
+    int per_item = (double)c->n * (double)c->nt <= 2e7;
+    double sum[D] = {0, 0, 0, 0}, best = 0;
+    double global[D];
+    for (int d = 0; d < D; d++) {
+        global[d] = -1;
+        for (size_t t = 0; t < c->nt; t++) {
+            int64_t cap = vp->types[t].cap[d];
+            if (c->left0[t] == 0 || cap <= 0)
+                continue;
+            double r = cap >= inf ? 0 : vp->types[t].cost / (double)cap;
+            if (global[d] < 0 || r < global[d])
+                global[d] = r;
+        }
+    }
+    int64_t zero[D] = {0, 0, 0, 0};
+    for (size_t i = 0; i < c->n; i++) {
+        double rate[D] = {-1, -1, -1, -1}, cheapest = -1;
+        if (per_item) {
+            for (size_t t = 0; t < c->nt; t++) {
+                if (c->left0[t] == 0 || !fits_add(zero, vp->size[i], vp->types[t].cap))
+                    continue;
+                double ct = vp->types[t].cost;
+                if (cheapest < 0 || ct < cheapest)
+                    cheapest = ct;
+                for (int d = 0; d < D; d++) {
+                    int64_t cap = vp->types[t].cap[d];
+                    if (vp->size[i][d] == 0 || cap <= 0)
+                        continue;
+                    double r = cap >= inf ? 0 : ct / (double)cap;
+                    if (rate[d] < 0 || r < rate[d])
+                        rate[d] = r;
+                }
+            }
+        }
+        for (int d = 0; d < D; d++) {
+            double r = per_item ? rate[d] : global[d];
+            if (r > 0)
+                sum[d] += r * (double)vp->size[i][d];
+        }
+        if (cheapest > best)
+            best = cheapest;
+    }
+    for (int d = 0; d < D; d++)
+        if (sum[d] > best)
+            best = sum[d];
+    /* summing many rates in floating point: stay a hair below */
+    return best * (1 - 1e-12);
+}
+
+/* ---------------------------------------------------------------------
+ * Constructive heuristics
+ * --------------------------------------------------------------------- */
+
+/* Score of opening type t for the unassigned items (in order) starting at
+ * position from: simulate a greedy fill.  Lower is better. */
+static double type_score(vctx *c, const unsigned char *done, size_t from, int32_t t)
+{
+    const ga_vec_problem *vp = c->vp;
+    int64_t load[D] = {0, 0, 0, 0};
+    double packed = 0;
+    size_t seen = 0, window = c->budget.stopped || c->n > 20000 ? 64 : SIM_WINDOW;
+    for (size_t k = from; k < c->n && seen < window; k++) {
+        int32_t i = c->ord[k];
+        if (done[i])
+            continue;
+        seen++;
+        if (fits_add(load, vp->size[i], vp->types[t].cap)) {
+            for (int d = 0; d < D; d++)
+                load[d] += vp->size[i][d];
+            packed += c->meas[i] + 1e-9;
+        }
+    }
+    ga_budget_spend(&c->budget, (int64_t)seen / 4 + 1);
+    if (packed <= 0)
+        return 1e300;
+    if (vp->objective == GPUARB_PACK_MIN_COST)
+        return vp->types[t].cost / packed - packed * 1e-12;
+    return -packed;
+}
+
+/* Choose the type for a new node that must hold item i. */
+static int32_t choose_type(vctx *c, const unsigned char *done, size_t from, int32_t i,
+                           const int64_t *left, int32_t only)
+{
+    int32_t best = -1;
+    double bs = 0;
+    int64_t zero[D] = {0, 0, 0, 0};
+    for (size_t t = 0; t < c->nt; t++) {
+        if (left[t] == 0 || (only >= 0 && (int32_t)t != only))
+            continue;
+        if (!fits_add(zero, c->vp->size[i], c->vp->types[t].cap))
+            continue;
+        double s = type_score(c, done, from, (int32_t)t);
+        if (best < 0 || s < bs) {
+            best = (int32_t)t;
+            bs = s;
+        }
+    }
+    return best;
+}
+
+/* First fit over many nodes: a segment tree over the nodes holding, per
+ * dimension, the largest residual below each tree node.  A subtree whose
+ * maxima do not all reach the item's sizes cannot hold it; leaves are
+ * exact, so the leftmost leaf reached is the first node that fits.
+ * Unopened leaves hold -1 and never fit. */
+typedef struct fftree {
+    int64_t (*t)[D];
+    size_t size;
+} fftree;
+
+static int dominates(const int64_t *r, const int64_t *s)
+{
+    for (int d = 0; d < D; d++)
+        if (r[d] < s[d])
+            return 0;
+    return 1;
+}
+
+static int ff_init(fftree *f, size_t n)
+{
+    f->size = 1;
+    while (f->size < n)
+        f->size <<= 1;
+    f->t = ga_malloc(2 * f->size * sizeof *f->t);
+    if (!f->t)
+        return -1;
+    for (size_t x = 0; x < 2 * f->size; x++)
+        for (int d = 0; d < D; d++)
+            f->t[x][d] = -1;
+    return 0;
+}
+
+/* Leftmost node that holds s, or -1; *visits counts tree nodes seen. */
+static int32_t ff_find(const fftree *f, const int64_t *s, int64_t *visits)
+{
+    size_t stack[2 * 64], top = 0;
+    stack[top++] = 1;
+    while (top) {
+        size_t x = stack[--top];
+        (*visits)++;
+        if (!dominates(f->t[x], s))
+            continue;
+        if (x >= f->size)
+            return (int32_t)(x - f->size);
+        stack[top++] = 2 * x + 1;
+        stack[top++] = 2 * x;
+    }
+    return -1;
+}
+
+static void ff_set(fftree *f, int32_t k, const int64_t *load, const int64_t *cap)
+{
+    size_t x = f->size + (size_t)k;
+    for (int d = 0; d < D; d++)
+        f->t[x][d] = cap[d] - load[d];
+    for (x >>= 1; x; x >>= 1)
+        for (int d = 0; d < D; d++)
+            f->t[x][d] = GA_MAX(f->t[2 * x][d], f->t[2 * x + 1][d]);
+}
+
+/* mode 0: first fit (segment tree), 1: best fit (least remaining share), 2: node at a
+ * time.  only >= 0 restricts new nodes to one type.  Items that find no
+ * node (count limits) are left out. */
+static int construct(vctx *c, vsol *s, int mode, int32_t only)
+{
+    const ga_vec_problem *vp = c->vp;
+    size_t n = c->n;
+    unsigned char *done = ga_calloc(n + 1, 1);
+    int64_t *left = ga_malloc((c->nt + 1) * sizeof *left);
+    if (!done || !left) {
+        free(done);
+        free(left);
+        return -1;
+    }
+    memcpy(left, c->left0, c->nt * sizeof *left);
+    int rc = 0;
+    if (mode == 2) {
+        size_t from = 0;
+        for (;;) {
+            while (from < n && done[c->ord[from]])
+                from++;
+            if (from >= n)
+                break;
+            int32_t i = c->ord[from];
+            int32_t t = choose_type(c, done, from, i, left, only);
+            if (t < 0) {
+                done[i] = 2; /* no node can take it */
+                continue;
+            }
+            int32_t k = open_node(s, t);
+            if (k < 0) {
+                rc = -1;
+                break;
+            }
+            if (left[t] > 0)
+                left[t]--;
+            vnode *v = &s->nd[k];
+            size_t seen = 0, window = c->budget.stopped ? 256 : n;
+            for (size_t q = from; q < n && seen < window; q++) {
+                int32_t j = c->ord[q];
+                if (!done[j])
+                    seen++;
+                if (done[j] || !fits_add(v->load, vp->size[j], vp->types[t].cap))
+                    continue;
+                if (node_push(v, j, vp->size[j]) != 0) {
+                    rc = -1;
+                    break;
+                }
+                done[j] = 1;
+            }
+            ga_budget_spend(&c->budget, (int64_t)(n - from) / 4 + 1);
+            if (rc)
+                break;
+        }
+    } else if (mode == 0) {
+        fftree ft;
+        if (ff_init(&ft, n) != 0) {
+            free(done);
+            free(left);
+            return -1;
+        }
+        for (size_t q = 0; q < n && rc == 0; q++) {
+            int32_t i = c->ord[q];
+            int64_t visits = 0;
+            int32_t pick = ff_find(&ft, vp->size[i], &visits);
+            ga_budget_spend(&c->budget, visits / 4 + 1);
+            if (pick < 0) {
+                int32_t t = choose_type(c, done, q, i, left, only);
+                if (t < 0)
+                    continue;
+                pick = open_node(s, t);
+                if (pick < 0) {
+                    rc = -1;
+                    break;
+                }
+                if (left[t] > 0)
+                    left[t]--;
+            }
+            vnode *v = &s->nd[pick];
+            if (node_push(v, i, vp->size[i]) != 0)
+                rc = -1;
+            ff_set(&ft, pick, v->load, vp->types[v->type].cap);
+            done[i] = 1;
+        }
+        free(ft.t);
+    } else {
+        for (size_t q = 0; q < n && rc == 0; q++) {
+            int32_t i = c->ord[q];
+            int32_t pick = -1;
+            double pick_slack = 0;
+            /* best fit: all open nodes while the budget lasts and they are
+             * few; then only the last 64, so large problems stay O(n) */
+            int32_t k0 = c->budget.stopped || s->nn > 4096 ? GA_MAX(0, s->nn - 64) : 0;
+            for (int32_t k = k0; k < s->nn; k++) {
+                vnode *v = &s->nd[k];
+                const int64_t *cap = vp->types[v->type].cap;
+                if (!fits_add(v->load, vp->size[i], cap))
+                    continue;
+                double slack = 0;
+                for (int d = 0; d < D; d++)
+                    if (c->R[d] > 0 && cap[d] < ((int64_t)1 << 62))
+                        slack += (double)(cap[d] - v->load[d] - vp->size[i][d]) / c->R[d];
+                if (pick < 0 || slack < pick_slack) {
+                    pick = k;
+                    pick_slack = slack;
+                }
+            }
+            ga_budget_spend(&c->budget, (s->nn - k0) / 8 + 1);
+            if (pick < 0) {
+                int32_t t = choose_type(c, done, q, i, left, only);
+                if (t < 0)
+                    continue;
+                pick = open_node(s, t);
+                if (pick < 0) {
+                    rc = -1;
+                    break;
+                }
+                if (left[t] > 0)
+                    left[t]--;
+            }
+            if (node_push(&s->nd[pick], i, vp->size[i]) != 0)
+                rc = -1;
+            done[i] = 1;
+        }
+    }
+    free(done);
+    free(left);
+    return rc;
+}
+
+/* Give every node the cheapest type that holds it (counts respected). */
+static void downsize(vctx *c, vsol *s)
+{
+    const ga_vec_problem *vp = c->vp;
+    int64_t *left = ga_malloc((c->nt + 1) * sizeof *left);
+    if (!left)
+        return;
+    memcpy(left, c->left0, c->nt * sizeof *left);
+    for (int32_t k = 0; k < s->nn; k++)
+        if (left[s->nd[k].type] > 0)
+            left[s->nd[k].type]--;
+    for (int32_t k = 0; k < s->nn; k++) {
+        vnode *v = &s->nd[k];
+        if (left[v->type] >= 0)
+            left[v->type]++;
+        int32_t best = v->type;
+        for (size_t t = 0; t < c->nt; t++) {
+            if (left[t] == 0)
+                continue;
+            int64_t zero[D] = {0, 0, 0, 0};
+            if (!fits_add(zero, v->load, vp->types[t].cap))
+                continue;
+            if (vp->types[t].cost < vp->types[best].cost - 1e-12)
+                best = (int32_t)t;
+        }
+        v->type = best;
+        if (left[best] > 0)
+            left[best]--;
+    }
+    free(left);
+}
+
+/* min_cost: merge two nodes into one node of a type cheaper than both. */
+static int merge_pairs(vctx *c, vsol *s)
+{
+    const ga_vec_problem *vp = c->vp;
+    int64_t *left = ga_malloc((c->nt + 1) * sizeof *left);
+    if (!left)
+        return -1;
+    int changed = 1;
+    while (changed && !c->budget.stopped) {
+        changed = 0;
+        memcpy(left, c->left0, c->nt * sizeof *left);
+        for (int32_t k = 0; k < s->nn; k++)
+            if (left[s->nd[k].type] > 0)
+                left[s->nd[k].type]--;
+        for (int32_t a = 0; a < s->nn && !changed && !c->budget.stopped; a++)
+            for (int32_t b = a + 1; b < s->nn && !changed && !c->budget.stopped; b++) {
+                ga_budget_spend(&c->budget, (int64_t)c->nt + 1);
+                vnode *A = &s->nd[a], *B = &s->nd[b];
+                double have = vp->types[A->type].cost + vp->types[B->type].cost;
+                for (size_t t = 0; t < c->nt; t++) {
+                    int64_t avail = left[t];
+                    if (avail >= 0 && (int32_t)t == A->type)
+                        avail++;
+                    if (avail >= 0 && (int32_t)t == B->type)
+                        avail++;
+                    if (avail == 0 || !fits_add(A->load, B->load, vp->types[t].cap))
+                        continue;
+                    if (vp->types[t].cost < have - 1e-9 * fmax(1, have)) {
+                        for (int32_t x = 0; x < B->n; x++)
+                            if (node_push(A, B->it[x], vp->size[B->it[x]]) != 0) {
+                                free(left);
+                                return -1;
+                            }
+                        A->type = (int32_t)t;
+                        free(B->it);
+                        s->nd[b] = s->nd[--s->nn];
+                        changed = 1;
+                        break;
+                    }
+                }
+            }
+    }
+    free(left);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Node elimination: empty one node into a pool, then insert and swap.
+ * --------------------------------------------------------------------- */
+static double node_fill(const vctx *c, const vnode *v)
+{
+    double f = 0;
+    for (int32_t x = 0; x < v->n; x++)
+        f += c->meas[v->it[x]];
+    return f;
+}
+
+/* Try to remove node k from s.  Returns 1 on success (s changed), 0 if
+ * not (s unchanged), -1 on allocation failure. */
+static int eliminate(vctx *c, vsol *s, int32_t k, int64_t max_iter)
+{
+    const ga_vec_problem *vp = c->vp;
+    vsol w;
+    memset(&w, 0, sizeof w);
+    if (vsol_copy(&w, s) != 0) {
+        vsol_free(&w);
+        return -1;
+    }
+    size_t n = c->n;
+    int32_t *pool = ga_malloc((n + 1) * sizeof *pool);
+    int64_t *tabu = ga_calloc(n + 1, sizeof *tabu);
+    int32_t *tabu_node = ga_malloc((n + 1) * sizeof *tabu_node);
+    if (!pool || !tabu || !tabu_node) {
+        free(pool);
+        free(tabu);
+        free(tabu_node);
+        vsol_free(&w);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        tabu_node[i] = -1;
+    int32_t np = 0;
+    for (int32_t x = 0; x < w.nd[k].n; x++)
+        pool[np++] = w.nd[k].it[x];
+    free(w.nd[k].it);
+    w.nd[k] = w.nd[--w.nn];
+    int rc = 0;
+    for (int64_t it = 0; it < max_iter && np > 0; it++) {
+        if (ga_budget_spend(&c->budget, (int64_t)w.nn * (np + 1) + 1))
+            break;
+        /* direct insertions: largest pool item into the best-fitting node */
+        int inserted = 0;
+        for (int32_t a = 0; a < np; a++) {
+            int32_t i = pool[a];
+            int32_t pick = -1;
+            double ps = 0;
+            for (int32_t b = 0; b < w.nn; b++) {
+                const int64_t *cap = vp->types[w.nd[b].type].cap;
+                if (!fits_add(w.nd[b].load, vp->size[i], cap))
+                    continue;
+                double slack = 0;
+                for (int d = 0; d < D; d++)
+                    if (c->R[d] > 0 && cap[d] < ((int64_t)1 << 62))
+                        slack += (double)(cap[d] - w.nd[b].load[d] - vp->size[i][d]) / c->R[d];
+                if (pick < 0 || slack < ps) {
+                    pick = b;
+                    ps = slack;
+                }
+            }
+            if (pick >= 0) {
+                if (node_push(&w.nd[pick], i, vp->size[i]) != 0) {
+                    rc = -1;
+                    break;
+                }
+                pool[a] = pool[--np];
+                a--;
+                inserted = 1;
+            }
+        }
+        if (rc || np == 0)
+            break;
+        if (inserted)
+            continue;
+        /* swap: pool item x in, node item y out, when x is larger than y
+         * (or equal, to move on); best by measure gain, ties random */
+        int32_t bx = -1, bb = -1, by = -1;
+        double bg = -1e300;
+        uint64_t nties = 0;
+        for (int32_t a = 0; a < np; a++) {
+            int32_t x = pool[a];
+            for (int32_t b = 0; b < w.nn; b++) {
+                vnode *v = &w.nd[b];
+                const int64_t *cap = vp->types[v->type].cap;
+                for (int32_t y = 0; y < v->n; y++) {
+                    int32_t iy = v->it[y];
+                    if (tabu_node[x] == b && tabu[x] > it)
+                        continue;
+                    int ok = 1;
+                    for (int d = 0; d < D && ok; d++)
+                        if (v->load[d] - vp->size[iy][d] + vp->size[x][d] > cap[d])
+                            ok = 0;
+                    if (!ok)
+                        continue;
+                    double g = c->meas[x] - c->meas[iy];
+                    if (g > bg + 1e-12) {
+                        bg = g;
+                        bx = a;
+                        bb = b;
+                        by = y;
+                        nties = 1;
+                    } else if (g > bg - 1e-12 && vrnd(c) % ++nties == 0) {
+                        bx = a;
+                        bb = b;
+                        by = y;
+                    }
+                }
+            }
+        }
+        if (bx < 0)
+            break;
+        int32_t x = pool[bx];
+        vnode *v = &w.nd[bb];
+        int32_t iy = v->it[by];
+        node_remove_at(v, by, vp->size[iy]);
+        if (node_push(v, x, vp->size[x]) != 0) {
+            rc = -1;
+            break;
+        }
+        pool[bx] = iy;
+        tabu_node[iy] = bb;
+        tabu[iy] = it + 5 + (int64_t)(vrnd(c) % 5);
+    }
+    int result = 0;
+    if (rc == 0 && np == 0) {
+        vsol_free(s);
+        *s = w;
+        memset(&w, 0, sizeof w);
+        result = 1;
+    }
+    vsol_free(&w);
+    free(pool);
+    free(tabu);
+    free(tabu_node);
+    return rc ? -1 : result;
+}
+
+/* Repeatedly try to drop nodes, least filled first. */
+static int improve(vctx *c, vsol *s, int64_t lb)
+{
+    int progress = 1;
+    while (progress && s->nn > lb && !c->budget.stopped) {
+        progress = 0;
+        /* candidates in order of fill, least first */
+        int32_t *cand = ga_malloc(((size_t)s->nn + 1) * sizeof *cand);
+        double *fill = ga_malloc(((size_t)s->nn + 1) * sizeof *fill);
+        if (!cand || !fill) {
+            free(cand);
+            free(fill);
+            return -1;
+        }
+        int32_t nn = s->nn;
+        for (int32_t k = 0; k < nn; k++) {
+            cand[k] = k;
+            fill[k] = node_fill(c, &s->nd[k]);
+        }
+        for (int32_t a = 1; a < nn; a++) {
+            int32_t x = cand[a];
+            int32_t b = a;
+            while (b > 0 && fill[cand[b - 1]] > fill[x]) {
+                cand[b] = cand[b - 1];
+                b--;
+            }
+            cand[b] = x;
+        }
+        for (int32_t a = 0; a < nn && a < 8 && !c->budget.stopped; a++) {
+            int r = eliminate(c, s, cand[a], 200 + 4 * (int64_t)c->n);
+            if (r < 0) {
+                free(cand);
+                free(fill);
+                return -1;
+            }
+            if (r == 1) {
+                progress = 1;
+                break;
+            }
+        }
+        free(cand);
+        free(fill);
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Exact search for small problems.
+ * --------------------------------------------------------------------- */
+typedef struct xs {
+    vctx *c;
+    int32_t node_type[EXACT_MAX];
+    int64_t load[EXACT_MAX][D];
+    int32_t assign[EXACT_MAX];      /* by position in ord */
+    int32_t nn;
+    int64_t left[64];
+    double cost;
+    /* best */
+    int32_t best_assign[EXACT_MAX];
+    int32_t best_type[EXACT_MAX];
+    int32_t best_nn;
+    double best_cost;
+    int have_best;
+    int aborted;
+    int64_t rem[D];                 /* weight of items not yet placed */
+    double rate[D];                 /* cheapest cost per unit */
+    int64_t cmax[D];
+    int64_t lb;
+    double cost_lb;
+} xs;
+
+static int xs_better(const xs *x, int32_t nn, double cost)
+{
+    if (!x->have_best)
+        return 1;
+    if (x->c->vp->objective == GPUARB_PACK_MIN_COST) {
+        if (cost < x->best_cost - 1e-9 * fmax(1, x->best_cost))
+            return 1;
+        if (cost > x->best_cost + 1e-9 * fmax(1, x->best_cost))
+            return 0;
+        return nn < x->best_nn;
+    }
+    if (nn != x->best_nn)
+        return nn < x->best_nn;
+    return cost < x->best_cost - 1e-9 * fmax(1, x->best_cost);
+}
+
+/* A bound on the best completion: can it still beat the incumbent? */
+static int xs_promising(const xs *x)
+{
+    if (!x->have_best)
+        return 1;
+    const ga_vec_problem *vp = x->c->vp;
+    int64_t extra = 0;
+    double extra_cost = 0;
+    for (int d = 0; d < D; d++) {
+        if (x->rem[d] == 0)
+            continue;
+        int64_t freecap = 0;
+        for (int32_t k = 0; k < x->nn; k++) {
+            int64_t cap = vp->types[x->node_type[k]].cap[d];
+            if (cap >= ((int64_t)1 << 62)) {
+                freecap = (int64_t)1 << 62;
+                break;
+            }
+            freecap += cap - x->load[k][d];
+        }
+        int64_t need = x->rem[d] - freecap;
+        if (need <= 0)
+            continue;
+        if (x->cmax[d] > 0 && x->cmax[d] < ((int64_t)1 << 62)) {
+            int64_t e = (need + x->cmax[d] - 1) / x->cmax[d];
+            if (e > extra)
+                extra = e;
+        }
+        if ((double)need * x->rate[d] > extra_cost)
+            extra_cost = (double)need * x->rate[d];
+    }
+    int32_t nn = x->nn + (int32_t)extra;
+    double cost = x->cost + extra_cost;
+    if (vp->objective == GPUARB_PACK_MIN_COST)
+        return cost < x->best_cost - 1e-9 * fmax(1, x->best_cost) ||
+               (cost <= x->best_cost + 1e-9 * fmax(1, x->best_cost) && nn < x->best_nn);
+    return nn < x->best_nn || (nn == x->best_nn && cost < x->best_cost - 1e-9);
+}
+
+static void xs_dfs(xs *x, size_t pos)
+{
+    vctx *c = x->c;
+    const ga_vec_problem *vp = c->vp;
+    if (x->aborted)
+        return;
+    if (ga_budget_spend(&c->budget, 1)) {
+        x->aborted = 1;
+        return;
+    }
+    if (pos == c->n) {
+        if (xs_better(x, x->nn, x->cost)) {
+            x->have_best = 1;
+            x->best_nn = x->nn;
+            x->best_cost = x->cost;
+            memcpy(x->best_assign, x->assign, sizeof x->assign);
+            memcpy(x->best_type, x->node_type, sizeof x->node_type);
+        }
+        return;
+    }
+    if (!xs_promising(x))
+        return;
+    int32_t i = c->ord[pos];
+    const int64_t *s = vp->size[i];
+    for (int d = 0; d < D; d++)
+        x->rem[d] -= s[d];
+    /* existing nodes; skip one equal (type, load) to another tried */
+    for (int32_t k = 0; k < x->nn; k++) {
+        const int64_t *cap = vp->types[x->node_type[k]].cap;
+        if (!fits_add(x->load[k], s, cap))
+            continue;
+        int dup = 0;
+        for (int32_t k2 = 0; k2 < k && !dup; k2++)
+            dup = x->node_type[k2] == x->node_type[k] &&
+                  memcmp(x->load[k2], x->load[k], sizeof x->load[k]) == 0;
+        if (dup)
+            continue;
+        for (int d = 0; d < D; d++)
+            x->load[k][d] += s[d];
+        x->assign[pos] = k;
+        xs_dfs(x, pos + 1);
+        for (int d = 0; d < D; d++)
+            x->load[k][d] -= s[d];
+    }
+    /* a new node of each type */
+    if (x->nn < EXACT_MAX) {
+        for (size_t t = 0; t < c->nt; t++) {
+            if (x->left[t] == 0)
+                continue;
+            int64_t zero[D] = {0, 0, 0, 0};
+            if (!fits_add(zero, s, vp->types[t].cap))
+                continue;
+            int32_t k = x->nn++;
+            x->node_type[k] = (int32_t)t;
+            memcpy(x->load[k], s, sizeof x->load[k]);
+            x->cost += vp->types[t].cost;
+            if (x->left[t] > 0)
+                x->left[t]--;
+            x->assign[pos] = k;
+            xs_dfs(x, pos + 1);
+            if (x->left[t] >= 0 && c->left0[t] >= 0)
+                x->left[t]++;
+            x->cost -= vp->types[t].cost;
+            x->nn--;
+        }
+    }
+    for (int d = 0; d < D; d++)
+        x->rem[d] += s[d];
+}
+
+/* Returns 1 if the search finished (s optimal), 0 if cut, -1 oom. */
+static int exact(vctx *c, vsol *s, int64_t lb)
+{
+    if (c->n > EXACT_MAX || c->nt > 64)
+        return 0;
+    xs *x = ga_calloc(1, sizeof *x);
+    if (!x)
+        return -1;
+    x->c = c;
+    x->lb = lb;
+    memcpy(x->left, c->left0, c->nt * sizeof *x->left);
+    for (size_t i = 0; i < c->n; i++)
+        for (int d = 0; d < D; d++)
+            x->rem[d] += c->vp->size[i][d];
+    for (int d = 0; d < D; d++) {
+        x->rate[d] = -1;
+        for (size_t t = 0; t < c->nt; t++) {
+            if (c->left0[t] == 0)
+                continue;
+            int64_t cap = c->vp->types[t].cap[d];
+            if (cap > x->cmax[d])
+                x->cmax[d] = cap;
+            double r = cap >= ((int64_t)1 << 62) ? 0 : cap > 0 ? c->vp->types[t].cost / (double)cap
+                                                                : -1;
+            if (r >= 0 && (x->rate[d] < 0 || r < x->rate[d]))
+                x->rate[d] = r;
+        }
+        if (x->rate[d] < 0)
+            x->rate[d] = 0;
+    }
+    /* the incumbent, when it places everything */
+    if (placed_count(s) == (int64_t)c->n && s->nn <= EXACT_MAX) {
+        x->have_best = 1;
+        x->best_nn = s->nn;
+        x->best_cost = sol_cost(c, s);
+        x->best_nn = s->nn;
+        int32_t *pos = ga_malloc((c->n + 1) * sizeof *pos);
+        if (!pos) {
+            free(x);
+            return -1;
+        }
+        for (size_t q = 0; q < c->n; q++)
+            pos[c->ord[q]] = (int32_t)q;
+        for (int32_t k = 0; k < s->nn; k++) {
+            x->best_type[k] = s->nd[k].type;
+            for (int32_t t = 0; t < s->nd[k].n; t++)
+                x->best_assign[pos[s->nd[k].it[t]]] = k;
+        }
+        free(pos);
+    }
+    double before = x->have_best ? x->best_cost : 0;
+    int32_t before_nn = x->have_best ? x->best_nn : 0;
+    int had = x->have_best;
+    xs_dfs(x, 0);
+    int finished = !x->aborted;
+    int rc = finished;
+    if (x->have_best && (!had || x->best_nn != before_nn || x->best_cost != before)) {
+        /* rebuild s from the best assignment */
+        vsol ns;
+        memset(&ns, 0, sizeof ns);
+        for (int32_t k = 0; k < x->best_nn; k++)
+            if (open_node(&ns, x->best_type[k]) < 0)
+                rc = -1;
+        for (size_t q = 0; q < c->n && rc >= 0; q++) {
+            int32_t i = c->ord[q];
+            if (node_push(&ns.nd[x->best_assign[q]], i, c->vp->size[i]) != 0)
+                rc = -1;
+        }
+        if (rc >= 0) {
+            vsol_free(s);
+            *s = ns;
+        } else {
+            vsol_free(&ns);
+        }
+    }
+    free(x);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Driver
+ * --------------------------------------------------------------------- */
+static int cmp_ord(vctx *c, int32_t a, int32_t b)
+{
+    if (c->meas[a] != c->meas[b])
+        return c->meas[a] > c->meas[b] ? -1 : 1;
+    return a < b ? -1 : 1;
+}
+
+static int sort_items(vctx *c)
+{
+    const ga_vec_problem *vp = c->vp;
+    c->meas = ga_malloc((c->n + 1) * sizeof *c->meas);
+    c->ord = ga_malloc((c->n + 1) * sizeof *c->ord);
+    int32_t *tmp = ga_malloc((c->n + 1) * sizeof *tmp);
+    if (!c->meas || !c->ord || !tmp) {
+        free(tmp);
+        return -1;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        double mx = 0, sum = 0;
+        for (int d = 0; d < D; d++) {
+            if (c->R[d] <= 0)
+                continue;
+            double sh = (double)vp->size[i][d] / c->R[d];
+            sum += sh;
+            if (sh > mx)
+                mx = sh;
+        }
+        c->meas[i] = mx + 1e-3 * sum;
+        c->ord[i] = (int32_t)i;
+    }
+    /* bottom-up merge sort: stable and O(n log n) */
+    for (size_t width = 1; width < c->n; width *= 2) {
+        for (size_t lo = 0; lo < c->n; lo += 2 * width) {
+            size_t mid = GA_MIN(lo + width, c->n), hi = GA_MIN(lo + 2 * width, c->n);
+            size_t a = lo, b = mid, k = lo;
+            while (a < mid && b < hi)
+                tmp[k++] = cmp_ord(c, c->ord[a], c->ord[b]) <= 0 ? c->ord[a++] : c->ord[b++];
+            while (a < mid)
+                tmp[k++] = c->ord[a++];
+            while (b < hi)
+                tmp[k++] = c->ord[b++];
+        }
+        memcpy(c->ord, tmp, c->n * sizeof *tmp);
+    }
+    free(tmp);
+    return 0;
+}
+
+/* Canonical output: nodes ordered by their lowest item index. */
+static int emit(const vctx *c, const vsol *s, int32_t *node_of, int32_t *node_type,
+                ga_vec_report *rep)
+{
+    size_t n = c->n;
+    for (size_t i = 0; i < n; i++)
+        node_of[i] = -1;
+    for (int32_t k = 0; k < s->nn; k++)
+        for (int32_t x = 0; x < s->nd[k].n; x++)
+            node_of[s->nd[k].it[x]] = k;
+    int32_t *map = ga_malloc(((size_t)s->nn + 1) * sizeof *map);
+    if (!map)
+        return -1;
+    for (int32_t k = 0; k < s->nn; k++)
+        map[k] = -1;
+    int32_t next = 0;
+    for (size_t i = 0; i < n; i++)
+        if (node_of[i] >= 0 && map[node_of[i]] < 0)
+            map[node_of[i]] = next++;
+    for (int32_t k = 0; k < s->nn; k++)
+        if (map[k] >= 0)
+            node_type[map[k]] = s->nd[k].type;
+    for (size_t i = 0; i < n; i++)
+        if (node_of[i] >= 0)
+            node_of[i] = map[node_of[i]];
+    rep->nodes = next;
+    rep->cost = 0;
+    for (int32_t k = 0; k < next; k++)
+        rep->cost += c->vp->types[node_type[k]].cost;
+    free(map);
+    return 0;
+}
+
+gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t algorithm,
+                           double time_limit_ms, uint64_t seed, int32_t *node_of,
+                           int32_t *node_type, ga_vec_report *rep)
+{
+    memset(rep, 0, sizeof *rep);
+    rep->cost_lower_bound = -1;
+    vctx c;
+    memset(&c, 0, sizeof c);
+    c.vp = vp;
+    c.n = vp->n;
+    c.nt = vp->n_types;
+    c.rng = seed * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
+    if (!c.rng)
+        c.rng = 1;
+    double limit = time_limit_ms > 0 ? time_limit_ms : 0;
+    ga_budget_init(&c.budget, limit * 0.97,
+                   limit > 0 ? (int64_t)(limit * VEC_TICKS_PER_MS) : INT64_MAX / 4);
+    vsol best, cur;
+    memset(&best, 0, sizeof best);
+    memset(&cur, 0, sizeof cur);
+    int oom = 0;
+    c.left0 = ga_malloc((c.nt + 1) * sizeof *c.left0);
+    if (!c.left0)
+        goto nomem;
+    for (size_t t = 0; t < c.nt; t++) {
+        c.left0[t] = vp->types[t].count;
+        for (int d = 0; d < D; d++) {
+            int64_t cap = vp->types[t].cap[d];
+            if (c.left0[t] != 0 && cap < ((int64_t)1 << 62) && (double)cap > c.R[d])
+                c.R[d] = (double)cap;
+        }
+    }
+    if (sort_items(&c) != 0)
+        goto nomem;
+    int64_t lb = node_bound(&c, &oom);
+    if (oom)
+        goto nomem;
+    double clb = cost_bound(&c);
+
+    /* constructive phase */
+    int modes[3] = {algorithm == GPUARB_PACK_BFD ? 1 : 0, 2, 1};
+    int n_modes = algorithm == GPUARB_PACK_FFD || algorithm == GPUARB_PACK_BFD ? 1 : 3;
+    for (int mi = 0; mi < n_modes; mi++) {
+        if (mi > 0 && (c.budget.stopped || (modes[mi] == 2 && c.n > 20000)))
+            continue;
+        vsol_free(&cur);
+        if (construct(&c, &cur, modes[mi], -1) != 0)
+            goto nomem;
+        downsize(&c, &cur);
+        if (mi == 0 || better(&c, &cur, placed_count(&cur), &best, placed_count(&best)))
+            if (vsol_copy(&best, &cur) != 0)
+                goto nomem;
+    }
+    if (n_modes > 1 && vp->objective == GPUARB_PACK_MIN_COST && c.nt > 1) {
+        /* one packing per node type, then cheaper types where they fit */
+        for (size_t t = 0; t < c.nt && !c.budget.stopped && c.n <= 20000; t++) {
+            if (c.left0[t] == 0)
+                continue;
+            vsol_free(&cur);
+            if (construct(&c, &cur, 2, (int32_t)t) != 0)
+                goto nomem;
+            if (placed_count(&cur) < (int64_t)c.n)
+                continue;
+            downsize(&c, &cur);
+            if (better(&c, &cur, placed_count(&cur), &best, placed_count(&best)))
+                if (vsol_copy(&best, &cur) != 0)
+                    goto nomem;
+        }
+    }
+    int optimal = 0;
+    if (algorithm != GPUARB_PACK_FFD && algorithm != GPUARB_PACK_BFD) {
+        if (placed_count(&best) == (int64_t)c.n && best.nn > lb) {
+            if (vsol_copy(&cur, &best) != 0 || improve(&c, &cur, lb) != 0)
+                goto nomem;
+            downsize(&c, &cur);
+            if (better(&c, &cur, placed_count(&cur), &best, placed_count(&best)))
+                if (vsol_copy(&best, &cur) != 0)
+                    goto nomem;
+        }
+        if (vp->objective == GPUARB_PACK_MIN_COST) {
+            if (vsol_copy(&cur, &best) != 0 || merge_pairs(&c, &cur) != 0)
+                goto nomem;
+            downsize(&c, &cur);
+            if (better(&c, &cur, placed_count(&cur), &best, placed_count(&best)))
+                if (vsol_copy(&best, &cur) != 0)
+                    goto nomem;
+        }
+        int proven = vp->objective == GPUARB_PACK_MIN_COST
+                         ? sol_cost(&c, &best) <= clb + 1e-9 * fmax(1, clb)
+                         : best.nn <= lb;
+        if (!proven && algorithm != GPUARB_PACK_LOCAL && !c.budget.stopped) {
+            int r = exact(&c, &best, lb);
+            if (r < 0)
+                goto nomem;
+            if (r == 1) {
+                optimal = placed_count(&best) == (int64_t)c.n;
+                if (optimal) {
+                    lb = best.nn > lb && vp->objective == GPUARB_PACK_MIN_NODES ? best.nn : lb;
+                    if (vp->objective == GPUARB_PACK_MIN_COST)
+                        clb = sol_cost(&c, &best);
+                }
+            }
+        }
+    }
+    if (placed_count(&best) == (int64_t)c.n) {
+        if (vp->objective == GPUARB_PACK_MIN_NODES)
+            optimal = optimal || best.nn <= lb;
+        else
+            optimal = optimal || sol_cost(&c, &best) <= clb + 1e-9 * fmax(1, clb);
+    } else {
+        optimal = 0;
+    }
+    if (emit(&c, &best, node_of, node_type, rep) != 0)
+        goto nomem;
+    rep->lower_bound = lb;
+    rep->cost_lower_bound = clb;
+    rep->optimal = optimal;
+    rep->by_clock = c.budget.by_clock;
+    vsol_free(&best);
+    vsol_free(&cur);
+    free(c.left0);
+    free(c.meas);
+    free(c.ord);
+    return GPUARB_OK;
+nomem:
+    vsol_free(&best);
+    vsol_free(&cur);
+    free(c.left0);
+    free(c.meas);
+    free(c.ord);
+    return ga_nomem(ctx);
+}
