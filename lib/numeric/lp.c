@@ -6,11 +6,14 @@
  * GLPK 5.0 prints and calls abort() from glp_error; the models built here
  * are validated before GLPK sees them (finite coefficients, integral bounds
  * on integer columns, lo <= hi), and glp_error_hook longjmps out as the last
- * resort, after which glp_free_env() releases the thread's GLPK environment
- * and the call returns GPUARB_ERR_SOLVER.  Terminal output is swallowed by a
- * terminal hook and msg_lev = GLP_MSG_OFF.  GLPK keeps its environment in
- * thread-local storage on Debian (glp_config("TLS")), so distinct threads
- * may solve at the same time.
+ * resort, after which the call returns GPUARB_ERR_SOLVER.  Terminal output
+ * is swallowed by a terminal hook and msg_lev = GLP_MSG_OFF.  GLPK keeps its
+ * environment (problems, hooks) in thread-local storage on Debian
+ * (glp_config("TLS")), so distinct threads may solve at the same time.  The
+ * library frees only an environment it created: when the calling thread
+ * already has one (the host uses GLPK), the call runs on a short-lived
+ * thread of ours and the host's problems and hooks are never touched (see
+ * glp_guarded).  No GLPK function runs before glp_init_env() has succeeded.
  *
  * GLPK 5.0's clique cuts corrupt memory on some models (ASan shows a bad
  * free inside glp_clq_cut), so they are never enabled.
@@ -19,11 +22,13 @@
  * from that basis with the caller's starting point offered as the first
  * incumbent through the heuristic callback; the callback also records the
  * best open node's bound so a time-limited solve reports a proven gap.
- * Statuses: GPUARB_OK, GPUARB_ERR_NOMEM, GPUARB_ERR_ARG, GPUARB_ERR_SOLVER,
- * GPUARB_ERR_IO (write_lp).
+ * Statuses: GPUARB_OK, GPUARB_ERR_NOMEM (also when GLPK cannot set up its
+ * environment or the helper thread cannot start), GPUARB_ERR_ARG,
+ * GPUARB_ERR_SOLVER, GPUARB_ERR_IO (write_lp).
  */
 #include <glpk.h>
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,27 +202,6 @@ static int on_glp_term(void *info, const char *s)
     return 1; /* swallow */
 }
 
-/* GLPK's environment is created on first use in each thread and lives
- * until glp_free_env(); a library cannot know when a host thread ends, so
- * each call frees the environment again when the call itself created it.
- * A host that uses GLPK itself keeps its environment (glp_init_env returns
- * 1 when one exists), and its hooks are only replaced during our calls. */
-static int glp_hooks_on(glp_guard *g)
-{
-    int created = glp_init_env() == 0;
-    glp_term_hook(on_glp_term, NULL);
-    glp_error_hook(on_glp_error, g);
-    return created;
-}
-
-static void glp_hooks_off(int created)
-{
-    glp_error_hook(NULL, NULL);
-    glp_term_hook(NULL, NULL);
-    if (created)
-        glp_free_env();
-}
-
 static int col_type(double lb, double ub)
 {
     if (lb <= -GA_INF && ub >= GA_INF)
@@ -379,7 +363,7 @@ static int start_feasible(const ga_mip *m, const double *x)
 
 /* What a guarded GLPK call works on: everything is allocated before GLPK
  * runs and freed by the caller after, so a longjmp out of GLPK leaks
- * nothing of ours (GLPK's own memory goes with glp_free_env). */
+ * nothing of ours (GLPK's own memory goes with our glp_free_env). */
 typedef struct glp_job {
     const ga_mip *m;
     int *ia, *ja;
@@ -392,21 +376,124 @@ typedef struct glp_job {
 
 typedef gpuarb_status (*glp_body)(gpuarb_ctx *ctx, glp_job *j);
 
-/* Run body with GLPK's output swallowed and its fatal errors turned into
- * GPUARB_ERR_SOLVER.  The body deletes its glp_prob on every normal path. */
-static gpuarb_status glp_guarded(gpuarb_ctx *ctx, glp_body body, glp_job *j, const char *what)
+/* Run body in the calling thread's GLPK environment, which must exist.
+ * own: the library created it for this call (it is freed here, on every
+ * path); else it is the host's (see glp_guarded).  The hooks are installed
+ * after setjmp, so the error hook never sees an unset jump buffer. */
+static gpuarb_status run_in_env(gpuarb_ctx *ctx, glp_body body, glp_job *j, const char *what,
+                                int own)
 {
     glp_guard g;
-    int created = glp_hooks_on(&g);
     if (setjmp(g.jb)) {
-        /* GLPK hit a fatal error: its environment is unusable; drop it. */
-        glp_free_env();
+        /* GLPK hit a fatal error.  Our environment is unusable: drop it and
+         * everything GLPK allocated in it.  A host's environment is left
+         * alone (the abandoned problem stays in it until the host frees
+         * the environment). */
+        if (own) {
+            glp_free_env();
+        } else {
+            glp_error_hook(NULL, NULL);
+            glp_term_hook(NULL, NULL);
+        }
         return ga_error(ctx, GPUARB_ERR_SOLVER, j->path, 0, 0, NULL,
                         "GLPK reported a fatal error while %s; the model was abandoned", what);
     }
+    glp_error_hook(on_glp_error, &g);
+    glp_term_hook(on_glp_term, NULL);
     gpuarb_status st = body(ctx, j);
-    glp_hooks_off(created);
+    if (own) {
+        glp_free_env();
+    } else {
+        glp_error_hook(NULL, NULL);
+        glp_term_hook(NULL, NULL);
+    }
     return st;
+}
+
+static gpuarb_status env_failed(gpuarb_ctx *ctx)
+{
+    return ga_error(ctx, GPUARB_ERR_NOMEM, NULL, 0, 0, NULL,
+                    "GLPK could not set up its environment (out of memory)");
+}
+
+/* One guarded call on a short-lived thread of our own.  It reports into a
+ * private context (no log callback), so the host's callback only ever runs
+ * in the host's thread; glp_guarded copies the error over. */
+typedef struct glp_run {
+    gpuarb_ctx scratch;
+    glp_body body;
+    glp_job *j;
+    const char *what;
+    gpuarb_status st;
+} glp_run;
+
+static void *glp_thread_main(void *arg)
+{
+    glp_run *r = arg;
+    int rc = glp_init_env(); /* a new thread has no environment: 0 */
+    if (rc == 0)
+        r->st = run_in_env(&r->scratch, r->body, r->j, r->what, 1);
+    else if (rc == 1)
+        r->st = run_in_env(&r->scratch, r->body, r->j, r->what, 0);
+    else
+        r->st = env_failed(&r->scratch);
+    return NULL;
+}
+
+static gpuarb_status run_on_thread(gpuarb_ctx *ctx, glp_body body, glp_job *j, const char *what)
+{
+    glp_run *r = ga_calloc(1, sizeof *r);
+    if (!r)
+        return ga_nomem(ctx);
+    r->body = body;
+    r->j = j;
+    r->what = what;
+    pthread_t t;
+    if (pthread_create(&t, NULL, glp_thread_main, r) != 0) {
+        free(r);
+        return ga_error(ctx, GPUARB_ERR_NOMEM, NULL, 0, 0, NULL,
+                        "cannot start a thread for GLPK (the host's GLPK environment is kept)");
+    }
+    pthread_join(t, NULL);
+    gpuarb_status st = r->st;
+    if (st != GPUARB_OK)
+        ga_error(ctx, st, r->scratch.source[0] ? r->scratch.source : NULL, r->scratch.line,
+                 r->scratch.col, r->scratch.path[0] ? r->scratch.path : NULL, "%s", r->scratch.msg);
+    free(r);
+    return st;
+}
+
+/* Run body with GLPK's output swallowed and its fatal errors turned into
+ * GPUARB_ERR_SOLVER.  The body deletes its glp_prob on every normal path.
+ *
+ * GLPK keeps one environment per thread (glp_config("TLS")), holding every
+ * problem object, the terminal hook and the error hook, and it has no
+ * getter for either hook, so a hook replaced by us could not be put back.
+ * Hence:
+ *   - no environment in the calling thread (the usual case): we create
+ *     one, run, and free it again on every path, fatal error included;
+ *     GLPK state never outlives the call;
+ *   - the host already has one (it uses GLPK itself): we never touch it.
+ *     The call runs on a short-lived thread of ours, with its own
+ *     environment, while the caller waits; the host's problems, terminal
+ *     hook, error hook and settings are exactly as they were;
+ *   - a GLPK built without thread-local storage shares one environment
+ *     between threads, so isolation is impossible: the call then runs in
+ *     the host's environment, never frees it, and leaves both hooks unset
+ *     (GLPK's defaults) afterwards.  Debian's GLPK uses TLS.
+ * GLPK's environment set-up is checked before any other GLPK call: GLPK
+ * itself would print "GLPK initialization failed" and abort() on the next
+ * call after a failed glp_init_env(). */
+static gpuarb_status glp_guarded(gpuarb_ctx *ctx, glp_body body, glp_job *j, const char *what)
+{
+    int rc = glp_init_env();
+    if (rc == 0)
+        return run_in_env(ctx, body, j, what, 1);
+    if (rc != 1)
+        return env_failed(ctx);
+    if (glp_config("TLS") != NULL)
+        return run_on_thread(ctx, body, j, what);
+    return run_in_env(ctx, body, j, what, 0);
 }
 
 static int job_alloc(glp_job *j, const ga_mip *m)

@@ -1,0 +1,221 @@
+/*
+ * test_lp.c - lp.c seen from a host program that uses GLPK itself.
+ *
+ * The host keeps its own glp_prob, terminal hook and error hook in its
+ * thread's GLPK environment; the library's guarded calls, normal or ending
+ * in a GLPK fatal error, must leave all three as they were, and must leave
+ * no environment behind in a thread that had none.
+ *
+ * The host's problem: max x + y  s.t.  x + 2y <= 4,  3x + y <= 6,  x, y >= 0.
+ * By hand: both rows bind at the optimum, x = 8/5, y = 6/5, objective 14/5.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <glpk.h>
+
+#include "numeric/lp.h"
+
+static gpuarb_ctx *ctx;
+
+static int host_lines;
+
+static int host_term(void *info, const char *s)
+{
+    (void)s;
+    (*(int *)info)++;
+    return 1; /* counted, not printed */
+}
+
+static glp_prob *host_problem(void)
+{
+    glp_prob *P = glp_create_prob();
+    glp_set_obj_dir(P, GLP_MAX);
+    glp_add_rows(P, 2);
+    glp_add_cols(P, 2);
+    glp_set_row_bnds(P, 1, GLP_UP, 0, 4);
+    glp_set_row_bnds(P, 2, GLP_UP, 0, 6);
+    for (int j = 1; j <= 2; j++) {
+        glp_set_col_bnds(P, j, GLP_LO, 0, 0);
+        glp_set_obj_coef(P, j, 1);
+    }
+    int ia[] = {0, 1, 1, 2, 2}, ja[] = {0, 1, 2, 1, 2};
+    double ar[] = {0, 1, 2, 3, 1};
+    glp_load_matrix(P, 4, ia, ja, ar);
+    return P;
+}
+
+/* The host solves its problem with full terminal output: the answer must
+ * be the hand-computed one and the output must reach the host's hook. */
+static void host_solves(glp_prob *P)
+{
+    assert_int_equal(glp_get_num_rows(P), 2);
+    assert_int_equal(glp_get_num_cols(P), 2);
+    glp_smcp sp;
+    glp_init_smcp(&sp);
+    sp.msg_lev = GLP_MSG_ALL;
+    glp_std_basis(P);
+    int before = host_lines;
+    assert_int_equal(glp_simplex(P, &sp), 0);
+    assert_int_equal(glp_get_status(P), GLP_OPT);
+    assert_true(host_lines > before);
+    assert_float_equal(glp_get_obj_val(P), 14.0 / 5, 1e-9);
+    assert_float_equal(glp_get_col_prim(P, 1), 8.0 / 5, 1e-9);
+    assert_float_equal(glp_get_col_prim(P, 2), 6.0 / 5, 1e-9);
+}
+
+/* min x  s.t.  x >= 2, x integer in [0, 10]; colname NULL or a name. */
+static ga_mip *small_mip(const char *colname)
+{
+    ga_mip *m = ga_mip_new(0);
+    assert_non_null(m);
+    assert_int_equal(ga_mip_add_col(m, 1, 0, 10, 1, colname), 0);
+    int32_t col = 0;
+    double one = 1;
+    assert_int_equal(ga_mip_add_row(m, 1, &col, &one, 2, GA_INF, NULL), 0);
+    return m;
+}
+
+static gpuarb_status solve(ga_mip *m, double *x)
+{
+    ga_mip_out out;
+    memset(&out, 0, sizeof out);
+    out.x = x;
+    ga_mip_opts o = {1000, 0, 0, 1};
+    gpuarb_status st = ga_mip_solve(ctx, m, &o, &out);
+    if (st == GPUARB_OK)
+        assert_int_equal(out.status, GA_MIP_OPTIMAL);
+    return st;
+}
+
+/* GLPK rejects names longer than 255 characters with a fatal error. */
+static ga_mip *fatal_mip(void)
+{
+    static char longname[300];
+    memset(longname, 'x', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    return small_mip(longname);
+}
+
+static void no_environment_is_left_behind(void **state)
+{
+    (void)state;
+    ga_mip *m = small_mip("x");
+    double x[1];
+    assert_int_equal(solve(m, x), GPUARB_OK);
+    assert_float_equal(x[0], 2.0, 1e-9);
+    ga_mip_free(m);
+    m = fatal_mip();
+    assert_int_equal(solve(m, x), GPUARB_ERR_SOLVER);
+    ga_mip_free(m);
+    /* 0: the thread had no environment, so the library freed its own */
+    assert_int_equal(glp_init_env(), 0);
+    glp_free_env();
+}
+
+static void host_hook_and_problem_survive_a_solve(void **state)
+{
+    (void)state;
+    host_lines = 0;
+    glp_prob *P = host_problem();
+    glp_term_hook(host_term, &host_lines);
+    ga_mip *m = small_mip("x");
+    double x[1];
+    assert_int_equal(solve(m, x), GPUARB_OK);
+    assert_float_equal(x[0], 2.0, 1e-9);
+    ga_mip_free(m);
+    host_solves(P);
+    glp_delete_prob(P);
+    glp_free_env();
+}
+
+static void host_problem_survives_a_fatal_error(void **state)
+{
+    (void)state;
+    host_lines = 0;
+    glp_prob *P = host_problem();
+    glp_term_hook(host_term, &host_lines);
+    ga_mip *m = fatal_mip();
+    double x[1];
+    assert_int_equal(solve(m, x), GPUARB_ERR_SOLVER);
+    assert_non_null(strstr(gpuarb_errmsg(ctx), "fatal error"));
+    assert_int_equal(ga_mip_write_lp(ctx, m, "/tmp/gpuarb_never_written.lp"), GPUARB_ERR_SOLVER);
+    ga_mip_free(m);
+    /* GLPK's error message went to the library's hook, not the host's */
+    assert_int_equal(host_lines, 0);
+    host_solves(P);
+    /* and the library still solves afterwards */
+    m = small_mip(NULL);
+    assert_int_equal(solve(m, x), GPUARB_OK);
+    assert_float_equal(x[0], 2.0, 1e-9);
+    ga_mip_free(m);
+    host_solves(P);
+    glp_delete_prob(P);
+    glp_free_env();
+}
+
+static jmp_buf host_jb;
+static int host_errors;
+
+static void host_error(void *info)
+{
+    (void)info;
+    host_errors++;
+    longjmp(host_jb, 1);
+}
+
+/* The host's own error hook is still the one GLPK calls after the
+ * library's guarded call failed (else GLPK would abort() the test). */
+static void host_error_hook_survives_a_fatal_error(void **state)
+{
+    (void)state;
+    host_lines = 0;
+    host_errors = 0;
+    glp_prob *P = host_problem();
+    glp_term_hook(host_term, &host_lines);
+    glp_error_hook(host_error, NULL);
+    ga_mip *m = fatal_mip();
+    double x[1];
+    assert_int_equal(solve(m, x), GPUARB_ERR_SOLVER);
+    ga_mip_free(m);
+    assert_int_equal(host_errors, 0);
+    if (setjmp(host_jb) == 0) {
+        char longname[300];
+        memset(longname, 'y', sizeof longname - 1);
+        longname[sizeof longname - 1] = '\0';
+        glp_set_col_name(P, 1, longname);
+        fail_msg("GLPK accepted a 299-character name");
+    }
+    assert_int_equal(host_errors, 1);
+    assert_true(host_lines > 0); /* GLPK's message went to the host's hook */
+    /* after its own fatal error the host drops its environment, as GLPK says */
+    glp_free_env();
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return gpuarb_ctx_create(&ctx) == GPUARB_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    gpuarb_ctx_free(ctx);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(no_environment_is_left_behind),
+        cmocka_unit_test(host_hook_and_problem_survive_a_solve),
+        cmocka_unit_test(host_problem_survives_a_fatal_error),
+        cmocka_unit_test(host_error_hook_survives_a_fatal_error),
+    };
+    return cmocka_run_group_tests_name("lp", tests, setup, teardown);
+}
