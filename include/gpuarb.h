@@ -25,6 +25,34 @@
  *     threads once built.
  *   - The library never prints, exits or aborts; diagnostics go to an
  *     optional log callback on the context.
+ *   - GLPK: a host that uses GLPK itself keeps its GLPK environment, problems,
+ *     terminal hook and error hook untouched by every call here (the library
+ *     then solves on a short-lived thread of its own while the call waits).
+ *
+ * ABI rule for public structs (one rule for all; tests/test_abi.c pins every
+ * size and offset, so a change that moves a field fails the build's tests):
+ *   - A struct passed by pointer that may grow (options, queries, summaries)
+ *     starts with `uint32_t size` and ends with `uint8_t reserved[N]`.  The
+ *     caller sets size to sizeof the struct it was compiled with; the *_init
+ *     functions do that and fill in every default.
+ *   - A new field is carved from the front of `reserved` (reserved shrinks by
+ *     as much, so sizeof and every existing offset stay the same); only when
+ *     reserved is used up is a field appended after it.  A field is never
+ *     inserted in the middle, moved, retyped or removed.
+ *   - The library reads and writes only the first `size` bytes: an option
+ *     beyond size takes its default, an output beyond size is not written.  A
+ *     larger size (a newer caller) is accepted; bytes the library does not
+ *     know are ignored (inputs) or left untouched (outputs).  A size smaller
+ *     than the struct's first version is GPUARB_ERR_ARG; every struct below
+ *     is still in its first version, so today that is its sizeof.
+ *   - Initialise option structs with *_init: it writes this library's
+ *     defaults into carved fields too, which an older caller cannot know.
+ *     *_init writes sizeof(struct) bytes, which only grows once reserved is
+ *     used up.
+ *   - Rows the library fills by value (gpuarb_gpu_model, gpuarb_offer,
+ *     gpuarb_allocation, gpuarb_pack_node) have no size field: they are
+ *     frozen, and more data about a row will come through a new accessor
+ *     with its own sized struct, never through a longer row.
  */
 #ifndef GPUARB_H
 #define GPUARB_H
@@ -212,7 +240,8 @@ typedef enum gpuarb_catalog_sort {
     GPUARB_SORT_SPOT_PER_GPU = 3     /* spot price per GPU (no spot last) */
 } gpuarb_catalog_sort;
 
-/** Filter for gpuarb_catalog_select.  Initialise with _init. */
+/** Filter for gpuarb_catalog_select.  Initialise with _init.  q->size below
+ *  sizeof(gpuarb_catalog_query) (104) is GPUARB_ERR_ARG. */
 typedef struct gpuarb_catalog_query {
     uint32_t size;            /* sizeof(gpuarb_catalog_query) */
     int32_t spot_only;        /* 1: only offers with a spot market */
@@ -288,18 +317,20 @@ GPUARB_API int32_t gpuarb_spec_workload_count(const gpuarb_spec *spec);
  * ====================================================================== */
 typedef struct gpuarb_result gpuarb_result;
 
-/** Options for gpuarb_optimize.  Initialise with _init. */
+/** Options for gpuarb_optimize.  Initialise with _init.  opts.size below
+ *  sizeof(gpuarb_optimize_opts) (96) is GPUARB_ERR_ARG. */
 typedef struct gpuarb_optimize_opts {
     uint32_t size;              /* sizeof(gpuarb_optimize_opts) */
     int32_t skip_baseline;      /* 1: do not compute the SPEC section 3 baseline */
     double time_limit_s;        /* < 0: the spec's time_limit_s (default); 0: none */
     double mip_gap;             /* relative gap at which to stop; default 0 */
+    const char *write_model;    /* if set, write the MIP in CPLEX LP format here */
+    /* carved from reserved (0.1.0): */
     double abs_gap;             /* stop when a plan's total cost is within this many
                                    dollars of the proven bound; default 0.01 (one cent
                                    over the horizon); 0: prove exactly.  The result
                                    reports the true gap either way */
-    const char *write_model;    /* if set, write the MIP in CPLEX LP format here */
-    uint8_t reserved[64];
+    uint8_t reserved[56];
 } gpuarb_optimize_opts;
 
 GPUARB_API void gpuarb_optimize_opts_init(gpuarb_optimize_opts *opts);
@@ -344,7 +375,9 @@ typedef struct gpuarb_plan_summary {
     uint8_t reserved[64];
 } gpuarb_plan_summary;
 
-/** Fill *out (whose size field the caller sets) from the result. */
+/** Fill *out (whose size field the caller sets) from the result; only the
+ *  first out->size bytes are written.  GPUARB_ERR_ARG when out->size is below
+ *  sizeof(gpuarb_plan_summary) (168). */
 GPUARB_API gpuarb_status gpuarb_result_summary(const gpuarb_result *res,
                                                gpuarb_plan_summary *out);
 
@@ -449,7 +482,8 @@ GPUARB_API gpuarb_status gpuarb_pack_bpp_parse(gpuarb_ctx *ctx, const char *text
 GPUARB_API int64_t gpuarb_pack_problem_item_count(const gpuarb_pack_problem *prob);
 GPUARB_API int32_t gpuarb_pack_problem_type_count(const gpuarb_pack_problem *prob);
 
-/** Options for gpuarb_pack_solve.  Initialise with _init. */
+/** Options for gpuarb_pack_solve.  Initialise with _init.  opts.size below
+ *  sizeof(gpuarb_pack_opts) (96) is GPUARB_ERR_ARG. */
 typedef struct gpuarb_pack_opts {
     uint32_t size;              /* sizeof(gpuarb_pack_opts) */
     int32_t algorithm;          /* gpuarb_pack_algorithm; -1 = the spec's (default auto) */
@@ -491,6 +525,9 @@ typedef struct gpuarb_pack_summary {
     uint8_t reserved[64];
 } gpuarb_pack_summary;
 
+/** Fill *out (whose size field the caller sets); only the first out->size
+ *  bytes are written.  GPUARB_ERR_ARG when out->size is below
+ *  sizeof(gpuarb_pack_summary) (144). */
 GPUARB_API gpuarb_status gpuarb_pack_result_summary(const gpuarb_pack_result *res,
                                                     gpuarb_pack_summary *out);
 /** One node of a packing.  type is borrowed from the result. */

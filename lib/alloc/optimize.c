@@ -2122,9 +2122,11 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
     gpuarb_optimize_opts_init(&dflt);
     if (!opts)
         opts = &dflt;
-    if (opts->size < offsetof(gpuarb_optimize_opts, reserved))
+    if (opts->size < sizeof *opts) /* the first version's size (gpuarb.h's ABI rule) */
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
-                        "gpuarb_optimize: opts.size is not set (use gpuarb_optimize_opts_init)");
+                        "gpuarb_optimize: opts.size %u is below the %u bytes of "
+                        "gpuarb_optimize_opts (use gpuarb_optimize_opts_init)",
+                        (unsigned)opts->size, (unsigned)sizeof *opts);
     if (!(opts->mip_gap >= 0 && opts->mip_gap < 1))
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "mip_gap must be in [0, 1)");
     if (!(opts->abs_gap >= 0 && isfinite(opts->abs_gap)))
@@ -2238,7 +2240,7 @@ done:
 
 gpuarb_status gpuarb_result_summary(const gpuarb_result *r, gpuarb_plan_summary *out)
 {
-    if (!r || !out || out->size < offsetof(gpuarb_plan_summary, reserved))
+    if (!r || !out || out->size < sizeof *out) /* first version's size (gpuarb.h) */
         return GPUARB_ERR_ARG;
     uint32_t size = out->size;
     memset(out, 0, size < sizeof *out ? size : sizeof *out);

@@ -866,7 +866,7 @@ gpuarb_status gpuarb_catalog_select(gpuarb_ctx *ctx, const gpuarb_catalog *cat,
         gpuarb_catalog_query_init(&dflt);
         q = &dflt;
     }
-    if (q->size < offsetof(gpuarb_catalog_query, reserved))
+    if (q->size < sizeof *q) /* the first version's size (gpuarb.h's ABI rule) */
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
                         "query size %u is too small (call gpuarb_catalog_query_init)",
                         (unsigned)q->size);

@@ -1,0 +1,461 @@
+/*
+ * test_abi.c - the public structs' ABI, pinned.
+ *
+ * The sizes and offsets below are literal numbers worked out by hand from
+ * the LP64 C layout rules (pointers, doubles and 64-bit integers 8 bytes and
+ * 8-aligned, int32 4): they are the ABI that compiled callers and hand-written
+ * bindings (examples/optimize.py) rely on, so a change that moves a field or
+ * resizes a struct must fail here.  Carving a field from `reserved` changes
+ * reserved's offset and length, nothing else (gpuarb.h's ABI rule).
+ *
+ * Then, for every function taking a sized struct: a caller passing the
+ * first version's size is honoured, one byte less is GPUARB_ERR_ARG, a
+ * larger size from a newer caller is accepted and the bytes past this
+ * library's struct are neither read as options nor written as output; and
+ * every *_init writes exactly sizeof(struct) bytes.
+ *
+ * `test_abi --layout` prints "struct field offset size" for every field as
+ * the C compiler lays it out; tests/abi_check.py compares the Python ctypes
+ * declarations with it.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gpuarb.h"
+
+#define FSIZE(S, M) sizeof(((S *)0)->M)
+#define PIN(S, M, off, size)                                                                       \
+    do {                                                                                           \
+        assert_int_equal(offsetof(S, M), (off));                                                   \
+        assert_int_equal(FSIZE(S, M), (size));                                                     \
+    } while (0)
+
+#if UINTPTR_MAX != 0xffffffffffffffffu
+#define SKIP_NOT_LP64() skip()
+#else
+#define SKIP_NOT_LP64() ((void)0)
+#endif
+
+static void gpu_model_layout(void **state)
+{
+    (void)state;
+    SKIP_NOT_LP64();
+    assert_int_equal(sizeof(gpuarb_gpu_model), 40);
+    PIN(gpuarb_gpu_model, name, 0, 8);
+    PIN(gpuarb_gpu_model, vendor, 8, 8);
+    PIN(gpuarb_gpu_model, memory_gb, 16, 8);
+    PIN(gpuarb_gpu_model, relative_speed, 24, 8);
+    PIN(gpuarb_gpu_model, mig_capable, 32, 4);
+    PIN(gpuarb_gpu_model, reserved0, 36, 4);
+}
+
+static void offer_layout(void **state)
+{
+    (void)state;
+    SKIP_NOT_LP64();
+    assert_int_equal(sizeof(gpuarb_offer), 104);
+    PIN(gpuarb_offer, provider, 0, 8);
+    PIN(gpuarb_offer, region, 8, 8);
+    PIN(gpuarb_offer, zone, 16, 8);
+    PIN(gpuarb_offer, instance_type, 24, 8);
+    PIN(gpuarb_offer, gpu, 32, 8);
+    PIN(gpuarb_offer, gpu_count, 40, 4);
+    PIN(gpuarb_offer, source_line, 44, 4);
+    PIN(gpuarb_offer, gpu_memory_gb, 48, 8);
+    PIN(gpuarb_offer, vcpus, 56, 8);
+    PIN(gpuarb_offer, memory_gb, 64, 8);
+    PIN(gpuarb_offer, price_hour, 72, 8);
+    PIN(gpuarb_offer, spot_price_hour, 80, 8);
+    PIN(gpuarb_offer, interruption_rate, 88, 8);
+    PIN(gpuarb_offer, capacity, 96, 8);
+}
+
+static void catalog_query_layout(void **state)
+{
+    (void)state;
+    SKIP_NOT_LP64();
+    assert_int_equal(sizeof(gpuarb_catalog_query), 104);
+    PIN(gpuarb_catalog_query, size, 0, 4);
+    PIN(gpuarb_catalog_query, spot_only, 4, 4);
+    PIN(gpuarb_catalog_query, gpu, 8, 8);
+    PIN(gpuarb_catalog_query, provider, 16, 8);
+    PIN(gpuarb_catalog_query, region, 24, 8);
+    PIN(gpuarb_catalog_query, sort, 32, 4);
+    PIN(gpuarb_catalog_query, min_gpus, 36, 4);
+    PIN(gpuarb_catalog_query, reserved, 40, 64);
+}
+
+static void optimize_opts_layout(void **state)
+{
+    (void)state;
+    SKIP_NOT_LP64();
+    assert_int_equal(sizeof(gpuarb_optimize_opts), 96);
+    PIN(gpuarb_optimize_opts, size, 0, 4);
+    PIN(gpuarb_optimize_opts, skip_baseline, 4, 4);
+    PIN(gpuarb_optimize_opts, time_limit_s, 8, 8);
+    PIN(gpuarb_optimize_opts, mip_gap, 16, 8);
+    PIN(gpuarb_optimize_opts, write_model, 24, 8); /* where the first version had it */
+    PIN(gpuarb_optimize_opts, abs_gap, 32, 8);     /* carved from reserved */
+    PIN(gpuarb_optimize_opts, reserved, 40, 56);
+}
+
+static void plan_summary_layout(void **state)
+{
+    (void)state;
+    SKIP_NOT_LP64();
+    assert_int_equal(sizeof(gpuarb_plan_summary), 168);
+    PIN(gpuarb_plan_summary, size, 0, 4);
+    PIN(gpuarb_plan_summary, status, 4, 4);
+    PIN(gpuarb_plan_summary, objective, 8, 4);
+    PIN(gpuarb_plan_summary, allocation_count, 12, 4);
+    PIN(gpuarb_plan_summary, cost_per_hour, 16, 8);
+    PIN(gpuarb_plan_summary, total_cost, 24, 8);
+    PIN(gpuarb_plan_summary, egress_cost, 32, 8);
+    PIN(gpuarb_plan_summary, throughput, 40, 8);
+    PIN(gpuarb_plan_summary, mip_gap, 48, 8);
+    PIN(gpuarb_plan_summary, bound, 56, 8);
+    PIN(gpuarb_plan_summary, solve_ms, 64, 8);
+    PIN(gpuarb_plan_summary, baseline_cost_per_hour, 72, 8);
+    PIN(gpuarb_plan_summary, baseline_total_cost, 80, 8);
+    PIN(gpuarb_plan_summary, savings_pct, 88, 8);
+    PIN(gpuarb_plan_summary, baseline_provider, 96, 8);
+    PIN(gpuarb_plan_summary, reserved, 104, 64);
+}
+
+static void allocation_layout(void **state)
+{
+    (void)state;
+    SKIP_NOT_LP64();
+    assert_int_equal(sizeof(gpuarb_allocation), 80);
+    PIN(gpuarb_allocation, workload, 0, 8);
+    PIN(gpuarb_allocation, provider, 8, 8);
+    PIN(gpuarb_allocation, region, 16, 8);
+    PIN(gpuarb_allocation, zone, 24, 8);
+    PIN(gpuarb_allocation, instance_type, 32, 8);
+    PIN(gpuarb_allocation, gpu, 40, 8);
+    PIN(gpuarb_allocation, gpus_per_instance, 48, 4);
+    PIN(gpuarb_allocation, count, 52, 4);
+    PIN(gpuarb_allocation, spot, 56, 4);
+    PIN(gpuarb_allocation, reserved0, 60, 4);
+    PIN(gpuarb_allocation, price_hour, 64, 8);
+    PIN(gpuarb_allocation, cost_per_hour, 72, 8);
+}
+
+static void pack_opts_layout(void **state)
+{
+    (void)state;
+    SKIP_NOT_LP64();
+    assert_int_equal(sizeof(gpuarb_pack_opts), 96);
+    PIN(gpuarb_pack_opts, size, 0, 4);
+    PIN(gpuarb_pack_opts, algorithm, 4, 4);
+    PIN(gpuarb_pack_opts, objective, 8, 4);
+    PIN(gpuarb_pack_opts, reserved0, 12, 4);
+    PIN(gpuarb_pack_opts, time_limit_ms, 16, 8);
+    PIN(gpuarb_pack_opts, seed, 24, 8);
+    PIN(gpuarb_pack_opts, reserved, 32, 64);
+}
+
+static void pack_summary_layout(void **state)
+{
+    (void)state;
+    SKIP_NOT_LP64();
+    assert_int_equal(sizeof(gpuarb_pack_summary), 144);
+    PIN(gpuarb_pack_summary, size, 0, 4);
+    PIN(gpuarb_pack_summary, status, 4, 4);
+    PIN(gpuarb_pack_summary, objective, 8, 4);
+    PIN(gpuarb_pack_summary, algorithm, 12, 4);
+    PIN(gpuarb_pack_summary, nodes_used, 16, 8);
+    PIN(gpuarb_pack_summary, lower_bound, 24, 8);
+    PIN(gpuarb_pack_summary, item_count, 32, 8);
+    PIN(gpuarb_pack_summary, unplaced_count, 40, 8);
+    PIN(gpuarb_pack_summary, cost_per_hour, 48, 8);
+    PIN(gpuarb_pack_summary, cost_lower_bound, 56, 8);
+    PIN(gpuarb_pack_summary, solve_ms, 64, 8);
+    PIN(gpuarb_pack_summary, clock_limited, 72, 4);
+    PIN(gpuarb_pack_summary, reserved0, 76, 4);
+    PIN(gpuarb_pack_summary, reserved, 80, 64);
+}
+
+static void pack_node_layout(void **state)
+{
+    (void)state;
+    SKIP_NOT_LP64();
+    assert_int_equal(sizeof(gpuarb_pack_node), 56);
+    PIN(gpuarb_pack_node, type, 0, 8);
+    PIN(gpuarb_pack_node, type_index, 8, 4);
+    PIN(gpuarb_pack_node, reserved0, 12, 4);
+    PIN(gpuarb_pack_node, item_count, 16, 8);
+    PIN(gpuarb_pack_node, gpus, 24, 8);
+    PIN(gpuarb_pack_node, cpus, 32, 8);
+    PIN(gpuarb_pack_node, memory_gb, 40, 8);
+    PIN(gpuarb_pack_node, size, 48, 8);
+}
+
+/* ---- *_init writes exactly its struct ------------------------------------ */
+
+#define PAD 32
+#define FILL 0xAB
+
+static int tail_untouched(const unsigned char *p, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (p[i] != FILL)
+            return 0;
+    return 1;
+}
+
+static void inits_write_exactly_their_struct(void **state)
+{
+    (void)state;
+    union {
+        gpuarb_optimize_opts o;
+        gpuarb_catalog_query q;
+        gpuarb_pack_opts p;
+        unsigned char b[sizeof(gpuarb_optimize_opts) + sizeof(gpuarb_catalog_query) +
+                        sizeof(gpuarb_pack_opts) + PAD];
+    } u;
+    memset(&u, FILL, sizeof u);
+    gpuarb_optimize_opts_init(&u.o);
+    assert_int_equal(u.o.size, sizeof u.o);
+    assert_true(tail_untouched(u.b, sizeof u.o, sizeof u.b));
+    assert_float_equal(u.o.abs_gap, 0.01, 0);
+    assert_null(u.o.write_model);
+    memset(&u, FILL, sizeof u);
+    gpuarb_catalog_query_init(&u.q);
+    assert_int_equal(u.q.size, sizeof u.q);
+    assert_true(tail_untouched(u.b, sizeof u.q, sizeof u.b));
+    memset(&u, FILL, sizeof u);
+    gpuarb_pack_opts_init(&u.p);
+    assert_int_equal(u.p.size, sizeof u.p);
+    assert_true(tail_untouched(u.b, sizeof u.p, sizeof u.b));
+}
+
+/* ---- sizes honoured and rejected ----------------------------------------- */
+
+static gpuarb_ctx *ctx;
+
+static const char SPEC[] = "workloads:\n  - name: a\n    gpus: 1\n";
+
+static gpuarb_spec *spec_one_gpu(void)
+{
+    gpuarb_spec *spec = NULL;
+    assert_int_equal(gpuarb_spec_parse(ctx, SPEC, strlen(SPEC), NULL, NULL, &spec), GPUARB_OK);
+    return spec;
+}
+
+/* an options struct inside a buffer that is PAD bytes longer */
+typedef union big_optimize_opts {
+    gpuarb_optimize_opts o;
+    unsigned char b[sizeof(gpuarb_optimize_opts) + PAD];
+} big_optimize_opts;
+
+static void optimize_opts_size_is_checked(void **state)
+{
+    (void)state;
+    gpuarb_spec *spec = spec_one_gpu();
+    gpuarb_result *res = NULL;
+    big_optimize_opts u;
+    memset(&u, FILL, sizeof u);
+    gpuarb_optimize_opts_init(&u.o);
+    u.o.skip_baseline = 1;
+    u.o.size = 96; /* the first version's size */
+    assert_int_equal(gpuarb_optimize(ctx, spec, NULL, &u.o, &res), GPUARB_OK);
+    gpuarb_plan_summary s;
+    memset(&s, 0, sizeof s);
+    s.size = sizeof s;
+    assert_int_equal(gpuarb_result_summary(res, &s), GPUARB_OK);
+    assert_int_equal(s.status, GPUARB_SOLVE_OPTIMAL);
+    assert_int_equal(s.allocation_count, 1);
+    gpuarb_result_free(res);
+    /* a newer caller's larger struct: the extra bytes (0xAB) are ignored */
+    u.o.size = (uint32_t)sizeof u;
+    assert_int_equal(gpuarb_optimize(ctx, spec, NULL, &u.o, &res), GPUARB_OK);
+    gpuarb_result_free(res);
+    /* one byte short of the first version, and an unset size */
+    u.o.size = 95;
+    res = (gpuarb_result *)&u; /* must be reset to NULL */
+    assert_int_equal(gpuarb_optimize(ctx, spec, NULL, &u.o, &res), GPUARB_ERR_ARG);
+    assert_null(res);
+    assert_int_equal(gpuarb_errcode(ctx), GPUARB_ERR_ARG);
+    u.o.size = 0;
+    assert_int_equal(gpuarb_optimize(ctx, spec, NULL, &u.o, &res), GPUARB_ERR_ARG);
+    gpuarb_spec_free(spec);
+}
+
+static void plan_summary_size_is_checked(void **state)
+{
+    (void)state;
+    gpuarb_spec *spec = spec_one_gpu();
+    gpuarb_result *res = NULL;
+    gpuarb_optimize_opts o;
+    gpuarb_optimize_opts_init(&o);
+    o.skip_baseline = 1;
+    assert_int_equal(gpuarb_optimize(ctx, spec, NULL, &o, &res), GPUARB_OK);
+    gpuarb_plan_summary ref;
+    ref.size = sizeof ref;
+    assert_int_equal(gpuarb_result_summary(res, &ref), GPUARB_OK);
+    union {
+        gpuarb_plan_summary s;
+        unsigned char b[sizeof(gpuarb_plan_summary) + PAD];
+    } u;
+    /* first version's size: filled, and the size field kept */
+    memset(&u, FILL, sizeof u);
+    u.s.size = 168;
+    assert_int_equal(gpuarb_result_summary(res, &u.s), GPUARB_OK);
+    assert_int_equal(u.s.size, 168);
+    assert_int_equal(u.s.status, ref.status);
+    assert_int_equal(u.s.allocation_count, 1);
+    assert_float_equal(u.s.total_cost, ref.total_cost, 0);
+    assert_true(tail_untouched(u.b, sizeof u.s, sizeof u.b));
+    /* a newer caller's larger struct: nothing past this library's is written */
+    memset(&u, FILL, sizeof u);
+    u.s.size = (uint32_t)sizeof u;
+    assert_int_equal(gpuarb_result_summary(res, &u.s), GPUARB_OK);
+    assert_int_equal(u.s.size, sizeof u);
+    assert_float_equal(u.s.cost_per_hour, ref.cost_per_hour, 0);
+    assert_true(tail_untouched(u.b, sizeof u.s, sizeof u.b));
+    /* one byte short: rejected, nothing written */
+    memset(&u, FILL, sizeof u);
+    u.s.size = 167;
+    assert_int_equal(gpuarb_result_summary(res, &u.s), GPUARB_ERR_ARG);
+    assert_true(tail_untouched(u.b, sizeof u.s.size, sizeof u.b));
+    gpuarb_result_free(res);
+    gpuarb_spec_free(spec);
+}
+
+static void catalog_query_size_is_checked(void **state)
+{
+    (void)state;
+    gpuarb_catalog *cat = NULL, *sel = NULL;
+    assert_int_equal(gpuarb_catalog_builtin(ctx, &cat), GPUARB_OK);
+    union {
+        gpuarb_catalog_query q;
+        unsigned char b[sizeof(gpuarb_catalog_query) + PAD];
+    } u;
+    memset(&u, FILL, sizeof u);
+    gpuarb_catalog_query_init(&u.q);
+    u.q.size = 104;
+    assert_int_equal(gpuarb_catalog_select(ctx, cat, &u.q, &sel), GPUARB_OK);
+    /* an empty query selects everything */
+    assert_int_equal(gpuarb_catalog_count(sel), gpuarb_catalog_count(cat));
+    gpuarb_catalog_free(sel);
+    u.q.size = (uint32_t)sizeof u;
+    assert_int_equal(gpuarb_catalog_select(ctx, cat, &u.q, &sel), GPUARB_OK);
+    gpuarb_catalog_free(sel);
+    u.q.size = 103;
+    assert_int_equal(gpuarb_catalog_select(ctx, cat, &u.q, &sel), GPUARB_ERR_ARG);
+    assert_null(sel);
+    gpuarb_catalog_free(cat);
+}
+
+/* three jobs of 4 GPUs on 8-GPU nodes: 12 GPUs need two nodes, and two fit
+ * on one, so two nodes (by hand) */
+static gpuarb_pack_problem *three_jobs(void)
+{
+    gpuarb_pack_problem *p = NULL;
+    assert_int_equal(gpuarb_pack_problem_create(ctx, &p), GPUARB_OK);
+    assert_int_equal(gpuarb_pack_add_node_type(ctx, p, "n", 8, 0, 0, -1, -1, NULL), GPUARB_OK);
+    assert_int_equal(gpuarb_pack_add_item(ctx, p, "job", 4, 0, 0, 3, NULL), GPUARB_OK);
+    return p;
+}
+
+static void pack_sizes_are_checked(void **state)
+{
+    (void)state;
+    gpuarb_pack_problem *p = three_jobs();
+    gpuarb_pack_result *r = NULL;
+    union {
+        gpuarb_pack_opts o;
+        unsigned char b[sizeof(gpuarb_pack_opts) + PAD];
+    } u;
+    memset(&u, FILL, sizeof u);
+    gpuarb_pack_opts_init(&u.o);
+    u.o.size = 96;
+    assert_int_equal(gpuarb_pack_solve(ctx, p, &u.o, &r), GPUARB_OK);
+    union {
+        gpuarb_pack_summary s;
+        unsigned char b[sizeof(gpuarb_pack_summary) + PAD];
+    } v;
+    memset(&v, FILL, sizeof v);
+    v.s.size = 144;
+    assert_int_equal(gpuarb_pack_result_summary(r, &v.s), GPUARB_OK);
+    assert_int_equal(v.s.nodes_used, 2);
+    assert_int_equal(v.s.item_count, 3);
+    assert_int_equal(v.s.unplaced_count, 0);
+    assert_true(tail_untouched(v.b, sizeof v.s, sizeof v.b));
+    memset(&v, FILL, sizeof v);
+    v.s.size = (uint32_t)sizeof v;
+    assert_int_equal(gpuarb_pack_result_summary(r, &v.s), GPUARB_OK);
+    assert_int_equal(v.s.nodes_used, 2);
+    assert_true(tail_untouched(v.b, sizeof v.s, sizeof v.b));
+    v.s.size = 143;
+    assert_int_equal(gpuarb_pack_result_summary(r, &v.s), GPUARB_ERR_ARG);
+    gpuarb_pack_result_free(r);
+    u.o.size = (uint32_t)sizeof u;
+    assert_int_equal(gpuarb_pack_solve(ctx, p, &u.o, &r), GPUARB_OK);
+    gpuarb_pack_result_free(r);
+    u.o.size = 95;
+    assert_int_equal(gpuarb_pack_solve(ctx, p, &u.o, &r), GPUARB_ERR_ARG);
+    assert_null(r);
+    gpuarb_pack_problem_free(p);
+}
+
+/* ---- the compiler's layout, for tests/abi_check.py ------------------------ */
+
+#define ROW(S, M) printf("%s %s %zu %zu\n", #S, #M, offsetof(S, M), FSIZE(S, M))
+
+static void print_layout(void)
+{
+    printf("gpuarb_optimize_opts sizeof 0 %zu\n", sizeof(gpuarb_optimize_opts));
+    ROW(gpuarb_optimize_opts, size);
+    ROW(gpuarb_optimize_opts, skip_baseline);
+    ROW(gpuarb_optimize_opts, time_limit_s);
+    ROW(gpuarb_optimize_opts, mip_gap);
+    ROW(gpuarb_optimize_opts, write_model);
+    ROW(gpuarb_optimize_opts, abs_gap);
+    ROW(gpuarb_optimize_opts, reserved);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return gpuarb_ctx_create(&ctx) == GPUARB_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    gpuarb_ctx_free(ctx);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "--layout") == 0) {
+        print_layout();
+        return 0;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(gpu_model_layout),
+        cmocka_unit_test(offer_layout),
+        cmocka_unit_test(catalog_query_layout),
+        cmocka_unit_test(optimize_opts_layout),
+        cmocka_unit_test(plan_summary_layout),
+        cmocka_unit_test(allocation_layout),
+        cmocka_unit_test(pack_opts_layout),
+        cmocka_unit_test(pack_summary_layout),
+        cmocka_unit_test(pack_node_layout),
+        cmocka_unit_test(inits_write_exactly_their_struct),
+        cmocka_unit_test(optimize_opts_size_is_checked),
+        cmocka_unit_test(plan_summary_size_is_checked),
+        cmocka_unit_test(catalog_query_size_is_checked),
+        cmocka_unit_test(pack_sizes_are_checked),
+    };
+    return cmocka_run_group_tests_name("abi", tests, setup, teardown);
+}
