@@ -5,7 +5,7 @@
 #   make test         install missing packages, build, run every test
 #   make check-asan   the whole suite under AddressSanitizer + UBSan
 #   make bench        build and run the benchmarks (prints figures)
-#   make examples     build the C examples
+#   make examples     build the C examples (make check-examples also runs them all)
 #   make fuzz         libFuzzer harnesses (clang)
 #   make install PREFIX=/usr/local DESTDIR=   /   make uninstall
 #   make deps         install the Debian packages the build needs
@@ -55,7 +55,7 @@ SONAME := libgpuarb.so.$(VERSION_MAJOR)
 CLI := $(BUILD)/gpuarb
 
 .PHONY: all lib cli test check-asan bench examples fuzz install uninstall clean deps demo \
-        check-symbols catalog deps-check
+        check-symbols catalog deps-check check-examples
 .DELETE_ON_ERROR:
 
 all: lib cli
@@ -122,6 +122,7 @@ test: deps-check
 	  GPUARB_SHARED=../shared/data $$t || fail=1; \
 	done; \
 	echo "== tests/cli.sh"; sh tests/cli.sh $(CLI) || fail=1; \
+	$(MAKE) --no-print-directory check-examples || fail=1; \
 	exit $$fail
 
 check-asan: deps-check
@@ -133,6 +134,21 @@ bench: deps-check all $(BENCH_BIN)
 	@sh bench/run.sh $(BUILD)
 
 examples: $(EXAMPLE_BIN)
+
+# The examples are documentation: run each as its header says, and check that the
+# Python binding's struct layout is the C compiler's.  Python and Go load the plain
+# build, so they are skipped under sanitizers; Go is skipped when it is not installed.
+PYTHON ?= python3
+check-examples: $(EXAMPLE_BIN) $(SHARED) $(BUILD)/tests/test_abi
+	@set -e; for e in $(EXAMPLE_BIN); do echo "== $$e"; $$e examples/spec.yaml; done
+	@if [ -n "$(SAN)" ]; then echo "== Python and Go examples: skipped under sanitizers"; \
+	else set -e; \
+	  echo "== examples/optimize.py"; GPUARB_LIB=$(SHARED) $(PYTHON) examples/optimize.py examples/spec.yaml; \
+	  echo "== tests/abi_check.py"; GPUARB_LIB=$(SHARED) $(PYTHON) tests/abi_check.py $(BUILD)/tests/test_abi; \
+	  if command -v go >/dev/null 2>&1; then \
+	    echo "== examples/optimize.go"; go run examples/optimize.go examples/spec.yaml; \
+	  else echo "== examples/optimize.go: skipped, go is not installed (Debian: apt-get install golang-go)"; fi; \
+	fi
 
 demo: deps-check all
 	./$(CLI) optimize --format table examples/spec.yaml

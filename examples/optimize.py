@@ -17,10 +17,16 @@ lib = ctypes.CDLL(os.environ.get('GPUARB_LIB', os.path.join(HERE, '..', 'build',
 P = ctypes.c_void_p
 
 
-class OptimizeOpts(ctypes.Structure):  # gpuarb_optimize_opts
-    _fields_ = [('size', ctypes.c_uint32), ('skip_baseline', ctypes.c_int32),
-                ('time_limit_s', ctypes.c_double), ('mip_gap', ctypes.c_double),
-                ('write_model', ctypes.c_char_p), ('reserved', ctypes.c_uint8 * 64)]
+class OptimizeOpts(ctypes.Structure):
+    """gpuarb_optimize_opts, field by field in the order of gpuarb.h (tests/abi_check.py
+    compares this layout with the C compiler's)."""
+    _fields_ = [('size', ctypes.c_uint32),
+                ('skip_baseline', ctypes.c_int32),
+                ('time_limit_s', ctypes.c_double),
+                ('mip_gap', ctypes.c_double),
+                ('write_model', ctypes.c_char_p),
+                ('abs_gap', ctypes.c_double),
+                ('reserved', ctypes.c_uint8 * 56)]
 
 
 lib.gpuarb_ctx_create.argtypes = [ctypes.POINTER(P)]
