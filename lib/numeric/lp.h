@@ -57,7 +57,9 @@ void ga_mip_set_obj_const(ga_mip *m, double c);
 int ga_mip_set_start(ga_mip *m, const double *x);
 /* Solve.  out->x must point to ga_mip_cols(m) doubles.  Returns GPUARB_OK
  * whenever the solver ran (whatever out->status says); GPUARB_ERR_SOLVER if
- * GLPK failed, GPUARB_ERR_NOMEM. */
+ * GLPK failed, GPUARB_ERR_NOMEM (also when GLPK cannot set up its
+ * environment).  A GLPK environment the calling thread already has (the
+ * host's) is never used, changed or freed: see glp_guarded in lp.c. */
 gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, ga_mip_out *out);
 /* Write the model in CPLEX LP format. */
 gpuarb_status ga_mip_write_lp(gpuarb_ctx *ctx, ga_mip *m, const char *path);
