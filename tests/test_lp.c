@@ -4,7 +4,8 @@
  * The host keeps its own glp_prob, terminal hook and error hook in its
  * thread's GLPK environment; the library's guarded calls, normal or ending
  * in a GLPK fatal error, must leave all three as they were, and must leave
- * no environment behind in a thread that had none.
+ * no environment behind in a thread that had none.  A failing GLPK
+ * environment set-up (mocked with --wrap) must be an error, not an abort.
  *
  * The host's problem: max x + y  s.t.  x + 2y <= 4,  3x + y <= 6,  x, y >= 0.
  * By hand: both rows bind at the optimum, x = 8/5, y = 6/5, objective 14/5.
@@ -21,6 +22,25 @@
 #include "numeric/lp.h"
 
 static gpuarb_ctx *ctx;
+
+/* lp.o's calls to glp_init_env() come here (-Wl,--wrap=glp_init_env in the
+ * Makefile); GLPK's own internal calls do not.  init_calls_left > 0: that
+ * many calls reach GLPK, then one reports failure (2, as GLPK does when its
+ * malloc fails). */
+int __real_glp_init_env(void);
+int __wrap_glp_init_env(void);
+static int init_calls_left = -1;
+
+int __wrap_glp_init_env(void)
+{
+    if (init_calls_left == 0) {
+        init_calls_left = -1;
+        return 2;
+    }
+    if (init_calls_left > 0)
+        init_calls_left--;
+    return __real_glp_init_env();
+}
 
 static int host_lines;
 
@@ -196,6 +216,37 @@ static void host_error_hook_survives_a_fatal_error(void **state)
     glp_free_env();
 }
 
+/* GLPK would print "GLPK initialization failed" and abort() on the next
+ * call after a failed set-up: the library must stop at the failure. */
+static void failed_environment_set_up_is_reported(void **state)
+{
+    (void)state;
+    ga_mip *m = small_mip("x");
+    double x[1];
+    init_calls_left = 0;
+    assert_int_equal(solve(m, x), GPUARB_ERR_NOMEM);
+    assert_non_null(strstr(gpuarb_errmsg(ctx), "GLPK"));
+    assert_int_equal(init_calls_left, -1);
+    /* no GLPK call made an environment behind the failed set-up */
+    assert_int_equal(glp_init_env(), 0);
+    glp_free_env();
+    /* a host with its own environment: the helper thread's set-up fails */
+    host_lines = 0;
+    glp_prob *P = host_problem();
+    glp_term_hook(host_term, &host_lines);
+    init_calls_left = 1;
+    assert_int_equal(solve(m, x), GPUARB_ERR_NOMEM);
+    assert_int_equal(init_calls_left, -1);
+    host_solves(P);
+    /* and once set-up works again, so does solving */
+    assert_int_equal(solve(m, x), GPUARB_OK);
+    assert_float_equal(x[0], 2.0, 1e-9);
+    ga_mip_free(m);
+    host_solves(P);
+    glp_delete_prob(P);
+    glp_free_env();
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -216,6 +267,7 @@ int main(void)
         cmocka_unit_test(host_hook_and_problem_survive_a_solve),
         cmocka_unit_test(host_problem_survives_a_fatal_error),
         cmocka_unit_test(host_error_hook_survives_a_fatal_error),
+        cmocka_unit_test(failed_environment_set_up_is_reported),
     };
     return cmocka_run_group_tests_name("lp", tests, setup, teardown);
 }
