@@ -149,7 +149,8 @@ check-examples: $(EXAMPLE_BIN) $(SHARED) $(BUILD)/tests/test_abi
 	  echo "== examples/optimize.py"; GPUARB_LIB=$(SHARED) $(PYTHON) examples/optimize.py examples/spec.yaml; \
 	  echo "== tests/abi_check.py"; GPUARB_LIB=$(SHARED) $(PYTHON) tests/abi_check.py $(BUILD)/tests/test_abi; \
 	  if command -v go >/dev/null 2>&1; then \
-	    echo "== examples/optimize.go"; go run examples/optimize.go examples/spec.yaml; \
+	    echo "== examples/optimize.go"; \
+	    GOCACHE=$(abspath $(BUILD))/go-cache go run examples/optimize.go examples/spec.yaml; \
 	  else echo "== examples/optimize.go: skipped, go is not installed (Debian: apt-get install golang-go)"; fi; \
 	fi
 
