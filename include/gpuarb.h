@@ -28,6 +28,9 @@
  *   - GLPK: a host that uses GLPK itself keeps its GLPK environment, problems,
  *     terminal hook and error hook untouched by every call here (the library
  *     then solves on a short-lived thread of its own while the call waits).
+ *     This needs a GLPK with thread-local storage, as Debian's; with any
+ *     other the calls leave GLPK's hooks unset, never freeing the host's
+ *     environment.
  *
  * ABI rule for public structs (one rule for all; tests/test_abi.c pins every
  * size and offset, so a change that moves a field fails the build's tests):
