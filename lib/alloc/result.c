@@ -32,6 +32,7 @@ gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, cha
     if (!r || !out)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "gpuarb_result_to_json: NULL argument");
     int plan = has_plan(r);
+    int cost_bound = r->objective != GA_OBJ_MAX_THROUGHPUT;
     ga_writer w;
     ga_w_init(&w, GA_W_JSON, GA_W_COMPACT);
     ga_w_obj_begin(&w);
@@ -42,18 +43,21 @@ gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, cha
     ga_w_key(&w, "objective");
     ga_w_str(&w, r->objective == GA_OBJ_MAX_THROUGHPUT ? "max_throughput" : "min_cost");
     ga_w_key(&w, "cost_per_hour");
-    ga_w_num_or_null(&w, plan, r->cost_per_hour);
+    ga_w_money_or_null(&w, plan, r->cost_per_hour);
     ga_w_key(&w, "total_cost");
-    ga_w_num_or_null(&w, plan, r->total_cost);
+    ga_w_money_or_null(&w, plan, r->total_cost);
     ga_w_key(&w, "egress_cost");
-    ga_w_num_or_null(&w, plan, r->egress_cost);
+    ga_w_money_or_null(&w, plan, r->egress_cost);
     ga_w_key(&w, "throughput");
     ga_w_num_or_null(&w, plan, r->throughput);
     ga_w_key(&w, "mip_gap");
     ga_w_num_or_null(&w, plan, r->mip_gap);
     ga_w_key(&w, "bound");
     if (plan || (r->status == GPUARB_SOLVE_TIME_LIMIT && r->bound_known)) {
-        ga_w_num(&w, r->bound);
+        if (cost_bound)
+            ga_w_money(&w, r->bound);
+        else
+            ga_w_num(&w, r->bound);
     } else {
         ga_w_null(&w);
     }
@@ -65,9 +69,9 @@ gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, cha
         ga_w_key(&w, "provider");
         ga_w_str(&w, r->baseline_provider);
         ga_w_key(&w, "cost_per_hour");
-        ga_w_num(&w, r->baseline_cph);
+        ga_w_money(&w, r->baseline_cph);
         ga_w_key(&w, "total_cost");
-        ga_w_num(&w, r->baseline_total);
+        ga_w_money(&w, r->baseline_total);
         ga_w_obj_end(&w);
     } else {
         ga_w_null(&w);
@@ -98,11 +102,11 @@ gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, cha
         ga_w_key(&w, "market");
         ga_w_str(&w, a->spot ? "spot" : "ondemand");
         ga_w_key(&w, "price_hour");
-        ga_w_num(&w, a->price_hour);
+        ga_w_money(&w, a->price_hour);
         ga_w_key(&w, "effective_price_hour");
-        ga_w_num(&w, a->unit_cost);
+        ga_w_money(&w, a->unit_cost);
         ga_w_key(&w, "cost_per_hour");
-        ga_w_num(&w, a->count * a->unit_cost);
+        ga_w_money(&w, a->count * a->unit_cost);
         ga_w_obj_end(&w);
     }
     ga_w_arr_end(&w);
@@ -116,9 +120,9 @@ gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, cha
         ga_w_key(&w, "gpus");
         ga_w_int(&w, wl->gpus);
         ga_w_key(&w, "cost_per_hour");
-        ga_w_num(&w, wl->cost_per_hour);
+        ga_w_money(&w, wl->cost_per_hour);
         ga_w_key(&w, "egress_cost");
-        ga_w_num(&w, wl->egress_cost);
+        ga_w_money(&w, wl->egress_cost);
         ga_w_key(&w, "throughput");
         ga_w_num(&w, wl->throughput);
         ga_w_obj_end(&w);
