@@ -1,8 +1,10 @@
 /*
  * result.c - serialises an allocation result: SPEC section 3's JSON and a
  * readable plan for terminals.  It never solves and never prints; it writes
- * into caller-freed strings.  Plan figures are null in JSON when there is no
- * plan (infeasible, time limit); numbers are never NaN or infinite.
+ * into caller-freed strings, the JSON through the structured writer
+ * (io/writer.h).  Plan figures are null in JSON when there is no plan
+ * (infeasible, time limit); numbers are never NaN or infinite; money is
+ * rounded to 6 decimals (ga_w_money), the table's to cents for reading.
  * Statuses: GPUARB_OK, GPUARB_ERR_ARG, GPUARB_ERR_NOMEM.
  */
 #include <stdio.h>
