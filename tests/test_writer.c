@@ -366,9 +366,21 @@ static const double NUMS[] = {0.0, 1.0, -1.0, 0.1, -0.25, 3.141592653589793, 1e1
 static const int64_t INTS[] = {0, -42, 2147483648LL, 9007199254740992LL};
 #define N_INTS (sizeof INTS / sizeof INTS[0])
 
+/* 3000 characters, past libyaml's 1024-character limit for implicit keys. */
+static const char *long_key(void)
+{
+    static char key[3001];
+    if (!key[0]) {
+        for (int i = 0; i < 3000; i++)
+            key[i] = (char)('a' + i % 26);
+        key[1500] = ' ';
+    }
+    return key;
+}
+
 /* {"strings": [...], "keys": {s: i, ...}, "numbers": [...], "ints": [...],
  *  "empty": {"m": {}, "l": [], "deep": [[[]], [{}], {"x": {"y": []}}]},
- *  "flags": [true, false, null]} */
+ *  "long": [{LONG: LONG, "after": {LONG: [1]}}], "flags": [true, false, null]} */
 static void write_round_trip_doc(ga_writer *w)
 {
     ga_w_obj_begin(w);
@@ -422,6 +434,20 @@ static void write_round_trip_doc(ga_writer *w)
     ga_w_obj_end(w);
     ga_w_arr_end(w);
     ga_w_obj_end(w);
+    ga_w_key(w, "long");
+    ga_w_arr_begin(w);
+    ga_w_obj_begin(w);
+    ga_w_key(w, long_key());
+    ga_w_str(w, long_key());
+    ga_w_key(w, "after");
+    ga_w_obj_begin(w);
+    ga_w_key(w, long_key());
+    ga_w_arr_begin(w);
+    ga_w_int(w, 1);
+    ga_w_arr_end(w);
+    ga_w_obj_end(w);
+    ga_w_obj_end(w);
+    ga_w_arr_end(w);
     ga_w_key(w, "flags");
     ga_w_arr_begin(w);
     ga_w_bool(w, 1);
@@ -488,6 +514,16 @@ static void check_round_trip(const ga_doc_node *root)
     assert_int_equal(deep->items[1]->items[0]->n, 0);
     const ga_doc_node *x = get(deep->items[2], "x", GA_DOC_MAP);
     assert_int_equal(get(x, "y", GA_DOC_SEQ)->n, 0);
+    const ga_doc_node *lg = get(root, "long", GA_DOC_SEQ);
+    assert_int_equal(lg->n, 1);
+    assert_int_equal(lg->items[0]->kind, GA_DOC_MAP);
+    assert_int_equal(lg->items[0]->n, 2);
+    assert_string_equal(lg->items[0]->keys[0], long_key());
+    assert_string_equal(get(lg->items[0], long_key(), GA_DOC_STRING)->str, long_key());
+    const ga_doc_node *after = get(lg->items[0], "after", GA_DOC_MAP);
+    const ga_doc_node *one = get(after, long_key(), GA_DOC_SEQ);
+    assert_int_equal(one->n, 1);
+    assert_true(one->items[0]->number == 1.0);
     const ga_doc_node *fl = get(root, "flags", GA_DOC_SEQ);
     assert_int_equal(fl->n, 3);
     assert_int_equal(fl->items[0]->kind, GA_DOC_BOOL);

@@ -165,6 +165,10 @@ static void yaml_string(ga_strbuf *b, const char *s)
 
 /* ---- structure ---- */
 
+/* libyaml reads an implicit ("key: value") key of at most 1024 characters;
+ * longer ones are written explicitly.  Bytes >= characters, so this is safe. */
+#define YAML_SIMPLE_KEY_MAX 1000
+
 /* JSON: separator and line break before a key or an array item. */
 static void json_item_start(ga_writer *w, ga_w_level *c)
 {
@@ -336,7 +340,15 @@ void ga_w_key(ga_writer *w, const char *name)
         ga_sb_puts(&w->b, (w->flags & GA_W_SPACED) ? ": " : ":");
     } else {
         yaml_item_start(w, c);
-        yaml_string(&w->b, name);
+        if (strlen(name) > YAML_SIMPLE_KEY_MAX) {
+            /* an explicit key: "? name" then ":" on a line of its own */
+            ga_sb_puts(&w->b, "? ");
+            yaml_string(&w->b, name);
+            ga_sb_putc(&w->b, '\n');
+            spaces(w, c->base);
+        } else {
+            yaml_string(&w->b, name);
+        }
         ga_sb_putc(&w->b, ':');
         w->ymid = 1;
     }

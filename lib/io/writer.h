@@ -36,7 +36,10 @@
  * sequences under a key indented, a mapping in a sequence item starting on
  * the dash's line, empty containers as {} and [].  Strings are written
  * plain unless the YAML reader would read them back as something else or
- * not at all; then they are double-quoted with escapes.
+ * not at all; then they are double-quoted with escapes.  Keys longer than
+ * libyaml's 1024-character limit for "key: value" are written as explicit
+ * "? key" / ": value" pairs.  Strings are taken as UTF-8 and passed through
+ * (invalid UTF-8 is the caller's to avoid, in both formats).
  *
  * Numbers: shortest decimal that reads back to the same double, plain
  * rather than exponent where short (ga_fmt_double), NaN and infinities as
