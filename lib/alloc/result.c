@@ -1,8 +1,10 @@
 /*
  * result.c - serialises an allocation result: SPEC section 3's JSON and a
  * readable plan for terminals.  It never solves and never prints; it writes
- * into caller-freed strings.  Plan figures are null in JSON when there is no
- * plan (infeasible, time limit); numbers are never NaN or infinite.
+ * into caller-freed strings, the JSON through the structured writer
+ * (io/writer.h).  Plan figures are null in JSON when there is no plan
+ * (infeasible, time limit); numbers are never NaN or infinite; money is
+ * rounded to 6 decimals (ga_w_money), the table's to cents for reading.
  * Statuses: GPUARB_OK, GPUARB_ERR_ARG, GPUARB_ERR_NOMEM.
  */
 #include <stdio.h>
@@ -10,6 +12,7 @@
 
 #include "alloc/optimize.h"
 #include "alloc/spec.h"
+#include "io/writer.h"
 
 static const char *status_word(int32_t s)
 {
@@ -26,159 +29,133 @@ static int has_plan(const gpuarb_result *r)
     return r->status == GPUARB_SOLVE_OPTIMAL || r->status == GPUARB_SOLVE_FEASIBLE;
 }
 
-static void key(ga_strbuf *b, const char *k)
-{
-    ga_sb_json_str(b, k);
-    ga_sb_putc(b, ':');
-}
-
-static void num_or_null(ga_strbuf *b, int ok, double v)
-{
-    if (ok)
-        ga_sb_json_num(b, v);
-    else
-        ga_sb_puts(b, "null");
-}
-
 gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, char **out)
 {
     if (!r || !out)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "gpuarb_result_to_json: NULL argument");
     int plan = has_plan(r);
-    ga_strbuf b;
-    ga_sb_init(&b);
-    ga_sb_puts(&b, "{\"version\":1,");
-    key(&b, "status");
-    ga_sb_json_str(&b, status_word(r->status));
-    ga_sb_putc(&b, ',');
-    key(&b, "objective");
-    ga_sb_json_str(&b, r->objective == GA_OBJ_MAX_THROUGHPUT ? "max_throughput" : "min_cost");
-    ga_sb_putc(&b, ',');
-    key(&b, "cost_per_hour");
-    num_or_null(&b, plan, r->cost_per_hour);
-    ga_sb_putc(&b, ',');
-    key(&b, "total_cost");
-    num_or_null(&b, plan, r->total_cost);
-    ga_sb_putc(&b, ',');
-    key(&b, "egress_cost");
-    num_or_null(&b, plan, r->egress_cost);
-    ga_sb_putc(&b, ',');
-    key(&b, "throughput");
-    num_or_null(&b, plan, r->throughput);
-    ga_sb_putc(&b, ',');
-    key(&b, "mip_gap");
-    num_or_null(&b, plan, r->mip_gap);
-    ga_sb_putc(&b, ',');
-    key(&b, "bound");
-    num_or_null(&b, plan || (r->status == GPUARB_SOLVE_TIME_LIMIT && r->bound_known), r->bound);
-    ga_sb_putc(&b, ',');
-    key(&b, "solve_ms");
-    ga_sb_json_num(&b, r->solve_ms);
-    ga_sb_putc(&b, ',');
-    key(&b, "baseline");
-    if (r->has_baseline) {
-        ga_sb_putc(&b, '{');
-        key(&b, "provider");
-        ga_sb_json_str(&b, r->baseline_provider);
-        ga_sb_putc(&b, ',');
-        key(&b, "cost_per_hour");
-        ga_sb_json_num(&b, r->baseline_cph);
-        ga_sb_putc(&b, ',');
-        key(&b, "total_cost");
-        ga_sb_json_num(&b, r->baseline_total);
-        ga_sb_putc(&b, '}');
+    int cost_bound = r->objective != GA_OBJ_MAX_THROUGHPUT;
+    ga_writer w;
+    ga_w_init(&w, GA_W_JSON, GA_W_COMPACT);
+    ga_w_obj_begin(&w);
+    ga_w_key(&w, "version");
+    ga_w_int(&w, 1);
+    ga_w_key(&w, "status");
+    ga_w_str(&w, status_word(r->status));
+    ga_w_key(&w, "objective");
+    ga_w_str(&w, r->objective == GA_OBJ_MAX_THROUGHPUT ? "max_throughput" : "min_cost");
+    ga_w_key(&w, "cost_per_hour");
+    ga_w_money_or_null(&w, plan, r->cost_per_hour);
+    ga_w_key(&w, "total_cost");
+    ga_w_money_or_null(&w, plan, r->total_cost);
+    ga_w_key(&w, "egress_cost");
+    ga_w_money_or_null(&w, plan, r->egress_cost);
+    ga_w_key(&w, "throughput");
+    ga_w_num_or_null(&w, plan, r->throughput);
+    ga_w_key(&w, "mip_gap");
+    ga_w_num_or_null(&w, plan, r->mip_gap);
+    ga_w_key(&w, "bound");
+    if (plan || (r->status == GPUARB_SOLVE_TIME_LIMIT && r->bound_known)) {
+        if (cost_bound)
+            ga_w_money(&w, r->bound);
+        else
+            ga_w_num(&w, r->bound);
     } else {
-        ga_sb_puts(&b, "null");
+        ga_w_null(&w);
     }
-    ga_sb_putc(&b, ',');
-    key(&b, "savings_pct");
-    num_or_null(&b, r->has_baseline, r->savings_pct);
-    ga_sb_putc(&b, ',');
-    key(&b, "allocations");
-    ga_sb_putc(&b, '[');
+    ga_w_key(&w, "solve_ms");
+    ga_w_num(&w, r->solve_ms);
+    ga_w_key(&w, "baseline");
+    if (r->has_baseline) {
+        ga_w_obj_begin(&w);
+        ga_w_key(&w, "provider");
+        ga_w_str(&w, r->baseline_provider);
+        ga_w_key(&w, "cost_per_hour");
+        ga_w_money(&w, r->baseline_cph);
+        ga_w_key(&w, "total_cost");
+        ga_w_money(&w, r->baseline_total);
+        ga_w_obj_end(&w);
+    } else {
+        ga_w_null(&w);
+    }
+    ga_w_key(&w, "savings_pct");
+    ga_w_num_or_null(&w, r->has_baseline, r->savings_pct);
+    ga_w_key(&w, "allocations");
+    ga_w_arr_begin(&w);
     for (size_t i = 0; i < r->n_rows; i++) {
         const ga_alloc_row *a = &r->rows[i];
-        if (i)
-            ga_sb_putc(&b, ',');
-        ga_sb_putc(&b, '{');
-        key(&b, "workload");
-        ga_sb_json_str(&b, a->workload);
-        ga_sb_putc(&b, ',');
-        key(&b, "provider");
-        ga_sb_json_str(&b, a->provider);
-        ga_sb_putc(&b, ',');
-        key(&b, "region");
-        ga_sb_json_str(&b, a->region);
-        ga_sb_putc(&b, ',');
-        key(&b, "zone");
-        ga_sb_json_str(&b, a->zone);
-        ga_sb_putc(&b, ',');
-        key(&b, "instance_type");
-        ga_sb_json_str(&b, a->instance_type);
-        ga_sb_putc(&b, ',');
-        key(&b, "gpu");
-        ga_sb_json_str(&b, a->gpu);
-        ga_sb_putc(&b, ',');
-        key(&b, "gpus_per_instance");
-        ga_sb_printf(&b, "%d,", (int)a->gpus_per_instance);
-        key(&b, "count");
-        ga_sb_printf(&b, "%d,", (int)a->count);
-        key(&b, "market");
-        ga_sb_json_str(&b, a->spot ? "spot" : "ondemand");
-        ga_sb_putc(&b, ',');
-        key(&b, "price_hour");
-        ga_sb_json_num(&b, a->price_hour);
-        ga_sb_putc(&b, ',');
-        key(&b, "effective_price_hour");
-        ga_sb_json_num(&b, a->unit_cost);
-        ga_sb_putc(&b, ',');
-        key(&b, "cost_per_hour");
-        ga_sb_json_num(&b, a->count * a->unit_cost);
-        ga_sb_putc(&b, '}');
+        ga_w_obj_begin(&w);
+        ga_w_key(&w, "workload");
+        ga_w_str(&w, a->workload);
+        ga_w_key(&w, "provider");
+        ga_w_str(&w, a->provider);
+        ga_w_key(&w, "region");
+        ga_w_str(&w, a->region);
+        ga_w_key(&w, "zone");
+        ga_w_str(&w, a->zone);
+        ga_w_key(&w, "instance_type");
+        ga_w_str(&w, a->instance_type);
+        ga_w_key(&w, "gpu");
+        ga_w_str(&w, a->gpu);
+        ga_w_key(&w, "gpus_per_instance");
+        ga_w_int(&w, a->gpus_per_instance);
+        ga_w_key(&w, "count");
+        ga_w_int(&w, a->count);
+        ga_w_key(&w, "market");
+        ga_w_str(&w, a->spot ? "spot" : "ondemand");
+        ga_w_key(&w, "price_hour");
+        ga_w_money(&w, a->price_hour);
+        ga_w_key(&w, "effective_price_hour");
+        ga_w_money(&w, a->unit_cost);
+        ga_w_key(&w, "cost_per_hour");
+        ga_w_money(&w, a->count * a->unit_cost);
+        ga_w_obj_end(&w);
     }
-    ga_sb_puts(&b, "],");
-    key(&b, "workloads");
-    ga_sb_putc(&b, '[');
+    ga_w_arr_end(&w);
+    ga_w_key(&w, "workloads");
+    ga_w_arr_begin(&w);
     for (size_t i = 0; i < r->n_wl; i++) {
-        const ga_wl_row *w = &r->wl[i];
-        if (i)
-            ga_sb_putc(&b, ',');
-        ga_sb_putc(&b, '{');
-        key(&b, "name");
-        ga_sb_json_str(&b, w->name);
-        ga_sb_putc(&b, ',');
-        key(&b, "gpus");
-        ga_sb_printf(&b, "%d,", (int)w->gpus);
-        key(&b, "cost_per_hour");
-        ga_sb_json_num(&b, w->cost_per_hour);
-        ga_sb_putc(&b, ',');
-        key(&b, "egress_cost");
-        ga_sb_json_num(&b, w->egress_cost);
-        ga_sb_putc(&b, ',');
-        key(&b, "throughput");
-        ga_sb_json_num(&b, w->throughput);
-        ga_sb_putc(&b, '}');
+        const ga_wl_row *wl = &r->wl[i];
+        ga_w_obj_begin(&w);
+        ga_w_key(&w, "name");
+        ga_w_str(&w, wl->name);
+        ga_w_key(&w, "gpus");
+        ga_w_int(&w, wl->gpus);
+        ga_w_key(&w, "cost_per_hour");
+        ga_w_money(&w, wl->cost_per_hour);
+        ga_w_key(&w, "egress_cost");
+        ga_w_money(&w, wl->egress_cost);
+        ga_w_key(&w, "throughput");
+        ga_w_num(&w, wl->throughput);
+        ga_w_obj_end(&w);
     }
-    ga_sb_puts(&b, "],");
-    key(&b, "diagnostics");
-    ga_sb_putc(&b, '[');
-    for (size_t i = 0; i < r->n_diag; i++) {
-        if (i)
-            ga_sb_putc(&b, ',');
-        ga_sb_json_str(&b, r->diag[i]);
-    }
-    ga_sb_puts(&b, "],");
-    key(&b, "stats");
-    ga_sb_printf(&b, "{\"offers\":%d,\"offer_classes\":%d,\"columns\":%d,\"mip_columns\":%d,"
-                     "\"mip_rows\":%d,\"nodes\":%lld,\"method\":",
-                 (int)r->offers_in, (int)r->classes, (int)r->columns, (int)r->mip_cols,
-                 (int)r->mip_rows, (long long)r->nodes);
-    ga_sb_json_str(&b, r->method == GA_METHOD_DECOMPOSED ? "decomposed"
-                       : r->method == GA_METHOD_MIP      ? "mip"
-                                                         : "none");
-    ga_sb_puts(&b, "}}\n");
-    *out = ga_sb_take(&b);
-    return *out ? GPUARB_OK : ga_nomem(ctx);
+    ga_w_arr_end(&w);
+    ga_w_key(&w, "diagnostics");
+    ga_w_arr_begin(&w);
+    for (size_t i = 0; i < r->n_diag; i++)
+        ga_w_str(&w, r->diag[i]);
+    ga_w_arr_end(&w);
+    ga_w_key(&w, "stats");
+    ga_w_obj_begin(&w);
+    ga_w_key(&w, "offers");
+    ga_w_int(&w, r->offers_in);
+    ga_w_key(&w, "offer_classes");
+    ga_w_int(&w, r->classes);
+    ga_w_key(&w, "columns");
+    ga_w_int(&w, r->columns);
+    ga_w_key(&w, "mip_columns");
+    ga_w_int(&w, r->mip_cols);
+    ga_w_key(&w, "mip_rows");
+    ga_w_int(&w, r->mip_rows);
+    ga_w_key(&w, "nodes");
+    ga_w_int(&w, r->nodes);
+    ga_w_key(&w, "method");
+    ga_w_str(&w, r->method == GA_METHOD_DECOMPOSED ? "decomposed"
+                 : r->method == GA_METHOD_MIP      ? "mip"
+                                                   : "none");
+    ga_w_obj_end(&w);
+    ga_w_obj_end(&w);
+    return ga_w_finish(&w, ctx, out);
 }
 
 /* Money with thousands separators: 12,345.67 */

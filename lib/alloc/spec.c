@@ -28,6 +28,7 @@
 #include "io/doc.h"
 #include "catalog/gpumodel.h"
 #include "alloc/spec.h"
+#include "io/writer.h"
 
 #define GA_SPEC_MAX_WORKLOADS 100000
 #define GA_SPEC_MAX_GPUS 1000000          /* per workload, and per node */
@@ -958,50 +959,35 @@ int ga_globs_allow(const ga_globs *g, const char *name)
 
 /* ---- canonical JSON ---- */
 
-static void put_key(ga_strbuf *b, int indent, const char *key)
+/* Layout: one key per line, short lists and maps inline. */
+
+static void put_str_list(ga_writer *w, char *const *v, size_t n)
 {
-    ga_sb_printf(b, "%*s", indent, "");
-    ga_sb_json_str(b, key);
-    ga_sb_puts(b, ": ");
+    ga_w_arr_open(w, GA_W_INLINE);
+    for (size_t i = 0; i < n; i++)
+        ga_w_str(w, v[i]);
+    ga_w_arr_end(w);
 }
 
-static void put_opt_num(ga_strbuf *b, double v, int present)
+static void put_globs(ga_writer *w, const char *key, const ga_globs *g)
 {
-    if (present)
-        ga_sb_json_num(b, v);
-    else
-        ga_sb_puts(b, "null");
+    ga_w_key(w, key);
+    ga_w_obj_open(w, GA_W_INLINE);
+    ga_w_key(w, "allow");
+    put_str_list(w, g->allow, g->n_allow);
+    ga_w_key(w, "deny");
+    put_str_list(w, g->deny, g->n_deny);
+    ga_w_obj_end(w);
 }
 
-static void put_str_list(ga_strbuf *b, char *const *v, size_t n)
+static void put_catalogs(ga_writer *w, const gpuarb_spec *spec)
 {
-    ga_sb_putc(b, '[');
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            ga_sb_puts(b, ", ");
-        ga_sb_json_str(b, v[i]);
-    }
-    ga_sb_putc(b, ']');
-}
-
-static void put_globs(ga_strbuf *b, const char *key, const ga_globs *g)
-{
-    put_key(b, 4, key);
-    ga_sb_puts(b, "{\"allow\": ");
-    put_str_list(b, g->allow, g->n_allow);
-    ga_sb_puts(b, ", \"deny\": ");
-    put_str_list(b, g->deny, g->n_deny);
-    ga_sb_puts(b, "},\n");
-}
-
-static void put_catalogs(ga_strbuf *b, const gpuarb_spec *spec)
-{
-    put_key(b, 2, "catalog");
+    ga_w_key(w, "catalog");
     if (spec->catalog_builtin || spec->n_catalogs == 0) {
-        ga_sb_puts(b, "\"builtin\",\n");
+        ga_w_str(w, "builtin");
         return;
     }
-    ga_sb_putc(b, '[');
+    ga_w_arr_open(w, GA_W_INLINE);
     for (size_t i = 0; i < spec->n_catalogs; i++) {
         const ga_catalog_ref *r = &spec->catalogs[i];
         ga_strbuf one;
@@ -1009,89 +995,71 @@ static void put_catalogs(ga_strbuf *b, const gpuarb_spec *spec)
         if (r->provider)
             ga_sb_printf(&one, "skypilot:%s:", r->provider);
         ga_sb_puts(&one, r->path);
-        if (i)
-            ga_sb_puts(b, ", ");
         if (one.oom)
-            b->oom = 1;
+            w->b.oom = 1;
         else
-            ga_sb_json_str(b, one.s);
+            ga_w_str(w, one.s);
         ga_sb_free(&one);
     }
-    ga_sb_puts(b, "],\n");
+    ga_w_arr_end(w);
 }
 
-static void put_workload(ga_strbuf *b, const ga_workload *w, int last)
+static void put_workload(ga_writer *w, const ga_workload *wl)
 {
-    ga_sb_puts(b, "    {\n");
-    put_key(b, 6, "name");
-    ga_sb_json_str(b, w->name);
-    ga_sb_puts(b, ",\n");
-    if (w->gpus >= 0) {
-        put_key(b, 6, "gpus");
-        ga_sb_printf(b, "%d,\n", (int)w->gpus);
+    ga_w_obj_begin(w);
+    ga_w_key(w, "name");
+    ga_w_str(w, wl->name);
+    if (wl->gpus >= 0) {
+        ga_w_key(w, "gpus");
+        ga_w_int(w, wl->gpus);
     } else {
-        put_key(b, 6, "min_gpus");
-        ga_sb_printf(b, "%d,\n", (int)w->min_gpus);
-        put_key(b, 6, "max_gpus");
-        if (w->max_gpus >= 0)
-            ga_sb_printf(b, "%d,\n", (int)w->max_gpus);
-        else
-            ga_sb_puts(b, "null,\n");
+        ga_w_key(w, "min_gpus");
+        ga_w_int(w, wl->min_gpus);
+        ga_w_key(w, "max_gpus");
+        ga_w_int_or_null(w, wl->max_gpus >= 0, wl->max_gpus);
     }
-    put_key(b, 6, "gpu");
-    if (w->n_models) {
-        ga_sb_putc(b, '[');
-        for (size_t i = 0; i < w->n_models; i++) {
-            if (i)
-                ga_sb_puts(b, ", ");
-            ga_sb_json_str(b, ga_gpumodel_at(w->models[i])->name);
-        }
-        ga_sb_puts(b, "],\n");
+    ga_w_key(w, "gpu");
+    if (wl->n_models) {
+        ga_w_arr_open(w, GA_W_INLINE);
+        for (size_t i = 0; i < wl->n_models; i++)
+            ga_w_str(w, ga_gpumodel_at(wl->models[i])->name);
+        ga_w_arr_end(w);
     } else {
-        ga_sb_puts(b, "null,\n");
+        ga_w_null(w);
     }
-    put_key(b, 6, "min_gpu_memory_gb");
-    put_opt_num(b, w->min_gpu_memory_gb, w->min_gpu_memory_gb > 0);
-    ga_sb_puts(b, ",\n");
-    put_key(b, 6, "gpus_per_node");
-    if (w->gpus_per_node > 0)
-        ga_sb_printf(b, "%d,\n", (int)w->gpus_per_node);
-    else
-        ga_sb_puts(b, "null,\n");
-    put_key(b, 6, "same_region");
-    ga_sb_puts(b, w->same_region ? "true,\n" : "false,\n");
-    put_key(b, 6, "spot");
-    ga_sb_json_str(b, SPOT_NAMES[w->spot >= 0 && w->spot <= 2 ? w->spot : 0]);
-    ga_sb_puts(b, ",\n");
-    put_key(b, 6, "checkpoint_minutes");
-    ga_sb_json_num(b, w->checkpoint_minutes);
-    ga_sb_puts(b, ",\n");
-    put_key(b, 6, "restart_minutes");
-    ga_sb_json_num(b, w->restart_minutes);
-    ga_sb_puts(b, ",\n");
-    put_key(b, 6, "throughput");
-    ga_sb_putc(b, '{');
-    for (size_t i = 0; i < w->n_tput; i++) {
-        if (i)
-            ga_sb_puts(b, ", ");
-        ga_sb_json_str(b, ga_gpumodel_at(w->tput_models[i])->name);
-        ga_sb_puts(b, ": ");
-        ga_sb_json_num(b, w->tput[i]);
+    ga_w_key(w, "min_gpu_memory_gb");
+    ga_w_num_or_null(w, wl->min_gpu_memory_gb > 0, wl->min_gpu_memory_gb);
+    ga_w_key(w, "gpus_per_node");
+    ga_w_int_or_null(w, wl->gpus_per_node > 0, wl->gpus_per_node);
+    ga_w_key(w, "same_region");
+    ga_w_bool(w, wl->same_region);
+    ga_w_key(w, "spot");
+    ga_w_str(w, SPOT_NAMES[wl->spot >= 0 && wl->spot <= 2 ? wl->spot : 0]);
+    ga_w_key(w, "checkpoint_minutes");
+    ga_w_num(w, wl->checkpoint_minutes);
+    ga_w_key(w, "restart_minutes");
+    ga_w_num(w, wl->restart_minutes);
+    ga_w_key(w, "throughput");
+    ga_w_obj_open(w, GA_W_INLINE);
+    for (size_t i = 0; i < wl->n_tput; i++) {
+        ga_w_key(w, ga_gpumodel_at(wl->tput_models[i])->name);
+        ga_w_num(w, wl->tput[i]);
     }
-    ga_sb_puts(b, "},\n");
-    put_key(b, 6, "data");
-    if (w->has_data) {
-        ga_sb_puts(b, "{\"provider\": ");
-        ga_sb_json_str(b, w->data_provider);
-        ga_sb_puts(b, ", \"region\": ");
-        ga_sb_json_str(b, w->data_region);
-        ga_sb_puts(b, ", \"gb\": ");
-        ga_sb_json_num(b, w->data_gb);
-        ga_sb_puts(b, "}\n");
+    ga_w_obj_end(w);
+    ga_w_key(w, "data");
+    if (wl->has_data) {
+        ga_w_obj_open(w, GA_W_INLINE);
+        ga_w_key(w, "provider");
+        ga_w_str(w, wl->data_provider);
+        ga_w_key(w, "region");
+        ga_w_str(w, wl->data_region);
+        ga_w_key(w, "gb");
+        ga_w_num(w, wl->data_gb);
+        ga_w_obj_end(w);
     } else {
-        ga_sb_puts(b, "null\n");
+        ga_w_null(w);
     }
-    ga_sb_puts(b, last ? "    }\n" : "    },\n");
+    ga_w_obj_end(w);
 }
 
 gpuarb_status gpuarb_spec_to_json(gpuarb_ctx *ctx, const gpuarb_spec *spec, char **out)
@@ -1101,39 +1069,41 @@ gpuarb_status gpuarb_spec_to_json(gpuarb_ctx *ctx, const gpuarb_spec *spec, char
     *out = NULL;
     if (!spec)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "spec is NULL");
-    ga_strbuf b;
-    ga_sb_init(&b);
-    ga_sb_puts(&b, "{\n  \"version\": 1,\n");
-    put_catalogs(&b, spec);
-    put_key(&b, 2, "objective");
-    ga_sb_json_str(&b, OBJECTIVE_NAMES[spec->objective == GA_OBJ_MAX_THROUGHPUT]);
-    ga_sb_puts(&b, ",\n");
-    put_key(&b, 2, "horizon_hours");
-    ga_sb_json_num(&b, spec->horizon_hours);
-    ga_sb_puts(&b, ",\n");
-    put_key(&b, 2, "budget_per_hour");
-    put_opt_num(&b, spec->budget_per_hour, spec->budget_per_hour >= 0);
-    ga_sb_puts(&b, ",\n");
-    put_key(&b, 2, "time_limit_s");
-    ga_sb_json_num(&b, spec->time_limit_s);
-    ga_sb_puts(&b, ",\n  \"constraints\": {\n");
-    put_globs(&b, "providers", &spec->providers);
-    put_globs(&b, "regions", &spec->regions);
-    put_key(&b, 4, "max_provider_share");
-    put_opt_num(&b, spec->max_provider_share, spec->max_provider_share >= 0);
-    ga_sb_puts(&b, ",\n");
-    put_key(&b, 4, "max_spot_share");
-    put_opt_num(&b, spec->max_spot_share, spec->max_spot_share >= 0);
-    ga_sb_puts(&b, "\n  },\n");
-    put_key(&b, 2, "egress_per_gb");
-    ga_sb_puts(&b, "{\"same_provider\": ");
-    ga_sb_json_num(&b, spec->egress_same);
-    ga_sb_puts(&b, ", \"other_provider\": ");
-    ga_sb_json_num(&b, spec->egress_other);
-    ga_sb_puts(&b, "},\n  \"workloads\": [\n");
+    ga_writer w;
+    ga_w_init(&w, GA_W_JSON, GA_W_PRETTY | GA_W_INDENT(2));
+    ga_w_obj_begin(&w);
+    ga_w_key(&w, "version");
+    ga_w_int(&w, 1);
+    put_catalogs(&w, spec);
+    ga_w_key(&w, "objective");
+    ga_w_str(&w, OBJECTIVE_NAMES[spec->objective == GA_OBJ_MAX_THROUGHPUT]);
+    ga_w_key(&w, "horizon_hours");
+    ga_w_num(&w, spec->horizon_hours);
+    ga_w_key(&w, "budget_per_hour");
+    ga_w_num_or_null(&w, spec->budget_per_hour >= 0, spec->budget_per_hour);
+    ga_w_key(&w, "time_limit_s");
+    ga_w_num(&w, spec->time_limit_s);
+    ga_w_key(&w, "constraints");
+    ga_w_obj_begin(&w);
+    put_globs(&w, "providers", &spec->providers);
+    put_globs(&w, "regions", &spec->regions);
+    ga_w_key(&w, "max_provider_share");
+    ga_w_num_or_null(&w, spec->max_provider_share >= 0, spec->max_provider_share);
+    ga_w_key(&w, "max_spot_share");
+    ga_w_num_or_null(&w, spec->max_spot_share >= 0, spec->max_spot_share);
+    ga_w_obj_end(&w);
+    ga_w_key(&w, "egress_per_gb");
+    ga_w_obj_open(&w, GA_W_INLINE);
+    ga_w_key(&w, "same_provider");
+    ga_w_num(&w, spec->egress_same);
+    ga_w_key(&w, "other_provider");
+    ga_w_num(&w, spec->egress_other);
+    ga_w_obj_end(&w);
+    ga_w_key(&w, "workloads");
+    ga_w_arr_begin(&w);
     for (size_t i = 0; i < spec->n_w; i++)
-        put_workload(&b, &spec->w[i], i + 1 == spec->n_w);
-    ga_sb_puts(&b, "  ]\n}\n");
-    *out = ga_sb_take(&b);
-    return *out ? GPUARB_OK : ga_nomem(ctx);
+        put_workload(&w, &spec->w[i]);
+    ga_w_arr_end(&w);
+    ga_w_obj_end(&w);
+    return ga_w_finish(&w, ctx, out);
 }

@@ -91,13 +91,6 @@ double ga_now_ms(void);
  * decimal, never NaN/Inf: those become 0).  buf must hold 40 bytes. */
 void ga_fmt_double(char *buf, double v);
 
-/* JSON writing helpers (no dependency: every writer uses these).
- * ga_sb_json_str writes a quoted, escaped string (NULL -> null);
- * ga_sb_json_num a number per ga_fmt_double; negative "absent" values are
- * the caller's to turn into null. */
-void ga_sb_json_str(ga_strbuf *b, const char *s);
-void ga_sb_json_num(ga_strbuf *b, double v);
-
 #define GA_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define GA_MAX(a, b) ((a) > (b) ? (a) : (b))
 

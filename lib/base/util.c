@@ -335,34 +335,3 @@ void ga_fmt_double(char *buf, double v)
     }
     c_decimal_point(buf);
 }
-
-void ga_sb_json_str(ga_strbuf *b, const char *s)
-{
-    if (!s) {
-        ga_sb_puts(b, "null");
-        return;
-    }
-    ga_sb_putc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': ga_sb_puts(b, "\\\""); break;
-        case '\\': ga_sb_puts(b, "\\\\"); break;
-        case '\n': ga_sb_puts(b, "\\n"); break;
-        case '\r': ga_sb_puts(b, "\\r"); break;
-        case '\t': ga_sb_puts(b, "\\t"); break;
-        default:
-            if (*p < 0x20)
-                ga_sb_printf(b, "\\u%04x", *p);
-            else
-                ga_sb_putc(b, (char)*p);
-        }
-    }
-    ga_sb_putc(b, '"');
-}
-
-void ga_sb_json_num(ga_strbuf *b, double v)
-{
-    char buf[48];
-    ga_fmt_double(buf, v);
-    ga_sb_puts(b, buf);
-}

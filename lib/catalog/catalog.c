@@ -4,7 +4,7 @@
  *
  * Owns struct gpuarb_catalog (an array of ga_offer whose strings it owns).
  * Wraps no dependency: text comes through lib/io/csv.c, GPU names through the
- * model table (lib/catalog/gpumodel.c), JSON is written with the internal.h helpers.
+ * model table (lib/catalog/gpumodel.c), JSON through the structured writer (io/writer.h).
  * Invariants of every offer in a catalog: provider, region, instance_type
  * non-empty and free of control characters, provider lower case; gpu a
  * valid model index; gpu_count >= 1; gpu_memory_gb > 0; prices, vcpus,
@@ -24,6 +24,7 @@
 #include "catalog/catalog.h"
 #include "io/csv.h"
 #include "catalog/gpumodel.h"
+#include "io/writer.h"
 
 #define MAX_OFFERS ((size_t)5000000)
 #define MAX_STR 256
@@ -1038,8 +1039,11 @@ static void csv_str(ga_strbuf *b, const char *s)
 /* Absent (negative) numbers are written as nothing. */
 static void csv_num(ga_strbuf *b, double v)
 {
-    if (v >= 0)
-        ga_sb_json_num(b, v);
+    char num[48];
+    if (v >= 0) {
+        ga_fmt_double(num, v);
+        ga_sb_puts(b, num);
+    }
 }
 
 static gpuarb_status finish(gpuarb_ctx *ctx, ga_strbuf *b, char **out)
@@ -1088,49 +1092,50 @@ gpuarb_status gpuarb_catalog_to_csv(gpuarb_ctx *ctx, const gpuarb_catalog *cat, 
     return finish(ctx, &b, out);
 }
 
-static void json_opt(ga_strbuf *b, const char *key, double v)
+/* Absent (negative) numbers are null. */
+static void json_opt(ga_writer *w, const char *key, double v)
 {
-    ga_sb_printf(b, ", \"%s\": ", key);
-    if (v >= 0)
-        ga_sb_json_num(b, v);
-    else
-        ga_sb_puts(b, "null");
+    ga_w_key(w, key);
+    ga_w_num_or_null(w, v >= 0, v);
 }
 
 gpuarb_status gpuarb_catalog_to_json(gpuarb_ctx *ctx, const gpuarb_catalog *cat, char **out)
 {
     if (!cat || !out)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "catalog or out is NULL");
-    ga_strbuf b;
-    ga_sb_init(&b);
-    ga_sb_puts(&b, "{\"offers\": [");
-    for (size_t i = 0; i < cat->n; i++) {
+    ga_writer w;
+    ga_w_init(&w, GA_W_JSON, GA_W_SPACED);
+    ga_w_obj_begin(&w);
+    ga_w_key(&w, "offers");
+    ga_w_arr_open(&w, GA_W_LINES); /* one offer per line */
+    for (size_t i = 0; i < cat->n && !w.b.oom; i++) {
         const ga_offer *o = &cat->v[i];
-        ga_sb_puts(&b, i ? ",\n  {" : "\n  {");
-        ga_sb_puts(&b, "\"provider\": ");
-        ga_sb_json_str(&b, o->provider);
-        ga_sb_puts(&b, ", \"region\": ");
-        ga_sb_json_str(&b, o->region);
-        ga_sb_puts(&b, ", \"zone\": ");
-        ga_sb_json_str(&b, o->zone[0] ? o->zone : NULL);
-        ga_sb_puts(&b, ", \"instance_type\": ");
-        ga_sb_json_str(&b, o->instance_type);
-        ga_sb_puts(&b, ", \"gpu\": ");
-        ga_sb_json_str(&b, ga_gpumodel_at(o->gpu)->name);
-        ga_sb_printf(&b, ", \"gpu_count\": %d", (int)o->gpu_count);
-        json_opt(&b, "gpu_memory_gb", o->gpu_memory_gb);
-        json_opt(&b, "vcpus", o->vcpus);
-        json_opt(&b, "memory_gb", o->memory_gb);
-        json_opt(&b, "price_hour", o->price);
-        json_opt(&b, "spot_price_hour", o->spot);
-        json_opt(&b, "interruption_rate", o->rate);
-        if (o->capacity >= 0)
-            ga_sb_printf(&b, ", \"capacity\": %lld}", (long long)o->capacity);
-        else
-            ga_sb_puts(&b, ", \"capacity\": null}");
+        ga_w_obj_begin(&w);
+        ga_w_key(&w, "provider");
+        ga_w_str(&w, o->provider);
+        ga_w_key(&w, "region");
+        ga_w_str(&w, o->region);
+        ga_w_key(&w, "zone");
+        ga_w_str(&w, o->zone[0] ? o->zone : NULL);
+        ga_w_key(&w, "instance_type");
+        ga_w_str(&w, o->instance_type);
+        ga_w_key(&w, "gpu");
+        ga_w_str(&w, ga_gpumodel_at(o->gpu)->name);
+        ga_w_key(&w, "gpu_count");
+        ga_w_int(&w, o->gpu_count);
+        json_opt(&w, "gpu_memory_gb", o->gpu_memory_gb);
+        json_opt(&w, "vcpus", o->vcpus);
+        json_opt(&w, "memory_gb", o->memory_gb);
+        json_opt(&w, "price_hour", o->price);
+        json_opt(&w, "spot_price_hour", o->spot);
+        json_opt(&w, "interruption_rate", o->rate);
+        ga_w_key(&w, "capacity");
+        ga_w_int_or_null(&w, o->capacity >= 0, o->capacity);
+        ga_w_obj_end(&w);
     }
-    ga_sb_puts(&b, cat->n ? "\n]}\n" : "]}\n");
-    return finish(ctx, &b, out);
+    ga_w_arr_end(&w);
+    ga_w_obj_end(&w);
+    return ga_w_finish(&w, ctx, out);
 }
 
 /* Table cells: text, right-aligned for numbers. */

@@ -3,7 +3,7 @@
  * handles built by the add_node_type/add_item calls (the loaders in
  * pack_bpp.c and pack_spec.c use the same internals), option defaults, the
  * solve dispatch, the result handle with its accessors, and the JSON and
- * table writers (JSON through ga_sb_json_*; no dependency).
+ * table writers (JSON through the structured writer, io/writer.h).
  *
  * Solving: sizes become integers per dimension (scaled by a power of ten
  * that makes every value whole, at most 10^6; values with more decimals
@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/writer.h"
 #include "pack/pack.h"
 
 #define CAP_INF ((int64_t)1 << 62)
@@ -299,23 +300,23 @@ int32_t gpuarb_pack_result_item_name(const gpuarb_pack_result *r, int64_t j, cha
     return n;
 }
 
-static void put_item_name(ga_strbuf *b, const gpuarb_pack_result *r, int64_t j)
+static void put_item_name(ga_writer *w, const gpuarb_pack_result *r, int64_t j)
 {
     const rgroup *g = group_of(r, j);
     char tmp[48];
     if (!g || !g->name) {
         snprintf(tmp, sizeof tmp, "%lld", (long long)j);
-        ga_sb_json_str(b, tmp);
+        ga_w_str(w, tmp);
     } else if (g->count == 1) {
-        ga_sb_json_str(b, g->name);
+        ga_w_str(w, g->name);
     } else {
         ga_strbuf nb;
         ga_sb_init(&nb);
         ga_sb_printf(&nb, "%s#%lld", g->name, (long long)(j - g->first));
         if (nb.oom)
-            b->oom = 1;
+            w->b.oom = 1;
         else
-            ga_sb_json_str(b, nb.s);
+            ga_w_str(w, nb.s);
         ga_sb_free(&nb);
     }
 }
@@ -380,13 +381,6 @@ const char *gpuarb_pack_result_unplaced(const gpuarb_pack_result *r, int64_t i, 
     return r->reasons[i];
 }
 
-/* Money as written: sums of prices carry floating-point noise in the
- * last digits; six decimals are more than any price list has. */
-static double money(double v)
-{
-    return floor(v * 1e6 + 0.5) / 1e6;
-}
-
 static const char *status_name(int32_t s)
 {
     return s == GPUARB_SOLVE_OPTIMAL ? "optimal" : "feasible";
@@ -400,63 +394,72 @@ gpuarb_status gpuarb_pack_result_to_json(gpuarb_ctx *ctx, const gpuarb_pack_resu
 {
     if (!r || !out)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "result or out is NULL");
-    ga_strbuf b;
-    ga_sb_init(&b);
-    ga_sb_puts(&b, "{\"version\": 1, \"status\": ");
-    ga_sb_json_str(&b, status_name(r->status));
-    ga_sb_puts(&b, ", \"objective\": ");
-    ga_sb_json_str(&b, OBJ_NAMES[r->objective]);
-    ga_sb_puts(&b, ", \"algorithm\": ");
-    ga_sb_json_str(&b, ALGO_NAMES[r->algorithm]);
-    ga_sb_printf(&b, ", \"nodes_used\": %lld, \"cost_per_hour\": ", (long long)r->nodes);
-    if (r->has_cost)
-        ga_sb_json_num(&b, money(r->cost));
-    else
-        ga_sb_puts(&b, "null");
-    ga_sb_printf(&b, ", \"lower_bound\": %lld, \"cost_lower_bound\": ", (long long)r->lower_bound);
-    if (r->has_cost && r->cost_lb >= 0)
-        ga_sb_json_num(&b, money(r->cost_lb));
-    else
-        ga_sb_puts(&b, "null");
-    ga_sb_puts(&b, ", \"solve_ms\": ");
-    ga_sb_json_num(&b, floor(r->solve_ms * 1000 + 0.5) / 1000);
-    ga_sb_printf(&b, ", \"items\": %lld,\n \"nodes\": [", (long long)r->n_items);
-    for (int64_t i = 0; i < r->nodes && !b.oom; i++) {
-        ga_sb_puts(&b, i ? ",\n  {\"type\": " : "\n  {\"type\": ");
-        ga_sb_json_str(&b, r->type_names[r->node_type[i]]);
-        ga_sb_puts(&b, ", \"items\": [");
-        for (int64_t k = r->node_start[i]; k < r->node_start[i + 1]; k++) {
-            if (k > r->node_start[i])
-                ga_sb_puts(&b, ", ");
-            put_item_name(&b, r, r->node_items[k]);
-        }
-        ga_sb_puts(&b, "], \"used\": {");
+    /* Layout: the summary on one line, then one line per node and per
+     * unplaced item, indented one space per level. */
+    ga_writer w;
+    ga_w_init(&w, GA_W_JSON, GA_W_SPACED | GA_W_INDENT(1));
+    ga_w_obj_begin(&w);
+    ga_w_key(&w, "version");
+    ga_w_int(&w, 1);
+    ga_w_key(&w, "status");
+    ga_w_str(&w, status_name(r->status));
+    ga_w_key(&w, "objective");
+    ga_w_str(&w, OBJ_NAMES[r->objective]);
+    ga_w_key(&w, "algorithm");
+    ga_w_str(&w, ALGO_NAMES[r->algorithm]);
+    ga_w_key(&w, "nodes_used");
+    ga_w_int(&w, r->nodes);
+    ga_w_key(&w, "cost_per_hour");
+    ga_w_money_or_null(&w, r->has_cost, r->cost);
+    ga_w_key(&w, "lower_bound");
+    ga_w_int(&w, r->lower_bound);
+    ga_w_key(&w, "cost_lower_bound");
+    ga_w_money_or_null(&w, r->has_cost && r->cost_lb >= 0, r->cost_lb);
+    ga_w_key(&w, "solve_ms");
+    ga_w_num(&w, floor(r->solve_ms * 1000 + 0.5) / 1000);
+    ga_w_key(&w, "items");
+    ga_w_int(&w, r->n_items);
+    ga_w_break(&w);
+    ga_w_key(&w, "nodes");
+    ga_w_arr_open(&w, GA_W_LINES);
+    for (int64_t i = 0; i < r->nodes && !w.b.oom; i++) {
+        ga_w_obj_begin(&w);
+        ga_w_key(&w, "type");
+        ga_w_str(&w, r->type_names[r->node_type[i]]);
+        ga_w_key(&w, "items");
+        ga_w_arr_begin(&w);
+        for (int64_t k = r->node_start[i]; k < r->node_start[i + 1]; k++)
+            put_item_name(&w, r, r->node_items[k]);
+        ga_w_arr_end(&w);
+        ga_w_key(&w, "used");
+        ga_w_obj_begin(&w);
         if (r->kind == GA_PACK_KIND_BPP) {
-            ga_sb_puts(&b, "\"size\": ");
-            ga_sb_json_num(&b, r->node_used[i][GA_DIM_SIZE]);
+            ga_w_key(&w, "size");
+            ga_w_num(&w, r->node_used[i][GA_DIM_SIZE]);
         } else {
             for (int d = 0; d < 3; d++) {
-                ga_sb_printf(&b, "%s\"%s\": ", d ? ", " : "", DIM_NAMES[d]);
-                ga_sb_json_num(&b, r->node_used[i][d]);
+                ga_w_key(&w, DIM_NAMES[d]);
+                ga_w_num(&w, r->node_used[i][d]);
             }
         }
-        ga_sb_puts(&b, "}}");
+        ga_w_obj_end(&w);
+        ga_w_obj_end(&w);
     }
-    ga_sb_puts(&b, r->nodes ? "\n ],\n \"unplaced\": [" : "],\n \"unplaced\": [");
-    for (int64_t i = 0; i < r->n_unplaced && !b.oom; i++) {
-        ga_sb_puts(&b, i ? ",\n  {\"item\": " : "\n  {\"item\": ");
-        put_item_name(&b, r, r->unplaced[i]);
-        ga_sb_puts(&b, ", \"reason\": ");
-        ga_sb_json_str(&b, r->reasons[i]);
-        ga_sb_putc(&b, '}');
+    ga_w_arr_end(&w);
+    ga_w_break(&w);
+    ga_w_key(&w, "unplaced");
+    ga_w_arr_open(&w, GA_W_LINES);
+    for (int64_t i = 0; i < r->n_unplaced && !w.b.oom; i++) {
+        ga_w_obj_begin(&w);
+        ga_w_key(&w, "item");
+        put_item_name(&w, r, r->unplaced[i]);
+        ga_w_key(&w, "reason");
+        ga_w_str(&w, r->reasons[i]);
+        ga_w_obj_end(&w);
     }
-    ga_sb_puts(&b, r->n_unplaced ? "\n ]}\n" : "]}\n");
-    if (b.oom) {
-        ga_sb_free(&b);
-        return ga_nomem(ctx);
-    }
-    *out = ga_sb_take(&b);
-    return *out ? GPUARB_OK : ga_nomem(ctx);
+    ga_w_arr_end(&w);
+    ga_w_obj_end(&w);
+    return ga_w_finish(&w, ctx, out);
 }
 
 gpuarb_status gpuarb_pack_result_to_table(gpuarb_ctx *ctx, const gpuarb_pack_result *r,
@@ -470,7 +473,7 @@ gpuarb_status gpuarb_pack_result_to_table(gpuarb_ctx *ctx, const gpuarb_pack_res
     ga_sb_printf(&b, "status %s   nodes %lld   lower bound %lld", status_name(r->status),
                  (long long)r->nodes, (long long)r->lower_bound);
     if (r->has_cost) {
-        ga_fmt_double(num, money(r->cost));
+        ga_fmt_double(num, ga_money_round(r->cost));
         ga_sb_printf(&b, "   cost/h %s", num);
     }
     ga_sb_printf(&b, "   %s, %s   %.1f ms\n", OBJ_NAMES[r->objective], ALGO_NAMES[r->algorithm],
