@@ -463,7 +463,6 @@ static gpuarb_status parse_catalog(sp *s, const ga_doc_node *n)
     return GPUARB_OK;
 }
 
-
 /* ---- constraints, egress ---- */
 
 static gpuarb_status parse_globs(sp *s, const ga_doc_node *n, int lower, ga_globs *g)
