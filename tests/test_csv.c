@@ -1,7 +1,9 @@
 /* test_csv.c - the CSV reader: RFC 4180 quoting, line ends, comments,
- * byte-order mark, ragged rows, and exact error positions.  Expected
- * positions are counted by hand in the literals (columns are 1-based and
- * count characters). */
+ * byte-order mark, ragged rows, and exact error positions; and the typed
+ * table on top of it (lib/io/csvtable.c): header mapping, typed values and
+ * their ranges, width checks, header errors.  Expected positions are
+ * counted by hand in the literals (columns are 1-based and count
+ * characters). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +13,9 @@
 
 #include <cmocka.h>
 
-#include "io/csv.h"
+#include <stdio.h>
+
+#include "io/csvtable.h"
 
 typedef struct rec {
     size_t n;
@@ -221,6 +225,249 @@ static void too_many_fields_is_a_limit(void **state)
     free(t);
 }
 
+/* ------------------------------------------------------------------ */
+/* The typed table of io/csvtable.h.  Positions are counted by hand in the
+ * comments beside each text. */
+
+enum { T_NAME, T_GPUS, T_MEM, T_NOTE, T_SHARE };
+static const ga_tab_col JOB_COLS[] = {
+    {"name", GA_TAB_STRING, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 0, 0},
+    {"gpus", GA_TAB_INTEGER, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 1, 8},
+    {"mem", GA_TAB_NUMBER, GA_TAB_ABOVE, 0, 0, 0},   /* > 0 */
+    {"note", GA_TAB_STRING, 0, 0, 0, 0},
+    {"share", GA_TAB_NUMBER, 0, 0.5, 0, 0},          /* >= 0.5 */
+    {NULL, 0, 0, 0, 0, 0}};
+
+typedef struct job_row {
+    char name[64], note[64];
+    int64_t gpus;
+    double mem, share;
+    int32_t line;
+} job_row;
+
+/* Read every row of text, every column in table order; returns the first
+ * error (or GPUARB_OK) and the rows read before it in *n. */
+static gpuarb_status read_jobs(gpuarb_ctx *ctx, const char *text, int flags, job_row *rows,
+                               size_t max, size_t *n)
+{
+    ga_tab t;
+    int empty = 0, got = 0;
+    *n = 0;
+    ga_tab_init(&t, ctx, text, strlen(text), "t.csv", JOB_COLS, flags);
+    gpuarb_status st = ga_tab_header(&t, &empty);
+    if (!st && empty)
+        st = ga_tab_missing(&t, "(no header)");
+    while (!st && !(st = ga_tab_next(&t, &got)) && got && *n < max) {
+        job_row *r = &rows[*n];
+        char *name = NULL, *note = NULL;
+        if (!(st = ga_tab_str(&t, T_NAME, &name)) && !(st = ga_tab_int(&t, T_GPUS, -1, &r->gpus)) &&
+            !(st = ga_tab_num(&t, T_MEM, -1, &r->mem)) && !(st = ga_tab_str(&t, T_NOTE, &note)) &&
+            !(st = ga_tab_num(&t, T_SHARE, -1, &r->share))) {
+            snprintf(r->name, sizeof r->name, "%s", name);
+            snprintf(r->note, sizeof r->note, "%s", note);
+            r->line = ga_tab_row_line(&t);
+            (*n)++;
+        }
+        free(name);
+        free(note);
+    }
+    ga_tab_free(&t);
+    return st;
+}
+
+static void expect_tab_error(gpuarb_ctx *ctx, const char *text, int flags, gpuarb_status want,
+                             int32_t line, int32_t col, const char *path, const char *msg)
+{
+    job_row rows[4];
+    size_t n;
+    gpuarb_status st = read_jobs(ctx, text, flags, rows, 4, &n);
+    if (st != want || gpuarb_errline(ctx) != line || gpuarb_errcolumn(ctx) != col ||
+        strcmp(gpuarb_errpath(ctx), path) != 0 || strcmp(gpuarb_errmsg(ctx), msg) != 0 ||
+        strcmp(gpuarb_errsource(ctx), "t.csv") != 0)
+        fail_msg("%s: want %s %d:%d [%s] '%s'\n got %s %d:%d [%s] '%s'", text,
+                 gpuarb_status_name(want), (int)line, (int)col, path, msg,
+                 gpuarb_status_name(st), (int)gpuarb_errline(ctx), (int)gpuarb_errcolumn(ctx),
+                 gpuarb_errpath(ctx), gpuarb_errmsg(ctx));
+}
+
+static void table_header_and_values(void **state)
+{
+    (void)state;
+    gpuarb_ctx *ctx;
+    assert_int_equal(gpuarb_ctx_create(&ctx), GPUARB_OK);
+    /* line 2, the header: names in any order and case, spaces around them,
+     * an unknown column (extra), no note or share column.
+     * line 3: mem " 1.5 " opens at column 7, its number at column 8.
+     * line 4: "3" quoted (column 1); "  b " quoted, kept as written
+     *         (column 5); mem empty at column 14 ("3"=1-3 ,4 "  b "=5-10
+     *         ,11 y12 ,13). */
+    const char *text = "# jobs\n"
+                       " GPUS ,Name,extra,mem\n"
+                       "2,a,x, 1.5 \n"
+                       "\"3\",\"  b \",y,\n";
+    ga_tab t;
+    int empty, got;
+    ga_tab_init(&t, ctx, text, strlen(text), "t.csv", JOB_COLS, GA_TAB_COMMENTS);
+    assert_int_equal(ga_tab_header(&t, &empty), GPUARB_OK);
+    assert_int_equal(empty, 0);
+    assert_int_equal(t.header_line, 2);
+    assert_true(ga_tab_has(&t, T_NAME) && ga_tab_has(&t, T_GPUS) && ga_tab_has(&t, T_MEM));
+    assert_false(ga_tab_has(&t, T_NOTE) || ga_tab_has(&t, T_SHARE));
+
+    assert_int_equal(ga_tab_next(&t, &got), GPUARB_OK);
+    assert_int_equal(got, 1);
+    assert_int_equal(ga_tab_row_line(&t), 3);
+    ga_tab_field f = ga_tab_get(&t, T_MEM);
+    assert_int_equal(f.line, 3);
+    assert_int_equal(f.col, 8);
+    assert_int_equal(f.n, 3);
+    assert_memory_equal(f.s, "1.5", 3);
+    f = ga_tab_get(&t, T_NOTE); /* absent column: empty, at the row start */
+    assert_int_equal(f.n, 0);
+    assert_int_equal(f.line, 3);
+    assert_int_equal(f.col, 1);
+    assert_string_equal(f.name, "note");
+    char *s = NULL;
+    double x = 0;
+    int64_t i = 0;
+    assert_int_equal(ga_tab_str(&t, T_NAME, &s), GPUARB_OK);
+    assert_string_equal(s, "a");
+    free(s);
+    assert_int_equal(ga_tab_str(&t, T_NOTE, &s), GPUARB_OK);
+    assert_string_equal(s, "");
+    free(s);
+    assert_int_equal(ga_tab_int(&t, T_GPUS, -1, &i), GPUARB_OK);
+    assert_int_equal(i, 2);
+    assert_int_equal(ga_tab_num(&t, T_MEM, -1, &x), GPUARB_OK);
+    assert_true(x == 1.5);
+    assert_int_equal(ga_tab_num(&t, T_SHARE, -7, &x), GPUARB_OK);
+    assert_true(x == -7); /* the caller's value for "absent" */
+    /* a getter of the wrong kind is the caller's bug */
+    assert_int_equal(ga_tab_num(&t, T_NAME, -1, &x), GPUARB_ERR_INTERNAL);
+
+    assert_int_equal(ga_tab_next(&t, &got), GPUARB_OK);
+    assert_int_equal(got, 1);
+    assert_int_equal(ga_tab_int(&t, T_GPUS, -1, &i), GPUARB_OK);
+    assert_int_equal(i, 3);
+    f = ga_tab_get(&t, T_NAME);
+    assert_int_equal(f.col, 5);
+    assert_int_equal(ga_tab_str(&t, T_NAME, &s), GPUARB_OK);
+    assert_string_equal(s, "  b ");
+    free(s);
+    f = ga_tab_get(&t, T_MEM);
+    assert_int_equal(f.col, 14);
+    assert_int_equal(ga_tab_num(&t, T_MEM, -1, &x), GPUARB_OK);
+    assert_true(x == -1);
+    assert_int_equal(ga_tab_next(&t, &got), GPUARB_OK);
+    assert_int_equal(got, 0);
+    ga_tab_free(&t);
+
+    /* no record at all: empty, for the caller to word */
+    const char *none[] = {"", "# only a comment\n\n"};
+    for (int k = 0; k < 2; k++) {
+        ga_tab_init(&t, ctx, none[k], strlen(none[k]), "t.csv", JOB_COLS, GA_TAB_COMMENTS);
+        assert_int_equal(ga_tab_header(&t, &empty), GPUARB_OK);
+        assert_int_equal(empty, 1);
+        ga_tab_free(&t);
+    }
+    gpuarb_ctx_free(ctx);
+}
+
+static void table_value_errors(void **state)
+{
+    (void)state;
+    gpuarb_ctx *ctx;
+    assert_int_equal(gpuarb_ctx_create(&ctx), GPUARB_OK);
+    const gpuarb_status IN = GPUARB_ERR_INPUT;
+    /* header on line 1; the row on line 2: a1 ,2 gpus3 ,4 mem5 ,6 share7 */
+    expect_tab_error(ctx, "name,gpus,mem,share\na,0,1,\n", 0, IN, 2, 3, "gpus",
+                     "must be an integer >= 1, got '0'");
+    /* above the top: the same words the catalog has always used */
+    expect_tab_error(ctx, "name,gpus,mem,share\na,9,1,\n", 0, IN, 2, 3, "gpus",
+                     "must be an integer >= 1, got '9'");
+    expect_tab_error(ctx, "name,gpus,mem,share\na,-0,1,\n", 0, IN, 2, 3, "gpus",
+                     "must be an integer >= 1, got '-0'");
+    expect_tab_error(ctx, "name,gpus,mem,share\na,1.0,1,\n", 0, IN, 2, 3, "gpus",
+                     "must be an integer >= 1, got '1.0'");
+    expect_tab_error(ctx, "name,gpus,mem,share\na,,1,\n", 0, IN, 2, 3, "gpus",
+                     "empty; an integer >= 1 is required");
+    /* a1 ,2 " "3 24 " "5 ,6 07 */
+    expect_tab_error(ctx, "name,gpus,mem,share\na, 2 ,0,\n", 0, IN, 2, 7, "mem",
+                     "must be > 0, got '0'");
+    expect_tab_error(ctx, "name,gpus,mem,share\na,2,1e999,\n", 0, IN, 2, 5, "mem",
+                     "must be a finite number, got '1e999'");
+    expect_tab_error(ctx, "name,gpus,mem,share\na,2,abc,\n", 0, IN, 2, 5, "mem",
+                     "must be a number, got 'abc'");
+    expect_tab_error(ctx, "name,gpus,mem,share\na,2,0x10,\n", 0, IN, 2, 5, "mem",
+                     "must be a number, got '0x10'");
+    expect_tab_error(ctx, "name,gpus,mem,share\na,2,1,0.25\n", 0, IN, 2, 7, "share",
+                     "must be >= 0.5, got '0.25'");
+    expect_tab_error(ctx, "name,gpus,mem,share\n,2,1,\n", 0, IN, 2, 1, "name",
+                     "empty; a value is required");
+    expect_tab_error(ctx, "name,gpus,mem,share\n\"a\x01" "b\",2,1,\n", 0, IN, 2, 1, "name",
+                     "'a?b' contains a control character");
+    char long_row[400];
+    memset(long_row, 'x', 257);
+    strcpy(long_row + 257, ",2,1,\n");
+    char text[500];
+    snprintf(text, sizeof text, "name,gpus,mem,share\n%s", long_row);
+    expect_tab_error(ctx, text, 0, IN, 2, 1, "name", "longer than 256 characters");
+    /* rows of the wrong width: fewer fields -> just past the last one
+     * ("a,2" ends at column 4); more -> at the first extra field
+     * (a1 ,2 23 ,4 15 ,6 empty7 ,7 x8) */
+    expect_tab_error(ctx, "name,gpus,mem,share\na,2\n", 0, GPUARB_ERR_SYNTAX, 2, 4, "",
+                     "this row has 2 fields but the header has 4");
+    expect_tab_error(ctx, "name,gpus,mem,share\na,2,1,,x\n", 0, GPUARB_ERR_SYNTAX, 2, 8, "",
+                     "this row has 5 fields but the header has 4");
+    /* a good row before the bad one is read */
+    job_row rows[4];
+    size_t n;
+    assert_int_equal(read_jobs(ctx, "name,gpus,mem,share\nok,8,2e3,0.5\nbad,x,1,\n", 0, rows, 4,
+                               &n),
+                     GPUARB_ERR_INPUT);
+    assert_int_equal(n, 1);
+    assert_string_equal(rows[0].name, "ok");
+    assert_int_equal(rows[0].gpus, 8);
+    assert_true(rows[0].mem == 2000 && rows[0].share == 0.5);
+    assert_int_equal(rows[0].line, 2);
+    gpuarb_ctx_free(ctx);
+}
+
+static void table_header_errors_and_extra_fields(void **state)
+{
+    (void)state;
+    gpuarb_ctx *ctx;
+    assert_int_equal(gpuarb_ctx_create(&ctx), GPUARB_OK);
+    const gpuarb_status IN = GPUARB_ERR_INPUT;
+    /* n1..e4 ,5 g6..s9 ,10 N11 */
+    expect_tab_error(ctx, "name,gpus,NAME\n", 0, IN, 1, 11, "name",
+                     "column 'name' appears twice in the header (first at column 1)");
+    /* the first missing column in table order, at the header's line */
+    expect_tab_error(ctx, "mem,note\n", 0, IN, 1, 1, "name",
+                     "the header has no 'name' column (it is required)");
+    expect_tab_error(ctx, "# c\n\nname,mem\n", GA_TAB_COMMENTS, IN, 3, 1, "gpus",
+                     "the header has no 'gpus' column (it is required)");
+    /* unknown columns: ignored, or an error at the column with STRICT */
+    job_row rows[4];
+    size_t n;
+    assert_int_equal(read_jobs(ctx, "name,gpus,colour\na,1,red\n", 0, rows, 4, &n), GPUARB_OK);
+    assert_int_equal(n, 1);
+    expect_tab_error(ctx, "name,gpus,colour\na,1,red\n", GA_TAB_STRICT, IN, 1, 11, "header",
+                     "unknown column 'colour'");
+    /* extra fields joined into the last column (a1 ,2 23 ,4 V5 16 ,7 V8) */
+    assert_int_equal(read_jobs(ctx, "name,gpus,note\na,2,V1,V2\n", GA_TAB_JOIN_EXTRA, rows, 4,
+                               &n),
+                     GPUARB_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(rows[0].note, "V1,V2");
+    expect_tab_error(ctx, "name,gpus,note\na,2,V1,V2\n", 0, GPUARB_ERR_SYNTAX, 2, 8, "",
+                     "this row has 4 fields but the header has 3");
+    /* joining never hides a short row */
+    expect_tab_error(ctx, "name,gpus,note\na,2\n", GA_TAB_JOIN_EXTRA, GPUARB_ERR_SYNTAX, 2, 4,
+                     "", "this row has 2 fields but the header has 3");
+    gpuarb_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -233,6 +480,9 @@ int main(void)
         cmocka_unit_test(nul_byte_is_rejected),
         cmocka_unit_test(buffer_without_terminator),
         cmocka_unit_test(too_many_fields_is_a_limit),
+        cmocka_unit_test(table_header_and_values),
+        cmocka_unit_test(table_value_errors),
+        cmocka_unit_test(table_header_errors_and_extra_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,10 @@
  * and keys in YAML and JSON, equal trees for equivalent documents, YAML 1.2
  * core scalar typing and tags, the limits (size, depth, nodes, anchors and
  * aliases including a "billion laughs" document), duplicate keys, non-finite
- * numbers, multi-document streams, and garbage input.
+ * numbers, multi-document streams, and garbage input; and the reader built
+ * on the tree (lib/io/docread.c): the key walker's document order, hints,
+ * missing and null keys, the typed getters' ranges and exact wording, and
+ * key paths.
  *
  * Expected lines and columns were counted by hand from the literal texts
  * below (1-based; columns count bytes).
@@ -20,7 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "io/doc.h"
+#include "io/docread.h"
 
 typedef struct fixture {
     gpuarb_ctx *ctx;
@@ -705,6 +708,276 @@ static void invalid_doc_cases(void **state)
     assert_int_equal(failures, 0);
 }
 
+/* ------------------------------------------------------------------ */
+/* The reader of io/docread.h.  Each text is one line of JSON, so a column
+ * is the byte offset + 1; positions are counted by hand in the comments. */
+
+/* The error on the context must be exactly: status, line:col, path, msg. */
+static void assert_err(fixture *f, gpuarb_status st, gpuarb_status want, int32_t line,
+                       int32_t col, const char *path, const char *msg)
+{
+    if (st != want || gpuarb_errline(f->ctx) != line || gpuarb_errcolumn(f->ctx) != col ||
+        strcmp(gpuarb_errpath(f->ctx), path) != 0 || strcmp(gpuarb_errmsg(f->ctx), msg) != 0 ||
+        strcmp(gpuarb_errsource(f->ctx), "t.json") != 0)
+        fail_msg("want %s %d:%d [%s] '%s'\n got %s %d:%d [%s] '%s' (%s)",
+                 gpuarb_status_name(want), (int)line, (int)col, path, msg,
+                 gpuarb_status_name(st), (int)gpuarb_errline(f->ctx),
+                 (int)gpuarb_errcolumn(f->ctx), gpuarb_errpath(f->ctx), gpuarb_errmsg(f->ctx),
+                 gpuarb_errsource(f->ctx));
+}
+
+/* A small schema: {name (required string), gpus: int 1..64, share: (0, 1)
+ * with the upper end open, jobs: [the same mapping, ...]}. */
+enum { J_NAME, J_GPUS, J_SHARE, J_JOBS };
+static const ga_rd_field JOB_KEYS[] = {
+    {"name", GA_RD_REQUIRED}, {"gpus", 0}, {"share", 0}, {"jobs", 0}, {NULL, 0}};
+
+typedef struct job {
+    const char *name;
+    int32_t gpus;
+    double share;
+    int seen_gpus;
+} job;
+
+static gpuarb_status read_job(ga_rd *r, const ga_doc_node *n, job *j)
+{
+    static const ga_rd_range open_share = {0, 1, 1, 1, 1}; /* (0, 1) */
+    ga_rd_map m;
+    int k;
+    const ga_doc_node *v;
+    gpuarb_status st = ga_rd_map_begin(r, n, JOB_KEYS, "a mapping (one job)", &m);
+    while (!st && !(st = ga_rd_map_next(r, &m, &k, &v)) && k >= 0) {
+        switch (k) {
+        case J_NAME: st = ga_rd_string(r, v, &j->name); break;
+        case J_GPUS: st = ga_rd_int32(r, v, 1, 64, &j->gpus); j->seen_gpus = 1; break;
+        case J_SHARE: st = ga_rd_number(r, v, &open_share, &j->share); break;
+        case J_JOBS:
+            if ((st = ga_rd_kind(r, v, GA_DOC_SEQ)))
+                break;
+            for (size_t i = 0; i < v->n && !st; i++) {
+                job sub = {0};
+                size_t mark = ga_rd_push_index(r, i);
+                if (!(st = read_job(r, v->items[i], &sub)))
+                    ga_rd_pop(r, mark);
+            }
+            break;
+        }
+    }
+    return st;
+}
+
+static gpuarb_status check_job(fixture *f, const char *text, job *j)
+{
+    ga_doc d;
+    assert_int_equal(ga_doc_parse_json(f->ctx, text, strlen(text), "t.json", &d), GPUARB_OK);
+    ga_rd r;
+    ga_rd_init(&r, f->ctx, d.source);
+    memset(j, 0, sizeof *j);
+    gpuarb_status st = read_job(&r, d.root, j);
+    if (!st)
+        assert_string_equal(r.path, ""); /* every push was popped */
+    j->name = NULL; /* borrowed from d */
+    ga_doc_free(&d);
+    return st;
+}
+
+static void docread_walker(void **state)
+{
+    fixture *f = *state;
+    job j;
+    /* {"gpus": 2, "nmae": "x"}: "nmae" opens at column 13; one edit from name */
+    assert_err(f, check_job(f, "{\"gpus\": 2, \"nmae\": \"x\"}", &j), GPUARB_ERR_INPUT, 1, 13,
+               "nmae", "unknown key 'nmae'; did you mean 'name'?");
+    /* far from every key: no hint */
+    assert_err(f, check_job(f, "{\"colour\": 1}", &j), GPUARB_ERR_INPUT, 1, 2, "colour",
+               "unknown key 'colour'");
+    /* missing required key: at the mapping (1:1), the path names the key */
+    assert_err(f, check_job(f, "{\"gpus\": 2}", &j), GPUARB_ERR_INPUT, 1, 1, "name",
+               "missing required key 'name'");
+    /* null is absent for optional keys ... */
+    assert_int_equal(check_job(f, "{\"gpus\": null, \"name\": \"a\", \"share\": null}", &j),
+                     GPUARB_OK);
+    assert_int_equal(j.seen_gpus, 0);
+    /* ... and a type error for a required one: the null at column 10 */
+    assert_err(f, check_job(f, "{\"name\": null}", &j), GPUARB_ERR_INPUT, 1, 10, "name",
+               "expected a string, found null");
+    /* two bad values: the first in the text wins (share, column 11), not
+     * the first in the key table (gpus) */
+    assert_err(f, check_job(f, "{\"share\": 5, \"gpus\": 0, \"name\": \"a\"}", &j),
+               GPUARB_ERR_INPUT, 1, 11, "share", "must be greater than 0 and less than 1, found 5");
+    /* nested path; 1.5 at column 48 */
+    assert_err(f, check_job(f, "{\"jobs\": [{\"name\": \"a\"}, {\"name\": \"b\", \"gpus\": 1.5}]}",
+                            &j),
+               GPUARB_ERR_INPUT, 1, 48, "jobs[1].gpus", "expected an integer, found 1.5");
+    /* a nested missing key: at the inner mapping ('{' at column 11) */
+    assert_err(f, check_job(f, "{\"jobs\": [{\"gpus\": 1}], \"name\": \"x\"}", &j),
+               GPUARB_ERR_INPUT, 1, 11, "jobs[0].name", "missing required key 'name'");
+    /* not a mapping: the caller's words */
+    assert_err(f, check_job(f, "[1]", &j), GPUARB_ERR_INPUT, 1, 1, "",
+               "expected a mapping (one job), found a list");
+    assert_int_equal(check_job(f, "{\"name\": \"n\", \"gpus\": 64, \"share\": 0.25}", &j),
+                     GPUARB_OK);
+    assert_int_equal(j.gpus, 64);
+    assert_true(j.share == 0.25);
+}
+
+/* Parse {"v": VALUE} and hand back the value; *d must be freed. */
+static const ga_doc_node *value_of(fixture *f, const char *text, ga_doc *d, ga_rd *r)
+{
+    assert_int_equal(ga_doc_parse_json(f->ctx, text, strlen(text), "t.json", d), GPUARB_OK);
+    ga_rd_init(r, f->ctx, d->source);
+    ga_rd_push_key(r, "v");
+    return ga_doc_get(d->root, "v");
+}
+
+static void docread_getters(void **state)
+{
+    fixture *f = *state;
+    ga_doc d;
+    ga_rd r;
+    const ga_doc_node *v;
+    int64_t i64 = 0;
+    int32_t i32 = 0;
+    double x = 0;
+    /* every value below starts at column 7: {"v": VALUE} */
+    v = value_of(f, "{\"v\": 0}", &d, &r);
+    assert_err(f, ga_rd_int(&r, v, 1, 64, &i64), GPUARB_ERR_INPUT, 1, 7, "v",
+               "must be at least 1, found 0");
+    assert_int_equal(ga_rd_int(&r, v, -3, 0, &i64), GPUARB_OK);
+    assert_int_equal(i64, 0);
+    ga_doc_free(&d);
+    v = value_of(f, "{\"v\": 65}", &d, &r);
+    assert_err(f, ga_rd_int32(&r, v, 1, 64, &i32), GPUARB_ERR_INPUT, 1, 7, "v",
+               "must be at most 64, found 65");
+    ga_doc_free(&d);
+    /* INT64_MAX is read as the double 2^63, one past it: refused as too
+     * big, never converted out of range */
+    v = value_of(f, "{\"v\": 9223372036854775807}", &d, &r);
+    assert_true(v->is_integer);
+    assert_err(f, ga_rd_int(&r, v, 0, 100, &i64), GPUARB_ERR_INPUT, 1, 7, "v",
+               "must be at most 100, found 9223372036854775807");
+    i64 = 5;
+    assert_int_equal(ga_rd_int(&r, v, 0, INT64_MAX, &i64), GPUARB_ERR_INPUT);
+    assert_int_equal(i64, 5);
+    ga_doc_free(&d);
+    v = value_of(f, "{\"v\": true}", &d, &r);
+    assert_err(f, ga_rd_int(&r, v, 0, 1, &i64), GPUARB_ERR_INPUT, 1, 7, "v",
+               "expected an integer, found a boolean ('true')");
+    assert_int_equal(ga_rd_bool(&r, v, &i32), GPUARB_OK);
+    assert_int_equal(i32, 1);
+    ga_doc_free(&d);
+
+    /* number ranges: each end closed or open, an upper end or none */
+    v = value_of(f, "{\"v\": 1}", &d, &r);
+    assert_err(f, ga_rd_number(&r, v, GA_RD_AT_LEAST(2), &x), GPUARB_ERR_INPUT, 1, 7, "v",
+               "must be at least 2, found 1");
+    assert_err(f, ga_rd_number(&r, v, GA_RD_ABOVE(1), &x), GPUARB_ERR_INPUT, 1, 7, "v",
+               "must be greater than 1, found 1");
+    assert_int_equal(ga_rd_number(&r, v, GA_RD_CLOSED(0, 1), &x), GPUARB_OK);
+    assert_true(x == 1);
+    assert_err(f, ga_rd_number(&r, v, &(const ga_rd_range){0, 1, 0, 1, 1}, &x), GPUARB_ERR_INPUT,
+               1, 7, "v", "must be at least 0 and less than 1, found 1");
+    ga_doc_free(&d);
+    v = value_of(f, "{\"v\": 0}", &d, &r);
+    assert_err(f, ga_rd_number(&r, v, GA_RD_ABOVE_UPTO(0, 86400), &x), GPUARB_ERR_INPUT, 1, 7,
+               "v", "must be greater than 0 and at most 86400, found 0");
+    ga_doc_free(&d);
+    v = value_of(f, "{\"v\": 1.5}", &d, &r);
+    assert_err(f, ga_rd_number(&r, v, GA_RD_CLOSED(0, 1), &x), GPUARB_ERR_INPUT, 1, 7, "v",
+               "must be at least 0 and at most 1, found 1.5");
+    ga_doc_free(&d);
+    /* no upper end means none: 1e308 is a value, not a sentinel */
+    v = value_of(f, "{\"v\": 1e308}", &d, &r);
+    assert_int_equal(ga_rd_number(&r, v, GA_RD_ABOVE(0), &x), GPUARB_OK);
+    assert_true(x == 1e308);
+    ga_doc_free(&d);
+    /* a long string is cut at 40 bytes in the message */
+    v = value_of(f, "{\"v\": \"0123456789012345678901234567890123456789xyz\"}", &d, &r);
+    assert_err(f, ga_rd_number(&r, v, GA_RD_AT_LEAST(0), &x), GPUARB_ERR_INPUT, 1, 7, "v",
+               "expected a number, found a string ('0123456789012345678901234567890123456789...')");
+    ga_doc_free(&d);
+
+    /* enums: a hint within two edits, none for a one-letter word */
+    static const char *const MODES[] = {"fast", "slow", "auto", NULL};
+    v = value_of(f, "{\"v\": \"slw\"}", &d, &r);
+    assert_err(f, ga_rd_enum(&r, v, MODES, &i32), GPUARB_ERR_INPUT, 1, 7, "v",
+               "'slw' is not one of fast, slow, auto; did you mean 'slow'?");
+    ga_doc_free(&d);
+    v = value_of(f, "{\"v\": \"x\"}", &d, &r);
+    assert_err(f, ga_rd_enum(&r, v, MODES, &i32), GPUARB_ERR_INPUT, 1, 7, "v",
+               "'x' is not one of fast, slow, auto");
+    assert_err(f, ga_rd_bool(&r, v, &i32), GPUARB_ERR_INPUT, 1, 7, "v",
+               "expected true or false, found a string ('x')");
+    ga_doc_free(&d);
+    v = value_of(f, "{\"v\": 3}", &d, &r);
+    assert_err(f, ga_rd_enum(&r, v, MODES, &i32), GPUARB_ERR_INPUT, 1, 7, "v",
+               "expected one of fast, slow, auto, found a number ('3')");
+    assert_err(f, ga_rd_version(&r, v, 1), GPUARB_ERR_INPUT, 1, 7, "v",
+               "unsupported spec version 3; this library reads version 1");
+    assert_int_equal(ga_rd_version(&r, v, 3), GPUARB_OK);
+    ga_doc_free(&d);
+    v = value_of(f, "{\"v\": \"auto\"}", &d, &r);
+    assert_int_equal(ga_rd_enum(&r, v, MODES, &i32), GPUARB_OK);
+    assert_int_equal(i32, 2);
+    ga_doc_free(&d);
+
+    /* string lists: copies, and the count of copies made when one fails;
+     * "" is at column 13: {"v": ["a", ""]} */
+    char **list = NULL;
+    size_t n = 0;
+    v = value_of(f, "{\"v\": [\"a\", \"\", \"c\"]}", &d, &r);
+    assert_err(f, ga_rd_strings(&r, v, &list, &n), GPUARB_ERR_INPUT, 1, 13, "v[1]",
+               "must not be empty");
+    assert_int_equal(n, 1);
+    assert_string_equal(list[0], "a");
+    free(list[0]);
+    free(list);
+    ga_doc_free(&d);
+    list = NULL;
+    n = 0;
+    v = value_of(f, "{\"v\": []}", &d, &r);
+    assert_int_equal(ga_rd_strings(&r, v, &list, &n), GPUARB_OK);
+    assert_int_equal(n, 0);
+    free(list);
+    ga_doc_free(&d);
+}
+
+static void docread_paths(void **state)
+{
+    fixture *f = *state;
+    ga_rd r;
+    ga_rd_init(&r, f->ctx, "t.json");
+    size_t a = ga_rd_push_key(&r, "workloads");
+    size_t b = ga_rd_push_index(&r, 2);
+    ga_rd_push_key(&r, "gpus");
+    assert_string_equal(r.path, "workloads[2].gpus");
+    ga_rd_pop(&r, b);
+    assert_string_equal(r.path, "workloads");
+    ga_rd_pop(&r, a);
+    assert_string_equal(r.path, "");
+    /* an over-long key is cut to GA_PATH_MAX - 1 bytes, never overflows */
+    char key[400];
+    memset(key, 'k', sizeof key - 1);
+    key[sizeof key - 1] = '\0';
+    ga_rd_push_key(&r, "top");
+    ga_rd_push_key(&r, key);
+    assert_int_equal(strlen(r.path), GA_PATH_MAX - 1);
+    assert_int_equal(r.len, GA_PATH_MAX - 1);
+    assert_memory_equal(r.path, "top.kkk", 7);
+    ga_rd_push_index(&r, 7); /* nothing fits any more */
+    assert_int_equal(strlen(r.path), GA_PATH_MAX - 1);
+    /* a key table longer than the walker can track is a caller's bug */
+    ga_rd_field big[GA_RD_MAX_FIELDS + 2];
+    for (size_t i = 0; i < GA_RD_MAX_FIELDS + 1; i++)
+        big[i] = (ga_rd_field){"k", 0};
+    big[GA_RD_MAX_FIELDS + 1] = (ga_rd_field){NULL, 0};
+    ga_doc d;
+    assert_int_equal(ga_doc_parse_json(f->ctx, "{}", 2, "t.json", &d), GPUARB_OK);
+    ga_rd_map m;
+    assert_int_equal(ga_rd_map_begin(&r, d.root, big, NULL, &m), GPUARB_ERR_INTERNAL);
+    ga_doc_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -725,6 +998,9 @@ int main(void)
         cmocka_unit_test(dispatch),
         cmocka_unit_test(garbage_does_not_crash),
         cmocka_unit_test(invalid_doc_cases),
+        cmocka_unit_test(docread_walker),
+        cmocka_unit_test(docread_getters),
+        cmocka_unit_test(docread_paths),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -4,8 +4,9 @@
  * and the two small queries solvers use (ga_workload_tput, ga_globs_allow).
  *
  * Wraps no dependency: text becomes a tree in doc.c, so YAML and JSON specs
- * pass through the same checks and give the same errors.  Every field is
- * checked for type and range, every unknown key is an error (with the
+ * pass through the same checks and give the same errors; the tree is read
+ * with the shared getters and key walker of lib/io/docread.c.  Every field
+ * is checked for type and range, every unknown key is an error (with the
  * nearest known key as a suggestion), and each error names the spec's
  * source, the 1-based line and byte column of the offending value (of the
  * key, for unknown keys; of the enclosing mapping, for missing keys) and a
@@ -25,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/doc.h"
+#include "io/docread.h"
 #include "catalog/gpumodel.h"
 #include "alloc/spec.h"
 #include "io/writer.h"
@@ -39,221 +40,8 @@ typedef struct sp {
     gpuarb_ctx *ctx;
     gpuarb_spec *spec;
     const char *src;
+    ga_rd rd;           /* errors and the key path (lib/io/docread.h) */
 } sp;
-
-/* ---- errors and paths ---- */
-
-static gpuarb_status fail(sp *s, gpuarb_status st, int32_t line, int32_t col, const char *path,
-                          const char *fmt, ...) GA_PRINTF(6, 7);
-static gpuarb_status fail(sp *s, gpuarb_status st, int32_t line, int32_t col, const char *path,
-                          const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    ga_verror(s->ctx, st, s->src, line, col, path, fmt, ap);
-    va_end(ap);
-    return st;
-}
-
-#define FAIL_AT(s, node, path, ...) \
-    fail((s), GPUARB_ERR_INPUT, (node)->line, (node)->col, (path), __VA_ARGS__)
-
-/* Paths are built by hand so that an over-long key is cut, not an error. */
-static void path_cat(char *buf, const char *a, const char *b, const char *c)
-{
-    size_t used = 0;
-    const char *parts[3] = {a, b, c};
-    for (int i = 0; i < 3; i++) {
-        size_t n = strlen(parts[i]);
-        if (n > GA_PATH_MAX - 1 - used)
-            n = GA_PATH_MAX - 1 - used;
-        memcpy(buf + used, parts[i], n);
-        used += n;
-    }
-    buf[used] = '\0';
-}
-
-static void path_key(char *buf, const char *prefix, const char *key)
-{
-    char tmp[GA_PATH_MAX];
-    memcpy(tmp, prefix, strlen(prefix) + 1); /* prefix may be buf */
-    path_cat(buf, tmp, tmp[0] ? "." : "", key);
-}
-
-static void path_idx(char *buf, const char *prefix, size_t i)
-{
-    char tmp[GA_PATH_MAX], idx[32];
-    memcpy(tmp, prefix, strlen(prefix) + 1);
-    snprintf(idx, sizeof idx, "[%zu]", i);
-    path_cat(buf, tmp, idx, "");
-}
-
-/* "a string ('eight')" / "null" / "a list": what a value is, for messages. */
-static const char *found(const ga_doc_node *n, char *buf, size_t cap)
-{
-    if ((n->kind == GA_DOC_STRING || n->kind == GA_DOC_NUMBER || n->kind == GA_DOC_BOOL) &&
-        n->str)
-        snprintf(buf, cap, "%s ('%.40s%s')", ga_doc_kind_name(n->kind), n->str,
-                 strlen(n->str) > 40 ? "..." : "");
-    else
-        snprintf(buf, cap, "%s", ga_doc_kind_name(n->kind));
-    return buf;
-}
-
-static gpuarb_status wrong_type(sp *s, const ga_doc_node *n, const char *path, const char *want)
-{
-    char b[96];
-    return FAIL_AT(s, n, path, "expected %s, found %s", want, found(n, b, sizeof b));
-}
-
-
-/* The closest of names (NULL-terminated) to word, or NULL when none is
- * within 2 edits (and fewer edits than word has letters). */
-static const char *closest(const char *word, const char *const *names)
-{
-    const char *best = NULL;
-    int bd = 3, len = (int)strlen(word);
-    for (; *names; names++) {
-        int d = ga_edit_distance(word, *names);
-        if (d < bd && d < len) {
-            bd = d;
-            best = *names;
-        }
-    }
-    return best;
-}
-
-/* Index of key in names, or an "unknown key" error at the key. */
-static gpuarb_status lookup_key(sp *s, const ga_doc_node *map, size_t i, const char *prefix,
-                                const char *const *names, int *out)
-{
-    const char *key = map->keys[i];
-    for (int k = 0; names[k]; k++) {
-        if (strcmp(key, names[k]) == 0) {
-            *out = k;
-            return GPUARB_OK;
-        }
-    }
-    char path[GA_PATH_MAX];
-    path_key(path, prefix, key);
-    const char *near = closest(key, names);
-    if (near)
-        return fail(s, GPUARB_ERR_INPUT, map->key_line[i], map->key_col[i], path,
-                    "unknown key '%.100s'; did you mean '%s'?", key, near);
-    return fail(s, GPUARB_ERR_INPUT, map->key_line[i], map->key_col[i], path,
-                "unknown key '%.100s'", key);
-}
-
-static gpuarb_status missing(sp *s, const ga_doc_node *map, const char *prefix, const char *key)
-{
-    char path[GA_PATH_MAX];
-    path_key(path, prefix, key);
-    return FAIL_AT(s, map, path, "missing required key '%s'", key);
-}
-
-/* ---- typed getters: each checks kind and range and reports at the value ---- */
-
-static gpuarb_status get_number(sp *s, const ga_doc_node *n, const char *path, double *out)
-{
-    if (n->kind != GA_DOC_NUMBER)
-        return wrong_type(s, n, path, "a number");
-    *out = n->number;
-    return GPUARB_OK;
-}
-
-/* Shortest spelling of a bound for messages: "0", "0.5", "86400". */
-static void bound_text(char *buf, double v)
-{
-    ga_fmt_double(buf, v);
-    size_t k = strlen(buf);
-    if (k > 2 && !strcmp(buf + k - 2, ".0"))
-        buf[k - 2] = '\0';
-}
-
-/* A number in [lo, hi], or (lo, hi] when lo_open; hi >= 1e300 means none. */
-static gpuarb_status get_range(sp *s, const ga_doc_node *n, const char *path, double lo,
-                               int lo_open, double hi, double *out)
-{
-    gpuarb_status st = get_number(s, n, path, out);
-    if (st)
-        return st;
-    double v = *out;
-    int below = lo_open ? !(v > lo) : !(v >= lo);
-    if (!below && v <= hi)
-        return GPUARB_OK;
-    char los[48], his[48];
-    bound_text(los, lo);
-    bound_text(his, hi);
-    const char *rel = lo_open ? "greater than" : "at least";
-    if (hi >= 1e300)
-        return FAIL_AT(s, n, path, "must be %s %s, found %s", rel, los, n->str);
-    return FAIL_AT(s, n, path, "must be %s %s and at most %s, found %s", rel, los, his, n->str);
-}
-
-static gpuarb_status get_int(sp *s, const ga_doc_node *n, const char *path, int32_t lo,
-                             int32_t hi, int32_t *out)
-{
-    if (n->kind != GA_DOC_NUMBER)
-        return wrong_type(s, n, path, "an integer");
-    if (!n->is_integer)
-        return FAIL_AT(s, n, path, "expected an integer, found %s", n->str ? n->str : "a fraction");
-    if (n->number < lo)
-        return FAIL_AT(s, n, path, "must be at least %d, found %s", (int)lo, n->str);
-    if (n->number > hi)
-        return FAIL_AT(s, n, path, "must be at most %d, found %s", (int)hi, n->str);
-    *out = (int32_t)n->number;
-    return GPUARB_OK;
-}
-
-static gpuarb_status get_string(sp *s, const ga_doc_node *n, const char *path,
-                                const char **out)
-{
-    if (n->kind != GA_DOC_STRING)
-        return wrong_type(s, n, path, "a string");
-    if (!n->str[0])
-        return FAIL_AT(s, n, path, "must not be empty");
-    *out = n->str;
-    return GPUARB_OK;
-}
-
-static gpuarb_status get_bool(sp *s, const ga_doc_node *n, const char *path, int32_t *out)
-{
-    if (n->kind != GA_DOC_BOOL)
-        return wrong_type(s, n, path, "true or false");
-    *out = n->boolean ? 1 : 0;
-    return GPUARB_OK;
-}
-
-static gpuarb_status get_enum(sp *s, const ga_doc_node *n, const char *path,
-                              const char *const *names, int32_t *out)
-{
-    char list[128] = "";
-    for (int k = 0; names[k]; k++) {
-        if (n->kind == GA_DOC_STRING && strcmp(n->str, names[k]) == 0) {
-            *out = k;
-            return GPUARB_OK;
-        }
-        size_t used = strlen(list);
-        snprintf(list + used, sizeof list - used, "%s%s", k ? ", " : "", names[k]);
-    }
-    if (n->kind != GA_DOC_STRING) {
-        char want[160];
-        snprintf(want, sizeof want, "one of %s", list);
-        return wrong_type(s, n, path, want);
-    }
-    const char *near = closest(n->str, names);
-    if (near)
-        return FAIL_AT(s, n, path, "'%.100s' is not one of %s; did you mean '%s'?", n->str, list,
-                       near);
-    return FAIL_AT(s, n, path, "'%.100s' is not one of %s", n->str, list);
-}
-
-static gpuarb_status expect_kind(sp *s, const ga_doc_node *n, const char *path, ga_doc_kind k)
-{
-    if (n->kind == k)
-        return GPUARB_OK;
-    return wrong_type(s, n, path, ga_doc_kind_name(k));
-}
 
 static void ascii_lower(char *p)
 {
@@ -269,10 +57,43 @@ static gpuarb_status dup_str(sp *s, const char *str, char **out)
     return *out ? GPUARB_OK : ga_nomem(s->ctx);
 }
 
+/* ---- explicit-path forms of the reader, for the catalog references ----
+ * The catalog code below names its key paths itself ("catalog[1]").  It
+ * runs at the top level, where the walker's path mark is 0, so replacing
+ * the whole path is safe: the walker cuts it back before the next key. */
+
+static void set_path(sp *s, const char *path)
+{
+    ga_rd_pop(&s->rd, 0);
+    ga_rd_push_key(&s->rd, path);
+}
+
+static void path_idx(char *buf, const char *prefix, size_t i)
+{
+    snprintf(buf, GA_PATH_MAX, "%.200s[%zu]", prefix, i);
+}
+
+static gpuarb_status get_string(sp *s, const ga_doc_node *n, const char *path,
+                                const char **out)
+{
+    set_path(s, path);
+    return ga_rd_string(&s->rd, n, out);
+}
+
+static gpuarb_status wrong_type(sp *s, const ga_doc_node *n, const char *path, const char *want)
+{
+    set_path(s, path);
+    return ga_rd_wrong_type(&s->rd, n, want);
+}
+
+#define FAIL_AT(s, node, path, ...) \
+    (set_path((s), (path)), ga_rd_fail(&(s)->rd, (node), __VA_ARGS__))
+
 /* ---- GPU models ---- */
 
+/* The model named name, or an error at line:col under the current path. */
 static gpuarb_status find_model(sp *s, const char *name, int32_t line, int32_t col,
-                                const char *path, int32_t *out)
+                                int32_t *out)
 {
     int32_t m = ga_gpumodel_find(name);
     if (m >= 0) {
@@ -282,40 +103,39 @@ static gpuarb_status find_model(sp *s, const char *name, int32_t line, int32_t c
     char near[128];
     ga_gpumodel_near(name, near, sizeof near);
     if (near[0])
-        return fail(s, GPUARB_ERR_INPUT, line, col, path,
-                    "unknown GPU model '%.100s'; did you mean: %s?", name, near);
-    return fail(s, GPUARB_ERR_INPUT, line, col, path, "unknown GPU model '%.100s'", name);
+        return ga_rd_fail_at(&s->rd, GPUARB_ERR_INPUT, line, col,
+                             "unknown GPU model '%.100s'; did you mean: %s?", name, near);
+    return ga_rd_fail_at(&s->rd, GPUARB_ERR_INPUT, line, col, "unknown GPU model '%.100s'",
+                         name);
 }
 
-static gpuarb_status parse_gpu_list(sp *s, const ga_doc_node *n, const char *path,
-                                    ga_workload *w)
+static gpuarb_status parse_gpu_list(sp *s, const ga_doc_node *n, ga_workload *w)
 {
-    const ga_doc_node *one = n;
+    ga_rd *r = &s->rd;
     size_t count = 1;
     if (n->kind == GA_DOC_SEQ) {
         if (n->n == 0)
-            return FAIL_AT(s, n, path,
-                           "expected at least one GPU model (leave gpu out to accept any)");
+            return ga_rd_fail(r, n,
+                              "expected at least one GPU model (leave gpu out to accept any)");
         count = n->n;
     } else if (n->kind != GA_DOC_STRING) {
-        return wrong_type(s, n, path, "a GPU model name or a list of them");
+        return ga_rd_wrong_type(r, n, "a GPU model name or a list of them");
     }
     w->models = ga_calloc(count, sizeof *w->models);
     if (!w->models)
         return ga_nomem(s->ctx);
     for (size_t i = 0; i < count; i++) {
-        char ipath[GA_PATH_MAX];
-        const ga_doc_node *item = n->kind == GA_DOC_SEQ ? n->items[i] : one;
+        const ga_doc_node *item = n->kind == GA_DOC_SEQ ? n->items[i] : n;
+        size_t mark = r->len;
         if (n->kind == GA_DOC_SEQ)
-            path_idx(ipath, path, i);
-        else
-            path_cat(ipath, path, "", "");
+            ga_rd_push_index(r, i);
         if (item->kind != GA_DOC_STRING)
-            return wrong_type(s, item, ipath, "a GPU model name");
+            return ga_rd_wrong_type(r, item, "a GPU model name");
         int32_t m = -1;
-        gpuarb_status st = find_model(s, item->str, item->line, item->col, ipath, &m);
+        gpuarb_status st = find_model(s, item->str, item->line, item->col, &m);
         if (st)
             return st;
+        ga_rd_pop(r, mark);
         size_t k = 0;
         while (k < w->n_models && w->models[k] != m)
             k++;
@@ -325,30 +145,31 @@ static gpuarb_status parse_gpu_list(sp *s, const ga_doc_node *n, const char *pat
     return GPUARB_OK;
 }
 
-static gpuarb_status parse_throughput(sp *s, const ga_doc_node *n, const char *path,
-                                      ga_workload *w)
+/* {MODEL: factor, ...}: the keys are model names, not a fixed table. */
+static gpuarb_status parse_throughput(sp *s, const ga_doc_node *n, ga_workload *w)
 {
+    ga_rd *r = &s->rd;
     gpuarb_status st;
-    if ((st = expect_kind(s, n, path, GA_DOC_MAP)))
+    if ((st = ga_rd_kind(r, n, GA_DOC_MAP)))
         return st;
     w->tput_models = ga_calloc(n->n, sizeof *w->tput_models);
     w->tput = ga_calloc(n->n, sizeof *w->tput);
     if (!w->tput_models || !w->tput)
         return ga_nomem(s->ctx);
     for (size_t i = 0; i < n->n; i++) {
-        char kpath[GA_PATH_MAX];
-        path_key(kpath, path, n->keys[i]);
+        size_t mark = ga_rd_push_key(r, n->keys[i]);
         int32_t m = -1;
-        if ((st = find_model(s, n->keys[i], n->key_line[i], n->key_col[i], kpath, &m)))
+        if ((st = find_model(s, n->keys[i], n->key_line[i], n->key_col[i], &m)))
             return st;
         for (size_t k = 0; k < w->n_tput; k++)
             if (w->tput_models[k] == m)
-                return fail(s, GPUARB_ERR_INPUT, n->key_line[i], n->key_col[i], kpath,
-                            "GPU model %s is given a throughput twice",
-                            ga_gpumodel_at(m)->name);
+                return ga_rd_fail_at(r, GPUARB_ERR_INPUT, n->key_line[i], n->key_col[i],
+                                     "GPU model %s is given a throughput twice",
+                                     ga_gpumodel_at(m)->name);
         double v = 0;
-        if ((st = get_range(s, n->items[i], kpath, 0, 1, 1e300, &v)))
+        if ((st = ga_rd_number(r, n->items[i], GA_RD_ABOVE(0), &v)))
             return st;
+        ga_rd_pop(r, mark);
         w->tput_models[w->n_tput] = m;
         w->tput[w->n_tput] = v;
         w->n_tput++;
@@ -356,35 +177,30 @@ static gpuarb_status parse_throughput(sp *s, const ga_doc_node *n, const char *p
     return GPUARB_OK;
 }
 
-static gpuarb_status parse_data(sp *s, const ga_doc_node *n, const char *path, ga_workload *w)
+static gpuarb_status parse_data(sp *s, const ga_doc_node *n, ga_workload *w)
 {
-    static const char *const keys[] = {"provider", "region", "gb", NULL};
-    gpuarb_status st;
-    if ((st = expect_kind(s, n, path, GA_DOC_MAP)))
-        return st;
-    int seen[3] = {0, 0, 0};
-    for (size_t i = 0; i < n->n; i++) {
-        int k = 0;
-        if ((st = lookup_key(s, n, i, path, keys, &k)))
-            return st;
-        char kpath[GA_PATH_MAX];
-        path_key(kpath, path, n->keys[i]);
-        const ga_doc_node *v = n->items[i];
+    static const ga_rd_field keys[] = {
+        {"provider", GA_RD_REQUIRED}, {"region", GA_RD_REQUIRED}, {"gb", GA_RD_REQUIRED},
+        {NULL, 0}};
+    ga_rd *r = &s->rd;
+    ga_rd_map m;
+    int k;
+    const ga_doc_node *v;
+    gpuarb_status st = ga_rd_map_begin(r, n, keys, NULL, &m);
+    while (!st && !(st = ga_rd_map_next(r, &m, &k, &v)) && k >= 0) {
         const char *str = NULL;
-        seen[k] = 1;
         if (k == 0 || k == 1) {
-            if ((st = get_string(s, v, kpath, &str)) ||
+            if ((st = ga_rd_string(r, v, &str)) ||
                 (st = dup_str(s, str, k == 0 ? &w->data_provider : &w->data_region)))
                 return st;
             if (k == 0)
                 ascii_lower(w->data_provider);
-        } else if ((st = get_range(s, v, kpath, 0, 0, 1e300, &w->data_gb))) {
-            return st;
+        } else {
+            st = ga_rd_number(r, v, GA_RD_AT_LEAST(0), &w->data_gb);
         }
     }
-    for (int k = 0; k < 3; k++)
-        if (!seen[k])
-            return missing(s, n, path, keys[k]);
+    if (st)
+        return st;
     w->has_data = 1;
     return GPUARB_OK;
 }
@@ -395,76 +211,88 @@ enum {
     W_NAME, W_GPUS, W_MIN_GPUS, W_MAX_GPUS, W_GPU, W_MIN_MEM, W_GPN, W_SAME_REGION, W_SPOT,
     W_CKPT, W_RESTART, W_TPUT, W_DATA, W_NKEYS
 };
-static const char *const WORKLOAD_KEYS[] = {
-    "name", "gpus", "min_gpus", "max_gpus", "gpu", "min_gpu_memory_gb", "gpus_per_node",
-    "same_region", "spot", "checkpoint_minutes", "restart_minutes", "throughput", "data", NULL};
+static const ga_rd_field WORKLOAD_KEYS[] = {
+    {"name", GA_RD_REQUIRED}, {"gpus", 0}, {"min_gpus", 0}, {"max_gpus", 0}, {"gpu", 0},
+    {"min_gpu_memory_gb", 0}, {"gpus_per_node", 0}, {"same_region", 0}, {"spot", 0},
+    {"checkpoint_minutes", 0}, {"restart_minutes", 0}, {"throughput", 0}, {"data", 0},
+    {NULL, 0}};
 static const char *const SPOT_NAMES[] = {"never", "allow", "only", NULL};
 static const char *const OBJECTIVE_NAMES[] = {"min_cost", "max_throughput", NULL};
 
-static gpuarb_status workload_field(sp *s, int k, const ga_doc_node *v, const char *kpath,
-                                    ga_workload *w)
+static gpuarb_status workload_field(sp *s, int k, const ga_doc_node *v, ga_workload *w)
 {
+    ga_rd *r = &s->rd;
     gpuarb_status st;
     const char *str = NULL;
     switch (k) {
     case W_NAME:
-        if ((st = get_string(s, v, kpath, &str)))
+        if ((st = ga_rd_string(r, v, &str)))
             return st;
         return dup_str(s, str, &w->name);
     case W_GPUS:
-        return get_int(s, v, kpath, 1, GA_SPEC_MAX_GPUS, &w->gpus);
+        return ga_rd_int32(r, v, 1, GA_SPEC_MAX_GPUS, &w->gpus);
     case W_MIN_GPUS:
-        return get_int(s, v, kpath, 0, GA_SPEC_MAX_GPUS, &w->min_gpus);
+        return ga_rd_int32(r, v, 0, GA_SPEC_MAX_GPUS, &w->min_gpus);
     case W_MAX_GPUS:
-        return get_int(s, v, kpath, 0, GA_SPEC_MAX_GPUS, &w->max_gpus);
+        return ga_rd_int32(r, v, 0, GA_SPEC_MAX_GPUS, &w->max_gpus);
     case W_GPU:
-        return parse_gpu_list(s, v, kpath, w);
+        return parse_gpu_list(s, v, w);
     case W_MIN_MEM:
-        return get_range(s, v, kpath, 0, 1, 1e300, &w->min_gpu_memory_gb);
+        return ga_rd_number(r, v, GA_RD_ABOVE(0), &w->min_gpu_memory_gb);
     case W_GPN:
-        return get_int(s, v, kpath, 1, GA_SPEC_MAX_GPUS, &w->gpus_per_node);
+        return ga_rd_int32(r, v, 1, GA_SPEC_MAX_GPUS, &w->gpus_per_node);
     case W_SAME_REGION:
-        return get_bool(s, v, kpath, &w->same_region);
+        return ga_rd_bool(r, v, &w->same_region);
     case W_SPOT:
-        return get_enum(s, v, kpath, SPOT_NAMES, &w->spot);
+        return ga_rd_enum(r, v, SPOT_NAMES, &w->spot);
     case W_CKPT:
-        return get_range(s, v, kpath, 0, 0, 1e300, &w->checkpoint_minutes);
+        return ga_rd_number(r, v, GA_RD_AT_LEAST(0), &w->checkpoint_minutes);
     case W_RESTART:
-        return get_range(s, v, kpath, 0, 0, 1e300, &w->restart_minutes);
+        return ga_rd_number(r, v, GA_RD_AT_LEAST(0), &w->restart_minutes);
     case W_TPUT:
-        return parse_throughput(s, v, kpath, w);
+        return parse_throughput(s, v, w);
     case W_DATA:
-        return parse_data(s, v, kpath, w);
+        return parse_data(s, v, w);
     }
     return GPUARB_OK;
 }
 
-/* The cross-field rules, once every key of the workload has been read. */
-static gpuarb_status workload_counts(sp *s, const ga_doc_node *n, const char *prefix,
-                                     const ga_doc_node *const *at, ga_workload *w)
+/* An error at node under the workload's path + "." + key. */
+static gpuarb_status workload_fail(sp *s, const ga_doc_node *node, const char *key,
+                                   const char *fmt, ...) GA_PRINTF(4, 5);
+static gpuarb_status workload_fail(sp *s, const ga_doc_node *node, const char *key,
+                                   const char *fmt, ...)
 {
-    char path[GA_PATH_MAX];
+    ga_rd_push_key(&s->rd, key);
+    va_list ap;
+    va_start(ap, fmt);
+    ga_verror(s->ctx, GPUARB_ERR_INPUT, s->rd.source, node->line, node->col, s->rd.path, fmt,
+              ap);
+    va_end(ap);
+    return GPUARB_ERR_INPUT;
+}
+
+/* The cross-field rules, once every key of the workload has been read
+ * (at[k]: the value of key k, NULL when absent or null). */
+static gpuarb_status workload_counts(sp *s, const ga_doc_node *n, const ga_doc_node *const *at,
+                                     ga_workload *w)
+{
     const ga_doc_node *range = at[W_MIN_GPUS] ? at[W_MIN_GPUS] : at[W_MAX_GPUS];
-    if (at[W_GPUS] && range) {
-        path_key(path, prefix, range == at[W_MIN_GPUS] ? "min_gpus" : "max_gpus");
-        return FAIL_AT(s, range, path,
-                       "give either gpus (an exact count) or min_gpus/max_gpus, not both");
-    }
-    if (!at[W_GPUS] && !at[W_MIN_GPUS]) {
-        path_key(path, prefix, "gpus");
-        return FAIL_AT(s, n, path, "workload needs gpus or min_gpus");
-    }
+    if (at[W_GPUS] && range)
+        return workload_fail(s, range, range == at[W_MIN_GPUS] ? "min_gpus" : "max_gpus",
+                             "give either gpus (an exact count) or min_gpus/max_gpus, not both");
+    if (!at[W_GPUS] && !at[W_MIN_GPUS])
+        return workload_fail(s, n, "gpus", "workload needs gpus or min_gpus");
     if (at[W_GPUS]) {
         w->min_gpus = w->max_gpus = w->gpus;
     } else {
         w->gpus = -1;
         if (!at[W_MAX_GPUS])
             w->max_gpus = -1;
-        else if (w->max_gpus < w->min_gpus) {
-            path_key(path, prefix, "max_gpus");
-            return FAIL_AT(s, at[W_MAX_GPUS], path, "max_gpus (%d) is less than min_gpus (%d)",
-                           (int)w->max_gpus, (int)w->min_gpus);
-        }
+        else if (w->max_gpus < w->min_gpus)
+            return workload_fail(s, at[W_MAX_GPUS], "max_gpus",
+                                 "max_gpus (%d) is less than min_gpus (%d)", (int)w->max_gpus,
+                                 (int)w->min_gpus);
     }
     /* With gpus_per_node only whole nodes are bought, so some multiple of
      * it must lie in [min_gpus, max_gpus]. */
@@ -472,26 +300,21 @@ static gpuarb_status workload_counts(sp *s, const ga_doc_node *n, const char *pr
     if (g > 0 && w->max_gpus >= 0) {
         int64_t first = ((int64_t)w->min_gpus + g - 1) / g * g;
         if (first > w->max_gpus) {
-            if (at[W_GPUS]) {
-                path_key(path, prefix, "gpus");
-                return FAIL_AT(s, at[W_GPUS], path,
-                               "gpus (%d) is not a multiple of gpus_per_node (%d)",
-                               (int)w->gpus, (int)g);
-            }
-            path_key(path, prefix, "max_gpus");
-            return FAIL_AT(s, at[W_MAX_GPUS], path,
-                           "no multiple of gpus_per_node (%d) lies between min_gpus (%d) and "
-                           "max_gpus (%d)",
-                           (int)g, (int)w->min_gpus, (int)w->max_gpus);
+            if (at[W_GPUS])
+                return workload_fail(s, at[W_GPUS], "gpus",
+                                     "gpus (%d) is not a multiple of gpus_per_node (%d)",
+                                     (int)w->gpus, (int)g);
+            return workload_fail(s, at[W_MAX_GPUS], "max_gpus",
+                                 "no multiple of gpus_per_node (%d) lies between min_gpus (%d) "
+                                 "and max_gpus (%d)",
+                                 (int)g, (int)w->min_gpus, (int)w->max_gpus);
         }
     }
     return GPUARB_OK;
 }
 
-static gpuarb_status parse_workload(sp *s, const ga_doc_node *n, const char *prefix,
-                                    ga_workload *w)
+static gpuarb_status parse_workload(sp *s, const ga_doc_node *n, ga_workload *w)
 {
-    gpuarb_status st;
     w->line = n->line;
     w->col = n->col;
     w->gpus = -1;
@@ -500,47 +323,38 @@ static gpuarb_status parse_workload(sp *s, const ga_doc_node *n, const char *pre
     w->spot = GA_SPOT_NEVER;
     w->checkpoint_minutes = 60;
     w->restart_minutes = 5;
-    if (n->kind != GA_DOC_MAP)
-        return wrong_type(s, n, prefix, "a mapping (one workload)");
-    const ga_doc_node *at[W_NKEYS] = {NULL};
-    for (size_t i = 0; i < n->n; i++) {
-        int k = 0;
-        if ((st = lookup_key(s, n, i, prefix, WORKLOAD_KEYS, &k)))
-            return st;
-        const ga_doc_node *v = n->items[i];
-        if (v->kind == GA_DOC_NULL && k != W_NAME)
-            continue; /* null = absent */
-        char kpath[GA_PATH_MAX];
-        path_key(kpath, prefix, n->keys[i]);
-        if ((st = workload_field(s, k, v, kpath, w)))
-            return st;
-        at[k] = v;
-    }
-    if (!at[W_NAME])
-        return missing(s, n, prefix, "name");
-    return workload_counts(s, n, prefix, at, w);
+    ga_rd_map m;
+    int k;
+    const ga_doc_node *v;
+    gpuarb_status st = ga_rd_map_begin(&s->rd, n, WORKLOAD_KEYS, "a mapping (one workload)", &m);
+    while (!st && !(st = ga_rd_map_next(&s->rd, &m, &k, &v)) && k >= 0)
+        st = workload_field(s, k, v, w);
+    if (st)
+        return st;
+    return workload_counts(s, n, m.at, w);
 }
 
 static gpuarb_status parse_workloads(sp *s, const ga_doc_node *n)
 {
+    ga_rd *r = &s->rd;
     gpuarb_status st;
     gpuarb_spec *spec = s->spec;
-    if ((st = expect_kind(s, n, "workloads", GA_DOC_SEQ)))
+    if ((st = ga_rd_kind(r, n, GA_DOC_SEQ)))
         return st;
     if (n->n == 0)
-        return FAIL_AT(s, n, "workloads", "expected at least one workload");
+        return ga_rd_fail(r, n, "expected at least one workload");
     if (n->n > GA_SPEC_MAX_WORKLOADS)
-        return fail(s, GPUARB_ERR_LIMIT, n->line, n->col, "workloads",
-                    "%zu workloads; at most %d are allowed", n->n, GA_SPEC_MAX_WORKLOADS);
+        return ga_rd_fail_at(r, GPUARB_ERR_LIMIT, n->line, n->col,
+                             "%zu workloads; at most %d are allowed", n->n,
+                             GA_SPEC_MAX_WORKLOADS);
     spec->w = ga_calloc(n->n, sizeof *spec->w);
     if (!spec->w)
         return ga_nomem(s->ctx);
     ga_strset names = {0};
     for (size_t i = 0; i < n->n; i++) {
-        char prefix[GA_PATH_MAX];
-        path_idx(prefix, "workloads", i);
+        size_t mark = ga_rd_push_index(r, i);
         ga_workload *w = &spec->w[spec->n_w++];
-        if ((st = parse_workload(s, n->items[i], prefix, w)))
+        if ((st = parse_workload(s, n->items[i], w)))
             break;
         const char *first = NULL;
         int added = ga_strset_add(&names, w->name, &first);
@@ -554,12 +368,11 @@ static gpuarb_status parse_workloads(sp *s, const ga_doc_node *n)
             for (size_t j = 0; j < i; j++)
                 if (spec->w[j].name == first)
                     line = (int32_t)ga_doc_get(n->items[j], "name")->line;
-            char path[GA_PATH_MAX];
-            path_key(path, prefix, "name");
-            st = FAIL_AT(s, nm, path, "duplicate workload name '%.100s' (first at line %d)",
-                         w->name, (int)line);
+            st = workload_fail(s, nm, "name", "duplicate workload name '%.100s' (first at line %d)",
+                               w->name, (int)line);
             break;
         }
+        ga_rd_pop(r, mark);
     }
     ga_strset_free(&names);
     return st;
@@ -653,132 +466,82 @@ static gpuarb_status parse_catalog(sp *s, const ga_doc_node *n)
 
 /* ---- constraints, egress ---- */
 
-static gpuarb_status parse_glob_list(sp *s, const ga_doc_node *n, const char *path,
-                                     int lower, char ***out, size_t *count)
+static gpuarb_status parse_globs(sp *s, const ga_doc_node *n, int lower, ga_globs *g)
 {
-    gpuarb_status st;
-    if ((st = expect_kind(s, n, path, GA_DOC_SEQ)))
-        return st;
-    *out = ga_calloc(n->n, sizeof **out);
-    if (!*out)
-        return ga_nomem(s->ctx);
-    for (size_t i = 0; i < n->n; i++) {
-        char ipath[GA_PATH_MAX];
-        const char *str = NULL;
-        path_idx(ipath, path, i);
-        if ((st = get_string(s, n->items[i], ipath, &str)))
-            return st;
-        if ((st = dup_str(s, str, &(*out)[i])))
-            return st;
-        (*count)++;
-        if (lower)
-            ascii_lower((*out)[i]);
+    static const ga_rd_field keys[] = {{"allow", 0}, {"deny", 0}, {NULL, 0}};
+    ga_rd_map m;
+    int k;
+    const ga_doc_node *v;
+    gpuarb_status st = ga_rd_map_begin(&s->rd, n, keys, NULL, &m);
+    while (!st && !(st = ga_rd_map_next(&s->rd, &m, &k, &v)) && k >= 0) {
+        char ***list = k == 0 ? &g->allow : &g->deny;
+        size_t *count = k == 0 ? &g->n_allow : &g->n_deny;
+        st = ga_rd_strings(&s->rd, v, list, count);
+        for (size_t i = 0; lower && i < *count; i++)
+            ascii_lower((*list)[i]);
     }
-    return GPUARB_OK;
-}
-
-static gpuarb_status parse_globs(sp *s, const ga_doc_node *n, const char *path, int lower,
-                                 ga_globs *g)
-{
-    static const char *const keys[] = {"allow", "deny", NULL};
-    gpuarb_status st;
-    if ((st = expect_kind(s, n, path, GA_DOC_MAP)))
-        return st;
-    for (size_t i = 0; i < n->n; i++) {
-        int k = 0;
-        if ((st = lookup_key(s, n, i, path, keys, &k)))
-            return st;
-        if (n->items[i]->kind == GA_DOC_NULL)
-            continue;
-        char kpath[GA_PATH_MAX];
-        path_key(kpath, path, keys[k]);
-        if (k == 0)
-            st = parse_glob_list(s, n->items[i], kpath, lower, &g->allow, &g->n_allow);
-        else
-            st = parse_glob_list(s, n->items[i], kpath, lower, &g->deny, &g->n_deny);
-        if (st)
-            return st;
-    }
-    return GPUARB_OK;
+    return st;
 }
 
 static gpuarb_status parse_constraints(sp *s, const ga_doc_node *n)
 {
-    static const char *const keys[] = {"providers", "regions", "max_provider_share",
-                                       "max_spot_share", NULL};
-    gpuarb_status st;
-    if ((st = expect_kind(s, n, "constraints", GA_DOC_MAP)))
-        return st;
-    for (size_t i = 0; i < n->n; i++) {
-        int k = 0;
-        if ((st = lookup_key(s, n, i, "constraints", keys, &k)))
-            return st;
-        const ga_doc_node *v = n->items[i];
-        if (v->kind == GA_DOC_NULL)
-            continue;
-        char kpath[GA_PATH_MAX];
-        path_key(kpath, "constraints", keys[k]);
+    static const ga_rd_field keys[] = {{"providers", 0}, {"regions", 0},
+                                       {"max_provider_share", 0}, {"max_spot_share", 0},
+                                       {NULL, 0}};
+    ga_rd *r = &s->rd;
+    ga_rd_map m;
+    int k;
+    const ga_doc_node *v;
+    gpuarb_status st = ga_rd_map_begin(r, n, keys, NULL, &m);
+    while (!st && !(st = ga_rd_map_next(r, &m, &k, &v)) && k >= 0) {
         switch (k) {
-        case 0: st = parse_globs(s, v, kpath, 1, &s->spec->providers); break;
-        case 1: st = parse_globs(s, v, kpath, 0, &s->spec->regions); break;
-        case 2: st = get_range(s, v, kpath, 0, 1, 1, &s->spec->max_provider_share); break;
-        default: st = get_range(s, v, kpath, 0, 0, 1, &s->spec->max_spot_share); break;
+        case 0: st = parse_globs(s, v, 1, &s->spec->providers); break;
+        case 1: st = parse_globs(s, v, 0, &s->spec->regions); break;
+        case 2:
+            st = ga_rd_number(r, v, GA_RD_ABOVE_UPTO(0, 1), &s->spec->max_provider_share);
+            break;
+        default: st = ga_rd_number(r, v, GA_RD_CLOSED(0, 1), &s->spec->max_spot_share); break;
         }
-        if (st)
-            return st;
     }
-    return GPUARB_OK;
+    return st;
 }
 
 static gpuarb_status parse_egress(sp *s, const ga_doc_node *n)
 {
-    static const char *const keys[] = {"same_provider", "other_provider", NULL};
-    gpuarb_status st;
-    if ((st = expect_kind(s, n, "egress_per_gb", GA_DOC_MAP)))
-        return st;
-    for (size_t i = 0; i < n->n; i++) {
-        int k = 0;
-        if ((st = lookup_key(s, n, i, "egress_per_gb", keys, &k)))
-            return st;
-        if (n->items[i]->kind == GA_DOC_NULL)
-            continue;
-        char kpath[GA_PATH_MAX];
-        path_key(kpath, "egress_per_gb", keys[k]);
-        if ((st = get_range(s, n->items[i], kpath, 0, 0, 1e300,
-                            k == 0 ? &s->spec->egress_same : &s->spec->egress_other)))
-            return st;
-    }
-    return GPUARB_OK;
+    static const ga_rd_field keys[] = {{"same_provider", 0}, {"other_provider", 0}, {NULL, 0}};
+    ga_rd_map m;
+    int k;
+    const ga_doc_node *v;
+    gpuarb_status st = ga_rd_map_begin(&s->rd, n, keys, NULL, &m);
+    while (!st && !(st = ga_rd_map_next(&s->rd, &m, &k, &v)) && k >= 0)
+        st = ga_rd_number(&s->rd, v, GA_RD_AT_LEAST(0),
+                          k == 0 ? &s->spec->egress_same : &s->spec->egress_other);
+    return st;
 }
 
 /* ---- the top level ---- */
 
 enum { R_VERSION, R_CATALOG, R_OBJECTIVE, R_HORIZON, R_BUDGET, R_TIME, R_CONSTRAINTS, R_EGRESS,
        R_WORKLOADS, R_NKEYS };
-static const char *const ROOT_KEYS[] = {
-    "version", "catalog", "objective", "horizon_hours", "budget_per_hour", "time_limit_s",
-    "constraints", "egress_per_gb", "workloads", NULL};
+static const ga_rd_field ROOT_KEYS[] = {
+    {"version", 0}, {"catalog", 0}, {"objective", 0}, {"horizon_hours", 0},
+    {"budget_per_hour", 0}, {"time_limit_s", 0}, {"constraints", 0}, {"egress_per_gb", 0},
+    {"workloads", GA_RD_REQUIRED}, {NULL, 0}};
 
 static gpuarb_status root_field(sp *s, int k, const ga_doc_node *v)
 {
     gpuarb_spec *spec = s->spec;
-    int32_t version = 0;
-    gpuarb_status st;
+    ga_rd *r = &s->rd;
     switch (k) {
-    case R_VERSION:
-        if ((st = get_int(s, v, "version", INT32_MIN, INT32_MAX, &version)))
-            return st;
-        if (version != 1)
-            return FAIL_AT(s, v, "version", "unsupported spec version %d; this library reads "
-                           "version 1", (int)version);
-        return GPUARB_OK;
+    case R_VERSION: return ga_rd_version(r, v, 1);
     case R_CATALOG: return parse_catalog(s, v);
-    case R_OBJECTIVE: return get_enum(s, v, "objective", OBJECTIVE_NAMES, &spec->objective);
+    case R_OBJECTIVE: return ga_rd_enum(r, v, OBJECTIVE_NAMES, &spec->objective);
     case R_HORIZON:
-        return get_range(s, v, "horizon_hours", 0, 1, GA_SPEC_MAX_HORIZON, &spec->horizon_hours);
-    case R_BUDGET: return get_range(s, v, "budget_per_hour", 0, 0, 1e300, &spec->budget_per_hour);
+        return ga_rd_number(r, v, GA_RD_ABOVE_UPTO(0, GA_SPEC_MAX_HORIZON), &spec->horizon_hours);
+    case R_BUDGET: return ga_rd_number(r, v, GA_RD_AT_LEAST(0), &spec->budget_per_hour);
     case R_TIME:
-        return get_range(s, v, "time_limit_s", 0, 1, GA_SPEC_MAX_TIME_LIMIT, &spec->time_limit_s);
+        return ga_rd_number(r, v, GA_RD_ABOVE_UPTO(0, GA_SPEC_MAX_TIME_LIMIT),
+                            &spec->time_limit_s);
     case R_CONSTRAINTS: return parse_constraints(s, v);
     case R_EGRESS: return parse_egress(s, v);
     case R_WORKLOADS: return parse_workloads(s, v);
@@ -788,26 +551,20 @@ static gpuarb_status root_field(sp *s, int k, const ga_doc_node *v)
 
 static gpuarb_status parse_root(sp *s, const ga_doc_node *root)
 {
-    gpuarb_status st;
-    if (root->kind != GA_DOC_MAP)
-        return wrong_type(s, root, "", "a mapping (the spec's top level)");
-    const ga_doc_node *at[R_NKEYS] = {NULL};
-    for (size_t i = 0; i < root->n; i++) {
-        int k = 0;
-        if ((st = lookup_key(s, root, i, "", ROOT_KEYS, &k)))
-            return st;
-        const ga_doc_node *v = root->items[i];
-        if (v->kind == GA_DOC_NULL && k != R_WORKLOADS)
-            continue;
-        if ((st = root_field(s, k, v)))
-            return st;
-        at[k] = v;
+    ga_rd_map m;
+    int k;
+    const ga_doc_node *v;
+    gpuarb_status st =
+        ga_rd_map_begin(&s->rd, root, ROOT_KEYS, "a mapping (the spec's top level)", &m);
+    while (!st && !(st = ga_rd_map_next(&s->rd, &m, &k, &v)) && k >= 0)
+        st = root_field(s, k, v);
+    if (st)
+        return st;
+    if (s->spec->objective == GA_OBJ_MAX_THROUGHPUT && !m.at[R_BUDGET]) {
+        ga_rd_push_key(&s->rd, "budget_per_hour");
+        return ga_rd_fail(&s->rd, m.at[R_OBJECTIVE],
+                          "objective max_throughput needs budget_per_hour");
     }
-    if (!at[R_WORKLOADS])
-        return missing(s, root, "", "workloads");
-    if (s->spec->objective == GA_OBJ_MAX_THROUGHPUT && !at[R_BUDGET])
-        return FAIL_AT(s, at[R_OBJECTIVE], "budget_per_hour",
-                       "objective max_throughput needs budget_per_hour");
     return GPUARB_OK;
 }
 
@@ -866,7 +623,8 @@ static gpuarb_status spec_from_doc(gpuarb_ctx *ctx, ga_doc *doc, const char *bas
         spec->max_spot_share = -1;
         spec->egress_same = 0.02;
         spec->egress_other = 0.09;
-        sp s = {ctx, spec, spec->source};
+        sp s = {ctx, spec, spec->source, {0}};
+        ga_rd_init(&s.rd, ctx, spec->source);
         st = parse_root(&s, doc->root);
     }
     ga_doc_free(doc);

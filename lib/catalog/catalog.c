@@ -3,8 +3,9 @@
  * vms.csv, selection and sorting, and the CSV / JSON / table writers.
  *
  * Owns struct gpuarb_catalog (an array of ga_offer whose strings it owns).
- * Wraps no dependency: text comes through lib/io/csv.c, GPU names through the
- * model table (lib/catalog/gpumodel.c), JSON through the structured writer (io/writer.h).
+ * Wraps no dependency: text comes through the typed table reader
+ * lib/io/csvtable.c (on lib/io/csv.c), GPU names through the model table
+ * (lib/catalog/gpumodel.c), JSON through the structured writer (io/writer.h).
  * Invariants of every offer in a catalog: provider, region, instance_type
  * non-empty and free of control characters, provider lower case; gpu a
  * valid model index; gpu_count >= 1; gpu_memory_gb > 0; prices, vcpus,
@@ -14,7 +15,7 @@
  * (malformed CSV, ragged native rows), GPUARB_ERR_INPUT (a value: source,
  * line, column, and the column name as the key path), GPUARB_ERR_LIMIT,
  * GPUARB_ERR_IO, GPUARB_ERR_NOMEM, GPUARB_ERR_ARG (API misuse).
- * Numbers are read with strtod and so assume the C numeric locale.
+ * Numbers are read by csvtable.c with base/num.c, whatever the locale.
  */
 #include <math.h>
 #include <stdio.h>
@@ -22,7 +23,7 @@
 #include <string.h>
 
 #include "catalog/catalog.h"
-#include "io/csv.h"
+#include "io/csvtable.h"
 #include "catalog/gpumodel.h"
 #include "io/writer.h"
 
@@ -126,115 +127,6 @@ gpuarb_status gpuarb_catalog_append(gpuarb_ctx *ctx, gpuarb_catalog *dst,
  * Field helpers shared by both loaders
  * --------------------------------------------------------------------- */
 
-/* The column set of SPEC section 1, in the order the writers use. */
-enum {
-    C_PROVIDER, C_REGION, C_ZONE, C_INSTANCE, C_GPU, C_COUNT, C_GPUMEM, C_VCPUS, C_MEM,
-    C_PRICE, C_SPOT, C_RATE, C_CAPACITY, C_N
-};
-
-static const char *const COLS[C_N] = {
-    "provider", "region", "zone", "instance_type", "gpu", "gpu_count", "gpu_memory_gb",
-    "vcpus", "memory_gb", "price_hour", "spot_price_hour", "interruption_rate", "capacity"};
-
-/* A field of the current record, trimmed unless it was quoted. */
-typedef struct field {
-    const char *s; /* not NUL-terminated at s + n */
-    size_t n;
-    int32_t line, col;
-    const char *name; /* column name: the key path in errors */
-} field;
-
-typedef struct loader {
-    gpuarb_ctx *ctx;
-    ga_csv r;
-    const char *source;
-    size_t ncols;            /* header width */
-    char *joined;            /* SkyPilot: trailing fields joined into the last column */
-} loader;
-
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-static field get_field(const loader *L, int32_t idx, const char *name)
-{
-    field f = {"", 0, ga_csv_record_line(&L->r), 1, name};
-    if (idx < 0)
-        return f; /* column absent: an empty value at the row start */
-    size_t i = (size_t)idx;
-    if (i >= ga_csv_nfields(&L->r)) {
-        f.line = ga_csv_line(&L->r, i);
-        f.col = ga_csv_col(&L->r, i);
-        return f;
-    }
-    f.s = (L->joined && i + 1 == L->ncols) ? L->joined : ga_csv_field(&L->r, i);
-    f.n = strlen(f.s);
-    f.line = ga_csv_line(&L->r, i);
-    f.col = ga_csv_col(&L->r, i);
-    if (!ga_csv_quoted(&L->r, i)) {
-        while (f.n && is_space(*f.s)) {
-            f.s++;
-            f.n--;
-            f.col++;
-        }
-        while (f.n && is_space(f.s[f.n - 1]))
-            f.n--;
-    }
-    return f;
-}
-
-static gpuarb_status field_error(const loader *L, gpuarb_status st, const field *f,
-                                 const char *fmt, const char *what)
-{
-    return ga_error(L->ctx, st, L->source, f->line, f->col, f->name, fmt, what);
-}
-
-/* Copy a field's text for a message: at most 40 characters, quoted. */
-static void quote_value(const field *f, char *buf, size_t bufsize)
-{
-    size_t n = f->n;
-    int cut = 0;
-    if (n > 40) {
-        n = 40;
-        cut = 1;
-    }
-    if (n + 8 > bufsize)
-        n = bufsize > 8 ? bufsize - 8 : 0;
-    size_t k = 0;
-    buf[k++] = '\'';
-    for (size_t i = 0; i < n; i++)
-        buf[k++] = (unsigned char)f->s[i] < 0x20 ? '?' : f->s[i];
-    if (cut) {
-        memcpy(buf + k, "...", 3);
-        k += 3;
-    }
-    buf[k++] = '\'';
-    buf[k] = '\0';
-}
-
-/* A required or optional string; *out is allocated ("" when empty and
- * optional). */
-static gpuarb_status get_string(const loader *L, const field *f, int required, char **out)
-{
-    char shown[64];
-    *out = NULL;
-    if (f->n == 0 && required)
-        return field_error(L, GPUARB_ERR_INPUT, f, "empty; a value is required%s", "");
-    if (f->n > MAX_STR)
-        return ga_error(L->ctx, GPUARB_ERR_INPUT, L->source, f->line, f->col, f->name,
-                        "longer than %d characters", MAX_STR);
-    for (size_t i = 0; i < f->n; i++) {
-        if ((unsigned char)f->s[i] < 0x20 || f->s[i] == 0x7f) {
-            quote_value(f, shown, sizeof shown);
-            return ga_error(L->ctx, GPUARB_ERR_INPUT, L->source, f->line, f->col, f->name,
-                            "%s contains a control character", shown);
-        }
-    }
-    *out = ga_strndup(f->s, f->n);
-    return *out ? GPUARB_OK : ga_nomem(L->ctx);
-}
-
 static int valid_provider(const char *s)
 {
     if (!*s)
@@ -248,109 +140,21 @@ static int valid_provider(const char *s)
     return 1;
 }
 
-/* Parse a decimal number (no hex, nan or inf spellings).  Returns 0 and
- * *v, 1 if the text is not a number, 2 if it overflows. */
-static int parse_number(const field *f, double *v)
-{
-    char buf[72];
-    if (f->n == 0 || f->n >= sizeof buf)
-        return 1;
-    int digits = 0;
-    for (size_t i = 0; i < f->n; i++) {
-        char c = f->s[i];
-        if (c >= '0' && c <= '9')
-            digits = 1;
-        else if (c != '.' && c != '+' && c != '-' && c != 'e' && c != 'E')
-            return 1;
-    }
-    if (!digits)
-        return 1;
-    memcpy(buf, f->s, f->n);
-    buf[f->n] = '\0';
-    char *end;
-    double d = strtod(buf, &end);
-    if (*end != '\0')
-        return 1;
-    if (!isfinite(d))
-        return 2;
-    *v = d;
-    return 0;
-}
-
-/* An optional number >= 0 (or > 0 when positive is set); -1 when empty. */
-static gpuarb_status get_number(const loader *L, const field *f, int positive, double *out)
-{
-    char shown[64];
-    *out = -1;
-    if (f->n == 0)
-        return GPUARB_OK;
-    double v;
-    int rc = parse_number(f, &v);
-    quote_value(f, shown, sizeof shown);
-    if (rc == 1)
-        return ga_error(L->ctx, GPUARB_ERR_INPUT, L->source, f->line, f->col, f->name,
-                        "must be a number, got %s", shown);
-    if (rc == 2)
-        return ga_error(L->ctx, GPUARB_ERR_INPUT, L->source, f->line, f->col, f->name,
-                        "must be a finite number, got %s", shown);
-    if (positive ? !(v > 0) : !(v >= 0))
-        return ga_error(L->ctx, GPUARB_ERR_INPUT, L->source, f->line, f->col, f->name,
-                        "must be %s, got %s", positive ? "> 0" : ">= 0", shown);
-    *out = v == 0 ? 0.0 : v; /* no -0 */
-    return GPUARB_OK;
-}
-
-/* An integer in [lo, hi] written as digits; -1 when empty and optional. */
-static gpuarb_status get_integer(const loader *L, const field *f, int64_t lo, int64_t hi,
-                                 int required, int64_t *out)
-{
-    char shown[64];
-    *out = -1;
-    if (f->n == 0 && !required)
-        return GPUARB_OK;
-    int64_t v = 0;
-    int ok = f->n > 0;
-    size_t i = 0;
-    if (ok && f->s[0] == '+')
-        i = 1;
-    if (i == f->n)
-        ok = 0;
-    for (; ok && i < f->n; i++) {
-        char c = f->s[i];
-        if (c < '0' || c > '9' || v > (hi - (c - '0')) / 10) {
-            ok = 0;
-            break;
-        }
-        v = v * 10 + (c - '0');
-    }
-    if (!ok || v < lo || v > hi) {
-        quote_value(f, shown, sizeof shown);
-        if (f->n == 0)
-            return ga_error(L->ctx, GPUARB_ERR_INPUT, L->source, f->line, f->col, f->name,
-                            "empty; an integer >= %lld is required", (long long)lo);
-        return ga_error(L->ctx, GPUARB_ERR_INPUT, L->source, f->line, f->col, f->name,
-                        "must be an integer >= %lld, got %s", (long long)lo, shown);
-    }
-    *out = v;
-    return GPUARB_OK;
-}
-
-static gpuarb_status unknown_gpu(const loader *L, const field *f)
+static gpuarb_status unknown_gpu(const ga_tab *t, const ga_tab_field *f)
 {
     char shown[64], near[128], name[MAX_STR + 1];
     size_t n = GA_MIN(f->n, (size_t)MAX_STR);
     memcpy(name, f->s, n);
     name[n] = '\0';
-    quote_value(f, shown, sizeof shown);
+    ga_tab_quote(f, shown, sizeof shown);
     ga_gpumodel_near(name, near, sizeof near);
     if (near[0])
-        return ga_error(L->ctx, GPUARB_ERR_INPUT, L->source, f->line, f->col, f->name,
-                        "unknown GPU model %s (did you mean %s?)", shown, near);
-    return ga_error(L->ctx, GPUARB_ERR_INPUT, L->source, f->line, f->col, f->name,
-                    "unknown GPU model %s (see gpuarb_gpu_model_get for the table)", shown);
+        return ga_tab_fail(t, f, "unknown GPU model %s (did you mean %s?)", shown, near);
+    return ga_tab_fail(t, f, "unknown GPU model %s (see gpuarb_gpu_model_get for the table)",
+                       shown);
 }
 
-static int32_t find_gpu(const field *f)
+static int32_t find_gpu(const ga_tab_field *f)
 {
     char name[MAX_STR + 1];
     if (f->n == 0 || f->n > MAX_STR)
@@ -360,154 +164,106 @@ static int32_t find_gpu(const field *f)
     return ga_gpumodel_find(name);
 }
 
-/* Read the header: map each wanted name to its column index (-1 absent).
- * Names compare case-insensitively after trimming; a wanted name given
- * twice is an error.  Returns GPUARB_OK with *empty = 1 if there is no
- * record at all. */
-static gpuarb_status read_header(loader *L, const char *const *names, size_t nnames,
-                                 int32_t *idx, int *empty)
-{
-    int got;
-    gpuarb_status st = ga_csv_next(L->ctx, &L->r, &got);
-    *empty = 0;
-    if (st != GPUARB_OK)
-        return st;
-    if (!got) {
-        *empty = 1;
-        return GPUARB_OK;
-    }
-    for (size_t k = 0; k < nnames; k++)
-        idx[k] = -1;
-    L->ncols = ga_csv_nfields(&L->r);
-    for (size_t i = 0; i < L->ncols; i++) {
-        field f = get_field(L, (int32_t)i, "header");
-        for (size_t k = 0; k < nnames; k++) {
-            if (strlen(names[k]) != f.n)
-                continue;
-            char h[64];
-            if (f.n >= sizeof h)
-                continue;
-            memcpy(h, f.s, f.n);
-            h[f.n] = '\0';
-            if (ga_strcasecmp(h, names[k]) != 0)
-                continue;
-            if (idx[k] >= 0)
-                return ga_error(L->ctx, GPUARB_ERR_INPUT, L->source, f.line, f.col, names[k],
-                                "column '%s' appears twice in the header (first at column %d)",
-                                names[k], (int)ga_csv_col(&L->r, (size_t)idx[k]));
-            idx[k] = (int32_t)i;
-        }
-    }
-    return GPUARB_OK;
-}
-
-static gpuarb_status missing_column(const loader *L, const char *name, int32_t header_line)
-{
-    return ga_error(L->ctx, GPUARB_ERR_INPUT, L->source, header_line, 1, name,
-                    "the header has no '%s' column (it is required)", name);
-}
-
-/* ---------------------------------------------------------------------
- * Native CSV (SPEC section 1)
- * --------------------------------------------------------------------- */
-
-static gpuarb_status native_row(loader *L, const int32_t *idx, ga_offer *o)
-{
-    gpuarb_status st;
-    field f[C_N];
-    for (int c = 0; c < C_N; c++)
-        f[c] = get_field(L, idx[c], COLS[c]);
-
-    if ((st = get_string(L, &f[C_PROVIDER], 1, &o->provider)) != GPUARB_OK)
-        return st;
-    if (!valid_provider(o->provider)) {
-        char shown[64];
-        quote_value(&f[C_PROVIDER], shown, sizeof shown);
-        return ga_error(L->ctx, GPUARB_ERR_INPUT, L->source, f[C_PROVIDER].line,
-                        f[C_PROVIDER].col, "provider",
-                        "must be lower case letters, digits, '-', '_' or '.', got %s",
-                        shown);
-    }
-    if ((st = get_string(L, &f[C_REGION], 1, &o->region)) != GPUARB_OK ||
-        (st = get_string(L, &f[C_ZONE], 0, &o->zone)) != GPUARB_OK ||
-        (st = get_string(L, &f[C_INSTANCE], 1, &o->instance_type)) != GPUARB_OK)
-        return st;
-    if (f[C_GPU].n == 0)
-        return field_error(L, GPUARB_ERR_INPUT, &f[C_GPU], "empty; a value is required%s", "");
-    o->gpu = find_gpu(&f[C_GPU]);
-    if (o->gpu < 0)
-        return unknown_gpu(L, &f[C_GPU]);
-    int64_t count, cap;
-    if ((st = get_integer(L, &f[C_COUNT], 1, MAX_GPU_COUNT, 1, &count)) != GPUARB_OK)
-        return st;
-    o->gpu_count = (int32_t)count;
-    if ((st = get_number(L, &f[C_GPUMEM], 1, &o->gpu_memory_gb)) != GPUARB_OK ||
-        (st = get_number(L, &f[C_VCPUS], 0, &o->vcpus)) != GPUARB_OK ||
-        (st = get_number(L, &f[C_MEM], 0, &o->memory_gb)) != GPUARB_OK ||
-        (st = get_number(L, &f[C_PRICE], 0, &o->price)) != GPUARB_OK ||
-        (st = get_number(L, &f[C_SPOT], 0, &o->spot)) != GPUARB_OK ||
-        (st = get_number(L, &f[C_RATE], 0, &o->rate)) != GPUARB_OK)
-        return st;
-    if (o->gpu_memory_gb < 0)
-        o->gpu_memory_gb = ga_gpumodel_at(o->gpu)->memory_gb;
-    if (o->rate < 0)
-        o->rate = GA_DEFAULT_INTERRUPTION_RATE;
-    if (o->price < 0 && o->spot < 0) {
-        const field *at = idx[C_PRICE] >= 0 ? &f[C_PRICE] : &f[C_SPOT];
-        return ga_error(L->ctx, GPUARB_ERR_INPUT, L->source, at->line, at->col, "price_hour",
-                        "an offer needs price_hour or spot_price_hour; both are empty");
-    }
-    if ((st = get_integer(L, &f[C_CAPACITY], 0, INT64_C(1000000000000), 0, &cap)) !=
-        GPUARB_OK)
-        return st;
-    o->capacity = cap;
-    o->line = ga_csv_record_line(&L->r);
-    return GPUARB_OK;
-}
-
 static void offer_clear(ga_offer *o)
 {
     offer_free(o);
     memset(o, 0, sizeof *o);
 }
 
-static gpuarb_status check_width(const loader *L)
+/* ---------------------------------------------------------------------
+ * Native CSV (SPEC section 1)
+ * --------------------------------------------------------------------- */
+
+/* The column set of SPEC section 1, in the order the writers use. */
+enum {
+    C_PROVIDER, C_REGION, C_ZONE, C_INSTANCE, C_GPU, C_COUNT, C_GPUMEM, C_VCPUS, C_MEM,
+    C_PRICE, C_SPOT, C_RATE, C_CAPACITY, C_N
+};
+
+#define REQ (GA_TAB_COLUMN | GA_TAB_VALUE)
+static const ga_tab_col COLS[C_N + 1] = {
+    {"provider", GA_TAB_STRING, REQ, 0, 0, 0},
+    {"region", GA_TAB_STRING, REQ, 0, 0, 0},
+    {"zone", GA_TAB_STRING, 0, 0, 0, 0},
+    {"instance_type", GA_TAB_STRING, REQ, 0, 0, 0},
+    {"gpu", GA_TAB_STRING, REQ, 0, 0, 0},
+    {"gpu_count", GA_TAB_INTEGER, REQ, 0, 1, MAX_GPU_COUNT},
+    {"gpu_memory_gb", GA_TAB_NUMBER, GA_TAB_ABOVE, 0, 0, 0},
+    {"vcpus", GA_TAB_NUMBER, 0, 0, 0, 0},
+    {"memory_gb", GA_TAB_NUMBER, 0, 0, 0, 0},
+    {"price_hour", GA_TAB_NUMBER, 0, 0, 0, 0},
+    {"spot_price_hour", GA_TAB_NUMBER, 0, 0, 0, 0},
+    {"interruption_rate", GA_TAB_NUMBER, 0, 0, 0, 0},
+    {"capacity", GA_TAB_INTEGER, 0, 0, 0, INT64_C(1000000000000)},
+    {NULL, 0, 0, 0, 0, 0}};
+
+static gpuarb_status native_row(ga_tab *t, ga_offer *o)
 {
-    size_t nf = ga_csv_nfields(&L->r);
-    if (nf == L->ncols)
-        return GPUARB_OK;
-    size_t at = nf > L->ncols ? L->ncols : nf;
-    return ga_error(L->ctx, GPUARB_ERR_SYNTAX, L->source, ga_csv_line(&L->r, at),
-                    ga_csv_col(&L->r, at), NULL, "this row has %zu fields but the header has %zu",
-                    nf, L->ncols);
+    gpuarb_status st;
+    if ((st = ga_tab_str(t, C_PROVIDER, &o->provider)) != GPUARB_OK)
+        return st;
+    if (!valid_provider(o->provider)) {
+        char shown[64];
+        ga_tab_field f = ga_tab_get(t, C_PROVIDER);
+        ga_tab_quote(&f, shown, sizeof shown);
+        return ga_tab_fail(t, &f, "must be lower case letters, digits, '-', '_' or '.', got %s",
+                           shown);
+    }
+    if ((st = ga_tab_str(t, C_REGION, &o->region)) != GPUARB_OK ||
+        (st = ga_tab_str(t, C_ZONE, &o->zone)) != GPUARB_OK ||
+        (st = ga_tab_str(t, C_INSTANCE, &o->instance_type)) != GPUARB_OK)
+        return st;
+    ga_tab_field gpu = ga_tab_get(t, C_GPU);
+    if (gpu.n == 0)
+        return ga_tab_fail(t, &gpu, "empty; a value is required");
+    o->gpu = find_gpu(&gpu);
+    if (o->gpu < 0)
+        return unknown_gpu(t, &gpu);
+    int64_t count, cap;
+    if ((st = ga_tab_int(t, C_COUNT, -1, &count)) != GPUARB_OK)
+        return st;
+    o->gpu_count = (int32_t)count;
+    if ((st = ga_tab_num(t, C_GPUMEM, -1, &o->gpu_memory_gb)) != GPUARB_OK ||
+        (st = ga_tab_num(t, C_VCPUS, -1, &o->vcpus)) != GPUARB_OK ||
+        (st = ga_tab_num(t, C_MEM, -1, &o->memory_gb)) != GPUARB_OK ||
+        (st = ga_tab_num(t, C_PRICE, -1, &o->price)) != GPUARB_OK ||
+        (st = ga_tab_num(t, C_SPOT, -1, &o->spot)) != GPUARB_OK ||
+        (st = ga_tab_num(t, C_RATE, -1, &o->rate)) != GPUARB_OK)
+        return st;
+    if (o->gpu_memory_gb < 0)
+        o->gpu_memory_gb = ga_gpumodel_at(o->gpu)->memory_gb;
+    if (o->rate < 0)
+        o->rate = GA_DEFAULT_INTERRUPTION_RATE;
+    if (o->price < 0 && o->spot < 0) {
+        ga_tab_field at = ga_tab_get(t, ga_tab_has(t, C_PRICE) ? C_PRICE : C_SPOT);
+        at.name = "price_hour";
+        return ga_tab_fail(t, &at, "an offer needs price_hour or spot_price_hour; both are empty");
+    }
+    if ((st = ga_tab_int(t, C_CAPACITY, -1, &cap)) != GPUARB_OK)
+        return st;
+    o->capacity = cap;
+    o->line = ga_tab_row_line(t);
+    return GPUARB_OK;
 }
 
-static gpuarb_status load_native(loader *L, gpuarb_catalog *cat)
+static gpuarb_status load_native(ga_tab *t, gpuarb_catalog *cat)
 {
-    int32_t idx[C_N];
     int empty, got;
-    gpuarb_status st = read_header(L, COLS, C_N, idx, &empty);
+    gpuarb_status st = ga_tab_header(t, &empty);
     if (st != GPUARB_OK)
         return st;
     if (empty)
-        return ga_error(L->ctx, GPUARB_ERR_INPUT, L->source, 1, 1, NULL,
+        return ga_error(t->ctx, GPUARB_ERR_INPUT, t->source, 1, 1, NULL,
                         "empty catalog: no header row (expected provider,region,"
                         "instance_type,gpu,gpu_count,price_hour,...)");
-    int32_t hline = ga_csv_record_line(&L->r);
-    static const int required[] = {C_PROVIDER, C_REGION, C_INSTANCE, C_GPU, C_COUNT};
-    for (size_t k = 0; k < sizeof required / sizeof required[0]; k++)
-        if (idx[required[k]] < 0)
-            return missing_column(L, COLS[required[k]], hline);
-    if (idx[C_PRICE] < 0 && idx[C_SPOT] < 0)
-        return missing_column(L, "price_hour", hline);
-    while ((st = ga_csv_next(L->ctx, &L->r, &got)) == GPUARB_OK && got) {
-        if ((st = check_width(L)) != GPUARB_OK)
-            return st;
+    if (!ga_tab_has(t, C_PRICE) && !ga_tab_has(t, C_SPOT))
+        return ga_tab_missing(t, "price_hour");
+    while ((st = ga_tab_next(t, &got)) == GPUARB_OK && got) {
         ga_offer o;
         memset(&o, 0, sizeof o);
-        st = native_row(L, idx, &o);
+        st = native_row(t, &o);
         if (st == GPUARB_OK)
-            st = ga_catalog_push(L->ctx, cat, &o);
+            st = ga_catalog_push(t->ctx, cat, &o);
         offer_clear(&o);
         if (st != GPUARB_OK)
             return st;
@@ -519,20 +275,29 @@ static gpuarb_status load_native(loader *L, gpuarb_catalog *cat)
  * SkyPilot vms.csv
  * --------------------------------------------------------------------- */
 
+/* The required columns first: a header missing several names the first. */
 enum {
-    S_INSTANCE, S_ACCNAME, S_ACCCOUNT, S_VCPUS, S_MEMGIB, S_PRICE, S_SPOT, S_REGION, S_AZ, S_N
+    S_ACCNAME, S_ACCCOUNT, S_PRICE, S_REGION, S_INSTANCE, S_VCPUS, S_MEMGIB, S_SPOT, S_AZ, S_N
 };
 
-static const char *const SKY_COLS[S_N] = {
-    "InstanceType", "AcceleratorName", "AcceleratorCount", "vCPUs", "MemoryGiB",
-    "Price", "SpotPrice", "Region", "AvailabilityZone"};
+static const ga_tab_col SKY_COLS[S_N + 1] = {
+    {"AcceleratorName", GA_TAB_STRING, GA_TAB_COLUMN, 0, 0, 0},
+    {"AcceleratorCount", GA_TAB_NUMBER, GA_TAB_COLUMN, 0, 0, 0},
+    {"Price", GA_TAB_NUMBER, GA_TAB_COLUMN, 0, 0, 0},
+    {"Region", GA_TAB_STRING, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 0, 0},
+    {"InstanceType", GA_TAB_STRING, GA_TAB_COLUMN, 0, 0, 0}, /* empty for GCP's attachable GPUs */
+    {"vCPUs", GA_TAB_NUMBER, 0, 0, 0, 0},
+    {"MemoryGiB", GA_TAB_NUMBER, 0, 0, 0, 0},
+    {"SpotPrice", GA_TAB_NUMBER, 0, 0, 0, 0},
+    {"AvailabilityZone", GA_TAB_STRING, 0, 0, 0, 0},
+    {NULL, 0, 0, 0, 0, 0}};
 
 typedef struct sky_counts {
     size_t imported, no_accel, non_gpu, unknown, fractional, no_price;
     char unknown_names[160];
 } sky_counts;
 
-static void note_unknown(sky_counts *sc, const field *f)
+static void note_unknown(sky_counts *sc, const ga_tab_field *f)
 {
     size_t used = strlen(sc->unknown_names);
     char name[48];
@@ -550,68 +315,46 @@ static void note_unknown(sky_counts *sc, const field *f)
     memcpy(sc->unknown_names + used, name, n + 1);
 }
 
-/* Join fields [ncols-1, nf) with ',' into L->joined (the Azure
- * "Generation" column is written V1,V2 without quotes). */
-static gpuarb_status join_trailing(loader *L)
-{
-    free(L->joined);
-    L->joined = NULL;
-    size_t nf = ga_csv_nfields(&L->r);
-    if (nf <= L->ncols)
-        return GPUARB_OK;
-    ga_strbuf b;
-    ga_sb_init(&b);
-    for (size_t i = L->ncols - 1; i < nf; i++) {
-        if (i > L->ncols - 1)
-            ga_sb_putc(&b, ',');
-        ga_sb_puts(&b, ga_csv_field(&L->r, i));
-    }
-    L->joined = ga_sb_take(&b);
-    return L->joined ? GPUARB_OK : ga_nomem(L->ctx);
-}
-
 /* One SkyPilot row into *o.  *keep = 0 when the row is skipped (counted). */
-static gpuarb_status sky_row(loader *L, const int32_t *idx, const char *provider, ga_offer *o,
-                             sky_counts *sc, int *keep)
+static gpuarb_status sky_row(ga_tab *t, const char *provider, ga_offer *o, sky_counts *sc,
+                             int *keep)
 {
     gpuarb_status st;
-    field f[S_N];
     *keep = 0;
-    for (int c = 0; c < S_N; c++)
-        f[c] = get_field(L, idx[c], SKY_COLS[c]);
-    if (f[S_ACCNAME].n == 0) {
+    ga_tab_field acc = ga_tab_get(t, S_ACCNAME);
+    if (acc.n == 0) {
         sc->no_accel++;
         return GPUARB_OK;
     }
-    o->gpu = find_gpu(&f[S_ACCNAME]);
+    o->gpu = find_gpu(&acc);
     if (o->gpu < 0) {
         char name[MAX_STR + 1];
-        size_t n = GA_MIN(f[S_ACCNAME].n, (size_t)MAX_STR);
-        memcpy(name, f[S_ACCNAME].s, n);
+        size_t n = GA_MIN(acc.n, (size_t)MAX_STR);
+        memcpy(name, acc.s, n);
         name[n] = '\0';
         if (ga_gpumodel_is_non_gpu(name)) {
             sc->non_gpu++;
         } else {
             sc->unknown++;
-            note_unknown(sc, &f[S_ACCNAME]);
+            note_unknown(sc, &acc);
         }
         return GPUARB_OK;
     }
     double count;
-    if (f[S_ACCCOUNT].n == 0)
-        return field_error(L, GPUARB_ERR_INPUT, &f[S_ACCCOUNT],
-                           "empty on a row with an accelerator%s", "");
-    if ((st = get_number(L, &f[S_ACCCOUNT], 0, &count)) != GPUARB_OK)
+    ga_tab_field cf = ga_tab_get(t, S_ACCCOUNT);
+    if (cf.n == 0)
+        return ga_tab_fail(t, &cf, "empty on a row with an accelerator");
+    if ((st = ga_tab_num(t, S_ACCCOUNT, -1, &count)) != GPUARB_OK)
         return st;
     if (count < 1 || count > MAX_GPU_COUNT || count != floor(count)) {
         sc->fractional++; /* Azure's 1/3 or 1/6 of an A10: not a whole GPU */
         return GPUARB_OK;
     }
     o->gpu_count = (int32_t)count;
-    if ((st = get_number(L, &f[S_PRICE], 0, &o->price)) != GPUARB_OK ||
-        (st = get_number(L, &f[S_SPOT], 0, &o->spot)) != GPUARB_OK ||
-        (st = get_number(L, &f[S_VCPUS], 0, &o->vcpus)) != GPUARB_OK ||
-        (st = get_number(L, &f[S_MEMGIB], 0, &o->memory_gb)) != GPUARB_OK)
+    if ((st = ga_tab_num(t, S_PRICE, -1, &o->price)) != GPUARB_OK ||
+        (st = ga_tab_num(t, S_SPOT, -1, &o->spot)) != GPUARB_OK ||
+        (st = ga_tab_num(t, S_VCPUS, -1, &o->vcpus)) != GPUARB_OK ||
+        (st = ga_tab_num(t, S_MEMGIB, -1, &o->memory_gb)) != GPUARB_OK)
         return st;
     /* A zero price is no market (vast writes SpotPrice 0.00 for "no
      * interruptible price"). */
@@ -625,9 +368,9 @@ static gpuarb_status sky_row(loader *L, const int32_t *idx, const char *provider
     }
     if (o->memory_gb > 0) /* GiB to GB, to the MB (no float noise in the CSV) */
         o->memory_gb = round(o->memory_gb * GIB_TO_GB * 1000.0) / 1000.0;
-    if ((st = get_string(L, &f[S_REGION], 1, &o->region)) != GPUARB_OK ||
-        (st = get_string(L, &f[S_AZ], 0, &o->zone)) != GPUARB_OK ||
-        (st = get_string(L, &f[S_INSTANCE], 0, &o->instance_type)) != GPUARB_OK)
+    if ((st = ga_tab_str(t, S_REGION, &o->region)) != GPUARB_OK ||
+        (st = ga_tab_str(t, S_AZ, &o->zone)) != GPUARB_OK ||
+        (st = ga_tab_str(t, S_INSTANCE, &o->instance_type)) != GPUARB_OK)
         return st;
     if (!o->instance_type[0]) {
         /* GCP attachable accelerators: the price is the GPUs only; the host
@@ -635,24 +378,24 @@ static gpuarb_status sky_row(loader *L, const int32_t *idx, const char *provider
         free(o->instance_type);
         ga_strbuf b;
         ga_sb_init(&b);
-        ga_sb_putn(&b, f[S_ACCNAME].s, GA_MIN(f[S_ACCNAME].n, (size_t)MAX_STR - 16));
+        ga_sb_putn(&b, acc.s, GA_MIN(acc.n, (size_t)MAX_STR - 16));
         ga_sb_printf(&b, "x%d", (int)o->gpu_count);
         o->instance_type = ga_sb_take(&b);
         if (!o->instance_type)
-            return ga_nomem(L->ctx);
+            return ga_nomem(t->ctx);
     }
     if (!(o->provider = ga_strdup(provider)))
-        return ga_nomem(L->ctx);
+        return ga_nomem(t->ctx);
     o->gpu_memory_gb = ga_gpumodel_at(o->gpu)->memory_gb;
     o->rate = GA_DEFAULT_INTERRUPTION_RATE;
     o->capacity = -1;
-    o->line = ga_csv_record_line(&L->r);
+    o->line = ga_tab_row_line(t);
     *keep = 1;
     return GPUARB_OK;
 }
 
 /* One log line: what was imported and what was skipped, and why. */
-static void log_counts(const loader *L, const char *provider, const sky_counts *sc)
+static void log_counts(const ga_tab *t, const char *provider, const sky_counts *sc)
 {
     char skipped[512];
     size_t used = 0;
@@ -675,42 +418,28 @@ static void log_counts(const loader *L, const char *provider, const sky_counts *
             break;
         used += (size_t)k;
     }
-    ga_log(L->ctx, sc->unknown ? GPUARB_LOG_WARN : GPUARB_LOG_INFO, "%s: imported %zu %s offers%s",
-           L->source, sc->imported, provider, skipped);
+    ga_log(t->ctx, sc->unknown ? GPUARB_LOG_WARN : GPUARB_LOG_INFO, "%s: imported %zu %s offers%s",
+           t->source, sc->imported, provider, skipped);
 }
 
-static gpuarb_status load_skypilot(loader *L, const char *provider, gpuarb_catalog *cat)
+static gpuarb_status load_skypilot(ga_tab *t, const char *provider, gpuarb_catalog *cat)
 {
-    int32_t idx[S_N];
     int empty, got;
     sky_counts sc;
     memset(&sc, 0, sizeof sc);
-    gpuarb_status st = read_header(L, SKY_COLS, S_N, idx, &empty);
+    gpuarb_status st = ga_tab_header(t, &empty);
     if (st != GPUARB_OK)
         return st;
     if (empty)
-        return ga_error(L->ctx, GPUARB_ERR_INPUT, L->source, 1, 1, NULL,
+        return ga_error(t->ctx, GPUARB_ERR_INPUT, t->source, 1, 1, NULL,
                         "empty SkyPilot catalog: no header row");
-    int32_t hline = ga_csv_record_line(&L->r);
-    static const int required[] = {S_ACCNAME, S_ACCCOUNT, S_PRICE, S_REGION};
-    for (size_t k = 0; k < sizeof required / sizeof required[0]; k++)
-        if (idx[required[k]] < 0)
-            return missing_column(L, SKY_COLS[required[k]], hline);
-    if (idx[S_INSTANCE] < 0)
-        return missing_column(L, "InstanceType", hline);
-    while ((st = ga_csv_next(L->ctx, &L->r, &got)) == GPUARB_OK && got) {
-        if (ga_csv_nfields(&L->r) < L->ncols) {
-            if ((st = check_width(L)) != GPUARB_OK)
-                return st;
-        }
-        if ((st = join_trailing(L)) != GPUARB_OK)
-            return st;
+    while ((st = ga_tab_next(t, &got)) == GPUARB_OK && got) {
         ga_offer o;
         memset(&o, 0, sizeof o);
         int keep;
-        st = sky_row(L, idx, provider, &o, &sc, &keep);
+        st = sky_row(t, provider, &o, &sc, &keep);
         if (st == GPUARB_OK && keep) {
-            st = ga_catalog_push(L->ctx, cat, &o);
+            st = ga_catalog_push(t->ctx, cat, &o);
             sc.imported++;
         }
         offer_clear(&o);
@@ -719,7 +448,7 @@ static gpuarb_status load_skypilot(loader *L, const char *provider, gpuarb_catal
     }
     if (st != GPUARB_OK)
         return st;
-    log_counts(L, provider, &sc);
+    log_counts(t, provider, &sc);
     return GPUARB_OK;
 }
 
@@ -743,18 +472,15 @@ gpuarb_status gpuarb_catalog_parse(gpuarb_ctx *ctx, const char *text, size_t len
                                               strlen(provider) > MAX_STR))
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
                         "a SkyPilot catalog needs a lower-case provider name (aws, gcp, ...)");
-    loader L;
-    memset(&L, 0, sizeof L);
-    L.ctx = ctx;
-    L.source = source ? source : "<string>";
-    ga_csv_init(&L.r, text, len, L.source, GA_CSV_COMMENTS);
+    int native = format == GPUARB_CATALOG_NATIVE;
+    ga_tab t;
+    ga_tab_init(&t, ctx, text, len, source, native ? COLS : SKY_COLS,
+                GA_TAB_COMMENTS | (native ? 0 : GA_TAB_JOIN_EXTRA));
     gpuarb_catalog *cat;
     gpuarb_status st = ga_catalog_new(ctx, &cat);
     if (st == GPUARB_OK)
-        st = format == GPUARB_CATALOG_NATIVE ? load_native(&L, cat)
-                                             : load_skypilot(&L, provider, cat);
-    ga_csv_free(&L.r);
-    free(L.joined);
+        st = native ? load_native(&t, cat) : load_skypilot(&t, provider, cat);
+    ga_tab_free(&t);
     if (st != GPUARB_OK) {
         gpuarb_catalog_free(cat);
         return st;
@@ -1059,7 +785,7 @@ gpuarb_status gpuarb_catalog_to_csv(gpuarb_ctx *ctx, const gpuarb_catalog *cat, 
     ga_strbuf b;
     ga_sb_init(&b);
     for (int c = 0; c < C_N; c++) {
-        ga_sb_puts(&b, COLS[c]);
+        ga_sb_puts(&b, COLS[c].name);
         ga_sb_putc(&b, c + 1 < C_N ? ',' : '\n');
     }
     for (size_t i = 0; i < cat->n; i++) {

@@ -1,366 +1,203 @@
 /*
  * pack_spec.c - the pack spec of SPEC section 4 (YAML or JSON): validates
  * a ga_doc tree (doc.c builds it, so both formats give the same checks and
- * positions) into a gpuarb_pack_problem.  Keys: version (1), nodes (list
- * of {name, gpus, cpus, memory_gb, cost_hour, count}), items (list of
- * {name, gpus, cpus, memory_gb, count}), objective, algorithm,
- * time_limit_s.  A node type's absent capacity does not constrain that
- * dimension; an item's absent size is 0.  Unknown keys, wrong types,
- * negative sizes, non-integer counts, duplicate names are errors that name
- * the source, the 1-based line and byte column of the value (of the key,
- * for unknown keys; of the enclosing mapping, for missing ones) and a key
- * path such as "items[2].gpus".  Explicit null counts as absent.  Returns
+ * positions) into a gpuarb_pack_problem, reading it with the shared
+ * getters and key walker of lib/io/docread.c, so its errors are worded as
+ * the optimize spec's are.  Keys: version (1), nodes (list of {name, gpus,
+ * cpus, memory_gb, cost_hour, count}), items (list of {name, gpus, cpus,
+ * memory_gb, count}), objective, algorithm, time_limit_s.  A node type's
+ * absent capacity does not constrain that dimension; an item's absent size
+ * is 0.  Unknown keys, wrong types, negative sizes, non-integer counts,
+ * duplicate names are errors that name the source, the 1-based line and
+ * byte column of the value (of the key, for unknown keys; of the enclosing
+ * mapping, for missing ones) and a key path such as "items[2].gpus".  Keys
+ * are read in document order and the first error in the text is reported.
+ * Explicit null counts as absent for optional keys.  Returns
  * GPUARB_ERR_INPUT for invalid values, GPUARB_ERR_LIMIT past the bounds of
  * pack.h, GPUARB_ERR_ARG for API misuse, GPUARB_ERR_NOMEM, and what doc.c
  * (SYNTAX, LIMIT, INPUT) and ga_read_file (IO) return.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/doc.h"
+#include "io/docread.h"
 #include "pack/pack.h"
 
 typedef struct ps {
     gpuarb_ctx *ctx;
-    const char *src;
+    ga_rd rd;            /* errors and the key path (lib/io/docread.h) */
     gpuarb_pack_problem *p;
 } ps;
 
-static gpuarb_status bad(ps *s, const ga_doc_node *n, const char *path, const char *fmt, ...)
-    GA_PRINTF(4, 5);
-static gpuarb_status bad(ps *s, const ga_doc_node *n, const char *path, const char *fmt, ...)
+/* A size or a price: a number in [0, 1e15]. */
+static gpuarb_status get_size(ps *s, const ga_doc_node *n, double *out)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    ga_verror(s->ctx, GPUARB_ERR_INPUT, s->src, n ? n->line : 0, n ? n->col : 0, path, fmt, ap);
-    va_end(ap);
-    return GPUARB_ERR_INPUT;
+    return ga_rd_number(&s->rd, n, GA_RD_CLOSED(0, GA_PACK_MAX_VALUE), out);
 }
 
-/* "items[3].gpus" into buf (cut, never overflowing). */
-static void keypath(char *buf, const char *list, long idx, const char *key)
+/* A count >= lo; past GA_PACK_MAX_ITEMS it is a limit, not a typo. */
+static gpuarb_status get_count(ps *s, const ga_doc_node *n, int64_t lo, int64_t *out)
 {
-    if (idx >= 0 && key)
-        snprintf(buf, GA_PATH_MAX, "%s[%ld].%.100s", list, idx, key);
-    else if (idx >= 0)
-        snprintf(buf, GA_PATH_MAX, "%s[%ld]", list, idx);
-    else
-        snprintf(buf, GA_PATH_MAX, "%.100s", key ? key : list);
+    if (n->kind == GA_DOC_NUMBER && n->is_integer && n->number > (double)GA_PACK_MAX_ITEMS)
+        return ga_rd_fail_at(&s->rd, GPUARB_ERR_LIMIT, n->line, n->col,
+                             "must be at most %lld, found %s", (long long)GA_PACK_MAX_ITEMS,
+                             n->str);
+    return ga_rd_int(&s->rd, n, lo, GA_PACK_MAX_ITEMS, out);
 }
 
-static const char *what(const ga_doc_node *n, char *buf, size_t cap)
+/* The error for a list entry's name (its value, or the entry when the
+ * name is a default), under "list[i].name". */
+static gpuarb_status duplicate(ps *s, const ga_doc_node *at, const char *what, const char *name)
 {
-    if (n->str && n->kind != GA_DOC_SEQ && n->kind != GA_DOC_MAP)
-        snprintf(buf, cap, "%s ('%.40s')", ga_doc_kind_name(n->kind), n->str);
-    else
-        snprintf(buf, cap, "%s", ga_doc_kind_name(n->kind));
-    return buf;
+    ga_rd_push_key(&s->rd, "name");
+    return ga_rd_fail(&s->rd, at, "duplicate %s name '%.100s'", what, name);
 }
 
-static gpuarb_status want(ps *s, const ga_doc_node *n, const char *path, const char *kind)
-{
-    char b[96];
-    return bad(s, n, path, "expected %s, found %s", kind, what(n, b, sizeof b));
-}
-
-static int key_index(const char *key, const char *const *names)
-{
-    for (int k = 0; names[k]; k++)
-        if (strcmp(key, names[k]) == 0)
-            return k;
-    return -1;
-}
-
-/* Unknown key: suggest a known one that shares a prefix or differs by
- * case. */
-static gpuarb_status unknown_key(ps *s, const ga_doc_node *map, size_t i, const char *list,
-                                 long idx, const char *const *names)
-{
-    char path[GA_PATH_MAX], known[160] = "";
-    keypath(path, list, idx, map->keys[i]);
-    const char *near = NULL;
-    for (int k = 0; names[k]; k++) {
-        size_t u = strlen(known);
-        snprintf(known + u, sizeof known - u, "%s%s", k ? ", " : "", names[k]);
-        if (!near && (ga_strcasecmp(map->keys[i], names[k]) == 0 ||
-                      (strlen(map->keys[i]) >= 3 &&
-                       strncmp(map->keys[i], names[k], 3) == 0)))
-            near = names[k];
-    }
-    ga_error(s->ctx, GPUARB_ERR_INPUT, s->src, map->key_line[i], map->key_col[i], path,
-             near ? "unknown key '%.100s'; did you mean '%s'? (known: %s)"
-                  : "unknown key '%.100s'%s (known: %s)",
-             map->keys[i], near ? near : "", known);
-    return GPUARB_ERR_INPUT;
-}
-
-/* A number >= 0 (or > 0 when positive). */
-static gpuarb_status get_size(ps *s, const ga_doc_node *n, const char *path, int positive,
-                              double *out)
-{
-    if (n->kind != GA_DOC_NUMBER)
-        return want(s, n, path, "a number");
-    if (positive ? !(n->number > 0) : n->number < 0)
-        return bad(s, n, path, "must be %s, found %s", positive ? "greater than 0" : "at least 0",
-                   n->str ? n->str : "?");
-    if (n->number > GA_PACK_MAX_VALUE)
-        return bad(s, n, path, "must be at most 1e15, found %s", n->str ? n->str : "?");
-    *out = n->number;
-    return GPUARB_OK;
-}
-
-static gpuarb_status get_count(ps *s, const ga_doc_node *n, const char *path, int64_t lo,
-                               int64_t *out)
-{
-    if (n->kind != GA_DOC_NUMBER)
-        return want(s, n, path, "an integer");
-    if (!n->is_integer)
-        return bad(s, n, path, "must be a whole number, found %s", n->str ? n->str : "?");
-    if (n->number < (double)lo)
-        return bad(s, n, path, "must be at least %lld, found %s", (long long)lo,
-                   n->str ? n->str : "?");
-    if (n->number > (double)GA_PACK_MAX_ITEMS) {
-        ga_error(s->ctx, GPUARB_ERR_LIMIT, s->src, n->line, n->col, path,
-                 "must be at most %lld, found %s", (long long)GA_PACK_MAX_ITEMS,
-                 n->str ? n->str : "?");
-        return GPUARB_ERR_LIMIT;
-    }
-    *out = (int64_t)n->number;
-    return GPUARB_OK;
-}
-
-static gpuarb_status get_name(ps *s, const ga_doc_node *n, const char *path, const char **out)
-{
-    if (n->kind != GA_DOC_STRING)
-        return want(s, n, path, "a string");
-    if (!n->str[0])
-        return bad(s, n, path, "must not be empty");
-    *out = n->str;
-    return GPUARB_OK;
-}
-
-static gpuarb_status get_enum(ps *s, const ga_doc_node *n, const char *path,
-                              const char *const *names, int32_t *out)
-{
-    char list[128] = "";
-    for (int k = 0; names[k]; k++) {
-        size_t u = strlen(list);
-        snprintf(list + u, sizeof list - u, "%s%s", k ? ", " : "", names[k]);
-    }
-    if (n->kind != GA_DOC_STRING)
-        return want(s, n, path, list);
-    int k = key_index(n->str, names);
-    if (k < 0)
-        return bad(s, n, path, "'%.60s' is not one of %s", n->str, list);
-    *out = k;
-    return GPUARB_OK;
-}
-
-static const char *const NODE_KEYS[] = {"name", "gpus", "cpus", "memory_gb", "cost_hour",
-                                        "count", NULL};
-static const char *const ITEM_KEYS[] = {"name", "gpus", "cpus", "memory_gb", "count", NULL};
-static const char *const ROOT_KEYS[] = {"version", "nodes", "items", "objective",
-                                        "algorithm", "time_limit_s", NULL};
+enum { K_NAME, K_GPUS, K_CPUS, K_MEM, K_COST, K_COUNT };
+static const ga_rd_field NODE_KEYS[] = {{"name", 0},      {"gpus", 0},      {"cpus", 0},
+                                        {"memory_gb", 0}, {"cost_hour", 0}, {"count", 0},
+                                        {NULL, 0}};
+/* items have no cost_hour: their count is key 4 */
+enum { I_COUNT = 4 };
+static const ga_rd_field ITEM_KEYS[] = {{"name", 0}, {"gpus", 0}, {"cpus", 0}, {"memory_gb", 0},
+                                        {"count", 0}, {NULL, 0}};
+enum { R_VERSION, R_NODES, R_ITEMS, R_OBJECTIVE, R_ALGORITHM, R_TIME };
+static const ga_rd_field ROOT_KEYS[] = {
+    {"version", 0},   {"nodes", GA_RD_REQUIRED}, {"items", GA_RD_REQUIRED},
+    {"objective", 0}, {"algorithm", 0},          {"time_limit_s", 0},
+    {NULL, 0}};
 static const char *const OBJECTIVES[] = {"min_nodes", "min_cost", NULL};
 static const char *const ALGORITHMS[] = {"auto", "ffd", "bfd", "local", "exact", NULL};
 
-static gpuarb_status parse_node(ps *s, const ga_doc_node *n, long idx)
+static gpuarb_status parse_node(ps *s, const ga_doc_node *n, size_t idx)
 {
-    char path[GA_PATH_MAX];
-    keypath(path, "nodes", idx, NULL);
-    if (n->kind != GA_DOC_MAP)
-        return want(s, n, path, "a mapping {name, gpus, cpus, memory_gb, cost_hour, count}");
     double cap[GA_PACK_DIMS] = {-1, -1, -1, -1}, cost = -1;
     int64_t count = -1;
     const char *name = NULL;
-    const ga_doc_node *name_node = n;
-    gpuarb_status st;
-    for (size_t i = 0; i < n->n; i++) {
-        int k = key_index(n->keys[i], NODE_KEYS);
-        if (k < 0)
-            return unknown_key(s, n, i, "nodes", idx, NODE_KEYS);
-        const ga_doc_node *v = n->items[i];
-        if (v->kind == GA_DOC_NULL)
-            continue;
-        keypath(path, "nodes", idx, NODE_KEYS[k]);
+    ga_rd_map m;
+    int k;
+    const ga_doc_node *v;
+    gpuarb_status st = ga_rd_map_begin(
+        &s->rd, n, NODE_KEYS, "a mapping {name, gpus, cpus, memory_gb, cost_hour, count}", &m);
+    while (!st && !(st = ga_rd_map_next(&s->rd, &m, &k, &v)) && k >= 0) {
         switch (k) {
-        case 0:
-            st = get_name(s, v, path, &name);
-            name_node = v;
-            break;
-        case 1:
-        case 2:
-        case 3:
-            st = get_size(s, v, path, 0, &cap[k - 1]);
-            break;
-        case 4:
-            st = get_size(s, v, path, 0, &cost);
-            break;
-        default:
-            st = get_count(s, v, path, 0, &count);
-            break;
+        case K_NAME: st = ga_rd_string(&s->rd, v, &name); break;
+        case K_COST: st = get_size(s, v, &cost); break;
+        case K_COUNT: st = get_count(s, v, 0, &count); break;
+        default: st = get_size(s, v, &cap[k - K_GPUS]); break;
         }
-        if (st)
-            return st;
     }
+    if (st)
+        return st;
     int room = 0;
     for (int d = 0; d < 3; d++)
         if (cap[d] != 0)
             room = 1;
-    keypath(path, "nodes", idx, NULL);
     if (!room)
-        return bad(s, n, path, "a node type needs room in at least one of gpus, cpus, memory_gb");
+        return ga_rd_fail(&s->rd, n,
+                          "a node type needs room in at least one of gpus, cpus, memory_gb");
     char def[32];
     if (!name) {
-        snprintf(def, sizeof def, "node%ld", idx);
+        snprintf(def, sizeof def, "node%zu", idx);
         name = def;
     }
-    keypath(path, "nodes", idx, "name");
     for (size_t t = 0; t < s->p->n_types; t++)
         if (strcmp(s->p->types[t].name, name) == 0)
-            return bad(s, name_node, path, "duplicate node type name '%.100s'", name);
+            return duplicate(s, m.at[K_NAME] ? m.at[K_NAME] : n, "node type", name);
     return ga_pack_add_type(s->ctx, s->p, name, cap, cost, count);
 }
 
-static gpuarb_status parse_item(ps *s, const ga_doc_node *n, long idx, ga_strset *names)
+static gpuarb_status parse_item(ps *s, const ga_doc_node *n, size_t idx, ga_strset *names)
 {
-    char path[GA_PATH_MAX];
-    keypath(path, "items", idx, NULL);
-    if (n->kind != GA_DOC_MAP)
-        return want(s, n, path, "a mapping {name, gpus, cpus, memory_gb, count}");
     double size[GA_PACK_DIMS] = {0, 0, 0, 0};
     int64_t count = 1;
     const char *name = NULL;
-    const ga_doc_node *name_node = n, *count_node = n;
-    gpuarb_status st;
-    for (size_t i = 0; i < n->n; i++) {
-        int k = key_index(n->keys[i], ITEM_KEYS);
-        if (k < 0)
-            return unknown_key(s, n, i, "items", idx, ITEM_KEYS);
-        const ga_doc_node *v = n->items[i];
-        if (v->kind == GA_DOC_NULL)
-            continue;
-        keypath(path, "items", idx, ITEM_KEYS[k]);
+    ga_rd_map m;
+    int k;
+    const ga_doc_node *v;
+    gpuarb_status st = ga_rd_map_begin(&s->rd, n, ITEM_KEYS,
+                                       "a mapping {name, gpus, cpus, memory_gb, count}", &m);
+    while (!st && !(st = ga_rd_map_next(&s->rd, &m, &k, &v)) && k >= 0) {
         switch (k) {
-        case 0:
-            st = get_name(s, v, path, &name);
-            name_node = v;
-            break;
-        case 1:
-        case 2:
-        case 3:
-            st = get_size(s, v, path, 0, &size[k - 1]);
-            break;
-        default:
-            st = get_count(s, v, path, 1, &count);
-            count_node = v;
-            break;
+        case K_NAME: st = ga_rd_string(&s->rd, v, &name); break;
+        case I_COUNT: st = get_count(s, v, 1, &count); break;
+        default: st = get_size(s, v, &size[k - K_GPUS]); break;
         }
-        if (st)
-            return st;
     }
+    if (st)
+        return st;
     char def[32];
     if (!name) {
-        snprintf(def, sizeof def, "item%ld", idx);
+        snprintf(def, sizeof def, "item%zu", idx);
         name = def;
     }
     if (count > GA_PACK_MAX_ITEMS - s->p->n_items) {
-        keypath(path, "items", idx, "count");
-        ga_error(s->ctx, GPUARB_ERR_LIMIT, s->src, count_node->line, count_node->col, path,
-                 "the items add up to more than %lld", (long long)GA_PACK_MAX_ITEMS);
-        return GPUARB_ERR_LIMIT;
+        const ga_doc_node *at = m.at[I_COUNT] ? m.at[I_COUNT] : n;
+        ga_rd_push_key(&s->rd, "count");
+        return ga_rd_fail_at(&s->rd, GPUARB_ERR_LIMIT, at->line, at->col,
+                             "the items add up to more than %lld", (long long)GA_PACK_MAX_ITEMS);
     }
     if ((st = ga_pack_add_group(s->ctx, s->p, name, size, count)))
         return st;
     /* the set borrows the copy the problem owns */
-    const char *dup = NULL;
-    int r = ga_strset_add(names, s->p->groups[s->p->n_groups - 1].name, &dup);
-    if (r < 0)
+    int added = ga_strset_add(names, s->p->groups[s->p->n_groups - 1].name, NULL);
+    if (added < 0)
         return ga_nomem(s->ctx);
-    keypath(path, "items", idx, "name");
-    if (r == 0)
-        return bad(s, name_node, path, "duplicate item name '%.100s'", name);
+    if (added == 0)
+        return duplicate(s, m.at[K_NAME] ? m.at[K_NAME] : n, "item", name);
     return GPUARB_OK;
 }
 
 /* Item names are checked for duplicates with a string set that borrows
  * the problem's copies; node types are few and checked by a scan. */
-static gpuarb_status parse_list(ps *s, const ga_doc_node *n, const char *key, int nodes)
+static gpuarb_status parse_list(ps *s, const ga_doc_node *n, int nodes)
 {
-    if (n->kind != GA_DOC_SEQ)
-        return want(s, n, key, "a list");
+    gpuarb_status st = ga_rd_kind(&s->rd, n, GA_DOC_SEQ);
     ga_strset names = {NULL, 0, 0};
-    gpuarb_status st = GPUARB_OK;
-    for (size_t i = 0; i < n->n && !st; i++)
-        st = nodes ? parse_node(s, n->items[i], (long)i)
-                   : parse_item(s, n->items[i], (long)i, &names);
+    for (size_t i = 0; i < n->n && !st; i++) {
+        size_t mark = ga_rd_push_index(&s->rd, i);
+        st = nodes ? parse_node(s, n->items[i], i) : parse_item(s, n->items[i], i, &names);
+        if (!st)
+            ga_rd_pop(&s->rd, mark);
+    }
     ga_strset_free(&names);
+    if (!st && nodes && n->n == 0)
+        return ga_rd_fail(&s->rd, n, "needs at least one node type");
     return st;
 }
 
+static gpuarb_status root_field(ps *s, int k, const ga_doc_node *v)
+{
+    ga_rd *r = &s->rd;
+    double t = 0;
+    gpuarb_status st;
+    switch (k) {
+    case R_VERSION: return ga_rd_version(r, v, 1);
+    case R_NODES: return parse_list(s, v, 1);
+    case R_ITEMS: return parse_list(s, v, 0);
+    case R_OBJECTIVE: return ga_rd_enum(r, v, OBJECTIVES, &s->p->objective);
+    case R_ALGORITHM: return ga_rd_enum(r, v, ALGORITHMS, &s->p->algorithm);
+    case R_TIME:
+        if ((st = ga_rd_number(r, v, GA_RD_ABOVE_UPTO(0, 86400), &t)))
+            return st;
+        s->p->time_limit_ms = t * 1000.0;
+        return GPUARB_OK;
+    }
+    return GPUARB_OK;
+}
+
+/* Keys in document order; the first error in the text is the one reported. */
 static gpuarb_status parse_root(ps *s, const ga_doc_node *root)
 {
-    if (!root || root->kind != GA_DOC_MAP) {
-        if (!root)
-            return bad(s, NULL, NULL, "empty spec: expected a mapping with nodes and items");
-        return want(s, root, "", "a mapping with nodes and items");
-    }
-    const ga_doc_node *nodes = NULL, *items = NULL;
-    gpuarb_status st;
-    for (size_t i = 0; i < root->n; i++) {
-        int k = key_index(root->keys[i], ROOT_KEYS);
-        if (k < 0)
-            return unknown_key(s, root, i, "", -1, ROOT_KEYS);
-        const ga_doc_node *v = root->items[i];
-        if (v->kind == GA_DOC_NULL)
-            continue;
-        const char *key = ROOT_KEYS[k];
-        switch (k) {
-        case 0:
-            if (v->kind != GA_DOC_NUMBER || !v->is_integer)
-                return want(s, v, key, "the integer 1");
-            if (v->number != 1)
-                return bad(s, v, key, "unsupported version %s (this library reads version 1)",
-                           v->str ? v->str : "?");
-            break;
-        case 1:
-            nodes = v;
-            break;
-        case 2:
-            items = v;
-            break;
-        case 3:
-            if ((st = get_enum(s, v, key, OBJECTIVES, &s->p->objective)))
-                return st;
-            break;
-        case 4:
-            if ((st = get_enum(s, v, key, ALGORITHMS, &s->p->algorithm)))
-                return st;
-            break;
-        default: {
-            double t;
-            if ((st = get_size(s, v, key, 1, &t)))
-                return st;
-            if (t > 86400)
-                return bad(s, v, key, "must be at most 86400, found %s", v->str ? v->str : "?");
-            s->p->time_limit_ms = t * 1000.0;
-            break;
-        }
-        }
-    }
-    /* nodes before items whatever the document order, so errors in the
-     * node list come first */
-    if (!nodes)
-        return bad(s, root, "nodes", "missing required key 'nodes'");
-    if ((st = parse_list(s, nodes, "nodes", 1)))
-        return st;
-    if (nodes->n == 0)
-        return bad(s, nodes, "nodes", "needs at least one node type");
-    if (!items)
-        return bad(s, root, "items", "missing required key 'items'");
-    return parse_list(s, items, "items", 0);
+    ga_rd_map m;
+    int k;
+    const ga_doc_node *v;
+    gpuarb_status st =
+        ga_rd_map_begin(&s->rd, root, ROOT_KEYS, "a mapping with nodes and items", &m);
+    while (!st && !(st = ga_rd_map_next(&s->rd, &m, &k, &v)) && k >= 0)
+        st = root_field(s, k, v);
+    return st;
 }
 
 static gpuarb_status from_doc(gpuarb_ctx *ctx, ga_doc *doc, gpuarb_pack_problem **out)
@@ -368,7 +205,8 @@ static gpuarb_status from_doc(gpuarb_ctx *ctx, ga_doc *doc, gpuarb_pack_problem 
     gpuarb_pack_problem *p;
     gpuarb_status st = ga_pack_problem_new(ctx, GA_PACK_KIND_SPEC, doc->source, &p);
     if (st == GPUARB_OK) {
-        ps s = {ctx, p->source, p};
+        ps s = {ctx, {0}, p};
+        ga_rd_init(&s.rd, ctx, p->source);
         st = parse_root(&s, doc->root);
         if (st) {
             gpuarb_pack_problem_free(p);
