@@ -1,7 +1,7 @@
 /*
- * test_linalg.c - the linear-algebra boundary (lib/numeric/linalg.c).
- * Every expected value was computed by hand and is written out next to
- * its case:
+ * test_linalg.c - the linear-algebra boundary (lib/numeric/linalg.c) and
+ * the plain-C dense kernels (lib/numeric/dense.c).  Every expected value
+ * was computed by hand and is written out next to its case:
  *   - a 2x3 by 3x2 product, with transposes, alpha/beta and padded
  *     leading dimensions;
  *   - an overdetermined 4x2 least-squares line fit solved through its
@@ -9,6 +9,8 @@
  *     (minimum-norm answers);
  *   - a 3x3 LU solve with a chosen x, a singular and a numerically
  *     singular matrix;
+ *   - 2x2 and 3x3 inverses by Gauss-Jordan (one needs a row exchange) and
+ *     an eta update checked against the inverse of the updated matrix;
  *   - zero sizes and argument checks.
  */
 #include <setjmp.h>
@@ -21,6 +23,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "numeric/dense.h"
 #include "numeric/linalg.h"
 
 #define TOL 1e-12
@@ -154,6 +157,8 @@ static void zero_sizes(void **state)
     assert_int_equal(ga_lstsq(0, 0, 1, NULL, 1, NULL, 1, -1, &rank), GA_LA_OK);
     assert_int_equal(rank, 0);
     assert_int_equal(ga_lu_solve(0, 1, NULL, 1, NULL, 1), GA_LA_OK);
+    double inv[1];
+    assert_int_equal(ga_dense_invert(0, NULL, 0, inv, 0, NULL, 1e-12), GA_LA_OK);
 }
 
 static void argument_checks(void **state)
@@ -270,6 +275,61 @@ static void lu_solve_singular(void **state)
     assert_int_equal(ga_lu_solve(2, 1, a2, 2, b2, 1), GA_LA_SINGULAR);
 }
 
+/* [4 7; 2 6]^-1 = 1/10 [6 -7; -2 4]. */
+static void dense_invert_2x2(void **state)
+{
+    (void)state;
+    const double a[4] = {4, 7, 2, 6};
+    double inv[4], work[8];
+    assert_int_equal(ga_dense_invert(2, a, 2, inv, 2, work, 1e-12), GA_LA_OK);
+    const double want[4] = {0.6, -0.7, -0.2, 0.4};
+    assert_vec(inv, want, 4, 1e-15);
+    /* [0 2; 1 1] needs a row exchange: det -2, inverse -1/2 [1 -2; -1 0] */
+    const double p[4] = {0, 2, 1, 1};
+    assert_int_equal(ga_dense_invert(2, p, 2, inv, 2, work, 1e-12), GA_LA_OK);
+    const double wp[4] = {-0.5, 1, 0.5, 0};
+    assert_vec(inv, wp, 4, 1e-15);
+}
+
+/* A cyclic permutation: its inverse is its transpose.  Stored with
+ * leading dimension 4 (padding ignored). */
+static void dense_invert_permutation(void **state)
+{
+    (void)state;
+    const double a[12] = {0, 1, 0, 9, 0, 0, 1, 9, 1, 0, 0, 9};
+    double inv[9], work[18];
+    assert_int_equal(ga_dense_invert(3, a, 4, inv, 3, work, 1e-12), GA_LA_OK);
+    const double want[9] = {0, 0, 1, 1, 0, 0, 0, 1, 0};
+    assert_vec(inv, want, 9, 0);
+}
+
+static void dense_invert_singular(void **state)
+{
+    (void)state;
+    const double a[9] = {1, 2, 3, 2, 4, 6, 1, 0, 1};
+    double inv[9], work[18];
+    assert_int_equal(ga_dense_invert(3, a, 3, inv, 3, work, 1e-12), GA_LA_SINGULAR);
+    assert_int_equal(ga_dense_invert(3, a, 2, inv, 3, work, 1e-12), GA_LA_ERR_ARG);
+}
+
+/* B = I; column 1 becomes a = [1 2 0], so u = B^-1 a = a and the new
+ * B = [1 1 0; 0 2 0; 0 0 1], whose inverse is [1 -1/2 0; 0 1/2 0; 0 0 1]
+ * (check: B times it is I).  The eta update must give exactly that, and
+ * so must Gauss-Jordan on the new B. */
+static void dense_eta_update(void **state)
+{
+    (void)state;
+    double binv[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+    const double u[3] = {1, 2, 0};
+    ga_dense_eta_update(3, binv, u, 1);
+    const double want[9] = {1, -0.5, 0, 0, 0.5, 0, 0, 0, 1};
+    assert_vec(binv, want, 9, 0);
+    const double bnew[9] = {1, 1, 0, 0, 2, 0, 0, 0, 1};
+    double inv[9], work[18];
+    assert_int_equal(ga_dense_invert(3, bnew, 3, inv, 3, work, 1e-12), GA_LA_OK);
+    assert_vec(inv, want, 9, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -286,6 +346,10 @@ int main(void)
         cmocka_unit_test(lstsq_underdetermined),
         cmocka_unit_test(lu_solve_known_x),
         cmocka_unit_test(lu_solve_singular),
+        cmocka_unit_test(dense_invert_2x2),
+        cmocka_unit_test(dense_invert_permutation),
+        cmocka_unit_test(dense_invert_singular),
+        cmocka_unit_test(dense_eta_update),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
