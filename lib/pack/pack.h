@@ -228,7 +228,6 @@ gpuarb_status ga_pack_add_type(gpuarb_ctx *ctx, gpuarb_pack_problem *p, const ch
 gpuarb_status ga_pack_add_group(gpuarb_ctx *ctx, gpuarb_pack_problem *p, const char *name,
                                 const double *size, int64_t count);
 
-
 /* ---------------------------------------------------------------------
  * Shared by the problem, solve, result and writer files.
  * --------------------------------------------------------------------- */
