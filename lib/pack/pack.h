@@ -3,8 +3,12 @@
  *
  * The public handles gpuarb_pack_problem and gpuarb_pack_result are defined
  * here.  The module is split by layer:
- *   pack.c         problem building, option handling, dispatch, result
- *                  accessors and the JSON/table writers
+ *   pack_problem.c the problem handle: add_node_type/add_item, counts,
+ *                  option defaults
+ *   pack_solve.c   gpuarb_pack_solve: integer scaling, unfit items,
+ *                  routing to pack_1d.c or pack_vec.c, building the result
+ *   pack_result.c  the result handle and its accessors
+ *   pack_write.c   the JSON and table writers
  *   pack_bpp.c     the BPPLIB text reader
  *   pack_spec.c    the YAML/JSON pack spec validator (walks a ga_doc tree)
  *   pack_bounds.c  lower bounds for one-dimensional packing
@@ -223,5 +227,41 @@ gpuarb_status ga_pack_add_type(gpuarb_ctx *ctx, gpuarb_pack_problem *p, const ch
                                const double *cap, double cost, int64_t count);
 gpuarb_status ga_pack_add_group(gpuarb_ctx *ctx, gpuarb_pack_problem *p, const char *name,
                                 const double *size, int64_t count);
+
+/* ---------------------------------------------------------------------
+ * Shared by the problem, solve, result and writer files.
+ * --------------------------------------------------------------------- */
+
+/* Names of the GA_DIM_* dimensions, as spelled in specs and output. */
+extern const char *const ga_pack_dim_names[GA_PACK_DIMS];
+
+/* A result's copy of a problem group, for item names. */
+typedef struct ga_pack_rgroup {
+    char *name;          /* NULL: items named by index */
+    int64_t first, count;
+} ga_pack_rgroup;
+
+struct gpuarb_pack_result {
+    int32_t kind, status, objective, algorithm, clock_limited;
+    int64_t n_items, nodes, lower_bound;
+    double cost, cost_lb, solve_ms;
+    int has_cost;              /* some used node type has a cost */
+    char **type_names;
+    size_t n_types;
+    ga_pack_rgroup *groups;
+    size_t n_groups;
+    int32_t *node_type;        /* per node */
+    int64_t *node_start;       /* nodes + 1 offsets into node_items */
+    int32_t *node_items;       /* placed items grouped by node, ascending */
+    double (*node_used)[GA_PACK_DIMS];
+    int32_t *item_node;        /* per item; -1 = unplaced */
+    int64_t n_unplaced;
+    int64_t *unplaced;         /* item indices, ascending */
+    char **reasons;            /* per unplaced item */
+};
+
+/* The group holding item j (0 <= j < r->n_items), or NULL if the result
+ * has no groups (BPP instances: items are named by index). */
+const ga_pack_rgroup *ga_pack_result_group(const gpuarb_pack_result *r, int64_t j);
 
 #endif

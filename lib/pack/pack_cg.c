@@ -1,7 +1,8 @@
 /*
  * pack_cg.c - the Gilmore-Gomory column-generation bound for
  * one-dimensional packing, with its own dense revised simplex (no LP
- * library: the master has one row per distinct weight and stays small),
+ * library: the master has one row per distinct weight and stays small;
+ * its Gauss-Jordan and eta-update kernels are in numeric/dense.c),
  * and a primal heuristic that rounds the LP solution down and packs the
  * residual items with the local search of pack_ls.c.
  *
@@ -24,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numeric/dense.h"
 #include "pack/pack.h"
 
 #define CG_MAX_ROWS 1000
@@ -175,7 +177,8 @@ static double col_cost(const cg *c, size_t j)
 }
 
 /* Rebuild B^-1 from the basis columns by Gauss-Jordan with partial
- * pivoting; then x_B = B^-1 d'.  Returns 0, or -1 if B is singular. */
+ * pivoting (numeric/dense.c); then x_B = B^-1 d'.  Returns 0, or -1 if B
+ * is singular. */
 static int refactor(cg *c, double *work)
 {
     size_t m = c->m;
@@ -188,37 +191,8 @@ static int refactor(cg *c, double *work)
             work[(size_t)c->rows[t] * 2 * m + k] = c->coef[t];
         work[k * 2 * m + m + k] = 1.0;
     }
-    for (size_t col = 0; col < m; col++) {
-        size_t piv = col;
-        double best = fabs(work[col * 2 * m + col]);
-        for (size_t r = col + 1; r < m; r++) {
-            double v = fabs(work[r * 2 * m + col]);
-            if (v > best) {
-                best = v;
-                piv = r;
-            }
-        }
-        if (best < 1e-12)
-            return -1;
-        if (piv != col)
-            for (size_t t = 0; t < 2 * m; t++) {
-                double tmp = work[col * 2 * m + t];
-                work[col * 2 * m + t] = work[piv * 2 * m + t];
-                work[piv * 2 * m + t] = tmp;
-            }
-        double inv = 1.0 / work[col * 2 * m + col];
-        for (size_t t = 0; t < 2 * m; t++)
-            work[col * 2 * m + t] *= inv;
-        for (size_t r = 0; r < m; r++) {
-            if (r == col)
-                continue;
-            double f = work[r * 2 * m + col];
-            if (f == 0.0)
-                continue;
-            for (size_t t = 0; t < 2 * m; t++)
-                work[r * 2 * m + t] -= f * work[col * 2 * m + t];
-        }
-    }
+    if (ga_dense_gj_invert_aug(m, work, 1e-12) != GA_LA_OK)
+        return -1;
     /* rows of [I | B^-1]: row k of B^-1 belongs to basis position k */
     for (size_t k = 0; k < m; k++)
         memcpy(c->binv + k * m, work + k * 2 * m + m, m * sizeof *c->binv);
@@ -310,22 +284,11 @@ static int simplex(cg *c, double *work, ga_budget *budget)
             ratio = 0;
         degenerate_run = ratio <= 1e-12 ? degenerate_run + 1 : 0;
         /* update x_B and B^-1 */
-        double ur = c->u[r];
         for (size_t k = 0; k < m; k++)
             if ((ptrdiff_t)k != r)
                 c->xb[k] -= ratio * c->u[k];
         c->xb[r] = ratio;
-        double *rowr = c->binv + (size_t)r * m;
-        for (size_t i = 0; i < m; i++)
-            rowr[i] /= ur;
-        for (size_t k = 0; k < m; k++) {
-            if ((ptrdiff_t)k == r || c->u[k] == 0.0)
-                continue;
-            double f = c->u[k];
-            double *rowk = c->binv + k * m;
-            for (size_t i = 0; i < m; i++)
-                rowk[i] -= f * rowr[i];
-        }
+        ga_dense_eta_update(m, c->binv, c->u, (size_t)r);
         c->inbasis[c->basis[r]] = 0;
         c->basis[r] = (int32_t)q;
         c->inbasis[q] = 1;
