@@ -14,7 +14,7 @@
  * (malformed CSV, ragged native rows), GPUARB_ERR_INPUT (a value: source,
  * line, column, and the column name as the key path), GPUARB_ERR_LIMIT,
  * GPUARB_ERR_IO, GPUARB_ERR_NOMEM, GPUARB_ERR_ARG (API misuse).
- * Numbers are read with strtod and so assume the C numeric locale.
+ * Numbers are read and written independently of the host's locale (num.h).
  */
 #include <math.h>
 #include <stdio.h>
@@ -247,33 +247,18 @@ static int valid_provider(const char *s)
     return 1;
 }
 
-/* Parse a decimal number (no hex, nan or inf spellings).  Returns 0 and
- * *v, 1 if the text is not a number, 2 if it overflows. */
+/* Parse a decimal number (no hex, nan or inf spellings; '.' whatever the
+ * host's locale).  Returns 0 and *v, 1 if the text is not a number, 2 if it
+ * overflows. */
 static int parse_number(const field *f, double *v)
 {
-    char buf[72];
-    if (f->n == 0 || f->n >= sizeof buf)
+    if (f->n >= 72)
         return 1;
-    int digits = 0;
-    for (size_t i = 0; i < f->n; i++) {
-        char c = f->s[i];
-        if (c >= '0' && c <= '9')
-            digits = 1;
-        else if (c != '.' && c != '+' && c != '-' && c != 'e' && c != 'E')
-            return 1;
+    switch (ga_parse_double(f->s, f->n, v)) {
+    case GA_NUM_OK: return 0;
+    case GA_NUM_RANGE: return 2;
+    default: return 1;
     }
-    if (!digits)
-        return 1;
-    memcpy(buf, f->s, f->n);
-    buf[f->n] = '\0';
-    char *end;
-    double d = strtod(buf, &end);
-    if (*end != '\0')
-        return 1;
-    if (!isfinite(d))
-        return 2;
-    *v = d;
-    return 0;
 }
 
 /* An optional number >= 0 (or > 0 when positive is set); -1 when empty. */
@@ -1147,7 +1132,7 @@ static void cell_num(char *buf, double v, int decimals)
         strcpy(buf, "-");
         return;
     }
-    snprintf(buf, 40, "%.*f", decimals, v);
+    ga_snprintf_c(buf, 40, "%.*f", decimals, v);
 }
 
 static void table_row(const ga_offer *o, char cells[T_N][64])
