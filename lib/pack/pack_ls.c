@@ -46,7 +46,7 @@ typedef struct ls {
     int64_t *qw;
     int32_t *qa, *qb;      /* qb = -1 for a single */
     size_t nq, capq;
-    uint64_t rng;
+    ga_rng rng;
     int64_t iter;
     /* scratch for subset searches (n entries each) */
     int64_t *tw, *tsuf;
@@ -54,16 +54,6 @@ typedef struct ls {
     size_t *tcur, *tbest;
     unsigned char *tmark;
 } ls;
-
-static uint64_t rnd(ls *s)
-{
-    uint64_t x = s->rng;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    s->rng = x;
-    return x;
-}
 
 static int bin_push(lsbin *b, int32_t item, int64_t wt)
 {
@@ -227,7 +217,7 @@ static int tabu_step(ls *s, int32_t tenure, int64_t *work)
                     nties = 1;
                 } else if (delta == best.delta && dn == best.dn) {
                     nties++;
-                    if (rnd(s) % (uint64_t)nties == 0)
+                    if (ga_rng_below(&s->rng, (uint64_t)nties) == 0)
                         best = (move){bi, x, y, q, delta, dn};
                 }
             }
@@ -261,7 +251,7 @@ static int tabu_step(ls *s, int32_t tenure, int64_t *work)
             continue;
         pool_insert(s, outs[k]);
         s->tabu_bin[outs[k]] = best.bin;
-        s->tabu_until[outs[k]] = s->iter + tenure + (int64_t)(rnd(s) % 4);
+        s->tabu_until[outs[k]] = s->iter + tenure + (int64_t)ga_rng_below(&s->rng, 4);
     }
     return 1;
 }
@@ -412,7 +402,7 @@ static int ls_load(ls *s, const ga_bpp_sol *sol, int64_t attempt)
         for (int j = 1; j < 3; j++) {
             int64_t c;
             do
-                c = (int64_t)(rnd(s) % (uint64_t)nbins);
+                c = (int64_t)ga_rng_below(&s->rng, (uint64_t)nbins);
             while (c == e[0] || (j == 2 && c == e[1]));
             e[j] = c;
         }
@@ -504,9 +494,7 @@ int ga_bpp_improve(const ga_bpp *p, ga_bpp_sol *sol, int64_t target, uint64_t se
     s.w = p->w;
     s.n = p->n;
     s.C = p->C;
-    s.rng = seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL;
-    if (!s.rng)
-        s.rng = 1;
+    ga_rng_seed(&s.rng, seed, 0x2545f4914f6cdd1dULL);
     size_t n = p->n;
     s.S = ga_malloc(n * sizeof *s.S);
     s.where = ga_malloc(n * sizeof *s.where);

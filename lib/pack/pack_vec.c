@@ -55,18 +55,8 @@ typedef struct vctx {
     int32_t *ord;           /* items by measure, descending */
     int64_t *left0;         /* counts, -1 unlimited */
     ga_budget budget;
-    uint64_t rng;
+    ga_rng rng;
 } vctx;
-
-static uint64_t vrnd(vctx *c)
-{
-    uint64_t x = c->rng;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    c->rng = x;
-    return x;
-}
 
 static int fits_add(const int64_t *load, const int64_t *s, const int64_t *cap)
 {
@@ -703,7 +693,7 @@ static int eliminate(vctx *c, vsol *s, int32_t k, int64_t max_iter)
                         bb = b;
                         by = y;
                         nties = 1;
-                    } else if (g > bg - 1e-12 && vrnd(c) % ++nties == 0) {
+                    } else if (g > bg - 1e-12 && ga_rng_below(&c->rng, ++nties) == 0) {
                         bx = a;
                         bb = b;
                         by = y;
@@ -723,7 +713,7 @@ static int eliminate(vctx *c, vsol *s, int32_t k, int64_t max_iter)
         }
         pool[bx] = iy;
         tabu_node[iy] = bb;
-        tabu[iy] = it + 5 + (int64_t)(vrnd(c) % 5);
+        tabu[iy] = it + 5 + (int64_t)ga_rng_below(&c->rng, 5);
     }
     int result = 0;
     if (rc == 0 && np == 0) {
@@ -1109,9 +1099,7 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
     c.vp = vp;
     c.n = vp->n;
     c.nt = vp->n_types;
-    c.rng = seed * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
-    if (!c.rng)
-        c.rng = 1;
+    ga_rng_seed(&c.rng, seed, 0x632be59bd9b4e019ULL);
     double limit = time_limit_ms > 0 ? time_limit_ms : 0;
     ga_budget_init(&c.budget, limit * 0.97,
                    limit > 0 ? (int64_t)(limit * VEC_TICKS_PER_MS) : INT64_MAX / 4);
