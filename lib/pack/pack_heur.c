@@ -3,8 +3,8 @@
  * ga_bpp (weights sorted non-increasing): first-fit decreasing in
  * O(n log n) with a max-segment tree over bins, best-fit decreasing with a
  * treap keyed by (residual, bin), and minimum bin slack (one bin at a time,
- * least slack first), plus the work budget every phase shares.  No
- * dependency.  Invariants: a returned packing is always feasible and its
+ * least slack first); the work budget they share is lib/base/budget.c.
+ * No dependency.  Invariants: a returned packing is always feasible and its
  * bins are numbered 0..nbins-1 without gaps; equal inputs give equal
  * packings (ties go to the lowest bin number).  Functions return 0, or -1
  * when an allocation fails (the packing is then untouched or complete).
@@ -13,34 +13,6 @@
 #include <string.h>
 
 #include "pack/pack.h"
-
-void ga_budget_init(ga_budget *b, double time_limit_ms, int64_t ticks)
-{
-    memset(b, 0, sizeof *b);
-    b->deadline_ms = time_limit_ms > 0 ? ga_now_ms() + time_limit_ms : 0;
-    b->ticks_left = ticks;
-}
-
-int ga_budget_spend(ga_budget *b, int64_t n)
-{
-    if (b->stopped)
-        return 1;
-    b->ticks_left -= n;
-    if (b->ticks_left < 0) {
-        b->stopped = 1;
-        return 1;
-    }
-    b->poll += (int32_t)(n > 1000000 ? 1000000 : n);
-    if (b->poll >= 4096) {
-        b->poll = 0;
-        if (b->deadline_ms > 0 && ga_now_ms() >= b->deadline_ms) {
-            b->stopped = 1;
-            b->by_clock = 1;
-            return 1;
-        }
-    }
-    return 0;
-}
 
 /* ---------------------------------------------------------------------
  * First fit decreasing: leaves hold each bin's residual (unopened bins C),
