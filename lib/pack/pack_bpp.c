@@ -101,7 +101,7 @@ static gpuarb_status read_int(rd *r, const char *what, int64_t *v, size_t *tok_a
     }
     int64_t x = 0;
     int rc = ga_parse_int64(r->t + st, e - st, &x);
-    if (r->t[st] == '-' && (rc == GA_NUM_RANGE || x > 0))
+    if (r->t[st] == '-' && (rc == GA_NUM_RANGE || x < 0))
         return ga_error(r->ctx, GPUARB_ERR_INPUT, r->src, r->line, col(r, st), NULL,
                         "%s must not be negative, found '%.*s'", what, tlen, r->t + st);
     /* "too large" from INT64_MAX - 8 up, as this reader always said */
