@@ -167,7 +167,7 @@ static gpuarb_status bpp_read(gpuarb_ctx *ctx, const char *text, size_t len, con
     if ((st = ga_pack_problem_new(ctx, GA_PACK_KIND_BPP, source, &p)))
         return st;
     p->bpp_cap = C;
-    p->bpp_w = ga_malloc(((size_t)n + 1) * sizeof *p->bpp_w);
+    p->bpp_w = ga_mallocarray((size_t)n + 1, sizeof *p->bpp_w);
     if (!p->bpp_w) {
         gpuarb_pack_problem_free(p);
         return ga_nomem(ctx);

@@ -29,7 +29,7 @@ int ga_bpp_ffd(const ga_bpp *p, ga_bpp_sol *sol)
     while (size < n)
         size <<= 1;
     /* residuals fit 32 bits: the loaders keep C < 2^31 */
-    int32_t *t = ga_malloc(2 * size * sizeof *t);
+    int32_t *t = ga_mallocarray(2 * size, sizeof *t);
     if (!t)
         return -1;
     for (size_t i = 0; i < 2 * size; i++)
@@ -150,7 +150,7 @@ int ga_bpp_bfd(const ga_bpp *p, ga_bpp_sol *sol)
     sol->nbins = 0;
     if (n == 0)
         return 0;
-    tnode *nd = ga_malloc(n * sizeof *nd);
+    tnode *nd = ga_mallocarray(n, sizeof *nd);
     if (!nd)
         return -1;
     int32_t root = -1, nb = 0;
@@ -220,9 +220,9 @@ int ga_bpp_mbs(const ga_bpp *p, ga_bpp_sol *sol, ga_budget *budget)
     sol->nbins = 0;
     if (n == 0)
         return 0;
-    int64_t *fw = ga_malloc(n * sizeof *fw), *suf = ga_malloc((n + 1) * sizeof *suf);
-    size_t *fidx = ga_malloc(n * sizeof *fidx);
-    size_t *cur = ga_malloc(n * sizeof *cur), *best = ga_malloc(n * sizeof *best);
+    int64_t *fw = ga_mallocarray(n, sizeof *fw), *suf = ga_mallocarray(n + 1, sizeof *suf);
+    size_t *fidx = ga_mallocarray(n, sizeof *fidx);
+    size_t *cur = ga_mallocarray(n, sizeof *cur), *best = ga_mallocarray(n, sizeof *best);
     unsigned char *take = ga_calloc(n, 1);
     if (!fw || !suf || !fidx || !cur || !best || !take) {
         free(fw);

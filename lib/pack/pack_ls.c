@@ -407,7 +407,7 @@ static int ls_load(ls *s, const ga_bpp_sol *sol, int64_t attempt)
             e[j] = c;
         }
     }
-    int32_t *map = ga_malloc((size_t)nbins * sizeof *map);
+    int32_t *map = ga_mallocarray((size_t)nbins, sizeof *map);
     if (!map) {
         free(load);
         free(cnt);
@@ -425,7 +425,7 @@ static int ls_load(ls *s, const ga_bpp_sol *sol, int64_t attempt)
         /* room for two swapped-in items beyond any count it reaches:
          * a bin never holds more than n items */
         b->cap = cnt[k] + 4;
-        b->it = ga_malloc((size_t)b->cap * sizeof *b->it);
+        b->it = ga_mallocarray((size_t)b->cap, sizeof *b->it);
         if (!b->it)
             rc = -1;
     }
@@ -496,15 +496,15 @@ int ga_bpp_improve(const ga_bpp *p, ga_bpp_sol *sol, int64_t target, uint64_t se
     s.C = p->C;
     ga_rng_seed(&s.rng, seed, 0x2545f4914f6cdd1dULL);
     size_t n = p->n;
-    s.S = ga_malloc(n * sizeof *s.S);
-    s.where = ga_malloc(n * sizeof *s.where);
+    s.S = ga_mallocarray(n, sizeof *s.S);
+    s.where = ga_mallocarray(n, sizeof *s.where);
     s.tabu_until = ga_calloc(n, sizeof *s.tabu_until);
-    s.tabu_bin = ga_malloc(n * sizeof *s.tabu_bin);
-    s.tw = ga_malloc(n * sizeof *s.tw);
-    s.tsuf = ga_malloc((n + 1) * sizeof *s.tsuf);
-    s.tid = ga_malloc(n * sizeof *s.tid);
-    s.tcur = ga_malloc(n * sizeof *s.tcur);
-    s.tbest = ga_malloc(n * sizeof *s.tbest);
+    s.tabu_bin = ga_mallocarray(n, sizeof *s.tabu_bin);
+    s.tw = ga_mallocarray(n, sizeof *s.tw);
+    s.tsuf = ga_mallocarray(n + 1, sizeof *s.tsuf);
+    s.tid = ga_mallocarray(n, sizeof *s.tid);
+    s.tcur = ga_mallocarray(n, sizeof *s.tcur);
+    s.tbest = ga_mallocarray(n, sizeof *s.tbest);
     s.tmark = ga_malloc(n);
     if (!s.S || !s.where || !s.tabu_until || !s.tabu_bin || !s.tw || !s.tsuf || !s.tid ||
         !s.tcur || !s.tbest || !s.tmark) {
