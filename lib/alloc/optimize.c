@@ -260,7 +260,7 @@ static gpuarb_status base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
         oclass *c = &b->cls[k];
         c->n_members++;
         if (c->cap >= 0)
-            c->cap = o->capacity < 0 ? -1 : c->cap + o->capacity;
+            c->cap = o->capacity < 0 ? GA_UNLIMITED : c->cap + o->capacity;
         off_cls[i] = k;
     }
     ga_sb_free(&key);

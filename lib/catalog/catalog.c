@@ -629,7 +629,7 @@ static gpuarb_status sky_row(loader *L, const int32_t *idx, const char *provider
         return ga_nomem(L->ctx);
     o->gpu_memory_gb = ga_gpumodel_at(o->gpu)->memory_gb;
     o->rate = GA_DEFAULT_INTERRUPTION_RATE;
-    o->capacity = -1;
+    o->capacity = GA_UNLIMITED;
     o->line = ga_csv_record_line(&L->r);
     *keep = 1;
     return GPUARB_OK;
@@ -965,7 +965,7 @@ gpuarb_status gpuarb_catalog_merge_zones(gpuarb_ctx *ctx, const gpuarb_catalog *
         for (size_t k = a; k < b; k++) {
             lead[order[k]] = l;
             int64_t c = cat->v[order[k]].capacity;
-            sum = (sum < 0 || c < 0) ? -1 : sum + c;
+            sum = (sum < 0 || c < 0) ? GA_UNLIMITED : sum + c;
         }
         size[l] = b - a;
         capsum[l] = sum;

@@ -147,7 +147,7 @@ gpuarb_status gpuarb_pack_add_node_type(gpuarb_ctx *ctx, gpuarb_pack_problem *pr
             return ga_error(ctx, GPUARB_ERR_INPUT, NULL, 0, 0, DIM_NAMES[d],
                             "capacity must be a number up to 1e15 (negative: unlimited)");
         if (cap[d] < 0)
-            cap[d] = -1;
+            cap[d] = GA_UNLIMITED;
         if (cap[d] != 0)
             positive = 1;
     }
@@ -158,7 +158,7 @@ gpuarb_status gpuarb_pack_add_node_type(gpuarb_ctx *ctx, gpuarb_pack_problem *pr
         return ga_error(ctx, GPUARB_ERR_INPUT, NULL, 0, 0, "cost_hour",
                         "must be a number up to 1e15 (negative: not given)");
     gpuarb_status st = ga_pack_add_type(ctx, prob, name, cap, cost_hour < 0 ? -1 : cost_hour,
-                                        count < 0 ? -1 : count);
+                                        count < 0 ? GA_UNLIMITED : count);
     if (st == GPUARB_OK && index)
         *index = (int32_t)(prob->n_types - 1);
     return st;
@@ -988,7 +988,7 @@ gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
     }
     scale_all(&J);
     for (size_t t = 0; t < J.nt; t++)
-        left[t] = p->kind == GA_PACK_KIND_BPP ? -1 : p->types[t].count;
+        left[t] = p->kind == GA_PACK_KIND_BPP ? GA_UNLIMITED : p->types[t].count;
 
     /* items that fit no node type */
     size_t n_ok = 0;
