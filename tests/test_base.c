@@ -341,7 +341,7 @@ static void strmap_and_set(void **state)
     ga_strmap m = GA_STRMAP_INIT;
     assert_null(ga_strmap_get(&m, "a"));
     /* 1000 distinct keys, each with its index; then every one found */
-    static char keys[1000][8];
+    static char keys[1000][16];
     for (int i = 0; i < 1000; i++) {
         snprintf(keys[i], sizeof keys[i], "k%d", i);
         ga_strmap_entry *e = NULL;
@@ -354,7 +354,7 @@ static void strmap_and_set(void **state)
     assert_true(m.n == 1000);
     assert_true(m.cap >= 2000); /* at most half full */
     for (int i = 0; i < 1000; i++) {
-        char probe[8]; /* a different pointer with the same text */
+        char probe[16]; /* a different pointer with the same text */
         strcpy(probe, keys[i]);
         ga_strmap_entry *e = ga_strmap_get(&m, probe);
         assert_non_null(e);

@@ -24,6 +24,8 @@ void *ga_calloc(size_t count, size_t size)
 {
     if (count == 0 || size == 0)
         return calloc(1, 1);
+    if (count > SIZE_MAX / size)
+        return NULL; /* checked here, not left to the C library */
     return calloc(count, size);
 }
 
