@@ -6,7 +6,9 @@
  * writer, errors included) once under the "C" locale and once under
  * de_DE.UTF-8, whose decimal point is ',', and asserts the two texts are
  * byte for byte equal.  The C run is the reference: no expected output is
- * written here, only "the same as in C".
+ * written here, only "the same as in C".  Two more checks pin values by
+ * hand: decimals load as the decimals written, and the base layer's
+ * formatters and parser under de_DE (leaving the host's locale as it was).
  *
  * Set-up: when the machine lacks de_DE.UTF-8 the test compiles it with
  * localedef (package "locales") into a temporary folder and re-runs itself
@@ -31,6 +33,7 @@
 #include <unistd.h>
 
 #include "gpuarb.h"
+#include "base/internal.h"
 
 #define DE "de_DE.UTF-8"
 #define CHILD_ENV "GPUARB_TEST_LOCALE_CHILD"
@@ -383,6 +386,41 @@ static void decimals_load_as_decimals(void **state)
     assert_non_null(setlocale(LC_ALL, "C"));
 }
 
+/* The base layer's own formatters and parser under de_DE, and the host's
+ * locale left as it was after each call. */
+static void base_helpers_under_de(void **state)
+{
+    (void)state;
+    if (!have_de)
+        skip();
+    assert_non_null(setlocale(LC_ALL, DE));
+    char buf[64];
+    assert_int_equal(ga_snprintf_c(buf, sizeof buf, "%.3f %g", 1.5, 0.25), 10);
+    assert_string_equal(buf, "1.500 0.25");
+    assert_string_equal(localeconv()->decimal_point, ","); /* restored */
+    ga_fmt_double(buf, 0.1);
+    assert_string_equal(buf, "0.1");
+    ga_fmt_double(buf, 1e-5);
+    assert_string_equal(buf, "0.00001");
+    double v = 0;
+    assert_int_equal(ga_parse_double("8.5", 3, &v), GA_NUM_OK);
+    assert_true(v == 8.5);
+    assert_int_equal(ga_parse_double("8,5", 3, &v), GA_NUM_SYNTAX);
+    ga_strbuf b;
+    ga_sb_init(&b);
+    ga_sb_printf(&b, "%.2f|%5.1f", 2.5, 10.25);
+    char *s = ga_sb_take(&b);
+    assert_string_equal(s, "2.50| 10.2");
+    free(s);
+    gpuarb_ctx *ctx = NULL;
+    assert_int_equal(gpuarb_ctx_create(&ctx), GPUARB_OK);
+    ga_error(ctx, GPUARB_ERR_INPUT, NULL, 0, 0, NULL, "got %g", 0.5);
+    assert_string_equal(gpuarb_errmsg(ctx), "got 0.5");
+    gpuarb_ctx_free(ctx);
+    assert_string_equal(localeconv()->decimal_point, ",");
+    assert_non_null(setlocale(LC_ALL, "C"));
+}
+
 /* ---------------------------------------------------------------------
  * Set-up: find or build de_DE.UTF-8
  * --------------------------------------------------------------------- */
@@ -440,6 +478,7 @@ static int run_checks(void)
         cmocka_unit_test(specs_and_results_same_as_c),
         cmocka_unit_test(packing_same_as_c),
         cmocka_unit_test(decimals_load_as_decimals),
+        cmocka_unit_test(base_helpers_under_de),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
