@@ -198,12 +198,12 @@ static gpuarb_status base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
     size_t n = cat->n;
     while (slot_cap < 2 * n + 2)
         slot_cap *= 2;
-    off_cls = ga_malloc(sizeof(int32_t) * (n ? n : 1));
-    cls_slot = ga_malloc(sizeof(int32_t) * slot_cap);
-    b->cls = ga_malloc(sizeof(oclass) * (n ? n : 1));
-    b->reg_prov = ga_malloc(sizeof(int32_t) * (n ? n : 1));
-    b->reg_name = ga_malloc(sizeof(char *) * (n ? n : 1));
-    b->prov_name = ga_malloc(sizeof(char *) * (n ? n : 1));
+    off_cls = ga_mallocarray(n ? n : 1, sizeof(int32_t));
+    cls_slot = ga_mallocarray(slot_cap, sizeof(int32_t));
+    b->cls = ga_mallocarray(n ? n : 1, sizeof(oclass));
+    b->reg_prov = ga_mallocarray(n ? n : 1, sizeof(int32_t));
+    b->reg_name = ga_mallocarray(n ? n : 1, sizeof(char *));
+    b->prov_name = ga_mallocarray(n ? n : 1, sizeof(char *));
     if (!off_cls || !cls_slot || !b->cls || !b->reg_prov || !b->reg_name || !b->prov_name)
         goto nomem;
     for (size_t i = 0; i < slot_cap; i++)
@@ -260,13 +260,13 @@ static gpuarb_status base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
         oclass *c = &b->cls[k];
         c->n_members++;
         if (c->cap >= 0)
-            c->cap = o->capacity < 0 ? -1 : c->cap + o->capacity;
+            c->cap = o->capacity < 0 ? GA_UNLIMITED : c->cap + o->capacity;
         off_cls[i] = k;
     }
     ga_sb_free(&key);
     /* members grouped by class, in catalog order within a class */
-    b->members = ga_malloc(sizeof(int32_t) * (n ? n : 1));
-    b->cls_by_reg = ga_malloc(sizeof(int32_t) * (b->n_cls ? b->n_cls : 1));
+    b->members = ga_mallocarray(n ? n : 1, sizeof(int32_t));
+    b->cls_by_reg = ga_mallocarray(b->n_cls ? b->n_cls : 1, sizeof(int32_t));
     if (!b->members || !b->cls_by_reg)
         goto nomem;
     {
@@ -282,7 +282,7 @@ static gpuarb_status base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
             oclass *c = &b->cls[off_cls[i]];
             b->members[c->first_member + c->n_members++] = (int32_t)i;
         }
-        kpair *kp = ga_malloc(sizeof(kpair) * (b->n_cls ? b->n_cls : 1));
+        kpair *kp = ga_mallocarray(b->n_cls ? b->n_cls : 1, sizeof(kpair));
         if (!kp)
             goto nomem;
         for (size_t k = 0; k < b->n_cls; k++) {
@@ -430,7 +430,7 @@ static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc)
         return nc;
     gcol *c = p->c + c0;
     const base *b = p->b;
-    domkey *d = ga_malloc(sizeof(domkey) * (size_t)nc);
+    domkey *d = ga_mallocarray((size_t)nc, sizeof(domkey));
     unsigned char *dead = ga_calloc((size_t)nc, 1);
     if (!d || !dead) {
         free(d);
@@ -525,11 +525,11 @@ static int knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top
     memset(q, 0, sizeof *q);
     q->top = top;
     size_t T = (size_t)top + 1;
-    q->K = ga_malloc(sizeof(double) * T);
+    q->K = ga_mallocarray(T, sizeof(double));
     size_t max_items = (size_t)n * 32 + 1;
-    q->it_col = ga_malloc(sizeof(int32_t) * max_items);
-    q->it_mult = ga_malloc(sizeof(int32_t) * max_items);
-    q->it_wt = ga_malloc(sizeof(int32_t) * max_items);
+    q->it_col = ga_mallocarray(max_items, sizeof(int32_t));
+    q->it_mult = ga_mallocarray(max_items, sizeof(int32_t));
+    q->it_wt = ga_mallocarray(max_items, sizeof(int32_t));
     if (!q->K || !q->it_col || !q->it_mult || !q->it_wt)
         return -1;
     for (int32_t j = 0; j < n; j++) {
@@ -621,8 +621,8 @@ static int prune_gang_regions(prob *p, int32_t wi)
     int32_t g0 = p->w_g0[wi], ng = (int32_t)p->n_g - g0, top = p->w_top[wi];
     if (ng < 2 || w->min_gpus == 0 || top > DP_MAX_GPUS)
         return 0;
-    double *tot = ga_malloc(sizeof(double) * (size_t)ng);
-    int32_t *cols = ga_malloc(sizeof(int32_t) * (p->n_c - (size_t)p->w_c0[wi] + 1));
+    double *tot = ga_mallocarray((size_t)ng, sizeof(double));
+    int32_t *cols = ga_mallocarray(p->n_c - (size_t)p->w_c0[wi] + 1, sizeof(int32_t));
     if (!tot || !cols) {
         free(tot);
         free(cols);
@@ -724,7 +724,7 @@ static gpuarb_status prob_build(gpuarb_ctx *ctx, const base *b, const view *v, p
     p->w_g0 = ga_calloc(nw, sizeof(int32_t));
     p->w_ng = ga_calloc(nw, sizeof(int32_t));
     p->w_top = ga_calloc(nw, sizeof(int32_t));
-    reps = ga_malloc(sizeof(int32_t) * (nw ? nw : 1));
+    reps = ga_mallocarray(nw ? nw : 1, sizeof(int32_t));
     if (!p->w_c0 || !p->w_nc || !p->w_g0 || !p->w_ng || !p->w_top || !reps)
         goto nomem;
     for (size_t wi = 0; wi < nw; wi++) {
@@ -844,7 +844,7 @@ static double dp_workload(const prob *p, int32_t wi, const int64_t *cap, double 
     for (int32_t g = g0; g < g0 + ng; g++)
         if (p->g[g].egress > 0)
             any_egress = 1;
-    int32_t *cols = ga_malloc(sizeof(int32_t) * (size_t)nc);
+    int32_t *cols = ga_mallocarray((size_t)nc, sizeof(int32_t));
     if (!cols)
         return -2;
     double best = INF_COST;
@@ -909,8 +909,8 @@ static double dp_workload(const prob *p, int32_t wi, const int64_t *cap, double 
             return -1;
         }
         size_t T = (size_t)top + 1;
-        double *F = ga_malloc(sizeof(double) * T), *Fn = ga_malloc(sizeof(double) * T);
-        int32_t *choice = ga_malloc(sizeof(int32_t) * T * (size_t)ng);
+        double *F = ga_mallocarray(T, sizeof(double)), *Fn = ga_mallocarray(T, sizeof(double));
+        int32_t *choice = ga_mallocarray(T * (size_t)ng, sizeof(int32_t));
         double **Ks = ga_calloc((size_t)ng, sizeof(double *));
         if (!F || !Fn || !choice || !Ks) {
             free(F);
@@ -1087,9 +1087,9 @@ static gpuarb_status mip_build(gpuarb_ctx *ctx, const prob *p, int stage, double
     int32_t *idx = NULL;
     double *val = NULL;
     size_t nn = p->n_c + p->n_g + 1;
-    mm->zcol = ga_malloc(sizeof(int32_t) * (p->n_g ? p->n_g : 1));
-    idx = ga_malloc(sizeof(int32_t) * nn);
-    val = ga_malloc(sizeof(double) * nn);
+    mm->zcol = ga_mallocarray(p->n_g ? p->n_g : 1, sizeof(int32_t));
+    idx = ga_mallocarray(nn, sizeof(int32_t));
+    val = ga_mallocarray(nn, sizeof(double));
     if (!m || !mm->zcol || !idx || !val)
         goto nomem;
     char nm[64];
@@ -1163,9 +1163,9 @@ static gpuarb_status mip_build(gpuarb_ctx *ctx, const prob *p, int stage, double
     }
     /* capacity shared across workloads */
     {
-        int32_t *first = ga_malloc(sizeof(int32_t) * (b->n_cls ? b->n_cls : 1));
+        int32_t *first = ga_mallocarray(b->n_cls ? b->n_cls : 1, sizeof(int32_t));
         int32_t *cnt = ga_calloc(b->n_cls ? b->n_cls : 1, sizeof(int32_t));
-        int32_t *next = ga_malloc(sizeof(int32_t) * (p->n_c ? p->n_c : 1));
+        int32_t *next = ga_mallocarray(p->n_c ? p->n_c : 1, sizeof(int32_t));
         if (!first || !cnt || !next) {
             free(first);
             free(cnt);
@@ -1304,8 +1304,8 @@ static int greedy(const prob *p, double *x)
 {
     const gpuarb_spec *s = p->b->spec;
     size_t nw = s->n_w;
-    int64_t *cap = ga_malloc(sizeof(int64_t) * (p->b->n_cls ? p->b->n_cls : 1));
-    kpair *order = ga_malloc(sizeof(kpair) * (nw ? nw : 1));
+    int64_t *cap = ga_mallocarray(p->b->n_cls ? p->b->n_cls : 1, sizeof(int64_t));
+    kpair *order = ga_mallocarray(nw ? nw : 1, sizeof(kpair));
     if (!cap || !order) {
         free(cap);
         free(order);
@@ -1445,7 +1445,7 @@ static gpuarb_status solve_view(gpuarb_ctx *ctx, const prob *p, double time_ms, 
     }
     double *startcopy = NULL;
     if (start) {
-        startcopy = ga_malloc(sizeof(double) * (p->n_c ? p->n_c : 1));
+        startcopy = ga_mallocarray(p->n_c ? p->n_c : 1, sizeof(double));
         if (!startcopy)
             return ga_nomem(ctx);
         memcpy(startcopy, start, sizeof(double) * p->n_c);
@@ -1497,7 +1497,7 @@ static gpuarb_status solve_view(gpuarb_ctx *ctx, const prob *p, double time_ms, 
         /* 3. ties go to the cheaper plan */
         plan_eval e1;
         evaluate(p, out->x, &e1);
-        double *keep = ga_malloc(sizeof(double) * (p->n_c ? p->n_c : 1));
+        double *keep = ga_mallocarray(p->n_c ? p->n_c : 1, sizeof(double));
         if (!keep)
             return ga_nomem(ctx);
         memcpy(keep, out->x, sizeof(double) * p->n_c);
@@ -1645,7 +1645,7 @@ static gpuarb_status solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, 
         return st;
     }
     double *hint = NULL;
-    if (have1 && (hint = ga_malloc(sizeof(double) * (pf.n_c ? pf.n_c : 1))))
+    if (have1 && (hint = ga_mallocarray(pf.n_c ? pf.n_c : 1, sizeof(double))))
         map_plan(&p1, s1.x, &pf, hint);
     st = solve_view(ctx, &pf, LEFT(), tol, hint, &sf);
     free(hint);
@@ -1747,7 +1747,7 @@ static gpuarb_status fill_rows(gpuarb_ctx *ctx, const prob *p, const sol *sv, gp
     const gpuarb_spec *s = b->spec;
     const gpuarb_catalog *cat = b->cat;
     size_t rows_cap = 0;
-    int64_t *left = ga_malloc(sizeof(int64_t) * (cat->n ? cat->n : 1));
+    int64_t *left = ga_mallocarray(cat->n ? cat->n : 1, sizeof(int64_t));
     r->wl = ga_calloc(s->n_w ? s->n_w : 1, sizeof(ga_wl_row));
     if (!left || !r->wl) {
         free(left);

@@ -162,7 +162,7 @@ gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, cha
 static void money(ga_strbuf *b, double v)
 {
     char tmp[64];
-    snprintf(tmp, sizeof tmp, "%.2f", v < 0 ? -v : v);
+    ga_snprintf_c(tmp, sizeof tmp, "%.2f", v < 0 ? -v : v);
     char *dot = strchr(tmp, '.');
     size_t ilen = dot ? (size_t)(dot - tmp) : strlen(tmp);
     if (v < 0)

@@ -1,7 +1,8 @@
 /*
  * ctx.c - the context: last error (status, message, source, line, column,
  * key path) and the optional log callback.  A context is used by one thread
- * at a time; nothing here touches global state.
+ * at a time; nothing here touches global state.  Messages are formatted as
+ * in the C locale (num.c), whatever LC_NUMERIC the host set.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +56,7 @@ gpuarb_status ga_verror(gpuarb_ctx *ctx, gpuarb_status st, const char *source, i
     ctx->col = col > 0 ? col : 0;
     copy_str(ctx->source, sizeof ctx->source, source);
     copy_str(ctx->path, sizeof ctx->path, path);
-    vsnprintf(ctx->msg, sizeof ctx->msg, fmt, ap);
+    ga_vsnprintf_c(ctx->msg, sizeof ctx->msg, fmt, ap);
     if (ctx->log && ctx->log_level >= GPUARB_LOG_DEBUG)
         ctx->log(ctx->log_user, GPUARB_LOG_DEBUG, gpuarb_errfull(ctx));
     return st;
@@ -83,7 +84,7 @@ void ga_log(gpuarb_ctx *ctx, int32_t level, const char *fmt, ...)
     if (!ctx || !ctx->log || level > ctx->log_level)
         return;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    ga_vsnprintf_c(buf, sizeof buf, fmt, ap);
     va_end(ap);
     ctx->log(ctx->log_user, level, buf);
 }

@@ -1,31 +1,44 @@
 /*
- * num.c - locale-free decimal parsing (see num.h).
+ * num.c - numbers as text without the host's locale (see num.h).
  *
- * The form is checked here, byte by byte; the value comes from strtod_l
- * with a "C" numeric locale, which glibc rounds correctly.  That locale
- * object is created once per process (pthread_once) and never changed, so
- * the parser is thread-safe and never touches the host's locale.  Should
- * newlocale fail (memory), a digits-only fallback does the conversion with
- * the exact fast path for up to 15 significant digits and a power of ten up
- * to 10^22, and otherwise by scaling, within an ulp or two: never a wrong
- * syntax verdict.  No dependency beyond libc.
+ * Parsing: the form is checked here, byte by byte; the value comes from
+ * strtod_l with the "C" locale, which glibc rounds correctly.  Formatting:
+ * vsnprintf with the calling thread switched to the "C" locale by uselocale
+ * (per thread, restored before returning), so '.' is the decimal point
+ * whatever LC_NUMERIC the host set.  The one locale object is made once per
+ * process (pthread_once) and never changed or freed, so both sides are
+ * thread-safe; glibc hands out its static C locale for
+ * newlocale(LC_ALL_MASK, "C", 0), so this cannot fail there.  Should it fail
+ * elsewhere, parsing falls back to a digits-only conversion (exact for up to
+ * 15 significant digits times a power of ten up to 10^22, otherwise within
+ * an ulp or two: never a wrong syntax verdict), and ga_fmt_double to
+ * replacing the locale's ',' (its formats never group digits).  No
+ * dependency beyond libc; no status codes (GA_NUM_* outcomes).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/num.h"
 
-static locale_t c_numeric;
-static pthread_once_t c_numeric_once = PTHREAD_ONCE_INIT;
+static locale_t c_locale;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
 
-static void make_c_numeric(void)
+static void make_c_locale(void)
 {
-    c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
+/* The process-wide "C" locale object, or (locale_t)0 if none could be made. */
+static locale_t the_c_locale(void)
+{
+    pthread_once(&c_locale_once, make_c_locale);
+    return c_locale;
 }
 
 /* Length of the valid number at the start of s[0..len), or 0. */
@@ -92,13 +105,23 @@ static double slow_value(const char *s, size_t len)
             e = e < 100000 ? e * 10 + (s[i] - '0') : e;
         exp10 += eneg ? -e : e;
     }
+    /* m is exact below 2^53; a product or quotient of two exact doubles is
+     * then correctly rounded.  Beyond that, or for large exponents, scale in
+     * two steps so that 10^-exp never underflows before the division. */
     double v = m;
-    if (exp10 >= 0 && exp10 <= 22)
+    int exact = m <= 9007199254740992.0;
+    if (m == 0)
+        v = 0;
+    else if (exact && exp10 >= 0 && exp10 <= 22)
         v = m * p10[exp10];
-    else if (exp10 < 0 && exp10 >= -22)
+    else if (exact && exp10 < 0 && exp10 >= -22)
         v = m / p10[-exp10];
-    else if (m != 0)
+    else if (exp10 >= 0)
         v = m * pow(10.0, (double)exp10);
+    else if (exp10 >= -300)
+        v = m / pow(10.0, (double)-exp10);
+    else
+        v = m / 1e300 / pow(10.0, (double)(-exp10 - 300));
     return neg ? -v : v;
 }
 
@@ -108,7 +131,7 @@ int ga_parse_double(const char *s, size_t len, double *out)
     if (!s || !out || len == 0 || number_form(s, len) != len)
         return GA_NUM_SYNTAX;
     double v;
-    pthread_once(&c_numeric_once, make_c_numeric);
+    locale_t c_numeric = the_c_locale();
     if (c_numeric && len < sizeof buf) {
         memcpy(buf, s, len);
         buf[len] = '\0';
@@ -158,4 +181,63 @@ int ga_parse_int64(const char *s, size_t len, int64_t *out)
         return GA_NUM_RANGE;
     *out = neg ? (v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v) : (int64_t)v;
     return GA_NUM_OK;
+}
+
+int ga_vsnprintf_c(char *buf, size_t n, const char *fmt, va_list ap)
+{
+    locale_t c = the_c_locale();
+    locale_t old = c ? uselocale(c) : (locale_t)0;
+    int k = vsnprintf(buf, n, fmt, ap);
+    if (c && old)
+        uselocale(old);
+    return k;
+}
+
+int ga_snprintf_c(char *buf, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = ga_vsnprintf_c(buf, n, fmt, ap);
+    va_end(ap);
+    return k;
+}
+
+/* Only when no C locale object exists: the host's decimal point back to
+ * '.' (the formats of ga_fmt_double never group digits). */
+static void c_decimal_point(char *buf)
+{
+    if (the_c_locale())
+        return;
+    for (char *p = buf; *p; p++)
+        if (*p == ',')
+            *p = '.';
+}
+
+void ga_fmt_double(char *buf, double v)
+{
+    if (!isfinite(v))
+        v = 0.0;
+    if (v == 0.0)
+        v = 0.0; /* no "-0" */
+    if (v == floor(v) && fabs(v) < 1e15) {
+        ga_snprintf_c(buf, 40, "%.1f", v);
+        c_decimal_point(buf);
+        return;
+    }
+    for (int prec = 6; prec <= 17; prec++) {
+        double back;
+        ga_snprintf_c(buf, 40, "%.*g", prec, v);
+        c_decimal_point(buf);
+        if (ga_parse_double(buf, strlen(buf), &back) == GA_NUM_OK && back == v)
+            break;
+    }
+    /* %g may produce an exponent; JSON allows it, but spell small/large
+     * magnitudes as plain decimals where that stays short. */
+    if (strchr(buf, 'e') && fabs(v) >= 1e-9 && fabs(v) < 1e15) {
+        ga_snprintf_c(buf, 40, "%.12f", v);
+        c_decimal_point(buf);
+        size_t n = strlen(buf);
+        while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
+            buf[--n] = '\0';
+    }
 }

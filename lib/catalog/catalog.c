@@ -15,7 +15,8 @@
  * (malformed CSV, ragged native rows), GPUARB_ERR_INPUT (a value: source,
  * line, column, and the column name as the key path), GPUARB_ERR_LIMIT,
  * GPUARB_ERR_IO, GPUARB_ERR_NOMEM, GPUARB_ERR_ARG (API misuse).
- * Numbers are read by csvtable.c with base/num.c, whatever the locale.
+ * Numbers are read (csvtable.c) and written independently of the host's
+ * locale (base/num.h).
  */
 #include <math.h>
 #include <stdio.h>
@@ -388,7 +389,7 @@ static gpuarb_status sky_row(ga_tab *t, const char *provider, ga_offer *o, sky_c
         return ga_nomem(t->ctx);
     o->gpu_memory_gb = ga_gpumodel_at(o->gpu)->memory_gb;
     o->rate = GA_DEFAULT_INTERRUPTION_RATE;
-    o->capacity = -1;
+    o->capacity = GA_UNLIMITED;
     o->line = ga_tab_row_line(t);
     *keep = 1;
     return GPUARB_OK;
@@ -707,7 +708,7 @@ gpuarb_status gpuarb_catalog_merge_zones(gpuarb_ctx *ctx, const gpuarb_catalog *
         for (size_t k = a; k < b; k++) {
             lead[order[k]] = l;
             int64_t c = cat->v[order[k]].capacity;
-            sum = (sum < 0 || c < 0) ? -1 : sum + c;
+            sum = (sum < 0 || c < 0) ? GA_UNLIMITED : sum + c;
         }
         size[l] = b - a;
         capsum[l] = sum;
@@ -878,7 +879,7 @@ static void cell_num(char *buf, double v, int decimals)
         strcpy(buf, "-");
         return;
     }
-    snprintf(buf, 40, "%.*f", decimals, v);
+    ga_snprintf_c(buf, 40, "%.*f", decimals, v);
 }
 
 static void table_row(const ga_offer *o, char cells[T_N][64])

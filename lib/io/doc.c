@@ -1,8 +1,8 @@
 /*
  * doc.c - the document tree that both spec parsers produce: node allocation
  * and freeing, appending to sequences and mappings, lookup, comparison, the
- * byte-offset -> line/column cursor, a string set for duplicate detection,
- * and ga_doc_parse, which picks the JSON or the YAML reader.
+ * byte-offset -> line/column cursor, and ga_doc_parse, which picks the
+ * JSON or the YAML reader (duplicate keys are found with base/strmap.c).
  *
  * Wraps no dependency (doc_yaml.c owns libyaml, doc_json.c owns jansson).
  * Invariants: a tree is owned by its root; every MAP has n keys, n key
@@ -166,64 +166,6 @@ void ga_doc_pos_at(ga_doc_pos *p, size_t off, int32_t *line, int32_t *col)
     size_t c = off >= p->line_start ? off - p->line_start + 1 : 1;
     *line = p->line;
     *col = c > INT32_MAX ? INT32_MAX : (int32_t)c;
-}
-
-/* FNV-1a: simple and good enough for keys a user typed. */
-static size_t str_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return (size_t)h;
-}
-
-static int strset_rehash(ga_strset *s, size_t cap)
-{
-    const char **slot = ga_calloc(cap, sizeof *slot);
-    if (!slot)
-        return -1;
-    for (size_t i = 0; i < s->cap; i++) {
-        if (!s->slot[i])
-            continue;
-        size_t j = str_hash(s->slot[i]) & (cap - 1);
-        while (slot[j])
-            j = (j + 1) & (cap - 1);
-        slot[j] = s->slot[i];
-    }
-    free(s->slot);
-    s->slot = slot;
-    s->cap = cap;
-    return 0;
-}
-
-int ga_strset_add(ga_strset *s, const char *str, const char **found)
-{
-    /* Keep the load factor at most 1/2 so probes stay short. */
-    if ((s->n + 1) * 2 > s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 16;
-        if (cap < s->cap || strset_rehash(s, cap))
-            return -1;
-    }
-    size_t j = str_hash(str) & (s->cap - 1);
-    while (s->slot[j]) {
-        if (strcmp(s->slot[j], str) == 0) {
-            if (found)
-                *found = s->slot[j];
-            return 0;
-        }
-        j = (j + 1) & (s->cap - 1);
-    }
-    s->slot[j] = str;
-    s->n++;
-    return 1;
-}
-
-void ga_strset_free(ga_strset *s)
-{
-    free(s->slot);
-    memset(s, 0, sizeof *s);
 }
 
 void ga_doc_free(ga_doc *doc)

@@ -8,6 +8,7 @@
 #define GPUARB_DOC_H
 
 #include "base/internal.h"
+#include "base/strmap.h"
 
 typedef enum ga_doc_kind {
     GA_DOC_NULL = 0,
@@ -100,15 +101,6 @@ typedef struct ga_doc_pos {
 void ga_doc_pos_init(ga_doc_pos *p, const char *text, size_t len);
 void ga_doc_pos_at(ga_doc_pos *p, size_t off, int32_t *line, int32_t *col);
 
-/* A set of borrowed NUL-terminated strings (open addressing), for
- * duplicate detection in linear time: duplicate keys, workload names. */
-typedef struct ga_strset {
-    const char **slot;
-    size_t cap, n;
-} ga_strset;
-/* 1 added, 0 already present (*found gets the stored pointer when found is
- * not NULL), -1 out of memory. */
-int ga_strset_add(ga_strset *s, const char *str, const char **found);
-void ga_strset_free(ga_strset *s);
+/* Duplicate keys and names are found with the string set of base/strmap.h. */
 
 #endif

@@ -20,7 +20,6 @@
  * GPUARB_ERR_NOMEM.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <locale.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +51,6 @@ typedef struct yreader {
     size_t nodes;
     int documents;
     ga_doc_node *root;
-    locale_t c_locale;          /* for strtod: numbers use '.' whatever the host set */
 } yreader;
 
 /* libyaml's character index -> byte offset of that character. */
@@ -200,19 +198,6 @@ static int is_float_form(const char *s)
     return *p == '\0';
 }
 
-/* Parse s as a float in the C locale (so '.' is the decimal point even if
- * the host application changed LC_NUMERIC; uselocale is per thread). */
-static double c_strtod(yreader *r, const char *s)
-{
-    locale_t old = (locale_t)0;
-    if (r->c_locale)
-        old = uselocale(r->c_locale);
-    double v = strtod(s, NULL);
-    if (r->c_locale)
-        uselocale(old);
-    return v;
-}
-
 enum { WANT_ANY, WANT_INT, WANT_FLOAT };
 
 /* Type the scalar text s (n bytes) as NULL/BOOL/NUMBER/STRING by the core
@@ -248,8 +233,7 @@ static gpuarb_status resolve_plain(yreader *r, ga_doc_node *node, const char *s,
         return GPUARB_OK;
     }
     if (want != WANT_INT && is_float_form(s)) {
-        v = c_strtod(r, s);
-        if (!isfinite(v))
+        if (ga_parse_double(s, strlen(s), &v) != GA_NUM_OK)
             return fail_at(r, GPUARB_ERR_INPUT, m, "'%s' is not a finite number (out of range)",
                            s);
         node->kind = GA_DOC_NUMBER;
@@ -581,8 +565,6 @@ gpuarb_status ga_doc_parse_yaml(gpuarb_ctx *ctx, const char *text, size_t len,
     r->len = len;
     r->source = out->source;
     ga_doc_pos_init(&r->pos, text, len);
-    r->c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-
     yaml_parser_t parser;
     gpuarb_status st = GPUARB_OK;
     if (!yaml_parser_initialize(&parser)) {
@@ -624,8 +606,6 @@ gpuarb_status ga_doc_parse_yaml(gpuarb_ctx *ctx, const char *text, size_t len,
         ga_doc_node_free(r->root);
         ga_doc_free(out);
     }
-    if (r->c_locale)
-        freelocale(r->c_locale);
     free(r);
     return st;
 }

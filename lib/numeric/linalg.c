@@ -183,7 +183,7 @@ ga_la_status ga_lstsq(size_t m, size_t n, size_t nrhs, double *a, size_t lda, do
             memset(b + i * ldb, 0, nrhs * sizeof *b);
         return GA_LA_OK;
     }
-    double *s = ga_malloc(mn * sizeof *s);
+    double *s = ga_mallocarray(mn, sizeof *s);
     if (!s)
         return GA_LA_ERR_NOMEM;
     lapack_int r = 0;
@@ -206,7 +206,7 @@ ga_la_status ga_lu_solve(size_t n, size_t nrhs, double *a, size_t lda, double *b
         return GA_LA_ERR_ARG;
     if (n == 0)
         return GA_LA_OK;
-    lapack_int *ipiv = ga_malloc(n * sizeof *ipiv);
+    lapack_int *ipiv = ga_mallocarray(n, sizeof *ipiv);
     if (!ipiv)
         return GA_LA_ERR_NOMEM;
     double anorm = LAPACKE_dlange(LAPACK_ROW_MAJOR, '1', (lapack_int)n, (lapack_int)n, a,

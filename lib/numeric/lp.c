@@ -178,7 +178,8 @@ int32_t ga_mip_add_row(ga_mip *m, int32_t n, const int32_t *col, const double *v
 
 int ga_mip_set_start(ga_mip *m, const double *x)
 {
-    if (!m->start && !(m->start = ga_malloc(sizeof(double) * (size_t)(m->n_cols ? m->n_cols : 1))))
+    if (!m->start &&
+        !(m->start = ga_mallocarray((size_t)(m->n_cols ? m->n_cols : 1), sizeof(double))))
         return -1;
     memcpy(m->start, x, sizeof(double) * (size_t)m->n_cols);
     return 0;
@@ -274,7 +275,7 @@ static gpuarb_status check_model(gpuarb_ctx *ctx, const ga_mip *m)
                         "model has a non-finite coefficient or inconsistent bounds");
     if (m->nnz == 0)
         return GPUARB_OK;
-    int64_t *key = ga_malloc(sizeof(int64_t) * m->nnz);
+    int64_t *key = ga_mallocarray(m->nnz, sizeof(int64_t));
     if (!key)
         return ga_nomem(ctx);
     for (size_t k = 0; k < m->nnz; k++)
@@ -501,9 +502,9 @@ static int job_alloc(glp_job *j, const ga_mip *m)
     memset(j, 0, sizeof *j);
     j->m = m;
     size_t nz = m->nnz + 1;
-    j->ia = ga_malloc(sizeof(int) * nz);
-    j->ja = ga_malloc(sizeof(int) * nz);
-    j->ar = ga_malloc(sizeof(double) * nz);
+    j->ia = ga_mallocarray(nz, sizeof(int));
+    j->ja = ga_mallocarray(nz, sizeof(int));
+    j->ar = ga_mallocarray(nz, sizeof(double));
     return j->ia && j->ja && j->ar ? 0 : -1;
 }
 
@@ -651,7 +652,7 @@ gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, 
     j.opts = opts;
     j.out = out;
     if (m->start && start_feasible(m, m->start)) {
-        j.ci.start1 = ga_malloc(sizeof(double) * ((size_t)m->n_cols + 1));
+        j.ci.start1 = ga_mallocarray((size_t)m->n_cols + 1, sizeof(double));
         if (j.ci.start1) {
             j.ci.start1[0] = 0;
             for (int32_t c = 0; c < m->n_cols; c++)

@@ -29,6 +29,8 @@
 #define GPUARB_PACK_H
 
 #include "base/internal.h"
+#include "base/budget.h"
+#include "base/rng.h"
 
 /* Dimensions: the three of SPEC section 4 and the abstract size of a BPP
  * instance. */
@@ -80,21 +82,6 @@ struct gpuarb_pack_problem {
  * One-dimensional core.  Weights are integers 1..C; the callers drop
  * zero-size items before and put them back after.
  * --------------------------------------------------------------------- */
-
-/* A clock and a deterministic work budget.  Phases count "ticks" (units of
- * roughly constant work) so that the same input stops at the same place on
- * any machine; the wall-clock deadline is a safety net only. */
-typedef struct ga_budget {
-    double deadline_ms;   /* ga_now_ms() value at which to stop; <= 0 none */
-    int64_t ticks_left;   /* deterministic work allowance */
-    int32_t stopped;      /* set once either ran out */
-    int32_t by_clock;     /* 1 if the clock, not the ticks, ended it */
-    int32_t poll;         /* ticks since the clock was last read */
-} ga_budget;
-
-void ga_budget_init(ga_budget *b, double time_limit_ms, int64_t ticks);
-/* Spend n ticks; returns 1 when the budget is exhausted. */
-int ga_budget_spend(ga_budget *b, int64_t n);
 
 /* A 1D instance sorted by non-increasing weight: w[0] >= w[1] >= ... */
 typedef struct ga_bpp {

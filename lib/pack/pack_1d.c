@@ -40,8 +40,8 @@ typedef struct witem {
  * equal weights keep index order): one counting pass per 16 bits of C. */
 static int sort_desc(const int64_t *w, size_t n, int64_t C, int64_t *ws, uint32_t *idx)
 {
-    witem *a = ga_malloc(n * sizeof *a), *b = ga_malloc(n * sizeof *b);
-    size_t *cnt = ga_malloc(65537 * sizeof *cnt);
+    witem *a = ga_mallocarray(n, sizeof *a), *b = ga_mallocarray(n, sizeof *b);
+    size_t *cnt = ga_mallocarray(65537, sizeof *cnt);
     if (!a || !b || !cnt) {
         free(a);
         free(b);
@@ -79,7 +79,7 @@ static int canonical(ga_bpp_sol *sol, size_t n)
 {
     if (sol->nbins <= 0)
         return 0;
-    int32_t *map = ga_malloc((size_t)sol->nbins * sizeof *map);
+    int32_t *map = ga_mallocarray((size_t)sol->nbins, sizeof *map);
     if (!map)
         return -1;
     for (int64_t b = 0; b < sol->nbins; b++)
@@ -127,9 +127,9 @@ gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t 
     memset(rep, 0, sizeof *rep);
     if (n == 0)
         return GPUARB_OK;
-    int64_t *ws = ga_malloc(n * sizeof *ws);
-    uint32_t *idx = ga_malloc(n * sizeof *idx);
-    int32_t *b1 = ga_malloc(n * sizeof *b1), *b2 = NULL, *b3 = NULL;
+    int64_t *ws = ga_mallocarray(n, sizeof *ws);
+    uint32_t *idx = ga_mallocarray(n, sizeof *idx);
+    int32_t *b1 = ga_mallocarray(n, sizeof *b1), *b2 = NULL, *b3 = NULL;
     gpuarb_status st = GPUARB_ERR_NOMEM;
     if (!ws || !idx || !b1 || sort_desc(w, n, C, ws, idx) != 0)
         goto out;
@@ -162,8 +162,8 @@ gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t 
         goto out;
     }
     if (algorithm != GA_ALGO_FFD && algorithm != GA_ALGO_BFD && best.nbins > lb) {
-        b2 = ga_malloc(n * sizeof *b2);
-        b3 = ga_malloc(n * sizeof *b3);
+        b2 = ga_mallocarray(n, sizeof *b2);
+        b3 = ga_mallocarray(n, sizeof *b3);
         if (!b2 || !b3)
             goto out;
         ga_bpp_sol cand = {b2, 0}, mbs = {b3, 0};

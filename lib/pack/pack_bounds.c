@@ -287,8 +287,8 @@ int64_t ga_bpp_lower_bound(const ga_bpp *p, int *oom)
     distinct_free(&ds);
 
     /* L3: the bins the reduction fixes plus a bound on the rest */
-    int32_t *fixed = ga_malloc(p->n * sizeof *fixed);
-    int64_t *rest = ga_malloc(p->n * sizeof *rest);
+    int32_t *fixed = ga_mallocarray(p->n, sizeof *fixed);
+    int64_t *rest = ga_mallocarray(p->n, sizeof *rest);
     if (!fixed || !rest) {
         free(fixed);
         free(rest);

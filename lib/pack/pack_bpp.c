@@ -85,32 +85,27 @@ static gpuarb_status read_int(rd *r, const char *what, int64_t *v, size_t *tok_a
            r->t[e] != '\r')
         e++;
     size_t k = st;
-    int neg = 0;
-    if (k < e && (r->t[k] == '+' || r->t[k] == '-')) {
-        neg = r->t[k] == '-';
+    if (k < e && (r->t[k] == '+' || r->t[k] == '-'))
         k++;
-    }
-    int digits = 0, big = 0;
-    int64_t x = 0;
-    for (; k < e && r->t[k] >= '0' && r->t[k] <= '9'; k++) {
-        digits++;
-        if (x > (INT64_MAX - 9) / 10)
-            big = 1;
-        else
-            x = x * 10 + (r->t[k] - '0');
-    }
+    size_t d0 = k;
+    while (k < e && r->t[k] >= '0' && r->t[k] <= '9')
+        k++;
+    int digits = k > d0;
     int tlen = (int)(e - st > 40 ? 40 : e - st);
     if (!digits || k != e) {
         /* a number with a fraction or exponent is still a number */
-        int numeric = digits > 0 && k < e && (r->t[k] == '.' || r->t[k] == 'e' || r->t[k] == 'E');
+        int numeric = digits && k < e && (r->t[k] == '.' || r->t[k] == 'e' || r->t[k] == 'E');
         return ga_error(r->ctx, numeric ? GPUARB_ERR_INPUT : GPUARB_ERR_SYNTAX, r->src, r->line,
                         col(r, st), NULL, "%s must be a whole number, found '%.*s'", what, tlen,
                         r->t + st);
     }
-    if (neg && x > 0)
+    int64_t x = 0;
+    int rc = ga_parse_int64(r->t + st, e - st, &x);
+    if (r->t[st] == '-' && (rc == GA_NUM_RANGE || x < 0))
         return ga_error(r->ctx, GPUARB_ERR_INPUT, r->src, r->line, col(r, st), NULL,
                         "%s must not be negative, found '%.*s'", what, tlen, r->t + st);
-    if (big)
+    /* "too large" from INT64_MAX - 8 up, as this reader always said */
+    if (rc == GA_NUM_RANGE || x > INT64_MAX - 8)
         return ga_error(r->ctx, GPUARB_ERR_LIMIT, r->src, r->line, col(r, st), NULL,
                         "%s is too large: '%.*s'", what, tlen, r->t + st);
     r->pos = e;
@@ -172,7 +167,7 @@ static gpuarb_status bpp_read(gpuarb_ctx *ctx, const char *text, size_t len, con
     if ((st = ga_pack_problem_new(ctx, GA_PACK_KIND_BPP, source, &p)))
         return st;
     p->bpp_cap = C;
-    p->bpp_w = ga_malloc(((size_t)n + 1) * sizeof *p->bpp_w);
+    p->bpp_w = ga_mallocarray((size_t)n + 1, sizeof *p->bpp_w);
     if (!p->bpp_w) {
         gpuarb_pack_problem_free(p);
         return ga_nomem(ctx);

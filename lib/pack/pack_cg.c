@@ -636,12 +636,12 @@ static int round_lp(const cg *c, const ga_bpp *p, ga_bpp_sol *sol, int64_t targe
                     ga_budget *budget)
 {
     size_t m = c->m, n = p->n;
-    int64_t *left = ga_malloc(m * sizeof *left);
-    int32_t *bin = ga_malloc(n * sizeof *bin);
-    int64_t *rw = ga_malloc(n * sizeof *rw);
-    int32_t *rid = ga_malloc(n * sizeof *rid);
-    int32_t *rbin = ga_malloc(n * sizeof *rbin);
-    size_t *first = ga_malloc((m + 1) * sizeof *first);
+    int64_t *left = ga_mallocarray(m, sizeof *left);
+    int32_t *bin = ga_mallocarray(n, sizeof *bin);
+    int64_t *rw = ga_mallocarray(n, sizeof *rw);
+    int32_t *rid = ga_mallocarray(n, sizeof *rid);
+    int32_t *rbin = ga_mallocarray(n, sizeof *rbin);
+    size_t *first = ga_mallocarray(m + 1, sizeof *first);
     int rc = -1;
     if (!left || !bin || !rw || !rid || !rbin || !first)
         goto out;
@@ -729,8 +729,8 @@ int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, ga_bpp_sol *sol)
             m++;
     if (m > CG_MAX_ROWS)
         return 0;
-    int64_t *s = ga_malloc(m * sizeof *s), *d = ga_calloc(m, sizeof *d);
-    int32_t *rowof = ga_malloc(p->n * sizeof *rowof);
+    int64_t *s = ga_mallocarray(m, sizeof *s), *d = ga_calloc(m, sizeof *d);
+    int32_t *rowof = ga_mallocarray(p->n, sizeof *rowof);
     cg c;
     memset(&c, 0, sizeof c);
     double *work = NULL, *pic = NULL, *pir = NULL;
@@ -753,23 +753,23 @@ int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, ga_bpp_sol *sol)
     c.s = s;
     c.d = d;
     c.C = p->C;
-    c.dp = ga_malloc(m * sizeof *c.dp);
-    c.basis = ga_malloc(m * sizeof *c.basis);
-    c.binv = ga_malloc(m * m * sizeof *c.binv);
-    c.xb = ga_malloc(m * sizeof *c.xb);
-    c.pi = ga_malloc(m * sizeof *c.pi);
-    c.u = ga_malloc(m * sizeof *c.u);
-    c.kord = ga_malloc(m * sizeof *c.kord);
+    c.dp = ga_mallocarray(m, sizeof *c.dp);
+    c.basis = ga_mallocarray(m, sizeof *c.basis);
+    c.binv = ga_mallocarray(m * m, sizeof *c.binv);
+    c.xb = ga_mallocarray(m, sizeof *c.xb);
+    c.pi = ga_mallocarray(m, sizeof *c.pi);
+    c.u = ga_mallocarray(m, sizeof *c.u);
+    c.kord = ga_mallocarray(m, sizeof *c.kord);
     c.kcnt = ga_calloc(m, sizeof *c.kcnt);
     c.kbest = ga_calloc(m, sizeof *c.kbest);
     c.kub = ga_calloc(m, sizeof *c.kub);
     c.ktop = ga_calloc((m + 1) * (KTOP + 1), sizeof *c.ktop);
     c.ksmin = ga_calloc(m + 1, sizeof *c.ksmin);
-    work = ga_malloc(2 * m * m * sizeof *work);
-    prow = ga_malloc(2 * m * sizeof *prow);
-    pcoef = ga_malloc(m * sizeof *pcoef);
-    pic = ga_malloc(m * sizeof *pic);
-    pir = ga_malloc(m * sizeof *pir);
+    work = ga_mallocarray(2 * m * m, sizeof *work);
+    prow = ga_mallocarray(2 * m, sizeof *prow);
+    pcoef = ga_mallocarray(m, sizeof *pcoef);
+    pic = ga_mallocarray(m, sizeof *pic);
+    pir = ga_mallocarray(m, sizeof *pir);
     if (!c.dp || !c.basis || !c.binv || !c.xb || !c.pi || !c.u || !c.kord || !c.kcnt ||
         !c.kbest || !c.kub || !c.ktop || !c.ksmin || !work || !prow || !pcoef || !pic || !pir)
         goto out;
@@ -795,10 +795,10 @@ int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, ga_bpp_sol *sol)
         int64_t Cg = p->C / c.gran_min;
         c.words = (size_t)(Cg + 64) / 64;
         c.nch_cap = nch;
-        c.dpv = ga_malloc((size_t)(Cg + 1) * sizeof *c.dpv);
-        c.dpbits = ga_malloc(nch * c.words * sizeof *c.dpbits);
-        c.chrow = ga_malloc(nch * sizeof *c.chrow);
-        c.chcnt = ga_malloc(nch * sizeof *c.chcnt);
+        c.dpv = ga_mallocarray((size_t)(Cg + 1), sizeof *c.dpv);
+        c.dpbits = ga_mallocarray(nch * c.words, sizeof *c.dpbits);
+        c.chrow = ga_mallocarray(nch, sizeof *c.chrow);
+        c.chcnt = ga_mallocarray(nch, sizeof *c.chcnt);
         if (!c.dpv || !c.dpbits || !c.chrow || !c.chcnt)
             goto out;
     }
@@ -833,7 +833,7 @@ int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, ga_bpp_sol *sol)
     /* the incumbent's bins as patterns */
     if (sol && sol->nbins > 0) {
         int32_t *cnt = ga_calloc(m, sizeof *cnt);
-        int32_t *order = ga_malloc(p->n * sizeof *order);
+        int32_t *order = ga_mallocarray(p->n, sizeof *order);
         size_t *bstart = ga_calloc((size_t)sol->nbins + 1, sizeof *bstart);
         if (!cnt || !order || !bstart) {
             free(cnt);

@@ -196,13 +196,13 @@ int ga_bpp_exact(const ga_bpp *p, ga_bpp_sol *sol, int64_t lb, ga_budget *budget
     b.C = p->C;
     b.used = ga_calloc(n, 1);
     b.fen = ga_calloc(n + 1, sizeof *b.fen);
-    b.first = ga_malloc(n * sizeof *b.first);
-    b.cstart = ga_malloc((n + 1) * sizeof *b.cstart);
-    b.cn = ga_malloc(n * sizeof *b.cn);
-    b.nx = ga_malloc(n * sizeof *b.nx);
-    b.sum = ga_malloc(n * sizeof *b.sum);
-    b.waste_before = ga_malloc((n + 1) * sizeof *b.waste_before);
-    b.cs = ga_malloc(n * sizeof *b.cs);
+    b.first = ga_mallocarray(n, sizeof *b.first);
+    b.cstart = ga_mallocarray(n + 1, sizeof *b.cstart);
+    b.cn = ga_mallocarray(n, sizeof *b.cn);
+    b.nx = ga_mallocarray(n, sizeof *b.nx);
+    b.sum = ga_mallocarray(n, sizeof *b.sum);
+    b.waste_before = ga_mallocarray(n + 1, sizeof *b.waste_before);
+    b.cs = ga_mallocarray(n, sizeof *b.cs);
     int rc = -1;
     if (!b.used || !b.fen || !b.first || !b.cstart || !b.cn || !b.nx || !b.sum ||
         !b.waste_before || !b.cs)

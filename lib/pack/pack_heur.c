@@ -3,8 +3,8 @@
  * ga_bpp (weights sorted non-increasing): first-fit decreasing in
  * O(n log n) with a max-segment tree over bins, best-fit decreasing with a
  * treap keyed by (residual, bin), and minimum bin slack (one bin at a time,
- * least slack first), plus the work budget every phase shares.  No
- * dependency.  Invariants: a returned packing is always feasible and its
+ * least slack first); the work budget they share is lib/base/budget.c.
+ * No dependency.  Invariants: a returned packing is always feasible and its
  * bins are numbered 0..nbins-1 without gaps; equal inputs give equal
  * packings (ties go to the lowest bin number).  Functions return 0, or -1
  * when an allocation fails (the packing is then untouched or complete).
@@ -13,34 +13,6 @@
 #include <string.h>
 
 #include "pack/pack.h"
-
-void ga_budget_init(ga_budget *b, double time_limit_ms, int64_t ticks)
-{
-    memset(b, 0, sizeof *b);
-    b->deadline_ms = time_limit_ms > 0 ? ga_now_ms() + time_limit_ms : 0;
-    b->ticks_left = ticks;
-}
-
-int ga_budget_spend(ga_budget *b, int64_t n)
-{
-    if (b->stopped)
-        return 1;
-    b->ticks_left -= n;
-    if (b->ticks_left < 0) {
-        b->stopped = 1;
-        return 1;
-    }
-    b->poll += (int32_t)(n > 1000000 ? 1000000 : n);
-    if (b->poll >= 4096) {
-        b->poll = 0;
-        if (b->deadline_ms > 0 && ga_now_ms() >= b->deadline_ms) {
-            b->stopped = 1;
-            b->by_clock = 1;
-            return 1;
-        }
-    }
-    return 0;
-}
 
 /* ---------------------------------------------------------------------
  * First fit decreasing: leaves hold each bin's residual (unopened bins C),
@@ -57,7 +29,7 @@ int ga_bpp_ffd(const ga_bpp *p, ga_bpp_sol *sol)
     while (size < n)
         size <<= 1;
     /* residuals fit 32 bits: the loaders keep C < 2^31 */
-    int32_t *t = ga_malloc(2 * size * sizeof *t);
+    int32_t *t = ga_mallocarray(2 * size, sizeof *t);
     if (!t)
         return -1;
     for (size_t i = 0; i < 2 * size; i++)
@@ -178,7 +150,7 @@ int ga_bpp_bfd(const ga_bpp *p, ga_bpp_sol *sol)
     sol->nbins = 0;
     if (n == 0)
         return 0;
-    tnode *nd = ga_malloc(n * sizeof *nd);
+    tnode *nd = ga_mallocarray(n, sizeof *nd);
     if (!nd)
         return -1;
     int32_t root = -1, nb = 0;
@@ -248,9 +220,9 @@ int ga_bpp_mbs(const ga_bpp *p, ga_bpp_sol *sol, ga_budget *budget)
     sol->nbins = 0;
     if (n == 0)
         return 0;
-    int64_t *fw = ga_malloc(n * sizeof *fw), *suf = ga_malloc((n + 1) * sizeof *suf);
-    size_t *fidx = ga_malloc(n * sizeof *fidx);
-    size_t *cur = ga_malloc(n * sizeof *cur), *best = ga_malloc(n * sizeof *best);
+    int64_t *fw = ga_mallocarray(n, sizeof *fw), *suf = ga_mallocarray(n + 1, sizeof *suf);
+    size_t *fidx = ga_mallocarray(n, sizeof *fidx);
+    size_t *cur = ga_mallocarray(n, sizeof *cur), *best = ga_mallocarray(n, sizeof *best);
     unsigned char *take = ga_calloc(n, 1);
     if (!fw || !suf || !fidx || !cur || !best || !take) {
         free(fw);

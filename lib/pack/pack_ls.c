@@ -46,7 +46,7 @@ typedef struct ls {
     int64_t *qw;
     int32_t *qa, *qb;      /* qb = -1 for a single */
     size_t nq, capq;
-    uint64_t rng;
+    ga_rng rng;
     int64_t iter;
     /* scratch for subset searches (n entries each) */
     int64_t *tw, *tsuf;
@@ -54,16 +54,6 @@ typedef struct ls {
     size_t *tcur, *tbest;
     unsigned char *tmark;
 } ls;
-
-static uint64_t rnd(ls *s)
-{
-    uint64_t x = s->rng;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    s->rng = x;
-    return x;
-}
 
 static int bin_push(lsbin *b, int32_t item, int64_t wt)
 {
@@ -227,7 +217,7 @@ static int tabu_step(ls *s, int32_t tenure, int64_t *work)
                     nties = 1;
                 } else if (delta == best.delta && dn == best.dn) {
                     nties++;
-                    if (rnd(s) % (uint64_t)nties == 0)
+                    if (ga_rng_below(&s->rng, (uint64_t)nties) == 0)
                         best = (move){bi, x, y, q, delta, dn};
                 }
             }
@@ -261,7 +251,7 @@ static int tabu_step(ls *s, int32_t tenure, int64_t *work)
             continue;
         pool_insert(s, outs[k]);
         s->tabu_bin[outs[k]] = best.bin;
-        s->tabu_until[outs[k]] = s->iter + tenure + (int64_t)(rnd(s) % 4);
+        s->tabu_until[outs[k]] = s->iter + tenure + (int64_t)ga_rng_below(&s->rng, 4);
     }
     return 1;
 }
@@ -412,12 +402,12 @@ static int ls_load(ls *s, const ga_bpp_sol *sol, int64_t attempt)
         for (int j = 1; j < 3; j++) {
             int64_t c;
             do
-                c = (int64_t)(rnd(s) % (uint64_t)nbins);
+                c = (int64_t)ga_rng_below(&s->rng, (uint64_t)nbins);
             while (c == e[0] || (j == 2 && c == e[1]));
             e[j] = c;
         }
     }
-    int32_t *map = ga_malloc((size_t)nbins * sizeof *map);
+    int32_t *map = ga_mallocarray((size_t)nbins, sizeof *map);
     if (!map) {
         free(load);
         free(cnt);
@@ -435,7 +425,7 @@ static int ls_load(ls *s, const ga_bpp_sol *sol, int64_t attempt)
         /* room for two swapped-in items beyond any count it reaches:
          * a bin never holds more than n items */
         b->cap = cnt[k] + 4;
-        b->it = ga_malloc((size_t)b->cap * sizeof *b->it);
+        b->it = ga_mallocarray((size_t)b->cap, sizeof *b->it);
         if (!b->it)
             rc = -1;
     }
@@ -504,19 +494,17 @@ int ga_bpp_improve(const ga_bpp *p, ga_bpp_sol *sol, int64_t target, uint64_t se
     s.w = p->w;
     s.n = p->n;
     s.C = p->C;
-    s.rng = seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL;
-    if (!s.rng)
-        s.rng = 1;
+    ga_rng_seed(&s.rng, seed, 0x2545f4914f6cdd1dULL);
     size_t n = p->n;
-    s.S = ga_malloc(n * sizeof *s.S);
-    s.where = ga_malloc(n * sizeof *s.where);
+    s.S = ga_mallocarray(n, sizeof *s.S);
+    s.where = ga_mallocarray(n, sizeof *s.where);
     s.tabu_until = ga_calloc(n, sizeof *s.tabu_until);
-    s.tabu_bin = ga_malloc(n * sizeof *s.tabu_bin);
-    s.tw = ga_malloc(n * sizeof *s.tw);
-    s.tsuf = ga_malloc((n + 1) * sizeof *s.tsuf);
-    s.tid = ga_malloc(n * sizeof *s.tid);
-    s.tcur = ga_malloc(n * sizeof *s.tcur);
-    s.tbest = ga_malloc(n * sizeof *s.tbest);
+    s.tabu_bin = ga_mallocarray(n, sizeof *s.tabu_bin);
+    s.tw = ga_mallocarray(n, sizeof *s.tw);
+    s.tsuf = ga_mallocarray(n + 1, sizeof *s.tsuf);
+    s.tid = ga_mallocarray(n, sizeof *s.tid);
+    s.tcur = ga_mallocarray(n, sizeof *s.tcur);
+    s.tbest = ga_mallocarray(n, sizeof *s.tbest);
     s.tmark = ga_malloc(n);
     if (!s.S || !s.where || !s.tabu_until || !s.tabu_bin || !s.tw || !s.tsuf || !s.tid ||
         !s.tcur || !s.tbest || !s.tmark) {

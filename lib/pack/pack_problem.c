@@ -137,7 +137,7 @@ gpuarb_status gpuarb_pack_add_node_type(gpuarb_ctx *ctx, gpuarb_pack_problem *pr
             return ga_error(ctx, GPUARB_ERR_INPUT, NULL, 0, 0, ga_pack_dim_names[d],
                             "capacity must be a number up to 1e15 (negative: unlimited)");
         if (cap[d] < 0)
-            cap[d] = -1;
+            cap[d] = GA_UNLIMITED;
         if (cap[d] != 0)
             positive = 1;
     }
@@ -148,7 +148,7 @@ gpuarb_status gpuarb_pack_add_node_type(gpuarb_ctx *ctx, gpuarb_pack_problem *pr
         return ga_error(ctx, GPUARB_ERR_INPUT, NULL, 0, 0, "cost_hour",
                         "must be a number up to 1e15 (negative: not given)");
     gpuarb_status st = ga_pack_add_type(ctx, prob, name, cap, cost_hour < 0 ? -1 : cost_hour,
-                                        count < 0 ? -1 : count);
+                                        count < 0 ? GA_UNLIMITED : count);
     if (st == GPUARB_OK && index)
         *index = (int32_t)(prob->n_types - 1);
     return st;

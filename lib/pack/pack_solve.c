@@ -176,11 +176,11 @@ static gpuarb_status build_result(job *J, int32_t objective, int32_t algorithm, 
     r->clock_limited = clock;
     size_t ntn = p->kind == GA_PACK_KIND_BPP ? 1 : p->n_types;
     r->type_names = ga_calloc(ntn, sizeof *r->type_names);
-    r->node_type = ga_malloc(((size_t)J->nodes + 1) * sizeof *r->node_type);
+    r->node_type = ga_mallocarray((size_t)J->nodes + 1, sizeof *r->node_type);
     r->node_start = ga_calloc((size_t)J->nodes + 2, sizeof *r->node_start);
     r->node_used = ga_calloc((size_t)J->nodes + 1, sizeof *r->node_used);
-    r->item_node = ga_malloc((J->n + 1) * sizeof *r->item_node);
-    r->node_items = ga_malloc((J->n + 1) * sizeof *r->node_items);
+    r->item_node = ga_mallocarray(J->n + 1, sizeof *r->item_node);
+    r->node_items = ga_mallocarray(J->n + 1, sizeof *r->node_items);
     if (!r->type_names || !r->node_type || !r->node_start || !r->node_used || !r->item_node ||
         !r->node_items)
         goto oom;
@@ -212,7 +212,7 @@ static gpuarb_status build_result(job *J, int32_t objective, int32_t algorithm, 
     for (int64_t k = 0; k < J->nodes; k++)
         r->node_start[k + 1] += r->node_start[k];
     {
-        int64_t *fill = ga_malloc(((size_t)J->nodes + 1) * sizeof *fill);
+        int64_t *fill = ga_mallocarray((size_t)J->nodes + 1, sizeof *fill);
         if (!fill)
             goto oom;
         memcpy(fill, r->node_start, (size_t)J->nodes * sizeof *fill);
@@ -240,7 +240,7 @@ static gpuarb_status build_result(job *J, int32_t objective, int32_t algorithm, 
         }
     }
     if (r->n_unplaced) {
-        r->unplaced = ga_malloc((size_t)r->n_unplaced * sizeof *r->unplaced);
+        r->unplaced = ga_mallocarray((size_t)r->n_unplaced, sizeof *r->unplaced);
         r->reasons = ga_calloc((size_t)r->n_unplaced, sizeof *r->reasons);
         if (!r->unplaced || !r->reasons)
             goto oom;
@@ -326,9 +326,9 @@ static gpuarb_status solve_1d(job *J, const unsigned char *ok, int dim, int32_t 
         }
         return GPUARB_OK;
     }
-    int64_t *w = ga_malloc((n + 1) * sizeof *w);
-    size_t *map = ga_malloc((n + 1) * sizeof *map);
-    int32_t *bin = ga_malloc((n + 1) * sizeof *bin);
+    int64_t *w = ga_mallocarray(n + 1, sizeof *w);
+    size_t *map = ga_mallocarray(n + 1, sizeof *map);
+    int32_t *bin = ga_mallocarray(n + 1, sizeof *bin);
     if (!w || !map || !bin) {
         free(w);
         free(map);
@@ -388,10 +388,10 @@ static gpuarb_status solve_bpp(gpuarb_ctx *ctx, const gpuarb_pack_problem *p, in
     size_t n = J.n, zeros = 0;
     for (size_t j = 0; j < n; j++)
         zeros += p->bpp_w[j] == 0;
-    J.node_of = ga_malloc((n + 1) * sizeof *J.node_of);
-    int64_t *w = zeros ? ga_malloc((n + 1) * sizeof *w) : NULL;
-    size_t *map = zeros ? ga_malloc((n + 1) * sizeof *map) : NULL;
-    int32_t *bin = zeros ? ga_malloc((n + 1) * sizeof *bin) : J.node_of;
+    J.node_of = ga_mallocarray(n + 1, sizeof *J.node_of);
+    int64_t *w = zeros ? ga_mallocarray(n + 1, sizeof *w) : NULL;
+    size_t *map = zeros ? ga_mallocarray(n + 1, sizeof *map) : NULL;
+    int32_t *bin = zeros ? ga_mallocarray(n + 1, sizeof *bin) : J.node_of;
     gpuarb_status st = GPUARB_OK;
     ga_bpp_report rep;
     memset(&rep, 0, sizeof rep);
@@ -480,13 +480,13 @@ gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
     if (J.nt == 0 && J.n > 0)
         return ga_error(ctx, GPUARB_ERR_INPUT, p->source, 0, 0, "nodes",
                         "there are items but no node types");
-    J.isz = ga_malloc((J.n + 1) * sizeof *J.isz);
-    J.icap = ga_malloc((J.nt + 1) * sizeof *J.icap);
-    J.node_of = ga_malloc((J.n + 1) * sizeof *J.node_of);
-    J.node_type = ga_malloc((J.n + 1) * sizeof *J.node_type);
+    J.isz = ga_mallocarray(J.n + 1, sizeof *J.isz);
+    J.icap = ga_mallocarray(J.nt + 1, sizeof *J.icap);
+    J.node_of = ga_mallocarray(J.n + 1, sizeof *J.node_of);
+    J.node_type = ga_mallocarray(J.n + 1, sizeof *J.node_type);
     J.reason = ga_calloc(J.n + 1, sizeof *J.reason);
     unsigned char *ok = ga_calloc(J.n + 1, 1);
-    int64_t *left = ga_malloc((J.nt + 1) * sizeof *left);
+    int64_t *left = ga_mallocarray(J.nt + 1, sizeof *left);
     gpuarb_status st = GPUARB_OK;
     if (!J.isz || !J.icap || !J.node_of || !J.node_type || !J.reason || !ok || !left) {
         st = ga_nomem(ctx);
@@ -494,7 +494,7 @@ gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
     }
     scale_all(&J);
     for (size_t t = 0; t < J.nt; t++)
-        left[t] = p->kind == GA_PACK_KIND_BPP ? -1 : p->types[t].count;
+        left[t] = p->kind == GA_PACK_KIND_BPP ? GA_UNLIMITED : p->types[t].count;
 
     /* items that fit no node type */
     size_t n_ok = 0;
@@ -592,10 +592,10 @@ gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
     } else {
         /* the multi-dimensional solver on the placeable items */
         size_t m = 0;
-        int64_t (*sz)[GA_PACK_DIMS] = ga_malloc((n_ok + 1) * sizeof *sz);
-        size_t *map = ga_malloc((n_ok + 1) * sizeof *map);
-        ga_vec_type *vt = ga_malloc((J.nt + 1) * sizeof *vt);
-        int32_t *node_of = ga_malloc((n_ok + 1) * sizeof *node_of);
+        int64_t (*sz)[GA_PACK_DIMS] = ga_mallocarray(n_ok + 1, sizeof *sz);
+        size_t *map = ga_mallocarray(n_ok + 1, sizeof *map);
+        ga_vec_type *vt = ga_mallocarray(J.nt + 1, sizeof *vt);
+        int32_t *node_of = ga_mallocarray(n_ok + 1, sizeof *node_of);
         if (!sz || !map || !vt || !node_of) {
             free(sz);
             free(map);

@@ -55,18 +55,8 @@ typedef struct vctx {
     int32_t *ord;           /* items by measure, descending */
     int64_t *left0;         /* counts, -1 unlimited */
     ga_budget budget;
-    uint64_t rng;
+    ga_rng rng;
 } vctx;
-
-static uint64_t vrnd(vctx *c)
-{
-    uint64_t x = c->rng;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    c->rng = x;
-    return x;
-}
 
 static int fits_add(const int64_t *load, const int64_t *s, const int64_t *cap)
 {
@@ -164,7 +154,7 @@ static int vsol_copy(vsol *dst, const vsol *src)
     for (int32_t k = 0; k < src->nn; k++) {
         vnode *v = &dst->nd[k];
         *v = src->nd[k];
-        v->it = ga_malloc(((size_t)src->nd[k].n + 1) * sizeof *v->it);
+        v->it = ga_mallocarray((size_t)src->nd[k].n + 1, sizeof *v->it);
         if (!v->it) {
             dst->nn = k;
             return -1;
@@ -189,7 +179,7 @@ static int64_t node_bound(const vctx *c, int *oom)
 {
     const ga_vec_problem *vp = c->vp;
     int64_t lb = c->n > 0;
-    int64_t *w = ga_malloc((c->n + 1) * sizeof *w);
+    int64_t *w = ga_mallocarray(c->n + 1, sizeof *w);
     if (!w) {
         *oom = 1;
         return lb;
@@ -354,7 +344,7 @@ static int ff_init(fftree *f, size_t n)
     f->size = 1;
     while (f->size < n)
         f->size <<= 1;
-    f->t = ga_malloc(2 * f->size * sizeof *f->t);
+    f->t = ga_mallocarray(2 * f->size, sizeof *f->t);
     if (!f->t)
         return -1;
     for (size_t x = 0; x < 2 * f->size; x++)
@@ -399,7 +389,7 @@ static int construct(vctx *c, vsol *s, int mode, int32_t only)
     const ga_vec_problem *vp = c->vp;
     size_t n = c->n;
     unsigned char *done = ga_calloc(n + 1, 1);
-    int64_t *left = ga_malloc((c->nt + 1) * sizeof *left);
+    int64_t *left = ga_mallocarray(c->nt + 1, sizeof *left);
     if (!done || !left) {
         free(done);
         free(left);
@@ -525,7 +515,7 @@ static int construct(vctx *c, vsol *s, int mode, int32_t only)
 static void downsize(vctx *c, vsol *s)
 {
     const ga_vec_problem *vp = c->vp;
-    int64_t *left = ga_malloc((c->nt + 1) * sizeof *left);
+    int64_t *left = ga_mallocarray(c->nt + 1, sizeof *left);
     if (!left)
         return;
     memcpy(left, c->left0, c->nt * sizeof *left);
@@ -557,7 +547,7 @@ static void downsize(vctx *c, vsol *s)
 static int merge_pairs(vctx *c, vsol *s)
 {
     const ga_vec_problem *vp = c->vp;
-    int64_t *left = ga_malloc((c->nt + 1) * sizeof *left);
+    int64_t *left = ga_mallocarray(c->nt + 1, sizeof *left);
     if (!left)
         return -1;
     int changed = 1;
@@ -622,9 +612,9 @@ static int eliminate(vctx *c, vsol *s, int32_t k, int64_t max_iter)
         return -1;
     }
     size_t n = c->n;
-    int32_t *pool = ga_malloc((n + 1) * sizeof *pool);
+    int32_t *pool = ga_mallocarray(n + 1, sizeof *pool);
     int64_t *tabu = ga_calloc(n + 1, sizeof *tabu);
-    int32_t *tabu_node = ga_malloc((n + 1) * sizeof *tabu_node);
+    int32_t *tabu_node = ga_mallocarray(n + 1, sizeof *tabu_node);
     if (!pool || !tabu || !tabu_node) {
         free(pool);
         free(tabu);
@@ -703,7 +693,7 @@ static int eliminate(vctx *c, vsol *s, int32_t k, int64_t max_iter)
                         bb = b;
                         by = y;
                         nties = 1;
-                    } else if (g > bg - 1e-12 && vrnd(c) % ++nties == 0) {
+                    } else if (g > bg - 1e-12 && ga_rng_below(&c->rng, ++nties) == 0) {
                         bx = a;
                         bb = b;
                         by = y;
@@ -723,7 +713,7 @@ static int eliminate(vctx *c, vsol *s, int32_t k, int64_t max_iter)
         }
         pool[bx] = iy;
         tabu_node[iy] = bb;
-        tabu[iy] = it + 5 + (int64_t)(vrnd(c) % 5);
+        tabu[iy] = it + 5 + (int64_t)ga_rng_below(&c->rng, 5);
     }
     int result = 0;
     if (rc == 0 && np == 0) {
@@ -746,8 +736,8 @@ static int improve(vctx *c, vsol *s, int64_t lb)
     while (progress && s->nn > lb && !c->budget.stopped) {
         progress = 0;
         /* candidates in order of fill, least first */
-        int32_t *cand = ga_malloc(((size_t)s->nn + 1) * sizeof *cand);
-        double *fill = ga_malloc(((size_t)s->nn + 1) * sizeof *fill);
+        int32_t *cand = ga_mallocarray((size_t)s->nn + 1, sizeof *cand);
+        double *fill = ga_mallocarray((size_t)s->nn + 1, sizeof *fill);
         if (!cand || !fill) {
             free(cand);
             free(fill);
@@ -971,7 +961,7 @@ static int exact(vctx *c, vsol *s, int64_t lb)
         x->best_nn = s->nn;
         x->best_cost = sol_cost(c, s);
         x->best_nn = s->nn;
-        int32_t *pos = ga_malloc((c->n + 1) * sizeof *pos);
+        int32_t *pos = ga_mallocarray(c->n + 1, sizeof *pos);
         if (!pos) {
             free(x);
             return -1;
@@ -1027,9 +1017,9 @@ static int cmp_ord(vctx *c, int32_t a, int32_t b)
 static int sort_items(vctx *c)
 {
     const ga_vec_problem *vp = c->vp;
-    c->meas = ga_malloc((c->n + 1) * sizeof *c->meas);
-    c->ord = ga_malloc((c->n + 1) * sizeof *c->ord);
-    int32_t *tmp = ga_malloc((c->n + 1) * sizeof *tmp);
+    c->meas = ga_mallocarray(c->n + 1, sizeof *c->meas);
+    c->ord = ga_mallocarray(c->n + 1, sizeof *c->ord);
+    int32_t *tmp = ga_mallocarray(c->n + 1, sizeof *tmp);
     if (!c->meas || !c->ord || !tmp) {
         free(tmp);
         return -1;
@@ -1075,7 +1065,7 @@ static int emit(const vctx *c, const vsol *s, int32_t *node_of, int32_t *node_ty
     for (int32_t k = 0; k < s->nn; k++)
         for (int32_t x = 0; x < s->nd[k].n; x++)
             node_of[s->nd[k].it[x]] = k;
-    int32_t *map = ga_malloc(((size_t)s->nn + 1) * sizeof *map);
+    int32_t *map = ga_mallocarray((size_t)s->nn + 1, sizeof *map);
     if (!map)
         return -1;
     for (int32_t k = 0; k < s->nn; k++)
@@ -1109,9 +1099,7 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
     c.vp = vp;
     c.n = vp->n;
     c.nt = vp->n_types;
-    c.rng = seed * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
-    if (!c.rng)
-        c.rng = 1;
+    ga_rng_seed(&c.rng, seed, 0x632be59bd9b4e019ULL);
     double limit = time_limit_ms > 0 ? time_limit_ms : 0;
     ga_budget_init(&c.budget, limit * 0.97,
                    limit > 0 ? (int64_t)(limit * VEC_TICKS_PER_MS) : INT64_MAX / 4);
@@ -1119,7 +1107,7 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
     memset(&best, 0, sizeof best);
     memset(&cur, 0, sizeof cur);
     int oom = 0;
-    c.left0 = ga_malloc((c.nt + 1) * sizeof *c.left0);
+    c.left0 = ga_mallocarray(c.nt + 1, sizeof *c.left0);
     if (!c.left0)
         goto nomem;
     for (size_t t = 0; t < c.nt; t++) {
