@@ -11,56 +11,20 @@
  * written independently, that must give the same packing.
  * Run from the repository root (make test does).
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "testutil.h"
 #include "io/doc.h"
 #include "pack/pack.h"
 
 #define INVALID_DIR "tests/data/invalid/pack"
 #define VALID_DIR "tests/data/valid/pack"
 
-typedef struct fixture {
-    gpuarb_ctx *ctx;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (!f || gpuarb_ctx_create(&f->ctx))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    gpuarb_ctx_free(f->ctx);
-    free(f);
-    return 0;
-}
-
 /* ---------------------------------------------------------------------
  * Helpers
  * --------------------------------------------------------------------- */
-static uint64_t rng_next(uint64_t *x)
-{
-    *x ^= *x << 13;
-    *x ^= *x >> 7;
-    *x ^= *x << 17;
-    return *x;
-}
-
 static int cmp_desc(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -282,10 +246,10 @@ static void bounds_below_optimum(void **state)
     (void)state;
     uint64_t x = 0x1234567;
     for (int t = 0; t < 400; t++) {
-        int n = 1 + (int)(rng_next(&x) % 12);
-        int64_t C = 10 + (int64_t)(rng_next(&x) % 90), w[16];
+        int n = 1 + (int)(tu_rng_next(&x) % 12);
+        int64_t C = 10 + (int64_t)(tu_rng_next(&x) % 90), w[16];
         for (int i = 0; i < n; i++)
-            w[i] = 1 + (int64_t)(rng_next(&x) % (uint64_t)C);
+            w[i] = 1 + (int64_t)(tu_rng_next(&x) % (uint64_t)C);
         ga_bpp p = make_bpp(w, (size_t)n, C);
         int opt = brute_bins(w, n, C), oom = 0;
         assert_true(ga_bpp_l1(&p) <= opt);
@@ -309,12 +273,12 @@ static void algorithms_vs_brute_force(void **state)
                              GPUARB_PACK_AUTO, GPUARB_PACK_EXACT};
     int exact_hits = 0, cases = 0;
     for (int t = 0; t < 150; t++) {
-        int n = 2 + (int)(rng_next(&x) % 11);
-        int64_t C = 20 + (int64_t)(rng_next(&x) % 80), w[16];
+        int n = 2 + (int)(tu_rng_next(&x) % 11);
+        int64_t C = 20 + (int64_t)(tu_rng_next(&x) % 80), w[16];
         for (int i = 0; i < n; i++) {
             /* mixes of large and small items make the cases non-trivial */
-            int64_t hi = rng_next(&x) % 3 ? C / 2 + 1 : C;
-            w[i] = 1 + (int64_t)(rng_next(&x) % (uint64_t)hi);
+            int64_t hi = tu_rng_next(&x) % 3 ? C / 2 + 1 : C;
+            w[i] = 1 + (int64_t)(tu_rng_next(&x) % (uint64_t)hi);
         }
         int opt = brute_bins(w, n, C);
         cases++;
@@ -345,10 +309,10 @@ static void heuristics_direct(void **state)
     (void)state;
     uint64_t x = 99;
     for (int t = 0; t < 200; t++) {
-        int n = 3 + (int)(rng_next(&x) % 10);
-        int64_t C = 30 + (int64_t)(rng_next(&x) % 70), w[16];
+        int n = 3 + (int)(tu_rng_next(&x) % 10);
+        int64_t C = 30 + (int64_t)(tu_rng_next(&x) % 70), w[16];
         for (int i = 0; i < n; i++)
-            w[i] = 1 + (int64_t)(rng_next(&x) % (uint64_t)C);
+            w[i] = 1 + (int64_t)(tu_rng_next(&x) % (uint64_t)C);
         ga_bpp p = make_bpp(w, (size_t)n, C);
         int opt = brute_bins(w, n, C);
         int32_t bin[16];
@@ -376,16 +340,10 @@ static void heuristics_direct(void **state)
 static void bpplib_sample(void **state)
 {
     fixture *f = *state;
-    const char *root = getenv("GPUARB_SHARED");
-    char path[2048], line[2048];
-    snprintf(path, sizeof path, "%s/binpacking_bpplib/optimal_bins.csv", root ? root : "");
-    FILE *fp = root ? fopen(path, "r") : NULL;
-    if (!fp) {
-        print_message("BPPLIB data not found (GPUARB_SHARED=%s): skipped\n",
-                      root ? root : "(unset)");
-        skip();
-        return;
-    }
+    char path[1024], line[2048];
+    tu_shared_path(path, sizeof path, "binpacking_bpplib/optimal_bins.csv");
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
     assert_non_null(fgets(line, sizeof line, fp));
     int row = 0, tested = 0;
     while (fgets(line, sizeof line, fp)) {
@@ -400,7 +358,7 @@ static void bpplib_sample(void **state)
         assert_int_equal(k, 10);
         long opt = atol(fld[9]);
         char file[2600];
-        snprintf(file, sizeof file, "%s/binpacking_bpplib/%s", root, fld[2]);
+        snprintf(file, sizeof file, "%s/binpacking_bpplib/%s", getenv("GPUARB_SHARED"), fld[2]);
         gpuarb_pack_problem *p = NULL;
         assert_int_equal(gpuarb_pack_bpp_load(f->ctx, file, &p), GPUARB_OK);
         assert_int_equal(gpuarb_pack_problem_item_count(p), atol(fld[3]));
@@ -489,25 +447,25 @@ static void vector_vs_brute_force(void **state)
     fixture *f = *state;
     uint64_t x = 4242;
     for (int t = 0; t < 60; t++) {
-        int n = 2 + (int)(rng_next(&x) % 8), nt = 1 + (int)(rng_next(&x) % 3);
+        int n = 2 + (int)(tu_rng_next(&x) % 8), nt = 1 + (int)(tu_rng_next(&x) % 3);
         int min_cost = t % 2;
         double sz[16][3], cap[4][3], cost[4];
         gpuarb_pack_problem *p = NULL;
         assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
         for (int k = 0; k < nt; k++) {
-            cap[k][0] = (double)(2 + rng_next(&x) % 7);
-            cap[k][1] = (double)(8 + rng_next(&x) % 57);
-            cap[k][2] = (double)(16 + rng_next(&x) % 240);
-            cost[k] = (double)(1 + rng_next(&x) % 20);
+            cap[k][0] = (double)(2 + tu_rng_next(&x) % 7);
+            cap[k][1] = (double)(8 + tu_rng_next(&x) % 57);
+            cap[k][2] = (double)(16 + tu_rng_next(&x) % 240);
+            cost[k] = (double)(1 + tu_rng_next(&x) % 20);
             assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, NULL, cap[k][0], cap[k][1],
                                                        cap[k][2], cost[k], -1, NULL),
                              GPUARB_OK);
         }
         for (int i = 0; i < n; i++) {
             /* every item fits type 0 */
-            sz[i][0] = (double)(rng_next(&x) % ((uint64_t)cap[0][0] + 1));
-            sz[i][1] = (double)(rng_next(&x) % ((uint64_t)cap[0][1] + 1));
-            sz[i][2] = (double)(rng_next(&x) % ((uint64_t)cap[0][2] + 1));
+            sz[i][0] = (double)(tu_rng_next(&x) % ((uint64_t)cap[0][0] + 1));
+            sz[i][1] = (double)(tu_rng_next(&x) % ((uint64_t)cap[0][1] + 1));
+            sz[i][2] = (double)(tu_rng_next(&x) % ((uint64_t)cap[0][2] + 1));
             assert_int_equal(gpuarb_pack_add_item(f->ctx, p, NULL, sz[i][0], sz[i][1], sz[i][2],
                                                   1, NULL),
                              GPUARB_OK);
@@ -645,130 +603,31 @@ static void unplaced_items(void **state)
 /* ---------------------------------------------------------------------
  * Input
  * --------------------------------------------------------------------- */
-static int cmp_str(const void *a, const void *b)
+/* An input.bpp through the BPP reader, a spec through the spec reader; from
+ * memory under the source name "mem" when text is given. */
+static gpuarb_status load_pack(gpuarb_ctx *ctx, const char *input, const char *text, size_t len,
+                               int *made)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static char **list_dirs(const char *dir, size_t *n)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        fail_msg("cannot open %s (run from the repository root)", dir);
-    char **v = NULL;
-    size_t cap = 0;
-    *n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            v = realloc(v, cap * sizeof *v);
-            assert_non_null(v);
-        }
-        v[(*n)++] = strdup(e->d_name);
-    }
-    closedir(d);
-    qsort(v, *n, sizeof *v, cmp_str);
-    return v;
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        fail_msg("cannot read %s", path);
-    ga_strbuf b;
-    ga_sb_init(&b);
-    char buf[4096];
-    size_t got;
-    while ((got = fread(buf, 1, sizeof buf, fp)) > 0)
-        ga_sb_putn(&b, buf, got);
-    fclose(fp);
-    *len = b.len;
-    char *s = ga_sb_take(&b);
-    assert_non_null(s);
-    return s;
+    size_t n = strlen(input);
+    int bpp = n >= 4 && strcmp(input + n - 4, ".bpp") == 0;
+    gpuarb_pack_problem *p = NULL;
+    gpuarb_status st;
+    if (text)
+        st = bpp ? gpuarb_pack_bpp_parse(ctx, text, len, "mem", &p)
+                 : gpuarb_pack_spec_parse(ctx, text, len, "mem", &p);
+    else
+        st = bpp ? gpuarb_pack_bpp_load(ctx, input, &p) : gpuarb_pack_spec_load(ctx, input, &p);
+    *made = p != NULL;
+    gpuarb_pack_problem_free(p);
+    return st;
 }
 
 static void invalid_cases(void **state)
 {
     fixture *f = *state;
-    size_t n;
-    char **cases = list_dirs(INVALID_DIR, &n);
-    assert_true(n >= 35);
-    int failures = 0;
-    for (size_t i = 0; i < n; i++) {
-        char dir[1024], in[1100], exp[1100];
-        snprintf(dir, sizeof dir, "%s/%s", INVALID_DIR, cases[i]);
-        int bpp = 0;
-        snprintf(in, sizeof in, "%s/input.bpp", dir);
-        if (exists(in))
-            bpp = 1;
-        else
-            snprintf(in, sizeof in, "%s/spec.yaml", dir);
-        if (!exists(in))
-            snprintf(in, sizeof in, "%s/spec.json", dir);
-        snprintf(exp, sizeof exp, "%s/expect", dir);
-        FILE *fp = fopen(exp, "r");
-        if (!fp)
-            fail_msg("%s: no expect file", cases[i]);
-        char lines[5][512] = {{0}};
-        int nl = 0;
-        while (nl < 5 && fgets(lines[nl], sizeof lines[nl], fp)) {
-            size_t k = strlen(lines[nl]);
-            while (k && (lines[nl][k - 1] == '\n' || lines[nl][k - 1] == '\r'))
-                lines[nl][--k] = '\0';
-            nl++;
-        }
-        fclose(fp);
-        if (nl < 4)
-            fail_msg("%s: expect needs 4 or 5 lines", cases[i]);
-        int line = atoi(lines[1]), col = atoi(lines[2]);
-        const char *want_path = nl == 5 ? (strcmp(lines[4], "(none)") ? lines[4] : "") : NULL;
-        gpuarb_pack_problem *p = NULL;
-        gpuarb_status st = bpp ? gpuarb_pack_bpp_load(f->ctx, in, &p)
-                               : gpuarb_pack_spec_load(f->ctx, in, &p);
-        int ok = st != GPUARB_OK && p == NULL && strcmp(gpuarb_status_name(st), lines[0]) == 0 &&
-                 gpuarb_errline(f->ctx) == line && gpuarb_errcolumn(f->ctx) == col &&
-                 strstr(gpuarb_errmsg(f->ctx), lines[3]) != NULL &&
-                 strcmp(gpuarb_errsource(f->ctx), in) == 0 &&
-                 (!want_path || strcmp(gpuarb_errpath(f->ctx), want_path) == 0);
-        if (!ok) {
-            print_error("%s: want %s %d:%d '%s' path '%s'\n    got  %s %d:%d '%s' path '%s'\n",
-                        cases[i], lines[0], line, col, lines[3], want_path ? want_path : "*",
-                        gpuarb_status_name(st), (int)gpuarb_errline(f->ctx),
-                        (int)gpuarb_errcolumn(f->ctx), gpuarb_errmsg(f->ctx),
-                        gpuarb_errpath(f->ctx));
-            failures++;
-            gpuarb_pack_problem_free(p);
-            continue;
-        }
-        /* from memory: the same status and position, under the given name */
-        size_t len;
-        char *text = slurp(in, &len);
-        st = bpp ? gpuarb_pack_bpp_parse(f->ctx, text, len, "mem", &p)
-                 : gpuarb_pack_spec_parse(f->ctx, text, len, "mem", &p);
-        if (strcmp(gpuarb_status_name(st), lines[0]) != 0 || gpuarb_errline(f->ctx) != line ||
-            gpuarb_errcolumn(f->ctx) != col || strcmp(gpuarb_errsource(f->ctx), "mem") != 0) {
-            print_error("%s: from memory got %s %d:%d\n", cases[i], gpuarb_status_name(st),
-                        (int)gpuarb_errline(f->ctx), (int)gpuarb_errcolumn(f->ctx));
-            failures++;
-        }
-        gpuarb_pack_problem_free(p);
-        free(text);
-    }
-    for (size_t i = 0; i < n; i++)
-        free(cases[i]);
-    free(cases);
-    assert_int_equal(failures, 0);
+    static const char *const inputs[] = {"input.bpp", "spec.yaml", "spec.json", NULL};
+    const tu_invalid_kind kind = {INVALID_DIR, inputs, 35, load_pack, 1};
+    tu_run_invalid(f->ctx, &kind);
 }
 
 /* JSON of a result with the solve_ms value cut out, for comparisons. */
@@ -788,7 +647,7 @@ static void valid_cases(void **state)
 {
     fixture *f = *state;
     size_t n;
-    char **cases = list_dirs(VALID_DIR, &n);
+    char **cases = tu_list_dirs(VALID_DIR, &n);
     assert_true(n >= 2);
     for (size_t i = 0; i < n; i++) {
         char y[1100], j[1100];
@@ -925,7 +784,7 @@ static void deterministic(void **state)
     int64_t w[300];
     uint64_t x = 777;
     for (int i = 0; i < 300; i++)
-        w[i] = 150 + (int64_t)(rng_next(&x) % 351); /* "uniform" items, C = 1000 */
+        w[i] = 150 + (int64_t)(tu_rng_next(&x) % 351); /* "uniform" items, C = 1000 */
     char *first = NULL;
     for (int rep = 0; rep < 2; rep++) {
         gpuarb_pack_result *r = solve_weights(f, w, 300, 1000, GPUARB_PACK_AUTO, 30000);
@@ -1007,5 +866,5 @@ int main(void)
         cmocka_unit_test(deterministic),
         cmocka_unit_test(api_misuse),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
