@@ -4,17 +4,13 @@
  * CSV files by hand, written in the comments), the writers (CSV round trip,
  * JSON checked with an independent parser, table), selection and sorting
  * against hand-computed orders, zone merging, and the built-in snapshot. */
-#include <dirent.h>
 #include <math.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "testutil.h"
+
 #include <jansson.h>
 
 #include "catalog/catalog.h"
@@ -124,78 +120,26 @@ static void native_header_only_is_an_empty_catalog(void **state)
  * lines "status NAME", "line N", "column N", "message FRAGMENT" and an
  * optional "path KEY". */
 
-typedef struct expect {
-    char status[64], message[256], path[64];
-    int line, column;
-} expect;
-
-static int read_expect(const char *file, expect *e)
+static gpuarb_status load_invalid(gpuarb_ctx *ctx, const char *input, const char *text,
+                                  size_t len, int *made)
 {
-    FILE *f = fopen(file, "r");
-    char buf[512];
-    memset(e, 0, sizeof *e);
-    e->line = e->column = -1;
-    if (!f)
-        return -1;
-    while (fgets(buf, sizeof buf, f)) {
-        buf[strcspn(buf, "\n")] = '\0';
-        if (strncmp(buf, "status ", 7) == 0)
-            snprintf(e->status, sizeof e->status, "%.63s", buf + 7);
-        else if (strncmp(buf, "line ", 5) == 0)
-            e->line = atoi(buf + 5);
-        else if (strncmp(buf, "column ", 7) == 0)
-            e->column = atoi(buf + 7);
-        else if (strncmp(buf, "message ", 8) == 0)
-            snprintf(e->message, sizeof e->message, "%.255s", buf + 8);
-        else if (strncmp(buf, "path ", 5) == 0)
-            snprintf(e->path, sizeof e->path, "%.63s", buf + 5);
-    }
-    fclose(f);
-    return e->status[0] && e->line >= 0 && e->column >= 0 && e->message[0] ? 0 : -1;
+    (void)text;
+    (void)len;
+    gpuarb_catalog *cat = NULL;
+    gpuarb_status st = gpuarb_catalog_load(ctx, input, GPUARB_CATALOG_NATIVE, NULL, &cat);
+    *made = cat != NULL;
+    gpuarb_catalog_free(cat);
+    return st;
 }
 
 static void invalid_cases(void **state)
 {
     (void)state;
-    DIR *d = opendir(INVALID);
-    if (!d)
-        fail_msg("cannot open %s (run from the repository root)", INVALID);
-    struct dirent *ent;
-    int cases = 0, failures = 0;
+    static const char *const inputs[] = {"catalog.csv", NULL};
+    const tu_invalid_kind kind = {INVALID, inputs, 15, load_invalid, 0};
     gpuarb_ctx *ctx = new_ctx();
-    while ((ent = readdir(d)) != NULL) {
-        if (ent->d_name[0] == '.')
-            continue;
-        char csv[1024], exp[1024];
-        snprintf(csv, sizeof csv, "%s/%s/catalog.csv", INVALID, ent->d_name);
-        snprintf(exp, sizeof exp, "%s/%s/expect", INVALID, ent->d_name);
-        expect e;
-        if (read_expect(exp, &e) != 0) {
-            print_error("%s: unreadable expect file\n", ent->d_name);
-            failures++;
-            continue;
-        }
-        cases++;
-        gpuarb_catalog *cat = NULL;
-        gpuarb_status st = gpuarb_catalog_load(ctx, csv, GPUARB_CATALOG_NATIVE, NULL, &cat);
-        int ok = st != GPUARB_OK && cat == NULL && strcmp(gpuarb_status_name(st), e.status) == 0 &&
-                 gpuarb_errline(ctx) == e.line && gpuarb_errcolumn(ctx) == e.column &&
-                 strstr(gpuarb_errmsg(ctx), e.message) != NULL &&
-                 strcmp(gpuarb_errsource(ctx), csv) == 0 &&
-                 (!e.path[0] || strcmp(gpuarb_errpath(ctx), e.path) == 0);
-        if (!ok) {
-            print_error("%s: expected %s %d:%d path '%s' '%s'; got %s %d:%d path '%s' '%s'\n",
-                        ent->d_name, e.status, e.line, e.column, e.path, e.message,
-                        gpuarb_status_name(st), (int)gpuarb_errline(ctx),
-                        (int)gpuarb_errcolumn(ctx), gpuarb_errpath(ctx), gpuarb_errmsg(ctx));
-            failures++;
-        }
-        gpuarb_catalog_free(cat);
-    }
-    closedir(d);
+    tu_run_invalid(ctx, &kind);
     gpuarb_ctx_free(ctx);
-    assert_true(cases >= 15);
-    assert_int_equal(failures, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -285,26 +229,11 @@ static void skypilot_quirks_inline(void **state)
 /* ------------------------------------------------------------------ */
 /* SkyPilot import on the real files of the shared data. */
 
-static int shared_path(char *buf, size_t n, const char *rel)
-{
-    const char *root = getenv("GPUARB_SHARED");
-    if (!root)
-        return -1;
-    snprintf(buf, n, "%s/skypilot_gpu_catalog/%s", root, rel);
-    FILE *f = fopen(buf, "r");
-    if (!f)
-        return -1;
-    fclose(f);
-    return 0;
-}
-
 static gpuarb_catalog *load_shared(gpuarb_ctx *ctx, const char *rel, const char *provider)
 {
-    char path[1024];
-    if (shared_path(path, sizeof path, rel) != 0) {
-        fprintf(stderr, "skipping: GPUARB_SHARED unset or %s absent\n", rel);
-        skip();
-    }
+    char sub[512], path[1024];
+    snprintf(sub, sizeof sub, "skypilot_gpu_catalog/%s", rel);
+    tu_shared_path(path, sizeof path, sub);
     gpuarb_catalog *cat = NULL;
     if (gpuarb_catalog_load(ctx, path, GPUARB_CATALOG_SKYPILOT, provider, &cat) != GPUARB_OK)
         fail_msg("%s", gpuarb_errfull(ctx));
