@@ -10,14 +10,11 @@
  * The host's problem: max x + y  s.t.  x + 2y <= 4,  3x + y <= 6,  x, y >= 0.
  * By hand: both rows bind at the optimum, x = 8/5, y = 6/5, objective 14/5.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <string.h>
 
-#include <cmocka.h>
 #include <glpk.h>
+
+#include "testutil.h"
 
 #include "numeric/lp.h"
 
@@ -247,17 +244,12 @@ static void failed_environment_set_up_is_reported(void **state)
     glp_free_env();
 }
 
+/* The shared fixture; its context is also kept in ctx for the helpers. */
 static int setup(void **state)
 {
-    (void)state;
-    return gpuarb_ctx_create(&ctx) == GPUARB_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    gpuarb_ctx_free(ctx);
-    return 0;
+    int rc = tu_setup(state);
+    ctx = rc == 0 ? ((fixture *)*state)->ctx : NULL;
+    return rc;
 }
 
 int main(void)
@@ -269,5 +261,5 @@ int main(void)
         cmocka_unit_test(host_error_hook_survives_a_fatal_error),
         cmocka_unit_test(failed_environment_set_up_is_reported),
     };
-    return cmocka_run_group_tests_name("lp", tests, setup, teardown);
+    return cmocka_run_group_tests_name("lp", tests, setup, tu_teardown);
 }
