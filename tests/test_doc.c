@@ -68,6 +68,33 @@ static void assert_key_pos(const ga_doc_node *map, size_t i, int32_t line, int32
                  (int)map->key_col[i], (int)line, (int)col);
 }
 
+/* The positions of the positions tests' tree, {top: 1, list: [alpha,
+ * {inner: {k: [7, "x"]}}], café: ...}, in this order: the root, top's key,
+ * top, list's key, list, alpha, the mapping, inner's key, the flow map, k's
+ * key, the flow list, 7, "x", café's key, café's value. */
+static void assert_tree_positions(const ga_doc_node *r, const int32_t want[15][2])
+{
+    const ga_doc_node *list = at(r, "list");
+    const ga_doc_node *m = list->items[1];
+    const ga_doc_node *flow = at(m, "inner");
+    const ga_doc_node *seq = at(flow, "k");
+    assert_pos(r, want[0][0], want[0][1]);
+    assert_key_pos(r, 0, want[1][0], want[1][1]);
+    assert_pos(at(r, "top"), want[2][0], want[2][1]);
+    assert_key_pos(r, 1, want[3][0], want[3][1]);
+    assert_pos(list, want[4][0], want[4][1]);
+    assert_pos(list->items[0], want[5][0], want[5][1]);
+    assert_pos(m, want[6][0], want[6][1]);
+    assert_key_pos(m, 0, want[7][0], want[7][1]);
+    assert_pos(flow, want[8][0], want[8][1]);
+    assert_key_pos(flow, 0, want[9][0], want[9][1]);
+    assert_pos(seq, want[10][0], want[10][1]);
+    assert_pos(seq->items[0], want[11][0], want[11][1]);
+    assert_pos(seq->items[1], want[12][0], want[12][1]);
+    assert_key_pos(r, 2, want[13][0], want[13][1]);
+    assert_pos(at(r, "caf\xc3\xa9"), want[14][0], want[14][1]);
+}
+
 /* ------------------------------------------------------------------ */
 
 static void yaml_positions(void **state)
@@ -80,32 +107,20 @@ static void yaml_positions(void **state)
         "  - inner: {k: [7, \"x\"]}\n" /* line 4: inner col 5, '{' col 12, k col 13,
                                           '[' col 16, 7 col 17, "x" col 20 */
         "caf\xc3\xa9: ok\n";           /* line 5: key col 1, "ok" col 8 (é is 2 bytes) */
+    /* root, top's key, top, list's key, list, alpha, the mapping, inner's
+     * key, the flow map, k's key, the flow list, 7, "x", café's key, "ok" */
+    static const int32_t want[][2] = {{1, 1}, {1, 1}, {1, 6}, {2, 1},  {3, 3},
+                                      {3, 5}, {4, 5}, {4, 5}, {4, 12}, {4, 13},
+                                      {4, 16}, {4, 17}, {4, 20}, {5, 1}, {5, 8}};
     ga_doc d;
     assert_int_equal(yaml(f, text, &d), GPUARB_OK);
     const ga_doc_node *r = d.root;
     assert_int_equal(r->kind, GA_DOC_MAP);
-    assert_pos(r, 1, 1);
     assert_int_equal(r->n, 3);
-    assert_key_pos(r, 0, 1, 1);
-    assert_pos(at(r, "top"), 1, 6);
-    assert_key_pos(r, 1, 2, 1);
     const ga_doc_node *list = at(r, "list");
     assert_int_equal(list->kind, GA_DOC_SEQ);
-    assert_pos(list, 3, 3);
-    assert_pos(list->items[0], 3, 5);
-    const ga_doc_node *m = list->items[1];
-    assert_pos(m, 4, 5);
-    assert_key_pos(m, 0, 4, 5);
-    const ga_doc_node *flow = at(m, "inner");
-    assert_pos(flow, 4, 12);
-    assert_key_pos(flow, 0, 4, 13);
-    const ga_doc_node *seq = at(flow, "k");
-    assert_pos(seq, 4, 16);
-    assert_pos(seq->items[0], 4, 17);
-    assert_pos(seq->items[1], 4, 20);
-    assert_int_equal(seq->items[1]->kind, GA_DOC_STRING);
-    assert_key_pos(r, 2, 5, 1);
-    assert_pos(at(r, "caf\xc3\xa9"), 5, 8);
+    assert_int_equal(at(at(list->items[1], "inner"), "k")->items[1]->kind, GA_DOC_STRING);
+    assert_tree_positions(r, want);
     ga_doc_free(&d);
 }
 
@@ -121,28 +136,13 @@ static void json_positions(void **state)
         "  \"caf\xc3\xa9\": \"\xc3\xa9\", \"n\": -2.5e1\n" /* line 5: key col 3, value col 12,
                                                             "n" col 18, -2.5e1 col 23 */
         "}\n";
+    static const int32_t want[][2] = {{1, 1}, {2, 3}, {2, 10}, {3, 3},  {3, 11},
+                                      {3, 12}, {4, 5}, {4, 6}, {4, 15}, {4, 16},
+                                      {4, 21}, {4, 22}, {4, 25}, {5, 3}, {5, 12}};
     ga_doc d;
     assert_int_equal(json(f, text, &d), GPUARB_OK);
     const ga_doc_node *r = d.root;
-    assert_pos(r, 1, 1);
-    assert_key_pos(r, 0, 2, 3);
-    assert_pos(at(r, "top"), 2, 10);
-    assert_key_pos(r, 1, 3, 3);
-    const ga_doc_node *list = at(r, "list");
-    assert_pos(list, 3, 11);
-    assert_pos(list->items[0], 3, 12);
-    const ga_doc_node *m = list->items[1];
-    assert_pos(m, 4, 5);
-    assert_key_pos(m, 0, 4, 6);
-    const ga_doc_node *flow = at(m, "inner");
-    assert_pos(flow, 4, 15);
-    assert_key_pos(flow, 0, 4, 16);
-    const ga_doc_node *seq = at(flow, "k");
-    assert_pos(seq, 4, 21);
-    assert_pos(seq->items[0], 4, 22);
-    assert_pos(seq->items[1], 4, 25);
-    assert_key_pos(r, 2, 5, 3);
-    assert_pos(at(r, "caf\xc3\xa9"), 5, 12);
+    assert_tree_positions(r, want);
     assert_key_pos(r, 3, 5, 18);
     const ga_doc_node *n = at(r, "n");
     assert_pos(n, 5, 23);
