@@ -387,6 +387,35 @@ static void bpplib_sample(void **state)
     assert_true(tested >= 30);
 }
 
+/* An empty problem, and node types and items added to it that must be
+ * accepted (the argument lists are gpuarb_pack_add_node_type's and
+ * gpuarb_pack_add_item's). */
+static gpuarb_pack_problem *new_problem(fixture *f)
+{
+    gpuarb_pack_problem *p = NULL;
+    assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
+    return p;
+}
+
+static void add_type(fixture *f, gpuarb_pack_problem *p, const char *name, double gpus,
+                     double cpus, double memory_gb, double cost_hour, int64_t count,
+                     int32_t *index)
+{
+    gpuarb_status st =
+        gpuarb_pack_add_node_type(f->ctx, p, name, gpus, cpus, memory_gb, cost_hour, count, index);
+    if (st != GPUARB_OK)
+        fail_msg("node type %s: %s", name ? name : "(unnamed)", gpuarb_errfull(f->ctx));
+}
+
+static void add_item(fixture *f, gpuarb_pack_problem *p, const char *name, double gpus,
+                     double cpus, double memory_gb, int64_t count, int64_t *first)
+{
+    gpuarb_status st =
+        gpuarb_pack_add_item(f->ctx, p, name, gpus, cpus, memory_gb, count, first);
+    if (st != GPUARB_OK)
+        fail_msg("item %s: %s", name ? name : "(unnamed)", gpuarb_errfull(f->ctx));
+}
+
 /* ---------------------------------------------------------------------
  * Multi-dimensional packing
  * --------------------------------------------------------------------- */
@@ -406,13 +435,11 @@ static gpuarb_pack_result *solve_prob(fixture *f, gpuarb_pack_problem *p, int32_
 static void gpus_fit_cpus_do_not(void **state)
 {
     fixture *f = *state;
-    gpuarb_pack_problem *p = NULL;
-    assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
-    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "n", 8, 16, 100, -1, -1, NULL),
-                     GPUARB_OK);
+    gpuarb_pack_problem *p = new_problem(f);
+    add_type(f, p, "n", 8, 16, 100, -1, -1, NULL);
     /* four jobs of 2 GPUs and 8 CPUs: 8 GPUs fit one node, but 32 CPUs need
      * two nodes of 16: the optimum is 2, two jobs per node */
-    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "job", 2, 8, 10, 4, NULL), GPUARB_OK);
+    add_item(f, p, "job", 2, 8, 10, 4, NULL);
     gpuarb_pack_result *r = solve_prob(f, p, GPUARB_PACK_MIN_NODES, GPUARB_PACK_AUTO);
     gpuarb_pack_summary s = summary(r);
     assert_int_equal(s.nodes_used, 2);
@@ -430,9 +457,8 @@ static void gpus_fit_cpus_do_not(void **state)
     /* memory binds: 3 jobs of 1 GPU and 40 GB on nodes of 8 GPUs and 64 GB:
      * one job per node, 3 nodes */
     assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
-    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "n", 8, 64, 64, -1, -1, NULL),
-                     GPUARB_OK);
-    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "m", 1, 1, 40, 3, NULL), GPUARB_OK);
+    add_type(f, p, "n", 8, 64, 64, -1, -1, NULL);
+    add_item(f, p, "m", 1, 1, 40, 3, NULL);
     r = solve_prob(f, p, GPUARB_PACK_MIN_NODES, GPUARB_PACK_FFD);
     s = summary(r);
     assert_int_equal(s.nodes_used, 3);
@@ -450,25 +476,20 @@ static void vector_vs_brute_force(void **state)
         int n = 2 + (int)(tu_rng_next(&x) % 8), nt = 1 + (int)(tu_rng_next(&x) % 3);
         int min_cost = t % 2;
         double sz[16][3], cap[4][3], cost[4];
-        gpuarb_pack_problem *p = NULL;
-        assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
+        gpuarb_pack_problem *p = new_problem(f);
         for (int k = 0; k < nt; k++) {
             cap[k][0] = (double)(2 + tu_rng_next(&x) % 7);
             cap[k][1] = (double)(8 + tu_rng_next(&x) % 57);
             cap[k][2] = (double)(16 + tu_rng_next(&x) % 240);
             cost[k] = (double)(1 + tu_rng_next(&x) % 20);
-            assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, NULL, cap[k][0], cap[k][1],
-                                                       cap[k][2], cost[k], -1, NULL),
-                             GPUARB_OK);
+            add_type(f, p, NULL, cap[k][0], cap[k][1], cap[k][2], cost[k], -1, NULL);
         }
         for (int i = 0; i < n; i++) {
             /* every item fits type 0 */
             sz[i][0] = (double)(tu_rng_next(&x) % ((uint64_t)cap[0][0] + 1));
             sz[i][1] = (double)(tu_rng_next(&x) % ((uint64_t)cap[0][1] + 1));
             sz[i][2] = (double)(tu_rng_next(&x) % ((uint64_t)cap[0][2] + 1));
-            assert_int_equal(gpuarb_pack_add_item(f->ctx, p, NULL, sz[i][0], sz[i][1], sz[i][2],
-                                                  1, NULL),
-                             GPUARB_OK);
+            add_item(f, p, NULL, sz[i][0], sz[i][1], sz[i][2], 1, NULL);
         }
         int bn;
         double bc;
@@ -516,14 +537,11 @@ static void min_cost_mix(void **state)
      * 2 x 6 = 12.  All small: 5 x 2 = 10.  One big + one small: 8 + 2 GPUs
      * = 10 for 6 + 2 = 8, the cheapest (hand enumeration of (big, small)
      * counts covering 10 GPUs).  min_nodes instead takes 2 nodes. */
-    gpuarb_pack_problem *p = NULL;
-    assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
+    gpuarb_pack_problem *p = new_problem(f);
     int32_t big, small;
-    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "big", 8, -1, -1, 6, -1, &big),
-                     GPUARB_OK);
-    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "small", 2, -1, -1, 2, -1, &small),
-                     GPUARB_OK);
-    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "j", 1, 0, 0, 10, NULL), GPUARB_OK);
+    add_type(f, p, "big", 8, -1, -1, 6, -1, &big);
+    add_type(f, p, "small", 2, -1, -1, 2, -1, &small);
+    add_item(f, p, "j", 1, 0, 0, 10, NULL);
     gpuarb_pack_result *r = solve_prob(f, p, GPUARB_PACK_MIN_COST, GPUARB_PACK_AUTO);
     gpuarb_pack_summary s = summary(r);
     assert_true(s.cost_per_hour == 8.0);
@@ -550,20 +568,17 @@ static void min_cost_mix(void **state)
 static void unplaced_items(void **state)
 {
     fixture *f = *state;
-    gpuarb_pack_problem *p = NULL;
-    assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
-    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "gpu8", 8, 4, 512, 10, -1, NULL),
-                     GPUARB_OK);
-    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "cpu64", 1, 64, 256, 3, -1, NULL),
-                     GPUARB_OK);
+    gpuarb_pack_problem *p = new_problem(f);
+    add_type(f, p, "gpu8", 8, 4, 512, 10, -1, NULL);
+    add_type(f, p, "cpu64", 1, 64, 256, 3, -1, NULL);
     int64_t first;
-    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "ok", 2, 2, 16, 2, &first), GPUARB_OK);
+    add_item(f, p, "ok", 2, 2, 16, 2, &first);
     assert_int_equal(first, 0);
     /* 16 GPUs: more than any type has */
-    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "huge", 16, 1, 1, 1, &first), GPUARB_OK);
+    add_item(f, p, "huge", 16, 1, 1, 1, &first);
     assert_int_equal(first, 2);
     /* 4 GPUs and 32 CPUs: each fits one type's limit, no type both */
-    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "odd", 4, 32, 1, 1, NULL), GPUARB_OK);
+    add_item(f, p, "odd", 4, 32, 1, 1, NULL);
     gpuarb_pack_result *r = solve_prob(f, p, GPUARB_PACK_MIN_NODES, GPUARB_PACK_AUTO);
     gpuarb_pack_summary s = summary(r);
     assert_int_equal(s.item_count, 4);
@@ -588,9 +603,8 @@ static void unplaced_items(void **state)
 
     /* count limits: one node of 2 GPUs for three 1-GPU jobs */
     assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
-    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "only", 2, -1, -1, 1, 1, NULL),
-                     GPUARB_OK);
-    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "j", 1, 0, 0, 3, NULL), GPUARB_OK);
+    add_type(f, p, "only", 2, -1, -1, 1, 1, NULL);
+    add_item(f, p, "j", 1, 0, 0, 3, NULL);
     r = solve_prob(f, p, GPUARB_PACK_MIN_NODES, GPUARB_PACK_AUTO);
     s = summary(r);
     assert_int_equal(s.nodes_used, 1);
@@ -816,8 +830,7 @@ static void api_misuse(void **state)
                      GPUARB_ERR_INPUT);
     assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "none", 1, 0, 0, 0, NULL),
                      GPUARB_ERR_INPUT);
-    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "a", 8, -1, -1, -1, -1, NULL),
-                     GPUARB_OK);
+    add_type(f, p, "a", 8, -1, -1, -1, -1, NULL);
     assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "a", 4, -1, -1, -1, -1, NULL),
                      GPUARB_ERR_INPUT);
     gpuarb_pack_opts o;
