@@ -657,35 +657,32 @@ static char *json_without_time(fixture *f, const gpuarb_pack_result *r)
     return js;
 }
 
+static void yaml_and_json_pack_alike(void *user, const char *name, const char *y,
+                                     const char *j)
+{
+    fixture *f = user;
+    (void)name;
+    gpuarb_pack_problem *py = NULL, *pj = NULL;
+    if (gpuarb_pack_spec_load(f->ctx, y, &py) != GPUARB_OK)
+        fail_msg("%s: %s", y, gpuarb_errfull(f->ctx));
+    if (gpuarb_pack_spec_load(f->ctx, j, &pj) != GPUARB_OK)
+        fail_msg("%s: %s", j, gpuarb_errfull(f->ctx));
+    gpuarb_pack_result *ry = NULL, *rj = NULL;
+    assert_int_equal(gpuarb_pack_solve(f->ctx, py, NULL, &ry), GPUARB_OK);
+    assert_int_equal(gpuarb_pack_solve(f->ctx, pj, NULL, &rj), GPUARB_OK);
+    char *a = json_without_time(f, ry), *b = json_without_time(f, rj);
+    assert_string_equal(a, b);
+    gpuarb_free(a);
+    gpuarb_free(b);
+    gpuarb_pack_result_free(ry);
+    gpuarb_pack_result_free(rj);
+    gpuarb_pack_problem_free(py);
+    gpuarb_pack_problem_free(pj);
+}
+
 static void valid_cases(void **state)
 {
-    fixture *f = *state;
-    size_t n;
-    char **cases = tu_list_dirs(VALID_DIR, &n);
-    assert_true(n >= 2);
-    for (size_t i = 0; i < n; i++) {
-        char y[1100], j[1100];
-        snprintf(y, sizeof y, "%s/%s/spec.yaml", VALID_DIR, cases[i]);
-        snprintf(j, sizeof j, "%s/%s/spec.json", VALID_DIR, cases[i]);
-        gpuarb_pack_problem *py = NULL, *pj = NULL;
-        if (gpuarb_pack_spec_load(f->ctx, y, &py) != GPUARB_OK)
-            fail_msg("%s: %s", y, gpuarb_errfull(f->ctx));
-        if (gpuarb_pack_spec_load(f->ctx, j, &pj) != GPUARB_OK)
-            fail_msg("%s: %s", j, gpuarb_errfull(f->ctx));
-        gpuarb_pack_result *ry = NULL, *rj = NULL;
-        assert_int_equal(gpuarb_pack_solve(f->ctx, py, NULL, &ry), GPUARB_OK);
-        assert_int_equal(gpuarb_pack_solve(f->ctx, pj, NULL, &rj), GPUARB_OK);
-        char *a = json_without_time(f, ry), *b = json_without_time(f, rj);
-        assert_string_equal(a, b);
-        gpuarb_free(a);
-        gpuarb_free(b);
-        gpuarb_pack_result_free(ry);
-        gpuarb_pack_result_free(rj);
-        gpuarb_pack_problem_free(py);
-        gpuarb_pack_problem_free(pj);
-        free(cases[i]);
-    }
-    free(cases);
+    tu_each_yaml_json_case(VALID_DIR, 2, yaml_and_json_pack_alike, *state);
 }
 
 /* The SPEC example and the mixed case, by hand. */

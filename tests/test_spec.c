@@ -48,32 +48,27 @@ static gpuarb_spec *parse(fixture *f, const char *text)
 
 /* ------------------------------------------------------------------ */
 
+static void yaml_and_json_agree(void *user, const char *name, const char *py, const char *pj)
+{
+    fixture *f = user;
+    char *a = load_json(f, py), *b = load_json(f, pj);
+    if (strcmp(a, b) != 0)
+        fail_msg("%s: YAML and JSON differ:\n%s\n---\n%s", name, a, b);
+    /* the canonical form is a spec too, and a fixed point */
+    gpuarb_spec *s = parse(f, a);
+    char *c = NULL;
+    assert_int_equal(gpuarb_spec_to_json(f->ctx, s, &c), GPUARB_OK);
+    if (strcmp(a, c) != 0)
+        fail_msg("%s: canonical JSON does not reload to itself:\n%s\n---\n%s", name, a, c);
+    gpuarb_spec_free(s);
+    gpuarb_free(a);
+    gpuarb_free(b);
+    gpuarb_free(c);
+}
+
 static void valid_yaml_and_json_agree(void **state)
 {
-    fixture *f = *state;
-    size_t n;
-    char **cases = tu_list_dirs(VALID_DIR, &n);
-    assert_true(n >= 8);
-    for (size_t i = 0; i < n; i++) {
-        char py[1024], pj[1024];
-        snprintf(py, sizeof py, "%s/%s/spec.yaml", VALID_DIR, cases[i]);
-        snprintf(pj, sizeof pj, "%s/%s/spec.json", VALID_DIR, cases[i]);
-        char *a = load_json(f, py), *b = load_json(f, pj);
-        if (strcmp(a, b) != 0)
-            fail_msg("%s: YAML and JSON differ:\n%s\n---\n%s", cases[i], a, b);
-        /* the canonical form is a spec too, and a fixed point */
-        gpuarb_spec *s = parse(f, a);
-        char *c = NULL;
-        assert_int_equal(gpuarb_spec_to_json(f->ctx, s, &c), GPUARB_OK);
-        if (strcmp(a, c) != 0)
-            fail_msg("%s: canonical JSON does not reload to itself:\n%s\n---\n%s", cases[i], a,
-                     c);
-        gpuarb_spec_free(s);
-        gpuarb_free(a);
-        gpuarb_free(b);
-        gpuarb_free(c);
-    }
-    tu_free_list(cases, n);
+    tu_each_yaml_json_case(VALID_DIR, 8, yaml_and_json_agree, *state);
 }
 
 /* Loads a spec from its file or, given text, from memory as "mem". */

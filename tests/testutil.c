@@ -110,6 +110,24 @@ void tu_free_list(char **v, size_t n)
     free(v);
 }
 
+void tu_each_yaml_json_case(const char *root, size_t min_cases,
+                            void (*fn)(void *user, const char *name, const char *yaml,
+                                       const char *json),
+                            void *user)
+{
+    size_t n;
+    char **cases = tu_list_dirs(root, &n);
+    if (n < min_cases)
+        fail_msg("%s: %zu cases, want at least %zu", root, n, min_cases);
+    for (size_t i = 0; i < n; i++) {
+        char yaml[1100], json[1100];
+        snprintf(yaml, sizeof yaml, "%s/%s/spec.yaml", root, cases[i]);
+        snprintf(json, sizeof json, "%s/%s/spec.json", root, cases[i]);
+        fn(user, cases[i], yaml, json);
+    }
+    tu_free_list(cases, n);
+}
+
 const char *tu_shared_path(char *buf, size_t n, const char *rel)
 {
     const char *root = getenv("GPUARB_SHARED");

@@ -37,6 +37,14 @@ int tu_exists(const char *path);
 char **tu_list_dirs(const char *dir, size_t *n);
 void tu_free_list(char **v, size_t n);
 
+/* Calls fn(user, name, yaml, json) for every case directory <root>/<name>/
+ * (sorted), with the paths of its spec.yaml and spec.json; fails the test
+ * when there are fewer than min_cases. */
+void tu_each_yaml_json_case(const char *root, size_t min_cases,
+                            void (*fn)(void *user, const char *name, const char *yaml,
+                                       const char *json),
+                            void *user);
+
 /* ---- the shared data (../shared/data through GPUARB_SHARED) ---- */
 /* Writes "$GPUARB_SHARED/rel" into buf and returns buf when that file or
  * directory exists; otherwise prints "skipped: <what> absent (...)" and skips
