@@ -499,8 +499,8 @@ static void syntax_errors(void **state)
     /* jansson 2.14 takes a NUL after a top-level number for the end of
      * input (found by fuzz_spec); the text is still not JSON */
     ga_doc d;
-    tu_assert_error(f->ctx, ga_doc_parse_json(f->ctx, "21\0", 3, "t.json", &d), GPUARB_ERR_SYNTAX, 1, 3,
-                 "unexpected byte 0x00");
+    tu_assert_error(f->ctx, ga_doc_parse_json(f->ctx, "21\0", 3, "t.json", &d),
+                    GPUARB_ERR_SYNTAX, 1, 3, "unexpected byte 0x00");
     assert_null(d.root);
     /* libyaml's messages, at its positions converted to bytes */
     expect_yaml_error(f, "a: 1\n\tb: 2\n", GPUARB_ERR_SYNTAX, 2, 1, "tab character");

@@ -62,24 +62,30 @@ static void gemm_plain(void **state)
 static void gemm_transposes(void **state)
 {
     (void)state;
-    double c[4];
-    /* op(A^T) op(B^T) = A B */
-    assert_int_equal(ga_gemm(GA_LA_TRANS, GA_LA_TRANS, 2, 2, 3, 1.0, AT32, 2, BT23, 3, 0.0, c, 2),
-                     GA_LA_OK);
-    assert_vec(c, AB, 4, TOL);
-    /* A^T stored, B plain; B^T stored, A plain */
-    assert_int_equal(ga_gemm(GA_LA_TRANS, GA_LA_NOTRANS, 2, 2, 3, 1.0, AT32, 2, B32, 2, 0.0, c, 2),
-                     GA_LA_OK);
-    assert_vec(c, AB, 4, TOL);
-    assert_int_equal(ga_gemm(GA_LA_NOTRANS, GA_LA_TRANS, 2, 2, 3, 1.0, A23, 3, BT23, 3, 0.0, c, 2),
-                     GA_LA_OK);
-    assert_vec(c, AB, 4, TOL);
     /* (AB)^T = B^T A^T = [58 139; 64 154] */
-    const double abt[4] = {58, 139, 64, 154};
-    assert_int_equal(ga_gemm(GA_LA_NOTRANS, GA_LA_NOTRANS, 2, 2, 3, 1.0, BT23, 3, AT32, 2, 0.0, c,
-                             2),
-                     GA_LA_OK);
-    assert_vec(c, abt, 4, TOL);
+    static const double abt[4] = {58, 139, 64, 154};
+    static const struct {
+        ga_la_trans ta, tb;
+        const double *a;
+        size_t lda;
+        const double *b;
+        size_t ldb;
+        const double *want;
+    } cases[] = {
+        /* op(A^T) op(B^T) = A B */
+        {GA_LA_TRANS, GA_LA_TRANS, AT32, 2, BT23, 3, AB},
+        /* A^T stored, B plain; B^T stored, A plain */
+        {GA_LA_TRANS, GA_LA_NOTRANS, AT32, 2, B32, 2, AB},
+        {GA_LA_NOTRANS, GA_LA_TRANS, A23, 3, BT23, 3, AB},
+        {GA_LA_NOTRANS, GA_LA_NOTRANS, BT23, 3, AT32, 2, abt},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        double c[4];
+        assert_int_equal(ga_gemm(cases[k].ta, cases[k].tb, 2, 2, 3, 1.0, cases[k].a, cases[k].lda,
+                                 cases[k].b, cases[k].ldb, 0.0, c, 2),
+                         GA_LA_OK);
+        assert_vec(c, cases[k].want, 4, TOL);
+    }
 }
 
 static void gemm_alpha_beta_padding(void **state)

@@ -224,7 +224,7 @@ static void json_layout_hints(void **state)
     ga_w_arr_end(&w);
     ga_w_obj_end(&w);
     finish_is(f, &w, "{\n  \"in\": {\"p\": \"q\", \"r\": [\n    0\n  ]},\n"
-                   "  \"list\": [null, false]\n}\n");
+                     "  \"list\": [null, false]\n}\n");
 }
 
 /* Top-level scalars and the layout hints ignored by YAML. */
@@ -254,8 +254,8 @@ static void scalars_and_yaml_ignores_hints(void **state)
     ga_w_obj_end(&w);
     ga_w_arr_end(&w);
     finish_is(f, &w, "- a b: \"\"\n"
-                   "  \"yes\":\n"
-                   "    c: 0.3\n");
+                     "  \"yes\":\n"
+                     "    c: 0.3\n");
 }
 
 static void numbers(void **state)
@@ -277,7 +277,7 @@ static void numbers(void **state)
     ga_w_int(&w, INT64_MIN);
     ga_w_arr_end(&w);
     finish_is(f, &w, "[0.0,0.0,0.0,0.0,-2.0,0.1,1e+300,1e-12,0.000001,"
-                   "9223372036854775807,-9223372036854775808]\n");
+                     "9223372036854775807,-9223372036854775808]\n");
 }
 
 /* 58.57231594936709 * 1e6 = 58572315.949... -> 58572316; 7.5e-7 -> 1e-6;
