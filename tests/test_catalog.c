@@ -19,13 +19,6 @@
 #define FIXTURES "tests/data/catalog"
 #define INVALID "tests/data/invalid/catalog"
 
-static gpuarb_ctx *new_ctx(void)
-{
-    gpuarb_ctx *ctx;
-    assert_int_equal(gpuarb_ctx_create(&ctx), GPUARB_OK);
-    return ctx;
-}
-
 static gpuarb_catalog *load_native(gpuarb_ctx *ctx, const char *path)
 {
     gpuarb_catalog *cat = NULL;
@@ -46,8 +39,7 @@ static gpuarb_offer offer(const gpuarb_catalog *cat, size_t i)
 
 static void native_fixture_fields(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat = load_native(ctx, FIXTURES "/basic.csv");
     assert_int_equal(gpuarb_catalog_count(cat), 4);
 
@@ -99,20 +91,17 @@ static void native_fixture_fields(void **state)
     assert_true(o.interruption_rate == 0);
     assert_true(o.spot_price_hour == 0.0526);
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 static void native_header_only_is_an_empty_catalog(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat;
     const char *t = "# nothing yet\nprovider,region,instance_type,gpu,gpu_count,price_hour\n";
     assert_int_equal(gpuarb_catalog_parse(ctx, t, strlen(t), NULL, GPUARB_CATALOG_NATIVE, NULL,
                                           &cat), GPUARB_OK);
     assert_int_equal(gpuarb_catalog_count(cat), 0);
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -134,12 +123,10 @@ static gpuarb_status load_invalid(gpuarb_ctx *ctx, const char *input, const char
 
 static void invalid_cases(void **state)
 {
-    (void)state;
     static const char *const inputs[] = {"catalog.csv", NULL};
     const tu_invalid_kind kind = {INVALID, inputs, 15, load_invalid, 0};
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     tu_run_invalid(ctx, &kind);
-    gpuarb_ctx_free(ctx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -159,8 +146,7 @@ static void capture(void *user, int32_t level, const char *message)
 
 static void skypilot_quirks_inline(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     log_capture logs = {{0}};
     gpuarb_ctx_set_log(ctx, capture, &logs, GPUARB_LOG_INFO);
     /* line 2: the Azure "V1,V2" row (11 fields under a 10-column header)
@@ -223,7 +209,6 @@ static void skypilot_quirks_inline(void **state)
                                           &cat), GPUARB_ERR_ARG);
     assert_int_equal(gpuarb_catalog_parse(ctx, t, strlen(t), NULL, GPUARB_CATALOG_SKYPILOT,
                                           "Azure", &cat), GPUARB_ERR_ARG);
-    gpuarb_ctx_free(ctx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -258,8 +243,7 @@ static int find(const gpuarb_catalog *cat, const char *provider, const char *typ
 
 static void skypilot_aws_real_rows(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     log_capture logs = {{0}};
     gpuarb_ctx_set_log(ctx, capture, &logs, GPUARB_LOG_INFO);
     gpuarb_catalog *cat = load_shared(ctx, "official_skypilot_catalog/aws_v7_vms_gpu.csv", "aws");
@@ -294,13 +278,11 @@ static void skypilot_aws_real_rows(void **state)
         assert_true(strncmp(o.instance_type, "f1.", 3) != 0);
     }
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 static void skypilot_other_real_rows(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_offer o;
     /* azure_vms_gpu.csv line 2 (11 fields):
      * Standard_NC12s_v3,V100,2,12,224,V100,8.468,1.564886,australiaeast,V1,V2
@@ -349,7 +331,6 @@ static void skypilot_other_real_rows(void **state)
     assert_string_equal(o.gpu, "A100-80GB");
     assert_true(o.price_hour == 1.99 && o.spot_price_hour == -1);
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -394,8 +375,7 @@ static void roundtrip(gpuarb_ctx *ctx, const gpuarb_catalog *cat)
 
 static void csv_round_trip(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat = load_native(ctx, FIXTURES "/basic.csv");
     roundtrip(ctx, cat);
     /* awkward strings: quotes, a leading '#', surrounding spaces, commas */
@@ -417,13 +397,11 @@ static void csv_round_trip(void **state)
     assert_int_equal(ga_catalog_push(ctx, cat, &o), GPUARB_OK);
     roundtrip(ctx, cat);
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 static void json_is_valid_with_nulls(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat = load_native(ctx, FIXTURES "/basic.csv");
     char *text;
     assert_int_equal(gpuarb_catalog_to_json(ctx, cat, &text), GPUARB_OK);
@@ -465,13 +443,11 @@ static void json_is_valid_with_nulls(void **state)
     gpuarb_free(text);
     gpuarb_catalog_free(none);
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 static void table_is_aligned(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat = load_native(ctx, FIXTURES "/basic.csv");
     char *text;
     assert_int_equal(gpuarb_catalog_to_table(ctx, cat, &text), GPUARB_OK);
@@ -495,7 +471,6 @@ static void table_is_aligned(void **state)
     assert_int_equal(rows, 4);
     gpuarb_free(text);
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -520,8 +495,7 @@ static void expect_order(gpuarb_ctx *ctx, const gpuarb_catalog *cat, gpuarb_cata
 
 static void select_filters_and_sorts(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat = load_native(ctx, FIXTURES "/select.csv");
     gpuarb_catalog_query q;
     gpuarb_catalog_query_init(&q);
@@ -558,13 +532,11 @@ static void select_filters_and_sorts(void **state)
     q.spot_only = 1;
     expect_order(ctx, cat, &q, "d");
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 static void select_rejects_bad_queries(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat = load_native(ctx, FIXTURES "/select.csv"), *sel;
     gpuarb_catalog_query q;
     gpuarb_catalog_query_init(&q);
@@ -583,13 +555,11 @@ static void select_rejects_bad_queries(void **state)
     assert_int_equal(gpuarb_catalog_count(sel), 8);
     gpuarb_catalog_free(sel);
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 static void merge_zones_and_append(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat = load_native(ctx, FIXTURES "/select.csv"), *m;
     assert_int_equal(gpuarb_catalog_merge_zones(ctx, cat, &m), GPUARB_OK);
     /* f(z2) and f(z3) are the same but for the zone: one region-wide row
@@ -612,7 +582,6 @@ static void merge_zones_and_append(void **state)
     assert_string_equal(o.zone, "");
     gpuarb_catalog_free(m);
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -620,8 +589,7 @@ static void merge_zones_and_append(void **state)
 
 static void builtin_catalog(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat;
     assert_int_equal(gpuarb_catalog_builtin(ctx, &cat), GPUARB_OK);
     size_t n = gpuarb_catalog_count(cat), spot = 0, ondemand = 0;
@@ -671,13 +639,11 @@ static void builtin_catalog(void **state)
     assert_non_null(strstr(info, "2023-10-09"));
     roundtrip(ctx, cat);
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 static void api_misuse(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat;
     gpuarb_offer o;
     assert_int_equal(gpuarb_catalog_parse(ctx, "x", 1, NULL, GPUARB_CATALOG_NATIVE, NULL, NULL),
@@ -689,26 +655,25 @@ static void api_misuse(void **state)
     assert_int_equal(gpuarb_catalog_offer(NULL, 0, &o), GPUARB_ERR_ARG);
     assert_int_equal(gpuarb_catalog_count(NULL), 0);
     gpuarb_catalog_free(NULL);
-    gpuarb_ctx_free(ctx);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(native_fixture_fields),
-        cmocka_unit_test(native_header_only_is_an_empty_catalog),
-        cmocka_unit_test(invalid_cases),
-        cmocka_unit_test(skypilot_quirks_inline),
-        cmocka_unit_test(skypilot_aws_real_rows),
-        cmocka_unit_test(skypilot_other_real_rows),
-        cmocka_unit_test(csv_round_trip),
-        cmocka_unit_test(json_is_valid_with_nulls),
-        cmocka_unit_test(table_is_aligned),
-        cmocka_unit_test(select_filters_and_sorts),
-        cmocka_unit_test(select_rejects_bad_queries),
-        cmocka_unit_test(merge_zones_and_append),
-        cmocka_unit_test(builtin_catalog),
-        cmocka_unit_test(api_misuse),
+        TU_TEST(native_fixture_fields),
+        TU_TEST(native_header_only_is_an_empty_catalog),
+        TU_TEST(invalid_cases),
+        TU_TEST(skypilot_quirks_inline),
+        TU_TEST(skypilot_aws_real_rows),
+        TU_TEST(skypilot_other_real_rows),
+        TU_TEST(csv_round_trip),
+        TU_TEST(json_is_valid_with_nulls),
+        TU_TEST(table_is_aligned),
+        TU_TEST(select_filters_and_sorts),
+        TU_TEST(select_rejects_bad_queries),
+        TU_TEST(merge_zones_and_append),
+        TU_TEST(builtin_catalog),
+        TU_TEST(api_misuse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

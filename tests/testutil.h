@@ -26,6 +26,10 @@ int tu_setup(void **state);
 /* Frees the fixture made by tu_setup. */
 int tu_teardown(void **state);
 
+/* A test with its own fresh fixture (for tests that change the context,
+ * such as installing a log callback). */
+#define TU_TEST(f) cmocka_unit_test_setup_teardown(f, tu_setup, tu_teardown)
+
 /* ---- files ---- */
 /* The whole file, NUL-terminated (malloc'd: free it); *len its size in bytes
  * (len may be NULL).  Fails the test when the file cannot be read. */
