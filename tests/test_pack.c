@@ -240,16 +240,31 @@ static void bounds_by_hand(void **state)
     assert_int_equal(oom, 0);
 }
 
+/* A random one-dimensional case drawn from *x: n in [n0, n0 + nspan),
+ * capacity *C in [c0, c0 + cspan), then each weight in [1, C]; with mixed,
+ * two in three weights are at most C / 2 + 1.  Returns n (at most 15). */
+static int random_weights(uint64_t *x, int n0, int nspan, int64_t c0, int64_t cspan, int mixed,
+                          int64_t *w, int64_t *C)
+{
+    int n = n0 + (int)(tu_rng_next(x) % (uint64_t)nspan);
+    *C = c0 + (int64_t)(tu_rng_next(x) % (uint64_t)cspan);
+    for (int i = 0; i < n; i++) {
+        int64_t hi = *C;
+        if (mixed && tu_rng_next(x) % 3)
+            hi = *C / 2 + 1;
+        w[i] = 1 + (int64_t)(tu_rng_next(x) % (uint64_t)hi);
+    }
+    return n;
+}
+
 /* Every bound is at most the brute-force optimum; on random small cases. */
 static void bounds_below_optimum(void **state)
 {
     (void)state;
     uint64_t x = 0x1234567;
     for (int t = 0; t < 400; t++) {
-        int n = 1 + (int)(tu_rng_next(&x) % 12);
-        int64_t C = 10 + (int64_t)(tu_rng_next(&x) % 90), w[16];
-        for (int i = 0; i < n; i++)
-            w[i] = 1 + (int64_t)(tu_rng_next(&x) % (uint64_t)C);
+        int64_t C, w[16];
+        int n = random_weights(&x, 1, 12, 10, 90, 0, w, &C);
         ga_bpp p = make_bpp(w, (size_t)n, C);
         int opt = brute_bins(w, n, C), oom = 0;
         assert_true(ga_bpp_l1(&p) <= opt);
@@ -273,13 +288,9 @@ static void algorithms_vs_brute_force(void **state)
                              GPUARB_PACK_AUTO, GPUARB_PACK_EXACT};
     int exact_hits = 0, cases = 0;
     for (int t = 0; t < 150; t++) {
-        int n = 2 + (int)(tu_rng_next(&x) % 11);
-        int64_t C = 20 + (int64_t)(tu_rng_next(&x) % 80), w[16];
-        for (int i = 0; i < n; i++) {
-            /* mixes of large and small items make the cases non-trivial */
-            int64_t hi = tu_rng_next(&x) % 3 ? C / 2 + 1 : C;
-            w[i] = 1 + (int64_t)(tu_rng_next(&x) % (uint64_t)hi);
-        }
+        /* mixes of large and small items make the cases non-trivial */
+        int64_t C, w[16];
+        int n = random_weights(&x, 2, 11, 20, 80, 1, w, &C);
         int opt = brute_bins(w, n, C);
         cases++;
         for (size_t a = 0; a < sizeof algos / sizeof *algos; a++) {
@@ -309,10 +320,8 @@ static void heuristics_direct(void **state)
     (void)state;
     uint64_t x = 99;
     for (int t = 0; t < 200; t++) {
-        int n = 3 + (int)(tu_rng_next(&x) % 10);
-        int64_t C = 30 + (int64_t)(tu_rng_next(&x) % 70), w[16];
-        for (int i = 0; i < n; i++)
-            w[i] = 1 + (int64_t)(tu_rng_next(&x) % (uint64_t)C);
+        int64_t C, w[16];
+        int n = random_weights(&x, 3, 10, 30, 70, 0, w, &C);
         ga_bpp p = make_bpp(w, (size_t)n, C);
         int opt = brute_bins(w, n, C);
         int32_t bin[16];
