@@ -86,10 +86,11 @@ $(SHARED): $(LIB_OBJ) lib/libgpuarb.sym
 $(CLI): $(CLI_OBJ) $(STATIC)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(STATIC) $(LDLIBS_DEPS)
 
-# Tests link the static library so they can reach internal functions too.
-$(BUILD)/tests/%: tests/%.c $(STATIC) $(wildcard tests/*.h)
+# Tests link the static library so they can reach internal functions too,
+# and tests/testutil.c, the helpers they share.
+$(BUILD)/tests/%: tests/%.c tests/testutil.c $(STATIC) $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Wno-missing-prototypes $< -o $@ $(STATIC) \
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Wno-missing-prototypes $< tests/testutil.c -o $@ $(STATIC) \
 	  $(LDFLAGS_ALL) -lcmocka $(LDLIBS_DEPS)
 
 # test_lp makes GLPK's environment set-up fail through a --wrap mock.

@@ -18,16 +18,11 @@
  * the C compiler lays it out; tests/abi_check.py compares the Python ctypes
  * declarations with it.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 
-#include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "gpuarb.h"
+#include "testutil.h"
 
 #define FSIZE(S, M) sizeof(((S *)0)->M)
 #define PIN(S, M, off, size)                                                                       \
@@ -422,17 +417,12 @@ static void print_layout(void)
     ROW(gpuarb_optimize_opts, reserved);
 }
 
+/* The shared fixture; its context is also kept in ctx for the helpers. */
 static int setup(void **state)
 {
-    (void)state;
-    return gpuarb_ctx_create(&ctx) == GPUARB_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    gpuarb_ctx_free(ctx);
-    return 0;
+    int rc = tu_setup(state);
+    ctx = rc == 0 ? ((fixture *)*state)->ctx : NULL;
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -457,5 +447,5 @@ int main(int argc, char **argv)
         cmocka_unit_test(catalog_query_size_is_checked),
         cmocka_unit_test(pack_sizes_are_checked),
     };
-    return cmocka_run_group_tests_name("abi", tests, setup, teardown);
+    return cmocka_run_group_tests_name("abi", tests, setup, tu_teardown);
 }

@@ -4,17 +4,13 @@
  * CSV files by hand, written in the comments), the writers (CSV round trip,
  * JSON checked with an independent parser, table), selection and sorting
  * against hand-computed orders, zone merging, and the built-in snapshot. */
-#include <dirent.h>
 #include <math.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "testutil.h"
+
 #include <jansson.h>
 
 #include "catalog/catalog.h"
@@ -22,13 +18,6 @@
 
 #define FIXTURES "tests/data/catalog"
 #define INVALID "tests/data/invalid/catalog"
-
-static gpuarb_ctx *new_ctx(void)
-{
-    gpuarb_ctx *ctx;
-    assert_int_equal(gpuarb_ctx_create(&ctx), GPUARB_OK);
-    return ctx;
-}
 
 static gpuarb_catalog *load_native(gpuarb_ctx *ctx, const char *path)
 {
@@ -50,8 +39,7 @@ static gpuarb_offer offer(const gpuarb_catalog *cat, size_t i)
 
 static void native_fixture_fields(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat = load_native(ctx, FIXTURES "/basic.csv");
     assert_int_equal(gpuarb_catalog_count(cat), 4);
 
@@ -103,20 +91,17 @@ static void native_fixture_fields(void **state)
     assert_true(o.interruption_rate == 0);
     assert_true(o.spot_price_hour == 0.0526);
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 static void native_header_only_is_an_empty_catalog(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat;
     const char *t = "# nothing yet\nprovider,region,instance_type,gpu,gpu_count,price_hour\n";
     assert_int_equal(gpuarb_catalog_parse(ctx, t, strlen(t), NULL, GPUARB_CATALOG_NATIVE, NULL,
                                           &cat), GPUARB_OK);
     assert_int_equal(gpuarb_catalog_count(cat), 0);
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -124,78 +109,24 @@ static void native_header_only_is_an_empty_catalog(void **state)
  * lines "status NAME", "line N", "column N", "message FRAGMENT" and an
  * optional "path KEY". */
 
-typedef struct expect {
-    char status[64], message[256], path[64];
-    int line, column;
-} expect;
-
-static int read_expect(const char *file, expect *e)
+static gpuarb_status load_invalid(gpuarb_ctx *ctx, const char *input, const char *text,
+                                  size_t len, int *made)
 {
-    FILE *f = fopen(file, "r");
-    char buf[512];
-    memset(e, 0, sizeof *e);
-    e->line = e->column = -1;
-    if (!f)
-        return -1;
-    while (fgets(buf, sizeof buf, f)) {
-        buf[strcspn(buf, "\n")] = '\0';
-        if (strncmp(buf, "status ", 7) == 0)
-            snprintf(e->status, sizeof e->status, "%.63s", buf + 7);
-        else if (strncmp(buf, "line ", 5) == 0)
-            e->line = atoi(buf + 5);
-        else if (strncmp(buf, "column ", 7) == 0)
-            e->column = atoi(buf + 7);
-        else if (strncmp(buf, "message ", 8) == 0)
-            snprintf(e->message, sizeof e->message, "%.255s", buf + 8);
-        else if (strncmp(buf, "path ", 5) == 0)
-            snprintf(e->path, sizeof e->path, "%.63s", buf + 5);
-    }
-    fclose(f);
-    return e->status[0] && e->line >= 0 && e->column >= 0 && e->message[0] ? 0 : -1;
+    (void)text;
+    (void)len;
+    gpuarb_catalog *cat = NULL;
+    gpuarb_status st = gpuarb_catalog_load(ctx, input, GPUARB_CATALOG_NATIVE, NULL, &cat);
+    *made = cat != NULL;
+    gpuarb_catalog_free(cat);
+    return st;
 }
 
 static void invalid_cases(void **state)
 {
-    (void)state;
-    DIR *d = opendir(INVALID);
-    if (!d)
-        fail_msg("cannot open %s (run from the repository root)", INVALID);
-    struct dirent *ent;
-    int cases = 0, failures = 0;
-    gpuarb_ctx *ctx = new_ctx();
-    while ((ent = readdir(d)) != NULL) {
-        if (ent->d_name[0] == '.')
-            continue;
-        char csv[1024], exp[1024];
-        snprintf(csv, sizeof csv, "%s/%s/catalog.csv", INVALID, ent->d_name);
-        snprintf(exp, sizeof exp, "%s/%s/expect", INVALID, ent->d_name);
-        expect e;
-        if (read_expect(exp, &e) != 0) {
-            print_error("%s: unreadable expect file\n", ent->d_name);
-            failures++;
-            continue;
-        }
-        cases++;
-        gpuarb_catalog *cat = NULL;
-        gpuarb_status st = gpuarb_catalog_load(ctx, csv, GPUARB_CATALOG_NATIVE, NULL, &cat);
-        int ok = st != GPUARB_OK && cat == NULL && strcmp(gpuarb_status_name(st), e.status) == 0 &&
-                 gpuarb_errline(ctx) == e.line && gpuarb_errcolumn(ctx) == e.column &&
-                 strstr(gpuarb_errmsg(ctx), e.message) != NULL &&
-                 strcmp(gpuarb_errsource(ctx), csv) == 0 &&
-                 (!e.path[0] || strcmp(gpuarb_errpath(ctx), e.path) == 0);
-        if (!ok) {
-            print_error("%s: expected %s %d:%d path '%s' '%s'; got %s %d:%d path '%s' '%s'\n",
-                        ent->d_name, e.status, e.line, e.column, e.path, e.message,
-                        gpuarb_status_name(st), (int)gpuarb_errline(ctx),
-                        (int)gpuarb_errcolumn(ctx), gpuarb_errpath(ctx), gpuarb_errmsg(ctx));
-            failures++;
-        }
-        gpuarb_catalog_free(cat);
-    }
-    closedir(d);
-    gpuarb_ctx_free(ctx);
-    assert_true(cases >= 15);
-    assert_int_equal(failures, 0);
+    static const char *const inputs[] = {"catalog.csv", NULL};
+    const tu_invalid_kind kind = {INVALID, inputs, 15, load_invalid, 0};
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
+    tu_run_invalid(ctx, &kind);
 }
 
 /* ------------------------------------------------------------------ */
@@ -215,8 +146,7 @@ static void capture(void *user, int32_t level, const char *message)
 
 static void skypilot_quirks_inline(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     log_capture logs = {{0}};
     gpuarb_ctx_set_log(ctx, capture, &logs, GPUARB_LOG_INFO);
     /* line 2: the Azure "V1,V2" row (11 fields under a 10-column header)
@@ -279,32 +209,16 @@ static void skypilot_quirks_inline(void **state)
                                           &cat), GPUARB_ERR_ARG);
     assert_int_equal(gpuarb_catalog_parse(ctx, t, strlen(t), NULL, GPUARB_CATALOG_SKYPILOT,
                                           "Azure", &cat), GPUARB_ERR_ARG);
-    gpuarb_ctx_free(ctx);
 }
 
 /* ------------------------------------------------------------------ */
 /* SkyPilot import on the real files of the shared data. */
 
-static int shared_path(char *buf, size_t n, const char *rel)
-{
-    const char *root = getenv("GPUARB_SHARED");
-    if (!root)
-        return -1;
-    snprintf(buf, n, "%s/skypilot_gpu_catalog/%s", root, rel);
-    FILE *f = fopen(buf, "r");
-    if (!f)
-        return -1;
-    fclose(f);
-    return 0;
-}
-
 static gpuarb_catalog *load_shared(gpuarb_ctx *ctx, const char *rel, const char *provider)
 {
-    char path[1024];
-    if (shared_path(path, sizeof path, rel) != 0) {
-        fprintf(stderr, "skipping: GPUARB_SHARED unset or %s absent\n", rel);
-        skip();
-    }
+    char sub[512], path[1024];
+    snprintf(sub, sizeof sub, "skypilot_gpu_catalog/%s", rel);
+    tu_shared_path(path, sizeof path, sub);
     gpuarb_catalog *cat = NULL;
     if (gpuarb_catalog_load(ctx, path, GPUARB_CATALOG_SKYPILOT, provider, &cat) != GPUARB_OK)
         fail_msg("%s", gpuarb_errfull(ctx));
@@ -329,8 +243,7 @@ static int find(const gpuarb_catalog *cat, const char *provider, const char *typ
 
 static void skypilot_aws_real_rows(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     log_capture logs = {{0}};
     gpuarb_ctx_set_log(ctx, capture, &logs, GPUARB_LOG_INFO);
     gpuarb_catalog *cat = load_shared(ctx, "official_skypilot_catalog/aws_v7_vms_gpu.csv", "aws");
@@ -365,13 +278,11 @@ static void skypilot_aws_real_rows(void **state)
         assert_true(strncmp(o.instance_type, "f1.", 3) != 0);
     }
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 static void skypilot_other_real_rows(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_offer o;
     /* azure_vms_gpu.csv line 2 (11 fields):
      * Standard_NC12s_v3,V100,2,12,224,V100,8.468,1.564886,australiaeast,V1,V2
@@ -420,7 +331,6 @@ static void skypilot_other_real_rows(void **state)
     assert_string_equal(o.gpu, "A100-80GB");
     assert_true(o.price_hour == 1.99 && o.spot_price_hour == -1);
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -465,8 +375,7 @@ static void roundtrip(gpuarb_ctx *ctx, const gpuarb_catalog *cat)
 
 static void csv_round_trip(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat = load_native(ctx, FIXTURES "/basic.csv");
     roundtrip(ctx, cat);
     /* awkward strings: quotes, a leading '#', surrounding spaces, commas */
@@ -488,13 +397,11 @@ static void csv_round_trip(void **state)
     assert_int_equal(ga_catalog_push(ctx, cat, &o), GPUARB_OK);
     roundtrip(ctx, cat);
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 static void json_is_valid_with_nulls(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat = load_native(ctx, FIXTURES "/basic.csv");
     char *text;
     assert_int_equal(gpuarb_catalog_to_json(ctx, cat, &text), GPUARB_OK);
@@ -536,13 +443,11 @@ static void json_is_valid_with_nulls(void **state)
     gpuarb_free(text);
     gpuarb_catalog_free(none);
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 static void table_is_aligned(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat = load_native(ctx, FIXTURES "/basic.csv");
     char *text;
     assert_int_equal(gpuarb_catalog_to_table(ctx, cat, &text), GPUARB_OK);
@@ -566,7 +471,6 @@ static void table_is_aligned(void **state)
     assert_int_equal(rows, 4);
     gpuarb_free(text);
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -591,8 +495,7 @@ static void expect_order(gpuarb_ctx *ctx, const gpuarb_catalog *cat, gpuarb_cata
 
 static void select_filters_and_sorts(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat = load_native(ctx, FIXTURES "/select.csv");
     gpuarb_catalog_query q;
     gpuarb_catalog_query_init(&q);
@@ -629,13 +532,11 @@ static void select_filters_and_sorts(void **state)
     q.spot_only = 1;
     expect_order(ctx, cat, &q, "d");
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 static void select_rejects_bad_queries(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat = load_native(ctx, FIXTURES "/select.csv"), *sel;
     gpuarb_catalog_query q;
     gpuarb_catalog_query_init(&q);
@@ -654,13 +555,11 @@ static void select_rejects_bad_queries(void **state)
     assert_int_equal(gpuarb_catalog_count(sel), 8);
     gpuarb_catalog_free(sel);
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 static void merge_zones_and_append(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat = load_native(ctx, FIXTURES "/select.csv"), *m;
     assert_int_equal(gpuarb_catalog_merge_zones(ctx, cat, &m), GPUARB_OK);
     /* f(z2) and f(z3) are the same but for the zone: one region-wide row
@@ -683,7 +582,6 @@ static void merge_zones_and_append(void **state)
     assert_string_equal(o.zone, "");
     gpuarb_catalog_free(m);
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -691,8 +589,7 @@ static void merge_zones_and_append(void **state)
 
 static void builtin_catalog(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat;
     assert_int_equal(gpuarb_catalog_builtin(ctx, &cat), GPUARB_OK);
     size_t n = gpuarb_catalog_count(cat), spot = 0, ondemand = 0;
@@ -742,13 +639,11 @@ static void builtin_catalog(void **state)
     assert_non_null(strstr(info, "2023-10-09"));
     roundtrip(ctx, cat);
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
 }
 
 static void api_misuse(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx = new_ctx();
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *cat;
     gpuarb_offer o;
     assert_int_equal(gpuarb_catalog_parse(ctx, "x", 1, NULL, GPUARB_CATALOG_NATIVE, NULL, NULL),
@@ -760,26 +655,25 @@ static void api_misuse(void **state)
     assert_int_equal(gpuarb_catalog_offer(NULL, 0, &o), GPUARB_ERR_ARG);
     assert_int_equal(gpuarb_catalog_count(NULL), 0);
     gpuarb_catalog_free(NULL);
-    gpuarb_ctx_free(ctx);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(native_fixture_fields),
-        cmocka_unit_test(native_header_only_is_an_empty_catalog),
-        cmocka_unit_test(invalid_cases),
-        cmocka_unit_test(skypilot_quirks_inline),
-        cmocka_unit_test(skypilot_aws_real_rows),
-        cmocka_unit_test(skypilot_other_real_rows),
-        cmocka_unit_test(csv_round_trip),
-        cmocka_unit_test(json_is_valid_with_nulls),
-        cmocka_unit_test(table_is_aligned),
-        cmocka_unit_test(select_filters_and_sorts),
-        cmocka_unit_test(select_rejects_bad_queries),
-        cmocka_unit_test(merge_zones_and_append),
-        cmocka_unit_test(builtin_catalog),
-        cmocka_unit_test(api_misuse),
+        TU_TEST(native_fixture_fields),
+        TU_TEST(native_header_only_is_an_empty_catalog),
+        TU_TEST(invalid_cases),
+        TU_TEST(skypilot_quirks_inline),
+        TU_TEST(skypilot_aws_real_rows),
+        TU_TEST(skypilot_other_real_rows),
+        TU_TEST(csv_round_trip),
+        TU_TEST(json_is_valid_with_nulls),
+        TU_TEST(table_is_aligned),
+        TU_TEST(select_filters_and_sorts),
+        TU_TEST(select_rejects_bad_queries),
+        TU_TEST(merge_zones_and_append),
+        TU_TEST(builtin_catalog),
+        TU_TEST(api_misuse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

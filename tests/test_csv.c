@@ -4,17 +4,11 @@
  * their ranges, width checks, header errors.  Expected positions are
  * counted by hand in the literals (columns are 1-based and count
  * characters). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
-
-#include <stdio.h>
-
+#include "testutil.h"
 #include "io/csvtable.h"
 
 typedef struct rec {
@@ -81,7 +75,6 @@ static void quoting_and_positions(void **state)
 
 static void line_ends_bom_comments_blank(void **state)
 {
-    (void)state;
     rec r[4];
     size_t n;
     /* BOM, CRLF, a comment, a blank line, a lone CR, no final newline */
@@ -97,12 +90,8 @@ static void line_ends_bom_comments_blank(void **state)
     assert_int_equal(r[2].line[1], 6);
     assert_int_equal(r[2].col[1], 3);
     /* without the comment flag the '#' line is data and its quote is open */
-    gpuarb_ctx *ctx;
-    assert_int_equal(gpuarb_ctx_create(&ctx), GPUARB_OK);
-    assert_int_equal(read_all(ctx, t, 0, r, 4, &n), GPUARB_ERR_SYNTAX);
-    assert_int_equal(gpuarb_errline(ctx), 2);
-    assert_int_equal(gpuarb_errcolumn(ctx), 11);
-    gpuarb_ctx_free(ctx);
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
+    tu_assert_error(ctx, read_all(ctx, t, 0, r, 4, &n), GPUARB_ERR_SYNTAX, 2, 11, "");
 }
 
 static void ragged_rows_are_reported(void **state)
@@ -134,42 +123,30 @@ static void utf8_columns_count_characters(void **state)
 
 static void unterminated_quote_is_a_syntax_error_at_the_quote(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx;
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     rec r[4];
     size_t n;
-    assert_int_equal(gpuarb_ctx_create(&ctx), GPUARB_OK);
     /* the opening quote is line 2 column 3 */
-    assert_int_equal(read_all(ctx, "a,b\nc,\"open\nmore\n", 0, r, 4, &n), GPUARB_ERR_SYNTAX);
-    assert_int_equal(gpuarb_errline(ctx), 2);
-    assert_int_equal(gpuarb_errcolumn(ctx), 3);
+    tu_assert_error(ctx, read_all(ctx, "a,b\nc,\"open\nmore\n", 0, r, 4, &n), GPUARB_ERR_SYNTAX,
+                    2, 3, "unterminated");
     assert_string_equal(gpuarb_errsource(ctx), "t.csv");
-    assert_non_null(strstr(gpuarb_errmsg(ctx), "unterminated"));
-    gpuarb_ctx_free(ctx);
 }
 
 static void text_after_closing_quote(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx;
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     rec r[4];
     size_t n;
-    assert_int_equal(gpuarb_ctx_create(&ctx), GPUARB_OK);
     /* "ab"c : the c is line 1 column 5 */
-    assert_int_equal(read_all(ctx, "\"ab\"c,d\n", 0, r, 4, &n), GPUARB_ERR_SYNTAX);
-    assert_int_equal(gpuarb_errline(ctx), 1);
-    assert_int_equal(gpuarb_errcolumn(ctx), 5);
+    tu_assert_error(ctx, read_all(ctx, "\"ab\"c,d\n", 0, r, 4, &n), GPUARB_ERR_SYNTAX, 1, 5, "");
     /* spaces after the closing quote are allowed */
     assert_int_equal(read_all(ctx, "\"ab\"  ,d\n", 0, r, 4, &n), GPUARB_OK);
     assert_string_equal(r[0].f[0], "ab");
-    gpuarb_ctx_free(ctx);
 }
 
 static void nul_byte_is_rejected(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx;
-    assert_int_equal(gpuarb_ctx_create(&ctx), GPUARB_OK);
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     const char t[] = "ab,c\0d\n";
     ga_csv r;
     int got;
@@ -177,7 +154,6 @@ static void nul_byte_is_rejected(void **state)
     assert_int_equal(ga_csv_next(ctx, &r, &got), GPUARB_ERR_SYNTAX);
     assert_int_equal(gpuarb_errcolumn(ctx), 5);
     ga_csv_free(&r);
-    gpuarb_ctx_free(ctx);
 }
 
 static void buffer_without_terminator(void **state)
@@ -205,7 +181,6 @@ static void buffer_without_terminator(void **state)
 
 static void too_many_fields_is_a_limit(void **state)
 {
-    (void)state;
     size_t n = GA_CSV_MAX_FIELDS + 10;
     char *t = malloc(n * 2 + 1);
     assert_non_null(t);
@@ -214,14 +189,12 @@ static void too_many_fields_is_a_limit(void **state)
         t[2 * i + 1] = ',';
     }
     t[2 * n] = '\0';
-    gpuarb_ctx *ctx;
-    assert_int_equal(gpuarb_ctx_create(&ctx), GPUARB_OK);
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     ga_csv r;
     int got;
     ga_csv_init(&r, t, strlen(t), "t.csv", 0);
     assert_int_equal(ga_csv_next(ctx, &r, &got), GPUARB_ERR_LIMIT);
     ga_csv_free(&r);
-    gpuarb_ctx_free(ctx);
     free(t);
 }
 
@@ -281,20 +254,12 @@ static void expect_tab_error(gpuarb_ctx *ctx, const char *text, int flags, gpuar
     job_row rows[4];
     size_t n;
     gpuarb_status st = read_jobs(ctx, text, flags, rows, 4, &n);
-    if (st != want || gpuarb_errline(ctx) != line || gpuarb_errcolumn(ctx) != col ||
-        strcmp(gpuarb_errpath(ctx), path) != 0 || strcmp(gpuarb_errmsg(ctx), msg) != 0 ||
-        strcmp(gpuarb_errsource(ctx), "t.csv") != 0)
-        fail_msg("%s: want %s %d:%d [%s] '%s'\n got %s %d:%d [%s] '%s'", text,
-                 gpuarb_status_name(want), (int)line, (int)col, path, msg,
-                 gpuarb_status_name(st), (int)gpuarb_errline(ctx), (int)gpuarb_errcolumn(ctx),
-                 gpuarb_errpath(ctx), gpuarb_errmsg(ctx));
+    tu_assert_error_exact(ctx, text, st, want, line, col, "t.csv", path, msg);
 }
 
 static void table_header_and_values(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx;
-    assert_int_equal(gpuarb_ctx_create(&ctx), GPUARB_OK);
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     /* line 2, the header: names in any order and case, spaces around them,
      * an unknown column (extra), no note or share column.
      * line 3: mem " 1.5 " opens at column 7, its number at column 8.
@@ -370,42 +335,39 @@ static void table_header_and_values(void **state)
         assert_int_equal(empty, 1);
         ga_tab_free(&t);
     }
-    gpuarb_ctx_free(ctx);
 }
 
 static void table_value_errors(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx;
-    assert_int_equal(gpuarb_ctx_create(&ctx), GPUARB_OK);
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     const gpuarb_status IN = GPUARB_ERR_INPUT;
-    /* header on line 1; the row on line 2: a1 ,2 gpus3 ,4 mem5 ,6 share7 */
-    expect_tab_error(ctx, "name,gpus,mem,share\na,0,1,\n", 0, IN, 2, 3, "gpus",
-                     "must be an integer >= 1, got '0'");
-    /* above the top: the same words the catalog has always used */
-    expect_tab_error(ctx, "name,gpus,mem,share\na,9,1,\n", 0, IN, 2, 3, "gpus",
-                     "must be an integer >= 1, got '9'");
-    expect_tab_error(ctx, "name,gpus,mem,share\na,-0,1,\n", 0, IN, 2, 3, "gpus",
-                     "must be an integer >= 1, got '-0'");
-    expect_tab_error(ctx, "name,gpus,mem,share\na,1.0,1,\n", 0, IN, 2, 3, "gpus",
-                     "must be an integer >= 1, got '1.0'");
-    expect_tab_error(ctx, "name,gpus,mem,share\na,,1,\n", 0, IN, 2, 3, "gpus",
-                     "empty; an integer >= 1 is required");
-    /* a1 ,2 " "3 24 " "5 ,6 07 */
-    expect_tab_error(ctx, "name,gpus,mem,share\na, 2 ,0,\n", 0, IN, 2, 7, "mem",
-                     "must be > 0, got '0'");
-    expect_tab_error(ctx, "name,gpus,mem,share\na,2,1e999,\n", 0, IN, 2, 5, "mem",
-                     "must be a finite number, got '1e999'");
-    expect_tab_error(ctx, "name,gpus,mem,share\na,2,abc,\n", 0, IN, 2, 5, "mem",
-                     "must be a number, got 'abc'");
-    expect_tab_error(ctx, "name,gpus,mem,share\na,2,0x10,\n", 0, IN, 2, 5, "mem",
-                     "must be a number, got '0x10'");
-    expect_tab_error(ctx, "name,gpus,mem,share\na,2,1,0.25\n", 0, IN, 2, 7, "share",
-                     "must be >= 0.5, got '0.25'");
-    expect_tab_error(ctx, "name,gpus,mem,share\n,2,1,\n", 0, IN, 2, 1, "name",
-                     "empty; a value is required");
-    expect_tab_error(ctx, "name,gpus,mem,share\n\"a\x01" "b\",2,1,\n", 0, IN, 2, 1, "name",
-                     "'a?b' contains a control character");
+    /* Header "name,gpus,mem,share" on line 1, the row on line 2; columns in
+     * the row: a1 ,2 gpus3 ,4 mem5 ,6 share7, or as noted. */
+    static const struct {
+        const char *row;
+        int32_t col;
+        const char *path, *msg;
+    } bad[] = {
+        {"a,0,1,", 3, "gpus", "must be an integer >= 1, got '0'"},
+        /* above the top: the same words the catalog has always used */
+        {"a,9,1,", 3, "gpus", "must be an integer >= 1, got '9'"},
+        {"a,-0,1,", 3, "gpus", "must be an integer >= 1, got '-0'"},
+        {"a,1.0,1,", 3, "gpus", "must be an integer >= 1, got '1.0'"},
+        {"a,,1,", 3, "gpus", "empty; an integer >= 1 is required"},
+        /* a1 ,2 " "3 24 " "5 ,6 07 */
+        {"a, 2 ,0,", 7, "mem", "must be > 0, got '0'"},
+        {"a,2,1e999,", 5, "mem", "must be a finite number, got '1e999'"},
+        {"a,2,abc,", 5, "mem", "must be a number, got 'abc'"},
+        {"a,2,0x10,", 5, "mem", "must be a number, got '0x10'"},
+        {"a,2,1,0.25", 7, "share", "must be >= 0.5, got '0.25'"},
+        {",2,1,", 1, "name", "empty; a value is required"},
+        {"\"a\x01" "b\",2,1,", 1, "name", "'a?b' contains a control character"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char row_text[200];
+        snprintf(row_text, sizeof row_text, "name,gpus,mem,share\n%s\n", bad[k].row);
+        expect_tab_error(ctx, row_text, 0, IN, 2, bad[k].col, bad[k].path, bad[k].msg);
+    }
     char long_row[400];
     memset(long_row, 'x', 257);
     strcpy(long_row + 257, ",2,1,\n");
@@ -430,14 +392,11 @@ static void table_value_errors(void **state)
     assert_int_equal(rows[0].gpus, 8);
     assert_true(rows[0].mem == 2000 && rows[0].share == 0.5);
     assert_int_equal(rows[0].line, 2);
-    gpuarb_ctx_free(ctx);
 }
 
 static void table_header_errors_and_extra_fields(void **state)
 {
-    (void)state;
-    gpuarb_ctx *ctx;
-    assert_int_equal(gpuarb_ctx_create(&ctx), GPUARB_OK);
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     const gpuarb_status IN = GPUARB_ERR_INPUT;
     /* n1..e4 ,5 g6..s9 ,10 N11 */
     expect_tab_error(ctx, "name,gpus,NAME\n", 0, IN, 1, 11, "name",
@@ -465,7 +424,6 @@ static void table_header_errors_and_extra_fields(void **state)
     /* joining never hides a short row */
     expect_tab_error(ctx, "name,gpus,note\na,2\n", GA_TAB_JOIN_EXTRA, GPUARB_ERR_SYNTAX, 2, 4,
                      "", "this row has 2 fields but the header has 3");
-    gpuarb_ctx_free(ctx);
 }
 
 int main(void)
@@ -484,5 +442,5 @@ int main(void)
         cmocka_unit_test(table_value_errors),
         cmocka_unit_test(table_header_errors_and_extra_fields),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

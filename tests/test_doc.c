@@ -11,40 +11,12 @@
  * Expected lines and columns were counted by hand from the literal texts
  * below (1-based; columns count bytes).
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "testutil.h"
 #include "io/docread.h"
-
-typedef struct fixture {
-    gpuarb_ctx *ctx;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (!f || gpuarb_ctx_create(&f->ctx))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    gpuarb_ctx_free(f->ctx);
-    free(f);
-    return 0;
-}
 
 static gpuarb_status yaml(fixture *f, const char *text, ga_doc *d)
 {
@@ -56,27 +28,11 @@ static gpuarb_status json(fixture *f, const char *text, ga_doc *d)
     return ga_doc_parse_json(f->ctx, text, strlen(text), "t.json", d);
 }
 
-/* Assert the last error: status, line, column and a message fragment. */
-static void expect_error(fixture *f, gpuarb_status got, gpuarb_status want, int32_t line,
-                         int32_t col, const char *fragment)
-{
-    if (got != want || gpuarb_errline(f->ctx) != line || gpuarb_errcolumn(f->ctx) != col ||
-        !strstr(gpuarb_errmsg(f->ctx), fragment))
-        print_error("want %s %d:%d '%s'; got %s %d:%d '%s'\n", gpuarb_status_name(want),
-                    (int)line, (int)col, fragment, gpuarb_status_name(got),
-                    (int)gpuarb_errline(f->ctx), (int)gpuarb_errcolumn(f->ctx),
-                    gpuarb_errmsg(f->ctx));
-    assert_int_equal(got, want);
-    assert_int_equal(gpuarb_errline(f->ctx), line);
-    assert_int_equal(gpuarb_errcolumn(f->ctx), col);
-    assert_non_null(strstr(gpuarb_errmsg(f->ctx), fragment));
-}
-
 static void expect_yaml_error(fixture *f, const char *text, gpuarb_status want, int32_t line,
                               int32_t col, const char *fragment)
 {
     ga_doc d;
-    expect_error(f, yaml(f, text, &d), want, line, col, fragment);
+    tu_assert_error(f->ctx, yaml(f, text, &d), want, line, col, fragment);
     assert_null(d.root);
     assert_string_equal(gpuarb_errsource(f->ctx), "t.yaml");
 }
@@ -85,7 +41,7 @@ static void expect_json_error(fixture *f, const char *text, gpuarb_status want, 
                               int32_t col, const char *fragment)
 {
     ga_doc d;
-    expect_error(f, json(f, text, &d), want, line, col, fragment);
+    tu_assert_error(f->ctx, json(f, text, &d), want, line, col, fragment);
     assert_null(d.root);
     assert_string_equal(gpuarb_errsource(f->ctx), "t.json");
 }
@@ -112,6 +68,33 @@ static void assert_key_pos(const ga_doc_node *map, size_t i, int32_t line, int32
                  (int)map->key_col[i], (int)line, (int)col);
 }
 
+/* The positions of the positions tests' tree, {top: 1, list: [alpha,
+ * {inner: {k: [7, "x"]}}], café: ...}, in this order: the root, top's key,
+ * top, list's key, list, alpha, the mapping, inner's key, the flow map, k's
+ * key, the flow list, 7, "x", café's key, café's value. */
+static void assert_tree_positions(const ga_doc_node *r, const int32_t want[15][2])
+{
+    const ga_doc_node *list = at(r, "list");
+    const ga_doc_node *m = list->items[1];
+    const ga_doc_node *flow = at(m, "inner");
+    const ga_doc_node *seq = at(flow, "k");
+    assert_pos(r, want[0][0], want[0][1]);
+    assert_key_pos(r, 0, want[1][0], want[1][1]);
+    assert_pos(at(r, "top"), want[2][0], want[2][1]);
+    assert_key_pos(r, 1, want[3][0], want[3][1]);
+    assert_pos(list, want[4][0], want[4][1]);
+    assert_pos(list->items[0], want[5][0], want[5][1]);
+    assert_pos(m, want[6][0], want[6][1]);
+    assert_key_pos(m, 0, want[7][0], want[7][1]);
+    assert_pos(flow, want[8][0], want[8][1]);
+    assert_key_pos(flow, 0, want[9][0], want[9][1]);
+    assert_pos(seq, want[10][0], want[10][1]);
+    assert_pos(seq->items[0], want[11][0], want[11][1]);
+    assert_pos(seq->items[1], want[12][0], want[12][1]);
+    assert_key_pos(r, 2, want[13][0], want[13][1]);
+    assert_pos(at(r, "caf\xc3\xa9"), want[14][0], want[14][1]);
+}
+
 /* ------------------------------------------------------------------ */
 
 static void yaml_positions(void **state)
@@ -124,32 +107,20 @@ static void yaml_positions(void **state)
         "  - inner: {k: [7, \"x\"]}\n" /* line 4: inner col 5, '{' col 12, k col 13,
                                           '[' col 16, 7 col 17, "x" col 20 */
         "caf\xc3\xa9: ok\n";           /* line 5: key col 1, "ok" col 8 (é is 2 bytes) */
+    /* root, top's key, top, list's key, list, alpha, the mapping, inner's
+     * key, the flow map, k's key, the flow list, 7, "x", café's key, "ok" */
+    static const int32_t want[][2] = {{1, 1}, {1, 1}, {1, 6}, {2, 1},  {3, 3},
+                                      {3, 5}, {4, 5}, {4, 5}, {4, 12}, {4, 13},
+                                      {4, 16}, {4, 17}, {4, 20}, {5, 1}, {5, 8}};
     ga_doc d;
     assert_int_equal(yaml(f, text, &d), GPUARB_OK);
     const ga_doc_node *r = d.root;
     assert_int_equal(r->kind, GA_DOC_MAP);
-    assert_pos(r, 1, 1);
     assert_int_equal(r->n, 3);
-    assert_key_pos(r, 0, 1, 1);
-    assert_pos(at(r, "top"), 1, 6);
-    assert_key_pos(r, 1, 2, 1);
     const ga_doc_node *list = at(r, "list");
     assert_int_equal(list->kind, GA_DOC_SEQ);
-    assert_pos(list, 3, 3);
-    assert_pos(list->items[0], 3, 5);
-    const ga_doc_node *m = list->items[1];
-    assert_pos(m, 4, 5);
-    assert_key_pos(m, 0, 4, 5);
-    const ga_doc_node *flow = at(m, "inner");
-    assert_pos(flow, 4, 12);
-    assert_key_pos(flow, 0, 4, 13);
-    const ga_doc_node *seq = at(flow, "k");
-    assert_pos(seq, 4, 16);
-    assert_pos(seq->items[0], 4, 17);
-    assert_pos(seq->items[1], 4, 20);
-    assert_int_equal(seq->items[1]->kind, GA_DOC_STRING);
-    assert_key_pos(r, 2, 5, 1);
-    assert_pos(at(r, "caf\xc3\xa9"), 5, 8);
+    assert_int_equal(at(at(list->items[1], "inner"), "k")->items[1]->kind, GA_DOC_STRING);
+    assert_tree_positions(r, want);
     ga_doc_free(&d);
 }
 
@@ -165,28 +136,13 @@ static void json_positions(void **state)
         "  \"caf\xc3\xa9\": \"\xc3\xa9\", \"n\": -2.5e1\n" /* line 5: key col 3, value col 12,
                                                             "n" col 18, -2.5e1 col 23 */
         "}\n";
+    static const int32_t want[][2] = {{1, 1}, {2, 3}, {2, 10}, {3, 3},  {3, 11},
+                                      {3, 12}, {4, 5}, {4, 6}, {4, 15}, {4, 16},
+                                      {4, 21}, {4, 22}, {4, 25}, {5, 3}, {5, 12}};
     ga_doc d;
     assert_int_equal(json(f, text, &d), GPUARB_OK);
     const ga_doc_node *r = d.root;
-    assert_pos(r, 1, 1);
-    assert_key_pos(r, 0, 2, 3);
-    assert_pos(at(r, "top"), 2, 10);
-    assert_key_pos(r, 1, 3, 3);
-    const ga_doc_node *list = at(r, "list");
-    assert_pos(list, 3, 11);
-    assert_pos(list->items[0], 3, 12);
-    const ga_doc_node *m = list->items[1];
-    assert_pos(m, 4, 5);
-    assert_key_pos(m, 0, 4, 6);
-    const ga_doc_node *flow = at(m, "inner");
-    assert_pos(flow, 4, 15);
-    assert_key_pos(flow, 0, 4, 16);
-    const ga_doc_node *seq = at(flow, "k");
-    assert_pos(seq, 4, 21);
-    assert_pos(seq->items[0], 4, 22);
-    assert_pos(seq->items[1], 4, 25);
-    assert_key_pos(r, 2, 5, 3);
-    assert_pos(at(r, "caf\xc3\xa9"), 5, 12);
+    assert_tree_positions(r, want);
     assert_key_pos(r, 3, 5, 18);
     const ga_doc_node *n = at(r, "n");
     assert_pos(n, 5, 23);
@@ -543,8 +499,8 @@ static void syntax_errors(void **state)
     /* jansson 2.14 takes a NUL after a top-level number for the end of
      * input (found by fuzz_spec); the text is still not JSON */
     ga_doc d;
-    expect_error(f, ga_doc_parse_json(f->ctx, "21\0", 3, "t.json", &d), GPUARB_ERR_SYNTAX, 1, 3,
-                 "unexpected byte 0x00");
+    tu_assert_error(f->ctx, ga_doc_parse_json(f->ctx, "21\0", 3, "t.json", &d),
+                    GPUARB_ERR_SYNTAX, 1, 3, "unexpected byte 0x00");
     assert_null(d.root);
     /* libyaml's messages, at its positions converted to bytes */
     expect_yaml_error(f, "a: 1\n\tb: 2\n", GPUARB_ERR_SYNTAX, 2, 1, "tab character");
@@ -592,14 +548,6 @@ static void dispatch(void **state)
 /* Deterministic garbage: random bytes, and random splices of a valid
  * document.  Nothing may crash, leak (under ASan) or report OK-with-no-tree;
  * every failure must carry one of the documented statuses. */
-static uint64_t rng_next(uint64_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    return *s;
-}
-
 static void check_any(fixture *f, const char *buf, size_t len)
 {
     for (int which = 0; which < 3; which++) {
@@ -630,18 +578,18 @@ static void garbage_does_not_crash(void **state)
     uint64_t s = 0x9E3779B97F4A7C15ull;
     char buf[512];
     for (int round = 0; round < 3000; round++) {
-        size_t len = (size_t)(rng_next(&s) % sizeof buf);
+        size_t len = (size_t)(tu_rng_next(&s) % sizeof buf);
         if (round % 2 == 0) {
             for (size_t i = 0; i < len; i++)
-                buf[i] = (char)(rng_next(&s) & 0xFF);
+                buf[i] = (char)(tu_rng_next(&s) & 0xFF);
         } else {
             /* mutate a valid document: flip, insert structural bytes, cut */
             len = sizeof seed_doc - 1;
             memcpy(buf, seed_doc, len);
             static const char pool[] = "{}[]:,-&*!|>'\"\\#\n\t ?%@`\x80\xff";
             for (int k = 0; k < 4; k++)
-                buf[rng_next(&s) % len] = pool[rng_next(&s) % (sizeof pool - 1)];
-            len = (size_t)(rng_next(&s) % (len + 1));
+                buf[tu_rng_next(&s) % len] = pool[tu_rng_next(&s) % (sizeof pool - 1)];
+            len = (size_t)(tu_rng_next(&s) % (len + 1));
         }
         check_any(f, buf, len);
     }
@@ -649,63 +597,32 @@ static void garbage_does_not_crash(void **state)
 
 /* tests/data/invalid/doc/<case>/ holds input.yaml or input.json and an
  * `expect` file: status name, line, column, message fragment. */
+static gpuarb_status load_doc(gpuarb_ctx *ctx, const char *input, const char *text, size_t len,
+                              int *made)
+{
+    (void)text;
+    (void)len;
+    char *buf;
+    size_t n;
+    assert_int_equal(ga_read_file(ctx, input, GA_DOC_MAX_BYTES + 1, &buf, &n), GPUARB_OK);
+    size_t k = strlen(input);
+    int is_json = k >= 5 && strcmp(input + k - 5, ".json") == 0;
+    ga_doc d;
+    gpuarb_status got = is_json ? ga_doc_parse_json(ctx, buf, n, input, &d)
+                                : ga_doc_parse_yaml(ctx, buf, n, input, &d);
+    free(buf);
+    *made = got == GPUARB_OK;
+    if (got == GPUARB_OK)
+        ga_doc_free(&d);
+    return got;
+}
+
 static void invalid_doc_cases(void **state)
 {
     fixture *f = *state;
-    const char *root = "tests/data/invalid/doc";
-    DIR *dir = opendir(root);
-    if (!dir)
-        fail_msg("cannot open %s (run from the repository root)", root);
-    struct dirent *e;
-    int cases = 0, failures = 0;
-    while ((e = readdir(dir)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        char in[1024], exp[1024];
-        struct stat st;
-        int is_json = 0;
-        snprintf(in, sizeof in, "%s/%s/input.yaml", root, e->d_name);
-        if (stat(in, &st) != 0) {
-            snprintf(in, sizeof in, "%s/%s/input.json", root, e->d_name);
-            is_json = 1;
-        }
-        snprintf(exp, sizeof exp, "%s/%s/expect", root, e->d_name);
-        FILE *fp = fopen(exp, "r");
-        if (!fp)
-            fail_msg("%s: no expect file", e->d_name);
-        char lines[4][512] = {{0}};
-        for (int i = 0; i < 4 && fgets(lines[i], sizeof lines[i], fp); i++)
-            lines[i][strcspn(lines[i], "\r\n")] = '\0';
-        fclose(fp);
-        char *text;
-        size_t len;
-        assert_int_equal(ga_read_file(f->ctx, in, GA_DOC_MAX_BYTES + 1, &text, &len), GPUARB_OK);
-        ga_doc d;
-        gpuarb_status got = is_json ? ga_doc_parse_json(f->ctx, text, len, in, &d)
-                                    : ga_doc_parse_yaml(f->ctx, text, len, in, &d);
-        free(text);
-        cases++;
-        if (got == GPUARB_OK) {
-            ga_doc_free(&d);
-            print_error("%s: accepted\n", e->d_name);
-            failures++;
-            continue;
-        }
-        if (strcmp(gpuarb_status_name(got), lines[0]) != 0 ||
-            gpuarb_errline(f->ctx) != atoi(lines[1]) ||
-            gpuarb_errcolumn(f->ctx) != atoi(lines[2]) ||
-            !strstr(gpuarb_errmsg(f->ctx), lines[3]) ||
-            strcmp(gpuarb_errsource(f->ctx), in) != 0) {
-            print_error("%s: want %s %s:%s '%s'\n    got  %s %d:%d '%s'\n", e->d_name, lines[0],
-                        lines[1], lines[2], lines[3], gpuarb_status_name(got),
-                        (int)gpuarb_errline(f->ctx), (int)gpuarb_errcolumn(f->ctx),
-                        gpuarb_errmsg(f->ctx));
-            failures++;
-        }
-    }
-    closedir(dir);
-    assert_true(cases >= 20);
-    assert_int_equal(failures, 0);
+    static const char *const inputs[] = {"input.yaml", "input.json", NULL};
+    const tu_invalid_kind kind = {"tests/data/invalid/doc", inputs, 20, load_doc, 0};
+    tu_run_invalid(f->ctx, &kind);
 }
 
 /* ------------------------------------------------------------------ */
@@ -716,14 +633,7 @@ static void invalid_doc_cases(void **state)
 static void assert_err(fixture *f, gpuarb_status st, gpuarb_status want, int32_t line,
                        int32_t col, const char *path, const char *msg)
 {
-    if (st != want || gpuarb_errline(f->ctx) != line || gpuarb_errcolumn(f->ctx) != col ||
-        strcmp(gpuarb_errpath(f->ctx), path) != 0 || strcmp(gpuarb_errmsg(f->ctx), msg) != 0 ||
-        strcmp(gpuarb_errsource(f->ctx), "t.json") != 0)
-        fail_msg("want %s %d:%d [%s] '%s'\n got %s %d:%d [%s] '%s' (%s)",
-                 gpuarb_status_name(want), (int)line, (int)col, path, msg,
-                 gpuarb_status_name(st), (int)gpuarb_errline(f->ctx),
-                 (int)gpuarb_errcolumn(f->ctx), gpuarb_errpath(f->ctx), gpuarb_errmsg(f->ctx),
-                 gpuarb_errsource(f->ctx));
+    tu_assert_error_exact(f->ctx, "docread", st, want, line, col, "t.json", path, msg);
 }
 
 /* A small schema: {name (required string), gpus: int 1..64, share: (0, 1)
@@ -1002,5 +912,5 @@ int main(void)
         cmocka_unit_test(docread_getters),
         cmocka_unit_test(docread_paths),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

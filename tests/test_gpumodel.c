@@ -3,15 +3,11 @@
  * non-GPU accelerators, and the sanity of every row.  Expected memory and
  * MIG flags come from the vendors' datasheets and NVIDIA's MIG User Guide
  * (supported GPUs: A30, A100, H100, H200, GH200, B200). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "testutil.h"
 
 #include "io/csv.h"
 #include "catalog/gpumodel.h"
@@ -190,18 +186,12 @@ static void datasheet_figures(void **state)
 static void every_skypilot_accelerator_is_covered(void **state)
 {
     (void)state;
-    const char *root = getenv("GPUARB_SHARED");
     char path[1024];
-    if (!root)
-        skip();
-    snprintf(path, sizeof path, "%s/skypilot_gpu_catalog/official_skypilot_catalog/"
-             "common_v7_accelerators.csv", root);
+    tu_shared_path(path, sizeof path,
+                   "skypilot_gpu_catalog/official_skypilot_catalog/common_v7_accelerators.csv");
     char *text;
     size_t len;
-    if (ga_read_file(NULL, path, (size_t)1 << 30, &text, &len) != GPUARB_OK) {
-        fprintf(stderr, "skipping: %s not found\n", path);
-        skip();
-    }
+    assert_int_equal(ga_read_file(NULL, path, (size_t)1 << 30, &text, &len), GPUARB_OK);
     ga_csv r;
     int got, rows = 0;
     ga_csv_init(&r, text, len, path, 0);

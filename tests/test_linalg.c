@@ -62,24 +62,30 @@ static void gemm_plain(void **state)
 static void gemm_transposes(void **state)
 {
     (void)state;
-    double c[4];
-    /* op(A^T) op(B^T) = A B */
-    assert_int_equal(ga_gemm(GA_LA_TRANS, GA_LA_TRANS, 2, 2, 3, 1.0, AT32, 2, BT23, 3, 0.0, c, 2),
-                     GA_LA_OK);
-    assert_vec(c, AB, 4, TOL);
-    /* A^T stored, B plain; B^T stored, A plain */
-    assert_int_equal(ga_gemm(GA_LA_TRANS, GA_LA_NOTRANS, 2, 2, 3, 1.0, AT32, 2, B32, 2, 0.0, c, 2),
-                     GA_LA_OK);
-    assert_vec(c, AB, 4, TOL);
-    assert_int_equal(ga_gemm(GA_LA_NOTRANS, GA_LA_TRANS, 2, 2, 3, 1.0, A23, 3, BT23, 3, 0.0, c, 2),
-                     GA_LA_OK);
-    assert_vec(c, AB, 4, TOL);
     /* (AB)^T = B^T A^T = [58 139; 64 154] */
-    const double abt[4] = {58, 139, 64, 154};
-    assert_int_equal(ga_gemm(GA_LA_NOTRANS, GA_LA_NOTRANS, 2, 2, 3, 1.0, BT23, 3, AT32, 2, 0.0, c,
-                             2),
-                     GA_LA_OK);
-    assert_vec(c, abt, 4, TOL);
+    static const double abt[4] = {58, 139, 64, 154};
+    static const struct {
+        ga_la_trans ta, tb;
+        const double *a;
+        size_t lda;
+        const double *b;
+        size_t ldb;
+        const double *want;
+    } cases[] = {
+        /* op(A^T) op(B^T) = A B */
+        {GA_LA_TRANS, GA_LA_TRANS, AT32, 2, BT23, 3, AB},
+        /* A^T stored, B plain; B^T stored, A plain */
+        {GA_LA_TRANS, GA_LA_NOTRANS, AT32, 2, B32, 2, AB},
+        {GA_LA_NOTRANS, GA_LA_TRANS, A23, 3, BT23, 3, AB},
+        {GA_LA_NOTRANS, GA_LA_NOTRANS, BT23, 3, AT32, 2, abt},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        double c[4];
+        assert_int_equal(ga_gemm(cases[k].ta, cases[k].tb, 2, 2, 3, 1.0, cases[k].a, cases[k].lda,
+                                 cases[k].b, cases[k].ldb, 0.0, c, 2),
+                         GA_LA_OK);
+        assert_vec(c, cases[k].want, 4, TOL);
+    }
 }
 
 static void gemm_alpha_beta_padding(void **state)
@@ -188,6 +194,17 @@ static void argument_checks(void **state)
     assert_string_equal(ga_la_status_name(GA_LA_SINGULAR), "GA_LA_SINGULAR");
 }
 
+/* Least squares of the m x 2 row-major a against one right-hand side b
+ * (max(m, 2) rows): the rank and the solution x[0..1] in b, to 1e-12. */
+static void lstsq_is(size_t m, double *a, double *b, size_t want_rank, const double x[2])
+{
+    size_t rank = 0;
+    assert_int_equal(ga_lstsq(m, 2, 1, a, 2, b, 1, -1, &rank), GA_LA_OK);
+    assert_int_equal(rank, want_rank);
+    assert_near(b[0], x[0], 1e-12);
+    assert_near(b[1], x[1], 1e-12);
+}
+
 /* Fit y = c0 + c1 t to (0,1) (1,3) (2,4) (3,7).  Normal equations:
  * A^T A = [4 6; 6 14], A^T y = [15, 0+3+8+21 = 32]; det 20, so
  * c0 = (14*15 - 6*32) / 20 = 0.9 and c1 = (4*32 - 6*15) / 20 = 1.9
@@ -197,11 +214,8 @@ static void lstsq_overdetermined(void **state)
     (void)state;
     double a[8] = {1, 0, 1, 1, 1, 2, 1, 3};
     double b[4] = {1, 3, 4, 7};
-    size_t rank = 0;
-    assert_int_equal(ga_lstsq(4, 2, 1, a, 2, b, 1, -1, &rank), GA_LA_OK);
-    assert_int_equal(rank, 2);
-    assert_near(b[0], 0.9, 1e-12);
-    assert_near(b[1], 1.9, 1e-12);
+    const double x[2] = {0.9, 1.9};
+    lstsq_is(4, a, b, 2, x);
 }
 
 /* Two right-hand sides with a padded B: the second is 2y - 1 (so
@@ -225,11 +239,8 @@ static void lstsq_rank_deficient(void **state)
     (void)state;
     double a[6] = {1, 1, 1, 1, 1, 1};
     double b[3] = {1, 2, 3};
-    size_t rank = 0;
-    assert_int_equal(ga_lstsq(3, 2, 1, a, 2, b, 1, -1, &rank), GA_LA_OK);
-    assert_int_equal(rank, 1);
-    assert_near(b[0], 1, 1e-12);
-    assert_near(b[1], 1, 1e-12);
+    const double x[2] = {1, 1};
+    lstsq_is(3, a, b, 1, x);
 }
 
 /* [1 2] x = 5: minimum norm x = A^T (A A^T)^-1 5 = [1 2] * 5/5 = [1 2]. */
@@ -238,11 +249,8 @@ static void lstsq_underdetermined(void **state)
     (void)state;
     double a[2] = {1, 2};
     double b[2] = {5, 0}; /* max(m, n) = 2 rows */
-    size_t rank = 0;
-    assert_int_equal(ga_lstsq(1, 2, 1, a, 2, b, 1, -1, &rank), GA_LA_OK);
-    assert_int_equal(rank, 1);
-    assert_near(b[0], 1, 1e-12);
-    assert_near(b[1], 2, 1e-12);
+    const double x[2] = {1, 2};
+    lstsq_is(1, a, b, 1, x);
 }
 
 /* A = [2 1 1; 4 -6 0; -2 7 2], x = [1 2 3]:

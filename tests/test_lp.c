@@ -10,14 +10,11 @@
  * The host's problem: max x + y  s.t.  x + 2y <= 4,  3x + y <= 6,  x, y >= 0.
  * By hand: both rows bind at the optimum, x = 8/5, y = 6/5, objective 14/5.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <string.h>
 
-#include <cmocka.h>
 #include <glpk.h>
+
+#include "testutil.h"
 
 #include "numeric/lp.h"
 
@@ -66,6 +63,15 @@ static glp_prob *host_problem(void)
     int ia[] = {0, 1, 1, 2, 2}, ja[] = {0, 1, 2, 1, 2};
     double ar[] = {0, 1, 2, 3, 1};
     glp_load_matrix(P, 4, ia, ja, ar);
+    return P;
+}
+
+/* The host's start: its problem, and its terminal hook counting lines. */
+static glp_prob *host_begin(void)
+{
+    host_lines = 0;
+    glp_prob *P = host_problem();
+    glp_term_hook(host_term, &host_lines);
     return P;
 }
 
@@ -121,17 +127,30 @@ static ga_mip *fatal_mip(void)
     return small_mip(longname);
 }
 
-static void no_environment_is_left_behind(void **state)
+/* The library solves the small MIP to its optimum, x = 2. */
+static void small_mip_solves(const char *name)
 {
-    (void)state;
-    ga_mip *m = small_mip("x");
+    ga_mip *m = small_mip(name);
     double x[1];
     assert_int_equal(solve(m, x), GPUARB_OK);
     assert_float_equal(x[0], 2.0, 1e-9);
     ga_mip_free(m);
-    m = fatal_mip();
+}
+
+/* A GLPK fatal error inside the library is an error status. */
+static void fatal_mip_fails(void)
+{
+    ga_mip *m = fatal_mip();
+    double x[1];
     assert_int_equal(solve(m, x), GPUARB_ERR_SOLVER);
     ga_mip_free(m);
+}
+
+static void no_environment_is_left_behind(void **state)
+{
+    (void)state;
+    small_mip_solves("x");
+    fatal_mip_fails();
     /* 0: the thread had no environment, so the library freed its own */
     assert_int_equal(glp_init_env(), 0);
     glp_free_env();
@@ -140,14 +159,8 @@ static void no_environment_is_left_behind(void **state)
 static void host_hook_and_problem_survive_a_solve(void **state)
 {
     (void)state;
-    host_lines = 0;
-    glp_prob *P = host_problem();
-    glp_term_hook(host_term, &host_lines);
-    ga_mip *m = small_mip("x");
-    double x[1];
-    assert_int_equal(solve(m, x), GPUARB_OK);
-    assert_float_equal(x[0], 2.0, 1e-9);
-    ga_mip_free(m);
+    glp_prob *P = host_begin();
+    small_mip_solves("x");
     host_solves(P);
     glp_delete_prob(P);
     glp_free_env();
@@ -156,9 +169,7 @@ static void host_hook_and_problem_survive_a_solve(void **state)
 static void host_problem_survives_a_fatal_error(void **state)
 {
     (void)state;
-    host_lines = 0;
-    glp_prob *P = host_problem();
-    glp_term_hook(host_term, &host_lines);
+    glp_prob *P = host_begin();
     ga_mip *m = fatal_mip();
     double x[1];
     assert_int_equal(solve(m, x), GPUARB_ERR_SOLVER);
@@ -169,10 +180,7 @@ static void host_problem_survives_a_fatal_error(void **state)
     assert_int_equal(host_lines, 0);
     host_solves(P);
     /* and the library still solves afterwards */
-    m = small_mip(NULL);
-    assert_int_equal(solve(m, x), GPUARB_OK);
-    assert_float_equal(x[0], 2.0, 1e-9);
-    ga_mip_free(m);
+    small_mip_solves(NULL);
     host_solves(P);
     glp_delete_prob(P);
     glp_free_env();
@@ -193,15 +201,10 @@ static void host_error(void *info)
 static void host_error_hook_survives_a_fatal_error(void **state)
 {
     (void)state;
-    host_lines = 0;
     host_errors = 0;
-    glp_prob *P = host_problem();
-    glp_term_hook(host_term, &host_lines);
+    glp_prob *P = host_begin();
     glp_error_hook(host_error, NULL);
-    ga_mip *m = fatal_mip();
-    double x[1];
-    assert_int_equal(solve(m, x), GPUARB_ERR_SOLVER);
-    ga_mip_free(m);
+    fatal_mip_fails();
     assert_int_equal(host_errors, 0);
     if (setjmp(host_jb) == 0) {
         char longname[300];
@@ -231,9 +234,7 @@ static void failed_environment_set_up_is_reported(void **state)
     assert_int_equal(glp_init_env(), 0);
     glp_free_env();
     /* a host with its own environment: the helper thread's set-up fails */
-    host_lines = 0;
-    glp_prob *P = host_problem();
-    glp_term_hook(host_term, &host_lines);
+    glp_prob *P = host_begin();
     init_calls_left = 1;
     assert_int_equal(solve(m, x), GPUARB_ERR_NOMEM);
     assert_int_equal(init_calls_left, -1);
@@ -247,17 +248,12 @@ static void failed_environment_set_up_is_reported(void **state)
     glp_free_env();
 }
 
+/* The shared fixture; its context is also kept in ctx for the helpers. */
 static int setup(void **state)
 {
-    (void)state;
-    return gpuarb_ctx_create(&ctx) == GPUARB_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    gpuarb_ctx_free(ctx);
-    return 0;
+    int rc = tu_setup(state);
+    ctx = rc == 0 ? ((fixture *)*state)->ctx : NULL;
+    return rc;
 }
 
 int main(void)
@@ -269,5 +265,5 @@ int main(void)
         cmocka_unit_test(host_error_hook_survives_a_fatal_error),
         cmocka_unit_test(failed_environment_set_up_is_reported),
     };
-    return cmocka_run_group_tests_name("lp", tests, setup, teardown);
+    return cmocka_run_group_tests_name("lp", tests, setup, tu_teardown);
 }

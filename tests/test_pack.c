@@ -11,56 +11,20 @@
  * written independently, that must give the same packing.
  * Run from the repository root (make test does).
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "testutil.h"
 #include "io/doc.h"
 #include "pack/pack.h"
 
 #define INVALID_DIR "tests/data/invalid/pack"
 #define VALID_DIR "tests/data/valid/pack"
 
-typedef struct fixture {
-    gpuarb_ctx *ctx;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (!f || gpuarb_ctx_create(&f->ctx))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    gpuarb_ctx_free(f->ctx);
-    free(f);
-    return 0;
-}
-
 /* ---------------------------------------------------------------------
  * Helpers
  * --------------------------------------------------------------------- */
-static uint64_t rng_next(uint64_t *x)
-{
-    *x ^= *x << 13;
-    *x ^= *x >> 7;
-    *x ^= *x << 17;
-    return *x;
-}
-
 static int cmp_desc(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -276,16 +240,31 @@ static void bounds_by_hand(void **state)
     assert_int_equal(oom, 0);
 }
 
+/* A random one-dimensional case drawn from *x: n in [n0, n0 + nspan),
+ * capacity *C in [c0, c0 + cspan), then each weight in [1, C]; with mixed,
+ * two in three weights are at most C / 2 + 1.  Returns n (at most 15). */
+static int random_weights(uint64_t *x, int n0, int nspan, int64_t c0, int64_t cspan, int mixed,
+                          int64_t *w, int64_t *C)
+{
+    int n = n0 + (int)(tu_rng_next(x) % (uint64_t)nspan);
+    *C = c0 + (int64_t)(tu_rng_next(x) % (uint64_t)cspan);
+    for (int i = 0; i < n; i++) {
+        int64_t hi = *C;
+        if (mixed && tu_rng_next(x) % 3)
+            hi = *C / 2 + 1;
+        w[i] = 1 + (int64_t)(tu_rng_next(x) % (uint64_t)hi);
+    }
+    return n;
+}
+
 /* Every bound is at most the brute-force optimum; on random small cases. */
 static void bounds_below_optimum(void **state)
 {
     (void)state;
     uint64_t x = 0x1234567;
     for (int t = 0; t < 400; t++) {
-        int n = 1 + (int)(rng_next(&x) % 12);
-        int64_t C = 10 + (int64_t)(rng_next(&x) % 90), w[16];
-        for (int i = 0; i < n; i++)
-            w[i] = 1 + (int64_t)(rng_next(&x) % (uint64_t)C);
+        int64_t C, w[16];
+        int n = random_weights(&x, 1, 12, 10, 90, 0, w, &C);
         ga_bpp p = make_bpp(w, (size_t)n, C);
         int opt = brute_bins(w, n, C), oom = 0;
         assert_true(ga_bpp_l1(&p) <= opt);
@@ -309,13 +288,9 @@ static void algorithms_vs_brute_force(void **state)
                              GPUARB_PACK_AUTO, GPUARB_PACK_EXACT};
     int exact_hits = 0, cases = 0;
     for (int t = 0; t < 150; t++) {
-        int n = 2 + (int)(rng_next(&x) % 11);
-        int64_t C = 20 + (int64_t)(rng_next(&x) % 80), w[16];
-        for (int i = 0; i < n; i++) {
-            /* mixes of large and small items make the cases non-trivial */
-            int64_t hi = rng_next(&x) % 3 ? C / 2 + 1 : C;
-            w[i] = 1 + (int64_t)(rng_next(&x) % (uint64_t)hi);
-        }
+        /* mixes of large and small items make the cases non-trivial */
+        int64_t C, w[16];
+        int n = random_weights(&x, 2, 11, 20, 80, 1, w, &C);
         int opt = brute_bins(w, n, C);
         cases++;
         for (size_t a = 0; a < sizeof algos / sizeof *algos; a++) {
@@ -345,10 +320,8 @@ static void heuristics_direct(void **state)
     (void)state;
     uint64_t x = 99;
     for (int t = 0; t < 200; t++) {
-        int n = 3 + (int)(rng_next(&x) % 10);
-        int64_t C = 30 + (int64_t)(rng_next(&x) % 70), w[16];
-        for (int i = 0; i < n; i++)
-            w[i] = 1 + (int64_t)(rng_next(&x) % (uint64_t)C);
+        int64_t C, w[16];
+        int n = random_weights(&x, 3, 10, 30, 70, 0, w, &C);
         ga_bpp p = make_bpp(w, (size_t)n, C);
         int opt = brute_bins(w, n, C);
         int32_t bin[16];
@@ -376,16 +349,10 @@ static void heuristics_direct(void **state)
 static void bpplib_sample(void **state)
 {
     fixture *f = *state;
-    const char *root = getenv("GPUARB_SHARED");
-    char path[2048], line[2048];
-    snprintf(path, sizeof path, "%s/binpacking_bpplib/optimal_bins.csv", root ? root : "");
-    FILE *fp = root ? fopen(path, "r") : NULL;
-    if (!fp) {
-        print_message("BPPLIB data not found (GPUARB_SHARED=%s): skipped\n",
-                      root ? root : "(unset)");
-        skip();
-        return;
-    }
+    char path[1024], line[2048];
+    tu_shared_path(path, sizeof path, "binpacking_bpplib/optimal_bins.csv");
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
     assert_non_null(fgets(line, sizeof line, fp));
     int row = 0, tested = 0;
     while (fgets(line, sizeof line, fp)) {
@@ -400,7 +367,7 @@ static void bpplib_sample(void **state)
         assert_int_equal(k, 10);
         long opt = atol(fld[9]);
         char file[2600];
-        snprintf(file, sizeof file, "%s/binpacking_bpplib/%s", root, fld[2]);
+        snprintf(file, sizeof file, "%s/binpacking_bpplib/%s", getenv("GPUARB_SHARED"), fld[2]);
         gpuarb_pack_problem *p = NULL;
         assert_int_equal(gpuarb_pack_bpp_load(f->ctx, file, &p), GPUARB_OK);
         assert_int_equal(gpuarb_pack_problem_item_count(p), atol(fld[3]));
@@ -429,6 +396,35 @@ static void bpplib_sample(void **state)
     assert_true(tested >= 30);
 }
 
+/* An empty problem, and node types and items added to it that must be
+ * accepted (the argument lists are gpuarb_pack_add_node_type's and
+ * gpuarb_pack_add_item's). */
+static gpuarb_pack_problem *new_problem(fixture *f)
+{
+    gpuarb_pack_problem *p = NULL;
+    assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
+    return p;
+}
+
+static void add_type(fixture *f, gpuarb_pack_problem *p, const char *name, double gpus,
+                     double cpus, double memory_gb, double cost_hour, int64_t count,
+                     int32_t *index)
+{
+    gpuarb_status st =
+        gpuarb_pack_add_node_type(f->ctx, p, name, gpus, cpus, memory_gb, cost_hour, count, index);
+    if (st != GPUARB_OK)
+        fail_msg("node type %s: %s", name ? name : "(unnamed)", gpuarb_errfull(f->ctx));
+}
+
+static void add_item(fixture *f, gpuarb_pack_problem *p, const char *name, double gpus,
+                     double cpus, double memory_gb, int64_t count, int64_t *first)
+{
+    gpuarb_status st =
+        gpuarb_pack_add_item(f->ctx, p, name, gpus, cpus, memory_gb, count, first);
+    if (st != GPUARB_OK)
+        fail_msg("item %s: %s", name ? name : "(unnamed)", gpuarb_errfull(f->ctx));
+}
+
 /* ---------------------------------------------------------------------
  * Multi-dimensional packing
  * --------------------------------------------------------------------- */
@@ -448,13 +444,11 @@ static gpuarb_pack_result *solve_prob(fixture *f, gpuarb_pack_problem *p, int32_
 static void gpus_fit_cpus_do_not(void **state)
 {
     fixture *f = *state;
-    gpuarb_pack_problem *p = NULL;
-    assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
-    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "n", 8, 16, 100, -1, -1, NULL),
-                     GPUARB_OK);
+    gpuarb_pack_problem *p = new_problem(f);
+    add_type(f, p, "n", 8, 16, 100, -1, -1, NULL);
     /* four jobs of 2 GPUs and 8 CPUs: 8 GPUs fit one node, but 32 CPUs need
      * two nodes of 16: the optimum is 2, two jobs per node */
-    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "job", 2, 8, 10, 4, NULL), GPUARB_OK);
+    add_item(f, p, "job", 2, 8, 10, 4, NULL);
     gpuarb_pack_result *r = solve_prob(f, p, GPUARB_PACK_MIN_NODES, GPUARB_PACK_AUTO);
     gpuarb_pack_summary s = summary(r);
     assert_int_equal(s.nodes_used, 2);
@@ -472,9 +466,8 @@ static void gpus_fit_cpus_do_not(void **state)
     /* memory binds: 3 jobs of 1 GPU and 40 GB on nodes of 8 GPUs and 64 GB:
      * one job per node, 3 nodes */
     assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
-    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "n", 8, 64, 64, -1, -1, NULL),
-                     GPUARB_OK);
-    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "m", 1, 1, 40, 3, NULL), GPUARB_OK);
+    add_type(f, p, "n", 8, 64, 64, -1, -1, NULL);
+    add_item(f, p, "m", 1, 1, 40, 3, NULL);
     r = solve_prob(f, p, GPUARB_PACK_MIN_NODES, GPUARB_PACK_FFD);
     s = summary(r);
     assert_int_equal(s.nodes_used, 3);
@@ -489,28 +482,23 @@ static void vector_vs_brute_force(void **state)
     fixture *f = *state;
     uint64_t x = 4242;
     for (int t = 0; t < 60; t++) {
-        int n = 2 + (int)(rng_next(&x) % 8), nt = 1 + (int)(rng_next(&x) % 3);
+        int n = 2 + (int)(tu_rng_next(&x) % 8), nt = 1 + (int)(tu_rng_next(&x) % 3);
         int min_cost = t % 2;
         double sz[16][3], cap[4][3], cost[4];
-        gpuarb_pack_problem *p = NULL;
-        assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
+        gpuarb_pack_problem *p = new_problem(f);
         for (int k = 0; k < nt; k++) {
-            cap[k][0] = (double)(2 + rng_next(&x) % 7);
-            cap[k][1] = (double)(8 + rng_next(&x) % 57);
-            cap[k][2] = (double)(16 + rng_next(&x) % 240);
-            cost[k] = (double)(1 + rng_next(&x) % 20);
-            assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, NULL, cap[k][0], cap[k][1],
-                                                       cap[k][2], cost[k], -1, NULL),
-                             GPUARB_OK);
+            cap[k][0] = (double)(2 + tu_rng_next(&x) % 7);
+            cap[k][1] = (double)(8 + tu_rng_next(&x) % 57);
+            cap[k][2] = (double)(16 + tu_rng_next(&x) % 240);
+            cost[k] = (double)(1 + tu_rng_next(&x) % 20);
+            add_type(f, p, NULL, cap[k][0], cap[k][1], cap[k][2], cost[k], -1, NULL);
         }
         for (int i = 0; i < n; i++) {
             /* every item fits type 0 */
-            sz[i][0] = (double)(rng_next(&x) % ((uint64_t)cap[0][0] + 1));
-            sz[i][1] = (double)(rng_next(&x) % ((uint64_t)cap[0][1] + 1));
-            sz[i][2] = (double)(rng_next(&x) % ((uint64_t)cap[0][2] + 1));
-            assert_int_equal(gpuarb_pack_add_item(f->ctx, p, NULL, sz[i][0], sz[i][1], sz[i][2],
-                                                  1, NULL),
-                             GPUARB_OK);
+            sz[i][0] = (double)(tu_rng_next(&x) % ((uint64_t)cap[0][0] + 1));
+            sz[i][1] = (double)(tu_rng_next(&x) % ((uint64_t)cap[0][1] + 1));
+            sz[i][2] = (double)(tu_rng_next(&x) % ((uint64_t)cap[0][2] + 1));
+            add_item(f, p, NULL, sz[i][0], sz[i][1], sz[i][2], 1, NULL);
         }
         int bn;
         double bc;
@@ -558,14 +546,11 @@ static void min_cost_mix(void **state)
      * 2 x 6 = 12.  All small: 5 x 2 = 10.  One big + one small: 8 + 2 GPUs
      * = 10 for 6 + 2 = 8, the cheapest (hand enumeration of (big, small)
      * counts covering 10 GPUs).  min_nodes instead takes 2 nodes. */
-    gpuarb_pack_problem *p = NULL;
-    assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
+    gpuarb_pack_problem *p = new_problem(f);
     int32_t big, small;
-    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "big", 8, -1, -1, 6, -1, &big),
-                     GPUARB_OK);
-    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "small", 2, -1, -1, 2, -1, &small),
-                     GPUARB_OK);
-    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "j", 1, 0, 0, 10, NULL), GPUARB_OK);
+    add_type(f, p, "big", 8, -1, -1, 6, -1, &big);
+    add_type(f, p, "small", 2, -1, -1, 2, -1, &small);
+    add_item(f, p, "j", 1, 0, 0, 10, NULL);
     gpuarb_pack_result *r = solve_prob(f, p, GPUARB_PACK_MIN_COST, GPUARB_PACK_AUTO);
     gpuarb_pack_summary s = summary(r);
     assert_true(s.cost_per_hour == 8.0);
@@ -592,20 +577,17 @@ static void min_cost_mix(void **state)
 static void unplaced_items(void **state)
 {
     fixture *f = *state;
-    gpuarb_pack_problem *p = NULL;
-    assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
-    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "gpu8", 8, 4, 512, 10, -1, NULL),
-                     GPUARB_OK);
-    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "cpu64", 1, 64, 256, 3, -1, NULL),
-                     GPUARB_OK);
+    gpuarb_pack_problem *p = new_problem(f);
+    add_type(f, p, "gpu8", 8, 4, 512, 10, -1, NULL);
+    add_type(f, p, "cpu64", 1, 64, 256, 3, -1, NULL);
     int64_t first;
-    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "ok", 2, 2, 16, 2, &first), GPUARB_OK);
+    add_item(f, p, "ok", 2, 2, 16, 2, &first);
     assert_int_equal(first, 0);
     /* 16 GPUs: more than any type has */
-    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "huge", 16, 1, 1, 1, &first), GPUARB_OK);
+    add_item(f, p, "huge", 16, 1, 1, 1, &first);
     assert_int_equal(first, 2);
     /* 4 GPUs and 32 CPUs: each fits one type's limit, no type both */
-    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "odd", 4, 32, 1, 1, NULL), GPUARB_OK);
+    add_item(f, p, "odd", 4, 32, 1, 1, NULL);
     gpuarb_pack_result *r = solve_prob(f, p, GPUARB_PACK_MIN_NODES, GPUARB_PACK_AUTO);
     gpuarb_pack_summary s = summary(r);
     assert_int_equal(s.item_count, 4);
@@ -630,9 +612,8 @@ static void unplaced_items(void **state)
 
     /* count limits: one node of 2 GPUs for three 1-GPU jobs */
     assert_int_equal(gpuarb_pack_problem_create(f->ctx, &p), GPUARB_OK);
-    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "only", 2, -1, -1, 1, 1, NULL),
-                     GPUARB_OK);
-    assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "j", 1, 0, 0, 3, NULL), GPUARB_OK);
+    add_type(f, p, "only", 2, -1, -1, 1, 1, NULL);
+    add_item(f, p, "j", 1, 0, 0, 3, NULL);
     r = solve_prob(f, p, GPUARB_PACK_MIN_NODES, GPUARB_PACK_AUTO);
     s = summary(r);
     assert_int_equal(s.nodes_used, 1);
@@ -645,130 +626,31 @@ static void unplaced_items(void **state)
 /* ---------------------------------------------------------------------
  * Input
  * --------------------------------------------------------------------- */
-static int cmp_str(const void *a, const void *b)
+/* An input.bpp through the BPP reader, a spec through the spec reader; from
+ * memory under the source name "mem" when text is given. */
+static gpuarb_status load_pack(gpuarb_ctx *ctx, const char *input, const char *text, size_t len,
+                               int *made)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static char **list_dirs(const char *dir, size_t *n)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        fail_msg("cannot open %s (run from the repository root)", dir);
-    char **v = NULL;
-    size_t cap = 0;
-    *n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            v = realloc(v, cap * sizeof *v);
-            assert_non_null(v);
-        }
-        v[(*n)++] = strdup(e->d_name);
-    }
-    closedir(d);
-    qsort(v, *n, sizeof *v, cmp_str);
-    return v;
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        fail_msg("cannot read %s", path);
-    ga_strbuf b;
-    ga_sb_init(&b);
-    char buf[4096];
-    size_t got;
-    while ((got = fread(buf, 1, sizeof buf, fp)) > 0)
-        ga_sb_putn(&b, buf, got);
-    fclose(fp);
-    *len = b.len;
-    char *s = ga_sb_take(&b);
-    assert_non_null(s);
-    return s;
+    size_t n = strlen(input);
+    int bpp = n >= 4 && strcmp(input + n - 4, ".bpp") == 0;
+    gpuarb_pack_problem *p = NULL;
+    gpuarb_status st;
+    if (text)
+        st = bpp ? gpuarb_pack_bpp_parse(ctx, text, len, "mem", &p)
+                 : gpuarb_pack_spec_parse(ctx, text, len, "mem", &p);
+    else
+        st = bpp ? gpuarb_pack_bpp_load(ctx, input, &p) : gpuarb_pack_spec_load(ctx, input, &p);
+    *made = p != NULL;
+    gpuarb_pack_problem_free(p);
+    return st;
 }
 
 static void invalid_cases(void **state)
 {
     fixture *f = *state;
-    size_t n;
-    char **cases = list_dirs(INVALID_DIR, &n);
-    assert_true(n >= 35);
-    int failures = 0;
-    for (size_t i = 0; i < n; i++) {
-        char dir[1024], in[1100], exp[1100];
-        snprintf(dir, sizeof dir, "%s/%s", INVALID_DIR, cases[i]);
-        int bpp = 0;
-        snprintf(in, sizeof in, "%s/input.bpp", dir);
-        if (exists(in))
-            bpp = 1;
-        else
-            snprintf(in, sizeof in, "%s/spec.yaml", dir);
-        if (!exists(in))
-            snprintf(in, sizeof in, "%s/spec.json", dir);
-        snprintf(exp, sizeof exp, "%s/expect", dir);
-        FILE *fp = fopen(exp, "r");
-        if (!fp)
-            fail_msg("%s: no expect file", cases[i]);
-        char lines[5][512] = {{0}};
-        int nl = 0;
-        while (nl < 5 && fgets(lines[nl], sizeof lines[nl], fp)) {
-            size_t k = strlen(lines[nl]);
-            while (k && (lines[nl][k - 1] == '\n' || lines[nl][k - 1] == '\r'))
-                lines[nl][--k] = '\0';
-            nl++;
-        }
-        fclose(fp);
-        if (nl < 4)
-            fail_msg("%s: expect needs 4 or 5 lines", cases[i]);
-        int line = atoi(lines[1]), col = atoi(lines[2]);
-        const char *want_path = nl == 5 ? (strcmp(lines[4], "(none)") ? lines[4] : "") : NULL;
-        gpuarb_pack_problem *p = NULL;
-        gpuarb_status st = bpp ? gpuarb_pack_bpp_load(f->ctx, in, &p)
-                               : gpuarb_pack_spec_load(f->ctx, in, &p);
-        int ok = st != GPUARB_OK && p == NULL && strcmp(gpuarb_status_name(st), lines[0]) == 0 &&
-                 gpuarb_errline(f->ctx) == line && gpuarb_errcolumn(f->ctx) == col &&
-                 strstr(gpuarb_errmsg(f->ctx), lines[3]) != NULL &&
-                 strcmp(gpuarb_errsource(f->ctx), in) == 0 &&
-                 (!want_path || strcmp(gpuarb_errpath(f->ctx), want_path) == 0);
-        if (!ok) {
-            print_error("%s: want %s %d:%d '%s' path '%s'\n    got  %s %d:%d '%s' path '%s'\n",
-                        cases[i], lines[0], line, col, lines[3], want_path ? want_path : "*",
-                        gpuarb_status_name(st), (int)gpuarb_errline(f->ctx),
-                        (int)gpuarb_errcolumn(f->ctx), gpuarb_errmsg(f->ctx),
-                        gpuarb_errpath(f->ctx));
-            failures++;
-            gpuarb_pack_problem_free(p);
-            continue;
-        }
-        /* from memory: the same status and position, under the given name */
-        size_t len;
-        char *text = slurp(in, &len);
-        st = bpp ? gpuarb_pack_bpp_parse(f->ctx, text, len, "mem", &p)
-                 : gpuarb_pack_spec_parse(f->ctx, text, len, "mem", &p);
-        if (strcmp(gpuarb_status_name(st), lines[0]) != 0 || gpuarb_errline(f->ctx) != line ||
-            gpuarb_errcolumn(f->ctx) != col || strcmp(gpuarb_errsource(f->ctx), "mem") != 0) {
-            print_error("%s: from memory got %s %d:%d\n", cases[i], gpuarb_status_name(st),
-                        (int)gpuarb_errline(f->ctx), (int)gpuarb_errcolumn(f->ctx));
-            failures++;
-        }
-        gpuarb_pack_problem_free(p);
-        free(text);
-    }
-    for (size_t i = 0; i < n; i++)
-        free(cases[i]);
-    free(cases);
-    assert_int_equal(failures, 0);
+    static const char *const inputs[] = {"input.bpp", "spec.yaml", "spec.json", NULL};
+    const tu_invalid_kind kind = {INVALID_DIR, inputs, 35, load_pack, 1};
+    tu_run_invalid(f->ctx, &kind);
 }
 
 /* JSON of a result with the solve_ms value cut out, for comparisons. */
@@ -784,35 +666,32 @@ static char *json_without_time(fixture *f, const gpuarb_pack_result *r)
     return js;
 }
 
+static void yaml_and_json_pack_alike(void *user, const char *name, const char *y,
+                                     const char *j)
+{
+    fixture *f = user;
+    (void)name;
+    gpuarb_pack_problem *py = NULL, *pj = NULL;
+    if (gpuarb_pack_spec_load(f->ctx, y, &py) != GPUARB_OK)
+        fail_msg("%s: %s", y, gpuarb_errfull(f->ctx));
+    if (gpuarb_pack_spec_load(f->ctx, j, &pj) != GPUARB_OK)
+        fail_msg("%s: %s", j, gpuarb_errfull(f->ctx));
+    gpuarb_pack_result *ry = NULL, *rj = NULL;
+    assert_int_equal(gpuarb_pack_solve(f->ctx, py, NULL, &ry), GPUARB_OK);
+    assert_int_equal(gpuarb_pack_solve(f->ctx, pj, NULL, &rj), GPUARB_OK);
+    char *a = json_without_time(f, ry), *b = json_without_time(f, rj);
+    assert_string_equal(a, b);
+    gpuarb_free(a);
+    gpuarb_free(b);
+    gpuarb_pack_result_free(ry);
+    gpuarb_pack_result_free(rj);
+    gpuarb_pack_problem_free(py);
+    gpuarb_pack_problem_free(pj);
+}
+
 static void valid_cases(void **state)
 {
-    fixture *f = *state;
-    size_t n;
-    char **cases = list_dirs(VALID_DIR, &n);
-    assert_true(n >= 2);
-    for (size_t i = 0; i < n; i++) {
-        char y[1100], j[1100];
-        snprintf(y, sizeof y, "%s/%s/spec.yaml", VALID_DIR, cases[i]);
-        snprintf(j, sizeof j, "%s/%s/spec.json", VALID_DIR, cases[i]);
-        gpuarb_pack_problem *py = NULL, *pj = NULL;
-        if (gpuarb_pack_spec_load(f->ctx, y, &py) != GPUARB_OK)
-            fail_msg("%s: %s", y, gpuarb_errfull(f->ctx));
-        if (gpuarb_pack_spec_load(f->ctx, j, &pj) != GPUARB_OK)
-            fail_msg("%s: %s", j, gpuarb_errfull(f->ctx));
-        gpuarb_pack_result *ry = NULL, *rj = NULL;
-        assert_int_equal(gpuarb_pack_solve(f->ctx, py, NULL, &ry), GPUARB_OK);
-        assert_int_equal(gpuarb_pack_solve(f->ctx, pj, NULL, &rj), GPUARB_OK);
-        char *a = json_without_time(f, ry), *b = json_without_time(f, rj);
-        assert_string_equal(a, b);
-        gpuarb_free(a);
-        gpuarb_free(b);
-        gpuarb_pack_result_free(ry);
-        gpuarb_pack_result_free(rj);
-        gpuarb_pack_problem_free(py);
-        gpuarb_pack_problem_free(pj);
-        free(cases[i]);
-    }
-    free(cases);
+    tu_each_yaml_json_case(VALID_DIR, 2, yaml_and_json_pack_alike, *state);
 }
 
 /* The SPEC example and the mixed case, by hand. */
@@ -904,18 +783,18 @@ static void bpp_text_forms(void **state)
     gpuarb_pack_problem_free(p);
     /* zero weights are allowed and ride along; no items at all gives an
      * empty packing */
-    const char *z = "3\n10\n0\n0\n10\n";
-    assert_int_equal(gpuarb_pack_bpp_parse(f->ctx, z, strlen(z), NULL, &p), GPUARB_OK);
-    assert_int_equal(gpuarb_pack_solve(f->ctx, p, NULL, &r), GPUARB_OK);
-    assert_int_equal(summary(r).nodes_used, 1);
-    gpuarb_pack_result_free(r);
-    gpuarb_pack_problem_free(p);
-    const char *e = "0\n10\n";
-    assert_int_equal(gpuarb_pack_bpp_parse(f->ctx, e, strlen(e), NULL, &p), GPUARB_OK);
-    assert_int_equal(gpuarb_pack_solve(f->ctx, p, NULL, &r), GPUARB_OK);
-    assert_int_equal(summary(r).nodes_used, 0);
-    gpuarb_pack_result_free(r);
-    gpuarb_pack_problem_free(p);
+    static const struct {
+        const char *text;
+        int64_t nodes;
+    } edge[] = {{"3\n10\n0\n0\n10\n", 1}, {"0\n10\n", 0}};
+    for (size_t k = 0; k < sizeof edge / sizeof edge[0]; k++) {
+        const char *z = edge[k].text;
+        assert_int_equal(gpuarb_pack_bpp_parse(f->ctx, z, strlen(z), NULL, &p), GPUARB_OK);
+        assert_int_equal(gpuarb_pack_solve(f->ctx, p, NULL, &r), GPUARB_OK);
+        assert_int_equal(summary(r).nodes_used, edge[k].nodes);
+        gpuarb_pack_result_free(r);
+        gpuarb_pack_problem_free(p);
+    }
 }
 
 /* Same input, same packing, including a case the local search works on. */
@@ -925,7 +804,7 @@ static void deterministic(void **state)
     int64_t w[300];
     uint64_t x = 777;
     for (int i = 0; i < 300; i++)
-        w[i] = 150 + (int64_t)(rng_next(&x) % 351); /* "uniform" items, C = 1000 */
+        w[i] = 150 + (int64_t)(tu_rng_next(&x) % 351); /* "uniform" items, C = 1000 */
     char *first = NULL;
     for (int rep = 0; rep < 2; rep++) {
         gpuarb_pack_result *r = solve_weights(f, w, 300, 1000, GPUARB_PACK_AUTO, 30000);
@@ -957,8 +836,7 @@ static void api_misuse(void **state)
                      GPUARB_ERR_INPUT);
     assert_int_equal(gpuarb_pack_add_item(f->ctx, p, "none", 1, 0, 0, 0, NULL),
                      GPUARB_ERR_INPUT);
-    assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "a", 8, -1, -1, -1, -1, NULL),
-                     GPUARB_OK);
+    add_type(f, p, "a", 8, -1, -1, -1, -1, NULL);
     assert_int_equal(gpuarb_pack_add_node_type(f->ctx, p, "a", 4, -1, -1, -1, -1, NULL),
                      GPUARB_ERR_INPUT);
     gpuarb_pack_opts o;
@@ -1007,5 +885,5 @@ int main(void)
         cmocka_unit_test(deterministic),
         cmocka_unit_test(api_misuse),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

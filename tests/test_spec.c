@@ -16,114 +16,16 @@
  * path resolution, the glob filter, the workload limit and API misuse.
  * Run from the repository root (make test does).
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "testutil.h"
 #include "catalog/gpumodel.h"
 #include "alloc/spec.h"
 
 #define VALID_DIR "tests/data/valid/spec"
 #define INVALID_DIR "tests/data/invalid/spec"
-
-typedef struct fixture {
-    gpuarb_ctx *ctx;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (!f || gpuarb_ctx_create(&f->ctx))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    gpuarb_ctx_free(f->ctx);
-    free(f);
-    return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sub-directory names of dir, sorted; *n receives the count. */
-static char **list_dirs(const char *dir, size_t *n)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        fail_msg("cannot open %s (run from the repository root)", dir);
-    char **v = NULL;
-    size_t cap = 0;
-    *n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        char path[1024];
-        struct stat st;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-            continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 64;
-            v = realloc(v, cap * sizeof *v);
-            assert_non_null(v);
-        }
-        v[(*n)++] = strdup(e->d_name);
-    }
-    closedir(d);
-    qsort(v, *n, sizeof *v, cmp_str);
-    return v;
-}
-
-static void free_list(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
-static int file_exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        fail_msg("cannot read %s", path);
-    char *buf = NULL;
-    size_t cap = 0, n = 0, got;
-    do {
-        if (cap - n < 4096) {
-            cap = cap ? cap * 2 : 8192;
-            buf = realloc(buf, cap + 1);
-            assert_non_null(buf);
-        }
-        got = fread(buf + n, 1, cap - n, fp);
-        n += got;
-    } while (got > 0);
-    fclose(fp);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
 
 static char *load_json(fixture *f, const char *path)
 {
@@ -146,101 +48,47 @@ static gpuarb_spec *parse(fixture *f, const char *text)
 
 /* ------------------------------------------------------------------ */
 
-static void valid_yaml_and_json_agree(void **state)
+static void yaml_and_json_agree(void *user, const char *name, const char *py, const char *pj)
 {
-    fixture *f = *state;
-    size_t n;
-    char **cases = list_dirs(VALID_DIR, &n);
-    assert_true(n >= 8);
-    for (size_t i = 0; i < n; i++) {
-        char py[1024], pj[1024];
-        snprintf(py, sizeof py, "%s/%s/spec.yaml", VALID_DIR, cases[i]);
-        snprintf(pj, sizeof pj, "%s/%s/spec.json", VALID_DIR, cases[i]);
-        char *a = load_json(f, py), *b = load_json(f, pj);
-        if (strcmp(a, b) != 0)
-            fail_msg("%s: YAML and JSON differ:\n%s\n---\n%s", cases[i], a, b);
-        /* the canonical form is a spec too, and a fixed point */
-        gpuarb_spec *s = parse(f, a);
-        char *c = NULL;
-        assert_int_equal(gpuarb_spec_to_json(f->ctx, s, &c), GPUARB_OK);
-        if (strcmp(a, c) != 0)
-            fail_msg("%s: canonical JSON does not reload to itself:\n%s\n---\n%s", cases[i], a,
-                     c);
-        gpuarb_spec_free(s);
-        gpuarb_free(a);
-        gpuarb_free(b);
-        gpuarb_free(c);
-    }
-    free_list(cases, n);
+    fixture *f = user;
+    char *a = load_json(f, py), *b = load_json(f, pj);
+    if (strcmp(a, b) != 0)
+        fail_msg("%s: YAML and JSON differ:\n%s\n---\n%s", name, a, b);
+    /* the canonical form is a spec too, and a fixed point */
+    gpuarb_spec *s = parse(f, a);
+    char *c = NULL;
+    assert_int_equal(gpuarb_spec_to_json(f->ctx, s, &c), GPUARB_OK);
+    if (strcmp(a, c) != 0)
+        fail_msg("%s: canonical JSON does not reload to itself:\n%s\n---\n%s", name, a, c);
+    gpuarb_spec_free(s);
+    gpuarb_free(a);
+    gpuarb_free(b);
+    gpuarb_free(c);
 }
 
-static char *trim_line(char *s)
+static void valid_yaml_and_json_agree(void **state)
 {
-    size_t k = strlen(s);
-    while (k && (s[k - 1] == '\n' || s[k - 1] == '\r'))
-        s[--k] = '\0';
-    return s;
+    tu_each_yaml_json_case(VALID_DIR, 8, yaml_and_json_agree, *state);
+}
+
+/* Loads a spec from its file or, given text, from memory as "mem". */
+static gpuarb_status load_spec(gpuarb_ctx *ctx, const char *input, const char *text, size_t len,
+                               int *made)
+{
+    gpuarb_spec *s = NULL;
+    gpuarb_status st = text ? gpuarb_spec_parse(ctx, text, len, "mem", NULL, &s)
+                            : gpuarb_spec_load(ctx, input, &s);
+    *made = s != NULL;
+    gpuarb_spec_free(s);
+    return st;
 }
 
 static void invalid_cases(void **state)
 {
     fixture *f = *state;
-    size_t n;
-    char **cases = list_dirs(INVALID_DIR, &n);
-    assert_true(n >= 40);
-    int failures = 0;
-    for (size_t i = 0; i < n; i++) {
-        char dir[1024], spec[1100], exp[1100];
-        snprintf(dir, sizeof dir, "%s/%s", INVALID_DIR, cases[i]);
-        snprintf(spec, sizeof spec, "%s/spec.yaml", dir);
-        if (!file_exists(spec))
-            snprintf(spec, sizeof spec, "%s/spec.json", dir);
-        snprintf(exp, sizeof exp, "%s/expect", dir);
-        FILE *fp = fopen(exp, "r");
-        if (!fp)
-            fail_msg("%s: no expect file", cases[i]);
-        char lines[5][512] = {{0}};
-        int nl = 0;
-        while (nl < 5 && fgets(lines[nl], sizeof lines[nl], fp))
-            trim_line(lines[nl++]);
-        fclose(fp);
-        if (nl < 4)
-            fail_msg("%s: expect needs 4 or 5 lines", cases[i]);
-        int line = atoi(lines[1]), col = atoi(lines[2]);
-
-        gpuarb_spec *s = NULL;
-        gpuarb_status st = gpuarb_spec_load(f->ctx, spec, &s);
-        const char *path = gpuarb_errpath(f->ctx);
-        const char *want_path = nl == 5 ? (strcmp(lines[4], "(none)") ? lines[4] : "") : NULL;
-        int ok = st != GPUARB_OK && s == NULL &&
-                 strcmp(gpuarb_status_name(st), lines[0]) == 0 &&
-                 gpuarb_errline(f->ctx) == line && gpuarb_errcolumn(f->ctx) == col &&
-                 strstr(gpuarb_errmsg(f->ctx), lines[3]) != NULL &&
-                 strcmp(gpuarb_errsource(f->ctx), spec) == 0 &&
-                 (!want_path || strcmp(path, want_path) == 0);
-        if (!ok) {
-            print_error("%s: want %s %d:%d '%s' path '%s'\n    got  %s %d:%d '%s' path '%s'\n",
-                        cases[i], lines[0], line, col, lines[3], want_path ? want_path : "*",
-                        gpuarb_status_name(st), (int)gpuarb_errline(f->ctx),
-                        (int)gpuarb_errcolumn(f->ctx), gpuarb_errmsg(f->ctx), path);
-            failures++;
-            gpuarb_spec_free(s);
-            continue;
-        }
-        /* From memory the same error comes back, under the given source. */
-        size_t len;
-        char *text = slurp(spec, &len);
-        st = gpuarb_spec_parse(f->ctx, text, len, "mem", NULL, &s);
-        if (strcmp(gpuarb_status_name(st), lines[0]) != 0 || gpuarb_errline(f->ctx) != line ||
-            gpuarb_errcolumn(f->ctx) != col || strcmp(gpuarb_errsource(f->ctx), "mem") != 0) {
-            print_error("%s: from memory got %s %d:%d\n", cases[i], gpuarb_status_name(st),
-                        (int)gpuarb_errline(f->ctx), (int)gpuarb_errcolumn(f->ctx));
-            failures++;
-        }
-        free(text);
-    }
-    free_list(cases, n);
-    assert_int_equal(failures, 0);
+    static const char *const inputs[] = {"spec.yaml", "spec.json", NULL};
+    const tu_invalid_kind kind = {INVALID_DIR, inputs, 40, load_spec, 1};
+    tu_run_invalid(f->ctx, &kind);
 }
 
 static void defaults(void **state)
@@ -556,5 +404,5 @@ int main(void)
         cmocka_unit_test(oversized_file),
         cmocka_unit_test(full_error_line),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

@@ -7,11 +7,7 @@
  * was written; misuse and out-of-memory latched as errors; the money
  * rounding on hand-computed values.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "testutil.h"
 
 #include <float.h>
 #include <math.h>
@@ -21,27 +17,6 @@
 
 #include "io/doc.h"
 #include "io/writer.h"
-
-typedef struct fixture {
-    gpuarb_ctx *ctx;
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = calloc(1, sizeof *f);
-    if (!f || gpuarb_ctx_create(&f->ctx))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    gpuarb_ctx_free(f->ctx);
-    free(f);
-    return 0;
-}
 
 /* The small document of the expected-output tests:
  * {name: "gpu box", count: 3, price: 1.5, tags: [a, "true"], empty_map: {},
@@ -90,16 +65,42 @@ static void small_doc(ga_writer *w)
     ga_w_obj_end(w);
 }
 
+/* Finishes w, which must succeed with exactly the text want. */
+static void finish_is(fixture *f, ga_writer *w, const char *want)
+{
+    char *out = NULL;
+    assert_int_equal(ga_w_finish(w, f->ctx, &out), GPUARB_OK);
+    assert_non_null(out);
+    assert_string_equal(out, want);
+    free(out);
+}
+
 static void expect_text(fixture *f, ga_w_format fmt, int32_t flags, const char *want)
 {
     ga_writer w;
     ga_w_init(&w, fmt, flags);
     small_doc(&w);
-    char *out = NULL;
-    assert_int_equal(ga_w_finish(&w, f->ctx, &out), GPUARB_OK);
-    assert_non_null(out);
-    assert_string_equal(out, want);
-    free(out);
+    finish_is(f, &w, want);
+}
+
+/* text with each line's leading spaces repeated `times` times (static
+ * buffer): the same document at another indentation width. */
+static const char *reindent(const char *text, int times)
+{
+    static char buf[4096];
+    size_t n = 0;
+    int at_start = 1;
+    for (const char *p = text; *p; p++) {
+        int copies = at_start && *p == ' ' ? times : 1;
+        if (*p != ' ')
+            at_start = *p == '\n';
+        for (int k = 0; k < copies; k++) {
+            assert_true(n + 1 < sizeof buf);
+            buf[n++] = *p;
+        }
+    }
+    buf[n] = '\0';
+    return buf;
 }
 
 static void json_compact(void **state)
@@ -118,63 +119,40 @@ static void json_spaced(void **state)
                 "[\"x\"]], \"none\": null, \"ok\": true}\n");
 }
 
+/* The small document pretty-printed, two spaces per level. */
+static const char PRETTY2[] =
+    "{\n"
+    "  \"name\": \"gpu box\",\n"
+    "  \"count\": 3,\n"
+    "  \"price\": 1.5,\n"
+    "  \"tags\": [\n"
+    "    \"a\",\n"
+    "    \"true\"\n"
+    "  ],\n"
+    "  \"empty_map\": {},\n"
+    "  \"empty_list\": [],\n"
+    "  \"nested\": [\n"
+    "    {\n"
+    "      \"k\": 1,\n"
+    "      \"v\": [\n"
+    "        1,\n"
+    "        2\n"
+    "      ]\n"
+    "    },\n"
+    "    [],\n"
+    "    [\n"
+    "      \"x\"\n"
+    "    ]\n"
+    "  ],\n"
+    "  \"none\": null,\n"
+    "  \"ok\": true\n"
+    "}\n";
+
 static void json_pretty(void **state)
 {
-    expect_text(*state, GA_W_JSON, GA_W_PRETTY,
-                "{\n"
-                "  \"name\": \"gpu box\",\n"
-                "  \"count\": 3,\n"
-                "  \"price\": 1.5,\n"
-                "  \"tags\": [\n"
-                "    \"a\",\n"
-                "    \"true\"\n"
-                "  ],\n"
-                "  \"empty_map\": {},\n"
-                "  \"empty_list\": [],\n"
-                "  \"nested\": [\n"
-                "    {\n"
-                "      \"k\": 1,\n"
-                "      \"v\": [\n"
-                "        1,\n"
-                "        2\n"
-                "      ]\n"
-                "    },\n"
-                "    [],\n"
-                "    [\n"
-                "      \"x\"\n"
-                "    ]\n"
-                "  ],\n"
-                "  \"none\": null,\n"
-                "  \"ok\": true\n"
-                "}\n");
-    /* four spaces per level */
-    expect_text(*state, GA_W_JSON, GA_W_PRETTY | GA_W_INDENT(4),
-                "{\n"
-                "    \"name\": \"gpu box\",\n"
-                "    \"count\": 3,\n"
-                "    \"price\": 1.5,\n"
-                "    \"tags\": [\n"
-                "        \"a\",\n"
-                "        \"true\"\n"
-                "    ],\n"
-                "    \"empty_map\": {},\n"
-                "    \"empty_list\": [],\n"
-                "    \"nested\": [\n"
-                "        {\n"
-                "            \"k\": 1,\n"
-                "            \"v\": [\n"
-                "                1,\n"
-                "                2\n"
-                "            ]\n"
-                "        },\n"
-                "        [],\n"
-                "        [\n"
-                "            \"x\"\n"
-                "        ]\n"
-                "    ],\n"
-                "    \"none\": null,\n"
-                "    \"ok\": true\n"
-                "}\n");
+    expect_text(*state, GA_W_JSON, GA_W_PRETTY, PRETTY2);
+    /* four spaces per level: the same lines, each indent doubled */
+    expect_text(*state, GA_W_JSON, GA_W_PRETTY | GA_W_INDENT(4), reindent(PRETTY2, 2));
 }
 
 static void yaml_block(void **state)
@@ -205,7 +183,6 @@ static void json_layout_hints(void **state)
 {
     fixture *f = *state;
     ga_writer w;
-    char *out = NULL;
     ga_w_init(&w, GA_W_JSON, GA_W_SPACED | GA_W_INDENT(1));
     ga_w_obj_begin(&w);
     ga_w_key(&w, "a");
@@ -227,9 +204,7 @@ static void json_layout_hints(void **state)
     ga_w_arr_open(&w, GA_W_LINES);
     ga_w_arr_end(&w);
     ga_w_obj_end(&w);
-    assert_int_equal(ga_w_finish(&w, f->ctx, &out), GPUARB_OK);
-    assert_string_equal(out, "{\"a\": 1,\n \"rows\": [\n  {\"x\": [1, 2]},\n  7\n ],\n \"none\": []}\n");
-    free(out);
+    finish_is(f, &w, "{\"a\": 1,\n \"rows\": [\n  {\"x\": [1, 2]},\n  7\n ],\n \"none\": []}\n");
 
     ga_w_init(&w, GA_W_JSON, GA_W_PRETTY);
     ga_w_obj_begin(&w);
@@ -248,10 +223,8 @@ static void json_layout_hints(void **state)
     ga_w_bool(&w, 0);
     ga_w_arr_end(&w);
     ga_w_obj_end(&w);
-    assert_int_equal(ga_w_finish(&w, f->ctx, &out), GPUARB_OK);
-    assert_string_equal(out, "{\n  \"in\": {\"p\": \"q\", \"r\": [\n    0\n  ]},\n"
-                             "  \"list\": [null, false]\n}\n");
-    free(out);
+    finish_is(f, &w, "{\n  \"in\": {\"p\": \"q\", \"r\": [\n    0\n  ]},\n"
+                     "  \"list\": [null, false]\n}\n");
 }
 
 /* Top-level scalars and the layout hints ignored by YAML. */
@@ -259,18 +232,13 @@ static void scalars_and_yaml_ignores_hints(void **state)
 {
     fixture *f = *state;
     ga_writer w;
-    char *out = NULL;
     ga_w_init(&w, GA_W_JSON, GA_W_COMPACT);
     ga_w_str(&w, "q\"\\\n\t\x01");
-    assert_int_equal(ga_w_finish(&w, f->ctx, &out), GPUARB_OK);
-    assert_string_equal(out, "\"q\\\"\\\\\\n\\t\\u0001\"\n");
-    free(out);
+    finish_is(f, &w, "\"q\\\"\\\\\\n\\t\\u0001\"\n");
 
     ga_w_init(&w, GA_W_YAML, GA_W_COMPACT);
     ga_w_int(&w, -12);
-    assert_int_equal(ga_w_finish(&w, f->ctx, &out), GPUARB_OK);
-    assert_string_equal(out, "-12\n");
-    free(out);
+    finish_is(f, &w, "-12\n");
 
     ga_w_init(&w, GA_W_YAML, GA_W_PRETTY);
     ga_w_arr_open(&w, GA_W_INLINE);
@@ -285,18 +253,15 @@ static void scalars_and_yaml_ignores_hints(void **state)
     ga_w_obj_end(&w);
     ga_w_obj_end(&w);
     ga_w_arr_end(&w);
-    assert_int_equal(ga_w_finish(&w, f->ctx, &out), GPUARB_OK);
-    assert_string_equal(out, "- a b: \"\"\n"
-                             "  \"yes\":\n"
-                             "    c: 0.3\n");
-    free(out);
+    finish_is(f, &w, "- a b: \"\"\n"
+                     "  \"yes\":\n"
+                     "    c: 0.3\n");
 }
 
 static void numbers(void **state)
 {
     fixture *f = *state;
     ga_writer w;
-    char *out = NULL;
     ga_w_init(&w, GA_W_JSON, GA_W_COMPACT);
     ga_w_arr_begin(&w);
     ga_w_num(&w, 0.0);
@@ -311,10 +276,8 @@ static void numbers(void **state)
     ga_w_int(&w, INT64_MAX);
     ga_w_int(&w, INT64_MIN);
     ga_w_arr_end(&w);
-    assert_int_equal(ga_w_finish(&w, f->ctx, &out), GPUARB_OK);
-    assert_string_equal(out, "[0.0,0.0,0.0,0.0,-2.0,0.1,1e+300,1e-12,0.000001,"
-                             "9223372036854775807,-9223372036854775808]\n");
-    free(out);
+    finish_is(f, &w, "[0.0,0.0,0.0,0.0,-2.0,0.1,1e+300,1e-12,0.000001,"
+                     "9223372036854775807,-9223372036854775808]\n");
 }
 
 /* 58.57231594936709 * 1e6 = 58572315.949... -> 58572316; 7.5e-7 -> 1e-6;
@@ -328,7 +291,6 @@ static void money_rounding(void **state)
     assert_true(ga_money_round(0.1 + 0.2) == 0.3);
     assert_true(ga_money_round(4401.206748354431) == 4401.206748);
     ga_writer w;
-    char *out = NULL;
     ga_w_init(&w, GA_W_JSON, GA_W_SPACED);
     ga_w_arr_begin(&w);
     ga_w_money(&w, 58.57231594936709);
@@ -337,9 +299,7 @@ static void money_rounding(void **state)
     ga_w_num_or_null(&w, 1, 0.5);
     ga_w_int_or_null(&w, 0, 5);
     ga_w_arr_end(&w);
-    assert_int_equal(ga_w_finish(&w, f->ctx, &out), GPUARB_OK);
-    assert_string_equal(out, "[58.572316, 12.34, null, 0.5, null]\n");
-    free(out);
+    finish_is(f, &w, "[58.572316, 12.34, null, 0.5, null]\n");
 }
 
 /* ---- round trip through the project's readers ---- */
@@ -740,5 +700,5 @@ int main(void)
         cmocka_unit_test(too_deep),
         cmocka_unit_test(out_of_memory_latched),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
