@@ -11,7 +11,9 @@
  *   2. each workload gets columns (class x market) that it may use, priced by
  *      cost.c; dominated columns are dropped (a cheaper unlimited column of
  *      the same place, market and speed whose GPU count divides theirs)
- *      unless a share cap makes a dearer column useful;
+ *      unless a share cap is active (the caps count GPUs: copies of the
+ *      dominating column keep the GPUs and the market, but may move them to
+ *      another provider, which max_provider_share counts);
  *   3. min_cost: every workload is solved alone, exactly, by dynamic
  *      programming (bounded knapsack per region, fixed egress charge per
  *      region).  The sum of those optima is a lower bound on the joint
@@ -399,7 +401,10 @@ static int push_col(prob *p, const gcol *c)
  * any use of b can be replaced by copies of a at no extra cost, with no
  * capacity used and no less throughput.  Exact only where every column of
  * the range is interchangeable (one region, or a workload that no region
- * ties: no gang, no egress) and no share cap rewards dearer columns.  Sorts
+ * ties: no gang, no egress) and no share cap is active: the replacement
+ * keeps the GPU count and the market (so the spot cap's count), but for a
+ * workload no region ties it may move GPUs to another provider, which the
+ * provider cap counts.  Sorts
  * by (market, speed, unit) and keeps, per GPU count, the columns up to the
  * first unlimited one; then drops those a smaller divisor beats.  Returns
  * the new column count (kept columns stay in their original order). */
@@ -802,7 +807,9 @@ static gpuarb_status prob_build(gpuarb_ctx *ctx, const base *b, const view *v, p
         else if (p->objective == GA_OBJ_MAX_THROUGHPUT && s->budget_per_hour >= 0)
             top = minu > 0 ? (int64_t)GA_MIN(1e7, floor(s->budget_per_hour / minu) * maxg) : 10000000;
         else if (p->shares)
-            top = (int64_t)w->min_gpus + 64LL * maxg; /* room to buy towards a share cap */
+            /* room for extra GPUs elsewhere (another provider, on demand)
+             * that bring a share cap's fraction of the GPUs down */
+            top = (int64_t)w->min_gpus + 64LL * maxg;
         else
             top = (int64_t)w->min_gpus + maxg - 1;
         p->w_top[wi] = (int32_t)GA_MIN(top, 100000000);
@@ -1003,12 +1010,13 @@ static void evaluate(const prob *p, const double *x, plan_eval *e)
     const base *b = p->b;
     memset(e, 0, sizeof *e);
     e->feasible = 1;
-    double spot_cost = 0;
-    double *prov_cost = ga_calloc((size_t)(b->n_prov ? b->n_prov : 1), sizeof(double));
+    /* the share caps count GPUs (SPEC section 2), not dollars */
+    int64_t spot_gpus = 0, all_gpus = 0;
+    int64_t *prov_gpus = ga_calloc((size_t)(b->n_prov ? b->n_prov : 1), sizeof(int64_t));
     int64_t *used = ga_calloc(b->n_cls ? b->n_cls : 1, sizeof(int64_t));
     int64_t *gpus = ga_calloc(s->n_w ? s->n_w : 1, sizeof(int64_t));
     unsigned char *gused = ga_calloc(p->n_g ? p->n_g : 1, 1);
-    if (!prov_cost || !used || !gpus || !gused) {
+    if (!prov_gpus || !used || !gpus || !gused) {
         e->feasible = 0;
         goto out;
     }
@@ -1019,11 +1027,13 @@ static void evaluate(const prob *p, const double *x, plan_eval *e)
         double cc = x[j] * c->unit;
         e->cph += cc;
         e->tput += x[j] * c->tput;
-        prov_cost[b->cls[c->k].prov] += cc;
+        int64_t ng = (int64_t)(x[j] + 0.5) * c->gpc;
+        prov_gpus[b->cls[c->k].prov] += ng;
         if (c->spot)
-            spot_cost += cc;
+            spot_gpus += ng;
+        all_gpus += ng;
         used[c->k] += (int64_t)(x[j] + 0.5);
-        gpus[c->w] += (int64_t)(x[j] + 0.5) * c->gpc;
+        gpus[c->w] += ng;
         gused[c->grp] = 1;
     }
     for (size_t g = 0; g < p->n_g; g++)
@@ -1055,14 +1065,18 @@ static void evaluate(const prob *p, const double *x, plan_eval *e)
     }
     if (s->budget_per_hour >= 0 && !p->v.drop_budget && e->cph > s->budget_per_hour + tol)
         e->feasible = 0;
+    /* GPU counts are integers: the tolerance only absorbs the rounding of
+     * share x GPUs (0.6 x 10 may be 5.9999999) */
+    double gtol = 1e-9 * GA_MAX(1.0, (double)all_gpus);
     if (s->max_provider_share >= 0 && !p->v.drop_pshare)
         for (int32_t q = 0; q < b->n_prov; q++)
-            if (prov_cost[q] > s->max_provider_share * e->cph + tol)
+            if ((double)prov_gpus[q] > s->max_provider_share * (double)all_gpus + gtol)
                 e->feasible = 0;
-    if (s->max_spot_share >= 0 && !p->v.drop_sshare && spot_cost > s->max_spot_share * e->cph + tol)
+    if (s->max_spot_share >= 0 && !p->v.drop_sshare &&
+        (double)spot_gpus > s->max_spot_share * (double)all_gpus + gtol)
         e->feasible = 0;
 out:
-    free(prov_cost);
+    free(prov_gpus);
     free(used);
     free(gpus);
     free(gused);
@@ -1208,7 +1222,7 @@ static gpuarb_status mip_build(gpuarb_ctx *ctx, const prob *p, int stage, double
         if (ga_mip_add_row(m, (int32_t)p->n_c, idx, val, -GA_INF, s->budget_per_hour, "budget") < 0)
             goto nomem;
     }
-    /* provider share: cost(p) - share * cost(all) <= 0 */
+    /* provider share, in GPUs: gpus(p) - share * gpus(all) <= 0 */
     if (s->max_provider_share >= 0 && s->max_provider_share < 1 && !p->v.drop_pshare && p->n_c) {
         double sh = s->max_provider_share;
         unsigned char *present = ga_calloc((size_t)(b->n_prov ? b->n_prov : 1), 1);
@@ -1221,7 +1235,7 @@ static gpuarb_status mip_build(gpuarb_ctx *ctx, const prob *p, int stage, double
                 continue;
             for (size_t j = 0; j < p->n_c; j++) {
                 idx[j] = (int32_t)j;
-                val[j] = (b->cls[p->c[j].k].prov == q ? 1 - sh : -sh) * p->c[j].unit;
+                val[j] = (b->cls[p->c[j].k].prov == q ? 1 - sh : -sh) * p->c[j].gpc;
             }
             snprintf(nm, sizeof nm, "share_p%d", (int)q);
             if (ga_mip_add_row(m, (int32_t)p->n_c, idx, val, -GA_INF, 0, nm) < 0) {
@@ -1231,14 +1245,14 @@ static gpuarb_status mip_build(gpuarb_ctx *ctx, const prob *p, int stage, double
         }
         free(present);
     }
-    /* spot share */
+    /* spot share, in GPUs: gpus(spot) - share * gpus(all) <= 0 */
     if (s->max_spot_share >= 0 && s->max_spot_share < 1 && !p->v.drop_sshare && p->n_c) {
         double sh = s->max_spot_share;
         int32_t n = 0;
         int any_spot = 0;
         for (size_t j = 0; j < p->n_c; j++) {
             idx[n] = (int32_t)j;
-            val[n++] = (p->c[j].spot ? 1 - sh : -sh) * p->c[j].unit;
+            val[n++] = (p->c[j].spot ? 1 - sh : -sh) * p->c[j].gpc;
             any_spot |= p->c[j].spot;
         }
         if (any_spot && ga_mip_add_row(m, n, idx, val, -GA_INF, 0, "spot_share") < 0)
@@ -1980,12 +1994,13 @@ static gpuarb_status explain_families(gpuarb_ctx *ctx, const base *b, const view
                                   "other constraints (%.2f per hour)", s->budget_per_hour, sv.e.cph);
             else if (f == 1)
                 ga_result_diag(r, "constraints.max_provider_share %.3g cannot be met: without it "
-                                  "the cheapest plan puts more than that share on one provider, "
-                                  "and no mix of providers fits the other constraints",
+                                  "the cheapest plan puts more than that fraction of its GPUs on "
+                                  "one provider, and no mix of providers fits the other "
+                                  "constraints",
                                s->max_provider_share);
             else if (f == 2)
-                ga_result_diag(r, "constraints.max_spot_share %.3g cannot be met together with "
-                                  "the other constraints", s->max_spot_share);
+                ga_result_diag(r, "constraints.max_spot_share %.3g (a fraction of the plan's GPUs) "
+                                  "cannot be met together with the other constraints", s->max_spot_share);
             else {
                 /* name the classes the relaxed plan overbooks */
                 int64_t *used = ga_calloc(b->n_cls ? b->n_cls : 1, sizeof(int64_t));
