@@ -48,9 +48,11 @@ typedef struct kpair {
     int32_t idx;
 } kpair;
 
+/* qsort order of kpair: by key, then index. */
 int ga_cmp_kpair(const void *a, const void *b);
+/* Classes of the offers of cat that pass spec's globs; b borrows both. */
 gpuarb_status ga_base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
-                                const gpuarb_catalog *cat, base *b);
+                            const gpuarb_catalog *cat, base *b);
 void ga_base_free(base *b);
 
 /* ---- a view and its columns (columns.c) ---- */
@@ -95,10 +97,16 @@ typedef struct plan_eval {
     int feasible;          /* meets every constraint of the view */
 } plan_eval;
 
+/* The columns and groups of view v over base b (v->reduce, share caps and
+ * the objective decide which reductions are exact). */
 gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob *p);
 void ga_prob_free(prob *p);
+/* 1 if offer o has a GPU model, memory and shape workload w accepts. */
 int ga_model_ok(const ga_workload *w, const ga_offer *o);
+/* Per-instance per-hour cost of o for w in a market; -1 if unusable. */
 double ga_unit_cost(const ga_workload *w, const ga_offer *o, int spot);
+/* Figures of the integer plan x and whether it meets the view's
+ * constraints (the share caps count GPUs). */
 void ga_evaluate(const prob *p, const double *x, plan_eval *e);
 
 /* ---- per-workload knapsack DP (knapsack.c) ---- */
@@ -111,11 +119,18 @@ typedef struct knap_t {
     unsigned char *keep;   /* n_items x (top + 1) */
 } knap_t;
 
+/* Bounded knapsack over columns cols[0..n) with exact GPU totals
+ * 0..top within class capacities cap (NULL: unlimited); -1 on NOMEM. */
 int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
-                      const int64_t *cap, knap_t *q);
+                  const int64_t *cap, knap_t *q);
+/* Add the knapsack's plan for exactly k GPUs to x. */
 void ga_knap_take(const knap_t *q, int32_t k, double *x);
 void ga_knap_free(knap_t *q);
+/* Least total cost of workload wi alone (plan into x); INF_COST if none,
+ * -1 if too large for the DP, -2 on allocation failure. */
 double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x);
+/* Workloads in decreasing size, each alone on the capacity left: 1 if a
+ * plan was found (evaluate() says whether it meets budget and caps). */
 int ga_greedy(const prob *p, double *x);
 
 /* ---- the MIP (mip.c) and solving a view (solve.c) ---- */
@@ -142,21 +157,30 @@ typedef struct sol {
     int64_t nodes;
 } sol;
 
+/* The MIP of p: stage 0 the spec's objective, stage 1 least cost at
+ * throughput >= tfloor; mm maps groups to region columns. */
 gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, double tfloor,
-                               ga_mip **out, mipmap *mm);
+                                 ga_mip **out, mipmap *mm);
+/* Build and solve one stage (from start when not NULL); the rounded plan
+ * goes to out->x when the solver has one. */
 gpuarb_status ga_alloc_mip_run(gpuarb_ctx *ctx, const prob *p, int stage, double tfloor,
-                             const double *start, double time_ms, const ga_tol *tol, sol *out,
-                             ga_mip_out *mo);
+                               const double *start, double time_ms, const ga_tol *tol, sol *out,
+                               ga_mip_out *mo);
+/* Solve the view p: DP when exact, otherwise the MIP (from hint). */
 gpuarb_status ga_solve_view(gpuarb_ctx *ctx, const prob *p, double time_ms, const ga_tol *tol,
-                                const double *hint, sol *out);
+                            const double *hint, sol *out);
+/* Solve view v through the R0/R1/F stages when share caps are active;
+ * *P and *S receive the problem and solution (caller frees both). */
 gpuarb_status ga_solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, double time_ms,
-                                 const ga_tol *tol, prob *P, sol *S);
+                             const ga_tol *tol, prob *P, sol *S);
 void ga_sol_free(sol *s);
 
 /* ---- infeasibility explanations (explain.c) ---- */
 
+/* Name the workloads that cannot be met even alone; 1 if any. */
 int ga_explain_workloads(const prob *p, gpuarb_result *r);
+/* Name the constraint families whose removal alone makes it feasible. */
 gpuarb_status ga_explain_families(gpuarb_ctx *ctx, const base *b, const view *v0,
-                                      double time_ms, const ga_tol *tol, gpuarb_result *r);
+                                  double time_ms, const ga_tol *tol, gpuarb_result *r);
 
 #endif

@@ -122,7 +122,7 @@ int ga_cmp_kpair(const void *a, const void *b)
 }
 
 gpuarb_status ga_base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
-                                const gpuarb_catalog *cat, base *b)
+                            const gpuarb_catalog *cat, base *b)
 {
     memset(b, 0, sizeof *b);
     b->spec = spec;

@@ -133,7 +133,7 @@ int ga_explain_workloads(const prob *p, gpuarb_result *r)
 }
 
 gpuarb_status ga_explain_families(gpuarb_ctx *ctx, const base *b, const view *v0,
-                                      double time_ms, const ga_tol *tol, gpuarb_result *r)
+                                  double time_ms, const ga_tol *tol, gpuarb_result *r)
 {
     const gpuarb_spec *s = b->spec;
     struct {

@@ -30,7 +30,7 @@ void ga_knap_free(knap_t *q)
  * GPU totals 0..top.  cap[k] is the class capacity left (-1 unlimited).
  * Returns 0, or -1 on allocation failure. */
 int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
-                      const int64_t *cap, knap_t *q)
+                  const int64_t *cap, knap_t *q)
 {
     memset(q, 0, sizeof *q);
     q->top = top;

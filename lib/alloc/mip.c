@@ -20,7 +20,7 @@
 /* stage 0: the objective of the spec; stage 1 (max_throughput only): least
  * cost subject to throughput >= tfloor. */
 gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, double tfloor,
-                               ga_mip **out, mipmap *mm)
+                                 ga_mip **out, mipmap *mm)
 {
     const gpuarb_spec *s = p->b->spec;
     const base *b = p->b;
@@ -221,8 +221,8 @@ static void start_with_z(const prob *p, const mipmap *mm, const double *x, doubl
 }
 
 gpuarb_status ga_alloc_mip_run(gpuarb_ctx *ctx, const prob *p, int stage, double tfloor,
-                             const double *start, double time_ms, const ga_tol *tol, sol *out,
-                             ga_mip_out *mo)
+                               const double *start, double time_ms, const ga_tol *tol, sol *out,
+                               ga_mip_out *mo)
 {
     ga_mip *m = NULL;
     mipmap mm = {0};

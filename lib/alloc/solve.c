@@ -19,7 +19,7 @@
 #include "numeric/lp.h"
 
 gpuarb_status ga_solve_view(gpuarb_ctx *ctx, const prob *p, double time_ms, const ga_tol *tol,
-                                const double *hint, sol *out)
+                            const double *hint, sol *out)
 {
     const gpuarb_spec *s = p->b->spec;
     memset(out, 0, sizeof *out);
@@ -215,7 +215,7 @@ static void map_plan(const prob *pa, const double *x, const prob *pb, double *y)
  * On return *P and *S hold the problem and solution the result comes from
  * (the caller frees both). */
 gpuarb_status ga_solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, double time_ms,
-                                 const ga_tol *tol, prob *P, sol *S)
+                             const ga_tol *tol, prob *P, sol *S)
 {
     const gpuarb_spec *s = b->spec;
     int shares = (s->max_provider_share >= 0 && s->max_provider_share < 1 && !v->drop_pshare) ||
