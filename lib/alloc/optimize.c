@@ -33,7 +33,8 @@
  * is recomputed from the integer plan, never taken from the solver's
  * floating-point objective.  Statuses: GPUARB_OK (any solve outcome),
  * GPUARB_ERR_ARG, GPUARB_ERR_NOMEM, GPUARB_ERR_SOLVER, and the loaders'
- * statuses when the spec's catalog must be loaded.
+ * statuses when the caller passes no catalog: the spec's references are
+ * then loaded by the catalog layer (catalog_ref.c), never opened here.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -137,38 +138,6 @@ void gpuarb_optimize_opts_init(gpuarb_optimize_opts *o)
     o->abs_gap = 0.01;
 }
 
-static gpuarb_status load_spec_catalog(gpuarb_ctx *ctx, const gpuarb_spec *s,
-                                       gpuarb_catalog **out)
-{
-    if (s->catalog_builtin || s->n_catalogs == 0)
-        return gpuarb_catalog_builtin(ctx, out);
-    gpuarb_catalog *all = NULL;
-    gpuarb_status st = ga_catalog_new(ctx, &all);
-    for (size_t i = 0; !st && i < s->n_catalogs; i++) {
-        const ga_catalog_ref *ref = &s->catalogs[i];
-        gpuarb_catalog *one = NULL;
-        st = gpuarb_catalog_load(ctx, ref->path,
-                                 ref->provider ? GPUARB_CATALOG_SKYPILOT : GPUARB_CATALOG_NATIVE,
-                                 ref->provider, &one);
-        if (st == GPUARB_ERR_IO) {
-            /* say where the spec names the missing file */
-            char msg[GA_MSG_MAX];
-            snprintf(msg, sizeof msg, "%s", gpuarb_errmsg(ctx));
-            st = ga_error(ctx, GPUARB_ERR_IO, ref->loc.source, ref->loc.line, ref->loc.col,
-                          "catalog", "cannot read catalog '%s': %s", ref->path, msg);
-        }
-        if (!st)
-            st = gpuarb_catalog_append(ctx, all, one);
-        gpuarb_catalog_free(one);
-    }
-    if (st) {
-        gpuarb_catalog_free(all);
-        return st;
-    }
-    *out = all;
-    return GPUARB_OK;
-}
-
 static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, double time_ms,
                                       const ga_tol *tol, gpuarb_result *r)
 {
@@ -235,7 +204,9 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
     gpuarb_catalog *owned = NULL;
     gpuarb_status st;
     if (!catalog) {
-        if ((st = load_spec_catalog(ctx, spec, &owned)))
+        /* the spec's references, loaded by the catalog layer */
+        size_t n_refs = spec->catalog_builtin ? 0 : spec->n_catalogs;
+        if ((st = ga_catalog_load_refs(ctx, spec->catalogs, n_refs, &owned)))
             return st;
         catalog = owned;
     }
