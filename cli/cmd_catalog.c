@@ -187,23 +187,13 @@ static int parse_args(int argc, char **argv, args *a)
     return -1;
 }
 
-/* Load one catalog argument into *out. */
+/* Load one catalog argument into *out: "-" is standard input, anything
+ * else a catalog reference ("builtin", "skypilot:PROVIDER:PATH" or a path,
+ * read as SkyPilot's vms.csv of sky when --skypilot-provider is given). */
 static gpuarb_status load_one(gpuarb_ctx *ctx, const char *arg, const char *sky,
                               gpuarb_catalog **out)
 {
     int32_t format = sky ? GPUARB_CATALOG_SKYPILOT : GPUARB_CATALOG_NATIVE;
-    if (strcmp(arg, "builtin") == 0)
-        return gpuarb_catalog_builtin(ctx, out);
-    if (strncmp(arg, "skypilot:", 9) == 0) {
-        const char *p = arg + 9, *colon = strchr(p, ':');
-        char provider[64];
-        size_t n = colon ? (size_t)(colon - p) : 0;
-        if (!colon || n == 0 || n >= sizeof provider || colon[1] == '\0')
-            return GPUARB_ERR_ARG;
-        memcpy(provider, p, n);
-        provider[n] = '\0';
-        return gpuarb_catalog_load(ctx, colon + 1, GPUARB_CATALOG_SKYPILOT, provider, out);
-    }
     if (strcmp(arg, "-") == 0) {
         char *text;
         size_t len;
@@ -213,7 +203,7 @@ static gpuarb_status load_one(gpuarb_ctx *ctx, const char *arg, const char *sky,
         free(text);
         return st;
     }
-    return gpuarb_catalog_load(ctx, arg, format, sky, out);
+    return gpuarb_catalog_load_ref(ctx, arg, NULL, sky, out);
 }
 
 /* Load and merge every catalog named.  Returns an exit code. */
@@ -227,9 +217,12 @@ static int load_all(gpuarb_ctx *ctx, const args *a, gpuarb_catalog **out)
     for (int i = 0; i < n; i++) {
         gpuarb_catalog *c = NULL;
         gpuarb_status st = load_one(ctx, names[i], a->skypilot_provider, &c);
-        if (st == GPUARB_ERR_ARG && strncmp(names[i], "skypilot:", 9) == 0) {
+        if (st == GPUARB_ERR_ARG) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s%s", a->ncatalogs ? "--catalog: " : "",
+                     gpuarb_errmsg(ctx));
             gpuarb_catalog_free(all);
-            return cli_usage_error(VERB, "--catalog: expected skypilot:PROVIDER:PATH");
+            return cli_usage_error(VERB, msg);
         }
         if (st == GPUARB_OK && all) {
             st = gpuarb_catalog_append(ctx, all, c);

@@ -44,31 +44,6 @@ static void help(void)
 
 
 
-/* Load one --catalog argument: "builtin", "skypilot:PROVIDER:PATH" or a
- * native CSV path. */
-static gpuarb_status load_one(gpuarb_ctx *ctx, const char *arg, gpuarb_catalog **out)
-{
-    if (strcmp(arg, "builtin") == 0)
-        return gpuarb_catalog_builtin(ctx, out);
-    if (strncmp(arg, "skypilot:", 9) == 0) {
-        const char *p = arg + 9, *colon = strchr(p, ':');
-        if (!colon || colon == p || colon[1] == '\0') {
-            *out = NULL;
-            return GPUARB_ERR_ARG;
-        }
-        char provider[64];
-        size_t n = (size_t)(colon - p);
-        if (n >= sizeof provider) {
-            *out = NULL;
-            return GPUARB_ERR_ARG;
-        }
-        memcpy(provider, p, n);
-        provider[n] = '\0';
-        return gpuarb_catalog_load(ctx, colon + 1, GPUARB_CATALOG_SKYPILOT, provider, out);
-    }
-    return gpuarb_catalog_load(ctx, arg, GPUARB_CATALOG_NATIVE, NULL, out);
-}
-
 /* Load and merge the --catalog arguments into *out.  Returns an exit code. */
 static int load_catalogs(gpuarb_ctx *ctx, const char **paths, int n, gpuarb_catalog **out)
 {
@@ -76,10 +51,13 @@ static int load_catalogs(gpuarb_ctx *ctx, const char **paths, int n, gpuarb_cata
     *out = NULL;
     for (int i = 0; i < n; i++) {
         gpuarb_catalog *c = NULL;
-        gpuarb_status st = load_one(ctx, paths[i], &c);
-        if (st == GPUARB_ERR_ARG && !c && strncmp(paths[i], "skypilot:", 9) == 0) {
+        /* "builtin", "skypilot:PROVIDER:PATH" or a native CSV path */
+        gpuarb_status st = gpuarb_catalog_load_ref(ctx, paths[i], NULL, NULL, &c);
+        if (st == GPUARB_ERR_ARG) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "--catalog: %s", gpuarb_errmsg(ctx));
             gpuarb_catalog_free(all);
-            return cli_usage_error(VERB, "--catalog: expected skypilot:PROVIDER:PATH");
+            return cli_usage_error(VERB, msg);
         }
         if (st != GPUARB_OK) {
             cli_report(ctx);

@@ -216,6 +216,20 @@ typedef enum gpuarb_catalog_format {
 GPUARB_API gpuarb_status gpuarb_catalog_load(gpuarb_ctx *ctx, const char *path,
                                              int32_t format, const char *provider,
                                              gpuarb_catalog **out);
+/** Load the catalog a reference names, the form specs and the CLI use:
+ *  "builtin" (the built-in snapshot), "skypilot:PROVIDER:PATH" (a SkyPilot
+ *  vms.csv of PROVIDER, folded to lower case) or PATH (a native CSV).
+ *  ref: the reference (borrowed).  base_dir: folder that resolves a relative
+ *  PATH (NULL or "" = the current directory).  skypilot_provider: NULL, or a
+ *  provider that makes a plain PATH a SkyPilot vms.csv of it (it does not
+ *  apply to "builtin" or to a "skypilot:" reference, which names its own).
+ *  out: the new catalog, freed with gpuarb_catalog_free.  Returns
+ *  GPUARB_ERR_ARG for a malformed "skypilot:" reference (the message says
+ *  what was expected and found) and the loaders' statuses otherwise. */
+GPUARB_API gpuarb_status gpuarb_catalog_load_ref(gpuarb_ctx *ctx, const char *ref,
+                                                 const char *base_dir,
+                                                 const char *skypilot_provider,
+                                                 gpuarb_catalog **out);
 /** Parse a catalog from memory; source names it in errors (may be NULL). */
 GPUARB_API gpuarb_status gpuarb_catalog_parse(gpuarb_ctx *ctx, const char *text, size_t len,
                                               const char *source, int32_t format,

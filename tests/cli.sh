@@ -209,13 +209,14 @@ if command -v script >/dev/null 2>&1; then
 else skip "default format on a terminal: no script(1)"; fi
 
 # ------------------------------------------------- optimize: constraints, spot
-# share.yaml: max_provider_share 0.6 forces aws + gcp, 619; no baseline (see file).
+# share.yaml: max_provider_share 0.6 (of the GPUs) forces two providers: lambda +
+# gcp, 448; no baseline (see file).
 run optimize --format json "$D/share.yaml"
 expect_rc "optimize share.yaml" 0
-pycheck "max_provider_share 0.6: aws + gcp, 619, baseline null" "
-assert close(d['total_cost'], 619), d['total_cost']
+pycheck "max_provider_share 0.6: lambda + gcp, 448, baseline null" "
+assert close(d['total_cost'], 448), d['total_cost']
 rows = sorted(a['provider'] for a in d['allocations'])
-assert rows == ['aws', 'gcp'], rows
+assert rows == ['gcp', 'lambda'], rows
 assert d['baseline'] is None and d['savings_pct'] is None, (d['baseline'], d['savings_pct'])
 "
 # spot.yaml: one aws spot instance at 12 / 0.965 per useful hour (see file).
@@ -229,8 +230,8 @@ assert a['market'] == 'spot' and a['provider'] == 'aws' and a['count'] == 1, a
 assert close(a['price_hour'], 12) and close(a['cost_per_hour'], eff), a
 "
 # spot_share.json (JSON input): the same with max_spot_share 0.5.  One 8-GPU
-# instance is needed; spot would be 100 % of the cost, so the cheapest
-# on-demand offer wins: lambda at 14.
+# instance is needed; on spot it would hold 100 % of the plan's GPUs, so the
+# cheapest on-demand offer wins: lambda at 14.
 run optimize --format json "$D/spot_share.json"
 expect_rc "optimize spot_share.json (JSON spec)" 0
 pycheck "max_spot_share 0.5: lambda on demand, 14" "

@@ -238,9 +238,11 @@ static void budget_binds(void **state)
     gpuarb_result_free(o.r);
 }
 
-/* max_provider_share 0.6: aws $1/GPU, gcp $1.5/GPU (1-GPU boxes), 10 GPUs.
- * With a aws and 10 - a gcp boxes: a <= 0.6 (a + 1.5 (10 - a)) -> a <= 6.92,
- * so a = 6: 6 + 6 = 12 per hour.  gcp's share 6/12 = 0.5 is fine. */
+/* max_provider_share 0.6 counts GPUs: aws $1/GPU, gcp $1.5/GPU (1-GPU
+ * boxes), exactly 10 GPUs.  With a aws and 10 - a gcp GPUs: a <= 0.6 x 10,
+ * so a = 6 (aws is cheaper: take as many as the cap allows) and gcp 4:
+ * 6 x 1 + 4 x 1.5 = 12 per hour.  gcp's share 4/10 = 0.4 is fine.  (A cap
+ * on dollars would also give a = 6, but through a <= 0.6 (a + 15 - 1.5 a).) */
 static void provider_share_cap(void **state)
 {
     (void)state;
@@ -261,9 +263,11 @@ static void provider_share_cap(void **state)
     gpuarb_result_free(o.r);
 }
 
-/* max_spot_share 0.5: on-demand $3, spot $1 with rate 0 (effective $1).
- * 4 GPUs: s spot and 4 - s on demand, s <= 0.5 (s + 3 (4 - s)) -> s <= 4,
- * hmm: s <= 0.5 * (12 - 2 s) -> 2 s <= 6 -> s <= 3: 3 + 3 = 6 per hour. */
+/* max_spot_share 0.5 counts GPUs: on-demand $3, spot $1 with rate 0
+ * (effective $1), 1-GPU boxes, exactly 4 GPUs: s spot and 4 - s on demand
+ * with s <= 0.5 x 4 = 2.  Spot is cheaper, so s = 2: 2 x 1 + 2 x 3 = 8 per
+ * hour.  (A cap on dollars would have allowed s = 3 at 6 per hour: this
+ * test tells the two rules apart.) */
 static void spot_share_cap(void **state)
 {
     (void)state;
@@ -271,9 +275,9 @@ static void spot_share_cap(void **state)
                      "version: 1\nconstraints: {max_spot_share: 0.5}\n"
                      "workloads:\n  - {name: w, gpus: 4, spot: allow}\n");
     assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
-    assert_int_equal(count_of(o.r, "w", "v1", 1), 3);
-    assert_int_equal(count_of(o.r, "w", "v1", 0), 1);
-    assert_float_equal(o.s.cost_per_hour, 6.0, 1e-9);
+    assert_int_equal(count_of(o.r, "w", "v1", 1), 2);
+    assert_int_equal(count_of(o.r, "w", "v1", 0), 2);
+    assert_float_equal(o.s.cost_per_hour, 8.0, 1e-9);
     gpuarb_result_free(o.r);
 }
 
@@ -581,14 +585,14 @@ static void concurrent_solves_agree(void **state)
     (void)state;
     /* by hand: a (8, spot allowed) takes 2 aws spot boxes at
      * 3 / (1 - 0.1 * (0.5 + 1/12)) = 3.18584/h each: 6.37168.  b + c need 14
-     * GPUs and runpod holds exactly 14 (2 x 4 cheap at $4, 3 x 2 mid at $3),
-     * but all on runpod ($17 of $23.37) breaks the 70 % cap; moving c to one
-     * aws on-demand box ($8.5) gives runpod 8 + 3 = 11 of 25.87168 (43 %).
-     * refsolve.py (CBC) agrees: 25.871681415929203.  Independent DPs would
-     * overbook the cheap box, so every solve runs GLPK. */
+     * GPUs and runpod holds exactly 14 (2 x 4 cheap at $4, 3 x 2 mid at $3):
+     * $17.  The 70 % cap counts GPUs: runpod hosts 14 of the plan's 22
+     * GPUs (64 %), so it holds: 6.37168 + 17 = 23.37168.  refsolve.py (CBC)
+     * agrees: 23.371681415929203.  Independent DPs would overbook the cheap
+     * box, so every solve runs GLPK. */
     solved ref = solve(THREAD_CAT, THREAD_SPEC);
     assert_int_equal(ref.s.status, GPUARB_SOLVE_OPTIMAL);
-    assert_float_equal(ref.s.total_cost, 6.0 / (1 - 0.1 * (0.5 + 5.0 / 60)) + 11 + 8.5, 1e-9);
+    assert_float_equal(ref.s.total_cost, 6.0 / (1 - 0.1 * (0.5 + 5.0 / 60)) + 17, 1e-9);
     pthread_t th[4];
     thread_job jobs[4];
     memset(jobs, 0, sizeof jobs);
@@ -836,7 +840,10 @@ static double bf_unit(const binst *b, int w, int o, int spot)
 
 static void bf_eval(const binst *b, const bcol *c, int nc, const int *x, bbest *best)
 {
-    double cph = 0, tput = 0, egress = 0, spot = 0, pc[3] = {0, 0, 0};
+    double cph = 0, tput = 0, egress = 0;
+    /* the share caps count GPUs (SPEC section 2): GPUs per provider, on
+     * spot, and in the whole plan */
+    int pg[3] = {0, 0, 0}, spotg = 0, allg = 0;
     int gpus[2] = {0, 0}, used[2][3][2], capuse[5] = {0};
     memset(used, 0, sizeof used);
     for (int j = 0; j < nc; j++) {
@@ -845,9 +852,10 @@ static void bf_eval(const binst *b, const bcol *c, int nc, const int *x, bbest *
         const boff *o = &b->off[c[j].o];
         double cc = x[j] * c[j].unit;
         cph += cc;
-        pc[o->prov] += cc;
+        pg[o->prov] += x[j] * o->gpc;
         if (c[j].spot)
-            spot += cc;
+            spotg += x[j] * o->gpc;
+        allg += x[j] * o->gpc;
         gpus[c[j].w] += x[j] * o->gpc;
         tput += x[j] * o->gpc * b->wl[c[j].w].tput[o->gpu];
         used[c[j].w][o->prov][o->reg] = 1;
@@ -879,11 +887,13 @@ static void bf_eval(const binst *b, const bcol *c, int nc, const int *x, bbest *
     double tol = 1e-9 * (1 + cph);
     if (b->budget >= 0 && cph > b->budget + tol)
         return;
+    /* integer GPU counts against share x GPUs: 1e-9 absorbs only the
+     * rounding of the product */
     if (b->pshare >= 0)
         for (int p = 0; p < 3; p++)
-            if (pc[p] > b->pshare * cph + tol)
+            if (pg[p] > b->pshare * allg + 1e-9)
                 return;
-    if (b->sshare >= 0 && spot > b->sshare * cph + tol)
+    if (b->sshare >= 0 && spotg > b->sshare * allg + 1e-9)
         return;
     double total = b->H * cph + egress;
     if (!best->found) {

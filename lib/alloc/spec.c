@@ -380,20 +380,8 @@ static gpuarb_status parse_workloads(sp *s, const ga_doc_node *n)
 
 /* ---- catalogs ---- */
 
-/* base_dir + "/" + path unless path is absolute or there is no base_dir. */
-static char *resolve_path(const char *base_dir, const char *path)
-{
-    if (!base_dir || !base_dir[0] || path[0] == '/')
-        return ga_strdup(path);
-    ga_strbuf b;
-    ga_sb_init(&b);
-    ga_sb_puts(&b, base_dir);
-    if (base_dir[strlen(base_dir) - 1] != '/')
-        ga_sb_putc(&b, '/');
-    ga_sb_puts(&b, path);
-    return ga_sb_take(&b);
-}
-
+/* The catalog layer parses the reference (and resolves its path against
+ * the spec's folder); errors are placed at the node. */
 static gpuarb_status catalog_ref(sp *s, const ga_doc_node *n, const char *path,
                                  ga_catalog_ref *ref)
 {
@@ -401,30 +389,14 @@ static gpuarb_status catalog_ref(sp *s, const ga_doc_node *n, const char *path,
     gpuarb_status st = get_string(s, n, path, &str);
     if (st)
         return st;
-    ref->loc.source = s->spec->source;
-    ref->loc.line = n->line;
-    ref->loc.col = n->col;
-    const char *file = str;
-    if (strncmp(str, "skypilot:", 9) == 0) {
-        const char *prov = str + 9, *colon = strchr(prov, ':');
-        if (!colon || colon == prov || !colon[1])
-            return FAIL_AT(s, n, path,
-                           "expected skypilot:PROVIDER:PATH (a SkyPilot vms.csv), found '%.100s'",
-                           str);
-        ref->provider = ga_strndup(prov, (size_t)(colon - prov));
-        if (!ref->provider)
-            return ga_nomem(s->ctx);
-        ascii_lower(ref->provider);
-        file = colon + 1;
-    }
-    ref->path = resolve_path(s->spec->base_dir, file);
-    return ref->path ? GPUARB_OK : ga_nomem(s->ctx);
+    ga_loc at = {s->spec->source, n->line, n->col};
+    return ga_catalog_ref_parse(s->ctx, str, s->spec->base_dir, &at, path, ref);
 }
 
 static gpuarb_status parse_catalog(sp *s, const ga_doc_node *n)
 {
     gpuarb_spec *spec = s->spec;
-    if (n->kind == GA_DOC_STRING && strcmp(n->str, "builtin") == 0)
+    if (n->kind == GA_DOC_STRING && ga_catalog_ref_is_builtin(n->str))
         return GPUARB_OK; /* the default */
     if (n->kind == GA_DOC_STRING) {
         spec->catalogs = ga_calloc(1, sizeof *spec->catalogs);
@@ -441,7 +413,7 @@ static gpuarb_status parse_catalog(sp *s, const ga_doc_node *n)
     char path[GA_PATH_MAX];
     for (size_t i = 0; i < n->n; i++) {
         const ga_doc_node *it = n->items[i];
-        if (it->kind == GA_DOC_STRING && strcmp(it->str, "builtin") == 0) {
+        if (it->kind == GA_DOC_STRING && ga_catalog_ref_is_builtin(it->str)) {
             if (n->n == 1)
                 return GPUARB_OK;
             path_idx(path, "catalog", i);
@@ -592,10 +564,8 @@ void gpuarb_spec_free(gpuarb_spec *spec)
         free(w->data_region);
     }
     free(spec->w);
-    for (size_t i = 0; i < spec->n_catalogs; i++) {
-        free(spec->catalogs[i].path);
-        free(spec->catalogs[i].provider);
-    }
+    for (size_t i = 0; i < spec->n_catalogs; i++)
+        ga_catalog_ref_free(&spec->catalogs[i]);
     free(spec->catalogs);
     free_globs(&spec->providers);
     free_globs(&spec->regions);

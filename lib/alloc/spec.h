@@ -7,6 +7,7 @@
 #define GPUARB_SPEC_H
 
 #include "base/internal.h"
+#include "catalog/catalog.h" /* ga_catalog_ref */
 
 enum { GA_OBJ_MIN_COST = 0, GA_OBJ_MAX_THROUGHPUT = 1 };
 enum { GA_SPOT_NEVER = 0, GA_SPOT_ALLOW = 1, GA_SPOT_ONLY = 2 };
@@ -15,12 +16,6 @@ typedef struct ga_globs {
     char **allow;  size_t n_allow;    /* empty = everything allowed */
     char **deny;   size_t n_deny;
 } ga_globs;
-
-typedef struct ga_catalog_ref {
-    char *path;       /* resolved against the spec's folder */
-    char *provider;   /* NULL for native CSV; set for "skypilot:PROVIDER:PATH" */
-    ga_loc loc;       /* where the spec names it (loc.source = spec->source) */
-} ga_catalog_ref;
 
 typedef struct ga_workload {
     char *name;
@@ -52,7 +47,7 @@ struct gpuarb_spec {
     double budget_per_hour;   /* -1 = none */
     double time_limit_s;      /* default 10 */
     int32_t catalog_builtin;  /* 1 = builtin (the default) */
-    ga_catalog_ref *catalogs; /* when not builtin */
+    ga_catalog_ref *catalogs; /* when not builtin (loc.source = source) */
     size_t n_catalogs;
     ga_globs providers, regions;
     double max_provider_share;/* -1 = none; else (0, 1] */

@@ -30,4 +30,30 @@ gpuarb_status ga_catalog_new(gpuarb_ctx *ctx, gpuarb_catalog **out);
 
 #define GA_DEFAULT_INTERRUPTION_RATE 0.05
 
+/* A parsed catalog reference (catalog_ref.c): "builtin", a native CSV path
+ * or "skypilot:PROVIDER:PATH". */
+typedef struct ga_catalog_ref {
+    int32_t builtin;  /* 1 = the built-in snapshot (path and provider NULL) */
+    char *path;       /* resolved against the base folder */
+    char *provider;   /* NULL for native CSV; lower case for "skypilot:..." */
+    ga_loc loc;       /* where a document names it (line 0: an argument) */
+} ga_catalog_ref;
+
+/* Parse text into *out (which owns its strings; free with
+ * ga_catalog_ref_free).  Relative paths are resolved against base_dir
+ * (NULL or "": as given).  at and key place errors in a document
+ * (GPUARB_ERR_INPUT); at NULL means an argument (GPUARB_ERR_ARG).  No I/O. */
+gpuarb_status ga_catalog_ref_parse(gpuarb_ctx *ctx, const char *text, const char *base_dir,
+                                   const ga_loc *at, const char *key, ga_catalog_ref *out);
+void ga_catalog_ref_free(ga_catalog_ref *ref);
+/* 1 if text is the reference to the built-in snapshot ("builtin"). */
+int ga_catalog_ref_is_builtin(const char *text);
+/* Load the catalog ref names; an unreadable file is reported at ref->loc
+ * when the reference has a position. */
+gpuarb_status ga_catalog_ref_load(gpuarb_ctx *ctx, const ga_catalog_ref *ref,
+                                  gpuarb_catalog **out);
+/* Load refs[0..n) merged in order into one new catalog; n = 0: builtin. */
+gpuarb_status ga_catalog_load_refs(gpuarb_ctx *ctx, const ga_catalog_ref *refs, size_t n,
+                                   gpuarb_catalog **out);
+
 #endif

@@ -1,0 +1,186 @@
+/*
+ * alloc.h - the allocation solver's internal types and functions, shared by
+ * classes.c (offer classes), columns.c (columns, dominance, evaluation),
+ * knapsack.c (per-workload DP), mip.c (the MIP), solve.c (solving a view),
+ * explain.c (infeasibility) and optimize.c (the driver).  Never installed.
+ */
+#ifndef GPUARB_ALLOC_H
+#define GPUARB_ALLOC_H
+
+#include "base/internal.h"
+#include "alloc/spec.h"
+#include "catalog/catalog.h"
+#include "numeric/lp.h"
+
+#define INF_COST 1e300
+/* Largest GPU count the per-workload dynamic programme handles; larger
+ * workloads go straight to the MIP. */
+#define DP_MAX_GPUS 65536
+#define DP_MAX_WORK 60000000.0
+
+/* ---- classes of identical offers (classes.c) ---- */
+
+typedef struct oclass {
+    int32_t rep;          /* representative offer (first in catalog order) */
+    int32_t first_member; /* index into base.members */
+    int32_t n_members;
+    int32_t prov, reg;    /* interned ids */
+    int64_t cap;          /* -1 unlimited */
+} oclass;
+
+typedef struct base {
+    const gpuarb_spec *spec;
+    const gpuarb_catalog *cat;
+    oclass *cls;
+    size_t n_cls;
+    int32_t *members;     /* offer indices grouped by class */
+    char **prov_name;     /* borrowed from the catalog, by prov id */
+    int32_t n_prov;
+    int32_t *reg_prov;    /* region id -> provider id */
+    const char **reg_name;/* region id -> region name (borrowed) */
+    int32_t n_reg;
+    int32_t *cls_by_reg;  /* classes ordered by region id */
+} base;
+
+/* qsort has no context argument in C11: sort (key, index) pairs instead. */
+typedef struct kpair {
+    int64_t key;
+    int32_t idx;
+} kpair;
+
+/* qsort order of kpair: by key, then index. */
+int ga_cmp_kpair(const void *a, const void *b);
+/* Classes of the offers of cat that pass spec's globs; b borrows both. */
+gpuarb_status ga_base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
+                            const gpuarb_catalog *cat, base *b);
+void ga_base_free(base *b);
+
+/* ---- a view and its columns (columns.c) ---- */
+
+typedef struct view {
+    int32_t only_prov;        /* -1 = all providers */
+    int32_t ondemand_only;
+    int32_t drop_budget, drop_pshare, drop_sshare, drop_capshare;
+    int32_t reduce;           /* drop dominated columns even with share caps:
+                                 then the view is a restriction, not exact */
+    int32_t min_cost;         /* solve for least cost whatever the objective */
+} view;
+
+typedef struct gcol {
+    int32_t w, k, spot, gpc, grp;
+    double unit;   /* $/h per instance */
+    double tput;   /* per instance: gpc x throughput factor */
+} gcol;
+
+typedef struct ggrp {
+    int32_t w, reg;
+    double egress; /* one-time $ if the workload uses this region */
+    int32_t c0, nc;/* its columns [c0, c0 + nc) */
+} ggrp;
+
+typedef struct prob {
+    const base *b;
+    view v;
+    int32_t objective;
+    double H;
+    gcol *c;
+    size_t n_c, cap_c;
+    ggrp *g;
+    size_t n_g, cap_g;
+    int32_t *w_c0, *w_nc, *w_g0, *w_ng; /* per workload ranges */
+    int32_t *w_top;                     /* most GPUs worth buying, per workload */
+    int32_t shares;                     /* a share cap is active in this view */
+} prob;
+
+typedef struct plan_eval {
+    double cph, egress, total, tput;
+    int feasible;          /* meets every constraint of the view */
+} plan_eval;
+
+/* The columns and groups of view v over base b (v->reduce, share caps and
+ * the objective decide which reductions are exact). */
+gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob *p);
+void ga_prob_free(prob *p);
+/* 1 if offer o has a GPU model, memory and shape workload w accepts. */
+int ga_model_ok(const ga_workload *w, const ga_offer *o);
+/* Per-instance per-hour cost of o for w in a market; -1 if unusable. */
+double ga_unit_cost(const ga_workload *w, const ga_offer *o, int spot);
+/* Figures of the integer plan x and whether it meets the view's
+ * constraints (the share caps count GPUs). */
+void ga_evaluate(const prob *p, const double *x, plan_eval *e);
+
+/* ---- per-workload knapsack DP (knapsack.c) ---- */
+
+typedef struct knap_t {
+    int32_t top;
+    double *K;             /* K[k]: least cost of exactly k GPUs; INF if none */
+    int32_t n_items;
+    int32_t *it_col, *it_mult, *it_wt;
+    unsigned char *keep;   /* n_items x (top + 1) */
+} knap_t;
+
+/* Bounded knapsack over columns cols[0..n) with exact GPU totals
+ * 0..top within class capacities cap (NULL: unlimited); -1 on NOMEM. */
+int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
+                  const int64_t *cap, knap_t *q);
+/* Add the knapsack's plan for exactly k GPUs to x. */
+void ga_knap_take(const knap_t *q, int32_t k, double *x);
+void ga_knap_free(knap_t *q);
+/* Least total cost of workload wi alone (plan into x); INF_COST if none,
+ * -1 if too large for the DP, -2 on allocation failure. */
+double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x);
+/* Workloads in decreasing size, each alone on the capacity left: 1 if a
+ * plan was found (evaluate() says whether it meets budget and caps). */
+int ga_greedy(const prob *p, double *x);
+
+/* ---- the MIP (mip.c) and solving a view (solve.c) ---- */
+
+typedef struct mipmap {
+    int32_t *zcol;        /* group -> MIP column or -1 */
+    int32_t n_cols;
+} mipmap;
+
+/* When to call a plan optimal: relative gap, and absolute gap in dollars
+ * over the horizon (cost objectives only; throughput is proven exactly). */
+typedef struct ga_tol {
+    double rel, abs_cost;
+} ga_tol;
+
+typedef struct sol {
+    int32_t status;       /* gpuarb_solve_status */
+    double *x;            /* p->n_c counts */
+    plan_eval e;
+    double bound, gap;
+    int32_t bound_known;  /* for a time limit without a plan */
+    int32_t method;
+    int32_t mip_cols, mip_rows;
+    int64_t nodes;
+} sol;
+
+/* The MIP of p: stage 0 the spec's objective, stage 1 least cost at
+ * throughput >= tfloor; mm maps groups to region columns. */
+gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, double tfloor,
+                                 ga_mip **out, mipmap *mm);
+/* Build and solve one stage (from start when not NULL); the rounded plan
+ * goes to out->x when the solver has one. */
+gpuarb_status ga_alloc_mip_run(gpuarb_ctx *ctx, const prob *p, int stage, double tfloor,
+                               const double *start, double time_ms, const ga_tol *tol, sol *out,
+                               ga_mip_out *mo);
+/* Solve the view p: DP when exact, otherwise the MIP (from hint). */
+gpuarb_status ga_solve_view(gpuarb_ctx *ctx, const prob *p, double time_ms, const ga_tol *tol,
+                            const double *hint, sol *out);
+/* Solve view v through the R0/R1/F stages when share caps are active;
+ * *P and *S receive the problem and solution (caller frees both). */
+gpuarb_status ga_solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, double time_ms,
+                             const ga_tol *tol, prob *P, sol *S);
+void ga_sol_free(sol *s);
+
+/* ---- infeasibility explanations (explain.c) ---- */
+
+/* Name the workloads that cannot be met even alone; 1 if any. */
+int ga_explain_workloads(const prob *p, gpuarb_result *r);
+/* Name the constraint families whose removal alone makes it feasible. */
+gpuarb_status ga_explain_families(gpuarb_ctx *ctx, const base *b, const view *v0,
+                                  double time_ms, const ga_tol *tol, gpuarb_result *r);
+
+#endif

@@ -1,0 +1,246 @@
+/*
+ * classes.c - step 1 of the allocation pipeline (see optimize.c): the offers
+ * that pass the spec's provider and region globs, merged into classes of
+ * identical offers (same provider, region, GPU, count, memory, prices and
+ * interruption rate; zones and instance names aside) with their capacities
+ * added, plus the interned provider and region ids every later step uses.
+ * Wraps no dependency.  Invariants: the spec and catalog are only read (the
+ * base borrows their strings and must not outlive them); classes keep
+ * catalog order (a class's representative is its first offer) and
+ * cls_by_reg lists them by region id.  Statuses: GPUARB_OK, GPUARB_ERR_NOMEM.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc/alloc.h"
+#include "catalog/catalog.h"
+
+typedef struct strmap {
+    char **keys;
+    int32_t *vals;
+    size_t cap, n;
+} strmap;
+
+static uint64_t hash_bytes(const void *p, size_t n, uint64_t h)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static void sm_free(strmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->keys[i]);
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+/* Id of key, adding it with id m->n when new; -1 on allocation failure. */
+static int32_t sm_intern(strmap *m, const char *key)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        size_t nc = m->cap ? m->cap * 2 : 64;
+        char **nk = ga_calloc(nc, sizeof *nk);
+        int32_t *nv = ga_calloc(nc, sizeof *nv);
+        if (!nk || !nv) {
+            free(nk);
+            free(nv);
+            return -1;
+        }
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->keys[i])
+                continue;
+            size_t h = hash_bytes(m->keys[i], strlen(m->keys[i]), 14695981039346656037ULL) & (nc - 1);
+            while (nk[h])
+                h = (h + 1) & (nc - 1);
+            nk[h] = m->keys[i];
+            nv[h] = m->vals[i];
+        }
+        free(m->keys);
+        free(m->vals);
+        m->keys = nk;
+        m->vals = nv;
+        m->cap = nc;
+    }
+    size_t h = hash_bytes(key, strlen(key), 14695981039346656037ULL) & (m->cap - 1);
+    while (m->keys[h]) {
+        if (strcmp(m->keys[h], key) == 0)
+            return m->vals[h];
+        h = (h + 1) & (m->cap - 1);
+    }
+    if (!(m->keys[h] = ga_strdup(key)))
+        return -1;
+    m->vals[h] = (int32_t)m->n;
+    return (int32_t)m->n++;
+}
+
+void ga_base_free(base *b)
+{
+    free(b->cls);
+    free(b->members);
+    free(b->prov_name);
+    free(b->reg_prov);
+    free(b->reg_name);
+    free(b->cls_by_reg);
+    memset(b, 0, sizeof *b);
+}
+
+static uint64_t class_hash(const ga_offer *o, int32_t reg)
+{
+    uint64_t h = 14695981039346656037ULL;
+    h = hash_bytes(&reg, sizeof reg, h);
+    h = hash_bytes(&o->gpu, sizeof o->gpu, h);
+    h = hash_bytes(&o->gpu_count, sizeof o->gpu_count, h);
+    h = hash_bytes(&o->gpu_memory_gb, sizeof(double), h);
+    h = hash_bytes(&o->price, sizeof(double), h);
+    h = hash_bytes(&o->spot, sizeof(double), h);
+    h = hash_bytes(&o->rate, sizeof(double), h);
+    return h;
+}
+
+static int class_same(const ga_offer *a, const ga_offer *b)
+{
+    return a->gpu == b->gpu && a->gpu_count == b->gpu_count &&
+           a->gpu_memory_gb == b->gpu_memory_gb && a->price == b->price && a->spot == b->spot &&
+           a->rate == b->rate;
+}
+
+int ga_cmp_kpair(const void *a, const void *b)
+{
+    const kpair *x = a, *y = b;
+    if (x->key != y->key)
+        return (x->key > y->key) - (x->key < y->key);
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+gpuarb_status ga_base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
+                            const gpuarb_catalog *cat, base *b)
+{
+    memset(b, 0, sizeof *b);
+    b->spec = spec;
+    b->cat = cat;
+    strmap provs = {0}, regs = {0};
+    int32_t *off_cls = NULL;
+    int32_t *cls_slot = NULL;
+    size_t slot_cap = 16;
+    gpuarb_status st = GPUARB_OK;
+    size_t n = cat->n;
+    while (slot_cap < 2 * n + 2)
+        slot_cap *= 2;
+    off_cls = ga_mallocarray((n ? n : 1), sizeof(int32_t));
+    cls_slot = ga_mallocarray(slot_cap, sizeof(int32_t));
+    b->cls = ga_mallocarray((n ? n : 1), sizeof(oclass));
+    b->reg_prov = ga_mallocarray((n ? n : 1), sizeof(int32_t));
+    b->reg_name = ga_mallocarray((n ? n : 1), sizeof(char *));
+    b->prov_name = ga_mallocarray((n ? n : 1), sizeof(char *));
+    if (!off_cls || !cls_slot || !b->cls || !b->reg_prov || !b->reg_name || !b->prov_name)
+        goto nomem;
+    for (size_t i = 0; i < slot_cap; i++)
+        cls_slot[i] = -1;
+    ga_strbuf key;
+    ga_sb_init(&key);
+    for (size_t i = 0; i < n; i++) {
+        const ga_offer *o = &cat->v[i];
+        off_cls[i] = -1;
+        if (!ga_globs_allow(&spec->providers, o->provider) ||
+            !ga_globs_allow(&spec->regions, o->region))
+            continue;
+        int32_t p = sm_intern(&provs, o->provider);
+        if (p < 0)
+            goto nomem_sb;
+        if ((size_t)p == provs.n - 1 && b->n_prov == p) {
+            b->prov_name[p] = o->provider;
+            b->n_prov++;
+        }
+        key.len = 0;
+        ga_sb_puts(&key, o->provider);
+        ga_sb_putc(&key, '\x1f');
+        ga_sb_puts(&key, o->region);
+        if (key.oom)
+            goto nomem_sb;
+        int32_t r = sm_intern(&regs, key.s);
+        if (r < 0)
+            goto nomem_sb;
+        if (r == b->n_reg) {
+            b->reg_prov[r] = p;
+            b->reg_name[r] = o->region;
+            b->n_reg++;
+        }
+        size_t h = class_hash(o, r) & (slot_cap - 1);
+        int32_t k = -1;
+        while (cls_slot[h] >= 0) {
+            oclass *c = &b->cls[cls_slot[h]];
+            if (c->reg == r && class_same(&cat->v[c->rep], o)) {
+                k = cls_slot[h];
+                break;
+            }
+            h = (h + 1) & (slot_cap - 1);
+        }
+        if (k < 0) {
+            k = (int32_t)b->n_cls++;
+            cls_slot[h] = k;
+            oclass *c = &b->cls[k];
+            c->rep = (int32_t)i;
+            c->n_members = 0;
+            c->prov = p;
+            c->reg = r;
+            c->cap = 0;
+        }
+        oclass *c = &b->cls[k];
+        c->n_members++;
+        if (c->cap >= 0)
+            c->cap = o->capacity < 0 ? GA_UNLIMITED : c->cap + o->capacity;
+        off_cls[i] = k;
+    }
+    ga_sb_free(&key);
+    /* members grouped by class, in catalog order within a class */
+    b->members = ga_mallocarray((n ? n : 1), sizeof(int32_t));
+    b->cls_by_reg = ga_mallocarray((b->n_cls ? b->n_cls : 1), sizeof(int32_t));
+    if (!b->members || !b->cls_by_reg)
+        goto nomem;
+    {
+        int32_t pos = 0;
+        for (size_t k = 0; k < b->n_cls; k++) {
+            b->cls[k].first_member = pos;
+            pos += b->cls[k].n_members;
+            b->cls[k].n_members = 0;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (off_cls[i] < 0)
+                continue;
+            oclass *c = &b->cls[off_cls[i]];
+            b->members[c->first_member + c->n_members++] = (int32_t)i;
+        }
+        kpair *kp = ga_mallocarray((b->n_cls ? b->n_cls : 1), sizeof(kpair));
+        if (!kp)
+            goto nomem;
+        for (size_t k = 0; k < b->n_cls; k++) {
+            kp[k].key = b->cls[k].reg;
+            kp[k].idx = (int32_t)k;
+        }
+        qsort(kp, b->n_cls, sizeof *kp, ga_cmp_kpair);
+        for (size_t k = 0; k < b->n_cls; k++)
+            b->cls_by_reg[k] = kp[k].idx;
+        free(kp);
+    }
+    goto out;
+nomem_sb:
+    ga_sb_free(&key);
+nomem:
+    st = ga_nomem(ctx);
+    ga_base_free(b);
+out:
+    sm_free(&provs);
+    sm_free(&regs);
+    free(off_cls);
+    free(cls_slot);
+    return st;
+}

@@ -1,0 +1,496 @@
+/*
+ * columns.c - step 2 of the allocation pipeline: the columns of one view
+ * (class x market a workload may use, priced by cost.c), grouped by region
+ * where a region ties the workload (gang or egress), the dominated columns
+ * dropped where that is exact (or where the view asks to reduce), gang
+ * regions that can never win pruned, and the evaluation of an integer plan
+ * against every constraint of the view (GPU counts, gangs, capacity,
+ * budget, and the share caps, which count GPUs).  Wraps no dependency.
+ * Invariants: a workload's columns are contiguous and each group's are too;
+ * the problem borrows the base.  Statuses: GPUARB_OK, GPUARB_ERR_NOMEM.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc/alloc.h"
+#include "alloc/cost.h"
+#include "catalog/catalog.h"
+
+void ga_prob_free(prob *p)
+{
+    free(p->c);
+    free(p->g);
+    free(p->w_c0);
+    free(p->w_nc);
+    free(p->w_g0);
+    free(p->w_ng);
+    free(p->w_top);
+    memset(p, 0, sizeof *p);
+}
+
+int ga_model_ok(const ga_workload *w, const ga_offer *o)
+{
+    if (w->n_models) {
+        size_t i;
+        for (i = 0; i < w->n_models; i++)
+            if (w->models[i] == o->gpu)
+                break;
+        if (i == w->n_models)
+            return 0;
+    }
+    if (w->min_gpu_memory_gb > 0 && o->gpu_memory_gb + 1e-9 < w->min_gpu_memory_gb)
+        return 0;
+    if (w->gpus_per_node > 0 && o->gpu_count != w->gpus_per_node)
+        return 0;
+    return 1;
+}
+
+/* Per-instance per-hour cost of offer o for workload w in a market; -1 if
+ * that market cannot be used. */
+double ga_unit_cost(const ga_workload *w, const ga_offer *o, int spot)
+{
+    if (!spot)
+        return o->price >= 0 ? o->price : -1;
+    if (o->spot < 0)
+        return -1;
+    return ga_spot_cost(o->spot, o->rate, w->checkpoint_minutes, w->restart_minutes);
+}
+
+static int push_col(prob *p, const gcol *c)
+{
+    if (ga_grow((void **)&p->c, &p->cap_c, p->n_c + 1, sizeof *c))
+        return -1;
+    p->c[p->n_c++] = *c;
+    return 0;
+}
+
+/* Drop the columns of [c0, c0+nc) that a cheaper unlimited column of the
+ * same market and speed makes useless: a (unlimited) dominates b when
+ * gpc(a) divides gpc(b) and (gpc(b)/gpc(a)) * unit(a) <= unit(b), because
+ * any use of b can be replaced by copies of a at no extra cost, with no
+ * capacity used and no less throughput.  Exact only where every column of
+ * the range is interchangeable (one region, or a workload that no region
+ * ties: no gang, no egress) and no share cap is active: the replacement
+ * keeps the GPU count and the market (so the spot cap's count), but for a
+ * workload no region ties it may move GPUs to another provider, which the
+ * provider cap counts.  Sorts
+ * by (market, speed, unit) and keeps, per GPU count, the columns up to the
+ * first unlimited one; then drops those a smaller divisor beats.  Returns
+ * the new column count (kept columns stay in their original order). */
+typedef struct domkey {
+    int32_t spot, gpc, idx, unlimited;
+    double speed, unit;
+} domkey;
+
+static int cmp_domkey(const void *x, const void *y)
+{
+    const domkey *a = x, *b = y;
+    if (a->spot != b->spot)
+        return a->spot - b->spot;
+    if (a->speed != b->speed)
+        return a->speed < b->speed ? -1 : 1;
+    if (a->gpc != b->gpc)
+        return a->gpc - b->gpc;
+    if (a->unit != b->unit)
+        return a->unit < b->unit ? -1 : 1;
+    if (a->unlimited != b->unlimited)
+        return b->unlimited - a->unlimited; /* unlimited first among equals */
+    return a->idx - b->idx;
+}
+
+static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc)
+{
+    if (nc < 2)
+        return nc;
+    gcol *c = p->c + c0;
+    const base *b = p->b;
+    domkey *d = ga_mallocarray((size_t)nc, sizeof(domkey));
+    unsigned char *dead = ga_calloc((size_t)nc, 1);
+    if (!d || !dead) {
+        free(d);
+        free(dead);
+        return nc; /* reduction is optional */
+    }
+    for (int32_t i = 0; i < nc; i++) {
+        d[i].spot = c[i].spot;
+        d[i].gpc = c[i].gpc;
+        d[i].idx = i;
+        d[i].unlimited = b->cls[c[i].k].cap < 0;
+        d[i].speed = c[i].tput / c[i].gpc;
+        d[i].unit = c[i].unit;
+    }
+    qsort(d, (size_t)nc, sizeof *d, cmp_domkey);
+    /* best unlimited unit per GPU count within each (market, speed) run */
+    int32_t gpcs[32];
+    double best[32];
+    for (int32_t i = 0; i < nc;) {
+        int32_t j = i, ng = 0;
+        while (j < nc && d[j].spot == d[i].spot && d[j].speed == d[i].speed)
+            j++;
+        /* runs of equal gpc inside [i, j): cheapest first */
+        for (int32_t t = i; t < j;) {
+            int32_t u = t, seen_unlimited = 0;
+            double bu = -1;
+            while (u < j && d[u].gpc == d[t].gpc) {
+                if (seen_unlimited)
+                    dead[d[u].idx] = 1;
+                else if (d[u].unlimited) {
+                    seen_unlimited = 1;
+                    bu = d[u].unit;
+                }
+                u++;
+            }
+            if (bu >= 0 && ng < 32) {
+                gpcs[ng] = d[t].gpc;
+                best[ng++] = bu;
+            }
+            t = u;
+        }
+        /* a smaller unlimited shape whose copies are no dearer */
+        for (int32_t t = i; t < j; t++) {
+            if (dead[d[t].idx])
+                continue;
+            for (int32_t q = 0; q < ng; q++) {
+                if (gpcs[q] >= d[t].gpc || d[t].gpc % gpcs[q] != 0)
+                    continue;
+                if ((double)(d[t].gpc / gpcs[q]) * best[q] <= d[t].unit + 1e-12) {
+                    dead[d[t].idx] = 1;
+                    break;
+                }
+            }
+        }
+        i = j;
+    }
+    int32_t k = 0;
+    for (int32_t i = 0; i < nc; i++)
+        if (!dead[i])
+            c[k++] = c[i];
+    free(d);
+    free(dead);
+    return k;
+}
+
+/* Close the group of workload wi holding columns [gstart, p->n_c): reduce
+ * it when allowed, then record it (reg -1: a workload no region ties). */
+static int close_group(prob *p, int32_t wi, int32_t reg, int32_t gstart, int reduce)
+{
+    const base *b = p->b;
+    const gpuarb_spec *s = b->spec;
+    const ga_workload *w = &s->w[wi];
+    int32_t nc = (int32_t)p->n_c - gstart;
+    if (nc <= 0)
+        return 0;
+    if (reduce)
+        nc = drop_dominated(p, gstart, nc);
+    p->n_c = (size_t)(gstart + nc);
+    if (ga_grow((void **)&p->g, &p->cap_g, p->n_g + 1, sizeof(ggrp)))
+        return -1;
+    ggrp *g = &p->g[p->n_g];
+    g->w = wi;
+    g->reg = reg;
+    g->c0 = gstart;
+    g->nc = nc;
+    g->egress = 0;
+    if (w->has_data && reg >= 0)
+        g->egress = ga_egress(w->data_provider, w->data_region, w->data_gb,
+                              b->prov_name[b->reg_prov[reg]], b->reg_name[reg], s->egress_same,
+                              s->egress_other);
+    for (int32_t j = gstart; j < gstart + nc; j++)
+        p->c[j].grp = (int32_t)p->n_g;
+    p->n_g++;
+    return 0;
+}
+
+/* min_cost gangs: drop the regions that can never beat the best region
+ * built from unlimited offers only.  Such a region U serves the workload
+ * without touching shared capacity, so a region whose cheapest plan costs
+ * more in total and no less per hour (the budget) is never needed.  Works
+ * on the workload's groups, which are the last ones of p.  Returns -1 on
+ * allocation failure. */
+static int prune_gang_regions(prob *p, int32_t wi)
+{
+    const ga_workload *w = &p->b->spec->w[wi];
+    int32_t g0 = p->w_g0[wi], ng = (int32_t)p->n_g - g0, top = p->w_top[wi];
+    if (ng < 2 || w->min_gpus == 0 || top > DP_MAX_GPUS)
+        return 0;
+    double *tot = ga_mallocarray((size_t)ng, sizeof(double));
+    int32_t *cols = ga_mallocarray((p->n_c - (size_t)p->w_c0[wi] + 1), sizeof(int32_t));
+    if (!tot || !cols) {
+        free(tot);
+        free(cols);
+        return -1;
+    }
+    double u_tot = INF_COST, u_cph = INF_COST;
+    for (int32_t gi = 0; gi < ng; gi++) {
+        const ggrp *g = &p->g[g0 + gi];
+        tot[gi] = INF_COST;
+        for (int pass = 0; pass < 2; pass++) {
+            /* pass 0: every column; pass 1: unlimited columns only */
+            int32_t n = 0;
+            for (int32_t j = g->c0; j < g->c0 + g->nc; j++)
+                if (pass == 0 || p->b->cls[p->c[j].k].cap < 0)
+                    cols[n++] = j;
+            if (pass == 1 && n == 0)
+                continue;
+            knap_t q;
+            if (ga_knap_solve(p, cols, n, top, NULL, &q)) {
+                ga_knap_free(&q);
+                free(tot);
+                free(cols);
+                return -1;
+            }
+            double best = INF_COST;
+            for (int32_t k = w->min_gpus; k <= top; k++)
+                best = GA_MIN(best, q.K[k]);
+            ga_knap_free(&q);
+            if (best >= INF_COST)
+                continue;
+            if (pass == 0) {
+                tot[gi] = best + g->egress;
+            } else if (best + g->egress < u_tot) {
+                u_tot = best + g->egress;
+                u_cph = best / p->H;
+            }
+        }
+    }
+    /* keep a region unless it is beaten on both counts */
+    int32_t keep_g = 0;
+    size_t c_out = (size_t)p->w_c0[wi];
+    for (int32_t gi = 0; gi < ng; gi++) {
+        ggrp g = p->g[g0 + gi];
+        double cph = (tot[gi] - g.egress) / p->H;
+        int drop = tot[gi] >= INF_COST ||
+                   (u_tot < INF_COST && tot[gi] > u_tot * (1 + 1e-9) + 1e-9 &&
+                    cph >= u_cph * (1 - 1e-9) - 1e-9);
+        if (drop)
+            continue;
+        memmove(p->c + c_out, p->c + g.c0, sizeof(gcol) * (size_t)g.nc);
+        g.c0 = (int32_t)c_out;
+        for (int32_t j = 0; j < g.nc; j++)
+            p->c[c_out + (size_t)j].grp = g0 + keep_g;
+        c_out += (size_t)g.nc;
+        p->g[g0 + keep_g++] = g;
+    }
+    p->n_c = c_out;
+    p->n_g = (size_t)(g0 + keep_g);
+    free(tot);
+    free(cols);
+    return 0;
+}
+
+/* 1 if two workloads get the same columns (GPU counts and data aside):
+ * same acceptable models, memory, shape, market rule, spot cost inputs and
+ * throughput table. */
+static int same_columns(const ga_workload *a, const ga_workload *b)
+{
+    if (a->n_models != b->n_models || a->min_gpu_memory_gb != b->min_gpu_memory_gb ||
+        a->gpus_per_node != b->gpus_per_node || a->spot != b->spot ||
+        a->checkpoint_minutes != b->checkpoint_minutes ||
+        a->restart_minutes != b->restart_minutes || a->n_tput != b->n_tput)
+        return 0;
+    for (size_t i = 0; i < a->n_models; i++)
+        if (a->models[i] != b->models[i])
+            return 0;
+    for (size_t i = 0; i < a->n_tput; i++)
+        if (a->tput_models[i] != b->tput_models[i] || a->tput[i] != b->tput[i])
+            return 0;
+    return 1;
+}
+
+gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob *p)
+{
+    int32_t *reps = NULL; /* region-free workloads whose columns can be reused */
+    size_t n_reps = 0;
+    const gpuarb_spec *s = b->spec;
+    memset(p, 0, sizeof *p);
+    p->b = b;
+    p->v = *v;
+    p->objective = v->min_cost ? GA_OBJ_MIN_COST : s->objective;
+    p->H = s->horizon_hours;
+    p->shares = (s->max_provider_share >= 0 && s->max_provider_share < 1 && !v->drop_pshare) ||
+                (s->max_spot_share >= 0 && s->max_spot_share < 1 && !v->drop_sshare);
+    int reduce = !p->shares || v->reduce;
+    size_t nw = s->n_w;
+    p->w_c0 = ga_calloc(nw, sizeof(int32_t));
+    p->w_nc = ga_calloc(nw, sizeof(int32_t));
+    p->w_g0 = ga_calloc(nw, sizeof(int32_t));
+    p->w_ng = ga_calloc(nw, sizeof(int32_t));
+    p->w_top = ga_calloc(nw, sizeof(int32_t));
+    reps = ga_mallocarray((nw ? nw : 1), sizeof(int32_t));
+    if (!p->w_c0 || !p->w_nc || !p->w_g0 || !p->w_ng || !p->w_top || !reps)
+        goto nomem;
+    for (size_t wi = 0; wi < nw; wi++) {
+        const ga_workload *w = &s->w[wi];
+        /* a workload no region ties: regions are interchangeable for it */
+        int region_free = !w->same_region && !(w->has_data && w->data_gb > 0);
+        p->w_c0[wi] = (int32_t)p->n_c;
+        p->w_g0[wi] = (int32_t)p->n_g;
+        int32_t cur_reg = -1;
+        int32_t gstart = (int32_t)p->n_c;
+        int32_t rep = -1;
+        for (size_t r = 0; region_free && r < n_reps && rep < 0; r++)
+            if (same_columns(w, &s->w[reps[r]]))
+                rep = reps[r];
+        if (rep >= 0) {
+            /* same columns as an earlier workload, already reduced */
+            for (int32_t j = p->w_c0[rep]; j < p->w_c0[rep] + p->w_nc[rep]; j++) {
+                gcol c = p->c[j];
+                c.w = (int32_t)wi;
+                if (push_col(p, &c))
+                    goto nomem;
+            }
+        } else if (region_free) {
+            reps[n_reps++] = (int32_t)wi;
+        }
+        for (size_t kk = 0; kk < b->n_cls && rep < 0; kk++) {
+            int32_t k = b->cls_by_reg[kk];
+            int32_t reg = b->cls[k].reg;
+            if (reg != cur_reg && !region_free) {
+                if (cur_reg >= 0 && close_group(p, (int32_t)wi, cur_reg, gstart, reduce))
+                    goto nomem;
+                gstart = (int32_t)p->n_c;
+            }
+            cur_reg = reg;
+            const oclass *cl = &b->cls[k];
+            if (v->only_prov >= 0 && cl->prov != v->only_prov)
+                continue;
+            if (cl->cap == 0)
+                continue;
+            const ga_offer *o = &b->cat->v[cl->rep];
+            if (!ga_model_ok(w, o))
+                continue;
+            for (int spot = 0; spot <= 1; spot++) {
+                if (spot && (v->ondemand_only || w->spot == GA_SPOT_NEVER))
+                    continue;
+                if (!spot && w->spot == GA_SPOT_ONLY)
+                    continue;
+                double u = ga_unit_cost(w, o, spot);
+                if (u < 0)
+                    continue;
+                gcol c;
+                c.w = (int32_t)wi;
+                c.k = k;
+                c.spot = spot;
+                c.gpc = o->gpu_count;
+                c.grp = -1;
+                c.unit = u;
+                c.tput = o->gpu_count * ga_workload_tput(w, o->gpu);
+                if (push_col(p, &c))
+                    goto nomem;
+            }
+        }
+        if (close_group(p, (int32_t)wi, region_free ? -1 : cur_reg, gstart, reduce && rep < 0))
+            goto nomem;
+        /* the most GPUs worth buying for this workload */
+        int32_t maxg = 1;
+        double minu = INF_COST;
+        for (int32_t j = p->w_c0[wi]; j < (int32_t)p->n_c; j++) {
+            maxg = GA_MAX(maxg, p->c[j].gpc);
+            minu = GA_MIN(minu, p->c[j].unit);
+        }
+        int64_t top;
+        if (w->max_gpus >= 0)
+            top = w->max_gpus;
+        else if (p->objective == GA_OBJ_MAX_THROUGHPUT && s->budget_per_hour >= 0)
+            top = minu > 0 ? (int64_t)GA_MIN(1e7, floor(s->budget_per_hour / minu) * maxg) : 10000000;
+        else if (p->shares)
+            /* room for extra GPUs elsewhere (another provider, on demand)
+             * that bring a share cap's fraction of the GPUs down */
+            top = (int64_t)w->min_gpus + 64LL * maxg;
+        else
+            top = (int64_t)w->min_gpus + maxg - 1;
+        p->w_top[wi] = (int32_t)GA_MIN(top, 100000000);
+        if (reduce && w->same_region && p->objective == GA_OBJ_MIN_COST &&
+            prune_gang_regions(p, (int32_t)wi))
+            goto nomem;
+        p->w_nc[wi] = (int32_t)p->n_c - p->w_c0[wi];
+        p->w_ng[wi] = (int32_t)p->n_g - p->w_g0[wi];
+    }
+    free(reps);
+    return GPUARB_OK;
+nomem:
+    free(reps);
+    ga_prob_free(p);
+    return ga_nomem(ctx);
+}
+
+void ga_evaluate(const prob *p, const double *x, plan_eval *e)
+{
+    const gpuarb_spec *s = p->b->spec;
+    const base *b = p->b;
+    memset(e, 0, sizeof *e);
+    e->feasible = 1;
+    /* the share caps count GPUs (SPEC section 2), not dollars */
+    int64_t spot_gpus = 0, all_gpus = 0;
+    int64_t *prov_gpus = ga_calloc((size_t)(b->n_prov ? b->n_prov : 1), sizeof(int64_t));
+    int64_t *used = ga_calloc(b->n_cls ? b->n_cls : 1, sizeof(int64_t));
+    int64_t *gpus = ga_calloc(s->n_w ? s->n_w : 1, sizeof(int64_t));
+    unsigned char *gused = ga_calloc(p->n_g ? p->n_g : 1, 1);
+    if (!prov_gpus || !used || !gpus || !gused) {
+        e->feasible = 0;
+        goto out;
+    }
+    for (size_t j = 0; j < p->n_c; j++) {
+        if (x[j] < 0.5)
+            continue;
+        const gcol *c = &p->c[j];
+        double cc = x[j] * c->unit;
+        e->cph += cc;
+        e->tput += x[j] * c->tput;
+        int64_t ng = (int64_t)(x[j] + 0.5) * c->gpc;
+        prov_gpus[b->cls[c->k].prov] += ng;
+        if (c->spot)
+            spot_gpus += ng;
+        all_gpus += ng;
+        used[c->k] += (int64_t)(x[j] + 0.5);
+        gpus[c->w] += ng;
+        gused[c->grp] = 1;
+    }
+    for (size_t g = 0; g < p->n_g; g++)
+        if (gused[g])
+            e->egress += p->g[g].egress;
+    e->total = p->H * e->cph + e->egress;
+    double tol = 1e-7 * GA_MAX(1.0, e->cph);
+    for (size_t wi = 0; wi < s->n_w; wi++) {
+        const ga_workload *w = &s->w[wi];
+        if (gpus[wi] < w->min_gpus || (w->max_gpus >= 0 && gpus[wi] > w->max_gpus))
+            e->feasible = 0;
+        if (w->same_region) {
+            int n = 0;
+            for (int32_t g = p->w_g0[wi]; g < p->w_g0[wi] + p->w_ng[wi]; g++)
+                n += gused[g];
+            if (n > 1)
+                e->feasible = 0;
+        }
+    }
+    if (p->v.drop_capshare) {
+        /* relaxed: each workload alone within a class's capacity */
+        for (size_t j = 0; j < p->n_c; j++)
+            if (b->cls[p->c[j].k].cap >= 0 && x[j] > (double)b->cls[p->c[j].k].cap + 0.5)
+                e->feasible = 0;
+    } else {
+        for (size_t k = 0; k < b->n_cls; k++)
+            if (b->cls[k].cap >= 0 && used[k] > b->cls[k].cap)
+                e->feasible = 0;
+    }
+    if (s->budget_per_hour >= 0 && !p->v.drop_budget && e->cph > s->budget_per_hour + tol)
+        e->feasible = 0;
+    /* GPU counts are integers: the tolerance only absorbs the rounding of
+     * share x GPUs (0.6 x 10 may be 5.9999999) */
+    double gtol = 1e-9 * GA_MAX(1.0, (double)all_gpus);
+    if (s->max_provider_share >= 0 && !p->v.drop_pshare)
+        for (int32_t q = 0; q < b->n_prov; q++)
+            if ((double)prov_gpus[q] > s->max_provider_share * (double)all_gpus + gtol)
+                e->feasible = 0;
+    if (s->max_spot_share >= 0 && !p->v.drop_sshare &&
+        (double)spot_gpus > s->max_spot_share * (double)all_gpus + gtol)
+        e->feasible = 0;
+out:
+    free(prov_gpus);
+    free(used);
+    free(gpus);
+    free(gused);
+}

@@ -1,0 +1,295 @@
+/*
+ * knapsack.c - step 3 of the allocation pipeline: the exact per-workload
+ * optimum by dynamic programming (a bounded knapsack over exact GPU totals,
+ * per region when a gang or egress ties the workload to regions), and the
+ * greedy plan built from it (workloads solved in turn on the capacity left)
+ * that starts the MIP.  Wraps no dependency.  Invariants: costs are never
+ * negative; INF_COST means "no plan"; instances above DP_MAX_GPUS or
+ * DP_MAX_WORK are left to the MIP (-1).  Returns -2 (not a status) on
+ * allocation failure; callers turn it into GPUARB_ERR_NOMEM.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc/alloc.h"
+
+void ga_knap_free(knap_t *q)
+{
+    free(q->K);
+    free(q->it_col);
+    free(q->it_mult);
+    free(q->it_wt);
+    free(q->keep);
+    memset(q, 0, sizeof *q);
+}
+
+/* Bounded knapsack over columns cols[0..n) (indices into p->c) with exact
+ * GPU totals 0..top.  cap[k] is the class capacity left (-1 unlimited).
+ * Returns 0, or -1 on allocation failure. */
+int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
+                  const int64_t *cap, knap_t *q)
+{
+    memset(q, 0, sizeof *q);
+    q->top = top;
+    size_t T = (size_t)top + 1;
+    q->K = ga_mallocarray(T, sizeof(double));
+    size_t max_items = (size_t)n * 32 + 1;
+    q->it_col = ga_mallocarray(max_items, sizeof(int32_t));
+    q->it_mult = ga_mallocarray(max_items, sizeof(int32_t));
+    q->it_wt = ga_mallocarray(max_items, sizeof(int32_t));
+    if (!q->K || !q->it_col || !q->it_mult || !q->it_wt)
+        return -1;
+    for (int32_t j = 0; j < n; j++) {
+        const gcol *c = &p->c[cols[j]];
+        int64_t m = top / c->gpc;
+        if (cap && cap[c->k] >= 0)
+            m = GA_MIN(m, cap[c->k]);
+        for (int64_t part = 1; m > 0; part *= 2) {
+            int64_t take = GA_MIN(part, m);
+            q->it_col[q->n_items] = cols[j];
+            q->it_mult[q->n_items] = (int32_t)take;
+            q->it_wt[q->n_items] = (int32_t)(take * c->gpc);
+            q->n_items++;
+            m -= take;
+        }
+    }
+    q->keep = ga_calloc((size_t)(q->n_items ? q->n_items : 1) * T, 1);
+    if (!q->keep)
+        return -1;
+    q->K[0] = 0;
+    for (size_t k = 1; k < T; k++)
+        q->K[k] = INF_COST;
+    for (int32_t i = 0; i < q->n_items; i++) {
+        int32_t wt = q->it_wt[i];
+        double cost = q->it_mult[i] * p->c[q->it_col[i]].unit * p->H;
+        unsigned char *kp = q->keep + (size_t)i * T;
+        for (int32_t k = top; k >= wt; k--) {
+            double cand = q->K[k - wt] + cost;
+            if (cand < q->K[k] - 1e-12) {
+                q->K[k] = cand;
+                kp[k] = 1;
+            }
+        }
+    }
+    return 0;
+}
+
+void ga_knap_take(const knap_t *q, int32_t k, double *x)
+{
+    size_t T = (size_t)q->top + 1;
+    for (int32_t i = q->n_items - 1; i >= 0 && k > 0; i--) {
+        if (q->keep[(size_t)i * T + k]) {
+            x[q->it_col[i]] += q->it_mult[i];
+            k -= q->it_wt[i];
+        }
+    }
+}
+
+/* Least total cost (horizon cost + egress) of workload w alone, with class
+ * capacities cap (-1 unlimited); writes the plan into x (indexed like p->c,
+ * only w's columns touched).  Returns the cost, INF_COST when infeasible,
+ * -1 when the instance is too large for the DP, -2 on allocation failure. */
+double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x)
+{
+    const ga_workload *w = &p->b->spec->w[wi];
+    int32_t lo = w->min_gpus, top = p->w_top[wi];
+    int32_t c0 = p->w_c0[wi], nc = p->w_nc[wi];
+    for (int32_t j = c0; j < c0 + nc; j++)
+        x[j] = 0;
+    if (lo == 0)
+        return 0.0; /* nothing to buy: min_cost never buys optional GPUs */
+    if (nc == 0 || top < lo)
+        return INF_COST;
+    if (top > DP_MAX_GPUS)
+        return -1;
+    int32_t g0 = p->w_g0[wi], ng = p->w_ng[wi];
+    int any_egress = 0;
+    for (int32_t g = g0; g < g0 + ng; g++)
+        if (p->g[g].egress > 0)
+            any_egress = 1;
+    int32_t *cols = ga_mallocarray((size_t)nc, sizeof(int32_t));
+    if (!cols)
+        return -2;
+    double best = INF_COST;
+    if (!w->same_region && !any_egress) {
+        /* no region structure: one knapsack over every column */
+        for (int32_t j = 0; j < nc; j++)
+            cols[j] = c0 + j;
+        knap_t q;
+        if (ga_knap_solve(p, cols, nc, top, cap, &q)) {
+            ga_knap_free(&q);
+            free(cols);
+            return -2;
+        }
+        int32_t kbest = -1;
+        for (int32_t k = lo; k <= top; k++)
+            if (q.K[k] < best - 1e-12) {
+                best = q.K[k];
+                kbest = k;
+            }
+        if (kbest >= 0)
+            ga_knap_take(&q, kbest, x);
+        ga_knap_free(&q);
+    } else if (w->same_region) {
+        int32_t gbest = -1, kbest = -1;
+        for (int32_t g = g0; g < g0 + ng; g++) {
+            const ggrp *gr = &p->g[g];
+            for (int32_t j = 0; j < gr->nc; j++)
+                cols[j] = gr->c0 + j;
+            knap_t q;
+            if (ga_knap_solve(p, cols, gr->nc, top, cap, &q)) {
+                ga_knap_free(&q);
+                free(cols);
+                return -2;
+            }
+            for (int32_t k = lo; k <= top; k++) {
+                double v = q.K[k] + gr->egress;
+                if (q.K[k] < INF_COST && v < best - 1e-12) {
+                    best = v;
+                    gbest = g;
+                    kbest = k;
+                }
+            }
+            ga_knap_free(&q);
+        }
+        if (gbest >= 0) {
+            const ggrp *gr = &p->g[gbest];
+            for (int32_t j = 0; j < gr->nc; j++)
+                cols[j] = gr->c0 + j;
+            knap_t q;
+            if (ga_knap_solve(p, cols, gr->nc, top, cap, &q)) {
+                ga_knap_free(&q);
+                free(cols);
+                return -2;
+            }
+            ga_knap_take(&q, kbest, x);
+            ga_knap_free(&q);
+        }
+    } else {
+        /* regions with a one-time egress charge: F[r][k] over regions */
+        if ((double)ng * (top + 1.0) * (top + 1.0) > DP_MAX_WORK) {
+            free(cols);
+            return -1;
+        }
+        size_t T = (size_t)top + 1;
+        double *F = ga_mallocarray(T, sizeof(double)), *Fn = ga_mallocarray(T, sizeof(double));
+        int32_t *choice = ga_mallocarray(T * (size_t)ng, sizeof(int32_t));
+        double **Ks = ga_calloc((size_t)ng, sizeof(double *));
+        if (!F || !Fn || !choice || !Ks) {
+            free(F);
+            free(Fn);
+            free(choice);
+            free(Ks);
+            free(cols);
+            return -2;
+        }
+        int fail = 0;
+        F[0] = 0;
+        for (size_t k = 1; k < T; k++)
+            F[k] = INF_COST;
+        for (int32_t gi = 0; gi < ng && !fail; gi++) {
+            const ggrp *gr = &p->g[g0 + gi];
+            for (int32_t j = 0; j < gr->nc; j++)
+                cols[j] = gr->c0 + j;
+            knap_t q;
+            if (ga_knap_solve(p, cols, gr->nc, top, cap, &q)) {
+                ga_knap_free(&q);
+                fail = 1;
+                break;
+            }
+            int32_t *ch = choice + (size_t)gi * T;
+            for (size_t k = 0; k < T; k++) {
+                Fn[k] = F[k];
+                ch[k] = 0;
+                for (size_t j = 1; j <= k; j++) {
+                    if (q.K[j] >= INF_COST || F[k - j] >= INF_COST)
+                        continue;
+                    double v = F[k - j] + gr->egress + q.K[j];
+                    if (v < Fn[k] - 1e-12) {
+                        Fn[k] = v;
+                        ch[k] = (int32_t)j;
+                    }
+                }
+            }
+            memcpy(F, Fn, sizeof(double) * T);
+            ga_knap_free(&q);
+        }
+        int32_t kbest = -1;
+        if (!fail) {
+            for (int32_t k = lo; k <= top; k++)
+                if (F[k] < best - 1e-12) {
+                    best = F[k];
+                    kbest = k;
+                }
+        }
+        if (!fail && kbest >= 0) {
+            int32_t k = kbest;
+            for (int32_t gi = ng - 1; gi >= 0 && !fail; gi--) {
+                int32_t j = choice[(size_t)gi * T + k];
+                if (j == 0)
+                    continue;
+                const ggrp *gr = &p->g[g0 + gi];
+                for (int32_t t = 0; t < gr->nc; t++)
+                    cols[t] = gr->c0 + t;
+                knap_t q;
+                if (ga_knap_solve(p, cols, gr->nc, top, cap, &q))
+                    fail = 1;
+                else
+                    ga_knap_take(&q, j, x);
+                ga_knap_free(&q);
+                k -= j;
+            }
+        }
+        free(F);
+        free(Fn);
+        free(choice);
+        free(Ks);
+        if (fail) {
+            free(cols);
+            return -2;
+        }
+    }
+    free(cols);
+    return best;
+}
+
+/* Greedy plan: workloads in decreasing size, each solved alone on the
+ * capacity the earlier ones left.  Returns 1 if it found a plan (which may
+ * still break budget or share caps: ga_evaluate() says). */
+int ga_greedy(const prob *p, double *x)
+{
+    const gpuarb_spec *s = p->b->spec;
+    size_t nw = s->n_w;
+    int64_t *cap = ga_mallocarray((p->b->n_cls ? p->b->n_cls : 1), sizeof(int64_t));
+    kpair *order = ga_mallocarray((nw ? nw : 1), sizeof(kpair));
+    if (!cap || !order) {
+        free(cap);
+        free(order);
+        return 0;
+    }
+    for (size_t k = 0; k < p->b->n_cls; k++)
+        cap[k] = p->b->cls[k].cap;
+    for (size_t wi = 0; wi < nw; wi++) {
+        order[wi].key = -(int64_t)s->w[wi].min_gpus;
+        order[wi].idx = (int32_t)wi;
+    }
+    qsort(order, nw, sizeof *order, ga_cmp_kpair);
+    int ok = 1;
+    for (size_t t = 0; t < nw && ok; t++) {
+        int32_t wi = order[t].idx;
+        double v = ga_dp_workload(p, wi, cap, x);
+        if (v < 0 || v >= INF_COST) {
+            ok = 0;
+            break;
+        }
+        for (int32_t j = p->w_c0[wi]; j < p->w_c0[wi] + p->w_nc[wi]; j++)
+            if (x[j] > 0.5 && cap[p->c[j].k] >= 0)
+                cap[p->c[j].k] -= (int64_t)(x[j] + 0.5);
+    }
+    free(cap);
+    free(order);
+    return ok;
+}

@@ -1,0 +1,118 @@
+/*
+ * result_obj.c - the result object behind gpuarb_result: its diagnostics
+ * list, its free and its public accessors (summary, allocation rows,
+ * diagnostic sentences).  The struct lives in optimize.h so that the
+ * writers (result.c) and the driver (optimize.c) share it.  Wraps no
+ * dependency.  Invariants: accessors never allocate; strings returned are
+ * owned by the result.  Statuses: GPUARB_OK, GPUARB_ERR_ARG.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc/optimize.h"
+
+int ga_result_diag(gpuarb_result *r, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    char **nd = ga_reallocarray(r->diag, r->n_diag + 1, sizeof(char *));
+    if (!nd)
+        return -1;
+    r->diag = nd;
+    if (!(r->diag[r->n_diag] = ga_strdup(buf)))
+        return -1;
+    r->n_diag++;
+    return 0;
+}
+
+void gpuarb_result_free(gpuarb_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n_rows; i++) {
+        ga_alloc_row *a = &r->rows[i];
+        free(a->workload);
+        free(a->provider);
+        free(a->region);
+        free(a->zone);
+        free(a->instance_type);
+        free(a->gpu);
+    }
+    free(r->rows);
+    for (size_t i = 0; i < r->n_wl; i++)
+        free(r->wl[i].name);
+    free(r->wl);
+    for (size_t i = 0; i < r->n_diag; i++)
+        free(r->diag[i]);
+    free(r->diag);
+    free(r->baseline_provider);
+    free(r);
+}
+
+gpuarb_status gpuarb_result_summary(const gpuarb_result *r, gpuarb_plan_summary *out)
+{
+    if (!r || !out || out->size < sizeof *out) /* first version's size (gpuarb.h) */
+        return GPUARB_ERR_ARG;
+    uint32_t size = out->size;
+    memset(out, 0, size < sizeof *out ? size : sizeof *out);
+    out->size = size;
+    out->status = r->status;
+    out->objective = r->objective;
+    out->allocation_count = (int32_t)r->n_rows;
+    out->cost_per_hour = r->cost_per_hour;
+    out->total_cost = r->total_cost;
+    out->egress_cost = r->egress_cost;
+    out->throughput = r->throughput;
+    out->mip_gap = r->mip_gap;
+    int plan = r->status == GPUARB_SOLVE_OPTIMAL || r->status == GPUARB_SOLVE_FEASIBLE;
+    out->bound = plan || (r->status == GPUARB_SOLVE_TIME_LIMIT && r->bound_known) ? r->bound : -1;
+    out->solve_ms = r->solve_ms;
+    out->baseline_cost_per_hour = r->has_baseline ? r->baseline_cph : -1;
+    out->baseline_total_cost = r->has_baseline ? r->baseline_total : -1;
+    out->savings_pct = r->has_baseline ? r->savings_pct : -1;
+    out->baseline_provider = r->has_baseline ? r->baseline_provider : NULL;
+    return GPUARB_OK;
+}
+
+int32_t gpuarb_result_allocation_count(const gpuarb_result *r)
+{
+    return r ? (int32_t)r->n_rows : 0;
+}
+
+gpuarb_status gpuarb_result_allocation(const gpuarb_result *r, int32_t i, gpuarb_allocation *out)
+{
+    if (!r || !out || i < 0 || (size_t)i >= r->n_rows)
+        return GPUARB_ERR_ARG;
+    const ga_alloc_row *a = &r->rows[i];
+    memset(out, 0, sizeof *out);
+    out->workload = a->workload;
+    out->provider = a->provider;
+    out->region = a->region;
+    out->zone = a->zone;
+    out->instance_type = a->instance_type;
+    out->gpu = a->gpu;
+    out->gpus_per_instance = a->gpus_per_instance;
+    out->count = a->count;
+    out->spot = a->spot;
+    out->price_hour = a->price_hour;
+    out->cost_per_hour = a->count * a->unit_cost;
+    return GPUARB_OK;
+}
+
+int32_t gpuarb_result_diagnostic_count(const gpuarb_result *r)
+{
+    return r ? (int32_t)r->n_diag : 0;
+}
+
+const char *gpuarb_result_diagnostic(const gpuarb_result *r, int32_t i)
+{
+    if (!r || i < 0 || (size_t)i >= r->n_diag)
+        return NULL;
+    return r->diag[i];
+}
