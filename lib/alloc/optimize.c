@@ -2,10 +2,10 @@
  * optimize.c - SPEC section 2's allocation: which offers, how many, in which
  * market, for every workload, at least cost (or most throughput within the
  * budget).  It owns the model and its reductions; the MIP itself is solved
- * through lp.h (GLPK), and the result is serialised by result.c.  This file
- * is the driver; the steps live in classes.c (1), columns.c (2), knapsack.c
- * (3), mip.c and solve.c (4), explain.c (5), the result object in
- * result_obj.c.
+ * through lp.h (GLPK), and the result is serialised by result_write.c.
+ * This file is the driver; the steps live in classes.c (1), columns.c (2),
+ * knapsack.c (3), mip.c and solve.c (4), explain.c (5), the result object
+ * in result.c.
  *
  * Pipeline:
  *   1. offers that pass the provider/region globs are merged into classes of

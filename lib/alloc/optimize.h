@@ -1,7 +1,7 @@
 /*
  * optimize.h - the result of an allocation (behind gpuarb_result), shared by
- * optimize.c and explain.c (which fill it), result_obj.c (its free and
- * accessors) and result.c (which serialises it).
+ * optimize.c and explain.c (which fill it), result.c (its free and
+ * accessors) and result_write.c (which serialises it).
  */
 #ifndef GPUARB_OPTIMIZE_H
 #define GPUARB_OPTIMIZE_H

@@ -1,0 +1,259 @@
+/*
+ * result_write.c - serialises an allocation result: SPEC section 3's JSON and a
+ * readable plan for terminals.  It never solves and never prints; it writes
+ * into caller-freed strings, the JSON through the structured writer
+ * (io/writer.h).  Plan figures are null in JSON when there is no plan
+ * (infeasible, time limit); numbers are never NaN or infinite; money is
+ * rounded to 6 decimals (ga_w_money), the table's to cents for reading.
+ * Statuses: GPUARB_OK, GPUARB_ERR_ARG, GPUARB_ERR_NOMEM.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc/optimize.h"
+#include "alloc/spec.h"
+#include "io/writer.h"
+
+static const char *status_word(int32_t s)
+{
+    switch (s) {
+    case GPUARB_SOLVE_OPTIMAL: return "optimal";
+    case GPUARB_SOLVE_FEASIBLE: return "feasible";
+    case GPUARB_SOLVE_INFEASIBLE: return "infeasible";
+    default: return "time_limit";
+    }
+}
+
+static int has_plan(const gpuarb_result *r)
+{
+    return r->status == GPUARB_SOLVE_OPTIMAL || r->status == GPUARB_SOLVE_FEASIBLE;
+}
+
+gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, char **out)
+{
+    if (!r || !out)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "gpuarb_result_to_json: NULL argument");
+    int plan = has_plan(r);
+    int cost_bound = r->objective != GA_OBJ_MAX_THROUGHPUT;
+    ga_writer w;
+    ga_w_init(&w, GA_W_JSON, GA_W_COMPACT);
+    ga_w_obj_begin(&w);
+    ga_w_key(&w, "version");
+    ga_w_int(&w, 1);
+    ga_w_key(&w, "status");
+    ga_w_str(&w, status_word(r->status));
+    ga_w_key(&w, "objective");
+    ga_w_str(&w, r->objective == GA_OBJ_MAX_THROUGHPUT ? "max_throughput" : "min_cost");
+    ga_w_key(&w, "cost_per_hour");
+    ga_w_money_or_null(&w, plan, r->cost_per_hour);
+    ga_w_key(&w, "total_cost");
+    ga_w_money_or_null(&w, plan, r->total_cost);
+    ga_w_key(&w, "egress_cost");
+    ga_w_money_or_null(&w, plan, r->egress_cost);
+    ga_w_key(&w, "throughput");
+    ga_w_num_or_null(&w, plan, r->throughput);
+    ga_w_key(&w, "mip_gap");
+    ga_w_num_or_null(&w, plan, r->mip_gap);
+    ga_w_key(&w, "bound");
+    if (plan || (r->status == GPUARB_SOLVE_TIME_LIMIT && r->bound_known)) {
+        if (cost_bound)
+            ga_w_money(&w, r->bound);
+        else
+            ga_w_num(&w, r->bound);
+    } else {
+        ga_w_null(&w);
+    }
+    ga_w_key(&w, "solve_ms");
+    ga_w_num(&w, r->solve_ms);
+    ga_w_key(&w, "baseline");
+    if (r->has_baseline) {
+        ga_w_obj_begin(&w);
+        ga_w_key(&w, "provider");
+        ga_w_str(&w, r->baseline_provider);
+        ga_w_key(&w, "cost_per_hour");
+        ga_w_money(&w, r->baseline_cph);
+        ga_w_key(&w, "total_cost");
+        ga_w_money(&w, r->baseline_total);
+        ga_w_obj_end(&w);
+    } else {
+        ga_w_null(&w);
+    }
+    ga_w_key(&w, "savings_pct");
+    ga_w_num_or_null(&w, r->has_baseline, r->savings_pct);
+    ga_w_key(&w, "allocations");
+    ga_w_arr_begin(&w);
+    for (size_t i = 0; i < r->n_rows; i++) {
+        const ga_alloc_row *a = &r->rows[i];
+        ga_w_obj_begin(&w);
+        ga_w_key(&w, "workload");
+        ga_w_str(&w, a->workload);
+        ga_w_key(&w, "provider");
+        ga_w_str(&w, a->provider);
+        ga_w_key(&w, "region");
+        ga_w_str(&w, a->region);
+        ga_w_key(&w, "zone");
+        ga_w_str(&w, a->zone);
+        ga_w_key(&w, "instance_type");
+        ga_w_str(&w, a->instance_type);
+        ga_w_key(&w, "gpu");
+        ga_w_str(&w, a->gpu);
+        ga_w_key(&w, "gpus_per_instance");
+        ga_w_int(&w, a->gpus_per_instance);
+        ga_w_key(&w, "count");
+        ga_w_int(&w, a->count);
+        ga_w_key(&w, "market");
+        ga_w_str(&w, a->spot ? "spot" : "ondemand");
+        ga_w_key(&w, "price_hour");
+        ga_w_money(&w, a->price_hour);
+        ga_w_key(&w, "effective_price_hour");
+        ga_w_money(&w, a->unit_cost);
+        ga_w_key(&w, "cost_per_hour");
+        ga_w_money(&w, a->count * a->unit_cost);
+        ga_w_obj_end(&w);
+    }
+    ga_w_arr_end(&w);
+    ga_w_key(&w, "workloads");
+    ga_w_arr_begin(&w);
+    for (size_t i = 0; i < r->n_wl; i++) {
+        const ga_wl_row *wl = &r->wl[i];
+        ga_w_obj_begin(&w);
+        ga_w_key(&w, "name");
+        ga_w_str(&w, wl->name);
+        ga_w_key(&w, "gpus");
+        ga_w_int(&w, wl->gpus);
+        ga_w_key(&w, "cost_per_hour");
+        ga_w_money(&w, wl->cost_per_hour);
+        ga_w_key(&w, "egress_cost");
+        ga_w_money(&w, wl->egress_cost);
+        ga_w_key(&w, "throughput");
+        ga_w_num(&w, wl->throughput);
+        ga_w_obj_end(&w);
+    }
+    ga_w_arr_end(&w);
+    ga_w_key(&w, "diagnostics");
+    ga_w_arr_begin(&w);
+    for (size_t i = 0; i < r->n_diag; i++)
+        ga_w_str(&w, r->diag[i]);
+    ga_w_arr_end(&w);
+    ga_w_key(&w, "stats");
+    ga_w_obj_begin(&w);
+    ga_w_key(&w, "offers");
+    ga_w_int(&w, r->offers_in);
+    ga_w_key(&w, "offer_classes");
+    ga_w_int(&w, r->classes);
+    ga_w_key(&w, "columns");
+    ga_w_int(&w, r->columns);
+    ga_w_key(&w, "mip_columns");
+    ga_w_int(&w, r->mip_cols);
+    ga_w_key(&w, "mip_rows");
+    ga_w_int(&w, r->mip_rows);
+    ga_w_key(&w, "nodes");
+    ga_w_int(&w, r->nodes);
+    ga_w_key(&w, "method");
+    ga_w_str(&w, r->method == GA_METHOD_DECOMPOSED ? "decomposed"
+                 : r->method == GA_METHOD_MIP      ? "mip"
+                                                   : "none");
+    ga_w_obj_end(&w);
+    ga_w_obj_end(&w);
+    return ga_w_finish(&w, ctx, out);
+}
+
+/* Money with thousands separators: 12,345.67 */
+static void money(ga_strbuf *b, double v)
+{
+    char tmp[64];
+    ga_snprintf_c(tmp, sizeof tmp, "%.2f", v < 0 ? -v : v);
+    char *dot = strchr(tmp, '.');
+    size_t ilen = dot ? (size_t)(dot - tmp) : strlen(tmp);
+    if (v < 0)
+        ga_sb_putc(b, '-');
+    ga_sb_putc(b, '$');
+    for (size_t i = 0; i < ilen; i++) {
+        ga_sb_putc(b, tmp[i]);
+        if ((ilen - 1 - i) % 3 == 0 && i + 1 < ilen)
+            ga_sb_putc(b, ',');
+    }
+    ga_sb_puts(b, dot ? dot : "");
+}
+
+gpuarb_status gpuarb_result_to_table(gpuarb_ctx *ctx, const gpuarb_result *r, char **out)
+{
+    if (!r || !out)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "gpuarb_result_to_table: NULL argument");
+    ga_strbuf b;
+    ga_sb_init(&b);
+    ga_sb_printf(&b, "status     %s", status_word(r->status));
+    if (has_plan(r))
+        ga_sb_printf(&b, " (gap %.2f%%)", 100.0 * r->mip_gap);
+    ga_sb_printf(&b, ", solved in %.1f ms\n", r->solve_ms);
+    if (has_plan(r)) {
+        ga_sb_puts(&b, "cost       ");
+        money(&b, r->cost_per_hour);
+        ga_sb_puts(&b, "/h; ");
+        money(&b, r->total_cost);
+        ga_sb_printf(&b, " over %g h", r->horizon_hours);
+        if (r->egress_cost > 0) {
+            ga_sb_puts(&b, " (incl. ");
+            money(&b, r->egress_cost);
+            ga_sb_puts(&b, " egress)");
+        }
+        ga_sb_putc(&b, '\n');
+        ga_sb_printf(&b, "throughput %.2f GPU-equivalents\n", r->throughput);
+        if (r->has_baseline) {
+            ga_sb_printf(&b, "baseline   %s only, on demand: ", r->baseline_provider);
+            money(&b, r->baseline_cph);
+            ga_sb_puts(&b, "/h; ");
+            money(&b, r->baseline_total);
+            ga_sb_printf(&b, " -> savings %.1f%%\n", r->savings_pct);
+        } else {
+            ga_sb_puts(&b, "baseline   none (no single-provider on-demand plan meets the constraints)\n");
+        }
+        /* column widths */
+        size_t ww = 8, pw = 8, rw = 6, iw = 8;
+        for (size_t i = 0; i < r->n_rows; i++) {
+            const ga_alloc_row *a = &r->rows[i];
+            ww = GA_MAX(ww, strlen(a->workload));
+            pw = GA_MAX(pw, strlen(a->provider));
+            rw = GA_MAX(rw, strlen(a->region) + (a->zone[0] ? strlen(a->zone) + 1 : 0));
+            iw = GA_MAX(iw, strlen(a->instance_type));
+        }
+        ww = GA_MIN(ww, 40);
+        rw = GA_MIN(rw, 40);
+        iw = GA_MIN(iw, 40);
+        ga_sb_printf(&b, "\n%-*s  %-*s  %-*s  %-*s  %-12s %5s  %-8s %10s %11s\n", (int)ww, "WORKLOAD",
+                     (int)pw, "PROVIDER", (int)rw, "REGION", (int)iw, "INSTANCE", "GPUS", "COUNT",
+                     "MARKET", "$/H EACH", "$/H");
+        for (size_t i = 0; i < r->n_rows; i++) {
+            const ga_alloc_row *a = &r->rows[i];
+            char place[128], gpus[64];
+            if (a->zone[0])
+                snprintf(place, sizeof place, "%s/%s", a->region, a->zone);
+            else
+                snprintf(place, sizeof place, "%s", a->region);
+            snprintf(gpus, sizeof gpus, "%dx%s", (int)a->gpus_per_instance, a->gpu);
+            ga_sb_printf(&b, "%-*.*s  %-*s  %-*.*s  %-*.*s  %-12s %5d  %-8s %10.4f %11.2f\n",
+                         (int)ww, (int)ww, a->workload, (int)pw, a->provider, (int)rw, (int)rw,
+                         place, (int)iw, (int)iw, a->instance_type, gpus, (int)a->count,
+                         a->spot ? "spot" : "ondemand", a->unit_cost, a->count * a->unit_cost);
+        }
+        ga_sb_puts(&b, "\nWORKLOAD SUMMARY\n");
+        for (size_t i = 0; i < r->n_wl; i++) {
+            const ga_wl_row *w = &r->wl[i];
+            ga_sb_printf(&b, "  %-*.*s %5d GPUs  ", (int)ww, (int)ww, w->name, (int)w->gpus);
+            money(&b, w->cost_per_hour);
+            ga_sb_puts(&b, "/h");
+            if (w->egress_cost > 0) {
+                ga_sb_puts(&b, "  egress ");
+                money(&b, w->egress_cost);
+            }
+            ga_sb_putc(&b, '\n');
+        }
+    }
+    if (r->n_diag) {
+        ga_sb_puts(&b, "\ndiagnostics\n");
+        for (size_t i = 0; i < r->n_diag; i++)
+            ga_sb_printf(&b, "  - %s\n", r->diag[i]);
+    }
+    *out = ga_sb_take(&b);
+    return *out ? GPUARB_OK : ga_nomem(ctx);
+}
