@@ -90,6 +90,10 @@ GPUARB_API const char *gpuarb_version_string(void);
 /** Version of the linked library as GPUARB_VERSION_NUMBER computes it. */
 GPUARB_API int32_t gpuarb_version_number(void);
 
+/** A capacity or count without a limit (gpuarb_offer.capacity, node type
+ *  counts).  Functions that take a count treat any negative value so. */
+#define GPUARB_UNLIMITED (-1)
+
 /* ======================================================================
  * Status codes (values are pinned forever; new ones are appended)
  * ====================================================================== */
@@ -202,7 +206,7 @@ typedef struct gpuarb_offer {
     double price_hour;         /* on demand, per instance; -1 = none */
     double spot_price_hour;    /* -1 = no spot market */
     double interruption_rate;  /* spot interruptions per hour */
-    int64_t capacity;          /* -1 = unlimited */
+    int64_t capacity;          /* GPUARB_UNLIMITED (-1) = unlimited */
 } gpuarb_offer;
 
 /** Catalog file formats. */

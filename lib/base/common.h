@@ -5,6 +5,8 @@
 #ifndef GPUARB_BASE_COMMON_H
 #define GPUARB_BASE_COMMON_H
 
+#include "gpuarb.h"
+
 #if defined(__GNUC__)
 #define GA_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
@@ -14,9 +16,8 @@
 #define GA_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define GA_MAX(a, b) ((a) > (b) ? (a) : (b))
 
-/* A capacity or count without a limit.  The public API spells it -1 too
- * (gpuarb_offer.capacity, node type counts); tests for "unlimited" may use
- * "< 0", assignments use this name. */
-#define GA_UNLIMITED (-1)
+/* A capacity or count without a limit: the public GPUARB_UNLIMITED (-1).
+ * Tests for "unlimited" may use "< 0"; assignments use this name. */
+#define GA_UNLIMITED GPUARB_UNLIMITED
 
 #endif
