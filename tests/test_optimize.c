@@ -203,7 +203,8 @@ static void spot_markets(void **state)
     solved o = solve_check(cat, "version: 1\nworkloads:\n  - {name: a, gpus: 1}\n",
                            GPUARB_SOLVE_OPTIMAL, 10.0, 1e-9);
     gpuarb_result_free(o.r);
-    o = solve_check(cat, "version: 1\nworkloads:\n  - {name: a, gpus: 1, spot: allow, restart_minutes: 6}\n",
+    o = solve_check(cat,
+                    "version: 1\nworkloads:\n  - {name: a, gpus: 1, spot: allow, restart_minutes: 6}\n",
                     GPUARB_SOLVE_OPTIMAL, 4.0 / 0.7, 1e-9);
     assert_int_equal(count_of(o.r, "a", "g1", 1), 1);
     gpuarb_allocation a;
@@ -225,7 +226,8 @@ static void capacity_shared_between_workloads(void **state)
     (void)state;
     solved o = solve_check(HDR "runpod,US,,cheap,A100,4,4,,,2\n"
                                "runpod,US,,dear,A100,4,8,,,\n",
-                           "version: 1\nworkloads:\n  - {name: a, gpus: 8}\n  - {name: b, gpus: 4}\n",
+                           "version: 1\nworkloads:\n"
+                           "  - {name: a, gpus: 8}\n  - {name: b, gpus: 4}\n",
                            GPUARB_SOLVE_OPTIMAL, 16.0, 1e-9);
     assert_int_equal(count_of(o.r, "a", "cheap", 0) + count_of(o.r, "b", "cheap", 0), 2);
     gpuarb_result_free(o.r);
@@ -239,7 +241,8 @@ static void budget_binds(void **state)
     (void)state;
     const char *cat = HDR "aws,us-east-1,,big,H100,8,20,,,\n"
                           "aws,us-east-1,,small,H100,1,3,,,\n";
-    solved o = solve_check(cat, "version: 1\nbudget_per_hour: 25\nworkloads:\n  - {name: a, gpus: 10}\n",
+    solved o = solve_check(cat,
+                           "version: 1\nbudget_per_hour: 25\nworkloads:\n  - {name: a, gpus: 10}\n",
                            GPUARB_SOLVE_INFEASIBLE, NAN, 0);
     assert_float_equal(o.s.bound, -1, 0); /* no bound exists for an empty set */
     assert_true(diag_mentions(o.r, "budget_per_hour"));
