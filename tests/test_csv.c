@@ -206,8 +206,7 @@ static void buffer_without_terminator(void **state)
 static void too_many_fields_is_a_limit(void **state)
 {
     size_t n = GA_CSV_MAX_FIELDS + 10;
-    char *t = malloc(n * 2 + 1);
-    assert_non_null(t);
+    char *t = tu_alloc(n * 2 + 1, 1);
     for (size_t i = 0; i < n; i++) {
         t[2 * i] = 'x';
         t[2 * i + 1] = ',';

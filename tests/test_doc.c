@@ -402,8 +402,7 @@ static void duplicate_and_complex_keys(void **state)
     assert_int_equal(yaml(f, "a: {k: 1}\nb: {k: 2}\n", &d), GPUARB_OK);
     ga_doc_free(&d);
     size_t cap = 40000 * 16 + 16;
-    char *big = malloc(cap), *p = big;
-    assert_non_null(big);
+    char *big = tu_alloc(cap, 1), *p = big;
     for (int i = 0; i < 40000; i++)
         p += sprintf(p, "k%d: %d\n", i, i);
     assert_int_equal(yaml(f, big, &d), GPUARB_OK);
@@ -433,8 +432,7 @@ static void multi_document(void **state)
 static char *nested(const char *open, const char *close, int depth)
 {
     size_t lo = strlen(open), lc = strlen(close);
-    char *s = malloc((size_t)depth * (lo + lc) + 1), *p = s;
-    assert_non_null(s);
+    char *s = tu_alloc((size_t)depth * (lo + lc) + 1, 1), *p = s;
     for (int i = 0; i < depth; i++, p += lo)
         memcpy(p, open, lo);
     for (int i = 0; i < depth; i++, p += lc)
@@ -464,7 +462,7 @@ static void depth_limit(void **state)
     free(deep);
     /* block style: "a:\n  a:\n    a: ..." - the 65th mapping is the value
      * of the key on line 64, and starts on line 65 at column 129 */
-    char *blk = malloc(200 * 210), *p = blk;
+    char *blk = tu_alloc(200 * 210, 1), *p = blk;
     for (int i = 0; i < 200; i++)
         p += sprintf(p, "%*sa:\n", 2 * i, "");
     expect_yaml_error(f, blk, GPUARB_ERR_LIMIT, 65, 129, "nesting deeper than 64");
@@ -477,8 +475,7 @@ static void size_and_node_limits(void **state)
     ga_doc d;
     /* One byte past the size limit is refused before any parsing. */
     size_t n = GA_DOC_MAX_BYTES + 1u;
-    char *big = malloc(n);
-    assert_non_null(big);
+    char *big = tu_alloc(n, 1);
     memset(big, ' ', n);
     big[0] = '[';
     big[n - 1] = ']';
@@ -491,8 +488,7 @@ static void size_and_node_limits(void **state)
      * node is the last zero, at byte offset 1 + 2 * 1999999 = 3999999,
      * column 4000000. */
     size_t zeros = GA_DOC_MAX_NODES;
-    big = malloc(2 * zeros + 2);
-    assert_non_null(big);
+    big = tu_alloc(2 * zeros + 2, 1);
     big[0] = '[';
     for (size_t i = 0; i < zeros; i++) {
         big[1 + 2 * i] = '0';

@@ -83,8 +83,7 @@ static void note(text *t, const char *label, gpuarb_status st, gpuarb_ctx *ctx, 
 static char *mask_timings(const char *s)
 {
     size_t n = strlen(s);
-    char *o = malloc(n + 1);
-    assert_non_null(o);
+    char *o = tu_alloc(n + 1, 1);
     size_t j = 0;
     for (size_t i = 0; i < n;) {
         if (strncmp(s + i, "_ms\":", 5) == 0) {

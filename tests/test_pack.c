@@ -46,10 +46,8 @@ static ga_bpp make_bpp(int64_t *w, size_t n, int64_t C)
 static int brute_bins(const int64_t *w, int n, int64_t C)
 {
     int N = 1 << n;
-    int *bins = malloc((size_t)N * sizeof *bins);
-    int64_t *load = malloc((size_t)N * sizeof *load);
-    assert_non_null(bins);
-    assert_non_null(load);
+    int *bins = tu_alloc((size_t)N, sizeof *bins);
+    int64_t *load = tu_alloc((size_t)N, sizeof *load);
     bins[0] = 1;
     load[0] = 0;
     for (int m = 1; m < N; m++) {
@@ -86,10 +84,8 @@ static void brute_vec(const double (*sz)[3], int n, const double (*cap)[3], cons
                       int nt, int min_cost, int *nodes, double *best_cost)
 {
     int N = 1 << n;
-    double *fc = malloc((size_t)N * sizeof *fc);
-    int *fn = malloc((size_t)N * sizeof *fn);
-    assert_non_null(fc);
-    assert_non_null(fn);
+    double *fc = tu_alloc((size_t)N, sizeof *fc);
+    int *fn = tu_alloc((size_t)N, sizeof *fn);
     fc[0] = 0;
     fn[0] = 0;
     for (int m = 1; m < N; m++) {
@@ -165,10 +161,8 @@ static void check_bpp_packing(const gpuarb_pack_result *r, const int64_t *w, int
 {
     gpuarb_pack_summary s = summary(r);
     assert_int_equal(s.unplaced_count, 0);
-    int64_t *load = calloc((size_t)s.nodes_used + 1, sizeof *load);
-    int *seen = calloc((size_t)n + 1, sizeof *seen);
-    assert_non_null(load);
-    assert_non_null(seen);
+    int64_t *load = tu_alloc((size_t)s.nodes_used + 1, sizeof *load);
+    int *seen = tu_alloc((size_t)n + 1, sizeof *seen);
     for (int64_t k = 0; k < s.nodes_used; k++) {
         gpuarb_pack_node nd;
         assert_int_equal(gpuarb_pack_result_node(r, k, &nd), GPUARB_OK);

@@ -302,8 +302,7 @@ static void budget_rules(void **state)
 /* Build {"workloads": [{"name": "w0", "gpus": 1}, ...]} with n entries. */
 static char *many_workloads(size_t n, int duplicate_last)
 {
-    char *buf = malloc(n * 40 + 64), *p = buf;
-    assert_non_null(buf);
+    char *buf = tu_alloc(n * 40 + 64, 1), *p = buf;
     p += sprintf(p, "{\"workloads\": [");
     for (size_t i = 0; i < n; i++)
         p += sprintf(p, "%s{\"name\": \"w%zu\", \"gpus\": 1}", i ? ", " : "",
