@@ -198,11 +198,9 @@ static void skypilot_quirks_inline(void **state)
     /* a bad number is an error at its position, not a skip: line 2 column 30 */
     const char *bad = "InstanceType,AcceleratorName,AcceleratorCount,Price,Region\n"
                       "p3.2xlarge,V100,1,abc,us-east-1\n"; /* p3.2xlarge,V100,1, is 18 chars */
-    assert_int_equal(gpuarb_catalog_parse(ctx, bad, strlen(bad), "b.csv",
-                                          GPUARB_CATALOG_SKYPILOT, "aws", &cat),
-                     GPUARB_ERR_INPUT);
-    assert_int_equal(gpuarb_errline(ctx), 2);
-    assert_int_equal(gpuarb_errcolumn(ctx), 19);
+    tu_assert_error(ctx, gpuarb_catalog_parse(ctx, bad, strlen(bad), "b.csv",
+                                              GPUARB_CATALOG_SKYPILOT, "aws", &cat),
+                    GPUARB_ERR_INPUT, 2, 19, "");
     assert_string_equal(gpuarb_errpath(ctx), "Price");
     /* the provider is required and must be lower case */
     assert_int_equal(gpuarb_catalog_parse(ctx, t, strlen(t), NULL, GPUARB_CATALOG_SKYPILOT, NULL,

@@ -293,10 +293,9 @@ static void budget_rules(void **state)
     /* and null is no budget */
     const char *t = "objective: max_throughput\nbudget_per_hour: null\n"
                     "workloads: [{name: a, min_gpus: 0}]\n";
-    assert_int_equal(gpuarb_spec_parse(f->ctx, t, strlen(t), NULL, NULL, &s), GPUARB_ERR_INPUT);
+    tu_assert_error(f->ctx, gpuarb_spec_parse(f->ctx, t, strlen(t), NULL, NULL, &s),
+                    GPUARB_ERR_INPUT, 1, 12, "");
     assert_string_equal(gpuarb_errpath(f->ctx), "budget_per_hour");
-    assert_int_equal(gpuarb_errline(f->ctx), 1);
-    assert_int_equal(gpuarb_errcolumn(f->ctx), 12);
 }
 
 /* Build {"workloads": [{"name": "w0", "gpus": 1}, ...]} with n entries. */
@@ -329,9 +328,8 @@ static void workload_limit(void **state)
     free(t);
     /* one more than the limit: at the list, "workloads" = column 15 */
     t = many_workloads(100001, 0);
-    assert_int_equal(gpuarb_spec_parse(f->ctx, t, strlen(t), NULL, NULL, &s), GPUARB_ERR_LIMIT);
-    assert_int_equal(gpuarb_errline(f->ctx), 1);
-    assert_int_equal(gpuarb_errcolumn(f->ctx), 15);
+    tu_assert_error(f->ctx, gpuarb_spec_parse(f->ctx, t, strlen(t), NULL, NULL, &s),
+                    GPUARB_ERR_LIMIT, 1, 15, "");
     assert_string_equal(gpuarb_errpath(f->ctx), "workloads");
     assert_null(s);
     free(t);
