@@ -10,17 +10,13 @@
  * independent Python implementation (the others; the one-liner is quoted).
  */
 #define _GNU_SOURCE
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "testutil.h"
 
 #include "base/internal.h"
 #include "base/budget.h"

@@ -7,39 +7,20 @@
  * a parsed reference.  Expected values are written out by hand from the
  * rules in SPEC section 2 ("catalog").
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "testutil.h"
 
 #include "catalog/catalog.h"
 #include "alloc/spec.h"
 
 #define FIXTURES "tests/data/catalog"
 
-static int setup(void **state)
-{
-    gpuarb_ctx *ctx = NULL;
-    if (gpuarb_ctx_create(&ctx))
-        return -1;
-    *state = ctx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    gpuarb_ctx_free(*state);
-    return 0;
-}
-
 static void accepted_forms(void **state)
 {
-    gpuarb_ctx *ctx = *state;
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     struct {
         const char *text, *base, *path, *provider;
         int builtin;
@@ -77,29 +58,24 @@ static void accepted_forms(void **state)
 
 static void rejected_forms_with_positions(void **state)
 {
-    gpuarb_ctx *ctx = *state;
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     const char *bad[] = {"skypilot:", "skypilot:aws", "skypilot:aws:", "skypilot::vms.csv"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ga_catalog_ref r;
         /* in a document: an input error at the place given */
         ga_loc at = {"spec.yaml", 7, 5};
-        assert_int_equal(ga_catalog_ref_parse(ctx, bad[i], "/b", &at, "catalog[2]", &r),
-                         GPUARB_ERR_INPUT);
+        tu_assert_error(ctx, ga_catalog_ref_parse(ctx, bad[i], "/b", &at, "catalog[2]", &r),
+                        GPUARB_ERR_INPUT, 7, 5, "expected skypilot:PROVIDER:PATH");
         assert_null(r.path);
         assert_null(r.provider);
         assert_string_equal(gpuarb_errsource(ctx), "spec.yaml");
-        assert_int_equal(gpuarb_errline(ctx), 7);
-        assert_int_equal(gpuarb_errcolumn(ctx), 5);
         assert_string_equal(gpuarb_errpath(ctx), "catalog[2]");
-        assert_non_null(strstr(gpuarb_errmsg(ctx), "expected skypilot:PROVIDER:PATH"));
         char found[64];
         snprintf(found, sizeof found, "found '%s'", bad[i]);
         assert_non_null(strstr(gpuarb_errmsg(ctx), found));
         /* as an argument: a usage error without a position */
-        assert_int_equal(ga_catalog_ref_parse(ctx, bad[i], NULL, NULL, NULL, &r),
-                         GPUARB_ERR_ARG);
-        assert_int_equal(gpuarb_errline(ctx), 0);
-        assert_non_null(strstr(gpuarb_errmsg(ctx), "expected skypilot:PROVIDER:PATH"));
+        tu_assert_error(ctx, ga_catalog_ref_parse(ctx, bad[i], NULL, NULL, NULL, &r),
+                        GPUARB_ERR_ARG, 0, 0, "expected skypilot:PROVIDER:PATH");
         gpuarb_catalog *cat = (gpuarb_catalog *)&cat; /* must be reset to NULL */
         assert_int_equal(gpuarb_catalog_load_ref(ctx, bad[i], NULL, NULL, &cat),
                          GPUARB_ERR_ARG);
@@ -111,40 +87,34 @@ static void rejected_forms_with_positions(void **state)
  * line and column (1-based) and key path. */
 static void spec_reports_the_reference_position(void **state)
 {
-    gpuarb_ctx *ctx = *state;
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     const char *text = "version: 1\n"
                        "catalog:\n"
                        "  - a.csv\n"
                        "  - skypilot:aws\n"
                        "workloads: [{name: a, gpus: 1}]\n";
     gpuarb_spec *s = NULL;
-    assert_int_equal(gpuarb_spec_parse(ctx, text, strlen(text), "s.yaml", "/b", &s),
-                     GPUARB_ERR_INPUT);
+    tu_assert_error(ctx, gpuarb_spec_parse(ctx, text, strlen(text), "s.yaml", "/b", &s),
+                    GPUARB_ERR_INPUT, 4, 5, "found 'skypilot:aws'");
     assert_null(s);
-    assert_int_equal(gpuarb_errline(ctx), 4);
-    assert_int_equal(gpuarb_errcolumn(ctx), 5);
     assert_string_equal(gpuarb_errpath(ctx), "catalog[1]");
-    assert_non_null(strstr(gpuarb_errmsg(ctx), "found 'skypilot:aws'"));
 }
 
 /* A reference the spec names but that cannot be read: the optimize driver
  * asks the catalog layer to load it, and the error points into the spec. */
 static void missing_catalog_is_reported_where_the_spec_names_it(void **state)
 {
-    gpuarb_ctx *ctx = *state;
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     const char *text = "version: 1\ncatalog: not-there.csv\nworkloads: [{name: a, gpus: 1}]\n";
     gpuarb_spec *s = NULL;
     assert_int_equal(gpuarb_spec_parse(ctx, text, strlen(text), "s.yaml",
                                        "/nonexistent-gpuarb-dir", &s),
                      GPUARB_OK);
     gpuarb_result *r = NULL;
-    assert_int_equal(gpuarb_optimize(ctx, s, NULL, NULL, &r), GPUARB_ERR_IO);
+    tu_assert_error(ctx, gpuarb_optimize(ctx, s, NULL, NULL, &r), GPUARB_ERR_IO, 2, 10,
+                    "cannot read catalog '/nonexistent-gpuarb-dir/not-there.csv'");
     assert_null(r);
     assert_string_equal(gpuarb_errsource(ctx), "s.yaml");
-    assert_int_equal(gpuarb_errline(ctx), 2);
-    assert_int_equal(gpuarb_errcolumn(ctx), 10);
-    assert_non_null(strstr(gpuarb_errmsg(ctx),
-                           "cannot read catalog '/nonexistent-gpuarb-dir/not-there.csv'"));
     gpuarb_spec_free(s);
 }
 
@@ -152,7 +122,7 @@ static void missing_catalog_is_reported_where_the_spec_names_it(void **state)
  * as the file itself; "builtin" is the snapshot. */
 static void load_ref_reads_what_it_names(void **state)
 {
-    gpuarb_ctx *ctx = *state;
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_catalog *direct = NULL, *viaref = NULL, *b1 = NULL, *b2 = NULL;
     assert_int_equal(gpuarb_catalog_load(ctx, FIXTURES "/basic.csv", GPUARB_CATALOG_NATIVE, NULL,
                                          &direct),
@@ -191,5 +161,5 @@ int main(void)
         cmocka_unit_test(missing_catalog_is_reported_where_the_spec_names_it),
         cmocka_unit_test(load_ref_reads_what_it_names),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

@@ -1,13 +1,7 @@
 /* test_cost.c - SPEC section 2's formulas against hand computations. */
 #include <math.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 
-#include <cmocka.h>
-
-#include "gpuarb.h"
+#include "testutil.h"
 
 static void spot_effective_price_by_hand(void **state)
 {

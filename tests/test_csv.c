@@ -41,11 +41,50 @@ static gpuarb_status read_all(gpuarb_ctx *ctx, const char *text, int flags, rec 
     return st;
 }
 
+/* Reads text without a context: must succeed with n_want records, and
+ * record i must have nfields[i] fields unless nfields is NULL. */
+static void read_ok(const char *text, int flags, rec *recs, size_t max, size_t n_want,
+                    const size_t *nfields)
+{
+    size_t n;
+    assert_int_equal(read_all(NULL, text, flags, recs, max, &n), GPUARB_OK);
+    assert_int_equal(n, n_want);
+    for (size_t i = 0; nfields && i < n; i++)
+        assert_int_equal(recs[i].n, nfields[i]);
+}
+
+/* What one field must be: its text unless NULL, its line and column unless
+ * 0 (positions are 1-based, counted by hand). */
+typedef struct want_field {
+    size_t rec, field;
+    const char *text;
+    int32_t line, col;
+} want_field;
+
+static void check_fields(const rec *r, const want_field *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t k = w[i].rec, j = w[i].field;
+        if (j >= r[k].n)
+            fail_msg("record %zu has %zu fields, not %zu", k, r[k].n, j + 1);
+        if ((w[i].text && strcmp(r[k].f[j], w[i].text) != 0) ||
+            (w[i].line && r[k].line[j] != w[i].line) || (w[i].col && r[k].col[j] != w[i].col))
+            print_error("record %zu field %zu: '%s' at %d:%d\n", k, j, r[k].f[j],
+                        (int)r[k].line[j], (int)r[k].col[j]);
+        if (w[i].text)
+            assert_string_equal(r[k].f[j], w[i].text);
+        if (w[i].line)
+            assert_int_equal(r[k].line[j], w[i].line);
+        if (w[i].col)
+            assert_int_equal(r[k].col[j], w[i].col);
+    }
+}
+#define CHECK_FIELDS(r, want) check_fields(r, want, sizeof want / sizeof want[0])
+
 static void quoting_and_positions(void **state)
 {
     (void)state;
     rec r[4];
-    size_t n;
     /* line 1: a,"b ""x"", c",d      -> fields at columns 1, 3, 16
      *         (a 1, comma 2, quote 3, b 4, space 5, "" 6-7, x 8, "" 9-10,
      *         comma 11, space 12, c 13, quote 14, comma 15, d 16)
@@ -53,24 +92,17 @@ static void quoting_and_positions(void **state)
      * line 3: line",e                -> e at line 3 col 7
      * line 4: ,, (three empty fields at columns 1, 2, 3) */
     const char *t = "a,\"b \"\"x\"\", c\",d\n\"multi\nline\",e\n,,\n";
-    assert_int_equal(read_all(NULL, t, 0, r, 4, &n), GPUARB_OK);
-    assert_int_equal(n, 3);
-    assert_int_equal(r[0].n, 3);
-    assert_string_equal(r[0].f[0], "a");
-    assert_string_equal(r[0].f[1], "b \"x\", c");
-    assert_string_equal(r[0].f[2], "d");
-    assert_int_equal(r[0].col[1], 3);
-    assert_int_equal(r[0].col[2], 16);
-    assert_string_equal(r[1].f[0], "multi\nline");
-    assert_int_equal(r[1].line[0], 2);
-    assert_int_equal(r[1].col[0], 1);
-    assert_string_equal(r[1].f[1], "e");
-    assert_int_equal(r[1].line[1], 3);
-    assert_int_equal(r[1].col[1], 7);
-    assert_int_equal(r[2].n, 3);
-    assert_int_equal(r[2].line[0], 4);
-    assert_int_equal(r[2].col[2], 3);
-    assert_string_equal(r[2].f[2], "");
+    read_ok(t, 0, r, 4, 3, (const size_t[]){3, 2, 3});
+    static const want_field want[] = {
+        {0, 0, "a", 0, 0},
+        {0, 1, "b \"x\", c", 0, 3},
+        {0, 2, "d", 0, 16},
+        {1, 0, "multi\nline", 2, 1},
+        {1, 1, "e", 3, 7},
+        {2, 0, NULL, 4, 0},
+        {2, 2, "", 0, 3},
+    };
+    CHECK_FIELDS(r, want);
 }
 
 static void line_ends_bom_comments_blank(void **state)
@@ -79,16 +111,14 @@ static void line_ends_bom_comments_blank(void **state)
     size_t n;
     /* BOM, CRLF, a comment, a blank line, a lone CR, no final newline */
     const char *t = "\xEF\xBB\xBFh1,h2\r\n# comment,\"quote\r\n\r\n  \n1,2\r3,4";
-    assert_int_equal(read_all(NULL, t, GA_CSV_COMMENTS, r, 4, &n), GPUARB_OK);
-    assert_int_equal(n, 3);
-    assert_string_equal(r[0].f[0], "h1");   /* the BOM is not part of the name */
-    assert_int_equal(r[0].col[0], 1);
-    assert_string_equal(r[0].f[1], "h2");   /* no '\r' left over */
-    assert_string_equal(r[1].f[0], "1");
-    assert_int_equal(r[1].line[0], 5);
-    assert_string_equal(r[2].f[1], "4");
-    assert_int_equal(r[2].line[1], 6);
-    assert_int_equal(r[2].col[1], 3);
+    read_ok(t, GA_CSV_COMMENTS, r, 4, 3, NULL);
+    static const want_field want[] = {
+        {0, 0, "h1", 0, 1}, /* the BOM is not part of the name, nor a column */
+        {0, 1, "h2", 0, 0}, /* no '\r' left over */
+        {1, 0, "1", 5, 0},
+        {2, 1, "4", 6, 3},
+    };
+    CHECK_FIELDS(r, want);
     /* without the comment flag the '#' line is data and its quote is open */
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     tu_assert_error(ctx, read_all(ctx, t, 0, r, 4, &n), GPUARB_ERR_SYNTAX, 2, 11, "");
@@ -98,26 +128,20 @@ static void ragged_rows_are_reported(void **state)
 {
     (void)state;
     rec r[4];
-    size_t n;
     /* Azure's SkyPilot file writes V1,V2 without quotes: one field more */
     const char *t = "a,b,Generation\nx,y,V1,V2\nshort\n";
-    assert_int_equal(read_all(NULL, t, 0, r, 4, &n), GPUARB_OK);
-    assert_int_equal(n, 3);
-    assert_int_equal(r[0].n, 3);
-    assert_int_equal(r[1].n, 4);
+    read_ok(t, 0, r, 4, 3, (const size_t[]){3, 4, 1});
     assert_string_equal(r[1].f[3], "V2");
     assert_int_equal(r[1].col[3], 8);
-    assert_int_equal(r[2].n, 1);
 }
 
 static void utf8_columns_count_characters(void **state)
 {
     (void)state;
     rec r[2];
-    size_t n;
     /* "é" is two bytes but one column: x starts at column 4 */
     const char *t = "\xC3\xA9\xC3\xA9,x\n";
-    assert_int_equal(read_all(NULL, t, 0, r, 2, &n), GPUARB_OK);
+    read_ok(t, 0, r, 2, 1, NULL);
     assert_int_equal(r[0].col[1], 4);
 }
 
@@ -182,8 +206,7 @@ static void buffer_without_terminator(void **state)
 static void too_many_fields_is_a_limit(void **state)
 {
     size_t n = GA_CSV_MAX_FIELDS + 10;
-    char *t = malloc(n * 2 + 1);
-    assert_non_null(t);
+    char *t = tu_alloc(n * 2 + 1, 1);
     for (size_t i = 0; i < n; i++) {
         t[2 * i] = 'x';
         t[2 * i + 1] = ',';

@@ -17,12 +17,6 @@
  * every check is skipped with a message saying why.
  */
 #define _GNU_SOURCE
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +26,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "gpuarb.h"
+#include "testutil.h"
+
 #include "base/internal.h"
 
 #define DE "de_DE.UTF-8"
@@ -75,13 +70,20 @@ static void note(text *t, const char *label, gpuarb_status st, gpuarb_ctx *ctx, 
     gpuarb_free(out);
 }
 
+/* Appends what one writer makes of obj: note(t, label, fn(ctx, obj, &out)). */
+#define NOTE_OUT(t, ctx, label, fn, obj)                                                     \
+    do {                                                                                     \
+        char *out_ = NULL;                                                                   \
+        gpuarb_status st_ = fn(ctx, obj, &out_);                                             \
+        note(t, label, st_, ctx, out_);                                                      \
+    } while (0)
+
 /* Timings differ between runs: replace the number after `_ms":` and the
  * number before " ms" by '#'.  Everything else is compared as written. */
 static char *mask_timings(const char *s)
 {
     size_t n = strlen(s);
-    char *o = malloc(n + 1);
-    assert_non_null(o);
+    char *o = tu_alloc(n + 1, 1);
     size_t j = 0;
     for (size_t i = 0; i < n;) {
         if (strncmp(s + i, "_ms\":", 5) == 0) {
@@ -177,24 +179,12 @@ static const char BPP_TEXT[] = "6\n100\n42\n37\n61\n25\n50\n18\n";
 static void catalog_writers(text *t, gpuarb_ctx *ctx, const char *label, gpuarb_status st,
                             gpuarb_catalog *cat)
 {
-    char *out = NULL;
     note(t, label, st, ctx, NULL);
     if (st != GPUARB_OK)
         return;
-    {
-        gpuarb_status st_ = gpuarb_catalog_to_csv(ctx, cat, &out);
-        note(t, "csv", st_, ctx, out);
-    }
-    out = NULL;
-    {
-        gpuarb_status st_ = gpuarb_catalog_to_json(ctx, cat, &out);
-        note(t, "json", st_, ctx, out);
-    }
-    out = NULL;
-    {
-        gpuarb_status st_ = gpuarb_catalog_to_table(ctx, cat, &out);
-        note(t, "table", st_, ctx, out);
-    }
+    NOTE_OUT(t, ctx, "csv", gpuarb_catalog_to_csv, cat);
+    NOTE_OUT(t, ctx, "json", gpuarb_catalog_to_json, cat);
+    NOTE_OUT(t, ctx, "table", gpuarb_catalog_to_table, cat);
     gpuarb_catalog_free(cat);
 }
 
@@ -225,11 +215,7 @@ static void run_spec(text *t, gpuarb_ctx *ctx, const char *label, const char *sr
     note(t, label, st, ctx, NULL);
     if (st != GPUARB_OK)
         return;
-    char *out = NULL;
-    {
-        gpuarb_status st_ = gpuarb_spec_to_json(ctx, spec, &out);
-        note(t, "spec json", st_, ctx, out);
-    }
+    NOTE_OUT(t, ctx, "spec json", gpuarb_spec_to_json, spec);
     if (solve) {
         gpuarb_optimize_opts o;
         gpuarb_optimize_opts_init(&o);
@@ -237,16 +223,8 @@ static void run_spec(text *t, gpuarb_ctx *ctx, const char *label, const char *sr
         st = gpuarb_optimize(ctx, spec, NULL, &o, &res);
         note(t, "optimize", st, ctx, NULL);
         if (st == GPUARB_OK) {
-            out = NULL;
-            {
-        gpuarb_status st_ = gpuarb_result_to_json(ctx, res, &out);
-        note(t, "result json", st_, ctx, out);
-    }
-            out = NULL;
-            {
-        gpuarb_status st_ = gpuarb_result_to_table(ctx, res, &out);
-        note(t, "result table", st_, ctx, out);
-    }
+            NOTE_OUT(t, ctx, "result json", gpuarb_result_to_json, res);
+            NOTE_OUT(t, ctx, "result table", gpuarb_result_to_table, res);
         }
         gpuarb_result_free(res);
     }
@@ -266,16 +244,8 @@ static void run_pack(text *t, gpuarb_ctx *ctx, const char *label, gpuarb_status 
     st = gpuarb_pack_solve(ctx, prob, &o, &res);
     note(t, "solve", st, ctx, NULL);
     if (st == GPUARB_OK) {
-        char *out = NULL;
-        {
-        gpuarb_status st_ = gpuarb_pack_result_to_json(ctx, res, &out);
-        note(t, "pack json", st_, ctx, out);
-    }
-        out = NULL;
-        {
-        gpuarb_status st_ = gpuarb_pack_result_to_table(ctx, res, &out);
-        note(t, "pack table", st_, ctx, out);
-    }
+        NOTE_OUT(t, ctx, "pack json", gpuarb_pack_result_to_json, res);
+        NOTE_OUT(t, ctx, "pack table", gpuarb_pack_result_to_table, res);
     }
     gpuarb_pack_result_free(res);
     gpuarb_pack_problem_free(prob);
@@ -360,12 +330,10 @@ static void packing_same_as_c(void **state)
  * does not depend on the C run alone being trusted). */
 static void decimals_load_as_decimals(void **state)
 {
-    (void)state;
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     if (!have_de)
         skip();
     assert_non_null(setlocale(LC_ALL, DE));
-    gpuarb_ctx *ctx = NULL;
-    assert_int_equal(gpuarb_ctx_create(&ctx), GPUARB_OK);
     gpuarb_catalog *cat = NULL;
     assert_int_equal(gpuarb_catalog_builtin(ctx, &cat), GPUARB_OK);
     gpuarb_catalog_free(cat);
@@ -382,7 +350,6 @@ static void decimals_load_as_decimals(void **state)
     assert_true(o.spot_price_hour == 1.5);
     assert_true(o.interruption_rate == 0.05);
     gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
     assert_non_null(setlocale(LC_ALL, "C"));
 }
 
@@ -390,7 +357,7 @@ static void decimals_load_as_decimals(void **state)
  * locale left as it was after each call. */
 static void base_helpers_under_de(void **state)
 {
-    (void)state;
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     if (!have_de)
         skip();
     assert_non_null(setlocale(LC_ALL, DE));
@@ -412,11 +379,8 @@ static void base_helpers_under_de(void **state)
     char *s = ga_sb_take(&b);
     assert_string_equal(s, "2.50| 10.2");
     free(s);
-    gpuarb_ctx *ctx = NULL;
-    assert_int_equal(gpuarb_ctx_create(&ctx), GPUARB_OK);
     ga_error(ctx, GPUARB_ERR_INPUT, NULL, 0, 0, NULL, "got %g", 0.5);
     assert_string_equal(gpuarb_errmsg(ctx), "got 0.5");
-    gpuarb_ctx_free(ctx);
     assert_string_equal(localeconv()->decimal_point, ",");
     assert_non_null(setlocale(LC_ALL, "C"));
 }
@@ -477,8 +441,8 @@ static int run_checks(void)
         cmocka_unit_test(catalogs_same_as_c),
         cmocka_unit_test(specs_and_results_same_as_c),
         cmocka_unit_test(packing_same_as_c),
-        cmocka_unit_test(decimals_load_as_decimals),
-        cmocka_unit_test(base_helpers_under_de),
+        TU_TEST(decimals_load_as_decimals),
+        TU_TEST(base_helpers_under_de),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

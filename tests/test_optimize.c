@@ -7,36 +7,27 @@
  * directly (it shares no code with lib/alloc/optimize.c).
  */
 #include <math.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
 #include <jansson.h>
 #include <pthread.h>
 
-#include "gpuarb.h"
+#include "testutil.h"
+
 #include "numeric/lp.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
+/* The group's fixture (tu_setup) and its context, which the helpers use. */
 static gpuarb_ctx *ctx;
 
 static int setup(void **state)
 {
-    (void)state;
-    return gpuarb_ctx_create(&ctx) == GPUARB_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    gpuarb_ctx_free(ctx);
-    return 0;
+    int rc = tu_setup(state);
+    ctx = rc ? NULL : ((fixture *)*state)->ctx;
+    return rc;
 }
 
 static gpuarb_catalog *catalog(const char *csv)
@@ -106,6 +97,33 @@ static int diag_mentions(const gpuarb_result *r, const char *frag)
     return 0;
 }
 
+/* Solves and checks the hand-computed status and, unless cost_per_hour is
+ * NAN, the cost per hour to tol.  The caller checks the rest and frees o.r. */
+static solved solve_check(const char *cat_csv, const char *spec_text, int status,
+                          double cost_per_hour, double tol)
+{
+    solved o = solve(cat_csv, spec_text);
+    assert_int_equal(o.s.status, status);
+    if (!isnan(cost_per_hour))
+        assert_float_equal(o.s.cost_per_hour, cost_per_hour, tol);
+    return o;
+}
+
+/* A spec no plan satisfies: infeasible, and the diagnostics name what binds
+ * (frag, and frag2 unless NULL). */
+typedef struct infeasible_case {
+    const char *cat, *spec, *frag, *frag2;
+} infeasible_case;
+
+static void check_infeasible(const infeasible_case *c)
+{
+    solved o = solve_check(c->cat, c->spec, GPUARB_SOLVE_INFEASIBLE, NAN, 0);
+    if (!diag_mentions(o.r, c->frag) || (c->frag2 && !diag_mentions(o.r, c->frag2)))
+        fail_msg("diagnostics of %s do not name '%s'%s%s", c->spec, c->frag,
+                 c->frag2 ? " and " : "", c->frag2 ? c->frag2 : "");
+    gpuarb_result_free(o.r);
+}
+
 #define HDR "provider,region,zone,instance_type,gpu,gpu_count,price_hour,spot_price_hour,interruption_rate,capacity\n"
 
 /* ---- hand-computed cases -------------------------------------------------- */
@@ -115,11 +133,10 @@ static int diag_mentions(const gpuarb_result *r, const char *frag)
 static void exact_count_mixes_shapes(void **state)
 {
     (void)state;
-    solved o = solve(HDR "aws,us-east-1,,big,H100,8,20,,,\n"
-                         "aws,us-east-1,,small,H100,1,3,,,\n",
-                     "version: 1\nworkloads:\n  - {name: a, gpus: 10}\n");
-    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
-    assert_float_equal(o.s.cost_per_hour, 26.0, 1e-9);
+    solved o = solve_check(HDR "aws,us-east-1,,big,H100,8,20,,,\n"
+                               "aws,us-east-1,,small,H100,1,3,,,\n",
+                           "version: 1\nworkloads:\n  - {name: a, gpus: 10}\n",
+                           GPUARB_SOLVE_OPTIMAL, 26.0, 1e-9);
     assert_float_equal(o.s.total_cost, 26.0, 1e-9);
     assert_int_equal(count_of(o.r, "a", "big", 0), 1);
     assert_int_equal(count_of(o.r, "a", "small", 0), 2);
@@ -132,11 +149,10 @@ static void exact_count_mixes_shapes(void **state)
 static void min_max_range(void **state)
 {
     (void)state;
-    solved o = solve(HDR "gcp,us-central1,,q,L4,4,8,,,\n"
-                         "gcp,us-central1,,s,L4,1,2.5,,,\n",
-                     "version: 1\nworkloads:\n  - {name: w, min_gpus: 3, max_gpus: 5}\n");
-    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
-    assert_float_equal(o.s.cost_per_hour, 7.5, 1e-9);
+    solved o = solve_check(HDR "gcp,us-central1,,q,L4,4,8,,,\n"
+                               "gcp,us-central1,,s,L4,1,2.5,,,\n",
+                           "version: 1\nworkloads:\n  - {name: w, min_gpus: 3, max_gpus: 5}\n",
+                           GPUARB_SOLVE_OPTIMAL, 7.5, 1e-9);
     gpuarb_result_free(o.r);
 }
 
@@ -145,12 +161,11 @@ static void min_max_range(void **state)
 static void gpus_per_node_restricts_shape(void **state)
 {
     (void)state;
-    solved o = solve(HDR "aws,us-east-1,,p8,A100-80GB,8,30,,,\n"
-                         "aws,us-east-1,,p1,A100-80GB,1,2,,,\n",
-                     "version: 1\nhorizon_hours: 24\nworkloads:\n"
-                     "  - {name: t, gpus: 16, gpus_per_node: 8}\n");
-    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
-    assert_float_equal(o.s.cost_per_hour, 60.0, 1e-9);
+    solved o = solve_check(HDR "aws,us-east-1,,p8,A100-80GB,8,30,,,\n"
+                               "aws,us-east-1,,p1,A100-80GB,1,2,,,\n",
+                           "version: 1\nhorizon_hours: 24\nworkloads:\n"
+                           "  - {name: t, gpus: 16, gpus_per_node: 8}\n",
+                           GPUARB_SOLVE_OPTIMAL, 60.0, 1e-9);
     assert_float_equal(o.s.total_cost, 1440.0, 1e-9);
     assert_int_equal(count_of(o.r, "t", "p8", 0), 2);
     gpuarb_result_free(o.r);
@@ -164,12 +179,11 @@ static void same_region_gang(void **state)
     (void)state;
     const char *cat = HDR "aws,us-east-1,,p,H100,8,20,,,1\n"
                           "aws,us-west-2,,p,H100,8,24,,,\n";
-    solved o = solve(cat, "version: 1\nworkloads:\n  - {name: g, gpus: 16}\n");
-    assert_float_equal(o.s.cost_per_hour, 44.0, 1e-9);
+    solved o = solve_check(cat, "version: 1\nworkloads:\n  - {name: g, gpus: 16}\n",
+                           GPUARB_SOLVE_OPTIMAL, 44.0, 1e-9);
     gpuarb_result_free(o.r);
-    o = solve(cat, "version: 1\nworkloads:\n  - {name: g, gpus: 16, same_region: true}\n");
-    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
-    assert_float_equal(o.s.cost_per_hour, 48.0, 1e-9);
+    o = solve_check(cat, "version: 1\nworkloads:\n  - {name: g, gpus: 16, same_region: true}\n",
+                    GPUARB_SOLVE_OPTIMAL, 48.0, 1e-9);
     for (int32_t i = 0; i < gpuarb_result_allocation_count(o.r); i++) {
         gpuarb_allocation a;
         gpuarb_result_allocation(o.r, i, &a);
@@ -186,21 +200,21 @@ static void spot_markets(void **state)
 {
     (void)state;
     const char *cat = HDR "lambda,us-tx-1,,g1,H100,1,10,4,0.5,\n";
-    solved o = solve(cat, "version: 1\nworkloads:\n  - {name: a, gpus: 1}\n");
-    assert_float_equal(o.s.cost_per_hour, 10.0, 1e-9);
+    solved o = solve_check(cat, "version: 1\nworkloads:\n  - {name: a, gpus: 1}\n",
+                           GPUARB_SOLVE_OPTIMAL, 10.0, 1e-9);
     gpuarb_result_free(o.r);
-    o = solve(cat, "version: 1\nworkloads:\n  - {name: a, gpus: 1, spot: allow, restart_minutes: 6}\n");
-    assert_float_equal(o.s.cost_per_hour, 4.0 / 0.7, 1e-9);
+    o = solve_check(cat,
+                    "version: 1\nworkloads:\n  - {name: a, gpus: 1, spot: allow, restart_minutes: 6}\n",
+                    GPUARB_SOLVE_OPTIMAL, 4.0 / 0.7, 1e-9);
     assert_int_equal(count_of(o.r, "a", "g1", 1), 1);
     gpuarb_allocation a;
     gpuarb_result_allocation(o.r, 0, &a);
     assert_float_equal(a.price_hour, 4.0, 1e-12); /* list price of the market */
     gpuarb_result_free(o.r);
-    o = solve(cat, "version: 1\nworkloads:\n  - {name: a, gpus: 1, spot: only,"
-                   " checkpoint_minutes: 120, restart_minutes: 60}\n");
-    assert_int_equal(o.s.status, GPUARB_SOLVE_INFEASIBLE);
-    assert_true(diag_mentions(o.r, "'a'"));
-    gpuarb_result_free(o.r);
+    check_infeasible(&(infeasible_case){cat,
+                                        "version: 1\nworkloads:\n  - {name: a, gpus: 1, spot: only,"
+                                        " checkpoint_minutes: 120, restart_minutes: 60}\n",
+                                        "'a'", NULL});
 }
 
 /* capacity shared: 2 boxes of the cheap offer ($1/GPU, 4 GPUs, capacity 2)
@@ -210,11 +224,11 @@ static void spot_markets(void **state)
 static void capacity_shared_between_workloads(void **state)
 {
     (void)state;
-    solved o = solve(HDR "runpod,US,,cheap,A100,4,4,,,2\n"
-                         "runpod,US,,dear,A100,4,8,,,\n",
-                     "version: 1\nworkloads:\n  - {name: a, gpus: 8}\n  - {name: b, gpus: 4}\n");
-    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
-    assert_float_equal(o.s.cost_per_hour, 16.0, 1e-9);
+    solved o = solve_check(HDR "runpod,US,,cheap,A100,4,4,,,2\n"
+                               "runpod,US,,dear,A100,4,8,,,\n",
+                           "version: 1\nworkloads:\n"
+                           "  - {name: a, gpus: 8}\n  - {name: b, gpus: 4}\n",
+                           GPUARB_SOLVE_OPTIMAL, 16.0, 1e-9);
     assert_int_equal(count_of(o.r, "a", "cheap", 0) + count_of(o.r, "b", "cheap", 0), 2);
     gpuarb_result_free(o.r);
 }
@@ -227,14 +241,14 @@ static void budget_binds(void **state)
     (void)state;
     const char *cat = HDR "aws,us-east-1,,big,H100,8,20,,,\n"
                           "aws,us-east-1,,small,H100,1,3,,,\n";
-    solved o = solve(cat, "version: 1\nbudget_per_hour: 25\nworkloads:\n  - {name: a, gpus: 10}\n");
-    assert_int_equal(o.s.status, GPUARB_SOLVE_INFEASIBLE);
+    solved o = solve_check(cat,
+                           "version: 1\nbudget_per_hour: 25\nworkloads:\n  - {name: a, gpus: 10}\n",
+                           GPUARB_SOLVE_INFEASIBLE, NAN, 0);
     assert_float_equal(o.s.bound, -1, 0); /* no bound exists for an empty set */
     assert_true(diag_mentions(o.r, "budget_per_hour"));
     gpuarb_result_free(o.r);
-    o = solve(cat, "version: 1\nbudget_per_hour: 26\nworkloads:\n  - {name: a, gpus: 10}\n");
-    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
-    assert_float_equal(o.s.cost_per_hour, 26.0, 1e-9);
+    o = solve_check(cat, "version: 1\nbudget_per_hour: 26\nworkloads:\n  - {name: a, gpus: 10}\n",
+                    GPUARB_SOLVE_OPTIMAL, 26.0, 1e-9);
     gpuarb_result_free(o.r);
 }
 
@@ -246,21 +260,16 @@ static void budget_binds(void **state)
 static void provider_share_cap(void **state)
 {
     (void)state;
-    solved o = solve(HDR "aws,us-east-1,,a1,L4,1,1,,,\n"
-                         "gcp,us-east1,,g1,L4,1,1.5,,,\n",
-                     "version: 1\nconstraints: {max_provider_share: 0.6}\n"
-                     "workloads:\n  - {name: w, gpus: 10}\n");
-    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
+    const char *sp = "version: 1\nconstraints: {max_provider_share: 0.6}\n"
+                     "workloads:\n  - {name: w, gpus: 10}\n";
+    solved o = solve_check(HDR "aws,us-east-1,,a1,L4,1,1,,,\n"
+                               "gcp,us-east1,,g1,L4,1,1.5,,,\n",
+                           sp, GPUARB_SOLVE_OPTIMAL, 12.0, 1e-9);
     assert_int_equal(count_of(o.r, "w", "a1", 0), 6);
-    assert_float_equal(o.s.cost_per_hour, 12.0, 1e-9);
+    gpuarb_result_free(o.r);
     /* one provider only: no plan can keep a share <= 0.6 */
-    gpuarb_result_free(o.r);
-    o = solve(HDR "aws,us-east-1,,a1,L4,1,1,,,\n",
-              "version: 1\nconstraints: {max_provider_share: 0.6}\n"
-              "workloads:\n  - {name: w, gpus: 10}\n");
-    assert_int_equal(o.s.status, GPUARB_SOLVE_INFEASIBLE);
-    assert_true(diag_mentions(o.r, "max_provider_share"));
-    gpuarb_result_free(o.r);
+    check_infeasible(&(infeasible_case){HDR "aws,us-east-1,,a1,L4,1,1,,,\n", sp,
+                                        "max_provider_share", NULL});
 }
 
 /* max_spot_share 0.5 counts GPUs: on-demand $3, spot $1 with rate 0
@@ -271,13 +280,12 @@ static void provider_share_cap(void **state)
 static void spot_share_cap(void **state)
 {
     (void)state;
-    solved o = solve(HDR "azure,eastus,,v1,V100,1,3,1,0,\n",
-                     "version: 1\nconstraints: {max_spot_share: 0.5}\n"
-                     "workloads:\n  - {name: w, gpus: 4, spot: allow}\n");
-    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
+    solved o = solve_check(HDR "azure,eastus,,v1,V100,1,3,1,0,\n",
+                           "version: 1\nconstraints: {max_spot_share: 0.5}\n"
+                           "workloads:\n  - {name: w, gpus: 4, spot: allow}\n",
+                           GPUARB_SOLVE_OPTIMAL, 8.0, 1e-9);
     assert_int_equal(count_of(o.r, "w", "v1", 1), 2);
     assert_int_equal(count_of(o.r, "w", "v1", 0), 2);
-    assert_float_equal(o.s.cost_per_hour, 8.0, 1e-9);
     gpuarb_result_free(o.r);
 }
 
@@ -288,13 +296,13 @@ static void provider_and_region_globs(void **state)
     const char *cat = HDR "aws,ap-south-1,,x,T4,1,0.1,,,\n"
                           "aws,us-east-1,,x,T4,1,0.5,,,\n"
                           "gcp,us-east1,,y,T4,1,0.3,,,\n";
-    solved o = solve(cat, "version: 1\nconstraints:\n  regions: {allow: [\"us-*\"]}\n"
-                          "workloads:\n  - {name: w, gpus: 1}\n");
-    assert_float_equal(o.s.cost_per_hour, 0.3, 1e-12);
+    solved o = solve_check(cat, "version: 1\nconstraints:\n  regions: {allow: [\"us-*\"]}\n"
+                                "workloads:\n  - {name: w, gpus: 1}\n",
+                           GPUARB_SOLVE_OPTIMAL, 0.3, 1e-12);
     gpuarb_result_free(o.r);
-    o = solve(cat, "version: 1\nconstraints:\n  providers: {deny: [gcp]}\n"
-                   "  regions: {deny: [\"ap-*\"]}\nworkloads:\n  - {name: w, gpus: 1}\n");
-    assert_float_equal(o.s.cost_per_hour, 0.5, 1e-12);
+    o = solve_check(cat, "version: 1\nconstraints:\n  providers: {deny: [gcp]}\n"
+                         "  regions: {deny: [\"ap-*\"]}\nworkloads:\n  - {name: w, gpus: 1}\n",
+                    GPUARB_SOLVE_OPTIMAL, 0.5, 1e-12);
     gpuarb_result_free(o.r);
 }
 
@@ -309,16 +317,23 @@ static void egress_decides(void **state)
     const char *cat = HDR "aws,us-east-1,,a,A10G,1,2,,,\n"
                           "aws,us-west-2,,a,A10G,1,1.9,,,\n"
                           "gcp,us-east1,,g,A10G,1,1.5,,,\n";
-    solved o = solve(cat, "version: 1\nhorizon_hours: 10\nworkloads:\n"
-                          "  - {name: w, gpus: 1, data: {provider: aws, region: us-east-1, gb: 1000}}\n");
-    assert_float_equal(o.s.total_cost, 20.0, 1e-9);
-    assert_float_equal(o.s.egress_cost, 0.0, 1e-12);
-    gpuarb_result_free(o.r);
-    o = solve(cat, "version: 1\nhorizon_hours: 1000\nworkloads:\n"
-                   "  - {name: w, gpus: 1, data: {provider: aws, region: us-east-1, gb: 1000}}\n");
-    assert_float_equal(o.s.total_cost, 1590.0, 1e-9);
-    assert_float_equal(o.s.egress_cost, 90.0, 1e-9);
-    gpuarb_result_free(o.r);
+    static const struct {
+        const char *spec;
+        double total_cost, egress_cost, tol;
+    } c[] = {
+        {"version: 1\nhorizon_hours: 10\nworkloads:\n"
+         "  - {name: w, gpus: 1, data: {provider: aws, region: us-east-1, gb: 1000}}\n",
+         20.0, 0.0, 1e-12},
+        {"version: 1\nhorizon_hours: 1000\nworkloads:\n"
+         "  - {name: w, gpus: 1, data: {provider: aws, region: us-east-1, gb: 1000}}\n",
+         1590.0, 90.0, 1e-9},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        solved o = solve_check(cat, c[i].spec, GPUARB_SOLVE_OPTIMAL, NAN, 0);
+        assert_float_equal(o.s.total_cost, c[i].total_cost, 1e-9);
+        assert_float_equal(o.s.egress_cost, c[i].egress_cost, c[i].tol);
+        gpuarb_result_free(o.r);
+    }
 }
 
 /* max_throughput: budget $10/h, up to 8 GPUs.  H100 $4 (throughput 3 each),
@@ -334,13 +349,13 @@ static void egress_decides(void **state)
 static void max_throughput_within_budget(void **state)
 {
     (void)state;
-    solved o = solve(HDR "aws,us-east-1,,h,H100,1,4,,,\n"
-                         "aws,us-east-1,,a,A100,1,2,,,\n"
-                         "aws,us-east-1,,l,L4,1,1,,,\n",
-                     "version: 1\nobjective: max_throughput\nbudget_per_hour: 10\n"
-                     "workloads:\n  - {name: w, min_gpus: 0, max_gpus: 8,"
-                     " throughput: {H100: 3, A100: 1.5}}\n");
-    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
+    solved o = solve_check(HDR "aws,us-east-1,,h,H100,1,4,,,\n"
+                               "aws,us-east-1,,a,A100,1,2,,,\n"
+                               "aws,us-east-1,,l,L4,1,1,,,\n",
+                           "version: 1\nobjective: max_throughput\nbudget_per_hour: 10\n"
+                           "workloads:\n  - {name: w, min_gpus: 0, max_gpus: 8,"
+                           " throughput: {H100: 3, A100: 1.5}}\n",
+                           GPUARB_SOLVE_OPTIMAL, NAN, 0);
     assert_float_equal(o.s.throughput, 9.0, 1e-9);
     assert_true(o.s.cost_per_hour <= 10.0 + 1e-9);
     gpuarb_result_free(o.r);
@@ -350,13 +365,12 @@ static void max_throughput_within_budget(void **state)
 static void max_throughput_ties_to_cheaper(void **state)
 {
     (void)state;
-    solved o = solve(HDR "aws,us-east-1,,dear,L4,1,3,,,\n"
-                         "gcp,us-east1,,cheap,L4,1,2,,,\n",
-                     "version: 1\nobjective: max_throughput\nbudget_per_hour: 100\n"
-                     "workloads:\n  - {name: w, gpus: 4}\n");
-    assert_int_equal(o.s.status, GPUARB_SOLVE_OPTIMAL);
+    solved o = solve_check(HDR "aws,us-east-1,,dear,L4,1,3,,,\n"
+                               "gcp,us-east1,,cheap,L4,1,2,,,\n",
+                           "version: 1\nobjective: max_throughput\nbudget_per_hour: 100\n"
+                           "workloads:\n  - {name: w, gpus: 4}\n",
+                           GPUARB_SOLVE_OPTIMAL, 8.0, 1e-9);
     assert_float_equal(o.s.throughput, 4.0, 1e-12);
-    assert_float_equal(o.s.cost_per_hour, 8.0, 1e-9);
     gpuarb_result_free(o.r);
 }
 
@@ -366,10 +380,10 @@ static void max_throughput_ties_to_cheaper(void **state)
 static void baseline_and_savings(void **state)
 {
     (void)state;
-    solved o = solve(HDR "aws,us-east-1,,a,T4,1,2,,,\n"
-                         "gcp,us-east1,,g,T4,1,1.5,0.5,0,\n",
-                     "version: 1\nworkloads:\n  - {name: w, gpus: 4, spot: allow}\n");
-    assert_float_equal(o.s.cost_per_hour, 2.0, 1e-9);
+    solved o = solve_check(HDR "aws,us-east-1,,a,T4,1,2,,,\n"
+                               "gcp,us-east1,,g,T4,1,1.5,0.5,0,\n",
+                           "version: 1\nworkloads:\n  - {name: w, gpus: 4, spot: allow}\n",
+                           GPUARB_SOLVE_OPTIMAL, 2.0, 1e-9);
     assert_non_null(o.s.baseline_provider);
     assert_string_equal(o.s.baseline_provider, "gcp");
     assert_float_equal(o.s.baseline_cost_per_hour, 6.0, 1e-9);
@@ -387,32 +401,23 @@ static void baseline_and_savings(void **state)
 static void infeasible_diagnostics(void **state)
 {
     (void)state;
-    /* no offer has the GPU */
-    solved o = solve(HDR "aws,us-east-1,,a,T4,1,2,,,\n",
-                     "version: 1\nworkloads:\n  - {name: big, gpus: 8, gpu: H100}\n");
-    assert_int_equal(o.s.status, GPUARB_SOLVE_INFEASIBLE);
-    assert_true(diag_mentions(o.r, "'big'"));
-    assert_true(diag_mentions(o.r, "GPU model"));
-    gpuarb_result_free(o.r);
-    /* capacity short by 4 GPUs: 2 boxes x 4 GPUs for 12 GPUs */
-    o = solve(HDR "aws,us-east-1,,a,T4,4,2,,,2\n",
-              "version: 1\nworkloads:\n  - {name: w, gpus: 12}\n");
-    assert_int_equal(o.s.status, GPUARB_SOLVE_INFEASIBLE);
-    assert_true(diag_mentions(o.r, "short by 4"));
-    gpuarb_result_free(o.r);
-    /* exact count not reachable with 8-GPU boxes */
-    o = solve(HDR "aws,us-east-1,,p,H100,8,2,,,\n",
-              "version: 1\nworkloads:\n  - {name: w, gpus: 12}\n");
-    assert_int_equal(o.s.status, GPUARB_SOLVE_INFEASIBLE);
-    assert_true(diag_mentions(o.r, "multiples of 8"));
-    gpuarb_result_free(o.r);
-    /* shared capacity: each workload alone fits, together they do not */
-    o = solve(HDR "aws,us-east-1,,p,H100,8,2,,,2\n",
-              "version: 1\nworkloads:\n  - {name: a, gpus: 16}\n  - {name: b, gpus: 8}\n");
-    assert_int_equal(o.s.status, GPUARB_SOLVE_INFEASIBLE);
-    assert_true(diag_mentions(o.r, "capacity"));
-    assert_true(diag_mentions(o.r, "short by 1 instances"));
-    gpuarb_result_free(o.r);
+    static const infeasible_case c[] = {
+        /* no offer has the GPU */
+        {HDR "aws,us-east-1,,a,T4,1,2,,,\n",
+         "version: 1\nworkloads:\n  - {name: big, gpus: 8, gpu: H100}\n", "'big'", "GPU model"},
+        /* capacity short by 4 GPUs: 2 boxes x 4 GPUs for 12 GPUs */
+        {HDR "aws,us-east-1,,a,T4,4,2,,,2\n", "version: 1\nworkloads:\n  - {name: w, gpus: 12}\n",
+         "short by 4", NULL},
+        /* exact count not reachable with 8-GPU boxes */
+        {HDR "aws,us-east-1,,p,H100,8,2,,,\n", "version: 1\nworkloads:\n  - {name: w, gpus: 12}\n",
+         "multiples of 8", NULL},
+        /* shared capacity: each workload alone fits, together they do not */
+        {HDR "aws,us-east-1,,p,H100,8,2,,,2\n",
+         "version: 1\nworkloads:\n  - {name: a, gpus: 16}\n  - {name: b, gpus: 8}\n", "capacity",
+         "short by 1 instances"},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+        check_infeasible(&c[i]);
 }
 
 /* a time limit far too short for a coupled instance: either no plan
@@ -516,16 +521,12 @@ static void write_model_file(void **state)
     solved s = solve_opts(HDR "aws,us-east-1,,big,H100,8,20,,,\n"
                               "aws,us-east-1,,small,H100,1,3,,,\n",
                           "version: 1\nworkloads:\n  - {name: a, gpus: 10}\n", &o);
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    char buf[4096];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
+    char *buf = tu_slurp(path, NULL);
     remove(path);
     assert_non_null(strstr(buf, "Minimize"));
     assert_non_null(strstr(buf, "gpus_w0"));
     assert_non_null(strstr(buf, "Generals") ? strstr(buf, "Generals") : strstr(buf, "General"));
+    free(buf);
     gpuarb_result_free(s.r);
 }
 
@@ -1036,5 +1037,5 @@ int main(void)
         cmocka_unit_test(absolute_gap_is_reported_truthfully),
         cmocka_unit_test(random_instances_match_brute_force),
     };
-    return cmocka_run_group_tests_name("optimize", tests, setup, teardown);
+    return cmocka_run_group_tests_name("optimize", tests, setup, tu_teardown);
 }

@@ -46,10 +46,8 @@ static ga_bpp make_bpp(int64_t *w, size_t n, int64_t C)
 static int brute_bins(const int64_t *w, int n, int64_t C)
 {
     int N = 1 << n;
-    int *bins = malloc((size_t)N * sizeof *bins);
-    int64_t *load = malloc((size_t)N * sizeof *load);
-    assert_non_null(bins);
-    assert_non_null(load);
+    int *bins = tu_alloc((size_t)N, sizeof *bins);
+    int64_t *load = tu_alloc((size_t)N, sizeof *load);
     bins[0] = 1;
     load[0] = 0;
     for (int m = 1; m < N; m++) {
@@ -86,10 +84,8 @@ static void brute_vec(const double (*sz)[3], int n, const double (*cap)[3], cons
                       int nt, int min_cost, int *nodes, double *best_cost)
 {
     int N = 1 << n;
-    double *fc = malloc((size_t)N * sizeof *fc);
-    int *fn = malloc((size_t)N * sizeof *fn);
-    assert_non_null(fc);
-    assert_non_null(fn);
+    double *fc = tu_alloc((size_t)N, sizeof *fc);
+    int *fn = tu_alloc((size_t)N, sizeof *fn);
     fc[0] = 0;
     fn[0] = 0;
     for (int m = 1; m < N; m++) {
@@ -165,10 +161,8 @@ static void check_bpp_packing(const gpuarb_pack_result *r, const int64_t *w, int
 {
     gpuarb_pack_summary s = summary(r);
     assert_int_equal(s.unplaced_count, 0);
-    int64_t *load = calloc((size_t)s.nodes_used + 1, sizeof *load);
-    int *seen = calloc((size_t)n + 1, sizeof *seen);
-    assert_non_null(load);
-    assert_non_null(seen);
+    int64_t *load = tu_alloc((size_t)s.nodes_used + 1, sizeof *load);
+    int *seen = tu_alloc((size_t)n + 1, sizeof *seen);
     for (int64_t k = 0; k < s.nodes_used; k++) {
         gpuarb_pack_node nd;
         assert_int_equal(gpuarb_pack_result_node(r, k, &nd), GPUARB_OK);
@@ -349,25 +343,27 @@ static void heuristics_direct(void **state)
 static void bpplib_sample(void **state)
 {
     fixture *f = *state;
-    char path[1024], line[2048];
+    char path[1024];
     tu_shared_path(path, sizeof path, "binpacking_bpplib/optimal_bins.csv");
-    FILE *fp = fopen(path, "r");
-    assert_non_null(fp);
-    assert_non_null(fgets(line, sizeof line, fp));
+    /* the instance paths in the manifest are relative to its folder */
+    int dir_len = (int)(strrchr(path, '/') - path);
+    char *text = tu_slurp(path, NULL), *save = NULL;
+    assert_non_null(strtok_r(text, "\n", &save)); /* the header */
     int row = 0, tested = 0;
-    while (fgets(line, sizeof line, fp)) {
+    for (char *line; (line = strtok_r(NULL, "\n", &save)) != NULL;) {
         row++;
         /* every 45th instance outside Hard28: a spread over all sets */
         if (row % 45 != 1 || strstr(line, "Hard28"))
             continue;
-        char *fld[10];
+        char *fld[10], *fsave = NULL;
         int k = 0;
-        for (char *p = strtok(line, ",\r\n"); p && k < 10; p = strtok(NULL, ",\r\n"))
+        for (char *p = strtok_r(line, ",\r", &fsave); p && k < 10;
+             p = strtok_r(NULL, ",\r", &fsave))
             fld[k++] = p;
         assert_int_equal(k, 10);
         long opt = atol(fld[9]);
         char file[2600];
-        snprintf(file, sizeof file, "%s/binpacking_bpplib/%s", getenv("GPUARB_SHARED"), fld[2]);
+        snprintf(file, sizeof file, "%.*s/%s", dir_len, path, fld[2]);
         gpuarb_pack_problem *p = NULL;
         assert_int_equal(gpuarb_pack_bpp_load(f->ctx, file, &p), GPUARB_OK);
         assert_int_equal(gpuarb_pack_problem_item_count(p), atol(fld[3]));
@@ -392,7 +388,7 @@ static void bpplib_sample(void **state)
         gpuarb_pack_problem_free(p);
         tested++;
     }
-    fclose(fp);
+    free(text);
     assert_true(tested >= 30);
 }
 

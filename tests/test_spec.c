@@ -27,11 +27,18 @@
 #define VALID_DIR "tests/data/valid/spec"
 #define INVALID_DIR "tests/data/invalid/spec"
 
-static char *load_json(fixture *f, const char *path)
+/* The spec in the file at path; a load error fails the test. */
+static gpuarb_spec *load(fixture *f, const char *path)
 {
     gpuarb_spec *s = NULL;
     if (gpuarb_spec_load(f->ctx, path, &s) != GPUARB_OK)
         fail_msg("%s: %s", path, gpuarb_errfull(f->ctx));
+    return s;
+}
+
+static char *load_json(fixture *f, const char *path)
+{
+    gpuarb_spec *s = load(f, path);
     char *out = NULL;
     assert_int_equal(gpuarb_spec_to_json(f->ctx, s, &out), GPUARB_OK);
     gpuarb_spec_free(s);
@@ -141,9 +148,8 @@ static void defaults(void **state)
 static void spec_example_fields(void **state)
 {
     fixture *f = *state;
-    gpuarb_spec *s = NULL;
     const char *path = VALID_DIR "/example/spec.yaml";
-    assert_int_equal(gpuarb_spec_load(f->ctx, path, &s), GPUARB_OK);
+    gpuarb_spec *s = load(f, path);
     assert_string_equal(s->source, path);
     assert_string_equal(s->base_dir, VALID_DIR "/example");
     assert_true(s->horizon_hours == 24);
@@ -205,9 +211,7 @@ static void model_names_canonical(void **state)
 static void catalog_paths(void **state)
 {
     fixture *f = *state;
-    gpuarb_spec *s = NULL;
-    const char *path = VALID_DIR "/catalogs/spec.yaml";
-    assert_int_equal(gpuarb_spec_load(f->ctx, path, &s), GPUARB_OK);
+    gpuarb_spec *s = load(f, VALID_DIR "/catalogs/spec.yaml");
     assert_int_equal(s->catalog_builtin, 0);
     assert_int_equal(s->n_catalogs, 3);
     assert_string_equal(s->catalogs[0].path, VALID_DIR "/catalogs/offers.csv");
@@ -252,19 +256,28 @@ static void glob_filter(void **state)
                               "workloads: [{name: a, gpus: 1}]\n");
     const ga_globs *p = &s->providers, *r = &s->regions;
     assert_string_equal(p->allow[0], "aws"); /* provider names are lower case */
-    assert_true(ga_globs_allow(p, "aws"));
-    assert_true(ga_globs_allow(p, "gcp"));
-    assert_false(ga_globs_allow(p, "gcp-test")); /* allowed by g*, denied by name */
-    assert_false(ga_globs_allow(p, "azure"));    /* not in the allow list */
-    assert_false(ga_globs_allow(p, "lambda"));
-    /* no allow list: everything not denied */
-    assert_true(ga_globs_allow(r, "us-east-1"));
-    assert_false(ga_globs_allow(r, "us-west-2"));
-    assert_true(ga_globs_allow(r, "us-west-10")); /* '?' is exactly one character */
-    assert_false(ga_globs_allow(r, "ap-northeast-1"));
-    assert_false(ga_globs_allow(r, "ap-south-1"));
-    assert_true(ga_globs_allow(r, "ap-east-1"));
     assert_string_equal(r->deny[1], "ap-[ns]*"); /* regions keep their case */
+    static const struct {
+        int region; /* 0: a provider name, 1: a region name */
+        const char *name;
+        int allowed;
+    } c[] = {
+        {0, "aws", 1},
+        {0, "gcp", 1},
+        {0, "gcp-test", 0}, /* allowed by g*, denied by name */
+        {0, "azure", 0},    /* not in the allow list */
+        {0, "lambda", 0},
+        /* no allow list: everything not denied */
+        {1, "us-east-1", 1},
+        {1, "us-west-2", 0},
+        {1, "us-west-10", 1}, /* '?' is exactly one character */
+        {1, "ap-northeast-1", 0},
+        {1, "ap-south-1", 0},
+        {1, "ap-east-1", 1},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++)
+        if (!ga_globs_allow(c[i].region ? r : p, c[i].name) != !c[i].allowed)
+            fail_msg("%s is %s", c[i].name, c[i].allowed ? "denied" : "allowed");
     gpuarb_spec_free(s);
 }
 
@@ -280,17 +293,15 @@ static void budget_rules(void **state)
     /* and null is no budget */
     const char *t = "objective: max_throughput\nbudget_per_hour: null\n"
                     "workloads: [{name: a, min_gpus: 0}]\n";
-    assert_int_equal(gpuarb_spec_parse(f->ctx, t, strlen(t), NULL, NULL, &s), GPUARB_ERR_INPUT);
+    tu_assert_error(f->ctx, gpuarb_spec_parse(f->ctx, t, strlen(t), NULL, NULL, &s),
+                    GPUARB_ERR_INPUT, 1, 12, "");
     assert_string_equal(gpuarb_errpath(f->ctx), "budget_per_hour");
-    assert_int_equal(gpuarb_errline(f->ctx), 1);
-    assert_int_equal(gpuarb_errcolumn(f->ctx), 12);
 }
 
 /* Build {"workloads": [{"name": "w0", "gpus": 1}, ...]} with n entries. */
 static char *many_workloads(size_t n, int duplicate_last)
 {
-    char *buf = malloc(n * 40 + 64), *p = buf;
-    assert_non_null(buf);
+    char *buf = tu_alloc(n * 40 + 64, 1), *p = buf;
     p += sprintf(p, "{\"workloads\": [");
     for (size_t i = 0; i < n; i++)
         p += sprintf(p, "%s{\"name\": \"w%zu\", \"gpus\": 1}", i ? ", " : "",
@@ -317,9 +328,8 @@ static void workload_limit(void **state)
     free(t);
     /* one more than the limit: at the list, "workloads" = column 15 */
     t = many_workloads(100001, 0);
-    assert_int_equal(gpuarb_spec_parse(f->ctx, t, strlen(t), NULL, NULL, &s), GPUARB_ERR_LIMIT);
-    assert_int_equal(gpuarb_errline(f->ctx), 1);
-    assert_int_equal(gpuarb_errcolumn(f->ctx), 15);
+    tu_assert_error(f->ctx, gpuarb_spec_parse(f->ctx, t, strlen(t), NULL, NULL, &s),
+                    GPUARB_ERR_LIMIT, 1, 15, "");
     assert_string_equal(gpuarb_errpath(f->ctx), "workloads");
     assert_null(s);
     free(t);

@@ -32,6 +32,14 @@ int tu_teardown(void **state)
     return 0;
 }
 
+void *tu_alloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        fail_msg("out of memory (%zu x %zu bytes)", n, size);
+    return p;
+}
+
 char *tu_slurp(const char *path, size_t *len)
 {
     FILE *fp = fopen(path, "rb");

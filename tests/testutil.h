@@ -30,6 +30,11 @@ int tu_teardown(void **state);
  * such as installing a log callback). */
 #define TU_TEST(f) cmocka_unit_test_setup_teardown(f, tu_setup, tu_teardown)
 
+/* ---- memory ---- */
+/* n zeroed elements of size bytes (malloc'd: free it); fails the test when
+ * memory runs out, so callers need no NULL check. */
+void *tu_alloc(size_t n, size_t size);
+
 /* ---- files ---- */
 /* The whole file, NUL-terminated (malloc'd: free it); *len its size in bytes
  * (len may be NULL).  Fails the test when the file cannot be read. */
