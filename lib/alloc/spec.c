@@ -612,19 +612,11 @@ gpuarb_status gpuarb_spec_parse(gpuarb_ctx *ctx, const char *text, size_t len,
     if (!out)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "out is NULL");
     *out = NULL;
-    if (!text && len)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "text is NULL");
     ga_doc doc;
-    gpuarb_status st = ga_doc_parse(ctx, text, len, source ? source : "<string>", &doc);
+    gpuarb_status st = ga_doc_from_text(ctx, text, len, source, &doc);
     if (st)
         return st;
     return spec_from_doc(ctx, &doc, base_dir, out);
-}
-
-static int ends_with_json(const char *path)
-{
-    size_t n = strlen(path);
-    return n >= 5 && ga_strcasecmp(path + n - 5, ".json") == 0;
 }
 
 gpuarb_status gpuarb_spec_load(gpuarb_ctx *ctx, const char *path, gpuarb_spec **out)
@@ -632,11 +624,8 @@ gpuarb_status gpuarb_spec_load(gpuarb_ctx *ctx, const char *path, gpuarb_spec **
     if (!out)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "out is NULL");
     *out = NULL;
-    if (!path || !path[0])
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "no spec path");
-    char *text;
-    size_t len;
-    gpuarb_status st = ga_read_file(ctx, path, GA_DOC_MAX_BYTES, &text, &len);
+    ga_doc doc;
+    gpuarb_status st = ga_doc_load(ctx, path, &doc);
     if (st)
         return st;
     /* The folder of the file resolves relative catalog paths; a bare file
@@ -646,16 +635,11 @@ gpuarb_status gpuarb_spec_load(gpuarb_ctx *ctx, const char *path, gpuarb_spec **
     if (slash) {
         dir = slash == path ? ga_strdup("/") : ga_strndup(path, (size_t)(slash - path));
         if (!dir) {
-            free(text);
+            ga_doc_free(&doc);
             return ga_nomem(ctx);
         }
     }
-    ga_doc doc;
-    st = ends_with_json(path) ? ga_doc_parse_json(ctx, text, len, path, &doc)
-                              : ga_doc_parse_yaml(ctx, text, len, path, &doc);
-    free(text);
-    if (!st)
-        st = spec_from_doc(ctx, &doc, dir, out);
+    st = spec_from_doc(ctx, &doc, dir, out);
     free(dir);
     return st;
 }

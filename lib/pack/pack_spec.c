@@ -226,11 +226,8 @@ gpuarb_status gpuarb_pack_spec_parse(gpuarb_ctx *ctx, const char *text, size_t l
     if (!out)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "out is NULL");
     *out = NULL;
-    if (!text && len)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "text is NULL");
     ga_doc doc;
-    gpuarb_status st = ga_doc_parse(ctx, text ? text : "", len, source ? source : "<string>",
-                                    &doc);
+    gpuarb_status st = ga_doc_from_text(ctx, text, len, source, &doc);
     if (st)
         return st;
     return from_doc(ctx, &doc, out);
@@ -241,19 +238,8 @@ gpuarb_status gpuarb_pack_spec_load(gpuarb_ctx *ctx, const char *path, gpuarb_pa
     if (!out)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "out is NULL");
     *out = NULL;
-    if (!path || !path[0])
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "no spec path");
-    char *text;
-    size_t len;
-    gpuarb_status st = ga_read_file(ctx, path, GA_DOC_MAX_BYTES, &text, &len);
-    if (st)
-        return st;
-    size_t n = strlen(path);
-    int json = n >= 5 && ga_strcasecmp(path + n - 5, ".json") == 0;
     ga_doc doc;
-    st = json ? ga_doc_parse_json(ctx, text, len, path, &doc)
-              : ga_doc_parse_yaml(ctx, text, len, path, &doc);
-    free(text);
+    gpuarb_status st = ga_doc_load(ctx, path, &doc);
     if (st)
         return st;
     return from_doc(ctx, &doc, out);
