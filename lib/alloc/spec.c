@@ -609,11 +609,10 @@ static gpuarb_status spec_from_doc(gpuarb_ctx *ctx, ga_doc *doc, const char *bas
 gpuarb_status gpuarb_spec_parse(gpuarb_ctx *ctx, const char *text, size_t len,
                                 const char *source, const char *base_dir, gpuarb_spec **out)
 {
-    if (!out)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "out is NULL");
-    *out = NULL;
+    if (out)
+        *out = NULL;
     ga_doc doc;
-    gpuarb_status st = ga_doc_from_text(ctx, text, len, source, &doc);
+    gpuarb_status st = ga_doc_from_text(ctx, out != NULL, text, len, source, &doc);
     if (st)
         return st;
     return spec_from_doc(ctx, &doc, base_dir, out);
@@ -621,11 +620,10 @@ gpuarb_status gpuarb_spec_parse(gpuarb_ctx *ctx, const char *text, size_t len,
 
 gpuarb_status gpuarb_spec_load(gpuarb_ctx *ctx, const char *path, gpuarb_spec **out)
 {
-    if (!out)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "out is NULL");
-    *out = NULL;
+    if (out)
+        *out = NULL;
     ga_doc doc;
-    gpuarb_status st = ga_doc_load(ctx, path, &doc);
+    gpuarb_status st = ga_doc_load(ctx, out != NULL, path, &doc);
     if (st)
         return st;
     /* The folder of the file resolves relative catalog paths; a bare file

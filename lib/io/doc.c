@@ -12,7 +12,8 @@
  * are finite.  Lines and columns are 1-based and columns count bytes.
  * Returns GPUARB_ERR_NOMEM from the builders (as -1), whatever the two
  * readers return from ga_doc_parse, GPUARB_ERR_ARG for a NULL text or an
- * empty path and what ga_read_file returns (IO, LIMIT) from ga_doc_load.
+ * empty path (base/file.c's checks) and what ga_read_file returns (IO,
+ * LIMIT) from ga_doc_load.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -218,11 +219,12 @@ gpuarb_status ga_doc_parse(gpuarb_ctx *ctx, const char *text, size_t len, const 
     return ga_doc_parse_yaml(ctx, text, len, source, out);
 }
 
-gpuarb_status ga_doc_from_text(gpuarb_ctx *ctx, const char *text, size_t len, const char *source,
-                               ga_doc *out)
+gpuarb_status ga_doc_from_text(gpuarb_ctx *ctx, int have_out, const char *text, size_t len,
+                               const char *source, ga_doc *out)
 {
-    if (!text && len)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "text is NULL");
+    gpuarb_status st = ga_check_text(ctx, have_out, text, len);
+    if (st)
+        return st;
     return ga_doc_parse(ctx, text, len, source ? source : "<string>", out);
 }
 
@@ -232,13 +234,11 @@ static int ends_with_json(const char *path)
     return n >= 5 && ga_strcasecmp(path + n - 5, ".json") == 0;
 }
 
-gpuarb_status ga_doc_load(gpuarb_ctx *ctx, const char *path, ga_doc *out)
+gpuarb_status ga_doc_load(gpuarb_ctx *ctx, int have_out, const char *path, ga_doc *out)
 {
-    if (!path || !path[0])
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "no spec path");
     char *text;
     size_t len;
-    gpuarb_status st = ga_read_file(ctx, path, GA_DOC_MAX_BYTES, &text, &len);
+    gpuarb_status st = ga_load_file(ctx, have_out, path, "spec", GA_DOC_MAX_BYTES, &text, &len);
     if (st)
         return st;
     st = ends_with_json(path) ? ga_doc_parse_json(ctx, text, len, path, out)

@@ -223,11 +223,10 @@ static gpuarb_status from_doc(gpuarb_ctx *ctx, ga_doc *doc, gpuarb_pack_problem 
 gpuarb_status gpuarb_pack_spec_parse(gpuarb_ctx *ctx, const char *text, size_t len,
                                      const char *source, gpuarb_pack_problem **out)
 {
-    if (!out)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "out is NULL");
-    *out = NULL;
+    if (out)
+        *out = NULL;
     ga_doc doc;
-    gpuarb_status st = ga_doc_from_text(ctx, text, len, source, &doc);
+    gpuarb_status st = ga_doc_from_text(ctx, out != NULL, text, len, source, &doc);
     if (st)
         return st;
     return from_doc(ctx, &doc, out);
@@ -235,11 +234,10 @@ gpuarb_status gpuarb_pack_spec_parse(gpuarb_ctx *ctx, const char *text, size_t l
 
 gpuarb_status gpuarb_pack_spec_load(gpuarb_ctx *ctx, const char *path, gpuarb_pack_problem **out)
 {
-    if (!out)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "out is NULL");
-    *out = NULL;
+    if (out)
+        *out = NULL;
     ga_doc doc;
-    gpuarb_status st = ga_doc_load(ctx, path, &doc);
+    gpuarb_status st = ga_doc_load(ctx, out != NULL, path, &doc);
     if (st)
         return st;
     return from_doc(ctx, &doc, out);

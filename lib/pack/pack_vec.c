@@ -321,6 +321,23 @@ static int32_t choose_type(vctx *c, const unsigned char *done, size_t from, int3
     return best;
 }
 
+/* A new node for item i (at position q of c->ord) of the type choose_type
+ * picks, counted against left.  Returns its index, -1 when no type takes
+ * i, -2 when out of memory. */
+static int32_t open_for(vctx *c, vsol *s, const unsigned char *done, size_t q, int32_t i,
+                        int64_t *left, int32_t only)
+{
+    int32_t t = choose_type(c, done, q, i, left, only);
+    if (t < 0)
+        return -1;
+    int32_t k = open_node(s, t);
+    if (k < 0)
+        return -2;
+    if (left[t] > 0)
+        left[t]--;
+    return k;
+}
+
 /* First fit over many nodes: a segment tree over the nodes holding, per
  * dimension, the largest residual below each tree node.  A subtree whose
  * maxima do not all reach the item's sizes cannot hold it; leaves are
@@ -405,19 +422,17 @@ static int construct(vctx *c, vsol *s, int mode, int32_t only)
             if (from >= n)
                 break;
             int32_t i = c->ord[from];
-            int32_t t = choose_type(c, done, from, i, left, only);
-            if (t < 0) {
+            int32_t k = open_for(c, s, done, from, i, left, only);
+            if (k == -1) {
                 done[i] = 2; /* no node can take it */
                 continue;
             }
-            int32_t k = open_node(s, t);
             if (k < 0) {
                 rc = -1;
                 break;
             }
-            if (left[t] > 0)
-                left[t]--;
             vnode *v = &s->nd[k];
+            int32_t t = v->type;
             size_t seen = 0, window = c->budget.stopped ? 256 : n;
             for (size_t q = from; q < n && seen < window; q++) {
                 int32_t j = c->ord[q];
@@ -448,16 +463,13 @@ static int construct(vctx *c, vsol *s, int mode, int32_t only)
             int32_t pick = ff_find(&ft, vp->size[i], &visits);
             ga_budget_spend(&c->budget, visits / 4 + 1);
             if (pick < 0) {
-                int32_t t = choose_type(c, done, q, i, left, only);
-                if (t < 0)
+                pick = open_for(c, s, done, q, i, left, only);
+                if (pick == -1)
                     continue;
-                pick = open_node(s, t);
                 if (pick < 0) {
                     rc = -1;
                     break;
                 }
-                if (left[t] > 0)
-                    left[t]--;
             }
             vnode *v = &s->nd[pick];
             if (node_push(v, i, vp->size[i]) != 0)
@@ -490,16 +502,13 @@ static int construct(vctx *c, vsol *s, int mode, int32_t only)
             }
             ga_budget_spend(&c->budget, (s->nn - k0) / 8 + 1);
             if (pick < 0) {
-                int32_t t = choose_type(c, done, q, i, left, only);
-                if (t < 0)
+                pick = open_for(c, s, done, q, i, left, only);
+                if (pick == -1)
                     continue;
-                pick = open_node(s, t);
                 if (pick < 0) {
                     rc = -1;
                     break;
                 }
-                if (left[t] > 0)
-                    left[t]--;
             }
             if (node_push(&s->nd[pick], i, vp->size[i]) != 0)
                 rc = -1;
