@@ -455,27 +455,25 @@ static gpuarb_status parse_globs(sp *s, const ga_doc_node *n, int lower, ga_glob
     return st;
 }
 
+static gpuarb_status constraint_field(void *arg, int k, const ga_doc_node *v)
+{
+    sp *s = arg;
+    switch (k) {
+    case 0: return parse_globs(s, v, 1, &s->spec->providers);
+    case 1: return parse_globs(s, v, 0, &s->spec->regions);
+    case 2:
+        return ga_rd_number(&s->rd, v, GA_RD_ABOVE_UPTO(0, 1), &s->spec->max_provider_share);
+    default: return ga_rd_number(&s->rd, v, GA_RD_CLOSED(0, 1), &s->spec->max_spot_share);
+    }
+}
+
 static gpuarb_status parse_constraints(sp *s, const ga_doc_node *n)
 {
     static const ga_rd_field keys[] = {{"providers", 0}, {"regions", 0},
                                        {"max_provider_share", 0}, {"max_spot_share", 0},
                                        {NULL, 0}};
-    ga_rd *r = &s->rd;
     ga_rd_map m;
-    int k;
-    const ga_doc_node *v;
-    gpuarb_status st = ga_rd_map_begin(r, n, keys, NULL, &m);
-    while (!st && !(st = ga_rd_map_next(r, &m, &k, &v)) && k >= 0) {
-        switch (k) {
-        case 0: st = parse_globs(s, v, 1, &s->spec->providers); break;
-        case 1: st = parse_globs(s, v, 0, &s->spec->regions); break;
-        case 2:
-            st = ga_rd_number(r, v, GA_RD_ABOVE_UPTO(0, 1), &s->spec->max_provider_share);
-            break;
-        default: st = ga_rd_number(r, v, GA_RD_CLOSED(0, 1), &s->spec->max_spot_share); break;
-        }
-    }
-    return st;
+    return ga_rd_map_each(&s->rd, n, keys, NULL, &m, constraint_field, s);
 }
 
 static gpuarb_status parse_egress(sp *s, const ga_doc_node *n)
@@ -500,8 +498,9 @@ static const ga_rd_field ROOT_KEYS[] = {
     {"budget_per_hour", 0}, {"time_limit_s", 0}, {"constraints", 0}, {"egress_per_gb", 0},
     {"workloads", GA_RD_REQUIRED}, {NULL, 0}};
 
-static gpuarb_status root_field(sp *s, int k, const ga_doc_node *v)
+static gpuarb_status root_field(void *arg, int k, const ga_doc_node *v)
 {
+    sp *s = arg;
     gpuarb_spec *spec = s->spec;
     ga_rd *r = &s->rd;
     switch (k) {
@@ -524,12 +523,8 @@ static gpuarb_status root_field(sp *s, int k, const ga_doc_node *v)
 static gpuarb_status parse_root(sp *s, const ga_doc_node *root)
 {
     ga_rd_map m;
-    int k;
-    const ga_doc_node *v;
-    gpuarb_status st =
-        ga_rd_map_begin(&s->rd, root, ROOT_KEYS, "a mapping (the spec's top level)", &m);
-    while (!st && !(st = ga_rd_map_next(&s->rd, &m, &k, &v)) && k >= 0)
-        st = root_field(s, k, v);
+    gpuarb_status st = ga_rd_map_each(&s->rd, root, ROOT_KEYS, "a mapping (the spec's top level)",
+                                      &m, root_field, s);
     if (st)
         return st;
     if (s->spec->objective == GA_OBJ_MAX_THROUGHPUT && !m.at[R_BUDGET]) {

@@ -301,3 +301,14 @@ gpuarb_status ga_rd_map_next(ga_rd *r, ga_rd_map *m, int *k, const ga_doc_node *
     }
     return GPUARB_OK;
 }
+
+gpuarb_status ga_rd_map_each(ga_rd *r, const ga_doc_node *n, const ga_rd_field *fields,
+                             const char *want, ga_rd_map *m, ga_rd_field_fn fn, void *arg)
+{
+    int k;
+    const ga_doc_node *v;
+    gpuarb_status st = ga_rd_map_begin(r, n, fields, want, m);
+    while (!st && !(st = ga_rd_map_next(r, m, &k, &v)) && k >= 0)
+        st = fn(arg, k, v);
+    return st;
+}

@@ -167,8 +167,9 @@ static gpuarb_status parse_list(ps *s, const ga_doc_node *n, int nodes)
     return st;
 }
 
-static gpuarb_status root_field(ps *s, int k, const ga_doc_node *v)
+static gpuarb_status root_field(void *arg, int k, const ga_doc_node *v)
 {
+    ps *s = arg;
     ga_rd *r = &s->rd;
     double t = 0;
     gpuarb_status st;
@@ -191,13 +192,8 @@ static gpuarb_status root_field(ps *s, int k, const ga_doc_node *v)
 static gpuarb_status parse_root(ps *s, const ga_doc_node *root)
 {
     ga_rd_map m;
-    int k;
-    const ga_doc_node *v;
-    gpuarb_status st =
-        ga_rd_map_begin(&s->rd, root, ROOT_KEYS, "a mapping with nodes and items", &m);
-    while (!st && !(st = ga_rd_map_next(&s->rd, &m, &k, &v)) && k >= 0)
-        st = root_field(s, k, v);
-    return st;
+    return ga_rd_map_each(&s->rd, root, ROOT_KEYS, "a mapping with nodes and items", &m,
+                          root_field, s);
 }
 
 static gpuarb_status from_doc(gpuarb_ctx *ctx, ga_doc *doc, gpuarb_pack_problem **out)
