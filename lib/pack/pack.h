@@ -31,6 +31,7 @@
 #include "base/internal.h"
 #include "base/budget.h"
 #include "base/rng.h"
+#include "base/strmap.h"
 
 /* Dimensions: the three of SPEC section 4 and the abstract size of a BPP
  * instance. */
@@ -64,6 +65,7 @@ struct gpuarb_pack_problem {
     int32_t kind;                  /* GA_PACK_KIND_* */
     ga_pack_type *types;
     size_t n_types, cap_types;
+    ga_strset type_names;          /* types[i].name, for the duplicate check */
     ga_pack_group *groups;
     size_t n_groups, cap_groups;
     int64_t n_items;

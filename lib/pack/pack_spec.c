@@ -102,9 +102,8 @@ static gpuarb_status parse_node(ps *s, const ga_doc_node *n, size_t idx)
         snprintf(def, sizeof def, "node%zu", idx);
         name = def;
     }
-    for (size_t t = 0; t < s->p->n_types; t++)
-        if (strcmp(s->p->types[t].name, name) == 0)
-            return duplicate(s, m.at[K_NAME] ? m.at[K_NAME] : n, "node type", name);
+    if (ga_strmap_get(&s->p->type_names, name))
+        return duplicate(s, m.at[K_NAME] ? m.at[K_NAME] : n, "node type", name);
     return ga_pack_add_type(s->ctx, s->p, name, cap, cost, count);
 }
 
