@@ -100,6 +100,9 @@ typedef struct ga_bpp_sol {
 } ga_bpp_sol;
 
 /* Bounds (pack_bounds.c). */
+/* In v[0..n), sorted non-increasing, how many values exceed x (the first
+ * index whose value is <= x), by binary search. */
+size_t ga_desc_count_gt(const int64_t *v, size_t n, int64_t x);
 int64_t ga_bpp_l1(const ga_bpp *p);
 int64_t ga_bpp_l2(const ga_bpp *p);
 /* Fekete-Schepers dual-feasible-function bound, composed with the

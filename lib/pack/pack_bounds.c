@@ -64,15 +64,7 @@ static void distinct_free(distinct *ds)
 /* Number of distinct values strictly greater than x. */
 static size_t n_gt(const distinct *ds, int64_t x)
 {
-    size_t lo = 0, hi = ds->d;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ds->v[mid] > x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return ga_desc_count_gt(ds->v, ds->d, x);
 }
 
 static int64_t ceil_div(int64_t a, int64_t b)
