@@ -37,6 +37,9 @@ int cli_parse_format(const char *s, int *fmt);
 int cli_exit_for_status(gpuarb_status st);
 /* Print "gpuarb: SOURCE:LINE:COL: PATH: message" to stderr. */
 void cli_report(gpuarb_ctx *ctx);
+/* A new context, or NULL after printing "gpuarb: out of memory" (with
+ * "VERB: " before "out" when verb is not NULL). */
+gpuarb_ctx *cli_ctx_create(const char *verb);
 /* Print "gpuarb: VERB: message" as a usage error and return 2. */
 int cli_usage_error(const char *verb, const char *msg);
 /* Read all of standard input; *out NUL-terminated (free with free()).

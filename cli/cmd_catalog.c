@@ -254,11 +254,9 @@ int cmd_catalog(int argc, char **argv)
     int code = parse_args(argc, argv, &a);
     if (code >= 0)
         return code;
-    gpuarb_ctx *ctx;
-    if (gpuarb_ctx_create(&ctx) != GPUARB_OK) {
-        fputs("gpuarb: out of memory\n", stderr);
+    gpuarb_ctx *ctx = cli_ctx_create(NULL);
+    if (!ctx)
         return CLI_EXIT_INTERNAL;
-    }
     gpuarb_ctx_set_log(ctx, log_to_stderr, NULL,
                        a.import ? GPUARB_LOG_INFO : GPUARB_LOG_WARN);
     gpuarb_catalog *cat = NULL, *sel = NULL, *merged = NULL;

@@ -216,11 +216,9 @@ int cmd_optimize(int argc, char **argv)
     if (!spec_path && isatty(STDIN_FILENO))
         return cli_usage_error(VERB, "no SPEC given (and standard input is a terminal)");
 
-    gpuarb_ctx *ctx = NULL;
-    if (gpuarb_ctx_create(&ctx) != GPUARB_OK) {
-        fputs("gpuarb: out of memory\n", stderr);
+    gpuarb_ctx *ctx = cli_ctx_create(NULL);
+    if (!ctx)
         return CLI_EXIT_INTERNAL;
-    }
     gpuarb_spec *spec = NULL;
     gpuarb_catalog *cat = NULL;
     gpuarb_result *res = NULL;

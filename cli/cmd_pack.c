@@ -121,11 +121,9 @@ int cmd_pack(int argc, char **argv)
             path = a;
         }
     }
-    gpuarb_ctx *ctx = NULL;
-    if (gpuarb_ctx_create(&ctx) != GPUARB_OK) {
-        fputs("gpuarb: pack: out of memory\n", stderr);
+    gpuarb_ctx *ctx = cli_ctx_create(VERB);
+    if (!ctx)
         return CLI_EXIT_INTERNAL;
-    }
     gpuarb_pack_problem *prob = NULL;
     gpuarb_pack_result *res = NULL;
     char *text = NULL;

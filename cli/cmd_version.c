@@ -2,7 +2,8 @@
  * cmd_version.c - `gpuarb version`: the version the CLI was compiled
  * against, the version of the library it runs with (they differ when a
  * newer libgpuarb.so is installed under an older gpuarb), and the built-in
- * catalog's description.  Exit 0, or 2 on a usage error.
+ * catalog's description (JSON: gpuarb_version_to_json's object with a "cli"
+ * field put first).  Exit 0, or 2 on a usage error.
  */
 #include <stdio.h>
 #include <string.h>
@@ -23,25 +24,6 @@ static void help(void)
           "catalog's sources and dates.  JSON: {\"cli\", \"library\", \"library_number\",\n"
           "\"builtin_catalog\"}.\n",
           stdout);
-}
-
-/* A JSON string literal of s on stdout. */
-static void json_str(const char *s)
-{
-    putchar('"');
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\')
-            printf("\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", stdout);
-        else if (*p == '\t')
-            fputs("\\t", stdout);
-        else if (*p < 0x20)
-            printf("\\u%04x", *p);
-        else
-            putchar(*p);
-    }
-    putchar('"');
 }
 
 int cmd_version(int argc, char **argv)
@@ -70,16 +52,24 @@ int cmd_version(int argc, char **argv)
         if (cli_parse_format(v, &fmt) != 0)
             return CLI_EXIT_USAGE;
     }
-    const char *info = gpuarb_catalog_builtin_info();
     if (fmt == CLI_FMT_JSON) {
-        fputs("{\"cli\": ", stdout);
-        json_str(CLI_VERSION);
-        fputs(", \"library\": ", stdout);
-        json_str(gpuarb_version_string());
-        printf(", \"library_number\": %d, \"builtin_catalog\": ", (int)gpuarb_version_number());
-        json_str(info);
-        fputs("}\n", stdout);
+        /* the library's object with the CLI's own field put first */
+        gpuarb_ctx *ctx = cli_ctx_create(NULL);
+        if (!ctx)
+            return CLI_EXIT_INTERNAL;
+        char *json = NULL;
+        gpuarb_status st = gpuarb_version_to_json(ctx, &json);
+        if (st != GPUARB_OK) {
+            cli_report(ctx);
+            gpuarb_ctx_free(ctx);
+            return cli_exit_for_status(st);
+        }
+        fputs("{\"cli\": \"" CLI_VERSION "\", ", stdout);
+        fputs(json + 1, stdout);
+        gpuarb_free(json);
+        gpuarb_ctx_free(ctx);
     } else {
+        const char *info = gpuarb_catalog_builtin_info();
         printf("gpuarb %s (libgpuarb %s)\n", CLI_VERSION, gpuarb_version_string());
         printf("built-in catalog: %s\n", info ? info : "");
     }

@@ -175,6 +175,15 @@ void cli_report(gpuarb_ctx *ctx)
     fprintf(stderr, "gpuarb: %s\n", full);
 }
 
+gpuarb_ctx *cli_ctx_create(const char *verb)
+{
+    gpuarb_ctx *ctx = NULL;
+    if (gpuarb_ctx_create(&ctx) == GPUARB_OK)
+        return ctx;
+    fprintf(stderr, "gpuarb: %s%sout of memory\n", verb ? verb : "", verb ? ": " : "");
+    return NULL;
+}
+
 int cli_usage_error(const char *verb, const char *msg)
 {
     if (verb && verb[0]) {

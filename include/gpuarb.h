@@ -585,6 +585,15 @@ GPUARB_API gpuarb_status gpuarb_pack_result_to_table(gpuarb_ctx *ctx,
                                                      const gpuarb_pack_result *res, char **out);
 /* GPUARB-PACK-END */
 
+/* ======================================================================
+ * Utilities
+ * ====================================================================== */
+/** The linked library's version and built-in catalog as one JSON object on
+ *  one line, {"library": "MAJOR.MINOR.PATCH", "library_number": N,
+ *  "builtin_catalog": "..."} and a newline, into *out (free with
+ *  gpuarb_free).  Returns GPUARB_ERR_ARG for a NULL out, GPUARB_ERR_NOMEM. */
+GPUARB_API gpuarb_status gpuarb_version_to_json(gpuarb_ctx *ctx, char **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,7 +3,8 @@
  * that pass the spec's provider and region globs, merged into classes of
  * identical offers (same provider, region, GPU, count, memory, prices and
  * interruption rate; zones and instance names aside) with their capacities
- * added, plus the interned provider and region ids every later step uses.
+ * added, plus the interned provider and region ids every later step uses
+ * (interned with base/strmap; classes have their own open-addressing table).
  * Wraps no dependency.  Invariants: the spec and catalog are only read (the
  * base borrows their strings and must not outlive them); classes keep
  * catalog order (a class's representative is its first offer) and
@@ -16,13 +17,8 @@
 #include <string.h>
 
 #include "alloc/alloc.h"
+#include "base/strmap.h"
 #include "catalog/catalog.h"
-
-typedef struct strmap {
-    char **keys;
-    int32_t *vals;
-    size_t cap, n;
-} strmap;
 
 static uint64_t hash_bytes(const void *p, size_t n, uint64_t h)
 {
@@ -34,52 +30,31 @@ static uint64_t hash_bytes(const void *p, size_t n, uint64_t h)
     return h;
 }
 
-static void sm_free(strmap *m)
+/* Id of key in m (ids count up from 0 in insertion order), adding it when
+ * new: borrowed, or an owned copy when copy is set (free_copies frees
+ * those).  -1 on allocation failure. */
+static int32_t intern(ga_strmap *m, const char *key, int copy)
 {
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->keys[i]);
-    free(m->keys);
-    free(m->vals);
-    memset(m, 0, sizeof *m);
+    ga_strmap_entry *e = copy ? ga_strmap_get(m, key) : NULL;
+    if (e)
+        return (int32_t)e->num;
+    const char *k = copy ? ga_strdup(key) : key;
+    int added = k ? ga_strmap_add(m, k, &e) : -1;
+    if (added < 0) {
+        if (copy)
+            free((char *)k);
+        return -1;
+    }
+    if (added)
+        e->num = (int64_t)m->n - 1;
+    return (int32_t)e->num;
 }
 
-/* Id of key, adding it with id m->n when new; -1 on allocation failure. */
-static int32_t sm_intern(strmap *m, const char *key)
+static void free_copies(ga_strmap *m)
 {
-    if (2 * (m->n + 1) > m->cap) {
-        size_t nc = m->cap ? m->cap * 2 : 64;
-        char **nk = ga_calloc(nc, sizeof *nk);
-        int32_t *nv = ga_calloc(nc, sizeof *nv);
-        if (!nk || !nv) {
-            free(nk);
-            free(nv);
-            return -1;
-        }
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->keys[i])
-                continue;
-            size_t h = hash_bytes(m->keys[i], strlen(m->keys[i]), 14695981039346656037ULL) & (nc - 1);
-            while (nk[h])
-                h = (h + 1) & (nc - 1);
-            nk[h] = m->keys[i];
-            nv[h] = m->vals[i];
-        }
-        free(m->keys);
-        free(m->vals);
-        m->keys = nk;
-        m->vals = nv;
-        m->cap = nc;
-    }
-    size_t h = hash_bytes(key, strlen(key), 14695981039346656037ULL) & (m->cap - 1);
-    while (m->keys[h]) {
-        if (strcmp(m->keys[h], key) == 0)
-            return m->vals[h];
-        h = (h + 1) & (m->cap - 1);
-    }
-    if (!(m->keys[h] = ga_strdup(key)))
-        return -1;
-    m->vals[h] = (int32_t)m->n;
-    return (int32_t)m->n++;
+    for (size_t i = 0; i < m->cap; i++)
+        free((char *)m->slot[i].key);
+    ga_strmap_free(m);
 }
 
 void ga_base_free(base *b)
@@ -127,7 +102,7 @@ gpuarb_status ga_base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
     memset(b, 0, sizeof *b);
     b->spec = spec;
     b->cat = cat;
-    strmap provs = {0}, regs = {0};
+    ga_strmap provs = GA_STRMAP_INIT, regs = GA_STRMAP_INIT;
     int32_t *off_cls = NULL;
     int32_t *cls_slot = NULL;
     size_t slot_cap = 16;
@@ -153,7 +128,7 @@ gpuarb_status ga_base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
         if (!ga_globs_allow(&spec->providers, o->provider) ||
             !ga_globs_allow(&spec->regions, o->region))
             continue;
-        int32_t p = sm_intern(&provs, o->provider);
+        int32_t p = intern(&provs, o->provider, 0);
         if (p < 0)
             goto nomem_sb;
         if ((size_t)p == provs.n - 1 && b->n_prov == p) {
@@ -166,7 +141,7 @@ gpuarb_status ga_base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
         ga_sb_puts(&key, o->region);
         if (key.oom)
             goto nomem_sb;
-        int32_t r = sm_intern(&regs, key.s);
+        int32_t r = intern(&regs, key.s, 1);
         if (r < 0)
             goto nomem_sb;
         if (r == b->n_reg) {
@@ -238,8 +213,8 @@ nomem:
     st = ga_nomem(ctx);
     ga_base_free(b);
 out:
-    sm_free(&provs);
-    sm_free(&regs);
+    ga_strmap_free(&provs);
+    free_copies(&regs);
     free(off_cls);
     free(cls_slot);
     return st;

@@ -88,6 +88,21 @@ void ga_knap_take(const knap_t *q, int32_t k, double *x)
     }
 }
 
+/* The knapsack of one region group's columns (listed into cols, which
+ * holds at least gr->nc).  Returns 0, or -1 on allocation failure with q
+ * already freed. */
+static int group_knap(const prob *p, const ggrp *gr, int32_t *cols, int32_t top,
+                      const int64_t *cap, knap_t *q)
+{
+    for (int32_t j = 0; j < gr->nc; j++)
+        cols[j] = gr->c0 + j;
+    if (ga_knap_solve(p, cols, gr->nc, top, cap, q)) {
+        ga_knap_free(q);
+        return -1;
+    }
+    return 0;
+}
+
 /* Least total cost (horizon cost + egress) of workload w alone, with class
  * capacities cap (-1 unlimited); writes the plan into x (indexed like p->c,
  * only w's columns touched).  Returns the cost, INF_COST when infeasible,
@@ -137,11 +152,8 @@ double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x)
         int32_t gbest = -1, kbest = -1;
         for (int32_t g = g0; g < g0 + ng; g++) {
             const ggrp *gr = &p->g[g];
-            for (int32_t j = 0; j < gr->nc; j++)
-                cols[j] = gr->c0 + j;
             knap_t q;
-            if (ga_knap_solve(p, cols, gr->nc, top, cap, &q)) {
-                ga_knap_free(&q);
+            if (group_knap(p, gr, cols, top, cap, &q)) {
                 free(cols);
                 return -2;
             }
@@ -156,12 +168,8 @@ double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x)
             ga_knap_free(&q);
         }
         if (gbest >= 0) {
-            const ggrp *gr = &p->g[gbest];
-            for (int32_t j = 0; j < gr->nc; j++)
-                cols[j] = gr->c0 + j;
             knap_t q;
-            if (ga_knap_solve(p, cols, gr->nc, top, cap, &q)) {
-                ga_knap_free(&q);
+            if (group_knap(p, &p->g[gbest], cols, top, cap, &q)) {
                 free(cols);
                 return -2;
             }
@@ -192,11 +200,8 @@ double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x)
             F[k] = INF_COST;
         for (int32_t gi = 0; gi < ng && !fail; gi++) {
             const ggrp *gr = &p->g[g0 + gi];
-            for (int32_t j = 0; j < gr->nc; j++)
-                cols[j] = gr->c0 + j;
             knap_t q;
-            if (ga_knap_solve(p, cols, gr->nc, top, cap, &q)) {
-                ga_knap_free(&q);
+            if (group_knap(p, gr, cols, top, cap, &q)) {
                 fail = 1;
                 break;
             }
@@ -231,15 +236,13 @@ double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x)
                 int32_t j = choice[(size_t)gi * T + k];
                 if (j == 0)
                     continue;
-                const ggrp *gr = &p->g[g0 + gi];
-                for (int32_t t = 0; t < gr->nc; t++)
-                    cols[t] = gr->c0 + t;
                 knap_t q;
-                if (ga_knap_solve(p, cols, gr->nc, top, cap, &q))
+                if (group_knap(p, &p->g[g0 + gi], cols, top, cap, &q)) {
                     fail = 1;
-                else
+                } else {
                     ga_knap_take(&q, j, x);
-                ga_knap_free(&q);
+                    ga_knap_free(&q);
+                }
                 k -= j;
             }
         }

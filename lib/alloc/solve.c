@@ -205,6 +205,27 @@ static void map_plan(const prob *pa, const double *x, const prob *pb, double *y)
     }
 }
 
+/* What is left of time_ms (0: no limit) since t0, at least 1 ms. */
+static double left_ms(double time_ms, double t0)
+{
+    return time_ms > 0 ? GA_MAX(1.0, time_ms - (ga_now_ms() - t0)) : 0;
+}
+
+/* Build view vw and solve it with what is left of time_ms since t0 (taken
+ * after the build).  On failure both p and s are freed. */
+static gpuarb_status build_solve(gpuarb_ctx *ctx, const base *b, const view *vw, double time_ms,
+                                 double t0, const ga_tol *tol, prob *p, sol *s)
+{
+    gpuarb_status st = ga_prob_build(ctx, b, vw, p);
+    if (st)
+        return st;
+    if ((st = ga_solve_view(ctx, p, left_ms(time_ms, t0), tol, NULL, s))) {
+        ga_sol_free(s);
+        ga_prob_free(p);
+    }
+    return st;
+}
+
 /* Solve view v exactly.  With share caps active, three steps keep the
  * model small in the common case where the caps do not bind:
  *   R0: the view without share caps (so dominance is exact): a bound, and
@@ -230,19 +251,13 @@ gpuarb_status ga_solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, doub
             return st;
         return ga_solve_view(ctx, P, time_ms, tol, NULL, S);
     }
-#define LEFT() (time_ms > 0 ? GA_MAX(1.0, time_ms - (ga_now_ms() - t0)) : 0)
     /* R0 */
     view v0 = *v;
     v0.drop_pshare = v0.drop_sshare = 1;
     prob p0;
     sol s0;
-    if ((st = ga_prob_build(ctx, b, &v0, &p0)))
+    if ((st = build_solve(ctx, b, &v0, time_ms, t0, tol, &p0, &s0)))
         return st;
-    if ((st = ga_solve_view(ctx, &p0, LEFT(), tol, NULL, &s0))) {
-        ga_sol_free(&s0);
-        ga_prob_free(&p0);
-        return st;
-    }
     if (s0.status == GPUARB_SOLVE_INFEASIBLE || s0.status == GPUARB_SOLVE_TIME_LIMIT) {
         /* the caps can only make it worse */
         *P = p0;
@@ -267,13 +282,8 @@ gpuarb_status ga_solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, doub
     v1.reduce = 1;
     prob p1;
     sol s1;
-    if ((st = ga_prob_build(ctx, b, &v1, &p1)))
+    if ((st = build_solve(ctx, b, &v1, time_ms, t0, tol, &p1, &s1)))
         return st;
-    if ((st = ga_solve_view(ctx, &p1, LEFT(), tol, NULL, &s1))) {
-        ga_sol_free(&s1);
-        ga_prob_free(&p1);
-        return st;
-    }
     int have1 = s1.status == GPUARB_SOLVE_OPTIMAL || s1.status == GPUARB_SOLVE_FEASIBLE;
     if (have1 && r0_optimal && same_value(objective, &s1.e, &e0)) {
         s1.status = GPUARB_SOLVE_OPTIMAL;
@@ -294,7 +304,7 @@ gpuarb_status ga_solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, doub
     double *hint = NULL;
     if (have1 && (hint = ga_mallocarray((pf.n_c ? pf.n_c : 1), sizeof(double))))
         map_plan(&p1, s1.x, &pf, hint);
-    st = ga_solve_view(ctx, &pf, LEFT(), tol, hint, &sf);
+    st = ga_solve_view(ctx, &pf, left_ms(time_ms, t0), tol, hint, &sf);
     free(hint);
     if (st) {
         ga_sol_free(&sf);
@@ -340,5 +350,4 @@ gpuarb_status ga_solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, doub
     *P = p1;
     *S = s1;
     return GPUARB_OK;
-#undef LEFT
 }

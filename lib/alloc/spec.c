@@ -455,27 +455,25 @@ static gpuarb_status parse_globs(sp *s, const ga_doc_node *n, int lower, ga_glob
     return st;
 }
 
+static gpuarb_status constraint_field(void *arg, int k, const ga_doc_node *v)
+{
+    sp *s = arg;
+    switch (k) {
+    case 0: return parse_globs(s, v, 1, &s->spec->providers);
+    case 1: return parse_globs(s, v, 0, &s->spec->regions);
+    case 2:
+        return ga_rd_number(&s->rd, v, GA_RD_ABOVE_UPTO(0, 1), &s->spec->max_provider_share);
+    default: return ga_rd_number(&s->rd, v, GA_RD_CLOSED(0, 1), &s->spec->max_spot_share);
+    }
+}
+
 static gpuarb_status parse_constraints(sp *s, const ga_doc_node *n)
 {
     static const ga_rd_field keys[] = {{"providers", 0}, {"regions", 0},
                                        {"max_provider_share", 0}, {"max_spot_share", 0},
                                        {NULL, 0}};
-    ga_rd *r = &s->rd;
     ga_rd_map m;
-    int k;
-    const ga_doc_node *v;
-    gpuarb_status st = ga_rd_map_begin(r, n, keys, NULL, &m);
-    while (!st && !(st = ga_rd_map_next(r, &m, &k, &v)) && k >= 0) {
-        switch (k) {
-        case 0: st = parse_globs(s, v, 1, &s->spec->providers); break;
-        case 1: st = parse_globs(s, v, 0, &s->spec->regions); break;
-        case 2:
-            st = ga_rd_number(r, v, GA_RD_ABOVE_UPTO(0, 1), &s->spec->max_provider_share);
-            break;
-        default: st = ga_rd_number(r, v, GA_RD_CLOSED(0, 1), &s->spec->max_spot_share); break;
-        }
-    }
-    return st;
+    return ga_rd_map_each(&s->rd, n, keys, NULL, &m, constraint_field, s);
 }
 
 static gpuarb_status parse_egress(sp *s, const ga_doc_node *n)
@@ -500,8 +498,9 @@ static const ga_rd_field ROOT_KEYS[] = {
     {"budget_per_hour", 0}, {"time_limit_s", 0}, {"constraints", 0}, {"egress_per_gb", 0},
     {"workloads", GA_RD_REQUIRED}, {NULL, 0}};
 
-static gpuarb_status root_field(sp *s, int k, const ga_doc_node *v)
+static gpuarb_status root_field(void *arg, int k, const ga_doc_node *v)
 {
+    sp *s = arg;
     gpuarb_spec *spec = s->spec;
     ga_rd *r = &s->rd;
     switch (k) {
@@ -524,12 +523,8 @@ static gpuarb_status root_field(sp *s, int k, const ga_doc_node *v)
 static gpuarb_status parse_root(sp *s, const ga_doc_node *root)
 {
     ga_rd_map m;
-    int k;
-    const ga_doc_node *v;
-    gpuarb_status st =
-        ga_rd_map_begin(&s->rd, root, ROOT_KEYS, "a mapping (the spec's top level)", &m);
-    while (!st && !(st = ga_rd_map_next(&s->rd, &m, &k, &v)) && k >= 0)
-        st = root_field(s, k, v);
+    gpuarb_status st = ga_rd_map_each(&s->rd, root, ROOT_KEYS, "a mapping (the spec's top level)",
+                                      &m, root_field, s);
     if (st)
         return st;
     if (s->spec->objective == GA_OBJ_MAX_THROUGHPUT && !m.at[R_BUDGET]) {
@@ -609,34 +604,21 @@ static gpuarb_status spec_from_doc(gpuarb_ctx *ctx, ga_doc *doc, const char *bas
 gpuarb_status gpuarb_spec_parse(gpuarb_ctx *ctx, const char *text, size_t len,
                                 const char *source, const char *base_dir, gpuarb_spec **out)
 {
-    if (!out)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "out is NULL");
-    *out = NULL;
-    if (!text && len)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "text is NULL");
+    if (out)
+        *out = NULL;
     ga_doc doc;
-    gpuarb_status st = ga_doc_parse(ctx, text, len, source ? source : "<string>", &doc);
+    gpuarb_status st = ga_doc_from_text(ctx, out != NULL, text, len, source, &doc);
     if (st)
         return st;
     return spec_from_doc(ctx, &doc, base_dir, out);
 }
 
-static int ends_with_json(const char *path)
-{
-    size_t n = strlen(path);
-    return n >= 5 && ga_strcasecmp(path + n - 5, ".json") == 0;
-}
-
 gpuarb_status gpuarb_spec_load(gpuarb_ctx *ctx, const char *path, gpuarb_spec **out)
 {
-    if (!out)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "out is NULL");
-    *out = NULL;
-    if (!path || !path[0])
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "no spec path");
-    char *text;
-    size_t len;
-    gpuarb_status st = ga_read_file(ctx, path, GA_DOC_MAX_BYTES, &text, &len);
+    if (out)
+        *out = NULL;
+    ga_doc doc;
+    gpuarb_status st = ga_doc_load(ctx, out != NULL, path, &doc);
     if (st)
         return st;
     /* The folder of the file resolves relative catalog paths; a bare file
@@ -646,16 +628,11 @@ gpuarb_status gpuarb_spec_load(gpuarb_ctx *ctx, const char *path, gpuarb_spec **
     if (slash) {
         dir = slash == path ? ga_strdup("/") : ga_strndup(path, (size_t)(slash - path));
         if (!dir) {
-            free(text);
+            ga_doc_free(&doc);
             return ga_nomem(ctx);
         }
     }
-    ga_doc doc;
-    st = ends_with_json(path) ? ga_doc_parse_json(ctx, text, len, path, &doc)
-                              : ga_doc_parse_yaml(ctx, text, len, path, &doc);
-    free(text);
-    if (!st)
-        st = spec_from_doc(ctx, &doc, dir, out);
+    st = spec_from_doc(ctx, &doc, dir, out);
     free(dir);
     return st;
 }

@@ -1,8 +1,10 @@
 /*
- * file.c - reading a whole input file with a size limit.  Returns
+ * file.c - reading a whole input file with a size limit, and the argument
+ * checks every public parse/load entry point starts with (ga_check_text,
+ * ga_load_file), so they are worded and ordered alike.  Returns
  * GPUARB_ERR_IO (open or read failure, with strerror's text), GPUARB_ERR_LIMIT
- * (larger than the caller's limit, found without reading further) or
- * GPUARB_ERR_NOMEM.  No state.
+ * (larger than the caller's limit, found without reading further),
+ * GPUARB_ERR_ARG (a NULL out, text or path) or GPUARB_ERR_NOMEM.  No state.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -44,4 +46,25 @@ gpuarb_status ga_read_file(gpuarb_ctx *ctx, const char *path, size_t max_bytes, 
     if (!*out)
         return ga_nomem(ctx);
     return GPUARB_OK;
+}
+
+gpuarb_status ga_check_text(gpuarb_ctx *ctx, int have_out, const char *text, size_t len)
+{
+    if (!have_out)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "out is NULL");
+    if (!text && len)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "text is NULL");
+    return GPUARB_OK;
+}
+
+gpuarb_status ga_load_file(gpuarb_ctx *ctx, int have_out, const char *path, const char *what,
+                           size_t max_bytes, char **text, size_t *len)
+{
+    *text = NULL;
+    *len = 0;
+    if (!have_out)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "out is NULL");
+    if (!path || !path[0])
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "no %s path", what);
+    return ga_read_file(ctx, path, max_bytes, text, len);
 }

@@ -12,8 +12,9 @@
  * elsewhere, parsing falls back to a digits-only conversion (exact for up to
  * 15 significant digits times a power of ten up to 10^22, otherwise within
  * an ulp or two: never a wrong syntax verdict), and ga_fmt_double to
- * replacing the locale's ',' (its formats never group digits).  No
- * dependency beyond libc; no status codes (GA_NUM_* outcomes).
+ * replacing the locale's ',' (its formats never group digits).
+ * ga_fmt_short is ga_fmt_double without a trailing ".0", for messages and
+ * tables.  No dependency beyond libc; no status codes (GA_NUM_* outcomes).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -240,4 +241,12 @@ void ga_fmt_double(char *buf, double v)
         while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
             buf[--n] = '\0';
     }
+}
+
+void ga_fmt_short(char *buf, double v)
+{
+    ga_fmt_double(buf, v);
+    size_t k = strlen(buf);
+    if (k > 2 && !strcmp(buf + k - 2, ".0"))
+        buf[k - 2] = '\0';
 }

@@ -47,5 +47,8 @@ int ga_snprintf_c(char *buf, size_t n, const char *fmt, ...)
  * back to the same double (ga_parse_double), plain decimals where short,
  * never NaN/Inf (those become 0) and never "-0".  buf must hold 40 bytes. */
 void ga_fmt_double(char *buf, double v);
+/* ga_fmt_double without a trailing ".0", for messages and tables: "16",
+ * "0.5", "86400".  buf must hold 40 bytes. */
+void ga_fmt_short(char *buf, double v);
 
 #endif

@@ -461,11 +461,11 @@ gpuarb_status gpuarb_catalog_parse(gpuarb_ctx *ctx, const char *text, size_t len
                                    const char *source, int32_t format, const char *provider,
                                    gpuarb_catalog **out)
 {
-    if (!out)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "out is NULL");
-    *out = NULL;
-    if (!text && len)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "text is NULL");
+    if (out)
+        *out = NULL;
+    gpuarb_status st = ga_check_text(ctx, out != NULL, text, len);
+    if (st)
+        return st;
     if (format != GPUARB_CATALOG_NATIVE && format != GPUARB_CATALOG_SKYPILOT)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "unknown catalog format %d",
                         (int)format);
@@ -478,7 +478,7 @@ gpuarb_status gpuarb_catalog_parse(gpuarb_ctx *ctx, const char *text, size_t len
     ga_tab_init(&t, ctx, text, len, source, native ? COLS : SKY_COLS,
                 GA_TAB_COMMENTS | (native ? 0 : GA_TAB_JOIN_EXTRA));
     gpuarb_catalog *cat;
-    gpuarb_status st = ga_catalog_new(ctx, &cat);
+    st = ga_catalog_new(ctx, &cat);
     if (st == GPUARB_OK)
         st = native ? load_native(&t, cat) : load_skypilot(&t, provider, cat);
     ga_tab_free(&t);

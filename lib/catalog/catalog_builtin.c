@@ -10,16 +10,38 @@
  * obey the same invariants as any loaded catalog; their source_line is 0.
  * Returns what gpuarb_catalog_parse returns (GPUARB_ERR_NOMEM in practice;
  * any other status is a bug in the generated data, GPUARB_ERR_INTERNAL).
+ * gpuarb_version_to_json, here because it names the snapshot, writes the
+ * library's version and the snapshot's description with io/writer.h
+ * (GPUARB_ERR_ARG for a NULL out, GPUARB_ERR_NOMEM).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "catalog/catalog.h"
 #include "catalog/catalog_builtin.inc"
+#include "io/writer.h"
 
 const char *gpuarb_catalog_builtin_info(void)
 {
     return GA_BUILTIN_INFO;
+}
+
+gpuarb_status gpuarb_version_to_json(gpuarb_ctx *ctx, char **out)
+{
+    if (!out)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "out is NULL");
+    *out = NULL;
+    ga_writer w;
+    ga_w_init(&w, GA_W_JSON, GA_W_SPACED);
+    ga_w_obj_begin(&w);
+    ga_w_key(&w, "library");
+    ga_w_str(&w, gpuarb_version_string());
+    ga_w_key(&w, "library_number");
+    ga_w_int(&w, gpuarb_version_number());
+    ga_w_key(&w, "builtin_catalog");
+    ga_w_str(&w, GA_BUILTIN_INFO);
+    ga_w_obj_end(&w);
+    return ga_w_finish(&w, ctx, out);
 }
 
 gpuarb_status gpuarb_catalog_builtin(gpuarb_ctx *ctx, gpuarb_catalog **out)

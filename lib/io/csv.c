@@ -141,6 +141,16 @@ static gpuarb_status nul_byte(gpuarb_ctx *ctx, const ga_csv *r)
                     "NUL byte in CSV text");
 }
 
+/* Append the current byte c to the field and move past it (a NUL byte is
+ * an error). */
+static gpuarb_status take(gpuarb_ctx *ctx, ga_csv *r, unsigned char c)
+{
+    if (c == '\0')
+        return nul_byte(ctx, r);
+    advance(r);
+    return put(ctx, r, (char)c);
+}
+
 static gpuarb_status read_quoted(gpuarb_ctx *ctx, ga_csv *r)
 {
     int32_t qline = r->line, qcol = r->col;
@@ -161,10 +171,7 @@ static gpuarb_status read_quoted(gpuarb_ctx *ctx, ga_csv *r)
             }
             break;
         }
-        if (c == '\0')
-            return nul_byte(ctx, r);
-        advance(r);
-        if ((st = put(ctx, r, (char)c)) != GPUARB_OK)
+        if ((st = take(ctx, r, c)) != GPUARB_OK)
             return st;
     }
     while (!at_end(r) && (peek(r) == ' ' || peek(r) == '\t'))
@@ -184,10 +191,7 @@ static gpuarb_status read_plain(gpuarb_ctx *ctx, ga_csv *r)
         unsigned char c = peek(r);
         if (c == ',' || c == '\n' || c == '\r')
             break;
-        if (c == '\0')
-            return nul_byte(ctx, r);
-        advance(r);
-        if ((st = put(ctx, r, (char)c)) != GPUARB_OK)
+        if ((st = take(ctx, r, c)) != GPUARB_OK)
             return st;
     }
     return GPUARB_OK;

@@ -265,10 +265,7 @@ gpuarb_status ga_tab_num(ga_tab *t, int c, double absent, double *out)
     int above = (col->flags & GA_TAB_ABOVE) != 0;
     if (above ? !(v > col->min) : !(v >= col->min)) {
         char min[48];
-        ga_fmt_double(min, col->min);
-        size_t k = strlen(min);
-        if (k > 2 && !strcmp(min + k - 2, ".0"))
-            min[k - 2] = '\0';
+        ga_fmt_short(min, col->min);
         return ga_tab_fail(t, &f, "must be %s %s, got %s", above ? ">" : ">=", min, shown);
     }
     *out = v == 0 ? 0.0 : v; /* no -0 */

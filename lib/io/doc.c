@@ -2,14 +2,18 @@
  * doc.c - the document tree that both spec parsers produce: node allocation
  * and freeing, appending to sequences and mappings, lookup, comparison, the
  * byte-offset -> line/column cursor, and ga_doc_parse, which picks the
- * JSON or the YAML reader (duplicate keys are found with base/strmap.c).
+ * JSON or the YAML reader (duplicate keys are found with base/strmap.c),
+ * and the two spec loaders' common starts: ga_doc_from_text (a caller's
+ * buffer) and ga_doc_load (a file, read by its extension).
  *
  * Wraps no dependency (doc_yaml.c owns libyaml, doc_json.c owns jansson).
  * Invariants: a tree is owned by its root; every MAP has n keys, n key
  * positions and n items; every STRING has a NUL-free str; NUMBER values
  * are finite.  Lines and columns are 1-based and columns count bytes.
- * Returns GPUARB_ERR_NOMEM from the builders (as -1) and whatever the two
- * readers return from ga_doc_parse.
+ * Returns GPUARB_ERR_NOMEM from the builders (as -1), whatever the two
+ * readers return from ga_doc_parse, GPUARB_ERR_ARG for a NULL text or an
+ * empty path (base/file.c's checks) and what ga_read_file returns (IO,
+ * LIMIT) from ga_doc_load.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -213,4 +217,32 @@ gpuarb_status ga_doc_parse(gpuarb_ctx *ctx, const char *text, size_t len, const 
     if (text && i < len && (text[i] == '{' || text[i] == '['))
         return ga_doc_parse_json(ctx, text, len, source, out);
     return ga_doc_parse_yaml(ctx, text, len, source, out);
+}
+
+gpuarb_status ga_doc_from_text(gpuarb_ctx *ctx, int have_out, const char *text, size_t len,
+                               const char *source, ga_doc *out)
+{
+    gpuarb_status st = ga_check_text(ctx, have_out, text, len);
+    if (st)
+        return st;
+    return ga_doc_parse(ctx, text, len, source ? source : "<string>", out);
+}
+
+static int ends_with_json(const char *path)
+{
+    size_t n = strlen(path);
+    return n >= 5 && ga_strcasecmp(path + n - 5, ".json") == 0;
+}
+
+gpuarb_status ga_doc_load(gpuarb_ctx *ctx, int have_out, const char *path, ga_doc *out)
+{
+    char *text;
+    size_t len;
+    gpuarb_status st = ga_load_file(ctx, have_out, path, "spec", GA_DOC_MAX_BYTES, &text, &len);
+    if (st)
+        return st;
+    st = ends_with_json(path) ? ga_doc_parse_json(ctx, text, len, path, out)
+                              : ga_doc_parse_yaml(ctx, text, len, path, out);
+    free(text);
+    return st;
 }

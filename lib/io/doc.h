@@ -56,6 +56,16 @@ gpuarb_status ga_doc_parse_json(gpuarb_ctx *ctx, const char *text, size_t len,
 gpuarb_status ga_doc_parse(gpuarb_ctx *ctx, const char *text, size_t len,
                            const char *source, ga_doc *out);
 void ga_doc_free(ga_doc *doc);
+/* The spec parsers' start from a caller's buffer: ga_check_text (have_out:
+ * the public out pointer was not NULL), then ga_doc_parse (NULL source:
+ * "<string>"). */
+gpuarb_status ga_doc_from_text(gpuarb_ctx *ctx, int have_out, const char *text, size_t len,
+                               const char *source, ga_doc *out);
+/* The spec loaders' start from a file: ga_load_file's checks ("no spec
+ * path"), then the file (at most GA_DOC_MAX_BYTES) parsed as JSON when its
+ * name ends in ".json" (any case), as YAML otherwise; errors name path as
+ * the source. */
+gpuarb_status ga_doc_load(gpuarb_ctx *ctx, int have_out, const char *path, ga_doc *out);
 /* The readers' common start: check out, make a NULL text the empty one,
  * apply the size limit and store an owned copy of the source name in
  * out->source (NULL source: "<string>"). */

@@ -73,11 +73,6 @@ static int is_hex(char c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 /* At '"'.  Escapes and control characters are checked; UTF-8 and surrogate
  * pairs are left to jansson. */
 static int scan_string(jscan *s)
@@ -113,7 +108,7 @@ static int scan_string(jscan *s)
 static size_t digits(jscan *s)
 {
     size_t k = 0;
-    while (s->i < s->len && is_digit(s->t[s->i])) {
+    while (s->i < s->len && ga_is_digit(s->t[s->i])) {
         s->i++;
         k++;
     }
@@ -125,7 +120,7 @@ static int scan_number(jscan *s)
 {
     if (s->t[s->i] == '-')
         s->i++;
-    if (s->i >= s->len || !is_digit(s->t[s->i]))
+    if (s->i >= s->len || !ga_is_digit(s->t[s->i]))
         return SCAN_SYNTAX;
     if (s->t[s->i] == '0')
         s->i++;
@@ -303,7 +298,7 @@ static int starts_right(const char *t, const jtok *k, json_t *v)
     case JSON_ARRAY: return c == '[';
     case JSON_STRING: return c == '"';
     case JSON_INTEGER:
-    case JSON_REAL: return c == '-' || is_digit(c);
+    case JSON_REAL: return c == '-' || ga_is_digit(c);
     case JSON_TRUE: return c == 't';
     case JSON_FALSE: return c == 'f';
     case JSON_NULL: return c == 'n';

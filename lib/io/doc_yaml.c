@@ -85,11 +85,6 @@ static gpuarb_status fail_at(yreader *r, gpuarb_status st, const yaml_mark_t *m,
 
 /* ---- YAML 1.2 core schema for plain scalars ---- */
 
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 static int is_null_word(const char *s, size_t n)
 {
     return n == 0 || (n == 1 && s[0] == '~') || (n == 4 && (!strcmp(s, "null") ||
@@ -138,7 +133,7 @@ static int parse_int(const char *s, double *out)
     int over = 0;
     for (; *p; p++) {
         int d;
-        if (is_digit(*p))
+        if (ga_is_digit(*p))
             d = *p - '0';
         else if (base == 16 && *p >= 'a' && *p <= 'f')
             d = *p - 'a' + 10;
@@ -170,14 +165,14 @@ static int is_float_form(const char *s)
     if (*p == '+' || *p == '-')
         p++;
     int digits = 0;
-    while (is_digit(*p)) {
+    while (ga_is_digit(*p)) {
         p++;
         digits++;
     }
     if (*p == '.') {
         p++;
         int frac = 0;
-        while (is_digit(*p)) {
+        while (ga_is_digit(*p)) {
             p++;
             frac++;
         }
@@ -190,9 +185,9 @@ static int is_float_form(const char *s)
         p++;
         if (*p == '+' || *p == '-')
             p++;
-        if (!is_digit(*p))
+        if (!ga_is_digit(*p))
             return 0;
-        while (is_digit(*p))
+        while (ga_is_digit(*p))
             p++;
     }
     return *p == '\0';

@@ -187,15 +187,6 @@ gpuarb_status ga_rd_int32(ga_rd *r, const ga_doc_node *n, int32_t lo, int32_t hi
     return st;
 }
 
-/* Shortest spelling of a bound for messages: "0", "0.5", "86400". */
-static void bound_text(char *buf, double v)
-{
-    ga_fmt_double(buf, v);
-    size_t k = strlen(buf);
-    if (k > 2 && !strcmp(buf + k - 2, ".0"))
-        buf[k - 2] = '\0';
-}
-
 gpuarb_status ga_rd_number(ga_rd *r, const ga_doc_node *n, const ga_rd_range *range,
                            double *out)
 {
@@ -209,11 +200,11 @@ gpuarb_status ga_rd_number(ga_rd *r, const ga_doc_node *n, const ga_rd_range *ra
         return GPUARB_OK;
     }
     char los[48], his[48];
-    bound_text(los, range->lo);
+    ga_fmt_short(los, range->lo);
     const char *rel = range->lo_open ? "greater than" : "at least";
     if (!range->has_hi)
         return ga_rd_fail(r, n, "must be %s %s, found %s", rel, los, n->str);
-    bound_text(his, range->hi);
+    ga_fmt_short(his, range->hi);
     return ga_rd_fail(r, n, "must be %s %s and %s %s, found %s", rel, los,
                       range->hi_open ? "less than" : "at most", his, n->str);
 }
@@ -309,4 +300,15 @@ gpuarb_status ga_rd_map_next(ga_rd *r, ga_rd_map *m, int *k, const ga_doc_node *
         }
     }
     return GPUARB_OK;
+}
+
+gpuarb_status ga_rd_map_each(ga_rd *r, const ga_doc_node *n, const ga_rd_field *fields,
+                             const char *want, ga_rd_map *m, ga_rd_field_fn fn, void *arg)
+{
+    int k;
+    const ga_doc_node *v;
+    gpuarb_status st = ga_rd_map_begin(r, n, fields, want, m);
+    while (!st && !(st = ga_rd_map_next(r, m, &k, &v)) && k >= 0)
+        st = fn(arg, k, v);
+    return st;
 }

@@ -130,5 +130,11 @@ gpuarb_status ga_rd_map_begin(ga_rd *r, const ga_doc_node *n, const ga_rd_field 
  * back at the mapping, and a missing required key is an error at the
  * mapping (path "mapping.key").  An unknown key is an error at the key. */
 gpuarb_status ga_rd_map_next(ga_rd *r, ga_rd_map *m, int *k, const ga_doc_node **v);
+/* The whole walk: ga_rd_map_begin, then fn(arg, k, v) for every key until
+ * fn or the walk fails.  *m keeps the values seen (m->at) for checks
+ * across keys. */
+typedef gpuarb_status (*ga_rd_field_fn)(void *arg, int k, const ga_doc_node *v);
+gpuarb_status ga_rd_map_each(ga_rd *r, const ga_doc_node *n, const ga_rd_field *fields,
+                             const char *want, ga_rd_map *m, ga_rd_field_fn fn, void *arg);
 
 #endif

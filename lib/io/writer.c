@@ -60,22 +60,29 @@ static ga_w_level *top(ga_writer *w)
 
 /* ---- scalars as text ---- */
 
+/* The escapes JSON and YAML double-quoted strings share: 1 if c was one. */
+static int short_escape(ga_strbuf *b, unsigned char c)
+{
+    switch (c) {
+    case '"': ga_sb_puts(b, "\\\""); return 1;
+    case '\\': ga_sb_puts(b, "\\\\"); return 1;
+    case '\n': ga_sb_puts(b, "\\n"); return 1;
+    case '\r': ga_sb_puts(b, "\\r"); return 1;
+    case '\t': ga_sb_puts(b, "\\t"); return 1;
+    }
+    return 0;
+}
+
 static void json_string(ga_strbuf *b, const char *s)
 {
     ga_sb_putc(b, '"');
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': ga_sb_puts(b, "\\\""); break;
-        case '\\': ga_sb_puts(b, "\\\\"); break;
-        case '\n': ga_sb_puts(b, "\\n"); break;
-        case '\r': ga_sb_puts(b, "\\r"); break;
-        case '\t': ga_sb_puts(b, "\\t"); break;
-        default:
-            if (*p < 0x20)
-                ga_sb_printf(b, "\\u%04x", *p);
-            else
-                ga_sb_putc(b, (char)*p);
-        }
+        if (short_escape(b, *p))
+            continue;
+        if (*p < 0x20)
+            ga_sb_printf(b, "\\u%04x", *p);
+        else
+            ga_sb_putc(b, (char)*p);
     }
     ga_sb_putc(b, '"');
 }
@@ -147,18 +154,12 @@ static void yaml_string(ga_strbuf *b, const char *s)
             p++;
             continue;
         }
-        switch (*p) {
-        case '"': ga_sb_puts(b, "\\\""); break;
-        case '\\': ga_sb_puts(b, "\\\\"); break;
-        case '\n': ga_sb_puts(b, "\\n"); break;
-        case '\r': ga_sb_puts(b, "\\r"); break;
-        case '\t': ga_sb_puts(b, "\\t"); break;
-        default:
-            if (*p < 0x20 || *p == 0x7f)
-                ga_sb_printf(b, "\\x%02x", *p);
-            else
-                ga_sb_putc(b, (char)*p);
-        }
+        if (short_escape(b, *p))
+            continue;
+        if (*p < 0x20 || *p == 0x7f)
+            ga_sb_printf(b, "\\x%02x", *p);
+        else
+            ga_sb_putc(b, (char)*p);
     }
     ga_sb_putc(b, '"');
 }

@@ -31,6 +31,7 @@
 #include "base/internal.h"
 #include "base/budget.h"
 #include "base/rng.h"
+#include "base/strmap.h"
 
 /* Dimensions: the three of SPEC section 4 and the abstract size of a BPP
  * instance. */
@@ -64,6 +65,7 @@ struct gpuarb_pack_problem {
     int32_t kind;                  /* GA_PACK_KIND_* */
     ga_pack_type *types;
     size_t n_types, cap_types;
+    ga_strset type_names;          /* types[i].name, for the duplicate check */
     ga_pack_group *groups;
     size_t n_groups, cap_groups;
     int64_t n_items;
@@ -98,6 +100,9 @@ typedef struct ga_bpp_sol {
 } ga_bpp_sol;
 
 /* Bounds (pack_bounds.c). */
+/* In v[0..n), sorted non-increasing, how many values exceed x (the first
+ * index whose value is <= x), by binary search. */
+size_t ga_desc_count_gt(const int64_t *v, size_t n, int64_t x);
 int64_t ga_bpp_l1(const ga_bpp *p);
 int64_t ga_bpp_l2(const ga_bpp *p);
 /* Fekete-Schepers dual-feasible-function bound, composed with the

@@ -64,15 +64,7 @@ static void distinct_free(distinct *ds)
 /* Number of distinct values strictly greater than x. */
 static size_t n_gt(const distinct *ds, int64_t x)
 {
-    size_t lo = 0, hi = ds->d;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ds->v[mid] > x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return ga_desc_count_gt(ds->v, ds->d, x);
 }
 
 static int64_t ceil_div(int64_t a, int64_t b)
@@ -221,15 +213,7 @@ int64_t ga_bpp_reduce(const ga_bpp *p, int32_t *fixed)
         int64_t r = C - w[j];
         /* the largest free item other than j that fits beside it (free
          * items before j are candidates too: j may be one left over) */
-        size_t lo = 0, hi = n;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (w[mid] > r)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        size_t k = uf_find(fw, lo);
+        size_t k = uf_find(fw, ga_desc_count_gt(w, n, r));
         if (k == j)
             k = uf_find(fw, j + 1);
         int take = 0; /* 1: {j}, 2: {j,k} */

@@ -213,11 +213,11 @@ static gpuarb_status bpp_read(gpuarb_ctx *ctx, const char *text, size_t len, con
 gpuarb_status gpuarb_pack_bpp_parse(gpuarb_ctx *ctx, const char *text, size_t len,
                                     const char *source, gpuarb_pack_problem **out)
 {
-    if (!out)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "out is NULL");
-    *out = NULL;
-    if (!text && len)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "text is NULL");
+    if (out)
+        *out = NULL;
+    gpuarb_status st = ga_check_text(ctx, out != NULL, text, len);
+    if (st)
+        return st;
     if (len > BPP_MAX_BYTES)
         return ga_error(ctx, GPUARB_ERR_LIMIT, source ? source : "<string>", 0, 0, NULL,
                         "input larger than 512 MiB");
@@ -226,14 +226,11 @@ gpuarb_status gpuarb_pack_bpp_parse(gpuarb_ctx *ctx, const char *text, size_t le
 
 gpuarb_status gpuarb_pack_bpp_load(gpuarb_ctx *ctx, const char *path, gpuarb_pack_problem **out)
 {
-    if (!out)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "out is NULL");
-    *out = NULL;
-    if (!path || !path[0])
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "no BPP file path");
+    if (out)
+        *out = NULL;
     char *text;
     size_t len;
-    gpuarb_status st = ga_read_file(ctx, path, BPP_MAX_BYTES, &text, &len);
+    gpuarb_status st = ga_load_file(ctx, out != NULL, path, "BPP file", BPP_MAX_BYTES, &text, &len);
     if (st)
         return st;
     st = bpp_read(ctx, text, len, path, out);

@@ -300,6 +300,22 @@ static int simplex(cg *c, double *work, ga_budget *budget)
 /* ---------------------------------------------------------------------
  * Pricing: max sum pi_i a_i, sum s_i a_i <= C, 0 <= a_i <= d_i.
  * --------------------------------------------------------------------- */
+/* Add the pattern whose count of row r is prow[r] (0 or less: unused) as
+ * a column; prow[m..2m) and pcoef[0..m) are scratch for its sparse form
+ * (rows ascending).  Returns what add_col returns. */
+static ptrdiff_t add_pattern(cg *c, int32_t *prow, double *pcoef)
+{
+    int32_t *rr = prow + c->m;
+    size_t kk = 0;
+    for (size_t r = 0; r < c->m; r++)
+        if (prow[r] > 0) {
+            rr[kk] = (int32_t)r;
+            pcoef[kk] = prow[r];
+            kk++;
+        }
+    return add_col(c, COL_PATTERN, rr, pcoef, kk);
+}
+
 typedef struct kp_out {
     double best;        /* best value found */
     double ub;          /* upper bound on the optimum (== best if exact) */
@@ -444,20 +460,12 @@ static int price(cg *c, int64_t node_cap, kp_out *ko, int32_t *prow, double *pco
             }
             if (val > 1.0 + CG_TOL && *n_new < max_new) {
                 /* record as a column (rows ascending) */
-                size_t kk = 0;
                 for (size_t r = 0; r < c->m; r++)
                     prow[r] = -1;
                 for (size_t t = 0; t < nk; t++)
                     if (c->kcnt[t] > 0)
                         prow[c->kord[t]] = (int32_t)c->kcnt[t];
-                int32_t *rr = prow + c->m;
-                for (size_t r = 0; r < c->m; r++)
-                    if (prow[r] > 0) {
-                        rr[kk] = (int32_t)r;
-                        pcoef[kk] = prow[r];
-                        kk++;
-                    }
-                ptrdiff_t j = add_col(c, COL_PATTERN, rr, pcoef, kk);
+                ptrdiff_t j = add_pattern(c, prow, pcoef);
                 if (j == -2)
                     return -1;
                 if (j >= 0)
@@ -574,15 +582,7 @@ static int price_dp(cg *c, kp_out *ko, int32_t *prow, double *pcoef, int *n_new)
             return 1;
     }
     ko->best = value;
-    int32_t *rr = prow + c->m;
-    size_t kk = 0;
-    for (size_t r = 0; r < c->m; r++)
-        if (prow[r] > 0) {
-            rr[kk] = (int32_t)r;
-            pcoef[kk] = prow[r];
-            kk++;
-        }
-    ptrdiff_t j = add_col(c, COL_PATTERN, rr, pcoef, kk);
+    ptrdiff_t j = add_pattern(c, prow, pcoef);
     if (j == -2)
         return -1;
     if (j >= 0)

@@ -224,15 +224,9 @@ int ga_bpp_mbs(const ga_bpp *p, ga_bpp_sol *sol, ga_budget *budget)
     size_t *fidx = ga_mallocarray(n, sizeof *fidx);
     size_t *cur = ga_mallocarray(n, sizeof *cur), *best = ga_mallocarray(n, sizeof *best);
     unsigned char *take = ga_calloc(n, 1);
-    if (!fw || !suf || !fidx || !cur || !best || !take) {
-        free(fw);
-        free(suf);
-        free(fidx);
-        free(cur);
-        free(best);
-        free(take);
-        return -1;
-    }
+    int rc = -1;
+    if (!fw || !suf || !fidx || !cur || !best || !take)
+        goto done;
     size_t m = n;
     for (size_t i = 0; i < n; i++) {
         fw[i] = p->w[i];
@@ -268,11 +262,13 @@ int ga_bpp_mbs(const ga_bpp *p, ga_bpp_sol *sol, ga_budget *budget)
         m = o;
     }
     sol->nbins = nb;
+    rc = 0;
+done:
     free(fw);
     free(suf);
     free(fidx);
     free(cur);
     free(best);
     free(take);
-    return 0;
+    return rc;
 }

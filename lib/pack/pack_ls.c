@@ -159,15 +159,7 @@ static int is_tabu(const ls *s, int32_t item, int32_t bin)
 /* The heaviest q with weight <= cap that is not tabu for bin; -1 if none. */
 static ptrdiff_t best_q(const ls *s, int64_t cap, int32_t bin, int aspire_to)
 {
-    size_t lo = 0, hi = s->nq;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->qw[mid] > cap)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t k = lo; k < s->nq; k++) {
+    for (size_t k = ga_desc_count_gt(s->qw, s->nq, cap); k < s->nq; k++) {
         int t = is_tabu(s, s->qa[k], bin) || (s->qb[k] >= 0 && is_tabu(s, s->qb[k], bin));
         if (!t || aspire_to)
             return (ptrdiff_t)k;

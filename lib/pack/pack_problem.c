@@ -5,7 +5,8 @@
  * pack_spec.c) share with them, the item and type counts, and the option
  * defaults of gpuarb_pack_opts_init.  No dependency.
  *
- * Invariants: node type names are unique within a problem; groups are kept
+ * Invariants: node type names are unique within a problem (type_names, a
+ * base/strmap set, finds a repeat in O(1)); groups are kept
  * in item order, each with the index of its first item, and n_items is
  * their total (at most GA_PACK_MAX_ITEMS); capacities are -1 (unlimited)
  * or 0..1e15, sizes 0..1e15, costs -1 (not given) or 0..1e15.  A BPP
@@ -61,6 +62,7 @@ void gpuarb_pack_problem_free(gpuarb_pack_problem *p)
     for (size_t i = 0; i < p->n_groups; i++)
         free(p->groups[i].name);
     free(p->types);
+    ga_strset_free(&p->type_names);
     free(p->groups);
     free(p->bpp_w);
     free(p->source);
@@ -83,16 +85,20 @@ gpuarb_status ga_pack_add_type(gpuarb_ctx *ctx, gpuarb_pack_problem *p, const ch
         snprintf(buf, sizeof buf, "type%zu", p->n_types);
         name = buf;
     }
-    for (size_t i = 0; i < p->n_types; i++)
-        if (strcmp(p->types[i].name, name) == 0)
-            return ga_error(ctx, GPUARB_ERR_INPUT, NULL, 0, 0, NULL,
-                            "duplicate node type name '%.100s'", name);
+    if (ga_strmap_get(&p->type_names, name))
+        return ga_error(ctx, GPUARB_ERR_INPUT, NULL, 0, 0, NULL,
+                        "duplicate node type name '%.100s'", name);
     if (ga_grow((void **)&p->types, &p->cap_types, p->n_types + 1, sizeof *p->types) != 0)
         return ga_nomem(ctx);
     ga_pack_type *t = &p->types[p->n_types];
     memset(t, 0, sizeof *t);
     if (!(t->name = ga_strdup(name)))
         return ga_nomem(ctx);
+    if (ga_strset_add(&p->type_names, t->name, NULL) < 0) {
+        free(t->name);
+        t->name = NULL;
+        return ga_nomem(ctx);
+    }
     memcpy(t->cap, cap, sizeof t->cap);
     t->cost = cost;
     t->count = count;
@@ -120,16 +126,26 @@ gpuarb_status ga_pack_add_group(gpuarb_ctx *ctx, gpuarb_pack_problem *p, const c
     return GPUARB_OK;
 }
 
+/* The builders' check of prob: not NULL, and not a BPP instance (bpp says
+ * why). */
+static gpuarb_status spec_problem(gpuarb_ctx *ctx, const gpuarb_pack_problem *prob,
+                                  const char *bpp)
+{
+    if (!prob)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "problem is NULL");
+    if (prob->kind != GA_PACK_KIND_SPEC)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "%s", bpp);
+    return GPUARB_OK;
+}
+
 gpuarb_status gpuarb_pack_add_node_type(gpuarb_ctx *ctx, gpuarb_pack_problem *prob,
                                         const char *name, double gpus, double cpus,
                                         double memory_gb, double cost_hour, int64_t count,
                                         int32_t *index)
 {
-    if (!prob)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "problem is NULL");
-    if (prob->kind != GA_PACK_KIND_SPEC)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
-                        "a BPP instance has its one bin type already");
+    gpuarb_status st = spec_problem(ctx, prob, "a BPP instance has its one bin type already");
+    if (st)
+        return st;
     double cap[GA_PACK_DIMS] = {gpus, cpus, memory_gb, -1};
     int positive = 0;
     for (int d = 0; d < 3; d++) {
@@ -147,8 +163,8 @@ gpuarb_status gpuarb_pack_add_node_type(gpuarb_ctx *ctx, gpuarb_pack_problem *pr
     if (isnan(cost_hour) || cost_hour > GA_PACK_MAX_VALUE)
         return ga_error(ctx, GPUARB_ERR_INPUT, NULL, 0, 0, "cost_hour",
                         "must be a number up to 1e15 (negative: not given)");
-    gpuarb_status st = ga_pack_add_type(ctx, prob, name, cap, cost_hour < 0 ? -1 : cost_hour,
-                                        count < 0 ? GA_UNLIMITED : count);
+    st = ga_pack_add_type(ctx, prob, name, cap, cost_hour < 0 ? -1 : cost_hour,
+                          count < 0 ? GA_UNLIMITED : count);
     if (st == GPUARB_OK && index)
         *index = (int32_t)(prob->n_types - 1);
     return st;
@@ -158,11 +174,9 @@ gpuarb_status gpuarb_pack_add_item(gpuarb_ctx *ctx, gpuarb_pack_problem *prob, c
                                    double gpus, double cpus, double memory_gb, int64_t count,
                                    int64_t *first)
 {
-    if (!prob)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "problem is NULL");
-    if (prob->kind != GA_PACK_KIND_SPEC)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
-                        "items of a BPP instance come from its file");
+    gpuarb_status st = spec_problem(ctx, prob, "items of a BPP instance come from its file");
+    if (st)
+        return st;
     double size[GA_PACK_DIMS] = {gpus, cpus, memory_gb, 0};
     for (int d = 0; d < 3; d++)
         if (!finite_nonneg(size[d]))
@@ -171,7 +185,7 @@ gpuarb_status gpuarb_pack_add_item(gpuarb_ctx *ctx, gpuarb_pack_problem *prob, c
     if (count < 1)
         return ga_error(ctx, GPUARB_ERR_INPUT, NULL, 0, 0, "count", "must be at least 1");
     int64_t at = prob->n_items;
-    gpuarb_status st = ga_pack_add_group(ctx, prob, name, size, count);
+    st = ga_pack_add_group(ctx, prob, name, size, count);
     if (st == GPUARB_OK && first)
         *first = at;
     return st;

@@ -118,15 +118,6 @@ static int fits_type(const int64_t *s, const int64_t *cap)
     return 1;
 }
 
-/* Shortest spelling of a number for messages: "16", "0.5". */
-static void num_text(char *buf, double v)
-{
-    ga_fmt_double(buf, v);
-    size_t k = strlen(buf);
-    if (k > 2 && strcmp(buf + k - 2, ".0") == 0)
-        buf[k - 2] = '\0';
-}
-
 /* Why item j fits no node type. */
 static char *unfit_reason(const job *J, size_t j)
 {
@@ -145,8 +136,8 @@ static char *unfit_reason(const job *J, size_t j)
         if (J->isz[j][d] > best) {
             char a[48], c[48];
             gc = 0;
-            num_text(a, item_size(p, j, d, &gc));
-            num_text(c, p->kind == GA_PACK_KIND_BPP ? (double)p->bpp_cap : p->types[bt].cap[d]);
+            ga_fmt_short(a, item_size(p, j, d, &gc));
+            ga_fmt_short(c, p->kind == GA_PACK_KIND_BPP ? (double)p->bpp_cap : p->types[bt].cap[d]);
             ga_sb_printf(&b, "fits no node type: needs %s %s, the largest node type has %s",
                          a, ga_pack_dim_names[d], c);
             return ga_sb_take(&b);

@@ -102,9 +102,8 @@ static gpuarb_status parse_node(ps *s, const ga_doc_node *n, size_t idx)
         snprintf(def, sizeof def, "node%zu", idx);
         name = def;
     }
-    for (size_t t = 0; t < s->p->n_types; t++)
-        if (strcmp(s->p->types[t].name, name) == 0)
-            return duplicate(s, m.at[K_NAME] ? m.at[K_NAME] : n, "node type", name);
+    if (ga_strmap_get(&s->p->type_names, name))
+        return duplicate(s, m.at[K_NAME] ? m.at[K_NAME] : n, "node type", name);
     return ga_pack_add_type(s->ctx, s->p, name, cap, cost, count);
 }
 
@@ -167,8 +166,9 @@ static gpuarb_status parse_list(ps *s, const ga_doc_node *n, int nodes)
     return st;
 }
 
-static gpuarb_status root_field(ps *s, int k, const ga_doc_node *v)
+static gpuarb_status root_field(void *arg, int k, const ga_doc_node *v)
 {
+    ps *s = arg;
     ga_rd *r = &s->rd;
     double t = 0;
     gpuarb_status st;
@@ -191,13 +191,8 @@ static gpuarb_status root_field(ps *s, int k, const ga_doc_node *v)
 static gpuarb_status parse_root(ps *s, const ga_doc_node *root)
 {
     ga_rd_map m;
-    int k;
-    const ga_doc_node *v;
-    gpuarb_status st =
-        ga_rd_map_begin(&s->rd, root, ROOT_KEYS, "a mapping with nodes and items", &m);
-    while (!st && !(st = ga_rd_map_next(&s->rd, &m, &k, &v)) && k >= 0)
-        st = root_field(s, k, v);
-    return st;
+    return ga_rd_map_each(&s->rd, root, ROOT_KEYS, "a mapping with nodes and items", &m,
+                          root_field, s);
 }
 
 static gpuarb_status from_doc(gpuarb_ctx *ctx, ga_doc *doc, gpuarb_pack_problem **out)
@@ -223,14 +218,10 @@ static gpuarb_status from_doc(gpuarb_ctx *ctx, ga_doc *doc, gpuarb_pack_problem 
 gpuarb_status gpuarb_pack_spec_parse(gpuarb_ctx *ctx, const char *text, size_t len,
                                      const char *source, gpuarb_pack_problem **out)
 {
-    if (!out)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "out is NULL");
-    *out = NULL;
-    if (!text && len)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "text is NULL");
+    if (out)
+        *out = NULL;
     ga_doc doc;
-    gpuarb_status st = ga_doc_parse(ctx, text ? text : "", len, source ? source : "<string>",
-                                    &doc);
+    gpuarb_status st = ga_doc_from_text(ctx, out != NULL, text, len, source, &doc);
     if (st)
         return st;
     return from_doc(ctx, &doc, out);
@@ -238,22 +229,10 @@ gpuarb_status gpuarb_pack_spec_parse(gpuarb_ctx *ctx, const char *text, size_t l
 
 gpuarb_status gpuarb_pack_spec_load(gpuarb_ctx *ctx, const char *path, gpuarb_pack_problem **out)
 {
-    if (!out)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "out is NULL");
-    *out = NULL;
-    if (!path || !path[0])
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "no spec path");
-    char *text;
-    size_t len;
-    gpuarb_status st = ga_read_file(ctx, path, GA_DOC_MAX_BYTES, &text, &len);
-    if (st)
-        return st;
-    size_t n = strlen(path);
-    int json = n >= 5 && ga_strcasecmp(path + n - 5, ".json") == 0;
+    if (out)
+        *out = NULL;
     ga_doc doc;
-    st = json ? ga_doc_parse_json(ctx, text, len, path, &doc)
-              : ga_doc_parse_yaml(ctx, text, len, path, &doc);
-    free(text);
+    gpuarb_status st = ga_doc_load(ctx, out != NULL, path, &doc);
     if (st)
         return st;
     return from_doc(ctx, &doc, out);

@@ -321,6 +321,51 @@ static int32_t choose_type(vctx *c, const unsigned char *done, size_t from, int3
     return best;
 }
 
+/* A new node for item i (at position q of c->ord) of the type choose_type
+ * picks, counted against left.  Returns its index, -1 when no type takes
+ * i, -2 when out of memory. */
+static int32_t open_for(vctx *c, vsol *s, const unsigned char *done, size_t q, int32_t i,
+                        int64_t *left, int32_t only)
+{
+    int32_t t = choose_type(c, done, q, i, left, only);
+    if (t < 0)
+        return -1;
+    int32_t k = open_node(s, t);
+    if (k < 0)
+        return -2;
+    if (left[t] > 0)
+        left[t]--;
+    return k;
+}
+
+/* Best fit for item i: the open node it leaves the least slack in (summed
+ * over the dimensions, each relative to c->R), among all open nodes while
+ * the budget lasts and they are few, then only the last 64, so large
+ * problems stay O(n).  -1 if none fits. */
+static int32_t best_fit(vctx *c, const vsol *s, int32_t i)
+{
+    const ga_vec_problem *vp = c->vp;
+    int32_t pick = -1;
+    double pick_slack = 0;
+    int32_t k0 = c->budget.stopped || s->nn > 4096 ? GA_MAX(0, s->nn - 64) : 0;
+    for (int32_t k = k0; k < s->nn; k++) {
+        const vnode *v = &s->nd[k];
+        const int64_t *cap = vp->types[v->type].cap;
+        if (!fits_add(v->load, vp->size[i], cap))
+            continue;
+        double slack = 0;
+        for (int d = 0; d < D; d++)
+            if (c->R[d] > 0 && cap[d] < ((int64_t)1 << 62))
+                slack += (double)(cap[d] - v->load[d] - vp->size[i][d]) / c->R[d];
+        if (pick < 0 || slack < pick_slack) {
+            pick = k;
+            pick_slack = slack;
+        }
+    }
+    ga_budget_spend(&c->budget, (s->nn - k0) / 8 + 1);
+    return pick;
+}
+
 /* First fit over many nodes: a segment tree over the nodes holding, per
  * dimension, the largest residual below each tree node.  A subtree whose
  * maxima do not all reach the item's sizes cannot hold it; leaves are
@@ -405,19 +450,17 @@ static int construct(vctx *c, vsol *s, int mode, int32_t only)
             if (from >= n)
                 break;
             int32_t i = c->ord[from];
-            int32_t t = choose_type(c, done, from, i, left, only);
-            if (t < 0) {
+            int32_t k = open_for(c, s, done, from, i, left, only);
+            if (k == -1) {
                 done[i] = 2; /* no node can take it */
                 continue;
             }
-            int32_t k = open_node(s, t);
             if (k < 0) {
                 rc = -1;
                 break;
             }
-            if (left[t] > 0)
-                left[t]--;
             vnode *v = &s->nd[k];
+            int32_t t = v->type;
             size_t seen = 0, window = c->budget.stopped ? 256 : n;
             for (size_t q = from; q < n && seen < window; q++) {
                 int32_t j = c->ord[q];
@@ -435,76 +478,41 @@ static int construct(vctx *c, vsol *s, int mode, int32_t only)
             if (rc)
                 break;
         }
-    } else if (mode == 0) {
-        fftree ft;
-        if (ff_init(&ft, n) != 0) {
+    } else {
+        /* first fit (mode 0) through the tree, or best fit */
+        fftree ft = {0};
+        if (mode == 0 && ff_init(&ft, n) != 0) {
             free(done);
             free(left);
             return -1;
         }
         for (size_t q = 0; q < n && rc == 0; q++) {
             int32_t i = c->ord[q];
-            int64_t visits = 0;
-            int32_t pick = ff_find(&ft, vp->size[i], &visits);
-            ga_budget_spend(&c->budget, visits / 4 + 1);
+            int32_t pick;
+            if (mode == 0) {
+                int64_t visits = 0;
+                pick = ff_find(&ft, vp->size[i], &visits);
+                ga_budget_spend(&c->budget, visits / 4 + 1);
+            } else {
+                pick = best_fit(c, s, i);
+            }
             if (pick < 0) {
-                int32_t t = choose_type(c, done, q, i, left, only);
-                if (t < 0)
+                pick = open_for(c, s, done, q, i, left, only);
+                if (pick == -1)
                     continue;
-                pick = open_node(s, t);
                 if (pick < 0) {
                     rc = -1;
                     break;
                 }
-                if (left[t] > 0)
-                    left[t]--;
             }
             vnode *v = &s->nd[pick];
             if (node_push(v, i, vp->size[i]) != 0)
                 rc = -1;
-            ff_set(&ft, pick, v->load, vp->types[v->type].cap);
+            if (mode == 0)
+                ff_set(&ft, pick, v->load, vp->types[v->type].cap);
             done[i] = 1;
         }
         free(ft.t);
-    } else {
-        for (size_t q = 0; q < n && rc == 0; q++) {
-            int32_t i = c->ord[q];
-            int32_t pick = -1;
-            double pick_slack = 0;
-            /* best fit: all open nodes while the budget lasts and they are
-             * few; then only the last 64, so large problems stay O(n) */
-            int32_t k0 = c->budget.stopped || s->nn > 4096 ? GA_MAX(0, s->nn - 64) : 0;
-            for (int32_t k = k0; k < s->nn; k++) {
-                vnode *v = &s->nd[k];
-                const int64_t *cap = vp->types[v->type].cap;
-                if (!fits_add(v->load, vp->size[i], cap))
-                    continue;
-                double slack = 0;
-                for (int d = 0; d < D; d++)
-                    if (c->R[d] > 0 && cap[d] < ((int64_t)1 << 62))
-                        slack += (double)(cap[d] - v->load[d] - vp->size[i][d]) / c->R[d];
-                if (pick < 0 || slack < pick_slack) {
-                    pick = k;
-                    pick_slack = slack;
-                }
-            }
-            ga_budget_spend(&c->budget, (s->nn - k0) / 8 + 1);
-            if (pick < 0) {
-                int32_t t = choose_type(c, done, q, i, left, only);
-                if (t < 0)
-                    continue;
-                pick = open_node(s, t);
-                if (pick < 0) {
-                    rc = -1;
-                    break;
-                }
-                if (left[t] > 0)
-                    left[t]--;
-            }
-            if (node_push(&s->nd[pick], i, vp->size[i]) != 0)
-                rc = -1;
-            done[i] = 1;
-        }
     }
     free(done);
     free(left);

@@ -142,10 +142,7 @@ gpuarb_status gpuarb_pack_result_to_table(gpuarb_ctx *ctx, const gpuarb_pack_res
                      (long long)cnt);
         for (int d = r->kind == GA_PACK_KIND_BPP ? 3 : 0; d < (r->kind == GA_PACK_KIND_BPP ? 4 : 3);
              d++) {
-            ga_fmt_double(num, r->node_used[i][d]);
-            size_t k = strlen(num);
-            if (k > 2 && !strcmp(num + k - 2, ".0"))
-                num[k - 2] = '\0';
+            ga_fmt_short(num, r->node_used[i][d]);
             ga_sb_printf(&b, " %*s", d == GA_DIM_MEM ? 12 : 8, num);
         }
         ga_sb_puts(&b, "  ");
