@@ -659,6 +659,32 @@ static void api_misuse(void **state)
     gpuarb_catalog_free(NULL);
 }
 
+/* The version JSON carries exactly what the three version getters say, as
+ * one line of valid JSON (jansson reads it back). */
+static void version_json(void **state)
+{
+    fixture *f = *state;
+    char *text = NULL;
+    assert_int_equal(gpuarb_version_to_json(f->ctx, &text), GPUARB_OK);
+    assert_non_null(text);
+    size_t n = strlen(text);
+    assert_true(n > 0 && text[n - 1] == '\n');
+    assert_null(memchr(text, '\n', n - 1));
+    json_error_t err;
+    json_t *v = json_loads(text, JSON_REJECT_DUPLICATES, &err);
+    assert_non_null(v);
+    assert_int_equal(json_object_size(v), 3);
+    assert_string_equal(json_string_value(json_object_get(v, "library")),
+                        gpuarb_version_string());
+    assert_int_equal(json_integer_value(json_object_get(v, "library_number")),
+                     gpuarb_version_number());
+    assert_string_equal(json_string_value(json_object_get(v, "builtin_catalog")),
+                        gpuarb_catalog_builtin_info());
+    json_decref(v);
+    gpuarb_free(text);
+    assert_int_equal(gpuarb_version_to_json(f->ctx, NULL), GPUARB_ERR_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -675,6 +701,7 @@ int main(void)
         TU_TEST(select_rejects_bad_queries),
         TU_TEST(merge_zones_and_append),
         TU_TEST(builtin_catalog),
+        TU_TEST(version_json),
         TU_TEST(api_misuse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
