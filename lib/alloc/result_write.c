@@ -38,22 +38,15 @@ gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, cha
     ga_writer w;
     ga_w_init(&w, GA_W_JSON, GA_W_COMPACT);
     ga_w_obj_begin(&w);
-    ga_w_key(&w, "version");
-    ga_w_int(&w, 1);
-    ga_w_key(&w, "status");
-    ga_w_str(&w, status_word(r->status));
-    ga_w_key(&w, "objective");
-    ga_w_str(&w, r->objective == GA_OBJ_MAX_THROUGHPUT ? "max_throughput" : "min_cost");
-    ga_w_key(&w, "cost_per_hour");
-    ga_w_money_or_null(&w, plan, r->cost_per_hour);
-    ga_w_key(&w, "total_cost");
-    ga_w_money_or_null(&w, plan, r->total_cost);
-    ga_w_key(&w, "egress_cost");
-    ga_w_money_or_null(&w, plan, r->egress_cost);
-    ga_w_key(&w, "throughput");
-    ga_w_num_or_null(&w, plan, r->throughput);
-    ga_w_key(&w, "mip_gap");
-    ga_w_num_or_null(&w, plan, r->mip_gap);
+    ga_w_kv_int(&w, "version", 1);
+    ga_w_kv_str(&w, "status", status_word(r->status));
+    ga_w_kv_str(&w, "objective",
+                r->objective == GA_OBJ_MAX_THROUGHPUT ? "max_throughput" : "min_cost");
+    ga_w_kv_money_or_null(&w, "cost_per_hour", plan, r->cost_per_hour);
+    ga_w_kv_money_or_null(&w, "total_cost", plan, r->total_cost);
+    ga_w_kv_money_or_null(&w, "egress_cost", plan, r->egress_cost);
+    ga_w_kv_num_or_null(&w, "throughput", plan, r->throughput);
+    ga_w_kv_num_or_null(&w, "mip_gap", plan, r->mip_gap);
     ga_w_key(&w, "bound");
     if (plan || (r->status == GPUARB_SOLVE_TIME_LIMIT && r->bound_known)) {
         if (cost_bound)
@@ -63,52 +56,35 @@ gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, cha
     } else {
         ga_w_null(&w);
     }
-    ga_w_key(&w, "solve_ms");
-    ga_w_num(&w, r->solve_ms);
+    ga_w_kv_num(&w, "solve_ms", r->solve_ms);
     ga_w_key(&w, "baseline");
     if (r->has_baseline) {
         ga_w_obj_begin(&w);
-        ga_w_key(&w, "provider");
-        ga_w_str(&w, r->baseline_provider);
-        ga_w_key(&w, "cost_per_hour");
-        ga_w_money(&w, r->baseline_cph);
-        ga_w_key(&w, "total_cost");
-        ga_w_money(&w, r->baseline_total);
+        ga_w_kv_str(&w, "provider", r->baseline_provider);
+        ga_w_kv_money(&w, "cost_per_hour", r->baseline_cph);
+        ga_w_kv_money(&w, "total_cost", r->baseline_total);
         ga_w_obj_end(&w);
     } else {
         ga_w_null(&w);
     }
-    ga_w_key(&w, "savings_pct");
-    ga_w_num_or_null(&w, r->has_baseline, r->savings_pct);
+    ga_w_kv_num_or_null(&w, "savings_pct", r->has_baseline, r->savings_pct);
     ga_w_key(&w, "allocations");
     ga_w_arr_begin(&w);
     for (size_t i = 0; i < r->n_rows; i++) {
         const ga_alloc_row *a = &r->rows[i];
         ga_w_obj_begin(&w);
-        ga_w_key(&w, "workload");
-        ga_w_str(&w, a->workload);
-        ga_w_key(&w, "provider");
-        ga_w_str(&w, a->provider);
-        ga_w_key(&w, "region");
-        ga_w_str(&w, a->region);
-        ga_w_key(&w, "zone");
-        ga_w_str(&w, a->zone);
-        ga_w_key(&w, "instance_type");
-        ga_w_str(&w, a->instance_type);
-        ga_w_key(&w, "gpu");
-        ga_w_str(&w, a->gpu);
-        ga_w_key(&w, "gpus_per_instance");
-        ga_w_int(&w, a->gpus_per_instance);
-        ga_w_key(&w, "count");
-        ga_w_int(&w, a->count);
-        ga_w_key(&w, "market");
-        ga_w_str(&w, a->spot ? "spot" : "ondemand");
-        ga_w_key(&w, "price_hour");
-        ga_w_money(&w, a->price_hour);
-        ga_w_key(&w, "effective_price_hour");
-        ga_w_money(&w, a->unit_cost);
-        ga_w_key(&w, "cost_per_hour");
-        ga_w_money(&w, a->count * a->unit_cost);
+        ga_w_kv_str(&w, "workload", a->workload);
+        ga_w_kv_str(&w, "provider", a->provider);
+        ga_w_kv_str(&w, "region", a->region);
+        ga_w_kv_str(&w, "zone", a->zone);
+        ga_w_kv_str(&w, "instance_type", a->instance_type);
+        ga_w_kv_str(&w, "gpu", a->gpu);
+        ga_w_kv_int(&w, "gpus_per_instance", a->gpus_per_instance);
+        ga_w_kv_int(&w, "count", a->count);
+        ga_w_kv_str(&w, "market", a->spot ? "spot" : "ondemand");
+        ga_w_kv_money(&w, "price_hour", a->price_hour);
+        ga_w_kv_money(&w, "effective_price_hour", a->unit_cost);
+        ga_w_kv_money(&w, "cost_per_hour", a->count * a->unit_cost);
         ga_w_obj_end(&w);
     }
     ga_w_arr_end(&w);
@@ -117,16 +93,11 @@ gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, cha
     for (size_t i = 0; i < r->n_wl; i++) {
         const ga_wl_row *wl = &r->wl[i];
         ga_w_obj_begin(&w);
-        ga_w_key(&w, "name");
-        ga_w_str(&w, wl->name);
-        ga_w_key(&w, "gpus");
-        ga_w_int(&w, wl->gpus);
-        ga_w_key(&w, "cost_per_hour");
-        ga_w_money(&w, wl->cost_per_hour);
-        ga_w_key(&w, "egress_cost");
-        ga_w_money(&w, wl->egress_cost);
-        ga_w_key(&w, "throughput");
-        ga_w_num(&w, wl->throughput);
+        ga_w_kv_str(&w, "name", wl->name);
+        ga_w_kv_int(&w, "gpus", wl->gpus);
+        ga_w_kv_money(&w, "cost_per_hour", wl->cost_per_hour);
+        ga_w_kv_money(&w, "egress_cost", wl->egress_cost);
+        ga_w_kv_num(&w, "throughput", wl->throughput);
         ga_w_obj_end(&w);
     }
     ga_w_arr_end(&w);
@@ -137,20 +108,13 @@ gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, cha
     ga_w_arr_end(&w);
     ga_w_key(&w, "stats");
     ga_w_obj_begin(&w);
-    ga_w_key(&w, "offers");
-    ga_w_int(&w, r->offers_in);
-    ga_w_key(&w, "offer_classes");
-    ga_w_int(&w, r->classes);
-    ga_w_key(&w, "columns");
-    ga_w_int(&w, r->columns);
-    ga_w_key(&w, "mip_columns");
-    ga_w_int(&w, r->mip_cols);
-    ga_w_key(&w, "mip_rows");
-    ga_w_int(&w, r->mip_rows);
-    ga_w_key(&w, "nodes");
-    ga_w_int(&w, r->nodes);
-    ga_w_key(&w, "method");
-    ga_w_str(&w, r->method == GA_METHOD_DECOMPOSED ? "decomposed"
+    ga_w_kv_int(&w, "offers", r->offers_in);
+    ga_w_kv_int(&w, "offer_classes", r->classes);
+    ga_w_kv_int(&w, "columns", r->columns);
+    ga_w_kv_int(&w, "mip_columns", r->mip_cols);
+    ga_w_kv_int(&w, "mip_rows", r->mip_rows);
+    ga_w_kv_int(&w, "nodes", r->nodes);
+    ga_w_kv_str(&w, "method", r->method == GA_METHOD_DECOMPOSED ? "decomposed"
                  : r->method == GA_METHOD_MIP      ? "mip"
                                                    : "none");
     ga_w_obj_end(&w);

@@ -712,16 +712,12 @@ static void put_catalogs(ga_writer *w, const gpuarb_spec *spec)
 static void put_workload(ga_writer *w, const ga_workload *wl)
 {
     ga_w_obj_begin(w);
-    ga_w_key(w, "name");
-    ga_w_str(w, wl->name);
+    ga_w_kv_str(w, "name", wl->name);
     if (wl->gpus >= 0) {
-        ga_w_key(w, "gpus");
-        ga_w_int(w, wl->gpus);
+        ga_w_kv_int(w, "gpus", wl->gpus);
     } else {
-        ga_w_key(w, "min_gpus");
-        ga_w_int(w, wl->min_gpus);
-        ga_w_key(w, "max_gpus");
-        ga_w_int_or_null(w, wl->max_gpus >= 0, wl->max_gpus);
+        ga_w_kv_int(w, "min_gpus", wl->min_gpus);
+        ga_w_kv_int_or_null(w, "max_gpus", wl->max_gpus >= 0, wl->max_gpus);
     }
     ga_w_key(w, "gpu");
     if (wl->n_models) {
@@ -732,18 +728,12 @@ static void put_workload(ga_writer *w, const ga_workload *wl)
     } else {
         ga_w_null(w);
     }
-    ga_w_key(w, "min_gpu_memory_gb");
-    ga_w_num_or_null(w, wl->min_gpu_memory_gb > 0, wl->min_gpu_memory_gb);
-    ga_w_key(w, "gpus_per_node");
-    ga_w_int_or_null(w, wl->gpus_per_node > 0, wl->gpus_per_node);
-    ga_w_key(w, "same_region");
-    ga_w_bool(w, wl->same_region);
-    ga_w_key(w, "spot");
-    ga_w_str(w, SPOT_NAMES[wl->spot >= 0 && wl->spot <= 2 ? wl->spot : 0]);
-    ga_w_key(w, "checkpoint_minutes");
-    ga_w_num(w, wl->checkpoint_minutes);
-    ga_w_key(w, "restart_minutes");
-    ga_w_num(w, wl->restart_minutes);
+    ga_w_kv_num_or_null(w, "min_gpu_memory_gb", wl->min_gpu_memory_gb > 0, wl->min_gpu_memory_gb);
+    ga_w_kv_int_or_null(w, "gpus_per_node", wl->gpus_per_node > 0, wl->gpus_per_node);
+    ga_w_kv_bool(w, "same_region", wl->same_region);
+    ga_w_kv_str(w, "spot", SPOT_NAMES[wl->spot >= 0 && wl->spot <= 2 ? wl->spot : 0]);
+    ga_w_kv_num(w, "checkpoint_minutes", wl->checkpoint_minutes);
+    ga_w_kv_num(w, "restart_minutes", wl->restart_minutes);
     ga_w_key(w, "throughput");
     ga_w_obj_open(w, GA_W_INLINE);
     for (size_t i = 0; i < wl->n_tput; i++) {
@@ -754,12 +744,9 @@ static void put_workload(ga_writer *w, const ga_workload *wl)
     ga_w_key(w, "data");
     if (wl->has_data) {
         ga_w_obj_open(w, GA_W_INLINE);
-        ga_w_key(w, "provider");
-        ga_w_str(w, wl->data_provider);
-        ga_w_key(w, "region");
-        ga_w_str(w, wl->data_region);
-        ga_w_key(w, "gb");
-        ga_w_num(w, wl->data_gb);
+        ga_w_kv_str(w, "provider", wl->data_provider);
+        ga_w_kv_str(w, "region", wl->data_region);
+        ga_w_kv_num(w, "gb", wl->data_gb);
         ga_w_obj_end(w);
     } else {
         ga_w_null(w);
@@ -777,32 +764,24 @@ gpuarb_status gpuarb_spec_to_json(gpuarb_ctx *ctx, const gpuarb_spec *spec, char
     ga_writer w;
     ga_w_init(&w, GA_W_JSON, GA_W_PRETTY | GA_W_INDENT(2));
     ga_w_obj_begin(&w);
-    ga_w_key(&w, "version");
-    ga_w_int(&w, 1);
+    ga_w_kv_int(&w, "version", 1);
     put_catalogs(&w, spec);
-    ga_w_key(&w, "objective");
-    ga_w_str(&w, OBJECTIVE_NAMES[spec->objective == GA_OBJ_MAX_THROUGHPUT]);
-    ga_w_key(&w, "horizon_hours");
-    ga_w_num(&w, spec->horizon_hours);
-    ga_w_key(&w, "budget_per_hour");
-    ga_w_num_or_null(&w, spec->budget_per_hour >= 0, spec->budget_per_hour);
-    ga_w_key(&w, "time_limit_s");
-    ga_w_num(&w, spec->time_limit_s);
+    ga_w_kv_str(&w, "objective", OBJECTIVE_NAMES[spec->objective == GA_OBJ_MAX_THROUGHPUT]);
+    ga_w_kv_num(&w, "horizon_hours", spec->horizon_hours);
+    ga_w_kv_num_or_null(&w, "budget_per_hour", spec->budget_per_hour >= 0, spec->budget_per_hour);
+    ga_w_kv_num(&w, "time_limit_s", spec->time_limit_s);
     ga_w_key(&w, "constraints");
     ga_w_obj_begin(&w);
     put_globs(&w, "providers", &spec->providers);
     put_globs(&w, "regions", &spec->regions);
-    ga_w_key(&w, "max_provider_share");
-    ga_w_num_or_null(&w, spec->max_provider_share >= 0, spec->max_provider_share);
-    ga_w_key(&w, "max_spot_share");
-    ga_w_num_or_null(&w, spec->max_spot_share >= 0, spec->max_spot_share);
+    ga_w_kv_num_or_null(&w, "max_provider_share", spec->max_provider_share >= 0,
+                        spec->max_provider_share);
+    ga_w_kv_num_or_null(&w, "max_spot_share", spec->max_spot_share >= 0, spec->max_spot_share);
     ga_w_obj_end(&w);
     ga_w_key(&w, "egress_per_gb");
     ga_w_obj_open(&w, GA_W_INLINE);
-    ga_w_key(&w, "same_provider");
-    ga_w_num(&w, spec->egress_same);
-    ga_w_key(&w, "other_provider");
-    ga_w_num(&w, spec->egress_other);
+    ga_w_kv_num(&w, "same_provider", spec->egress_same);
+    ga_w_kv_num(&w, "other_provider", spec->egress_other);
     ga_w_obj_end(&w);
     ga_w_key(&w, "workloads");
     ga_w_arr_begin(&w);

@@ -822,8 +822,7 @@ gpuarb_status gpuarb_catalog_to_csv(gpuarb_ctx *ctx, const gpuarb_catalog *cat, 
 /* Absent (negative) numbers are null. */
 static void json_opt(ga_writer *w, const char *key, double v)
 {
-    ga_w_key(w, key);
-    ga_w_num_or_null(w, v >= 0, v);
+    ga_w_kv_num_or_null(w, key, v >= 0, v);
 }
 
 gpuarb_status gpuarb_catalog_to_json(gpuarb_ctx *ctx, const gpuarb_catalog *cat, char **out)
@@ -838,26 +837,19 @@ gpuarb_status gpuarb_catalog_to_json(gpuarb_ctx *ctx, const gpuarb_catalog *cat,
     for (size_t i = 0; i < cat->n && !w.b.oom; i++) {
         const ga_offer *o = &cat->v[i];
         ga_w_obj_begin(&w);
-        ga_w_key(&w, "provider");
-        ga_w_str(&w, o->provider);
-        ga_w_key(&w, "region");
-        ga_w_str(&w, o->region);
-        ga_w_key(&w, "zone");
-        ga_w_str(&w, o->zone[0] ? o->zone : NULL);
-        ga_w_key(&w, "instance_type");
-        ga_w_str(&w, o->instance_type);
-        ga_w_key(&w, "gpu");
-        ga_w_str(&w, ga_gpumodel_at(o->gpu)->name);
-        ga_w_key(&w, "gpu_count");
-        ga_w_int(&w, o->gpu_count);
+        ga_w_kv_str(&w, "provider", o->provider);
+        ga_w_kv_str(&w, "region", o->region);
+        ga_w_kv_str(&w, "zone", o->zone[0] ? o->zone : NULL);
+        ga_w_kv_str(&w, "instance_type", o->instance_type);
+        ga_w_kv_str(&w, "gpu", ga_gpumodel_at(o->gpu)->name);
+        ga_w_kv_int(&w, "gpu_count", o->gpu_count);
         json_opt(&w, "gpu_memory_gb", o->gpu_memory_gb);
         json_opt(&w, "vcpus", o->vcpus);
         json_opt(&w, "memory_gb", o->memory_gb);
         json_opt(&w, "price_hour", o->price);
         json_opt(&w, "spot_price_hour", o->spot);
         json_opt(&w, "interruption_rate", o->rate);
-        ga_w_key(&w, "capacity");
-        ga_w_int_or_null(&w, o->capacity >= 0, o->capacity);
+        ga_w_kv_int_or_null(&w, "capacity", o->capacity >= 0, o->capacity);
         ga_w_obj_end(&w);
     }
     ga_w_arr_end(&w);

@@ -34,12 +34,9 @@ gpuarb_status gpuarb_version_to_json(gpuarb_ctx *ctx, char **out)
     ga_writer w;
     ga_w_init(&w, GA_W_JSON, GA_W_SPACED);
     ga_w_obj_begin(&w);
-    ga_w_key(&w, "library");
-    ga_w_str(&w, gpuarb_version_string());
-    ga_w_key(&w, "library_number");
-    ga_w_int(&w, gpuarb_version_number());
-    ga_w_key(&w, "builtin_catalog");
-    ga_w_str(&w, GA_BUILTIN_INFO);
+    ga_w_kv_str(&w, "library", gpuarb_version_string());
+    ga_w_kv_int(&w, "library_number", gpuarb_version_number());
+    ga_w_kv_str(&w, "builtin_catalog", GA_BUILTIN_INFO);
     ga_w_obj_end(&w);
     return ga_w_finish(&w, ctx, out);
 }

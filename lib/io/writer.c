@@ -422,6 +422,60 @@ void ga_w_int_or_null(ga_writer *w, int present, int64_t v)
         ga_w_null(w);
 }
 
+void ga_w_kv_str(ga_writer *w, const char *key, const char *s)
+{
+    ga_w_key(w, key);
+    ga_w_str(w, s);
+}
+
+void ga_w_kv_num(ga_writer *w, const char *key, double v)
+{
+    ga_w_key(w, key);
+    ga_w_num(w, v);
+}
+
+void ga_w_kv_int(ga_writer *w, const char *key, int64_t v)
+{
+    ga_w_key(w, key);
+    ga_w_int(w, v);
+}
+
+void ga_w_kv_bool(ga_writer *w, const char *key, int v)
+{
+    ga_w_key(w, key);
+    ga_w_bool(w, v);
+}
+
+void ga_w_kv_null(ga_writer *w, const char *key)
+{
+    ga_w_key(w, key);
+    ga_w_null(w);
+}
+
+void ga_w_kv_money(ga_writer *w, const char *key, double v)
+{
+    ga_w_key(w, key);
+    ga_w_money(w, v);
+}
+
+void ga_w_kv_num_or_null(ga_writer *w, const char *key, int present, double v)
+{
+    ga_w_key(w, key);
+    ga_w_num_or_null(w, present, v);
+}
+
+void ga_w_kv_money_or_null(ga_writer *w, const char *key, int present, double v)
+{
+    ga_w_key(w, key);
+    ga_w_money_or_null(w, present, v);
+}
+
+void ga_w_kv_int_or_null(ga_writer *w, const char *key, int present, int64_t v)
+{
+    ga_w_key(w, key);
+    ga_w_int_or_null(w, present, v);
+}
+
 void ga_w_discard(ga_writer *w)
 {
     ga_sb_free(&w->b);

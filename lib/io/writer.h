@@ -113,6 +113,16 @@ void ga_w_money(ga_writer *w, double v);
 void ga_w_num_or_null(ga_writer *w, int present, double v);
 void ga_w_money_or_null(ga_writer *w, int present, double v);
 void ga_w_int_or_null(ga_writer *w, int present, int64_t v);
+/* A member in one call: the key, then the value as the calls above write it. */
+void ga_w_kv_str(ga_writer *w, const char *key, const char *s);
+void ga_w_kv_num(ga_writer *w, const char *key, double v);
+void ga_w_kv_int(ga_writer *w, const char *key, int64_t v);
+void ga_w_kv_bool(ga_writer *w, const char *key, int v);
+void ga_w_kv_null(ga_writer *w, const char *key);
+void ga_w_kv_money(ga_writer *w, const char *key, double v);
+void ga_w_kv_num_or_null(ga_writer *w, const char *key, int present, double v);
+void ga_w_kv_money_or_null(ga_writer *w, const char *key, int present, double v);
+void ga_w_kv_int_or_null(ga_writer *w, const char *key, int present, int64_t v);
 
 /* End the document: GPUARB_OK with *out owning the text (free with gpuarb_free),
  * or the latched error recorded on ctx (NOMEM; INTERNAL for misuse; LIMIT

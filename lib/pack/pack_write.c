@@ -53,33 +53,22 @@ gpuarb_status gpuarb_pack_result_to_json(gpuarb_ctx *ctx, const gpuarb_pack_resu
     ga_writer w;
     ga_w_init(&w, GA_W_JSON, GA_W_SPACED | GA_W_INDENT(1));
     ga_w_obj_begin(&w);
-    ga_w_key(&w, "version");
-    ga_w_int(&w, 1);
-    ga_w_key(&w, "status");
-    ga_w_str(&w, status_name(r->status));
-    ga_w_key(&w, "objective");
-    ga_w_str(&w, OBJ_NAMES[r->objective]);
-    ga_w_key(&w, "algorithm");
-    ga_w_str(&w, ALGO_NAMES[r->algorithm]);
-    ga_w_key(&w, "nodes_used");
-    ga_w_int(&w, r->nodes);
-    ga_w_key(&w, "cost_per_hour");
-    ga_w_money_or_null(&w, r->has_cost, r->cost);
-    ga_w_key(&w, "lower_bound");
-    ga_w_int(&w, r->lower_bound);
-    ga_w_key(&w, "cost_lower_bound");
-    ga_w_money_or_null(&w, r->has_cost && r->cost_lb >= 0, r->cost_lb);
-    ga_w_key(&w, "solve_ms");
-    ga_w_num(&w, floor(r->solve_ms * 1000 + 0.5) / 1000);
-    ga_w_key(&w, "items");
-    ga_w_int(&w, r->n_items);
+    ga_w_kv_int(&w, "version", 1);
+    ga_w_kv_str(&w, "status", status_name(r->status));
+    ga_w_kv_str(&w, "objective", OBJ_NAMES[r->objective]);
+    ga_w_kv_str(&w, "algorithm", ALGO_NAMES[r->algorithm]);
+    ga_w_kv_int(&w, "nodes_used", r->nodes);
+    ga_w_kv_money_or_null(&w, "cost_per_hour", r->has_cost, r->cost);
+    ga_w_kv_int(&w, "lower_bound", r->lower_bound);
+    ga_w_kv_money_or_null(&w, "cost_lower_bound", r->has_cost && r->cost_lb >= 0, r->cost_lb);
+    ga_w_kv_num(&w, "solve_ms", floor(r->solve_ms * 1000 + 0.5) / 1000);
+    ga_w_kv_int(&w, "items", r->n_items);
     ga_w_break(&w);
     ga_w_key(&w, "nodes");
     ga_w_arr_open(&w, GA_W_LINES);
     for (int64_t i = 0; i < r->nodes && !w.b.oom; i++) {
         ga_w_obj_begin(&w);
-        ga_w_key(&w, "type");
-        ga_w_str(&w, r->type_names[r->node_type[i]]);
+        ga_w_kv_str(&w, "type", r->type_names[r->node_type[i]]);
         ga_w_key(&w, "items");
         ga_w_arr_begin(&w);
         for (int64_t k = r->node_start[i]; k < r->node_start[i + 1]; k++)
@@ -88,12 +77,10 @@ gpuarb_status gpuarb_pack_result_to_json(gpuarb_ctx *ctx, const gpuarb_pack_resu
         ga_w_key(&w, "used");
         ga_w_obj_begin(&w);
         if (r->kind == GA_PACK_KIND_BPP) {
-            ga_w_key(&w, "size");
-            ga_w_num(&w, r->node_used[i][GA_DIM_SIZE]);
+            ga_w_kv_num(&w, "size", r->node_used[i][GA_DIM_SIZE]);
         } else {
             for (int d = 0; d < 3; d++) {
-                ga_w_key(&w, ga_pack_dim_names[d]);
-                ga_w_num(&w, r->node_used[i][d]);
+                ga_w_kv_num(&w, ga_pack_dim_names[d], r->node_used[i][d]);
             }
         }
         ga_w_obj_end(&w);
@@ -107,8 +94,7 @@ gpuarb_status gpuarb_pack_result_to_json(gpuarb_ctx *ctx, const gpuarb_pack_resu
         ga_w_obj_begin(&w);
         ga_w_key(&w, "item");
         put_item_name(&w, r, r->unplaced[i]);
-        ga_w_key(&w, "reason");
-        ga_w_str(&w, r->reasons[i]);
+        ga_w_kv_str(&w, "reason", r->reasons[i]);
         ga_w_obj_end(&w);
     }
     ga_w_arr_end(&w);
