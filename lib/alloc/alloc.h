@@ -115,7 +115,9 @@ typedef struct knap_t {
     int32_t top;
     double *K;             /* K[k]: least cost of exactly k GPUs; INF if none */
     int32_t n_items;
-    int32_t *it_col, *it_mult, *it_wt;
+    struct knap_item {
+        int32_t col, mult, wt; /* mult units of column col, wt GPUs */
+    } *it;
     unsigned char *keep;   /* n_items x (top + 1) */
 } knap_t;
 

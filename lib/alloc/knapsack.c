@@ -19,9 +19,7 @@
 void ga_knap_free(knap_t *q)
 {
     free(q->K);
-    free(q->it_col);
-    free(q->it_mult);
-    free(q->it_wt);
+    free(q->it);
     free(q->keep);
     memset(q, 0, sizeof *q);
 }
@@ -37,10 +35,8 @@ int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
     size_t T = (size_t)top + 1;
     q->K = ga_mallocarray(T, sizeof(double));
     size_t max_items = (size_t)n * 32 + 1;
-    q->it_col = ga_mallocarray(max_items, sizeof(int32_t));
-    q->it_mult = ga_mallocarray(max_items, sizeof(int32_t));
-    q->it_wt = ga_mallocarray(max_items, sizeof(int32_t));
-    if (!q->K || !q->it_col || !q->it_mult || !q->it_wt)
+    q->it = ga_mallocarray(max_items, sizeof *q->it);
+    if (!q->K || !q->it)
         return -1;
     for (int32_t j = 0; j < n; j++) {
         const gcol *c = &p->c[cols[j]];
@@ -49,22 +45,22 @@ int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
             m = GA_MIN(m, cap[c->k]);
         for (int64_t part = 1; m > 0; part *= 2) {
             int64_t take = GA_MIN(part, m);
-            q->it_col[q->n_items] = cols[j];
-            q->it_mult[q->n_items] = (int32_t)take;
-            q->it_wt[q->n_items] = (int32_t)(take * c->gpc);
+            q->it[q->n_items].col = cols[j];
+            q->it[q->n_items].mult = (int32_t)take;
+            q->it[q->n_items].wt = (int32_t)(take * c->gpc);
             q->n_items++;
             m -= take;
         }
     }
-    q->keep = ga_calloc((size_t)(q->n_items ? q->n_items : 1) * T, 1);
+    q->keep = ga_calloc(q->n_items ? (size_t)q->n_items : 1, T);
     if (!q->keep)
         return -1;
     q->K[0] = 0;
     for (size_t k = 1; k < T; k++)
         q->K[k] = INF_COST;
     for (int32_t i = 0; i < q->n_items; i++) {
-        int32_t wt = q->it_wt[i];
-        double cost = q->it_mult[i] * p->c[q->it_col[i]].unit * p->H;
+        int32_t wt = q->it[i].wt;
+        double cost = q->it[i].mult * p->c[q->it[i].col].unit * p->H;
         unsigned char *kp = q->keep + (size_t)i * T;
         for (int32_t k = top; k >= wt; k--) {
             double cand = q->K[k - wt] + cost;
@@ -82,8 +78,8 @@ void ga_knap_take(const knap_t *q, int32_t k, double *x)
     size_t T = (size_t)q->top + 1;
     for (int32_t i = q->n_items - 1; i >= 0 && k > 0; i--) {
         if (q->keep[(size_t)i * T + k]) {
-            x[q->it_col[i]] += q->it_mult[i];
-            k -= q->it_wt[i];
+            x[q->it[i].col] += q->it[i].mult;
+            k -= q->it[i].wt;
         }
     }
 }

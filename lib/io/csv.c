@@ -38,10 +38,7 @@ void ga_csv_init(ga_csv *r, const char *text, size_t len, const char *source, in
 void ga_csv_free(ga_csv *r)
 {
     free(r->buf);
-    free(r->off);
-    free(r->fline);
-    free(r->fcol);
-    free(r->fquoted);
+    free(r->f);
     memset(r, 0, sizeof *r);
 }
 
@@ -116,21 +113,12 @@ static gpuarb_status begin_field(gpuarb_ctx *ctx, ga_csv *r, int quoted)
     if (r->nf >= GA_CSV_MAX_FIELDS)
         return ga_error(ctx, GPUARB_ERR_LIMIT, r->source, r->line, r->col, NULL,
                         "more than %d fields in one record", GA_CSV_MAX_FIELDS);
-    if (r->nf == r->fcap) {
-        size_t cap = r->fcap;
-        size_t c1 = cap, c2 = cap, c3 = cap, c4 = cap;
-        if (ga_grow((void **)&r->off, &c1, r->nf + 1, sizeof *r->off) ||
-            ga_grow((void **)&r->fline, &c2, r->nf + 1, sizeof *r->fline) ||
-            ga_grow((void **)&r->fcol, &c3, r->nf + 1, sizeof *r->fcol) ||
-            ga_grow((void **)&r->fquoted, &c4, r->nf + 1, sizeof *r->fquoted))
-            return ga_nomem(ctx);
-        /* all four grew from the same capacity by the same rule */
-        r->fcap = c1;
-    }
-    r->off[r->nf] = r->buflen;
-    r->fline[r->nf] = r->line;
-    r->fcol[r->nf] = r->col;
-    r->fquoted[r->nf] = (unsigned char)quoted;
+    if (ga_grow((void **)&r->f, &r->fcap, r->nf + 1, sizeof *r->f))
+        return ga_nomem(ctx);
+    r->f[r->nf].off = r->buflen;
+    r->f[r->nf].line = r->line;
+    r->f[r->nf].col = r->col;
+    r->f[r->nf].quoted = quoted;
     r->nf++;
     return GPUARB_OK;
 }
@@ -244,22 +232,22 @@ size_t ga_csv_nfields(const ga_csv *r)
 
 const char *ga_csv_field(const ga_csv *r, size_t i)
 {
-    return i < r->nf ? r->buf + r->off[i] : "";
+    return i < r->nf ? r->buf + r->f[i].off : "";
 }
 
 int32_t ga_csv_line(const ga_csv *r, size_t i)
 {
-    return i < r->nf ? r->fline[i] : r->end_line;
+    return i < r->nf ? r->f[i].line : r->end_line;
 }
 
 int32_t ga_csv_col(const ga_csv *r, size_t i)
 {
-    return i < r->nf ? r->fcol[i] : r->end_col;
+    return i < r->nf ? r->f[i].col : r->end_col;
 }
 
 int ga_csv_quoted(const ga_csv *r, size_t i)
 {
-    return i < r->nf ? r->fquoted[i] : 0;
+    return i < r->nf ? r->f[i].quoted : 0;
 }
 
 int32_t ga_csv_record_line(const ga_csv *r)

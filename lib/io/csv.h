@@ -39,9 +39,11 @@ typedef struct ga_csv {
     /* the current record */
     char *buf;
     size_t buflen, bufcap;
-    size_t *off;        /* field i starts at buf + off[i] */
-    int32_t *fline, *fcol;
-    unsigned char *fquoted;
+    struct ga_csv_field {
+        size_t off;     /* the field starts at buf + off */
+        int32_t line, col;
+        int32_t quoted;
+    } *f;               /* nf fields, room for fcap */
     size_t nf, fcap;
     int32_t rec_line;   /* line where the record starts */
     int32_t end_line, end_col; /* position just past the record's last field */
