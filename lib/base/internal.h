@@ -1,7 +1,7 @@
 /*
  * internal.h - the base layer in one include for every module: the
  * context's error state (ctx.h), checked allocation (mem.h), growable
- * strings and JSON spellings (strbuf.h), ASCII string helpers (str.h), file
+ * strings (strbuf.h), ASCII string helpers (str.h), file
  * reading (file.h), the clock (clock.h), locale-free numbers (num.h) and the
  * shared macros (common.h).  The RNG, work budget and string map have their
  * own headers for the modules that use them.  Nothing here is public.

@@ -1,7 +1,7 @@
 /*
- * strbuf.c - the growable string every writer builds into, and the JSON
- * string and number spellings all JSON writers share.  Formatting goes
- * through num.c, so no output depends on the host's locale.  An allocation
+ * strbuf.c - the growable string every writer builds into (the structured
+ * writer in io/writer.c, the tables, messages).  Formatting goes through
+ * num.c, so no output depends on the host's locale.  An allocation
  * failure sets the buffer's oom flag (later appends are ignored) for the
  * caller to turn into GPUARB_ERR_NOMEM once.  No state.
  */

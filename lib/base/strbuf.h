@@ -1,5 +1,5 @@
 /*
- * strbuf.h - the growable string and the JSON spellings (strbuf.c).
+ * strbuf.h - the growable string (strbuf.c).
  */
 #ifndef GPUARB_BASE_STRBUF_H
 #define GPUARB_BASE_STRBUF_H
