@@ -101,8 +101,21 @@ typedef struct ga_bpp_sol {
 
 /* Bounds (pack_bounds.c). */
 /* In v[0..n), sorted non-increasing, how many values exceed x (the first
- * index whose value is <= x), by binary search. */
-size_t ga_desc_count_gt(const int64_t *v, size_t n, int64_t x);
+ * index whose value is <= x), by binary search.  Inline: the local search
+ * calls it in its innermost loop. */
+static inline size_t ga_desc_count_gt(const int64_t *v, size_t n, int64_t x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] > x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 int64_t ga_bpp_l1(const ga_bpp *p);
 int64_t ga_bpp_l2(const ga_bpp *p);
 /* Fekete-Schepers dual-feasible-function bound, composed with the

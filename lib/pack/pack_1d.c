@@ -103,19 +103,6 @@ static void keep_better(ga_bpp_sol *best, const ga_bpp_sol *cand, size_t n)
     }
 }
 
-size_t ga_desc_count_gt(const int64_t *v, size_t n, int64_t x)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] > x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* The local search on sol with a share of the budget, charged to it. */
 static int run_ls(const ga_bpp *p, ga_bpp_sol *sol, int64_t lb, uint64_t seed,
                   ga_budget *budget, int64_t share)
