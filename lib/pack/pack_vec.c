@@ -27,46 +27,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pack/pack.h"
+#include "pack/pack_vec.h"
 
 #define D GA_PACK_DIMS
 #define VEC_TICKS_PER_MS 20000
-#define EXACT_MAX 16
 #define SIM_WINDOW 4000
 
-typedef struct vnode {
-    int32_t type;
-    int64_t load[D];
-    int32_t *it;
-    int32_t n, cap;
-} vnode;
 
-typedef struct vsol {
-    vnode *nd;
-    int32_t nn, capn;
-    double cost;
-} vsol;
-
-typedef struct vctx {
-    const ga_vec_problem *vp;
-    size_t n, nt;
-    double R[D];            /* largest finite capacity per dimension, 0 = none */
-    double *meas;           /* per item */
-    int32_t *ord;           /* items by measure, descending */
-    int64_t *left0;         /* counts, -1 unlimited */
-    ga_budget budget;
-    ga_rng rng;
-} vctx;
-
-static int fits_add(const int64_t *load, const int64_t *s, const int64_t *cap)
-{
-    for (int d = 0; d < D; d++)
-        if (load[d] + s[d] > cap[d])
-            return 0;
-    return 1;
-}
-
-static void vsol_free(vsol *s)
+void ga_vec_sol_free(vsol *s)
 {
     for (int32_t k = 0; k < s->nn; k++)
         free(s->nd[k].it);
@@ -74,7 +42,7 @@ static void vsol_free(vsol *s)
     memset(s, 0, sizeof *s);
 }
 
-static int node_push(vnode *v, int32_t item, const int64_t *sz)
+int ga_vec_node_push(vnode *v, int32_t item, const int64_t *sz)
 {
     if (v->n == v->cap) {
         size_t cap = (size_t)v->cap;
@@ -95,7 +63,7 @@ static void node_remove_at(vnode *v, int32_t pos, const int64_t *sz)
         v->load[d] -= sz[d];
 }
 
-static int32_t open_node(vsol *s, int32_t type)
+int32_t ga_vec_open_node(vsol *s, int32_t type)
 {
     if (s->nn == s->capn) {
         size_t cap = (size_t)s->capn;
@@ -109,21 +77,13 @@ static int32_t open_node(vsol *s, int32_t type)
     return s->nn++;
 }
 
-static double sol_cost(const vctx *c, const vsol *s)
-{
-    double t = 0;
-    for (int32_t k = 0; k < s->nn; k++)
-        t += c->vp->types[s->nd[k].type].cost;
-    return t;
-}
-
 /* Is solution a better than b for the objective?  Placed items first. */
 static int better(const vctx *c, const vsol *a, int64_t placed_a, const vsol *b,
                   int64_t placed_b)
 {
     if (placed_a != placed_b)
         return placed_a > placed_b;
-    double ca = sol_cost(c, a), cb = sol_cost(c, b);
+    double ca = ga_vec_sol_cost(c, a), cb = ga_vec_sol_cost(c, b);
     if (c->vp->objective == GPUARB_PACK_MIN_COST) {
         if (fabs(ca - cb) > 1e-9 * fmax(1, fabs(cb)))
             return ca < cb;
@@ -134,17 +94,9 @@ static int better(const vctx *c, const vsol *a, int64_t placed_a, const vsol *b,
     return ca < cb - 1e-9 * fmax(1, fabs(cb));
 }
 
-static int64_t placed_count(const vsol *s)
-{
-    int64_t t = 0;
-    for (int32_t k = 0; k < s->nn; k++)
-        t += s->nd[k].n;
-    return t;
-}
-
 static int vsol_copy(vsol *dst, const vsol *src)
 {
-    vsol_free(dst);
+    ga_vec_sol_free(dst);
     if (src->nn == 0)
         return 0;
     dst->nd = ga_calloc((size_t)src->nn, sizeof *dst->nd);
@@ -239,7 +191,7 @@ static double cost_bound(const vctx *c)
         double rate[D] = {-1, -1, -1, -1}, cheapest = -1;
         if (per_item) {
             for (size_t t = 0; t < c->nt; t++) {
-                if (c->left0[t] == 0 || !fits_add(zero, vp->size[i], vp->types[t].cap))
+                if (c->left0[t] == 0 || !ga_vec_fits_add(zero, vp->size[i], vp->types[t].cap))
                     continue;
                 double ct = vp->types[t].cost;
                 if (cheapest < 0 || ct < cheapest)
@@ -286,7 +238,7 @@ static double type_score(vctx *c, const unsigned char *done, size_t from, int32_
         if (done[i])
             continue;
         seen++;
-        if (fits_add(load, vp->size[i], vp->types[t].cap)) {
+        if (ga_vec_fits_add(load, vp->size[i], vp->types[t].cap)) {
             for (int d = 0; d < D; d++)
                 load[d] += vp->size[i][d];
             packed += c->meas[i] + 1e-9;
@@ -310,7 +262,7 @@ static int32_t choose_type(vctx *c, const unsigned char *done, size_t from, int3
     for (size_t t = 0; t < c->nt; t++) {
         if (left[t] == 0 || (only >= 0 && (int32_t)t != only))
             continue;
-        if (!fits_add(zero, c->vp->size[i], c->vp->types[t].cap))
+        if (!ga_vec_fits_add(zero, c->vp->size[i], c->vp->types[t].cap))
             continue;
         double s = type_score(c, done, from, (int32_t)t);
         if (best < 0 || s < bs) {
@@ -330,7 +282,7 @@ static int32_t open_for(vctx *c, vsol *s, const unsigned char *done, size_t q, i
     int32_t t = choose_type(c, done, q, i, left, only);
     if (t < 0)
         return -1;
-    int32_t k = open_node(s, t);
+    int32_t k = ga_vec_open_node(s, t);
     if (k < 0)
         return -2;
     if (left[t] > 0)
@@ -351,7 +303,7 @@ static int32_t best_fit(vctx *c, const vsol *s, int32_t i)
     for (int32_t k = k0; k < s->nn; k++) {
         const vnode *v = &s->nd[k];
         const int64_t *cap = vp->types[v->type].cap;
-        if (!fits_add(v->load, vp->size[i], cap))
+        if (!ga_vec_fits_add(v->load, vp->size[i], cap))
             continue;
         double slack = 0;
         for (int d = 0; d < D; d++)
@@ -466,9 +418,9 @@ static int construct(vctx *c, vsol *s, int mode, int32_t only)
                 int32_t j = c->ord[q];
                 if (!done[j])
                     seen++;
-                if (done[j] || !fits_add(v->load, vp->size[j], vp->types[t].cap))
+                if (done[j] || !ga_vec_fits_add(v->load, vp->size[j], vp->types[t].cap))
                     continue;
-                if (node_push(v, j, vp->size[j]) != 0) {
+                if (ga_vec_node_push(v, j, vp->size[j]) != 0) {
                     rc = -1;
                     break;
                 }
@@ -506,7 +458,7 @@ static int construct(vctx *c, vsol *s, int mode, int32_t only)
                 }
             }
             vnode *v = &s->nd[pick];
-            if (node_push(v, i, vp->size[i]) != 0)
+            if (ga_vec_node_push(v, i, vp->size[i]) != 0)
                 rc = -1;
             if (mode == 0)
                 ff_set(&ft, pick, v->load, vp->types[v->type].cap);
@@ -539,7 +491,7 @@ static void downsize(vctx *c, vsol *s)
             if (left[t] == 0)
                 continue;
             int64_t zero[D] = {0, 0, 0, 0};
-            if (!fits_add(zero, v->load, vp->types[t].cap))
+            if (!ga_vec_fits_add(zero, v->load, vp->types[t].cap))
                 continue;
             if (vp->types[t].cost < vp->types[best].cost - 1e-12)
                 best = (int32_t)t;
@@ -576,11 +528,11 @@ static int merge_pairs(vctx *c, vsol *s)
                         avail++;
                     if (avail >= 0 && (int32_t)t == B->type)
                         avail++;
-                    if (avail == 0 || !fits_add(A->load, B->load, vp->types[t].cap))
+                    if (avail == 0 || !ga_vec_fits_add(A->load, B->load, vp->types[t].cap))
                         continue;
                     if (vp->types[t].cost < have - 1e-9 * fmax(1, have)) {
                         for (int32_t x = 0; x < B->n; x++)
-                            if (node_push(A, B->it[x], vp->size[B->it[x]]) != 0) {
+                            if (ga_vec_node_push(A, B->it[x], vp->size[B->it[x]]) != 0) {
                                 free(left);
                                 return -1;
                             }
@@ -616,7 +568,7 @@ static int eliminate(vctx *c, vsol *s, int32_t k, int64_t max_iter)
     vsol w;
     memset(&w, 0, sizeof w);
     if (vsol_copy(&w, s) != 0) {
-        vsol_free(&w);
+        ga_vec_sol_free(&w);
         return -1;
     }
     size_t n = c->n;
@@ -627,7 +579,7 @@ static int eliminate(vctx *c, vsol *s, int32_t k, int64_t max_iter)
         free(pool);
         free(tabu);
         free(tabu_node);
-        vsol_free(&w);
+        ga_vec_sol_free(&w);
         return -1;
     }
     for (size_t i = 0; i < n; i++)
@@ -649,7 +601,7 @@ static int eliminate(vctx *c, vsol *s, int32_t k, int64_t max_iter)
             double ps = 0;
             for (int32_t b = 0; b < w.nn; b++) {
                 const int64_t *cap = vp->types[w.nd[b].type].cap;
-                if (!fits_add(w.nd[b].load, vp->size[i], cap))
+                if (!ga_vec_fits_add(w.nd[b].load, vp->size[i], cap))
                     continue;
                 double slack = 0;
                 for (int d = 0; d < D; d++)
@@ -661,7 +613,7 @@ static int eliminate(vctx *c, vsol *s, int32_t k, int64_t max_iter)
                 }
             }
             if (pick >= 0) {
-                if (node_push(&w.nd[pick], i, vp->size[i]) != 0) {
+                if (ga_vec_node_push(&w.nd[pick], i, vp->size[i]) != 0) {
                     rc = -1;
                     break;
                 }
@@ -715,7 +667,7 @@ static int eliminate(vctx *c, vsol *s, int32_t k, int64_t max_iter)
         vnode *v = &w.nd[bb];
         int32_t iy = v->it[by];
         node_remove_at(v, by, vp->size[iy]);
-        if (node_push(v, x, vp->size[x]) != 0) {
+        if (ga_vec_node_push(v, x, vp->size[x]) != 0) {
             rc = -1;
             break;
         }
@@ -725,12 +677,12 @@ static int eliminate(vctx *c, vsol *s, int32_t k, int64_t max_iter)
     }
     int result = 0;
     if (rc == 0 && np == 0) {
-        vsol_free(s);
+        ga_vec_sol_free(s);
         *s = w;
         memset(&w, 0, sizeof w);
         result = 1;
     }
-    vsol_free(&w);
+    ga_vec_sol_free(&w);
     free(pool);
     free(tabu);
     free(tabu_node);
@@ -781,235 +733,6 @@ static int improve(vctx *c, vsol *s, int64_t lb)
         free(fill);
     }
     return 0;
-}
-
-/* ---------------------------------------------------------------------
- * Exact search for small problems.
- * --------------------------------------------------------------------- */
-typedef struct xs {
-    vctx *c;
-    int32_t node_type[EXACT_MAX];
-    int64_t load[EXACT_MAX][D];
-    int32_t assign[EXACT_MAX];      /* by position in ord */
-    int32_t nn;
-    int64_t left[64];
-    double cost;
-    /* best */
-    int32_t best_assign[EXACT_MAX];
-    int32_t best_type[EXACT_MAX];
-    int32_t best_nn;
-    double best_cost;
-    int have_best;
-    int aborted;
-    int64_t rem[D];                 /* weight of items not yet placed */
-    double rate[D];                 /* cheapest cost per unit */
-    int64_t cmax[D];
-    int64_t lb;
-    double cost_lb;
-} xs;
-
-static int xs_better(const xs *x, int32_t nn, double cost)
-{
-    if (!x->have_best)
-        return 1;
-    if (x->c->vp->objective == GPUARB_PACK_MIN_COST) {
-        if (cost < x->best_cost - 1e-9 * fmax(1, x->best_cost))
-            return 1;
-        if (cost > x->best_cost + 1e-9 * fmax(1, x->best_cost))
-            return 0;
-        return nn < x->best_nn;
-    }
-    if (nn != x->best_nn)
-        return nn < x->best_nn;
-    return cost < x->best_cost - 1e-9 * fmax(1, x->best_cost);
-}
-
-/* A bound on the best completion: can it still beat the incumbent? */
-static int xs_promising(const xs *x)
-{
-    if (!x->have_best)
-        return 1;
-    const ga_vec_problem *vp = x->c->vp;
-    int64_t extra = 0;
-    double extra_cost = 0;
-    for (int d = 0; d < D; d++) {
-        if (x->rem[d] == 0)
-            continue;
-        int64_t freecap = 0;
-        for (int32_t k = 0; k < x->nn; k++) {
-            int64_t cap = vp->types[x->node_type[k]].cap[d];
-            if (cap >= ((int64_t)1 << 62)) {
-                freecap = (int64_t)1 << 62;
-                break;
-            }
-            freecap += cap - x->load[k][d];
-        }
-        int64_t need = x->rem[d] - freecap;
-        if (need <= 0)
-            continue;
-        if (x->cmax[d] > 0 && x->cmax[d] < ((int64_t)1 << 62)) {
-            int64_t e = (need + x->cmax[d] - 1) / x->cmax[d];
-            if (e > extra)
-                extra = e;
-        }
-        if ((double)need * x->rate[d] > extra_cost)
-            extra_cost = (double)need * x->rate[d];
-    }
-    int32_t nn = x->nn + (int32_t)extra;
-    double cost = x->cost + extra_cost;
-    if (vp->objective == GPUARB_PACK_MIN_COST)
-        return cost < x->best_cost - 1e-9 * fmax(1, x->best_cost) ||
-               (cost <= x->best_cost + 1e-9 * fmax(1, x->best_cost) && nn < x->best_nn);
-    return nn < x->best_nn || (nn == x->best_nn && cost < x->best_cost - 1e-9);
-}
-
-static void xs_dfs(xs *x, size_t pos)
-{
-    vctx *c = x->c;
-    const ga_vec_problem *vp = c->vp;
-    if (x->aborted)
-        return;
-    if (ga_budget_spend(&c->budget, 1)) {
-        x->aborted = 1;
-        return;
-    }
-    if (pos == c->n) {
-        if (xs_better(x, x->nn, x->cost)) {
-            x->have_best = 1;
-            x->best_nn = x->nn;
-            x->best_cost = x->cost;
-            memcpy(x->best_assign, x->assign, sizeof x->assign);
-            memcpy(x->best_type, x->node_type, sizeof x->node_type);
-        }
-        return;
-    }
-    if (!xs_promising(x))
-        return;
-    int32_t i = c->ord[pos];
-    const int64_t *s = vp->size[i];
-    for (int d = 0; d < D; d++)
-        x->rem[d] -= s[d];
-    /* existing nodes; skip one equal (type, load) to another tried */
-    for (int32_t k = 0; k < x->nn; k++) {
-        const int64_t *cap = vp->types[x->node_type[k]].cap;
-        if (!fits_add(x->load[k], s, cap))
-            continue;
-        int dup = 0;
-        for (int32_t k2 = 0; k2 < k && !dup; k2++)
-            dup = x->node_type[k2] == x->node_type[k] &&
-                  memcmp(x->load[k2], x->load[k], sizeof x->load[k]) == 0;
-        if (dup)
-            continue;
-        for (int d = 0; d < D; d++)
-            x->load[k][d] += s[d];
-        x->assign[pos] = k;
-        xs_dfs(x, pos + 1);
-        for (int d = 0; d < D; d++)
-            x->load[k][d] -= s[d];
-    }
-    /* a new node of each type */
-    if (x->nn < EXACT_MAX) {
-        for (size_t t = 0; t < c->nt; t++) {
-            if (x->left[t] == 0)
-                continue;
-            int64_t zero[D] = {0, 0, 0, 0};
-            if (!fits_add(zero, s, vp->types[t].cap))
-                continue;
-            int32_t k = x->nn++;
-            x->node_type[k] = (int32_t)t;
-            memcpy(x->load[k], s, sizeof x->load[k]);
-            x->cost += vp->types[t].cost;
-            if (x->left[t] > 0)
-                x->left[t]--;
-            x->assign[pos] = k;
-            xs_dfs(x, pos + 1);
-            if (x->left[t] >= 0 && c->left0[t] >= 0)
-                x->left[t]++;
-            x->cost -= vp->types[t].cost;
-            x->nn--;
-        }
-    }
-    for (int d = 0; d < D; d++)
-        x->rem[d] += s[d];
-}
-
-/* Returns 1 if the search finished (s optimal), 0 if cut, -1 oom. */
-static int exact(vctx *c, vsol *s, int64_t lb)
-{
-    if (c->n > EXACT_MAX || c->nt > 64)
-        return 0;
-    xs *x = ga_calloc(1, sizeof *x);
-    if (!x)
-        return -1;
-    x->c = c;
-    x->lb = lb;
-    memcpy(x->left, c->left0, c->nt * sizeof *x->left);
-    for (size_t i = 0; i < c->n; i++)
-        for (int d = 0; d < D; d++)
-            x->rem[d] += c->vp->size[i][d];
-    for (int d = 0; d < D; d++) {
-        x->rate[d] = -1;
-        for (size_t t = 0; t < c->nt; t++) {
-            if (c->left0[t] == 0)
-                continue;
-            int64_t cap = c->vp->types[t].cap[d];
-            if (cap > x->cmax[d])
-                x->cmax[d] = cap;
-            double r = cap >= ((int64_t)1 << 62) ? 0 : cap > 0 ? c->vp->types[t].cost / (double)cap
-                                                                : -1;
-            if (r >= 0 && (x->rate[d] < 0 || r < x->rate[d]))
-                x->rate[d] = r;
-        }
-        if (x->rate[d] < 0)
-            x->rate[d] = 0;
-    }
-    /* the incumbent, when it places everything */
-    if (placed_count(s) == (int64_t)c->n && s->nn <= EXACT_MAX) {
-        x->have_best = 1;
-        x->best_nn = s->nn;
-        x->best_cost = sol_cost(c, s);
-        x->best_nn = s->nn;
-        int32_t *pos = ga_mallocarray(c->n + 1, sizeof *pos);
-        if (!pos) {
-            free(x);
-            return -1;
-        }
-        for (size_t q = 0; q < c->n; q++)
-            pos[c->ord[q]] = (int32_t)q;
-        for (int32_t k = 0; k < s->nn; k++) {
-            x->best_type[k] = s->nd[k].type;
-            for (int32_t t = 0; t < s->nd[k].n; t++)
-                x->best_assign[pos[s->nd[k].it[t]]] = k;
-        }
-        free(pos);
-    }
-    double before = x->have_best ? x->best_cost : 0;
-    int32_t before_nn = x->have_best ? x->best_nn : 0;
-    int had = x->have_best;
-    xs_dfs(x, 0);
-    int finished = !x->aborted;
-    int rc = finished;
-    if (x->have_best && (!had || x->best_nn != before_nn || x->best_cost != before)) {
-        /* rebuild s from the best assignment */
-        vsol ns;
-        memset(&ns, 0, sizeof ns);
-        for (int32_t k = 0; k < x->best_nn; k++)
-            if (open_node(&ns, x->best_type[k]) < 0)
-                rc = -1;
-        for (size_t q = 0; q < c->n && rc >= 0; q++) {
-            int32_t i = c->ord[q];
-            if (node_push(&ns.nd[x->best_assign[q]], i, c->vp->size[i]) != 0)
-                rc = -1;
-        }
-        if (rc >= 0) {
-            vsol_free(s);
-            *s = ns;
-        } else {
-            vsol_free(&ns);
-        }
-    }
-    free(x);
-    return rc;
 }
 
 /* ---------------------------------------------------------------------
@@ -1139,11 +862,11 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
     for (int mi = 0; mi < n_modes; mi++) {
         if (mi > 0 && (c.budget.stopped || (modes[mi] == 2 && c.n > 20000)))
             continue;
-        vsol_free(&cur);
+        ga_vec_sol_free(&cur);
         if (construct(&c, &cur, modes[mi], -1) != 0)
             goto nomem;
         downsize(&c, &cur);
-        if (mi == 0 || better(&c, &cur, placed_count(&cur), &best, placed_count(&best)))
+        if (mi == 0 || better(&c, &cur, ga_vec_placed_count(&cur), &best, ga_vec_placed_count(&best)))
             if (vsol_copy(&best, &cur) != 0)
                 goto nomem;
     }
@@ -1152,24 +875,24 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
         for (size_t t = 0; t < c.nt && !c.budget.stopped && c.n <= 20000; t++) {
             if (c.left0[t] == 0)
                 continue;
-            vsol_free(&cur);
+            ga_vec_sol_free(&cur);
             if (construct(&c, &cur, 2, (int32_t)t) != 0)
                 goto nomem;
-            if (placed_count(&cur) < (int64_t)c.n)
+            if (ga_vec_placed_count(&cur) < (int64_t)c.n)
                 continue;
             downsize(&c, &cur);
-            if (better(&c, &cur, placed_count(&cur), &best, placed_count(&best)))
+            if (better(&c, &cur, ga_vec_placed_count(&cur), &best, ga_vec_placed_count(&best)))
                 if (vsol_copy(&best, &cur) != 0)
                     goto nomem;
         }
     }
     int optimal = 0;
     if (algorithm != GPUARB_PACK_FFD && algorithm != GPUARB_PACK_BFD) {
-        if (placed_count(&best) == (int64_t)c.n && best.nn > lb) {
+        if (ga_vec_placed_count(&best) == (int64_t)c.n && best.nn > lb) {
             if (vsol_copy(&cur, &best) != 0 || improve(&c, &cur, lb) != 0)
                 goto nomem;
             downsize(&c, &cur);
-            if (better(&c, &cur, placed_count(&cur), &best, placed_count(&best)))
+            if (better(&c, &cur, ga_vec_placed_count(&cur), &best, ga_vec_placed_count(&best)))
                 if (vsol_copy(&best, &cur) != 0)
                     goto nomem;
         }
@@ -1177,32 +900,32 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
             if (vsol_copy(&cur, &best) != 0 || merge_pairs(&c, &cur) != 0)
                 goto nomem;
             downsize(&c, &cur);
-            if (better(&c, &cur, placed_count(&cur), &best, placed_count(&best)))
+            if (better(&c, &cur, ga_vec_placed_count(&cur), &best, ga_vec_placed_count(&best)))
                 if (vsol_copy(&best, &cur) != 0)
                     goto nomem;
         }
         int proven = vp->objective == GPUARB_PACK_MIN_COST
-                         ? sol_cost(&c, &best) <= clb + 1e-9 * fmax(1, clb)
+                         ? ga_vec_sol_cost(&c, &best) <= clb + 1e-9 * fmax(1, clb)
                          : best.nn <= lb;
         if (!proven && algorithm != GPUARB_PACK_LOCAL && !c.budget.stopped) {
-            int r = exact(&c, &best, lb);
+            int r = ga_vec_exact(&c, &best, lb);
             if (r < 0)
                 goto nomem;
             if (r == 1) {
-                optimal = placed_count(&best) == (int64_t)c.n;
+                optimal = ga_vec_placed_count(&best) == (int64_t)c.n;
                 if (optimal) {
                     lb = best.nn > lb && vp->objective == GPUARB_PACK_MIN_NODES ? best.nn : lb;
                     if (vp->objective == GPUARB_PACK_MIN_COST)
-                        clb = sol_cost(&c, &best);
+                        clb = ga_vec_sol_cost(&c, &best);
                 }
             }
         }
     }
-    if (placed_count(&best) == (int64_t)c.n) {
+    if (ga_vec_placed_count(&best) == (int64_t)c.n) {
         if (vp->objective == GPUARB_PACK_MIN_NODES)
             optimal = optimal || best.nn <= lb;
         else
-            optimal = optimal || sol_cost(&c, &best) <= clb + 1e-9 * fmax(1, clb);
+            optimal = optimal || ga_vec_sol_cost(&c, &best) <= clb + 1e-9 * fmax(1, clb);
     } else {
         optimal = 0;
     }
@@ -1212,15 +935,15 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
     rep->cost_lower_bound = clb;
     rep->optimal = optimal;
     rep->by_clock = c.budget.by_clock;
-    vsol_free(&best);
-    vsol_free(&cur);
+    ga_vec_sol_free(&best);
+    ga_vec_sol_free(&cur);
     free(c.left0);
     free(c.meas);
     free(c.ord);
     return GPUARB_OK;
 nomem:
-    vsol_free(&best);
-    vsol_free(&cur);
+    ga_vec_sol_free(&best);
+    ga_vec_sol_free(&cur);
     free(c.left0);
     free(c.meas);
     free(c.ord);

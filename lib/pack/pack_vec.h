@@ -1,0 +1,79 @@
+/*
+ * pack_vec.h - what the multi-dimensional packer (pack_vec.c) shares with
+ * its exact search (pack_vec_exact.c): nodes, packings, the solve context
+ * and the few node operations both use.  Private to lib/pack.
+ */
+#ifndef GPUARB_PACK_VEC_H
+#define GPUARB_PACK_VEC_H
+
+#include "base/budget.h"
+#include "base/rng.h"
+#include "pack/pack.h"
+
+/* Problems with at most this many items are searched exactly. */
+#define EXACT_MAX 16
+
+typedef struct vnode {
+    int32_t type;
+    int64_t load[GA_PACK_DIMS];
+    int32_t *it;
+    int32_t n, cap;
+} vnode;
+
+typedef struct vsol {
+    vnode *nd;
+    int32_t nn, capn;
+    double cost;
+} vsol;
+
+typedef struct vctx {
+    const ga_vec_problem *vp;
+    size_t n, nt;
+    double R[GA_PACK_DIMS]; /* largest finite capacity per dimension, 0 = none */
+    double *meas;           /* per item */
+    int32_t *ord;           /* items by measure, descending */
+    int64_t *left0;         /* counts, -1 unlimited */
+    ga_budget budget;
+    ga_rng rng;
+} vctx;
+
+/* Free a packing's nodes and reset it to empty. */
+void ga_vec_sol_free(vsol *s);
+/* Append item (sizes sz) to node v; -1 when memory runs out. */
+int ga_vec_node_push(vnode *v, int32_t item, const int64_t *sz);
+/* Open an empty node of the given type; its index, or -1 (memory). */
+int32_t ga_vec_open_node(vsol *s, int32_t type);
+/* Exact branch and bound (pack_vec_exact.c) for problems of at most
+ * EXACT_MAX items and 64 types: replaces *s by a better complete packing
+ * when it finds one; 1 when the search finished (*s optimal), 0 when it
+ * was cut short or the problem is too large, -1 when memory runs out. */
+int ga_vec_exact(vctx *c, vsol *s, int64_t lb);
+
+/* Does s fit beside load within cap in every dimension? */
+static inline int ga_vec_fits_add(const int64_t *load, const int64_t *s, const int64_t *cap)
+{
+    for (int d = 0; d < GA_PACK_DIMS; d++)
+        if (load[d] + s[d] > cap[d])
+            return 0;
+    return 1;
+}
+
+/* The packing's cost per hour, summed over its nodes' types. */
+static inline double ga_vec_sol_cost(const vctx *c, const vsol *s)
+{
+    double t = 0;
+    for (int32_t k = 0; k < s->nn; k++)
+        t += c->vp->types[s->nd[k].type].cost;
+    return t;
+}
+
+/* How many items the packing places. */
+static inline int64_t ga_vec_placed_count(const vsol *s)
+{
+    int64_t t = 0;
+    for (int32_t k = 0; k < s->nn; k++)
+        t += s->nd[k].n;
+    return t;
+}
+
+#endif
