@@ -199,6 +199,10 @@ static void fmt_double_spellings(void **state)
         {0x1.3333333333334p-2, "0.30000000000000004"},
         {0x1.5555555555555p-2, "0.3333333333333333"},
         {0x1.4f8b588e368f1p-17, "0.00001"},      /* %g says 1e-05: plain instead */
+        /* plain only where it still reads back as the same double: twelve
+         * decimals would give 0.000000123457 and 0.000003333333 */
+        {1.234567890123e-7, "1.234567890123e-07"},
+        {1.0 / 300000.0, "3.3333333333333333e-06"},
         {0x1.5af1d78b58c4p+66, "1e+20"},          /* 10^20: too large for plain */
         {0x1.1p+0, "1.0625"},
         {1e15 + 0.5, "1000000000000000.5"},

@@ -233,13 +233,18 @@ void ga_fmt_double(char *buf, double v)
             break;
     }
     /* %g may produce an exponent; JSON allows it, but spell small/large
-     * magnitudes as plain decimals where that stays short. */
+     * magnitudes as plain decimals where that stays short and still reads
+     * back as v (twelve decimals cannot hold 1.234567890123e-07). */
     if (strchr(buf, 'e') && fabs(v) >= 1e-9 && fabs(v) < 1e15) {
-        ga_snprintf_c(buf, 40, "%.12f", v);
-        c_decimal_point(buf);
-        size_t n = strlen(buf);
-        while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
-            buf[--n] = '\0';
+        char plain[48];
+        double back;
+        ga_snprintf_c(plain, sizeof plain, "%.12f", v);
+        c_decimal_point(plain);
+        size_t n = strlen(plain);
+        while (n > 2 && plain[n - 1] == '0' && plain[n - 2] != '.')
+            plain[--n] = '\0';
+        if (ga_parse_double(plain, n, &back) == GA_NUM_OK && back == v)
+            memcpy(buf, plain, n + 1);
     }
 }
 
