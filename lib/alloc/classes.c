@@ -131,7 +131,7 @@ gpuarb_status ga_base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
         int32_t p = intern(&provs, o->provider, 0);
         if (p < 0)
             goto nomem_sb;
-        if ((size_t)p == provs.n - 1 && b->n_prov == p) {
+        if (p == b->n_prov) { /* ids count up in first-seen order: a new one */
             b->prov_name[p] = o->provider;
             b->n_prov++;
         }
