@@ -26,7 +26,8 @@ class OptimizeOpts(ctypes.Structure):
                 ('mip_gap', ctypes.c_double),
                 ('write_model', ctypes.c_char_p),
                 ('abs_gap', ctypes.c_double),
-                ('reserved', ctypes.c_uint8 * 56)]
+                ('memory_limit_mib', ctypes.c_double),
+                ('reserved', ctypes.c_uint8 * 48)]
 
 
 lib.gpuarb_ctx_create.argtypes = [ctypes.POINTER(P)]

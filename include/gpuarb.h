@@ -351,7 +351,12 @@ typedef struct gpuarb_optimize_opts {
                                    dollars of the proven bound; default 0.01 (one cent
                                    over the horizon); 0: prove exactly.  The result
                                    reports the true gap either way */
-    uint8_t reserved[56];
+    /* carved from reserved (0.2.0): */
+    double memory_limit_mib;    /* < 0: the spec's memory_limit_mib (default 2048);
+                                   0: none.  The model is sized before it is built:
+                                   past the budget the solve ends in GPUARB_ERR_LIMIT
+                                   with a message, never in the out-of-memory killer */
+    uint8_t reserved[48];
 } gpuarb_optimize_opts;
 
 GPUARB_API void gpuarb_optimize_opts_init(gpuarb_optimize_opts *opts);
@@ -513,7 +518,10 @@ typedef struct gpuarb_pack_opts {
     double time_limit_ms;       /* < 0: the spec's time_limit_s (default 10 s);
                                    0: no limit (the search may then run long) */
     uint64_t seed;              /* local-search seed; same seed, same packing */
-    uint8_t reserved[64];
+    /* carved from reserved (0.2.0): */
+    double memory_limit_mib;    /* < 0: the spec's memory_limit_mib (default 2048);
+                                   0: none.  Past it: GPUARB_ERR_LIMIT */
+    uint8_t reserved[56];
 } gpuarb_pack_opts;
 
 GPUARB_API void gpuarb_pack_opts_init(gpuarb_pack_opts *opts);

@@ -97,7 +97,8 @@ static void optimize_opts_layout(void **state)
     PIN(gpuarb_optimize_opts, mip_gap, 16, 8);
     PIN(gpuarb_optimize_opts, write_model, 24, 8); /* where the first version had it */
     PIN(gpuarb_optimize_opts, abs_gap, 32, 8);     /* carved from reserved */
-    PIN(gpuarb_optimize_opts, reserved, 40, 56);
+    PIN(gpuarb_optimize_opts, memory_limit_mib, 40, 8); /* carved from reserved */
+    PIN(gpuarb_optimize_opts, reserved, 48, 48);
 }
 
 static void plan_summary_layout(void **state)
@@ -153,7 +154,8 @@ static void pack_opts_layout(void **state)
     PIN(gpuarb_pack_opts, reserved0, 12, 4);
     PIN(gpuarb_pack_opts, time_limit_ms, 16, 8);
     PIN(gpuarb_pack_opts, seed, 24, 8);
-    PIN(gpuarb_pack_opts, reserved, 32, 64);
+    PIN(gpuarb_pack_opts, memory_limit_mib, 32, 8); /* carved from reserved */
+    PIN(gpuarb_pack_opts, reserved, 40, 56);
 }
 
 static void pack_summary_layout(void **state)
@@ -414,6 +416,7 @@ static void print_layout(void)
     ROW(gpuarb_optimize_opts, mip_gap);
     ROW(gpuarb_optimize_opts, write_model);
     ROW(gpuarb_optimize_opts, abs_gap);
+    ROW(gpuarb_optimize_opts, memory_limit_mib);
     ROW(gpuarb_optimize_opts, reserved);
 }
 

@@ -28,8 +28,17 @@ typedef struct oclass {
     int64_t cap;          /* -1 unlimited */
 } oclass;
 
+/* What one optimize call may spend: a wall-clock deadline and a memory
+ * budget for the model, both carried through every phase (classes,
+ * columns, DP, MIP, baseline, explanations). */
+typedef struct ga_limits {
+    double deadline_ms;   /* ga_now_ms() value at which to stop; 0: none */
+    double mem_bytes;     /* memory budget of the model; 0: none */
+} ga_limits;
+
 typedef struct base {
     const gpuarb_spec *spec;
+    ga_limits lim;
     const gpuarb_catalog *cat;
     oclass *cls;
     size_t n_cls;
@@ -52,7 +61,7 @@ typedef struct kpair {
 int ga_cmp_kpair(const void *a, const void *b);
 /* Classes of the offers of cat that pass spec's globs; b borrows both. */
 gpuarb_status ga_base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
-                            const gpuarb_catalog *cat, base *b);
+                            const gpuarb_catalog *cat, const ga_limits *lim, base *b);
 void ga_base_free(base *b);
 
 /* ---- a view and its columns (columns.c) ---- */

@@ -97,10 +97,12 @@ int ga_cmp_kpair(const void *a, const void *b)
 }
 
 gpuarb_status ga_base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
-                            const gpuarb_catalog *cat, base *b)
+                            const gpuarb_catalog *cat, const ga_limits *lim, base *b)
 {
     memset(b, 0, sizeof *b);
     b->spec = spec;
+    if (lim)
+        b->lim = *lim;
     b->cat = cat;
     ga_strmap provs = GA_STRMAP_INIT, regs = GA_STRMAP_INIT;
     int32_t *off_cls = NULL;

@@ -136,6 +136,7 @@ void gpuarb_optimize_opts_init(gpuarb_optimize_opts *o)
     o->time_limit_s = -1;
     o->mip_gap = 0;
     o->abs_gap = 0.01;
+    o->memory_limit_mib = -1;
 }
 
 static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, double time_ms,
@@ -229,7 +230,9 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
     r->objective = spec->objective;
     r->horizon_hours = spec->horizon_hours;
     r->offers_in = (int32_t)GA_MIN(catalog->n, (size_t)INT32_MAX);
-    if ((st = ga_base_build(ctx, spec, catalog, &b)))
+    double mem_mib = opts->memory_limit_mib >= 0 ? opts->memory_limit_mib : spec->memory_limit_mib;
+    ga_limits lim = {time_ms > 0 ? t0 + time_ms : 0, mem_mib * 1048576.0};
+    if ((st = ga_base_build(ctx, spec, catalog, &lim, &b)))
         goto done;
     r->classes = (int32_t)b.n_cls;
     view v = {.only_prov = -1};

@@ -492,11 +492,11 @@ static gpuarb_status parse_egress(sp *s, const ga_doc_node *n)
 /* ---- the top level ---- */
 
 enum { R_VERSION, R_CATALOG, R_OBJECTIVE, R_HORIZON, R_BUDGET, R_TIME, R_CONSTRAINTS, R_EGRESS,
-       R_WORKLOADS, R_NKEYS };
+       R_WORKLOADS, R_MEMORY, R_NKEYS };
 static const ga_rd_field ROOT_KEYS[] = {
     {"version", 0}, {"catalog", 0}, {"objective", 0}, {"horizon_hours", 0},
     {"budget_per_hour", 0}, {"time_limit_s", 0}, {"constraints", 0}, {"egress_per_gb", 0},
-    {"workloads", GA_RD_REQUIRED}, {NULL, 0}};
+    {"workloads", GA_RD_REQUIRED}, {"memory_limit_mib", 0}, {NULL, 0}};
 
 static gpuarb_status root_field(void *arg, int k, const ga_doc_node *v)
 {
@@ -516,6 +516,9 @@ static gpuarb_status root_field(void *arg, int k, const ga_doc_node *v)
     case R_CONSTRAINTS: return parse_constraints(s, v);
     case R_EGRESS: return parse_egress(s, v);
     case R_WORKLOADS: return parse_workloads(s, v);
+    case R_MEMORY:
+        return ga_rd_number(r, v, GA_RD_ABOVE_UPTO(0, GA_MAX_MEMORY_MIB),
+                            &spec->memory_limit_mib);
     }
     return GPUARB_OK;
 }
@@ -583,6 +586,7 @@ static gpuarb_status spec_from_doc(gpuarb_ctx *ctx, ga_doc *doc, const char *bas
         spec->horizon_hours = 1;
         spec->budget_per_hour = -1;
         spec->time_limit_s = 10;
+        spec->memory_limit_mib = GA_DEFAULT_MEMORY_MIB;
         spec->catalog_builtin = 1;
         spec->max_provider_share = -1;
         spec->max_spot_share = -1;
@@ -770,6 +774,7 @@ gpuarb_status gpuarb_spec_to_json(gpuarb_ctx *ctx, const gpuarb_spec *spec, char
     ga_w_kv_num(&w, "horizon_hours", spec->horizon_hours);
     ga_w_kv_num_or_null(&w, "budget_per_hour", spec->budget_per_hour >= 0, spec->budget_per_hour);
     ga_w_kv_num(&w, "time_limit_s", spec->time_limit_s);
+    ga_w_kv_num(&w, "memory_limit_mib", spec->memory_limit_mib);
     ga_w_key(&w, "constraints");
     ga_w_obj_begin(&w);
     put_globs(&w, "providers", &spec->providers);

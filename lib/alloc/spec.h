@@ -46,6 +46,7 @@ struct gpuarb_spec {
     double horizon_hours;     /* default 1 */
     double budget_per_hour;   /* -1 = none */
     double time_limit_s;      /* default 10 */
+    double memory_limit_mib;  /* default GA_DEFAULT_MEMORY_MIB */
     int32_t catalog_builtin;  /* 1 = builtin (the default) */
     ga_catalog_ref *catalogs; /* when not builtin (loc.source = source) */
     size_t n_catalogs;

@@ -20,4 +20,10 @@
  * Tests for "unlimited" may use "< 0"; assignments use this name. */
 #define GA_UNLIMITED GPUARB_UNLIMITED
 
+/* The memory budget of one solve (optimize, pack), in MiB: the default of
+ * the specs' memory_limit_mib and of the options' memory_limit_mib, and the
+ * most a spec may ask for.  Documented in gpuarb(1) and libgpuarb(3). */
+#define GA_DEFAULT_MEMORY_MIB 2048.0
+#define GA_MAX_MEMORY_MIB 1048576.0
+
 #endif

@@ -78,6 +78,7 @@ struct gpuarb_pack_problem {
     int32_t objective;
     int32_t algorithm;
     double time_limit_ms;
+    double memory_limit_mib;       /* -1 = not given */
 };
 
 /* ---------------------------------------------------------------------

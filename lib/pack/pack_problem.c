@@ -37,6 +37,7 @@ gpuarb_status ga_pack_problem_new(gpuarb_ctx *ctx, int32_t kind, const char *sou
     p->objective = -1;
     p->algorithm = -1;
     p->time_limit_ms = -1;
+    p->memory_limit_mib = -1;
     if (source && !(p->source = ga_strdup(source))) {
         free(p);
         return ga_nomem(ctx);
@@ -215,4 +216,5 @@ void gpuarb_pack_opts_init(gpuarb_pack_opts *opts)
     opts->objective = -1;
     opts->time_limit_ms = -1;
     opts->seed = 0;
+    opts->memory_limit_mib = -1;
 }

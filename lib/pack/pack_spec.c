@@ -62,11 +62,11 @@ static const ga_rd_field NODE_KEYS[] = {{"name", 0},      {"gpus", 0},      {"cp
 enum { I_COUNT = 4 };
 static const ga_rd_field ITEM_KEYS[] = {{"name", 0}, {"gpus", 0}, {"cpus", 0}, {"memory_gb", 0},
                                         {"count", 0}, {NULL, 0}};
-enum { R_VERSION, R_NODES, R_ITEMS, R_OBJECTIVE, R_ALGORITHM, R_TIME };
+enum { R_VERSION, R_NODES, R_ITEMS, R_OBJECTIVE, R_ALGORITHM, R_TIME, R_MEMORY };
 static const ga_rd_field ROOT_KEYS[] = {
     {"version", 0},   {"nodes", GA_RD_REQUIRED}, {"items", GA_RD_REQUIRED},
     {"objective", 0}, {"algorithm", 0},          {"time_limit_s", 0},
-    {NULL, 0}};
+    {"memory_limit_mib", 0}, {NULL, 0}};
 static const char *const OBJECTIVES[] = {"min_nodes", "min_cost", NULL};
 static const char *const ALGORITHMS[] = {"auto", "ffd", "bfd", "local", "exact", NULL};
 
@@ -183,6 +183,8 @@ static gpuarb_status root_field(void *arg, int k, const ga_doc_node *v)
             return st;
         s->p->time_limit_ms = t * 1000.0;
         return GPUARB_OK;
+    case R_MEMORY:
+        return ga_rd_number(r, v, GA_RD_ABOVE_UPTO(0, GA_MAX_MEMORY_MIB), &s->p->memory_limit_mib);
     }
     return GPUARB_OK;
 }
