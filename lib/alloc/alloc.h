@@ -7,12 +7,16 @@
 #ifndef GPUARB_ALLOC_H
 #define GPUARB_ALLOC_H
 
+#include <math.h>
+
 #include "base/internal.h"
 #include "alloc/spec.h"
 #include "catalog/catalog.h"
 #include "numeric/lp.h"
 
-#define INF_COST 1e300
+/* "No plan" in cost comparisons: true infinity, outside the range of any
+ * finite cost (inputs are bounded and finite), never an in-band value. */
+#define INF_COST HUGE_VAL
 /* Largest GPU count the per-workload dynamic programme handles; larger
  * workloads go straight to the MIP. */
 #define DP_MAX_GPUS 65536
