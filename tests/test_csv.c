@@ -227,12 +227,12 @@ static void too_many_fields_is_a_limit(void **state)
 
 enum { T_NAME, T_GPUS, T_MEM, T_NOTE, T_SHARE };
 static const ga_tab_col JOB_COLS[] = {
-    {"name", GA_TAB_STRING, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 0, 0},
-    {"gpus", GA_TAB_INTEGER, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 1, 8},
-    {"mem", GA_TAB_NUMBER, GA_TAB_ABOVE, 0, 0, 0},   /* > 0 */
-    {"note", GA_TAB_STRING, 0, 0, 0, 0},
-    {"share", GA_TAB_NUMBER, 0, 0.5, 0, 0},          /* >= 0.5 */
-    {NULL, 0, 0, 0, 0, 0}};
+    {"name", GA_TAB_STRING, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 0, 0, 0},
+    {"gpus", GA_TAB_INTEGER, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 1, 8, 0},
+    {"mem", GA_TAB_NUMBER, GA_TAB_ABOVE, 0, 0, 0, 1e6},   /* (0, 1e6] */
+    {"note", GA_TAB_STRING, 0, 0, 0, 0, 0},
+    {"share", GA_TAB_NUMBER, 0, 0.5, 0, 0, 1},            /* [0.5, 1] */
+    {NULL, 0, 0, 0, 0, 0, 0}};
 
 typedef struct job_row {
     char name[64], note[64];
@@ -371,18 +371,24 @@ static void table_value_errors(void **state)
         int32_t col;
         const char *path, *msg;
     } bad[] = {
-        {"a,0,1,", 3, "gpus", "must be an integer >= 1, got '0'"},
-        /* above the top: the same words the catalog has always used */
-        {"a,9,1,", 3, "gpus", "must be an integer >= 1, got '9'"},
-        {"a,-0,1,", 3, "gpus", "must be an integer >= 1, got '-0'"},
-        {"a,1.0,1,", 3, "gpus", "must be an integer >= 1, got '1.0'"},
-        {"a,,1,", 3, "gpus", "empty; an integer >= 1 is required"},
+        {"a,0,1,", 3, "gpus", "must be an integer from 1 to 8, got '0'"},
+        /* above the top: the message names the top, not only the bottom
+         * (issue 14: "must be an integer >= 1, got '2147483647'") */
+        {"a,9,1,", 3, "gpus", "must be an integer from 1 to 8, got '9'"},
+        {"a,2147483647,1,", 3, "gpus", "must be an integer from 1 to 8, got '2147483647'"},
+        {"a,-0,1,", 3, "gpus", "must be an integer from 1 to 8, got '-0'"},
+        {"a,1.0,1,", 3, "gpus", "must be an integer from 1 to 8, got '1.0'"},
+        {"a,,1,", 3, "gpus", "empty; an integer from 1 to 8 is required"},
         /* a1 ,2 " "3 24 " "5 ,6 07 */
-        {"a, 2 ,0,", 7, "mem", "must be > 0, got '0'"},
+        {"a, 2 ,0,", 7, "mem", "must be greater than 0 and at most 1000000, got '0'"},
+        /* finite but past the top: the range, not "must be > 0" */
+        {"a,2,1e308,", 5, "mem", "must be greater than 0 and at most 1000000, got '1e308'"},
+        {"a,2,1000000.5,", 5, "mem", "must be greater than 0 and at most 1000000, got '1000000.5'"},
         {"a,2,1e999,", 5, "mem", "must be a finite number, got '1e999'"},
         {"a,2,abc,", 5, "mem", "must be a number, got 'abc'"},
         {"a,2,0x10,", 5, "mem", "must be a number, got '0x10'"},
-        {"a,2,1,0.25", 7, "share", "must be >= 0.5, got '0.25'"},
+        {"a,2,1,0.25", 7, "share", "must be at least 0.5 and at most 1, got '0.25'"},
+        {"a,2,1,1.25", 7, "share", "must be at least 0.5 and at most 1, got '1.25'"},
         {",2,1,", 1, "name", "empty; a value is required"},
         {"\"a\x01" "b\",2,1,", 1, "name", "'a?b' contains a control character"},
     };

@@ -25,12 +25,13 @@
 
 #include "catalog/catalog.h"
 #include "io/csvtable.h"
+#include "io/limits.h"
 #include "catalog/gpumodel.h"
 #include "io/writer.h"
 
-#define MAX_OFFERS ((size_t)5000000)
+#define MAX_OFFERS GA_LIM_OFFERS
 #define MAX_STR 256
-#define MAX_GPU_COUNT 1000000
+#define MAX_GPU_COUNT GA_LIM_GPU_COUNT
 #define GIB_TO_GB 1.073741824
 
 /* ---------------------------------------------------------------------
@@ -182,21 +183,22 @@ enum {
 };
 
 #define REQ (GA_TAB_COLUMN | GA_TAB_VALUE)
+/* Ranges: io/limits.h, which says why they keep the solver's sums finite. */
 static const ga_tab_col COLS[C_N + 1] = {
-    {"provider", GA_TAB_STRING, REQ, 0, 0, 0},
-    {"region", GA_TAB_STRING, REQ, 0, 0, 0},
-    {"zone", GA_TAB_STRING, 0, 0, 0, 0},
-    {"instance_type", GA_TAB_STRING, REQ, 0, 0, 0},
-    {"gpu", GA_TAB_STRING, REQ, 0, 0, 0},
-    {"gpu_count", GA_TAB_INTEGER, REQ, 0, 1, MAX_GPU_COUNT},
-    {"gpu_memory_gb", GA_TAB_NUMBER, GA_TAB_ABOVE, 0, 0, 0},
-    {"vcpus", GA_TAB_NUMBER, 0, 0, 0, 0},
-    {"memory_gb", GA_TAB_NUMBER, 0, 0, 0, 0},
-    {"price_hour", GA_TAB_NUMBER, 0, 0, 0, 0},
-    {"spot_price_hour", GA_TAB_NUMBER, 0, 0, 0, 0},
-    {"interruption_rate", GA_TAB_NUMBER, 0, 0, 0, 0},
-    {"capacity", GA_TAB_INTEGER, 0, 0, 0, INT64_C(1000000000000)},
-    {NULL, 0, 0, 0, 0, 0}};
+    {"provider", GA_TAB_STRING, REQ, 0, 0, 0, 0},
+    {"region", GA_TAB_STRING, REQ, 0, 0, 0, 0},
+    {"zone", GA_TAB_STRING, 0, 0, 0, 0, 0},
+    {"instance_type", GA_TAB_STRING, REQ, 0, 0, 0, 0},
+    {"gpu", GA_TAB_STRING, REQ, 0, 0, 0, 0},
+    {"gpu_count", GA_TAB_INTEGER, REQ, 0, 1, MAX_GPU_COUNT, 0},
+    {"gpu_memory_gb", GA_TAB_NUMBER, GA_TAB_ABOVE, 0, 0, 0, GA_LIM_GPU_MEMORY_GB},
+    {"vcpus", GA_TAB_NUMBER, 0, 0, 0, 0, GA_LIM_VCPUS},
+    {"memory_gb", GA_TAB_NUMBER, 0, 0, 0, 0, GA_LIM_MEMORY_GB},
+    {"price_hour", GA_TAB_NUMBER, 0, 0, 0, 0, GA_LIM_PRICE_HOUR},
+    {"spot_price_hour", GA_TAB_NUMBER, 0, 0, 0, 0, GA_LIM_PRICE_HOUR},
+    {"interruption_rate", GA_TAB_NUMBER, 0, 0, 0, 0, GA_LIM_INTERRUPTION_RATE},
+    {"capacity", GA_TAB_INTEGER, 0, 0, 0, GA_LIM_CAPACITY, 0},
+    {NULL, 0, 0, 0, 0, 0, 0}};
 
 static gpuarb_status native_row(ga_tab *t, ga_offer *o)
 {
@@ -281,17 +283,19 @@ enum {
     S_ACCNAME, S_ACCCOUNT, S_PRICE, S_REGION, S_INSTANCE, S_VCPUS, S_MEMGIB, S_SPOT, S_AZ, S_N
 };
 
+/* AcceleratorCount is a number (Azure sells 1/3 of a GPU), checked for a
+ * whole count in sky_row. */
 static const ga_tab_col SKY_COLS[S_N + 1] = {
-    {"AcceleratorName", GA_TAB_STRING, GA_TAB_COLUMN, 0, 0, 0},
-    {"AcceleratorCount", GA_TAB_NUMBER, GA_TAB_COLUMN, 0, 0, 0},
-    {"Price", GA_TAB_NUMBER, GA_TAB_COLUMN, 0, 0, 0},
-    {"Region", GA_TAB_STRING, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 0, 0},
-    {"InstanceType", GA_TAB_STRING, GA_TAB_COLUMN, 0, 0, 0}, /* empty for GCP's attachable GPUs */
-    {"vCPUs", GA_TAB_NUMBER, 0, 0, 0, 0},
-    {"MemoryGiB", GA_TAB_NUMBER, 0, 0, 0, 0},
-    {"SpotPrice", GA_TAB_NUMBER, 0, 0, 0, 0},
-    {"AvailabilityZone", GA_TAB_STRING, 0, 0, 0, 0},
-    {NULL, 0, 0, 0, 0, 0}};
+    {"AcceleratorName", GA_TAB_STRING, GA_TAB_COLUMN, 0, 0, 0, 0},
+    {"AcceleratorCount", GA_TAB_NUMBER, GA_TAB_COLUMN, 0, 0, 0, MAX_GPU_COUNT},
+    {"Price", GA_TAB_NUMBER, GA_TAB_COLUMN, 0, 0, 0, GA_LIM_PRICE_HOUR},
+    {"Region", GA_TAB_STRING, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 0, 0, 0},
+    {"InstanceType", GA_TAB_STRING, GA_TAB_COLUMN, 0, 0, 0, 0}, /* empty: GCP's attachable GPUs */
+    {"vCPUs", GA_TAB_NUMBER, 0, 0, 0, 0, GA_LIM_VCPUS},
+    {"MemoryGiB", GA_TAB_NUMBER, 0, 0, 0, 0, 9.3e8}, /* GiB: below 1e9 GB */
+    {"SpotPrice", GA_TAB_NUMBER, 0, 0, 0, 0, GA_LIM_PRICE_HOUR},
+    {"AvailabilityZone", GA_TAB_STRING, 0, 0, 0, 0, 0},
+    {NULL, 0, 0, 0, 0, 0, 0}};
 
 typedef struct sky_counts {
     size_t imported, no_accel, non_gpu, unknown, fractional, no_price;
@@ -347,10 +351,10 @@ static gpuarb_status sky_row(ga_tab *t, const char *provider, ga_offer *o, sky_c
         return ga_tab_fail(t, &cf, "empty on a row with an accelerator");
     if ((st = ga_tab_num(t, S_ACCCOUNT, -1, &count)) != GPUARB_OK)
         return st;
-    if (count < 1 || count > MAX_GPU_COUNT || count != floor(count)) {
+    if (count < 1 || count != floor(count)) {
         sc->fractional++; /* Azure's 1/3 or 1/6 of an A10: not a whole GPU */
         return GPUARB_OK;
-    }
+    } /* count <= MAX_GPU_COUNT: the column's range */
     o->gpu_count = (int32_t)count;
     if ((st = ga_tab_num(t, S_PRICE, -1, &o->price)) != GPUARB_OK ||
         (st = ga_tab_num(t, S_SPOT, -1, &o->spot)) != GPUARB_OK ||

@@ -14,6 +14,7 @@
  * GPUARB_ERR_INTERNAL for a column table that breaks the rules above (a
  * caller's bug).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,15 @@ gpuarb_status ga_tab_header(ga_tab *t, int *empty)
     if (t->ncols > GA_TAB_MAX_COLS)
         return ga_error(t->ctx, GPUARB_ERR_INTERNAL, t->source, 0, 0, NULL,
                         "a column table has %zu columns; at most %d", t->ncols, GA_TAB_MAX_COLS);
+    for (size_t c = 0; c < t->ncols; c++) {
+        const ga_tab_col *col = &t->cols[c];
+        int bounded = col->kind == GA_TAB_NUMBER    ? col->max > col->min && col->max < HUGE_VAL
+                      : col->kind == GA_TAB_INTEGER ? col->imin <= col->imax
+                                                    : 1;
+        if (!bounded)
+            return ga_error(t->ctx, GPUARB_ERR_INTERNAL, t->source, 0, 0, NULL,
+                            "column '%s' has no finite range", col->name);
+    }
     gpuarb_status st = ga_csv_next(t->ctx, &t->r, &got);
     if (st != GPUARB_OK)
         return st;
@@ -263,10 +273,13 @@ gpuarb_status ga_tab_num(ga_tab *t, int c, double absent, double *out)
     if (rc != GA_NUM_OK)
         return ga_tab_fail(t, &f, "must be a finite number, got %s", shown);
     int above = (col->flags & GA_TAB_ABOVE) != 0;
-    if (above ? !(v > col->min) : !(v >= col->min)) {
-        char min[48];
+    if ((above ? !(v > col->min) : !(v >= col->min)) || !(v <= col->max)) {
+        char min[48], max[48];
         ga_fmt_short(min, col->min);
-        return ga_tab_fail(t, &f, "must be %s %s, got %s", above ? ">" : ">=", min, shown);
+        ga_fmt_short(max, col->max);
+        /* worded as docread.c words the spec's ranges */
+        return ga_tab_fail(t, &f, "must be %s %s and at most %s, got %s",
+                           above ? "greater than" : "at least", min, max, shown);
     }
     *out = v == 0 ? 0.0 : v; /* no -0 */
     return GPUARB_OK;
@@ -281,8 +294,8 @@ gpuarb_status ga_tab_int(ga_tab *t, int c, int64_t absent, int64_t *out)
     ga_tab_field f = ga_tab_get(t, c);
     if (f.n == 0) {
         if (col->flags & GA_TAB_VALUE)
-            return ga_tab_fail(t, &f, "empty; an integer >= %lld is required",
-                               (long long)col->imin);
+            return ga_tab_fail(t, &f, "empty; an integer from %lld to %lld is required",
+                               (long long)col->imin, (long long)col->imax);
         *out = absent;
         return GPUARB_OK;
     }
@@ -294,8 +307,8 @@ gpuarb_status ga_tab_int(ga_tab *t, int c, int64_t absent, int64_t *out)
     if (!ok) {
         char shown[64];
         ga_tab_quote(&f, shown, sizeof shown);
-        return ga_tab_fail(t, &f, "must be an integer >= %lld, got %s", (long long)col->imin,
-                           shown);
+        return ga_tab_fail(t, &f, "must be an integer from %lld to %lld, got %s",
+                           (long long)col->imin, (long long)col->imax, shown);
     }
     *out = v;
     return GPUARB_OK;
