@@ -115,6 +115,10 @@ gpuarb_status gpuarb_catalog_append(gpuarb_ctx *ctx, gpuarb_catalog *dst,
 {
     if (!dst || !src)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "catalog is NULL");
+    if (src->n > MAX_OFFERS - GA_MIN(dst->n, MAX_OFFERS)) /* before copying any */
+        return ga_error(ctx, GPUARB_ERR_LIMIT, NULL, 0, 0, NULL,
+                        "%zu + %zu offers; at most %zu are read (from all catalogs together)",
+                        dst->n, src->n, MAX_OFFERS);
     size_t n = src->n; /* dst == src appends each offer once */
     for (size_t i = 0; i < n; i++) {
         ga_offer o = src->v[i]; /* copy: push may move src->v when dst == src */
@@ -249,7 +253,28 @@ static gpuarb_status native_row(ga_tab *t, ga_offer *o)
     return GPUARB_OK;
 }
 
-static gpuarb_status load_native(ga_tab *t, gpuarb_catalog *cat)
+/* How many offers a loader may add, and whether it tried to add more. */
+typedef struct offer_budget {
+    size_t max;
+    int over;
+} offer_budget;
+
+/* Push the offer of the current row, unless it is one too many: then an
+ * error at the row, found before any further row is read. */
+static gpuarb_status push_row(ga_tab *t, gpuarb_catalog *cat, const ga_offer *o,
+                              offer_budget *b)
+{
+    if (cat->n >= b->max) {
+        b->over = 1;
+        return ga_error(t->ctx, GPUARB_ERR_LIMIT, t->source, ga_tab_row_line(t), 1, NULL,
+                        "more than %zu offers; at most %zu are read (from all catalogs "
+                        "together)",
+                        b->max, MAX_OFFERS);
+    }
+    return ga_catalog_push(t->ctx, cat, o);
+}
+
+static gpuarb_status load_native(ga_tab *t, gpuarb_catalog *cat, offer_budget *b)
 {
     int empty, got;
     gpuarb_status st = ga_tab_header(t, &empty);
@@ -266,7 +291,7 @@ static gpuarb_status load_native(ga_tab *t, gpuarb_catalog *cat)
         memset(&o, 0, sizeof o);
         st = native_row(t, &o);
         if (st == GPUARB_OK)
-            st = ga_catalog_push(t->ctx, cat, &o);
+            st = push_row(t, cat, &o, b);
         offer_clear(&o);
         if (st != GPUARB_OK)
             return st;
@@ -427,7 +452,8 @@ static void log_counts(const ga_tab *t, const char *provider, const sky_counts *
            t->source, sc->imported, provider, skipped);
 }
 
-static gpuarb_status load_skypilot(ga_tab *t, const char *provider, gpuarb_catalog *cat)
+static gpuarb_status load_skypilot(ga_tab *t, const char *provider, gpuarb_catalog *cat,
+                                   offer_budget *b)
 {
     int empty, got;
     sky_counts sc;
@@ -444,7 +470,7 @@ static gpuarb_status load_skypilot(ga_tab *t, const char *provider, gpuarb_catal
         int keep;
         st = sky_row(t, provider, &o, &sc, &keep);
         if (st == GPUARB_OK && keep) {
-            st = ga_catalog_push(t->ctx, cat, &o);
+            st = push_row(t, cat, &o, b);
             sc.imported++;
         }
         offer_clear(&o);
@@ -461,15 +487,19 @@ static gpuarb_status load_skypilot(ga_tab *t, const char *provider, gpuarb_catal
  * Entry points
  * --------------------------------------------------------------------- */
 
-gpuarb_status gpuarb_catalog_parse(gpuarb_ctx *ctx, const char *text, size_t len,
-                                   const char *source, int32_t format, const char *provider,
-                                   gpuarb_catalog **out)
+static gpuarb_status parse_max(gpuarb_ctx *ctx, const char *text, size_t len,
+                               const char *source, int32_t format, const char *provider,
+                               offer_budget *b, gpuarb_catalog **out)
 {
     if (out)
         *out = NULL;
     gpuarb_status st = ga_check_text(ctx, out != NULL, text, len);
     if (st)
         return st;
+    if (len > GA_LIM_CATALOG_BYTES)
+        return ga_error(ctx, GPUARB_ERR_LIMIT, source ? source : "<string>", 1, 1, NULL,
+                        "catalog text of %zu bytes is larger than the limit of %zu bytes", len,
+                        GA_LIM_CATALOG_BYTES);
     if (format != GPUARB_CATALOG_NATIVE && format != GPUARB_CATALOG_SKYPILOT)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "unknown catalog format %d",
                         (int)format);
@@ -484,7 +514,7 @@ gpuarb_status gpuarb_catalog_parse(gpuarb_ctx *ctx, const char *text, size_t len
     gpuarb_catalog *cat;
     st = ga_catalog_new(ctx, &cat);
     if (st == GPUARB_OK)
-        st = native ? load_native(&t, cat) : load_skypilot(&t, provider, cat);
+        st = native ? load_native(&t, cat, b) : load_skypilot(&t, provider, cat, b);
     ga_tab_free(&t);
     if (st != GPUARB_OK) {
         gpuarb_catalog_free(cat);
@@ -494,20 +524,39 @@ gpuarb_status gpuarb_catalog_parse(gpuarb_ctx *ctx, const char *text, size_t len
     return GPUARB_OK;
 }
 
-gpuarb_status gpuarb_catalog_load(gpuarb_ctx *ctx, const char *path, int32_t format,
-                                  const char *provider, gpuarb_catalog **out)
+gpuarb_status gpuarb_catalog_parse(gpuarb_ctx *ctx, const char *text, size_t len,
+                                   const char *source, int32_t format, const char *provider,
+                                   gpuarb_catalog **out)
 {
+    offer_budget b = {MAX_OFFERS, 0};
+    return parse_max(ctx, text, len, source, format, provider, &b, out);
+}
+
+gpuarb_status ga_catalog_load_max(gpuarb_ctx *ctx, const char *path, int32_t format,
+                                  const char *provider, size_t max_offers, int *over,
+                                  gpuarb_catalog **out)
+{
+    *over = 0;
     if (!out || !path)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "path or out is NULL");
     *out = NULL;
     char *text;
     size_t len;
-    gpuarb_status st = ga_read_file(ctx, path, (size_t)1 << 30, &text, &len); /* 1 GiB */
+    gpuarb_status st = ga_read_file(ctx, path, GA_LIM_CATALOG_BYTES, &text, &len);
     if (st != GPUARB_OK)
         return st;
-    st = gpuarb_catalog_parse(ctx, text, len, path, format, provider, out);
+    offer_budget b = {GA_MIN(max_offers, MAX_OFFERS), 0};
+    st = parse_max(ctx, text, len, path, format, provider, &b, out);
     free(text);
+    *over = b.over;
     return st;
+}
+
+gpuarb_status gpuarb_catalog_load(gpuarb_ctx *ctx, const char *path, int32_t format,
+                                  const char *provider, gpuarb_catalog **out)
+{
+    int over;
+    return ga_catalog_load_max(ctx, path, format, provider, MAX_OFFERS, &over, out);
 }
 
 /* ---------------------------------------------------------------------

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "catalog/catalog.h"
+#include "io/limits.h"
 
 #define SKYPILOT_PREFIX "skypilot:"
 #define SKYPILOT_PREFIX_LEN 9
@@ -90,15 +91,27 @@ gpuarb_status ga_catalog_ref_parse(gpuarb_ctx *ctx, const char *text, const char
     return GPUARB_OK;
 }
 
-gpuarb_status ga_catalog_ref_load(gpuarb_ctx *ctx, const ga_catalog_ref *ref,
-                                  gpuarb_catalog **out)
+/* Load ref, adding at most max_offers offers; past that, the error is
+ * placed where the document lists the catalog that crossed the limit. */
+static gpuarb_status ref_load_max(gpuarb_ctx *ctx, const ga_catalog_ref *ref,
+                                  size_t max_offers, size_t limit, gpuarb_catalog **out)
 {
     *out = NULL;
     if (ref->builtin)
         return gpuarb_catalog_builtin(ctx, out);
-    gpuarb_status st = gpuarb_catalog_load(
+    int over = 0;
+    gpuarb_status st = ga_catalog_load_max(
         ctx, ref->path, ref->provider ? GPUARB_CATALOG_SKYPILOT : GPUARB_CATALOG_NATIVE,
-        ref->provider, out);
+        ref->provider, max_offers, &over, out);
+    if (over && ref->loc.line > 0) {
+        char msg[GA_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", gpuarb_errfull(ctx));
+        return ga_error(ctx, GPUARB_ERR_LIMIT, ref->loc.source, ref->loc.line, ref->loc.col,
+                        "catalog",
+                        "the catalogs listed up to this one hold more than %zu offers, the "
+                        "limit (%s)",
+                        limit, msg);
+    }
     if (st == GPUARB_ERR_IO && ref->loc.line > 0) {
         /* say where the document names the missing file */
         char msg[GA_MSG_MAX];
@@ -109,9 +122,22 @@ gpuarb_status ga_catalog_ref_load(gpuarb_ctx *ctx, const ga_catalog_ref *ref,
     return st;
 }
 
+gpuarb_status ga_catalog_ref_load(gpuarb_ctx *ctx, const ga_catalog_ref *ref,
+                                  gpuarb_catalog **out)
+{
+    return ref_load_max(ctx, ref, GA_LIM_OFFERS, GA_LIM_OFFERS, out);
+}
+
 gpuarb_status ga_catalog_load_refs(gpuarb_ctx *ctx, const ga_catalog_ref *refs, size_t n,
                                    gpuarb_catalog **out)
 {
+    return ga_catalog_load_refs_max(ctx, refs, n, GA_LIM_OFFERS, out);
+}
+
+gpuarb_status ga_catalog_load_refs_max(gpuarb_ctx *ctx, const ga_catalog_ref *refs, size_t n,
+                                       size_t max_offers, gpuarb_catalog **out)
+{
+    max_offers = GA_MIN(max_offers, GA_LIM_OFFERS);
     *out = NULL;
     if (n == 0)
         return gpuarb_catalog_builtin(ctx, out);
@@ -119,7 +145,9 @@ gpuarb_status ga_catalog_load_refs(gpuarb_ctx *ctx, const ga_catalog_ref *refs, 
     gpuarb_status st = ga_catalog_new(ctx, &all);
     for (size_t i = 0; !st && i < n; i++) {
         gpuarb_catalog *one = NULL;
-        st = ga_catalog_ref_load(ctx, &refs[i], &one);
+        /* the offers still allowed: a list that crosses the limit stops
+         * at the row that crosses it, not after loading every file */
+        st = ref_load_max(ctx, &refs[i], max_offers - all->n, max_offers, &one);
         if (!st)
             st = gpuarb_catalog_append(ctx, all, one);
         gpuarb_catalog_free(one);

@@ -436,10 +436,16 @@ gpuarb_status ga_doc_parse_json(gpuarb_ctx *ctx, const char *text, size_t len,
         return st0;
     source = out->source;
 
+    /* A UTF-8 byte-order mark is accepted as YAML, CSV and BPP input accept
+     * it (RFC 8259 allows a parser to ignore it).  jansson does not, so it
+     * reads the text after it, and its error offsets are shifted back;
+     * positions are counted in the whole text, where ga_doc_pos skips it. */
+    size_t bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     jscan s;
     memset(&s, 0, sizeof s);
     s.t = text;
     s.len = len;
+    s.i = bom;
     int rc = scan_document(&s);
     gpuarb_status st = GPUARB_OK;
     if (rc == SCAN_NOMEM) {
@@ -452,8 +458,11 @@ gpuarb_status ga_doc_parse_json(gpuarb_ctx *ctx, const char *text, size_t len,
         st = ga_error(ctx, GPUARB_ERR_LIMIT, source, line, col, NULL, "%s", s.limit_what);
     } else {
         json_error_t err;
-        json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+        json_t *v = json_loadb(text + bom, len - bom, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+                               &err);
         if (!v) {
+            if (err.position >= 0)
+                err.position += (int)bom;
             st = jansson_error(ctx, source, text, len, &s, &err);
         } else if (rc == SCAN_SYNTAX) {
             /* jansson 2.14 accepts a NUL byte right after a top-level
