@@ -109,6 +109,9 @@ void ga_tab_quote(const ga_tab_field *f, char *buf, size_t cap)
     }
     if (n + 8 > cap)
         n = cap > 8 ? cap - 8 : 0;
+    /* never cut a character in two (the field is UTF-8: csv.c checks) */
+    while (n < f->n && n > 0 && ((unsigned char)f->s[n] & 0xC0) == 0x80)
+        n--;
     size_t k = 0;
     buf[k++] = '\'';
     for (size_t i = 0; i < n; i++)
