@@ -253,9 +253,10 @@ static gpuarb_status native_row(ga_tab *t, ga_offer *o)
     return GPUARB_OK;
 }
 
-/* How many offers a loader may add, and whether it tried to add more. */
+/* How many offers a loader may add, how many earlier catalogs of the same
+ * list hold (for the message), and whether it tried to add more. */
 typedef struct offer_budget {
-    size_t max;
+    size_t max, before;
     int over;
 } offer_budget;
 
@@ -267,9 +268,8 @@ static gpuarb_status push_row(ga_tab *t, gpuarb_catalog *cat, const ga_offer *o,
     if (cat->n >= b->max) {
         b->over = 1;
         return ga_error(t->ctx, GPUARB_ERR_LIMIT, t->source, ga_tab_row_line(t), 1, NULL,
-                        "more than %zu offers; at most %zu are read (from all catalogs "
-                        "together)",
-                        b->max, MAX_OFFERS);
+                        "offer %zu of all catalogs together; at most %zu are read",
+                        b->before + cat->n + 1, b->before + b->max);
     }
     return ga_catalog_push(t->ctx, cat, o);
 }
@@ -528,13 +528,13 @@ gpuarb_status gpuarb_catalog_parse(gpuarb_ctx *ctx, const char *text, size_t len
                                    const char *source, int32_t format, const char *provider,
                                    gpuarb_catalog **out)
 {
-    offer_budget b = {MAX_OFFERS, 0};
+    offer_budget b = {MAX_OFFERS, 0, 0};
     return parse_max(ctx, text, len, source, format, provider, &b, out);
 }
 
 gpuarb_status ga_catalog_load_max(gpuarb_ctx *ctx, const char *path, int32_t format,
-                                  const char *provider, size_t max_offers, int *over,
-                                  gpuarb_catalog **out)
+                                  const char *provider, size_t max_offers, size_t before,
+                                  int *over, gpuarb_catalog **out)
 {
     *over = 0;
     if (!out || !path)
@@ -545,7 +545,7 @@ gpuarb_status ga_catalog_load_max(gpuarb_ctx *ctx, const char *path, int32_t for
     gpuarb_status st = ga_read_file(ctx, path, GA_LIM_CATALOG_BYTES, &text, &len);
     if (st != GPUARB_OK)
         return st;
-    offer_budget b = {GA_MIN(max_offers, MAX_OFFERS), 0};
+    offer_budget b = {GA_MIN(max_offers, MAX_OFFERS), before, 0};
     st = parse_max(ctx, text, len, path, format, provider, &b, out);
     free(text);
     *over = b.over;
@@ -556,7 +556,7 @@ gpuarb_status gpuarb_catalog_load(gpuarb_ctx *ctx, const char *path, int32_t for
                                   const char *provider, gpuarb_catalog **out)
 {
     int over;
-    return ga_catalog_load_max(ctx, path, format, provider, MAX_OFFERS, &over, out);
+    return ga_catalog_load_max(ctx, path, format, provider, MAX_OFFERS, 0, &over, out);
 }
 
 /* ---------------------------------------------------------------------

@@ -30,10 +30,11 @@ gpuarb_status ga_catalog_push(gpuarb_ctx *ctx, gpuarb_catalog *cat, const ga_off
 gpuarb_status ga_catalog_new(gpuarb_ctx *ctx, gpuarb_catalog **out);
 /* gpuarb_catalog_load that stops at the row that would make the catalog
  * hold more than max_offers offers: GPUARB_ERR_LIMIT at that row, with
- * *over = 1 (0 for every other outcome), before reading further. */
+ * *over = 1 (0 for every other outcome), before reading further.  before:
+ * the offers of the catalogs loaded ahead of this one, for the message. */
 gpuarb_status ga_catalog_load_max(gpuarb_ctx *ctx, const char *path, int32_t format,
-                                  const char *provider, size_t max_offers, int *over,
-                                  gpuarb_catalog **out);
+                                  const char *provider, size_t max_offers, size_t before,
+                                  int *over, gpuarb_catalog **out);
 
 #define GA_DEFAULT_INTERRUPTION_RATE 0.05
 

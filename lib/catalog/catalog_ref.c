@@ -91,10 +91,11 @@ gpuarb_status ga_catalog_ref_parse(gpuarb_ctx *ctx, const char *text, const char
     return GPUARB_OK;
 }
 
-/* Load ref, adding at most max_offers offers; past that, the error is
- * placed where the document lists the catalog that crossed the limit. */
+/* Load ref after `before` offers of earlier catalogs, so that all of them
+ * hold at most `limit`; past that, the error is placed where the document
+ * lists the catalog that crossed the limit. */
 static gpuarb_status ref_load_max(gpuarb_ctx *ctx, const ga_catalog_ref *ref,
-                                  size_t max_offers, size_t limit, gpuarb_catalog **out)
+                                  size_t before, size_t limit, gpuarb_catalog **out)
 {
     *out = NULL;
     if (ref->builtin)
@@ -102,7 +103,7 @@ static gpuarb_status ref_load_max(gpuarb_ctx *ctx, const ga_catalog_ref *ref,
     int over = 0;
     gpuarb_status st = ga_catalog_load_max(
         ctx, ref->path, ref->provider ? GPUARB_CATALOG_SKYPILOT : GPUARB_CATALOG_NATIVE,
-        ref->provider, max_offers, &over, out);
+        ref->provider, limit - before, before, &over, out);
     if (over && ref->loc.line > 0) {
         char msg[GA_MSG_MAX];
         snprintf(msg, sizeof msg, "%s", gpuarb_errfull(ctx));
@@ -125,7 +126,7 @@ static gpuarb_status ref_load_max(gpuarb_ctx *ctx, const ga_catalog_ref *ref,
 gpuarb_status ga_catalog_ref_load(gpuarb_ctx *ctx, const ga_catalog_ref *ref,
                                   gpuarb_catalog **out)
 {
-    return ref_load_max(ctx, ref, GA_LIM_OFFERS, GA_LIM_OFFERS, out);
+    return ref_load_max(ctx, ref, 0, GA_LIM_OFFERS, out);
 }
 
 gpuarb_status ga_catalog_load_refs(gpuarb_ctx *ctx, const ga_catalog_ref *refs, size_t n,
@@ -147,7 +148,7 @@ gpuarb_status ga_catalog_load_refs_max(gpuarb_ctx *ctx, const ga_catalog_ref *re
         gpuarb_catalog *one = NULL;
         /* the offers still allowed: a list that crosses the limit stops
          * at the row that crosses it, not after loading every file */
-        st = ref_load_max(ctx, &refs[i], max_offers - all->n, max_offers, &one);
+        st = ref_load_max(ctx, &refs[i], all->n, max_offers, &one);
         if (!st)
             st = gpuarb_catalog_append(ctx, all, one);
         gpuarb_catalog_free(one);
