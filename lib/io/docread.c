@@ -170,12 +170,11 @@ gpuarb_status ga_rd_int(ga_rd *r, const ga_doc_node *n, int64_t lo, int64_t hi, 
         return ga_rd_wrong_type(r, n, "an integer");
     if (!n->is_integer)
         return ga_rd_fail(r, n, "expected an integer, found %s", n->str ? n->str : "a fraction");
-    /* 0x1p63 is the first double past INT64_MAX.  The message gives the
-     * whole range: "at most 1000000" alone hides the lower end, and the
-     * reverse hides the cap. */
-    if (n->number < (double)lo || n->number > (double)hi || n->number >= 0x1p63)
-        return ga_rd_fail(r, n, "must be at least %lld and at most %lld, found %s", (long long)lo,
-                          (long long)hi, n->str);
+    /* 0x1p63 is the first double past INT64_MAX */
+    if (n->number < (double)lo)
+        return ga_rd_fail(r, n, "must be at least %lld, found %s", (long long)lo, n->str);
+    if (n->number > (double)hi || n->number >= 0x1p63)
+        return ga_rd_fail(r, n, "must be at most %lld, found %s", (long long)hi, n->str);
     *out = (int64_t)n->number;
     return GPUARB_OK;
 }
