@@ -253,10 +253,10 @@ static gpuarb_status native_row(ga_tab *t, ga_offer *o)
     return GPUARB_OK;
 }
 
-/* How many offers a loader may add, how many earlier catalogs of the same
- * list hold (for the message), and whether it tried to add more. */
+/* The most offers the catalog being loaded into may hold (earlier files
+ * of the same list included), and whether a row tried to pass it. */
 typedef struct offer_budget {
-    size_t max, before;
+    size_t max;
     int over;
 } offer_budget;
 
@@ -268,8 +268,8 @@ static gpuarb_status push_row(ga_tab *t, gpuarb_catalog *cat, const ga_offer *o,
     if (cat->n >= b->max) {
         b->over = 1;
         return ga_error(t->ctx, GPUARB_ERR_LIMIT, t->source, ga_tab_row_line(t), 1, NULL,
-                        "offer %zu of all catalogs together; at most %zu are read",
-                        b->before + cat->n + 1, b->before + b->max);
+                        "offer %zu of all catalogs together; at most %zu are read", cat->n + 1,
+                        b->max);
     }
     return ga_catalog_push(t->ctx, cat, o);
 }
@@ -487,15 +487,13 @@ static gpuarb_status load_skypilot(ga_tab *t, const char *provider, gpuarb_catal
  * Entry points
  * --------------------------------------------------------------------- */
 
-static gpuarb_status parse_max(gpuarb_ctx *ctx, const char *text, size_t len,
-                               const char *source, int32_t format, const char *provider,
-                               offer_budget *b, gpuarb_catalog **out)
+/* Append the offers of text to cat (left with a prefix of them on error:
+ * the caller frees it). */
+static gpuarb_status parse_into(gpuarb_ctx *ctx, const char *text, size_t len,
+                                const char *source, int32_t format, const char *provider,
+                                offer_budget *b, gpuarb_catalog *cat)
 {
-    if (out)
-        *out = NULL;
-    gpuarb_status st = ga_check_text(ctx, out != NULL, text, len);
-    if (st)
-        return st;
+    gpuarb_status st;
     if (len > GA_LIM_CATALOG_BYTES)
         return ga_error(ctx, GPUARB_ERR_LIMIT, source ? source : "<string>", 1, 1, NULL,
                         "catalog text of %zu bytes is larger than the limit of %zu bytes", len,
@@ -511,11 +509,25 @@ static gpuarb_status parse_max(gpuarb_ctx *ctx, const char *text, size_t len,
     ga_tab t;
     ga_tab_init(&t, ctx, text, len, source, native ? COLS : SKY_COLS,
                 GA_TAB_COMMENTS | (native ? 0 : GA_TAB_JOIN_EXTRA));
-    gpuarb_catalog *cat;
-    st = ga_catalog_new(ctx, &cat);
-    if (st == GPUARB_OK)
-        st = native ? load_native(&t, cat, b) : load_skypilot(&t, provider, cat, b);
+    st = native ? load_native(&t, cat, b) : load_skypilot(&t, provider, cat, b);
     ga_tab_free(&t);
+    return st;
+}
+
+gpuarb_status gpuarb_catalog_parse(gpuarb_ctx *ctx, const char *text, size_t len,
+                                   const char *source, int32_t format, const char *provider,
+                                   gpuarb_catalog **out)
+{
+    if (out)
+        *out = NULL;
+    gpuarb_status st = ga_check_text(ctx, out != NULL, text, len);
+    if (st)
+        return st;
+    offer_budget b = {MAX_OFFERS, 0};
+    gpuarb_catalog *cat;
+    if ((st = ga_catalog_new(ctx, &cat)) != GPUARB_OK)
+        return st;
+    st = parse_into(ctx, text, len, source, format, provider, &b, cat);
     if (st != GPUARB_OK) {
         gpuarb_catalog_free(cat);
         return st;
@@ -524,29 +536,20 @@ static gpuarb_status parse_max(gpuarb_ctx *ctx, const char *text, size_t len,
     return GPUARB_OK;
 }
 
-gpuarb_status gpuarb_catalog_parse(gpuarb_ctx *ctx, const char *text, size_t len,
-                                   const char *source, int32_t format, const char *provider,
-                                   gpuarb_catalog **out)
-{
-    offer_budget b = {MAX_OFFERS, 0, 0};
-    return parse_max(ctx, text, len, source, format, provider, &b, out);
-}
-
-gpuarb_status ga_catalog_load_max(gpuarb_ctx *ctx, const char *path, int32_t format,
-                                  const char *provider, size_t max_offers, size_t before,
-                                  int *over, gpuarb_catalog **out)
+gpuarb_status ga_catalog_load_into(gpuarb_ctx *ctx, const char *path, int32_t format,
+                                   const char *provider, size_t max_offers, int *over,
+                                   gpuarb_catalog *cat)
 {
     *over = 0;
-    if (!out || !path)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "path or out is NULL");
-    *out = NULL;
+    if (!path)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "path is NULL");
     char *text;
     size_t len;
     gpuarb_status st = ga_read_file(ctx, path, GA_LIM_CATALOG_BYTES, &text, &len);
     if (st != GPUARB_OK)
         return st;
-    offer_budget b = {GA_MIN(max_offers, MAX_OFFERS), before, 0};
-    st = parse_max(ctx, text, len, path, format, provider, &b, out);
+    offer_budget b = {GA_MIN(max_offers, MAX_OFFERS), 0};
+    st = parse_into(ctx, text, len, path, format, provider, &b, cat);
     free(text);
     *over = b.over;
     return st;
@@ -555,8 +558,20 @@ gpuarb_status ga_catalog_load_max(gpuarb_ctx *ctx, const char *path, int32_t for
 gpuarb_status gpuarb_catalog_load(gpuarb_ctx *ctx, const char *path, int32_t format,
                                   const char *provider, gpuarb_catalog **out)
 {
+    if (!out || !path)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "path or out is NULL");
+    *out = NULL;
     int over;
-    return ga_catalog_load_max(ctx, path, format, provider, MAX_OFFERS, 0, &over, out);
+    gpuarb_catalog *cat;
+    gpuarb_status st = ga_catalog_new(ctx, &cat);
+    if (st == GPUARB_OK)
+        st = ga_catalog_load_into(ctx, path, format, provider, MAX_OFFERS, &over, cat);
+    if (st != GPUARB_OK) {
+        gpuarb_catalog_free(cat);
+        return st;
+    }
+    *out = cat;
+    return GPUARB_OK;
 }
 
 /* ---------------------------------------------------------------------

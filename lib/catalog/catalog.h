@@ -28,13 +28,14 @@ struct gpuarb_catalog {
  * GPUARB_ERR_LIMIT past GA_LIM_OFFERS (io/limits.h) offers. */
 gpuarb_status ga_catalog_push(gpuarb_ctx *ctx, gpuarb_catalog *cat, const ga_offer *o);
 gpuarb_status ga_catalog_new(gpuarb_ctx *ctx, gpuarb_catalog **out);
-/* gpuarb_catalog_load that stops at the row that would make the catalog
- * hold more than max_offers offers: GPUARB_ERR_LIMIT at that row, with
- * *over = 1 (0 for every other outcome), before reading further.  before:
- * the offers of the catalogs loaded ahead of this one, for the message. */
-gpuarb_status ga_catalog_load_max(gpuarb_ctx *ctx, const char *path, int32_t format,
-                                  const char *provider, size_t max_offers, size_t before,
-                                  int *over, gpuarb_catalog **out);
+/* gpuarb_catalog_load appending to cat, which may hold the offers of
+ * earlier files, and stopping at the row that would make it hold more than
+ * max_offers: GPUARB_ERR_LIMIT at that row, with *over = 1 (0 for every
+ * other outcome), before reading further.  On error cat keeps the offers
+ * added so far (the caller frees it). */
+gpuarb_status ga_catalog_load_into(gpuarb_ctx *ctx, const char *path, int32_t format,
+                                   const char *provider, size_t max_offers, int *over,
+                                   gpuarb_catalog *cat);
 
 #define GA_DEFAULT_INTERRUPTION_RATE 0.05
 
