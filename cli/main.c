@@ -14,8 +14,13 @@
 
 #include "cli.h"
 
-/* Standard input larger than this is refused rather than read whole. */
-#define CLI_STDIN_MAX ((size_t)256 * 1024 * 1024)
+/* The most standard input a verb reads: the library's limit for what the
+ * verb reads there (gpuarb(1), LIMITS), applied while reading, so that a
+ * 16 MiB spec limit is not found after buffering 256 MB. */
+#define MIB ((size_t)1 << 20)
+#define CLI_STDIN_SPEC (16 * MIB)      /* an optimize spec */
+#define CLI_STDIN_CATALOG (256 * MIB)  /* a catalog file */
+#define CLI_STDIN_PACK (512 * MIB)     /* a BPP instance (a pack YAML spec: 16 MiB) */
 
 typedef int (*verb_fn)(int argc, char **argv);
 
@@ -23,12 +28,20 @@ static const struct {
     const char *name;
     verb_fn run;
     const char *summary;
+    size_t stdin_max;
+    const char *stdin_what;
 } verbs[] = {
-    {"optimize", cmd_optimize, "choose the cheapest offers for a spec's workloads"},
-    {"catalog", cmd_catalog, "list, filter and convert offer catalogs"},
-    {"pack", cmd_pack, "pack jobs onto nodes (bin packing)"},
-    {"version", cmd_version, "print library and CLI versions"},
+    {"optimize", cmd_optimize, "choose the cheapest offers for a spec's workloads",
+     CLI_STDIN_SPEC, "spec"},
+    {"catalog", cmd_catalog, "list, filter and convert offer catalogs", CLI_STDIN_CATALOG,
+     "catalog"},
+    {"pack", cmd_pack, "pack jobs onto nodes (bin packing)", CLI_STDIN_PACK, "pack input"},
+    {"version", cmd_version, "print library and CLI versions", 0, "input"},
 };
+
+/* The running verb's standard input limit (one verb per process). */
+static size_t stdin_max = CLI_STDIN_SPEC;
+static const char *stdin_what = "spec";
 
 #define N_VERBS (sizeof verbs / sizeof verbs[0])
 
@@ -61,8 +74,11 @@ static void usage(FILE *f)
 static verb_fn find_verb(const char *name)
 {
     for (size_t i = 0; i < N_VERBS; i++)
-        if (strcmp(verbs[i].name, name) == 0)
+        if (strcmp(verbs[i].name, name) == 0) {
+            stdin_max = verbs[i].stdin_max;
+            stdin_what = verbs[i].stdin_what;
             return verbs[i].run;
+        }
     return NULL;
 }
 
@@ -200,6 +216,7 @@ int cli_read_stdin(char **out, size_t *len)
 {
     size_t cap = 65536, n = 0;
     char *buf = malloc(cap + 1);
+    const size_t max = stdin_max;
     *out = NULL;
     if (len)
         *len = 0;
@@ -209,13 +226,15 @@ int cli_read_stdin(char **out, size_t *len)
     }
     for (;;) {
         if (n == cap) {
-            if (cap >= CLI_STDIN_MAX) {
-                fprintf(stderr, "gpuarb: <stdin>: input larger than %zu MB\n",
-                        CLI_STDIN_MAX / (1024 * 1024));
+            if (n > max) {
+                fprintf(stderr,
+                        "gpuarb: <stdin>:1:1: %s larger than the limit of %zu bytes (%zu MiB)\n",
+                        stdin_what, max, max / MIB);
                 free(buf);
                 return -1;
             }
-            size_t ncap = cap * 2 > CLI_STDIN_MAX ? CLI_STDIN_MAX : cap * 2;
+            /* room for max + 1 bytes: one byte past the limit proves it */
+            size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
             char *nb = realloc(buf, ncap + 1);
             if (!nb) {
                 fputs("gpuarb: <stdin>: out of memory\n", stderr);

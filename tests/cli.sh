@@ -470,6 +470,111 @@ assert d['baseline']['provider'] == want['baseline']['provider'], (d['baseline']
     else bad "refsolve on examples/spec.yaml" "$(tail -n 3 "$T/demo/ref.err")"; fi
 else skip "examples/spec.yaml against refsolve: no python3, refsolve.py or cbc"; fi
 
+# ---- input
+# Issue 14, findings 4, 5, 6 and 8: absurd input is refused before the
+# work, with exit 3 and `gpuarb: FILE:LINE:COL: field: message`.
+IH='provider,region,instance_type,gpu,gpu_count,price_hour'
+# A $1e300/h price (column 26 of "aws,us-east-1,big,H100,8,1e300").
+printf '%s\naws,us-east-1,big,H100,8,1e300\naws,us-east-1,small,H100,8,99\n' "$IH" >"$T/p300.csv"
+printf 'catalog: p300.csv\nworkloads:\n  - name: a\n    gpus: 8\n' >"$T/p300.yaml"
+run optimize --format json "$T/p300.yaml"
+expect_rc "input: a \$1e300/h price" 3
+expect_err "input: a \$1e300/h price is named with its range" \
+    "gpuarb: $T/p300.csv:2:26: price_hour: must be at least 0 and at most 1000000, got '1e300'"
+expect_no_stdout "input: a \$1e300/h price"
+# 1e299 $/h x 1e6 GPUs x 1e6 h printed total_cost 0.0 "optimal", $inf, gap -nan%.
+printf '%s\naws,us-east-1,big,H100,1,1e299\n' "$IH" >"$T/p299.csv"
+printf 'catalog: p299.csv\nhorizon_hours: 1000000\nworkloads:\n  - name: a\n    gpus: 1000000\n' \
+    >"$T/p299.yaml"
+run optimize --format table "$T/p299.yaml"
+expect_rc "input: 1e299 \$/h x 1e6 GPUs x 1e6 h" 3
+expect_err "input: 1e299 \$/h is refused where it is written" "gpuarb: $T/p299.csv:2:26: price_hour:"
+expect_no_stdout "input: 1e299 \$/h x 1e6 GPUs x 1e6 h"
+# throughput: {H100: 1e300} passed validation and failed later with exit 1.
+printf '{"catalog": "%s", "workloads": [{"name": "a", "gpus": 1, "throughput": {"H100": 1e300}}]}\n' \
+    "$D/cat3.csv" >"$T/tput.json"
+run optimize --format json "$T/tput.json"
+expect_rc "input: throughput 1e300" 3
+tcol=$(awk '{ print index($0, "1e300") }' "$T/tput.json")
+expect_err "input: throughput 1e300 at its position, with its range" \
+    "gpuarb: $T/tput.json:1:$tcol: workloads[0].throughput.H100: must be greater than 0 and at most 1000000"
+# A count at INT32_MAX: the message gives the real cap, not ">= 1".
+printf '%s\naws,us-east-1,big,H100,2147483647,9\n' "$IH" >"$T/count.csv"
+run catalog --catalog "$T/count.csv"
+expect_rc "input: gpu_count 2147483647" 3
+expect_err "input: gpu_count 2147483647 names the range" \
+    "gpuarb: $T/count.csv:2:24: gpu_count: must be an integer from 1 to 10000, got '2147483647'"
+# A SkyPilot AcceleratorCount of 1e9 is out of range, not "fractional".
+printf 'InstanceType,AcceleratorName,AcceleratorCount,Price,Region\np5,H100,1e9,98,us-east-1\n' \
+    >"$T/sky_count.csv"
+run catalog import --from skypilot --provider aws "$T/sky_count.csv"
+expect_rc "input: SkyPilot AcceleratorCount 1e9" 3
+expect_err "input: SkyPilot AcceleratorCount 1e9 is out of range at its field" \
+    "gpuarb: $T/sky_count.csv:2:9: AcceleratorCount: must be at least 0 and at most 10000, got '1e9'"
+# Limits before the work: a device is refused at once (it was read for
+# 1 GiB), and the spec names where it asked for it.
+printf 'version: 1\ncatalog: /dev/zero\nworkloads:\n  - name: a\n    gpus: 1\n' >"$T/zero.yaml"
+run optimize "$T/zero.yaml"
+expect_rc "input: catalog /dev/zero" 3
+expect_err "input: catalog /dev/zero is refused where the spec names it" \
+    "gpuarb: $T/zero.yaml:2:10: catalog: cannot read catalog '/dev/zero': a device, not a file of text"
+# A regular file past the catalog limit: found from its size, not read.
+if truncate -s 300M "$T/huge.csv" 2>/dev/null; then
+    run catalog --catalog "$T/huge.csv"
+    expect_rc "input: a 300 MB catalog file" 3
+    expect_err "input: a 300 MB catalog is over the 256 MiB limit, at 1:1" \
+        "gpuarb: $T/huge.csv:1:1: file of 314572800 bytes is larger than the limit of 268435456 bytes"
+    rm -f "$T/huge.csv"
+else skip "input: a 300 MB catalog file: no truncate"; fi
+# Standard input is read up to the verb's limit (16 MiB for a spec), not
+# buffered to 256 MB first.
+head -c 17000000 /dev/zero | tr '\0' ' ' >"$T/big_stdin.yaml"
+run_in "$T/big_stdin.yaml" optimize -
+expect_rc "input: a 17 MB spec on stdin" 3
+expect_err "input: a 17 MB spec on stdin is over the 16 MiB limit" \
+    "gpuarb: <stdin>:1:1: spec larger than the limit of 16777216 bytes (16 MiB)"
+rm -f "$T/big_stdin.yaml"
+# A .json spec with a UTF-8 byte-order mark reads as YAML, CSV, BPP and
+# stdin do: the same plan as without it (plan.yaml's optimum, 448).
+sed "s|\"catalog\": \"cat3.csv\"|\"catalog\": \"$PWD/$D/cat3.csv\"|" "$D/spot_share.json" \
+    >"$T/nobom.json"
+printf '\357\273\277' >"$T/bom.json"
+cat "$T/nobom.json" >>"$T/bom.json"
+run optimize --format json "$T/bom.json"
+expect_rc "input: a .json spec with a byte-order mark" 0
+pycheck "input: a .json spec with a BOM gives the plan without one" "
+assert close(d['total_cost'], 14), d['total_cost']
+"
+# Invalid UTF-8 in a catalog is exit 3 at its byte (it was copied into
+# the JSON); valid UTF-8 goes through, and the JSON decodes strictly.
+printf '%s\naws,us-\303\251ast,x\377,H100,8,99\n' "$IH" >"$T/bad_utf8.csv"
+run catalog --catalog "$T/bad_utf8.csv" --format json
+expect_rc "input: invalid UTF-8 in a catalog" 3
+expect_err "input: invalid UTF-8 is named at its character" \
+    "gpuarb: $T/bad_utf8.csv:2:14: invalid UTF-8: byte 0xFF"
+expect_no_stdout "input: invalid UTF-8 in a catalog"
+printf 'InstanceType,AcceleratorName,AcceleratorCount,Price,Region\np5,H100,8,98,us-\355\240\200\n' \
+    >"$T/sky_utf8.csv"
+run catalog import --from skypilot --provider aws "$T/sky_utf8.csv"
+expect_rc "input: a surrogate in a SkyPilot catalog" 3
+expect_err "input: a surrogate in a SkyPilot catalog is named at its character" \
+    "gpuarb: $T/sky_utf8.csv:2:17: invalid UTF-8: byte 0xED"
+printf '%s\naws,s\303\243o-paulo-\346\227\245,x,H100,8,99\n' "$IH" >"$T/ok_utf8.csv"
+printf 'workloads:\n  - name: caf\303\251\n    gpus: 8\n' >"$T/ok_utf8.yaml"
+for verb in "catalog --catalog $T/ok_utf8.csv" "optimize --catalog $T/ok_utf8.csv $T/ok_utf8.yaml"; do
+    # shellcheck disable=SC2086
+    "$BIN" $verb --format json >"$T/out" 2>"$T/err"; rc=$?
+    if [ -n "$HAVE_PY" ]; then
+        if msg=$("$PY" -c '
+import json, sys
+d = json.loads(open(sys.argv[1], "rb").read().decode("utf-8", "strict"))
+s = json.dumps(d, ensure_ascii=False)
+assert "s\u00e3o-paulo-\u65e5" in s, s[:300]
+' "$T/out" 2>&1); then ok "input: JSON of '$verb' (non-ASCII) is strict UTF-8"
+        else bad "input: JSON of '$verb' is strict UTF-8 (exit $rc)" "$msg"; fi
+    else skip "input: JSON of '$verb' is strict UTF-8: no $PY"; fi
+done
+
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -152,6 +152,47 @@ static void load_ref_reads_what_it_names(void **state)
     gpuarb_catalog_free(b2);
 }
 
+/* A spec that lists more offers than the limit: the loading stops at the
+ * row that crosses it, and the error is placed at the list entry that
+ * named that file.  basic.csv holds 4 offers (rows on lines 5, 8, 9, 10),
+ * so three copies under a limit of 9 cross it at the third copy's second
+ * row, line 8.  Issue 14: eight copies of a 1M-offer catalog were built in
+ * full before "at most 5,000,000" was said, with no position. */
+static void offer_limit_is_reported_at_the_list_entry(void **state)
+{
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
+    const char *text = "version: 1\n"
+                       "catalog:\n"
+                       "  - basic.csv\n"
+                       "  - basic.csv\n"
+                       "  - basic.csv\n"
+                       "workloads: [{name: a, gpus: 1}]\n";
+    gpuarb_spec *s = NULL;
+    assert_int_equal(gpuarb_spec_parse(ctx, text, strlen(text), "s.yaml", FIXTURES, &s),
+                     GPUARB_OK);
+    gpuarb_catalog *cat = NULL;
+    tu_assert_error(ctx, ga_catalog_load_refs_max(ctx, s->catalogs, s->n_catalogs, 9, &cat),
+                    GPUARB_ERR_LIMIT, 5, 5, "hold more than 9 offers");
+    assert_null(cat);
+    assert_string_equal(gpuarb_errsource(ctx), "s.yaml");
+    assert_string_equal(gpuarb_errpath(ctx), "catalog");
+    /* the row of the file where it stopped */
+    assert_non_null(strstr(gpuarb_errmsg(ctx), FIXTURES
+                           "/basic.csv:8:1: offer 10 of all catalogs together; at most 9 are read"));
+    /* one offer more is room enough: all 12 */
+    assert_int_equal(ga_catalog_load_refs_max(ctx, s->catalogs, s->n_catalogs, 12, &cat),
+                     GPUARB_OK);
+    assert_int_equal(gpuarb_catalog_count(cat), 12);
+    gpuarb_catalog_free(cat);
+    /* appending past the limit is refused before a copy is made */
+    gpuarb_catalog *a = NULL;
+    assert_int_equal(ga_catalog_load_refs(ctx, s->catalogs, 1, &a), GPUARB_OK);
+    assert_int_equal(gpuarb_catalog_append(ctx, a, a), GPUARB_OK);
+    assert_int_equal(gpuarb_catalog_count(a), 8);
+    gpuarb_catalog_free(a);
+    gpuarb_spec_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -160,6 +201,7 @@ int main(void)
         cmocka_unit_test(spec_reports_the_reference_position),
         cmocka_unit_test(missing_catalog_is_reported_where_the_spec_names_it),
         cmocka_unit_test(load_ref_reads_what_it_names),
+        cmocka_unit_test(offer_limit_is_reported_at_the_list_entry),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

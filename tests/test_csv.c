@@ -10,6 +10,7 @@
 
 #include "testutil.h"
 #include "io/csvtable.h"
+#include "io/utf8.h"
 
 typedef struct rec {
     size_t n;
@@ -145,6 +146,99 @@ static void utf8_columns_count_characters(void **state)
     assert_int_equal(r[0].col[1], 4);
 }
 
+/* The definition of well-formed UTF-8, written independently of
+ * io/utf8.c's table: decode the bits, then require the shortest form, no
+ * surrogate and at most U+10FFFF.  Returns the length or 0. */
+static size_t utf8_by_definition(const unsigned char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    size_t len = s[0] < 0x80 ? 1 : (s[0] >> 5) == 6 ? 2 : (s[0] >> 4) == 14 ? 3
+               : (s[0] >> 3) == 30 ? 4 : 0;
+    if (len == 0 || len > n)
+        return 0;
+    uint32_t cp = len == 1 ? s[0] : s[0] & (0x7Fu >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] >> 6) != 2)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3Fu);
+    }
+    static const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < least[len] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        return 0;
+    return len;
+}
+
+/* Every sequence of 1 to 3 bytes, and every 4-byte one over all first
+ * and second bytes with a sample of the last two: the table agrees with
+ * the definition, and the checker finds the first bad byte. */
+static void utf8_validator_matches_the_definition(void **state)
+{
+    (void)state;
+    unsigned char b[4];
+    for (unsigned x = 0; x < 256; x++) {
+        b[0] = (unsigned char)x;
+        assert_int_equal(ga_utf8_seq(b, 1), utf8_by_definition(b, 1));
+        for (unsigned y = 0; y < 256; y++) {
+            b[1] = (unsigned char)y;
+            assert_int_equal(ga_utf8_seq(b, 2), utf8_by_definition(b, 2));
+            for (unsigned z = 0; z < 256; z++) {
+                b[2] = (unsigned char)z;
+                size_t want = utf8_by_definition(b, 3);
+                size_t got = ga_utf8_seq(b, 3);
+                if (got != want)
+                    fail_msg("%02X %02X %02X: %zu, want %zu", x, y, z, got, want);
+            }
+            static const unsigned last[] = {0x00, 0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF};
+            for (size_t i = 0; i < 8 && x >= 0xF0; i++)
+                for (size_t j = 0; j < 8; j++) {
+                    b[2] = (unsigned char)last[i];
+                    b[3] = (unsigned char)last[j];
+                    assert_int_equal(ga_utf8_seq(b, 4), utf8_by_definition(b, 4));
+                }
+        }
+    }
+    /* named cases: overlong '/', a surrogate, past U+10FFFF, cut short */
+    assert_int_equal(ga_utf8_check("ok\xC0\xAF", 4), 2);
+    assert_int_equal(ga_utf8_check("\xED\xA0\x80", 3), 0);
+    assert_int_equal(ga_utf8_check("a\xF4\x90\x80\x80", 5), 1);
+    assert_int_equal(ga_utf8_check("ab\xE2\x82", 4), 2);
+    assert_int_equal(ga_utf8_check("\xF0\x9F\x98\x80 \xE6\x97\xA5", 8), 8);
+    /* a cut never splits a character */
+    assert_int_equal(ga_utf8_prefix("ab\xC3\xA9", 3), 2);
+    assert_int_equal(ga_utf8_prefix("ab\xC3\xA9", 4), 4);
+    assert_int_equal(ga_utf8_prefix("\xE6\x97\xA5\xE6\x97\xA5", 5), 3);
+}
+
+/* A catalog is UTF-8 text: a byte that is not, in any field (quoted or
+ * not, header or row), is a syntax error at its character (issue 14:
+ * such bytes were copied into the JSON output). */
+static void invalid_utf8_is_a_syntax_error_at_the_character(void **state)
+{
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
+    static const struct {
+        const char *text;
+        int32_t line, col;
+    } bad[] = {
+        {"a\xC0\xAF,b\n", 1, 2},              /* overlong */
+        {"a,b\n\"\xC3\xA9\xED\xA0\x80\",x\n", 2, 3}, /* surrogate after one character */
+        {"a,b\nx,\xF8\x88\x80\x80\x80\n", 2, 3},   /* five bytes */
+        {"a,b\nx,y\xE2\x82\n", 2, 4},          /* cut short by the line end */
+        {"a,b\nx,y\xE2", 2, 4},                  /* cut short by the end */
+        {"\x80", 1, 1},                          /* a continuation byte first */
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        ga_csv r;
+        int got;
+        gpuarb_status st = GPUARB_OK;
+        ga_csv_init(&r, bad[k].text, strlen(bad[k].text), "u.csv", 0);
+        while (!(st = ga_csv_next(ctx, &r, &got)) && got)
+            ;
+        ga_csv_free(&r);
+        tu_assert_error(ctx, st, GPUARB_ERR_SYNTAX, bad[k].line, bad[k].col, "invalid UTF-8");
+    }
+}
+
 static void unterminated_quote_is_a_syntax_error_at_the_quote(void **state)
 {
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
@@ -227,12 +321,12 @@ static void too_many_fields_is_a_limit(void **state)
 
 enum { T_NAME, T_GPUS, T_MEM, T_NOTE, T_SHARE };
 static const ga_tab_col JOB_COLS[] = {
-    {"name", GA_TAB_STRING, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 0, 0},
-    {"gpus", GA_TAB_INTEGER, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 1, 8},
-    {"mem", GA_TAB_NUMBER, GA_TAB_ABOVE, 0, 0, 0},   /* > 0 */
-    {"note", GA_TAB_STRING, 0, 0, 0, 0},
-    {"share", GA_TAB_NUMBER, 0, 0.5, 0, 0},          /* >= 0.5 */
-    {NULL, 0, 0, 0, 0, 0}};
+    {"name", GA_TAB_STRING, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 0, 0, 0},
+    {"gpus", GA_TAB_INTEGER, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 1, 8, 0},
+    {"mem", GA_TAB_NUMBER, GA_TAB_ABOVE, 0, 0, 0, 1e6},   /* (0, 1e6] */
+    {"note", GA_TAB_STRING, 0, 0, 0, 0, 0},
+    {"share", GA_TAB_NUMBER, 0, 0.5, 0, 0, 1},            /* [0.5, 1] */
+    {NULL, 0, 0, 0, 0, 0, 0}};
 
 typedef struct job_row {
     char name[64], note[64];
@@ -371,18 +465,24 @@ static void table_value_errors(void **state)
         int32_t col;
         const char *path, *msg;
     } bad[] = {
-        {"a,0,1,", 3, "gpus", "must be an integer >= 1, got '0'"},
-        /* above the top: the same words the catalog has always used */
-        {"a,9,1,", 3, "gpus", "must be an integer >= 1, got '9'"},
-        {"a,-0,1,", 3, "gpus", "must be an integer >= 1, got '-0'"},
-        {"a,1.0,1,", 3, "gpus", "must be an integer >= 1, got '1.0'"},
-        {"a,,1,", 3, "gpus", "empty; an integer >= 1 is required"},
+        {"a,0,1,", 3, "gpus", "must be an integer from 1 to 8, got '0'"},
+        /* above the top: the message names the top, not only the bottom
+         * (issue 14: "must be an integer >= 1, got '2147483647'") */
+        {"a,9,1,", 3, "gpus", "must be an integer from 1 to 8, got '9'"},
+        {"a,2147483647,1,", 3, "gpus", "must be an integer from 1 to 8, got '2147483647'"},
+        {"a,-0,1,", 3, "gpus", "must be an integer from 1 to 8, got '-0'"},
+        {"a,1.0,1,", 3, "gpus", "must be an integer from 1 to 8, got '1.0'"},
+        {"a,,1,", 3, "gpus", "empty; an integer from 1 to 8 is required"},
         /* a1 ,2 " "3 24 " "5 ,6 07 */
-        {"a, 2 ,0,", 7, "mem", "must be > 0, got '0'"},
+        {"a, 2 ,0,", 7, "mem", "must be greater than 0 and at most 1000000, got '0'"},
+        /* finite but past the top: the range, not "must be > 0" */
+        {"a,2,1e308,", 5, "mem", "must be greater than 0 and at most 1000000, got '1e308'"},
+        {"a,2,1000000.5,", 5, "mem", "must be greater than 0 and at most 1000000, got '1000000.5'"},
         {"a,2,1e999,", 5, "mem", "must be a finite number, got '1e999'"},
         {"a,2,abc,", 5, "mem", "must be a number, got 'abc'"},
         {"a,2,0x10,", 5, "mem", "must be a number, got '0x10'"},
-        {"a,2,1,0.25", 7, "share", "must be >= 0.5, got '0.25'"},
+        {"a,2,1,0.25", 7, "share", "must be at least 0.5 and at most 1, got '0.25'"},
+        {"a,2,1,1.25", 7, "share", "must be at least 0.5 and at most 1, got '1.25'"},
         {",2,1,", 1, "name", "empty; a value is required"},
         {"\"a\x01" "b\",2,1,", 1, "name", "'a?b' contains a control character"},
     };
@@ -456,6 +556,8 @@ int main(void)
         cmocka_unit_test(line_ends_bom_comments_blank),
         cmocka_unit_test(ragged_rows_are_reported),
         cmocka_unit_test(utf8_columns_count_characters),
+        cmocka_unit_test(utf8_validator_matches_the_definition),
+        cmocka_unit_test(invalid_utf8_is_a_syntax_error_at_the_character),
         cmocka_unit_test(unterminated_quote_is_a_syntax_error_at_the_quote),
         cmocka_unit_test(text_after_closing_quote),
         cmocka_unit_test(nul_byte_is_rejected),

@@ -684,10 +684,38 @@ static void out_of_memory_latched(void **state)
     assert_int_equal(w.depth, 0);
 }
 
+/* Output is UTF-8 whatever the strings hold: a byte that does not begin a
+ * well-formed character (a file name from the command line, a caller's
+ * string) becomes U+FFFD (EF BF BD); well-formed text passes unchanged. */
+static void strings_are_written_as_utf8(void **state)
+{
+    fixture *f = *state;
+    ga_writer w;
+    ga_w_init(&w, GA_W_JSON, 0);
+    ga_w_arr_begin(&w);
+    ga_w_str(&w, "caf\xC3\xA9 \xE6\x97\xA5");         /* kept */
+    ga_w_str(&w, "a\xFF" "b");                        /* one bad byte */
+    ga_w_str(&w, "\xC0\xAF");                          /* overlong: two bad bytes */
+    ga_w_str(&w, "\xED\xA0\x80x");                     /* surrogate: three */
+    ga_w_str(&w, "\xE2\x82");                          /* cut short */
+    ga_w_arr_end(&w);
+    finish_is(f, &w,
+              "[\"caf\xC3\xA9 \xE6\x97\xA5\",\"a\xEF\xBF\xBD" "b\","
+              "\"\xEF\xBF\xBD\xEF\xBF\xBD\",\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDx\","
+              "\"\xEF\xBF\xBD\xEF\xBF\xBD\"]\n");
+    /* YAML: a plain scalar with a bad byte is quoted, then replaced */
+    ga_w_init(&w, GA_W_YAML, 0);
+    ga_w_obj_begin(&w);
+    ga_w_kv_str(&w, "k", "x\xFF");
+    ga_w_obj_end(&w);
+    finish_is(f, &w, "k: \"x\xEF\xBF\xBD\"\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json_compact),
+        cmocka_unit_test(strings_are_written_as_utf8),
         cmocka_unit_test(json_spaced),
         cmocka_unit_test(json_pretty),
         cmocka_unit_test(yaml_block),

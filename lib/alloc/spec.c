@@ -27,14 +27,17 @@
 #include <string.h>
 
 #include "io/docread.h"
+#include "io/limits.h"
 #include "catalog/gpumodel.h"
 #include "alloc/spec.h"
 #include "io/writer.h"
 
-#define GA_SPEC_MAX_WORKLOADS 100000
-#define GA_SPEC_MAX_GPUS 1000000          /* per workload, and per node */
-#define GA_SPEC_MAX_HORIZON 1000000.0     /* hours, about 114 years */
-#define GA_SPEC_MAX_TIME_LIMIT 86400.0    /* seconds */
+/* Every number's range: io/limits.h, which says why they keep the
+ * solver's sums finite. */
+#define GA_SPEC_MAX_WORKLOADS GA_LIM_WORKLOADS
+#define GA_SPEC_MAX_GPUS GA_LIM_GPUS               /* per workload, and per node */
+#define GA_SPEC_MAX_HORIZON GA_LIM_HORIZON_HOURS
+#define GA_SPEC_MAX_TIME_LIMIT GA_LIM_TIME_LIMIT_S
 
 typedef struct sp {
     gpuarb_ctx *ctx;
@@ -167,7 +170,7 @@ static gpuarb_status parse_throughput(sp *s, const ga_doc_node *n, ga_workload *
                                      "GPU model %s is given a throughput twice",
                                      ga_gpumodel_at(m)->name);
         double v = 0;
-        if ((st = ga_rd_number(r, n->items[i], GA_RD_ABOVE(0), &v)))
+        if ((st = ga_rd_number(r, n->items[i], GA_RD_ABOVE_UPTO(0, GA_LIM_THROUGHPUT), &v)))
             return st;
         ga_rd_pop(r, mark);
         w->tput_models[w->n_tput] = m;
@@ -196,7 +199,7 @@ static gpuarb_status parse_data(sp *s, const ga_doc_node *n, ga_workload *w)
             if (k == 0)
                 ascii_lower(w->data_provider);
         } else {
-            st = ga_rd_number(r, v, GA_RD_AT_LEAST(0), &w->data_gb);
+            st = ga_rd_number(r, v, GA_RD_CLOSED(0, GA_LIM_DATA_GB), &w->data_gb);
         }
     }
     if (st)
@@ -238,7 +241,8 @@ static gpuarb_status workload_field(sp *s, int k, const ga_doc_node *v, ga_workl
     case W_GPU:
         return parse_gpu_list(s, v, w);
     case W_MIN_MEM:
-        return ga_rd_number(r, v, GA_RD_ABOVE(0), &w->min_gpu_memory_gb);
+        return ga_rd_number(r, v, GA_RD_ABOVE_UPTO(0, GA_LIM_GPU_MEMORY_GB),
+                            &w->min_gpu_memory_gb);
     case W_GPN:
         return ga_rd_int32(r, v, 1, GA_SPEC_MAX_GPUS, &w->gpus_per_node);
     case W_SAME_REGION:
@@ -246,9 +250,9 @@ static gpuarb_status workload_field(sp *s, int k, const ga_doc_node *v, ga_workl
     case W_SPOT:
         return ga_rd_enum(r, v, SPOT_NAMES, &w->spot);
     case W_CKPT:
-        return ga_rd_number(r, v, GA_RD_AT_LEAST(0), &w->checkpoint_minutes);
+        return ga_rd_number(r, v, GA_RD_CLOSED(0, GA_LIM_MINUTES), &w->checkpoint_minutes);
     case W_RESTART:
-        return ga_rd_number(r, v, GA_RD_AT_LEAST(0), &w->restart_minutes);
+        return ga_rd_number(r, v, GA_RD_CLOSED(0, GA_LIM_MINUTES), &w->restart_minutes);
     case W_TPUT:
         return parse_throughput(s, v, w);
     case W_DATA:
@@ -484,7 +488,7 @@ static gpuarb_status parse_egress(sp *s, const ga_doc_node *n)
     const ga_doc_node *v;
     gpuarb_status st = ga_rd_map_begin(&s->rd, n, keys, NULL, &m);
     while (!st && !(st = ga_rd_map_next(&s->rd, &m, &k, &v)) && k >= 0)
-        st = ga_rd_number(&s->rd, v, GA_RD_AT_LEAST(0),
+        st = ga_rd_number(&s->rd, v, GA_RD_CLOSED(0, GA_LIM_EGRESS_PER_GB),
                           k == 0 ? &s->spec->egress_same : &s->spec->egress_other);
     return st;
 }
@@ -509,7 +513,8 @@ static gpuarb_status root_field(void *arg, int k, const ga_doc_node *v)
     case R_OBJECTIVE: return ga_rd_enum(r, v, OBJECTIVE_NAMES, &spec->objective);
     case R_HORIZON:
         return ga_rd_number(r, v, GA_RD_ABOVE_UPTO(0, GA_SPEC_MAX_HORIZON), &spec->horizon_hours);
-    case R_BUDGET: return ga_rd_number(r, v, GA_RD_AT_LEAST(0), &spec->budget_per_hour);
+    case R_BUDGET:
+        return ga_rd_number(r, v, GA_RD_CLOSED(0, GA_LIM_BUDGET_HOUR), &spec->budget_per_hour);
     case R_TIME:
         return ga_rd_number(r, v, GA_RD_ABOVE_UPTO(0, GA_SPEC_MAX_TIME_LIMIT),
                             &spec->time_limit_s);

@@ -8,8 +8,10 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/internal.h"
 
@@ -22,6 +24,24 @@ gpuarb_status ga_read_file(gpuarb_ctx *ctx, const char *path, size_t max_bytes, 
     if (!f)
         return ga_error(ctx, GPUARB_ERR_IO, path, 0, 0, NULL, "cannot open: %s",
                         strerror(errno));
+    /* Limits before the work: a regular file's size is known before it is
+     * read, and a device (/dev/zero, /dev/urandom) is no input at all.
+     * Pipes (a shell's <(...), /dev/stdin) are read up to the limit. */
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0) {
+        if (S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode) || S_ISDIR(sb.st_mode)) {
+            fclose(f);
+            return ga_error(ctx, GPUARB_ERR_IO, path, 1, 1, NULL,
+                            "%s, not a file of text", S_ISDIR(sb.st_mode) ? "a directory"
+                                                                          : "a device");
+        }
+        if (S_ISREG(sb.st_mode) && (uintmax_t)sb.st_size > (uintmax_t)max_bytes) {
+            fclose(f);
+            return ga_error(ctx, GPUARB_ERR_LIMIT, path, 1, 1, NULL,
+                            "file of %jd bytes is larger than the limit of %zu bytes",
+                            (intmax_t)sb.st_size, max_bytes);
+        }
+    }
     ga_strbuf b;
     ga_sb_init(&b);
     char buf[65536];
@@ -31,7 +51,7 @@ gpuarb_status ga_read_file(gpuarb_ctx *ctx, const char *path, size_t max_bytes, 
         if (b.len > max_bytes) {
             fclose(f);
             ga_sb_free(&b);
-            return ga_error(ctx, GPUARB_ERR_LIMIT, path, 0, 0, NULL,
+            return ga_error(ctx, GPUARB_ERR_LIMIT, path, 1, 1, NULL,
                             "file larger than the limit of %zu bytes", max_bytes);
         }
     }

@@ -25,12 +25,13 @@
 
 #include "catalog/catalog.h"
 #include "io/csvtable.h"
+#include "io/limits.h"
 #include "catalog/gpumodel.h"
 #include "io/writer.h"
 
-#define MAX_OFFERS ((size_t)5000000)
+#define MAX_OFFERS GA_LIM_OFFERS
 #define MAX_STR 256
-#define MAX_GPU_COUNT 1000000
+#define MAX_GPU_COUNT GA_LIM_GPU_COUNT
 #define GIB_TO_GB 1.073741824
 
 /* ---------------------------------------------------------------------
@@ -114,6 +115,10 @@ gpuarb_status gpuarb_catalog_append(gpuarb_ctx *ctx, gpuarb_catalog *dst,
 {
     if (!dst || !src)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "catalog is NULL");
+    if (src->n > MAX_OFFERS - GA_MIN(dst->n, MAX_OFFERS)) /* before copying any */
+        return ga_error(ctx, GPUARB_ERR_LIMIT, NULL, 0, 0, NULL,
+                        "%zu + %zu offers; at most %zu are read (from all catalogs together)",
+                        dst->n, src->n, MAX_OFFERS);
     size_t n = src->n; /* dst == src appends each offer once */
     for (size_t i = 0; i < n; i++) {
         ga_offer o = src->v[i]; /* copy: push may move src->v when dst == src */
@@ -182,21 +187,22 @@ enum {
 };
 
 #define REQ (GA_TAB_COLUMN | GA_TAB_VALUE)
+/* Ranges: io/limits.h, which says why they keep the solver's sums finite. */
 static const ga_tab_col COLS[C_N + 1] = {
-    {"provider", GA_TAB_STRING, REQ, 0, 0, 0},
-    {"region", GA_TAB_STRING, REQ, 0, 0, 0},
-    {"zone", GA_TAB_STRING, 0, 0, 0, 0},
-    {"instance_type", GA_TAB_STRING, REQ, 0, 0, 0},
-    {"gpu", GA_TAB_STRING, REQ, 0, 0, 0},
-    {"gpu_count", GA_TAB_INTEGER, REQ, 0, 1, MAX_GPU_COUNT},
-    {"gpu_memory_gb", GA_TAB_NUMBER, GA_TAB_ABOVE, 0, 0, 0},
-    {"vcpus", GA_TAB_NUMBER, 0, 0, 0, 0},
-    {"memory_gb", GA_TAB_NUMBER, 0, 0, 0, 0},
-    {"price_hour", GA_TAB_NUMBER, 0, 0, 0, 0},
-    {"spot_price_hour", GA_TAB_NUMBER, 0, 0, 0, 0},
-    {"interruption_rate", GA_TAB_NUMBER, 0, 0, 0, 0},
-    {"capacity", GA_TAB_INTEGER, 0, 0, 0, INT64_C(1000000000000)},
-    {NULL, 0, 0, 0, 0, 0}};
+    {"provider", GA_TAB_STRING, REQ, 0, 0, 0, 0},
+    {"region", GA_TAB_STRING, REQ, 0, 0, 0, 0},
+    {"zone", GA_TAB_STRING, 0, 0, 0, 0, 0},
+    {"instance_type", GA_TAB_STRING, REQ, 0, 0, 0, 0},
+    {"gpu", GA_TAB_STRING, REQ, 0, 0, 0, 0},
+    {"gpu_count", GA_TAB_INTEGER, REQ, 0, 1, MAX_GPU_COUNT, 0},
+    {"gpu_memory_gb", GA_TAB_NUMBER, GA_TAB_ABOVE, 0, 0, 0, GA_LIM_GPU_MEMORY_GB},
+    {"vcpus", GA_TAB_NUMBER, 0, 0, 0, 0, GA_LIM_VCPUS},
+    {"memory_gb", GA_TAB_NUMBER, 0, 0, 0, 0, GA_LIM_MEMORY_GB},
+    {"price_hour", GA_TAB_NUMBER, 0, 0, 0, 0, GA_LIM_PRICE_HOUR},
+    {"spot_price_hour", GA_TAB_NUMBER, 0, 0, 0, 0, GA_LIM_PRICE_HOUR},
+    {"interruption_rate", GA_TAB_NUMBER, 0, 0, 0, 0, GA_LIM_INTERRUPTION_RATE},
+    {"capacity", GA_TAB_INTEGER, 0, 0, 0, GA_LIM_CAPACITY, 0},
+    {NULL, 0, 0, 0, 0, 0, 0}};
 
 static gpuarb_status native_row(ga_tab *t, ga_offer *o)
 {
@@ -247,7 +253,28 @@ static gpuarb_status native_row(ga_tab *t, ga_offer *o)
     return GPUARB_OK;
 }
 
-static gpuarb_status load_native(ga_tab *t, gpuarb_catalog *cat)
+/* The most offers the catalog being loaded into may hold (earlier files
+ * of the same list included), and whether a row tried to pass it. */
+typedef struct offer_budget {
+    size_t max;
+    int over;
+} offer_budget;
+
+/* Push the offer of the current row, unless it is one too many: then an
+ * error at the row, found before any further row is read. */
+static gpuarb_status push_row(ga_tab *t, gpuarb_catalog *cat, const ga_offer *o,
+                              offer_budget *b)
+{
+    if (cat->n >= b->max) {
+        b->over = 1;
+        return ga_error(t->ctx, GPUARB_ERR_LIMIT, t->source, ga_tab_row_line(t), 1, NULL,
+                        "offer %zu of all catalogs together; at most %zu are read", cat->n + 1,
+                        b->max);
+    }
+    return ga_catalog_push(t->ctx, cat, o);
+}
+
+static gpuarb_status load_native(ga_tab *t, gpuarb_catalog *cat, offer_budget *b)
 {
     int empty, got;
     gpuarb_status st = ga_tab_header(t, &empty);
@@ -264,7 +291,7 @@ static gpuarb_status load_native(ga_tab *t, gpuarb_catalog *cat)
         memset(&o, 0, sizeof o);
         st = native_row(t, &o);
         if (st == GPUARB_OK)
-            st = ga_catalog_push(t->ctx, cat, &o);
+            st = push_row(t, cat, &o, b);
         offer_clear(&o);
         if (st != GPUARB_OK)
             return st;
@@ -281,17 +308,19 @@ enum {
     S_ACCNAME, S_ACCCOUNT, S_PRICE, S_REGION, S_INSTANCE, S_VCPUS, S_MEMGIB, S_SPOT, S_AZ, S_N
 };
 
+/* AcceleratorCount is a number (Azure sells 1/3 of a GPU), checked for a
+ * whole count in sky_row. */
 static const ga_tab_col SKY_COLS[S_N + 1] = {
-    {"AcceleratorName", GA_TAB_STRING, GA_TAB_COLUMN, 0, 0, 0},
-    {"AcceleratorCount", GA_TAB_NUMBER, GA_TAB_COLUMN, 0, 0, 0},
-    {"Price", GA_TAB_NUMBER, GA_TAB_COLUMN, 0, 0, 0},
-    {"Region", GA_TAB_STRING, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 0, 0},
-    {"InstanceType", GA_TAB_STRING, GA_TAB_COLUMN, 0, 0, 0}, /* empty for GCP's attachable GPUs */
-    {"vCPUs", GA_TAB_NUMBER, 0, 0, 0, 0},
-    {"MemoryGiB", GA_TAB_NUMBER, 0, 0, 0, 0},
-    {"SpotPrice", GA_TAB_NUMBER, 0, 0, 0, 0},
-    {"AvailabilityZone", GA_TAB_STRING, 0, 0, 0, 0},
-    {NULL, 0, 0, 0, 0, 0}};
+    {"AcceleratorName", GA_TAB_STRING, GA_TAB_COLUMN, 0, 0, 0, 0},
+    {"AcceleratorCount", GA_TAB_NUMBER, GA_TAB_COLUMN, 0, 0, 0, MAX_GPU_COUNT},
+    {"Price", GA_TAB_NUMBER, GA_TAB_COLUMN, 0, 0, 0, GA_LIM_PRICE_HOUR},
+    {"Region", GA_TAB_STRING, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 0, 0, 0},
+    {"InstanceType", GA_TAB_STRING, GA_TAB_COLUMN, 0, 0, 0, 0}, /* empty: GCP's attachable GPUs */
+    {"vCPUs", GA_TAB_NUMBER, 0, 0, 0, 0, GA_LIM_VCPUS},
+    {"MemoryGiB", GA_TAB_NUMBER, 0, 0, 0, 0, 9.3e8}, /* GiB: below 1e9 GB */
+    {"SpotPrice", GA_TAB_NUMBER, 0, 0, 0, 0, GA_LIM_PRICE_HOUR},
+    {"AvailabilityZone", GA_TAB_STRING, 0, 0, 0, 0, 0},
+    {NULL, 0, 0, 0, 0, 0, 0}};
 
 typedef struct sky_counts {
     size_t imported, no_accel, non_gpu, unknown, fractional, no_price;
@@ -347,10 +376,10 @@ static gpuarb_status sky_row(ga_tab *t, const char *provider, ga_offer *o, sky_c
         return ga_tab_fail(t, &cf, "empty on a row with an accelerator");
     if ((st = ga_tab_num(t, S_ACCCOUNT, -1, &count)) != GPUARB_OK)
         return st;
-    if (count < 1 || count > MAX_GPU_COUNT || count != floor(count)) {
+    if (count < 1 || count != floor(count)) {
         sc->fractional++; /* Azure's 1/3 or 1/6 of an A10: not a whole GPU */
         return GPUARB_OK;
-    }
+    } /* count <= MAX_GPU_COUNT: the column's range */
     o->gpu_count = (int32_t)count;
     if ((st = ga_tab_num(t, S_PRICE, -1, &o->price)) != GPUARB_OK ||
         (st = ga_tab_num(t, S_SPOT, -1, &o->spot)) != GPUARB_OK ||
@@ -423,7 +452,8 @@ static void log_counts(const ga_tab *t, const char *provider, const sky_counts *
            t->source, sc->imported, provider, skipped);
 }
 
-static gpuarb_status load_skypilot(ga_tab *t, const char *provider, gpuarb_catalog *cat)
+static gpuarb_status load_skypilot(ga_tab *t, const char *provider, gpuarb_catalog *cat,
+                                   offer_budget *b)
 {
     int empty, got;
     sky_counts sc;
@@ -440,7 +470,7 @@ static gpuarb_status load_skypilot(ga_tab *t, const char *provider, gpuarb_catal
         int keep;
         st = sky_row(t, provider, &o, &sc, &keep);
         if (st == GPUARB_OK && keep) {
-            st = ga_catalog_push(t->ctx, cat, &o);
+            st = push_row(t, cat, &o, b);
             sc.imported++;
         }
         offer_clear(&o);
@@ -457,15 +487,17 @@ static gpuarb_status load_skypilot(ga_tab *t, const char *provider, gpuarb_catal
  * Entry points
  * --------------------------------------------------------------------- */
 
-gpuarb_status gpuarb_catalog_parse(gpuarb_ctx *ctx, const char *text, size_t len,
-                                   const char *source, int32_t format, const char *provider,
-                                   gpuarb_catalog **out)
+/* Append the offers of text to cat (left with a prefix of them on error:
+ * the caller frees it). */
+static gpuarb_status parse_into(gpuarb_ctx *ctx, const char *text, size_t len,
+                                const char *source, int32_t format, const char *provider,
+                                offer_budget *b, gpuarb_catalog *cat)
 {
-    if (out)
-        *out = NULL;
-    gpuarb_status st = ga_check_text(ctx, out != NULL, text, len);
-    if (st)
-        return st;
+    gpuarb_status st;
+    if (len > GA_LIM_CATALOG_BYTES)
+        return ga_error(ctx, GPUARB_ERR_LIMIT, source ? source : "<string>", 1, 1, NULL,
+                        "catalog text of %zu bytes is larger than the limit of %zu bytes", len,
+                        GA_LIM_CATALOG_BYTES);
     if (format != GPUARB_CATALOG_NATIVE && format != GPUARB_CATALOG_SKYPILOT)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "unknown catalog format %d",
                         (int)format);
@@ -477,11 +509,25 @@ gpuarb_status gpuarb_catalog_parse(gpuarb_ctx *ctx, const char *text, size_t len
     ga_tab t;
     ga_tab_init(&t, ctx, text, len, source, native ? COLS : SKY_COLS,
                 GA_TAB_COMMENTS | (native ? 0 : GA_TAB_JOIN_EXTRA));
-    gpuarb_catalog *cat;
-    st = ga_catalog_new(ctx, &cat);
-    if (st == GPUARB_OK)
-        st = native ? load_native(&t, cat) : load_skypilot(&t, provider, cat);
+    st = native ? load_native(&t, cat, b) : load_skypilot(&t, provider, cat, b);
     ga_tab_free(&t);
+    return st;
+}
+
+gpuarb_status gpuarb_catalog_parse(gpuarb_ctx *ctx, const char *text, size_t len,
+                                   const char *source, int32_t format, const char *provider,
+                                   gpuarb_catalog **out)
+{
+    if (out)
+        *out = NULL;
+    gpuarb_status st = ga_check_text(ctx, out != NULL, text, len);
+    if (st)
+        return st;
+    offer_budget b = {MAX_OFFERS, 0};
+    gpuarb_catalog *cat;
+    if ((st = ga_catalog_new(ctx, &cat)) != GPUARB_OK)
+        return st;
+    st = parse_into(ctx, text, len, source, format, provider, &b, cat);
     if (st != GPUARB_OK) {
         gpuarb_catalog_free(cat);
         return st;
@@ -490,20 +536,42 @@ gpuarb_status gpuarb_catalog_parse(gpuarb_ctx *ctx, const char *text, size_t len
     return GPUARB_OK;
 }
 
+gpuarb_status ga_catalog_load_into(gpuarb_ctx *ctx, const char *path, int32_t format,
+                                   const char *provider, size_t max_offers, int *over,
+                                   gpuarb_catalog *cat)
+{
+    *over = 0;
+    if (!path)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "path is NULL");
+    char *text;
+    size_t len;
+    gpuarb_status st = ga_read_file(ctx, path, GA_LIM_CATALOG_BYTES, &text, &len);
+    if (st != GPUARB_OK)
+        return st;
+    offer_budget b = {GA_MIN(max_offers, MAX_OFFERS), 0};
+    st = parse_into(ctx, text, len, path, format, provider, &b, cat);
+    free(text);
+    *over = b.over;
+    return st;
+}
+
 gpuarb_status gpuarb_catalog_load(gpuarb_ctx *ctx, const char *path, int32_t format,
                                   const char *provider, gpuarb_catalog **out)
 {
     if (!out || !path)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "path or out is NULL");
     *out = NULL;
-    char *text;
-    size_t len;
-    gpuarb_status st = ga_read_file(ctx, path, (size_t)1 << 30, &text, &len); /* 1 GiB */
-    if (st != GPUARB_OK)
+    int over;
+    gpuarb_catalog *cat;
+    gpuarb_status st = ga_catalog_new(ctx, &cat);
+    if (st == GPUARB_OK)
+        st = ga_catalog_load_into(ctx, path, format, provider, MAX_OFFERS, &over, cat);
+    if (st != GPUARB_OK) {
+        gpuarb_catalog_free(cat);
         return st;
-    st = gpuarb_catalog_parse(ctx, text, len, path, format, provider, out);
-    free(text);
-    return st;
+    }
+    *out = cat;
+    return GPUARB_OK;
 }
 
 /* ---------------------------------------------------------------------

@@ -24,9 +24,18 @@ struct gpuarb_catalog {
     size_t n, cap;
 };
 
-/* Append a copy of o (strings duplicated).  Returns GPUARB_ERR_NOMEM. */
+/* Append a copy of o (strings duplicated).  Returns GPUARB_ERR_NOMEM, or
+ * GPUARB_ERR_LIMIT past GA_LIM_OFFERS (io/limits.h) offers. */
 gpuarb_status ga_catalog_push(gpuarb_ctx *ctx, gpuarb_catalog *cat, const ga_offer *o);
 gpuarb_status ga_catalog_new(gpuarb_ctx *ctx, gpuarb_catalog **out);
+/* gpuarb_catalog_load appending to cat, which may hold the offers of
+ * earlier files, and stopping at the row that would make it hold more than
+ * max_offers: GPUARB_ERR_LIMIT at that row, with *over = 1 (0 for every
+ * other outcome), before reading further.  On error cat keeps the offers
+ * added so far (the caller frees it). */
+gpuarb_status ga_catalog_load_into(gpuarb_ctx *ctx, const char *path, int32_t format,
+                                   const char *provider, size_t max_offers, int *over,
+                                   gpuarb_catalog *cat);
 
 #define GA_DEFAULT_INTERRUPTION_RATE 0.05
 
@@ -52,8 +61,15 @@ int ga_catalog_ref_is_builtin(const char *text);
  * when the reference has a position. */
 gpuarb_status ga_catalog_ref_load(gpuarb_ctx *ctx, const ga_catalog_ref *ref,
                                   gpuarb_catalog **out);
-/* Load refs[0..n) merged in order into one new catalog; n = 0: builtin. */
+/* Load refs[0..n) merged in order into one new catalog; n = 0: builtin.
+ * At most GA_LIM_OFFERS offers in all: the file that crosses the limit
+ * stops at the row that crosses it, and the error is placed where the
+ * document lists that file (GPUARB_ERR_LIMIT). */
 gpuarb_status ga_catalog_load_refs(gpuarb_ctx *ctx, const ga_catalog_ref *refs, size_t n,
                                    gpuarb_catalog **out);
+/* The same with a smaller limit (tests); max_offers > GA_LIM_OFFERS is
+ * GA_LIM_OFFERS. */
+gpuarb_status ga_catalog_load_refs_max(gpuarb_ctx *ctx, const ga_catalog_ref *refs, size_t n,
+                                       size_t max_offers, gpuarb_catalog **out);
 
 #endif

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "catalog/catalog.h"
+#include "io/limits.h"
 
 #define SKYPILOT_PREFIX "skypilot:"
 #define SKYPILOT_PREFIX_LEN 9
@@ -90,15 +91,34 @@ gpuarb_status ga_catalog_ref_parse(gpuarb_ctx *ctx, const char *text, const char
     return GPUARB_OK;
 }
 
-gpuarb_status ga_catalog_ref_load(gpuarb_ctx *ctx, const ga_catalog_ref *ref,
-                                  gpuarb_catalog **out)
+/* Append the offers ref names to cat, so that it holds at most limit
+ * (earlier files of a list included); past that, the error is placed
+ * where the document lists the catalog that crossed the limit.  Files are
+ * read straight into cat: a list costs no copy of its offers. */
+static gpuarb_status ref_load_into(gpuarb_ctx *ctx, const ga_catalog_ref *ref, size_t limit,
+                                   gpuarb_catalog *cat)
 {
-    *out = NULL;
-    if (ref->builtin)
-        return gpuarb_catalog_builtin(ctx, out);
-    gpuarb_status st = gpuarb_catalog_load(
-        ctx, ref->path, ref->provider ? GPUARB_CATALOG_SKYPILOT : GPUARB_CATALOG_NATIVE,
-        ref->provider, out);
+    gpuarb_status st;
+    if (ref->builtin) {
+        gpuarb_catalog *b = NULL;
+        if ((st = gpuarb_catalog_builtin(ctx, &b)) == GPUARB_OK)
+            st = gpuarb_catalog_append(ctx, cat, b);
+        gpuarb_catalog_free(b);
+        return st;
+    }
+    int over = 0;
+    st = ga_catalog_load_into(ctx, ref->path,
+                              ref->provider ? GPUARB_CATALOG_SKYPILOT : GPUARB_CATALOG_NATIVE,
+                              ref->provider, limit, &over, cat);
+    if (over && ref->loc.line > 0) {
+        char msg[GA_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", gpuarb_errfull(ctx));
+        return ga_error(ctx, GPUARB_ERR_LIMIT, ref->loc.source, ref->loc.line, ref->loc.col,
+                        "catalog",
+                        "the catalogs listed up to this one hold more than %zu offers, the "
+                        "limit (%s)",
+                        limit, msg);
+    }
     if (st == GPUARB_ERR_IO && ref->loc.line > 0) {
         /* say where the document names the missing file */
         char msg[GA_MSG_MAX];
@@ -109,21 +129,33 @@ gpuarb_status ga_catalog_ref_load(gpuarb_ctx *ctx, const ga_catalog_ref *ref,
     return st;
 }
 
+gpuarb_status ga_catalog_ref_load(gpuarb_ctx *ctx, const ga_catalog_ref *ref,
+                                  gpuarb_catalog **out)
+{
+    return ga_catalog_load_refs_max(ctx, ref, 1, GA_LIM_OFFERS, out);
+}
+
 gpuarb_status ga_catalog_load_refs(gpuarb_ctx *ctx, const ga_catalog_ref *refs, size_t n,
                                    gpuarb_catalog **out)
 {
+    return ga_catalog_load_refs_max(ctx, refs, n, GA_LIM_OFFERS, out);
+}
+
+gpuarb_status ga_catalog_load_refs_max(gpuarb_ctx *ctx, const ga_catalog_ref *refs, size_t n,
+                                       size_t max_offers, gpuarb_catalog **out)
+{
+    max_offers = GA_MIN(max_offers, GA_LIM_OFFERS);
     *out = NULL;
     if (n == 0)
         return gpuarb_catalog_builtin(ctx, out);
+    if (n == 1 && refs[0].builtin)
+        return gpuarb_catalog_builtin(ctx, out);
     gpuarb_catalog *all = NULL;
     gpuarb_status st = ga_catalog_new(ctx, &all);
-    for (size_t i = 0; !st && i < n; i++) {
-        gpuarb_catalog *one = NULL;
-        st = ga_catalog_ref_load(ctx, &refs[i], &one);
-        if (!st)
-            st = gpuarb_catalog_append(ctx, all, one);
-        gpuarb_catalog_free(one);
-    }
+    /* a list that crosses the limit stops at the row that crosses it, not
+     * after loading every file */
+    for (size_t i = 0; !st && i < n; i++)
+        st = ref_load_into(ctx, &refs[i], max_offers, all);
     if (st) {
         gpuarb_catalog_free(all);
         return st;

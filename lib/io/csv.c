@@ -11,9 +11,10 @@
  * unquoted field is kept as a literal character.  Invariants: after a
  * successful ga_csv_next, every field is NUL-terminated inside r->buf and
  * has the 1-based line and column of its first character (the opening
- * quote for a quoted field).  Returns GPUARB_ERR_SYNTAX for an unterminated
- * quoted field (at its opening quote), for text after a closing quote and
- * for a NUL byte (at the offending character), GPUARB_ERR_LIMIT beyond
+ * quote for a quoted field), and every field is well-formed UTF-8.
+ * Returns GPUARB_ERR_SYNTAX for an unterminated quoted field (at its
+ * opening quote), for text after a closing quote, for a NUL byte and for
+ * bytes that are not well-formed UTF-8 (at the offending character), GPUARB_ERR_LIMIT beyond
  * GA_CSV_MAX_FIELDS fields or GA_CSV_MAX_RECORD bytes in one record,
  * GPUARB_ERR_NOMEM.
  */
@@ -21,6 +22,7 @@
 #include <string.h>
 
 #include "io/csv.h"
+#include "io/utf8.h"
 
 void ga_csv_init(ga_csv *r, const char *text, size_t len, const char *source, int flags)
 {
@@ -129,14 +131,27 @@ static gpuarb_status nul_byte(gpuarb_ctx *ctx, const ga_csv *r)
                     "NUL byte in CSV text");
 }
 
-/* Append the current byte c to the field and move past it (a NUL byte is
- * an error). */
+/* Append the current character (first byte c) to the field and move past
+ * it.  A NUL byte or bytes that are not well-formed UTF-8 are an error at
+ * the character: catalogs' strings reach JSON output, which must be UTF-8. */
 static gpuarb_status take(gpuarb_ctx *ctx, ga_csv *r, unsigned char c)
 {
     if (c == '\0')
         return nul_byte(ctx, r);
-    advance(r);
-    return put(ctx, r, (char)c);
+    size_t k = 1;
+    if (c >= 0x80 &&
+        !(k = ga_utf8_seq((const unsigned char *)r->text + r->pos, r->len - r->pos)))
+        return ga_error(ctx, GPUARB_ERR_SYNTAX, r->source, r->line, r->col, NULL,
+                        "invalid UTF-8: byte 0x%02X does not begin a well-formed character "
+                        "(the text must be UTF-8)",
+                        (unsigned)c);
+    gpuarb_status st = GPUARB_OK;
+    for (size_t i = 0; i < k && !st; i++) {
+        char b = r->text[r->pos];
+        advance(r);
+        st = put(ctx, r, b);
+    }
+    return st;
 }
 
 static gpuarb_status read_quoted(gpuarb_ctx *ctx, ga_csv *r)

@@ -15,7 +15,9 @@
  * Fields are unescaped and NUL-terminated; they stay valid until the next
  * ga_csv_next.  Rows may have any number of fields (ragged rows are the
  * caller's to judge).  Blank lines are skipped.  Columns count characters
- * (UTF-8 code points), not bytes.
+ * (UTF-8 code points), not bytes.  Fields must be well-formed UTF-8 (a
+ * GPUARB_ERR_SYNTAX at the first bad byte otherwise); comment lines are
+ * skipped unread.
  */
 #ifndef GPUARB_CSV_H
 #define GPUARB_CSV_H

@@ -14,6 +14,7 @@
  * GPUARB_ERR_INTERNAL for a column table that breaks the rules above (a
  * caller's bug).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,9 @@ void ga_tab_quote(const ga_tab_field *f, char *buf, size_t cap)
     }
     if (n + 8 > cap)
         n = cap > 8 ? cap - 8 : 0;
+    /* never cut a character in two (the field is UTF-8: csv.c checks) */
+    while (n < f->n && n > 0 && ((unsigned char)f->s[n] & 0xC0) == 0x80)
+        n--;
     size_t k = 0;
     buf[k++] = '\'';
     for (size_t i = 0; i < n; i++)
@@ -147,6 +151,15 @@ gpuarb_status ga_tab_header(ga_tab *t, int *empty)
     if (t->ncols > GA_TAB_MAX_COLS)
         return ga_error(t->ctx, GPUARB_ERR_INTERNAL, t->source, 0, 0, NULL,
                         "a column table has %zu columns; at most %d", t->ncols, GA_TAB_MAX_COLS);
+    for (size_t c = 0; c < t->ncols; c++) {
+        const ga_tab_col *col = &t->cols[c];
+        int bounded = col->kind == GA_TAB_NUMBER    ? col->max > col->min && col->max < HUGE_VAL
+                      : col->kind == GA_TAB_INTEGER ? col->imin <= col->imax
+                                                    : 1;
+        if (!bounded)
+            return ga_error(t->ctx, GPUARB_ERR_INTERNAL, t->source, 0, 0, NULL,
+                            "column '%s' has no finite range", col->name);
+    }
     gpuarb_status st = ga_csv_next(t->ctx, &t->r, &got);
     if (st != GPUARB_OK)
         return st;
@@ -263,10 +276,13 @@ gpuarb_status ga_tab_num(ga_tab *t, int c, double absent, double *out)
     if (rc != GA_NUM_OK)
         return ga_tab_fail(t, &f, "must be a finite number, got %s", shown);
     int above = (col->flags & GA_TAB_ABOVE) != 0;
-    if (above ? !(v > col->min) : !(v >= col->min)) {
-        char min[48];
+    if ((above ? !(v > col->min) : !(v >= col->min)) || !(v <= col->max)) {
+        char min[48], max[48];
         ga_fmt_short(min, col->min);
-        return ga_tab_fail(t, &f, "must be %s %s, got %s", above ? ">" : ">=", min, shown);
+        ga_fmt_short(max, col->max);
+        /* worded as docread.c words the spec's ranges */
+        return ga_tab_fail(t, &f, "must be %s %s and at most %s, got %s",
+                           above ? "greater than" : "at least", min, max, shown);
     }
     *out = v == 0 ? 0.0 : v; /* no -0 */
     return GPUARB_OK;
@@ -281,8 +297,8 @@ gpuarb_status ga_tab_int(ga_tab *t, int c, int64_t absent, int64_t *out)
     ga_tab_field f = ga_tab_get(t, c);
     if (f.n == 0) {
         if (col->flags & GA_TAB_VALUE)
-            return ga_tab_fail(t, &f, "empty; an integer >= %lld is required",
-                               (long long)col->imin);
+            return ga_tab_fail(t, &f, "empty; an integer from %lld to %lld is required",
+                               (long long)col->imin, (long long)col->imax);
         *out = absent;
         return GPUARB_OK;
     }
@@ -294,8 +310,8 @@ gpuarb_status ga_tab_int(ga_tab *t, int c, int64_t absent, int64_t *out)
     if (!ok) {
         char shown[64];
         ga_tab_quote(&f, shown, sizeof shown);
-        return ga_tab_fail(t, &f, "must be an integer >= %lld, got %s", (long long)col->imin,
-                           shown);
+        return ga_tab_fail(t, &f, "must be an integer from %lld to %lld, got %s",
+                           (long long)col->imin, (long long)col->imax, shown);
     }
     *out = v;
     return GPUARB_OK;

@@ -9,10 +9,11 @@
  * Usage:
  *     enum { C_ID, C_GPUS, C_USER };
  *     static const ga_tab_col COLS[] = {
- *         {"job_id", GA_TAB_STRING, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 0, 0},
- *         {"gpus", GA_TAB_INTEGER, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 1, 64},
- *         {"user", GA_TAB_STRING, 0, 0, 0, 0},
- *         {NULL, 0, 0, 0, 0, 0}};
+ *         {"job_id", GA_TAB_STRING, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 0, 0, 0},
+ *         {"gpus", GA_TAB_INTEGER, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 1, 64, 0},
+ *         {"hours", GA_TAB_NUMBER, 0, 0, 0, 0, 1e4},     // 0 <= hours <= 1e4
+ *         {"user", GA_TAB_STRING, 0, 0, 0, 0, 0},
+ *         {NULL, 0, 0, 0, 0, 0, 0}};
  *     ga_tab t;
  *     int empty, got;
  *     ga_tab_init(&t, ctx, text, len, "jobs.csv", COLS, GA_TAB_COMMENTS);
@@ -30,7 +31,10 @@
  * named twice is an error, an unknown one is ignored (or an error with
  * GA_TAB_STRICT).  Unquoted fields are trimmed of spaces and tabs; a
  * column the header lacks reads as an empty field at the start of the row.
- * Strings are at most GA_TAB_MAX_STR bytes and free of control characters.
+ * Strings are at most GA_TAB_MAX_STR bytes and free of control characters
+ * (the text is valid UTF-8: csv.c checks it).  Every number has a finite
+ * range [min, max] (a column table without one is a caller's bug), and an
+ * out-of-range value is reported with its range.
  */
 #ifndef GPUARB_CSVTABLE_H
 #define GPUARB_CSVTABLE_H
@@ -65,6 +69,7 @@ typedef struct ga_tab_col {
     int32_t flags;           /* GA_TAB_COLUMN | GA_TAB_VALUE | GA_TAB_ABOVE */
     double min;              /* NUMBER: value >= min (> min with GA_TAB_ABOVE) */
     int64_t imin, imax;      /* INTEGER: imin <= value <= imax */
+    double max;              /* NUMBER: value <= max; max > min, finite (required) */
 } ga_tab_col;
 
 /* A field of the current row: its text (trimmed unless quoted; not

@@ -199,7 +199,7 @@ gpuarb_status ga_doc_begin(gpuarb_ctx *ctx, const char **text, size_t *len, cons
     if (!source)
         source = "<string>";
     if (*len > GA_DOC_MAX_BYTES)
-        return ga_error(ctx, GPUARB_ERR_LIMIT, source, 0, 0, NULL,
+        return ga_error(ctx, GPUARB_ERR_LIMIT, source, 1, 1, NULL,
                         "input is %zu bytes; at most %u are read", *len, GA_DOC_MAX_BYTES);
     out->source = ga_strdup(source);
     if (!out->source)
@@ -210,7 +210,7 @@ gpuarb_status ga_doc_begin(gpuarb_ctx *ctx, const char **text, size_t *len, cons
 gpuarb_status ga_doc_parse(gpuarb_ctx *ctx, const char *text, size_t len, const char *source,
                            ga_doc *out)
 {
-    size_t i = 0;
+    size_t i = text && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* a BOM */
     while (text && i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' ||
                                text[i] == '\n'))
         i++;

@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "io/doc.h"
+#include "io/utf8.h"
 
 typedef struct jtok {
     size_t off;        /* first byte of the value or key */
@@ -34,14 +35,14 @@ typedef struct jtok {
     int is_key;
 } jtok;
 
-enum { SCAN_OK = 0, SCAN_SYNTAX = 1, SCAN_LIMIT = 2, SCAN_NOMEM = 3 };
+enum { SCAN_OK = 0, SCAN_SYNTAX = 1, SCAN_LIMIT = 2, SCAN_NOMEM = 3, SCAN_UTF8 = 4 };
 
 typedef struct jscan {
     const char *t;
     size_t len, i;
     jtok *tok;
     size_t n, cap;
-    size_t limit_off;      /* where a limit was passed */
+    size_t limit_off;      /* where a limit was passed, or the bad UTF-8 byte */
     const char *limit_what;
 } jscan;
 
@@ -73,8 +74,9 @@ static int is_hex(char c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/* At '"'.  Escapes and control characters are checked; UTF-8 and surrogate
- * pairs are left to jansson. */
+/* At '"'.  Escapes, control characters and UTF-8 are checked here (so an
+ * invalid byte is reported where it is, worded as the YAML reader words
+ * it); \u surrogate pairs are left to jansson. */
 static int scan_string(jscan *s)
 {
     s->i++;
@@ -86,6 +88,15 @@ static int scan_string(jscan *s)
         }
         if (c < 0x20)
             return SCAN_SYNTAX;
+        if (c >= 0x80) {
+            size_t k = ga_utf8_seq((const unsigned char *)s->t + s->i, s->len - s->i);
+            if (k == 0) {
+                s->limit_off = s->i;
+                return SCAN_UTF8;
+            }
+            s->i += k;
+            continue;
+        }
         if (c == '\\') {
             if (++s->i >= s->len)
                 return SCAN_SYNTAX;
@@ -436,14 +447,29 @@ gpuarb_status ga_doc_parse_json(gpuarb_ctx *ctx, const char *text, size_t len,
         return st0;
     source = out->source;
 
+    /* A UTF-8 byte-order mark is accepted as YAML, CSV and BPP input accept
+     * it (RFC 8259 allows a parser to ignore it).  jansson does not, so it
+     * reads the text after it, and its error offsets are shifted back;
+     * positions are counted in the whole text, where ga_doc_pos skips it. */
+    size_t bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     jscan s;
     memset(&s, 0, sizeof s);
     s.t = text;
     s.len = len;
+    s.i = bom;
     int rc = scan_document(&s);
     gpuarb_status st = GPUARB_OK;
     if (rc == SCAN_NOMEM) {
         st = ga_nomem(ctx);
+    } else if (rc == SCAN_UTF8) {
+        ga_doc_pos p;
+        int32_t line, col;
+        ga_doc_pos_init(&p, text, len);
+        ga_doc_pos_at(&p, s.limit_off, &line, &col);
+        st = ga_error(ctx, GPUARB_ERR_SYNTAX, source, line, col, NULL,
+                      "invalid UTF-8 sequence starting with byte 0x%02X; specs must be UTF-8 "
+                      "text",
+                      (unsigned)(unsigned char)text[s.limit_off]);
     } else if (rc == SCAN_LIMIT) {
         ga_doc_pos p;
         int32_t line, col;
@@ -452,8 +478,11 @@ gpuarb_status ga_doc_parse_json(gpuarb_ctx *ctx, const char *text, size_t len,
         st = ga_error(ctx, GPUARB_ERR_LIMIT, source, line, col, NULL, "%s", s.limit_what);
     } else {
         json_error_t err;
-        json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+        json_t *v = json_loadb(text + bom, len - bom, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+                               &err);
         if (!v) {
+            if (err.position >= 0)
+                err.position += (int)bom;
             st = jansson_error(ctx, source, text, len, &s, &err);
         } else if (rc == SCAN_SYNTAX) {
             /* jansson 2.14 accepts a NUL byte right after a top-level

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "io/docread.h"
+#include "io/utf8.h"
 
 void ga_rd_init(ga_rd *r, gpuarb_ctx *ctx, const char *source)
 {
@@ -88,8 +89,8 @@ static const char *found(const ga_doc_node *n, char *buf, size_t cap)
 {
     if ((n->kind == GA_DOC_STRING || n->kind == GA_DOC_NUMBER || n->kind == GA_DOC_BOOL) &&
         n->str)
-        snprintf(buf, cap, "%s ('%.40s%s')", ga_doc_kind_name(n->kind), n->str,
-                 strlen(n->str) > 40 ? "..." : "");
+        snprintf(buf, cap, "%s ('%.*s%s')", ga_doc_kind_name(n->kind),
+                 (int)ga_utf8_prefix(n->str, 40), n->str, strlen(n->str) > 40 ? "..." : "");
     else
         snprintf(buf, cap, "%s", ga_doc_kind_name(n->kind));
     return buf;

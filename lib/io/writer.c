@@ -6,7 +6,9 @@
  * for its value; once err is set nothing more is written and the first
  * error wins.  The JSON back end only decides separators and whitespace, so
  * every writer keeps its historical layout through the layout hints; the
- * YAML back end ignores those hints and writes block style.  ga_w_finish
+ * YAML back end ignores those hints and writes block style.  Output is
+ * always well-formed UTF-8: a string byte that does not begin a
+ * well-formed character is written as U+FFFD.  ga_w_finish
  * returns GPUARB_OK, GPUARB_ERR_NOMEM, GPUARB_ERR_INTERNAL (misuse) or
  * GPUARB_ERR_LIMIT (deeper than GA_W_MAX_DEPTH).
  */
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/utf8.h"
 #include "io/writer.h"
 
 void ga_w_init(ga_writer *w, ga_w_format format, int32_t flags)
@@ -73,16 +76,33 @@ static int short_escape(ga_strbuf *b, unsigned char c)
     return 0;
 }
 
+/* The output is always UTF-8: a byte of s that does not begin a
+ * well-formed character (a file name, a caller's string) is written as
+ * U+FFFD, the replacement character.  Returns the bytes of s consumed
+ * from p (the character's length, or 1). */
+static size_t put_char(ga_strbuf *b, const unsigned char *p)
+{
+    size_t k = ga_utf8_seq(p, strnlen((const char *)p, 4));
+    if (k == 0) {
+        ga_sb_puts(b, "\xEF\xBF\xBD");
+        return 1;
+    }
+    ga_sb_putn(b, (const char *)p, k);
+    return k;
+}
+
 static void json_string(ga_strbuf *b, const char *s)
 {
     ga_sb_putc(b, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (short_escape(b, *p))
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        if (short_escape(b, *p)) {
+            p++;
             continue;
+        }
         if (*p < 0x20)
-            ga_sb_printf(b, "\\u%04x", *p);
+            ga_sb_printf(b, "\\u%04x", *p++);
         else
-            ga_sb_putc(b, (char)*p);
+            p += put_char(b, p);
     }
     ga_sb_putc(b, '"');
 }
@@ -132,7 +152,7 @@ static int yaml_needs_quotes(const char *s)
     for (const unsigned char *q = (const unsigned char *)s; *q; q++)
         if (*q < 0x20 || *q == 0x7f || unicode_break(q) || c1_control(q))
             return 1;
-    return 0;
+    return ga_utf8_check(s, n) != n; /* quoted strings get U+FFFD for bad bytes */
 }
 
 static void yaml_string(ga_strbuf *b, const char *s)
@@ -159,7 +179,7 @@ static void yaml_string(ga_strbuf *b, const char *s)
         if (*p < 0x20 || *p == 0x7f)
             ga_sb_printf(b, "\\x%02x", *p);
         else
-            ga_sb_putc(b, (char)*p);
+            p += put_char(b, p) - 1;
     }
     ga_sb_putc(b, '"');
 }
