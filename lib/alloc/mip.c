@@ -288,6 +288,13 @@ gpuarb_status ga_alloc_mip_run(gpuarb_ctx *ctx, const prob *p, int stage, double
                                const double *start, double deadline, const ga_tol *tol, sol *out,
                                ga_mip_out *mo)
 {
+    if (deadline > 0 && ga_now_ms() >= deadline) {
+        /* no time left: not even the model is built (GLPK cannot be
+         * stopped inside its presolver or its first factorisation) */
+        memset(mo, 0, sizeof *mo);
+        mo->status = GA_MIP_NOSOLUTION;
+        return GPUARB_OK;
+    }
     ga_mip *m = NULL;
     mipmap mm = {0};
     gpuarb_status st = ga_alloc_mip_build(ctx, p, stage, tfloor, &m, &mm);

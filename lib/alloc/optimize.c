@@ -147,6 +147,13 @@ static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, const ga_t
     double best = INF_COST, best_cph = 0;
     int32_t best_p = -1;
     int not_proven = 0;
+    /* one provider holds every GPU: a provider cap below 1 rules out every
+     * plan that has any, so there is no baseline to search for */
+    int needs_gpus = 0;
+    for (size_t wi = 0; wi < b->spec->n_w; wi++)
+        needs_gpus |= b->spec->w[wi].min_gpus > 0;
+    if (needs_gpus && b->spec->max_provider_share >= 0 && b->spec->max_provider_share < 1)
+        return GPUARB_OK;
     for (int32_t q = 0; q < b->n_prov; q++) {
         /* the baseline answers "cheapest single-provider plan": min_cost */
         view v = {.only_prov = q, .ondemand_only = 1, .min_cost = 1};

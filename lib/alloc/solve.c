@@ -33,8 +33,10 @@ double ga_stage_deadline(const base *b, double deadline, double frac)
     if (d <= 0)
         return 0;
     double now = ga_now_ms();
-    /* past the deadline a stage still gets a millisecond: the solver then
-     * stops at once and reports what it has */
+    /* past the deadline: the deadline itself, and the stage runs no MIP
+     * (ga_alloc_mip_run), only what gives a plan at once */
+    if (d <= now)
+        return d;
     return now + GA_MAX(1.0, (d - now) * frac);
 }
 
