@@ -17,6 +17,10 @@
 #include "alloc/alloc.h"
 #include "numeric/lp.h"
 
+/* The largest big-M whose indicator GLPK's integrality tolerance (1e-5)
+ * cannot turn into a tenth of a GPU. */
+#define GA_BIG_M_SAFE 1e4
+
 /* Upper bound on the instances of column j: the workload's GPU range and
  * the class's capacity. */
 static double col_ub(const prob *p, size_t j)
@@ -33,8 +37,8 @@ static double col_ub(const prob *p, size_t j)
  * cost subject to throughput >= tfloor.
  * Rows: GPUs per workload; gang (one region); links x <= M z per region
  * with M the region's own GPU range (the workload's w_top and the region's
- * capacity in GPUs), plus x_j <= ub_j z for each capacity-limited column
- * whose own bound is tighter (a region indicator of 1e-6 passes GLPK's
+ * capacity in GPUs), plus, where M reaches GA_BIG_M_SAFE, x_j <= ub_j z for
+ * each capacity-limited column whose own bound is tighter (a region indicator of 1e-6 passes GLPK's
  * integrality tolerance of 1e-5, so M must be as small as the data allow;
  * the verifier catches the rest); shared capacity; budget; the share caps
  * through one total-GPU column T (T = sum of GPUs; GPUs of provider q <=
@@ -120,7 +124,11 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
         snprintf(nm, sizeof nm, "link_w%d_r%d", (int)gr->w, (int)gr->reg);
         if (ga_mip_add_row(m, n, idx, val, -GA_INF, 0, nm) < 0)
             goto nomem;
-        for (int32_t j = gr->c0; j < gr->c0 + gr->nc; j++) {
+        /* where M x GLPK's integrality tolerance (1e-5) nears a GPU, a
+         * region indicator that rounds to 0 could still carry an instance:
+         * there, each capacity-limited column gets its own tighter link
+         * (elsewhere they would only slow the LP down) */
+        for (int32_t j = gr->c0; j < gr->c0 + gr->nc && M >= GA_BIG_M_SAFE; j++) {
             double ub = col_ub(p, (size_t)j);
             if (b->cls[p->c[j].k].cap < 0 || ub * p->c[j].gpc >= M)
                 continue;

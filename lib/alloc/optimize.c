@@ -155,6 +155,16 @@ static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, const ga_t
     if (needs_gpus && b->spec->max_provider_share >= 0 && b->spec->max_provider_share < 1)
         return GPUARB_OK;
     for (int32_t q = 0; q < b->n_prov; q++) {
+        if (b->lim.deadline_ms > 0 && ga_now_ms() >= b->lim.deadline_ms) {
+            /* no time left: no more providers tried (the per-workload
+             * optimum alone can take long); what was found stands */
+            ga_result_diag(r, "baseline: the time limit ended after %d of %d providers were "
+                              "tried", (int)q, (int)b->n_prov);
+            not_proven = 1;
+            if (best_p < 0)
+                return GPUARB_OK;
+            break;
+        }
         /* the baseline answers "cheapest single-provider plan": min_cost */
         view v = {.only_prov = q, .ondemand_only = 1, .min_cost = 1};
         prob p;

@@ -4,7 +4,7 @@
  * plan at hand; with share caps, the R0 (caps dropped), R1 (reduced) and F
  * (full) stages that keep the model small when the caps do not bind.
  * Every stage runs inside one absolute deadline with an explicit share of
- * what is left (R0 a fifth, R1 a quarter, F the rest; max_throughput's
+ * what is left (R0 a half, R1 a quarter of the rest, F the rest; max_throughput's
  * stage 0 three quarters and its tie-break the rest), and every plan found
  * (greedy, DP, R0, R1) is handed to the next stage and kept for the
  * result, so a time limit never discards a plan in hand.
@@ -403,8 +403,12 @@ gpuarb_status ga_solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, doub
     /* R0 */
     view v0 = *v;
     v0.drop_pshare = v0.drop_sshare = 1;
-    if ((st = run_stage(ctx, b, &v0, v, ga_stage_deadline(b, deadline, 0.2), tol, NULL, &t[0])))
+    double d0 = ga_stage_deadline(b, deadline, 0.5);
+    if ((st = run_stage(ctx, b, &v0, v, d0, tol, NULL, &t[0])))
         goto out;
+    /* R0 overran its share (GLPK's set-up cannot be interrupted): R1 would
+     * take the exact stage's time, so the exact stage comes next */
+    int skip_r1 = d0 > 0 && ga_now_ms() > d0 + 1.0;
     if (t[0].s.status == GPUARB_SOLVE_INFEASIBLE) {
         chosen = 0; /* the caps can only make it worse */
         goto out;
@@ -419,8 +423,8 @@ gpuarb_status ga_solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, doub
     /* R1, started from R0's plan when it meets the caps */
     view v1 = *v;
     v1.reduce = 1;
-    if ((st = run_stage(ctx, b, &v1, v, ga_stage_deadline(b, deadline, 0.25), tol,
-                        t[0].plan ? &t[0] : NULL, &t[1])))
+    if (!skip_r1 && (st = run_stage(ctx, b, &v1, v, ga_stage_deadline(b, deadline, 0.25), tol,
+                                    t[0].plan ? &t[0] : NULL, &t[1])))
         goto out;
     int best = t[1].plan ? 1 : t[0].plan ? 0 : -1;
     if (t[0].plan && t[1].plan && plan_better(objective, &t[0].s.e, &t[1].s.e))
