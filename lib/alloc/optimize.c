@@ -29,9 +29,14 @@
  *   5. the baseline (one provider, on demand) is the same pipeline on a
  *      restricted view; infeasible specs are explained by re-solving with one
  *      constraint family dropped at a time.
+ * Every plan (DP, greedy, each stage's MIP) passes the verifier (verify.c)
+ * before it is kept or reported; the whole call, stages, baseline and
+ * explanations, runs inside one deadline with explicit shares (solve.c),
+ * and a plan in hand is never dropped for a time limit.
  * Invariants: the spec and catalog are read-only; every figure in the result
- * is recomputed from the integer plan, never taken from the solver's
- * floating-point objective.  Statuses: GPUARB_OK (any solve outcome),
+ * is recomputed from the integer plan and the catalog's prices, never taken
+ * from the solver's floating-point objective; "optimal" is proven with no
+ * gap tolerance (GA_OPT_GAP).  Statuses: GPUARB_OK (any solve outcome),
  * GPUARB_ERR_ARG, GPUARB_ERR_NOMEM, GPUARB_ERR_SOLVER, and the loaders'
  * statuses when the caller passes no catalog: the spec's references are
  * then loaded by the catalog layer (catalog_ref.c), never opened here.
