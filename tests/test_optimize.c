@@ -839,6 +839,64 @@ static void greedy_plan_kept_when_time_runs_out(void **state)
     gpuarb_catalog_free(c);
 }
 
+/* The verifier and its repairs, on the big-M case: a plan with the H100
+ * box in aws and 90 A100 in gcp breaks the gang; the repair keeps the
+ * better region (gcp: throughput 90 against aws's 80), feasible.  101 A100
+ * break the $100 budget; the repair drops one: 100 A100, $100/h. */
+static void verifier_repairs_gang_and_budget(void **state)
+{
+    (void)state;
+    gpuarb_catalog *c = catalog("provider,region,zone,instance_type,gpu,gpu_count,gpu_memory_gb,"
+                                "price_hour,spot_price_hour,interruption_rate,capacity\n"
+                                "aws,us-east-1,,x-t4,T4,1,16,0.0001,,,\n"
+                                "aws,us-east-1,,y-h100,H100,8,80,10,,,1\n"
+                                "gcp,us-central1,,z-a100,A100,1,40,1.0,,,\n");
+    gpuarb_spec *sp = spec("{\"version\":1,\"objective\":\"max_throughput\",\"budget_per_hour\":100,"
+                           "\"workloads\":[{\"name\":\"gang\",\"min_gpus\":1,\"same_region\":true,"
+                           "\"throughput\":{\"T4\":0.000001,\"H100\":10,\"A100\":1}}]}");
+    base b;
+    prob p;
+    assert_int_equal(ga_base_build(ctx, sp, c, NULL, &b), GPUARB_OK);
+    view v = {.only_prov = -1};
+    assert_int_equal(ga_prob_build(ctx, &b, &v, &p), GPUARB_OK);
+    int h100 = -1, a100 = -1;
+    for (size_t j = 0; j < p.n_c; j++) {
+        const char *it = c->v[b.cls[p.c[j].k].rep].instance_type;
+        if (!strcmp(it, "y-h100"))
+            h100 = (int)j;
+        if (!strcmp(it, "z-a100"))
+            a100 = (int)j;
+    }
+    assert_true(h100 >= 0 && a100 >= 0);
+    double *x = calloc(p.n_c, sizeof(double));
+    assert_non_null(x);
+    plan_eval e;
+    x[h100] = 1;
+    x[a100] = 90;
+    assert_int_equal(ga_verify(ctx, &p, x, &e), GPUARB_OK);
+    assert_false(e.feasible);
+    assert_float_equal(e.tput, 170, 1e-9);
+    assert_int_equal(ga_repair(ctx, &p, x, &e), GPUARB_OK);
+    assert_true(e.feasible);
+    assert_float_equal(x[h100], 0, 0);
+    assert_float_equal(x[a100], 90, 0);
+    assert_float_equal(e.tput, 90, 1e-9);
+    x[a100] = 101;
+    assert_int_equal(ga_repair(ctx, &p, x, &e), GPUARB_OK);
+    assert_true(e.feasible);
+    assert_float_equal(x[a100], 100, 0);
+    assert_float_equal(e.cph, 100, 1e-9);
+    /* a count that is not an integer is never feasible */
+    x[a100] = 99.5;
+    assert_int_equal(ga_verify(ctx, &p, x, &e), GPUARB_OK);
+    assert_false(e.feasible);
+    free(x);
+    ga_prob_free(&p);
+    ga_base_free(&b);
+    gpuarb_spec_free(sp);
+    gpuarb_catalog_free(c);
+}
+
 /* Issue 14, finding 8: offers that match but all have capacity 0 are named
  * as such, not as "no offer matches". */
 static void capacity_zero_is_named(void **state)
@@ -1212,6 +1270,7 @@ int main(void)
         cmocka_unit_test(optimal_is_not_a_cent_above),
         cmocka_unit_test(capacity_zero_is_named),
         cmocka_unit_test(greedy_plan_kept_when_time_runs_out),
+        cmocka_unit_test(verifier_repairs_gang_and_budget),
         cmocka_unit_test(random_instances_match_brute_force),
     };
     return cmocka_run_group_tests_name("optimize", tests, setup, tu_teardown);

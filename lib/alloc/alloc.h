@@ -133,9 +133,10 @@ double ga_unit_cost(const ga_workload *w, const ga_offer *o, int spot);
  * capacity, budget, share caps in GPUs).  GPUARB_OK whatever the verdict;
  * GPUARB_ERR_NOMEM (e zeroed, never "infeasible") on allocation failure. */
 gpuarb_status ga_verify(gpuarb_ctx *ctx, const prob *p, const double *x, plan_eval *e);
-/* ga_verify, and when x fails only because a gang spans regions (solver
- * tolerances on a region indicator), keep each such gang's best region;
- * e is the verdict on the (possibly changed) x. */
+/* ga_verify, and when x fails, the repairs of a solver's tolerances: each
+ * gang spread over regions keeps its best region; then, if still
+ * infeasible, the best feasible plan one instance smaller.  e is the
+ * verdict on the (possibly changed) x. */
 gpuarb_status ga_repair(gpuarb_ctx *ctx, const prob *p, double *x, plan_eval *e);
 
 /* ---- per-workload knapsack DP (knapsack.c) ---- */

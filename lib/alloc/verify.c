@@ -11,7 +11,9 @@
  * share caps counted in GPUs.  It also repairs the one defect a solver's
  * tolerances can leave in an integer plan: a gang spread over two regions
  * (a region indicator of 1e-6 counts as 0 for an integrality tolerance of
- * 1e-5), by keeping its best single region.  Wraps no dependency.
+ * 1e-5), by keeping its best single region, and a budget or cap met only
+ * within the solver's feasibility tolerance, by the best plan one instance
+ * smaller.  Wraps no dependency.
  * Statuses: GPUARB_OK (whatever the verdict), GPUARB_ERR_NOMEM.
  */
 #include <math.h>
@@ -226,6 +228,29 @@ gpuarb_status ga_repair(gpuarb_ctx *ctx, const prob *p, double *x, plan_eval *e)
                 break;
             if (!have || (ye.feasible && !be.feasible) ||
                 (ye.feasible == be.feasible && better(p, &ye, &be))) {
+                have = 1;
+                be = ye;
+                memcpy(best, y, sizeof(double) * p->n_c);
+            }
+        }
+        if (have && !st)
+            memcpy(x, best, sizeof(double) * p->n_c);
+    }
+    /* still infeasible (a budget or cap met only within the solver's
+     * tolerance): the best plan one instance smaller, if any is feasible */
+    if (!st && (st = ga_verify(ctx, p, x, e)) == GPUARB_OK && !e->feasible) {
+        int have = 0;
+        plan_eval be;
+        memset(&be, 0, sizeof be);
+        for (size_t j = 0; j < p->n_c && !st; j++) {
+            if (!(x[j] >= 0.5))
+                continue;
+            memcpy(y, x, sizeof(double) * p->n_c);
+            y[j] = floor(x[j] + 0.5) - 1;
+            plan_eval ye;
+            if ((st = ga_verify(ctx, p, y, &ye)))
+                break;
+            if (ye.feasible && (!have || better(p, &ye, &be))) {
                 have = 1;
                 be = ye;
                 memcpy(best, y, sizeof(double) * p->n_c);
