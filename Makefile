@@ -95,6 +95,8 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.c $(STATIC) $(wildcard tests/*.h)
 
 # test_lp makes GLPK's environment set-up fail through a --wrap mock.
 $(BUILD)/tests/test_lp: LDFLAGS_ALL += -Wl,--wrap=glp_init_env
+# test_optimize_nomem fails the library's allocations through --wrap mocks.
+$(BUILD)/tests/test_optimize_nomem: LDFLAGS_ALL += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 
 $(BUILD)/bench/%: bench/%.c $(STATIC) $(wildcard bench/*.h)
 	@mkdir -p $(dir $@)

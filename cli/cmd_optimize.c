@@ -27,9 +27,10 @@ static void help(void)
           "  --format table|json   output format (table on a terminal, json otherwise)\n"
           "  --time-limit S        solver time limit in seconds; 0 = none (default: the\n"
           "                        spec's time_limit_s, 10)\n"
-          "  --gap G               stop at relative MIP gap G (default 0: prove optimality)\n"
-          "  --abs-gap D           stop when the plan is within D dollars (over the horizon)\n"
-          "                        of the proven bound (default 0.01; 0: prove exactly)\n"
+          "  --gap G               let the solver stop at relative gap G (default 0: prove\n"
+          "                        optimality); such a plan is 'feasible' with its gap\n"
+          "  --abs-gap D           let the solver stop when the plan is within D dollars\n"
+          "                        (over the horizon) of the proven bound (default 0)\n"
           "  --catalog PATH        use this native CSV catalog instead of the spec's; repeat\n"
           "                        to merge several; 'skypilot:PROVIDER:PATH' reads a SkyPilot\n"
           "                        vms.csv; 'builtin' is the built-in snapshot\n"
@@ -131,8 +132,9 @@ static int outcome(const gpuarb_result *res, const char *source, double time_lim
     case GPUARB_SOLVE_OPTIMAL:
         return CLI_EXIT_OK;
     case GPUARB_SOLVE_FEASIBLE:
-        fprintf(stderr, "gpuarb: %s: time limit reached; the plan is feasible, within %.4g%% "
-                        "of optimal\n", source, 100.0 * sum.mip_gap);
+        fprintf(stderr, "gpuarb: %s: the plan is feasible, not proven optimal: within %.4g%% "
+                        "of the proven bound (time limit or gap tolerance)\n", source,
+                100.0 * sum.mip_gap);
         return CLI_EXIT_OK;
     case GPUARB_SOLVE_INFEASIBLE: {
         const char *why = gpuarb_result_diagnostic_count(res) > 0

@@ -344,13 +344,15 @@ typedef struct gpuarb_optimize_opts {
     uint32_t size;              /* sizeof(gpuarb_optimize_opts) */
     int32_t skip_baseline;      /* 1: do not compute the SPEC section 3 baseline */
     double time_limit_s;        /* < 0: the spec's time_limit_s (default); 0: none */
-    double mip_gap;             /* relative gap at which to stop; default 0 */
+    double mip_gap;             /* relative gap at which the solver may stop;
+                                   default 0.  A plan accepted under it is
+                                   FEASIBLE with its true gap, never OPTIMAL */
     const char *write_model;    /* if set, write the MIP in CPLEX LP format here */
     /* carved from reserved (0.1.0): */
-    double abs_gap;             /* stop when a plan's total cost is within this many
-                                   dollars of the proven bound; default 0.01 (one cent
-                                   over the horizon); 0: prove exactly.  The result
-                                   reports the true gap either way */
+    double abs_gap;             /* the solver may stop when a plan's total cost is
+                                   within this many dollars of the proven bound;
+                                   default 0 (prove optimality).  A plan accepted
+                                   under it is FEASIBLE with its true gap */
     /* carved from reserved (0.2.0): */
     double memory_limit_mib;    /* < 0: the spec's memory_limit_mib (default 2048);
                                    0: none.  The model is sized before it is built:
@@ -363,8 +365,9 @@ GPUARB_API void gpuarb_optimize_opts_init(gpuarb_optimize_opts *opts);
 
 /** Outcome of a solve. */
 typedef enum gpuarb_solve_status {
-    GPUARB_SOLVE_OPTIMAL = 0,     /* proven optimal (within opts.mip_gap) */
-    GPUARB_SOLVE_FEASIBLE = 1,    /* time limit with a plan; see mip_gap */
+    GPUARB_SOLVE_OPTIMAL = 0,     /* proven optimal (no gap tolerance) */
+    GPUARB_SOLVE_FEASIBLE = 1,    /* a plan not proven optimal (time limit or a
+                                     gap tolerance); see mip_gap */
     GPUARB_SOLVE_INFEASIBLE = 2,  /* no plan exists; see the diagnostics */
     GPUARB_SOLVE_TIME_LIMIT = 3   /* time limit before any plan */
 } gpuarb_solve_status;

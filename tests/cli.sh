@@ -575,6 +575,32 @@ assert "s\u00e3o-paulo-\u65e5" in s, s[:300]
     else skip "input: JSON of '$verb' is strict UTF-8: no $PY"; fi
 done
 
+# ---- alloc
+# Issue 15, defect 1: a gang never spans two regions (the answer, by hand:
+# 100 A100 in gcp for $100/h, throughput 100), and --write-model exports a
+# model whose gang links have small coefficients.
+mkdir -p "$T/alloc"
+cat >"$T/alloc/bigm.csv" <<'EOF_CSV'
+provider,region,zone,instance_type,gpu,gpu_count,gpu_memory_gb,price_hour,spot_price_hour,interruption_rate,capacity
+aws,us-east-1,,x-t4,T4,1,16,0.0001,,,
+aws,us-east-1,,y-h100,H100,8,80,10,,,1
+gcp,us-central1,,z-a100,A100,1,40,1.0,,,
+EOF_CSV
+printf '%s' '{"version":1,"catalog":"bigm.csv","objective":"max_throughput","budget_per_hour":100,"workloads":[{"name":"gang","min_gpus":1,"same_region":true,"throughput":{"T4":0.000001,"H100":10,"A100":1}}]}' >"$T/alloc/bigm.json"
+run optimize --format json --write-model "$T/alloc/bigm.lp" "$T/alloc/bigm.json"
+expect_rc "gang over a big-M" 0
+pycheck "gang over a big-M: 100 in gcp, optimal" "
+assert d['status'] == 'optimal', d['status']
+assert close(d['throughput'], 100.0), d['throughput']
+assert {a['provider'] for a in d['allocations']} == {'gcp'}, d['allocations']
+"
+# --abs-gap: a plan accepted under a tolerance is never called optimal
+run optimize --format json --abs-gap 1e9 --no-baseline examples/spec.yaml
+pycheck "a loose --abs-gap: optimal only with gap 0" "
+assert d['status'] in ('optimal', 'feasible'), d['status']
+assert d['status'] == 'feasible' or d['mip_gap'] == 0, (d['status'], d['mip_gap'])
+"
+
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -77,6 +77,9 @@ typedef struct view {
     int32_t reduce;           /* drop dominated columns even with share caps:
                                  then the view is a restriction, not exact */
     int32_t min_cost;         /* solve for least cost whatever the objective */
+    int32_t has_cost_cap;     /* cost_cap is the total cost of a plan known
+                                 to meet every constraint of the view */
+    double cost_cap;          /* lets min_cost bound w_top under share caps */
 } view;
 
 typedef struct gcol {
@@ -103,6 +106,9 @@ typedef struct prob {
     int32_t *w_c0, *w_nc, *w_g0, *w_ng; /* per workload ranges */
     int32_t *w_top;                     /* most GPUs worth buying, per workload */
     int32_t shares;                     /* a share cap is active in this view */
+    int32_t restricted;                 /* some w_top is a restriction, not a
+                                           proven bound: the model's bound is
+                                           not the view's */
 } prob;
 
 typedef struct plan_eval {
@@ -118,9 +124,20 @@ void ga_prob_free(prob *p);
 int ga_model_ok(const ga_workload *w, const ga_offer *o);
 /* Per-instance per-hour cost of o for w in a market; -1 if unusable. */
 double ga_unit_cost(const ga_workload *w, const ga_offer *o, int spot);
-/* Figures of the integer plan x and whether it meets the view's
- * constraints (the share caps count GPUs). */
-void ga_evaluate(const prob *p, const double *x, plan_eval *e);
+
+/* ---- the plan verifier (verify.c) ---- */
+
+/* Figures of plan x (p->n_c instance counts) computed from the catalog
+ * offers, and whether x is an integer plan that meets every constraint of
+ * the spec the view keeps (GPU counts, shapes, markets, globs, gangs,
+ * capacity, budget, share caps in GPUs).  GPUARB_OK whatever the verdict;
+ * GPUARB_ERR_NOMEM (e zeroed, never "infeasible") on allocation failure. */
+gpuarb_status ga_verify(gpuarb_ctx *ctx, const prob *p, const double *x, plan_eval *e);
+/* ga_verify, and when x fails, the repairs of a solver's tolerances: each
+ * gang spread over regions keeps its best region; then, if still
+ * infeasible, the best feasible plan one instance smaller.  e is the
+ * verdict on the (possibly changed) x. */
+gpuarb_status ga_repair(gpuarb_ctx *ctx, const prob *p, double *x, plan_eval *e);
 
 /* ---- per-workload knapsack DP (knapsack.c) ---- */
 
@@ -152,11 +169,14 @@ int ga_greedy(const prob *p, double *x);
 
 typedef struct mipmap {
     int32_t *zcol;        /* group -> MIP column or -1 */
+    int32_t tcol;         /* the share caps' total-GPU column or -1 */
     int32_t n_cols;
 } mipmap;
 
-/* When to call a plan optimal: relative gap, and absolute gap in dollars
- * over the horizon (cost objectives only; throughput is proven exactly). */
+/* When the solver may stop: relative gap, and absolute gap in dollars over
+ * the horizon (cost objectives only).  A plan is reported optimal only
+ * when proven to GA_OPT_GAP whatever these say (else feasible, true gap). */
+#define GA_OPT_GAP 1e-9
 typedef struct ga_tol {
     double rel, abs_cost;
 } ga_tol;
@@ -167,6 +187,8 @@ typedef struct sol {
     plan_eval e;
     double bound, gap;
     int32_t bound_known;  /* for a time limit without a plan */
+    int32_t proven;       /* max_throughput: the cheapest plan at this
+                             throughput was proven (ties to the cheaper) */
     int32_t method;
     int32_t mip_cols, mip_rows;
     int64_t nodes;
@@ -176,18 +198,25 @@ typedef struct sol {
  * throughput >= tfloor; mm maps groups to region columns. */
 gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, double tfloor,
                                  ga_mip **out, mipmap *mm);
-/* Build and solve one stage (from start when not NULL); the rounded plan
- * goes to out->x when the solver has one. */
+/* Build and solve one stage (from start when not NULL) until the absolute
+ * deadline (ga_now_ms() time, 0: none); the rounded plan goes to out->x
+ * when the solver has one. */
 gpuarb_status ga_alloc_mip_run(gpuarb_ctx *ctx, const prob *p, int stage, double tfloor,
-                               const double *start, double time_ms, const ga_tol *tol, sol *out,
+                               const double *start, double deadline, const ga_tol *tol, sol *out,
                                ga_mip_out *mo);
-/* Solve the view p: DP when exact, otherwise the MIP (from hint). */
-gpuarb_status ga_solve_view(gpuarb_ctx *ctx, const prob *p, double time_ms, const ga_tol *tol,
+/* Solve the view p until deadline: DP when exact, otherwise the MIP
+ * (started from hint or the greedy plan); every plan reported is verified,
+ * and a plan in hand is never dropped for a time limit. */
+gpuarb_status ga_solve_view(gpuarb_ctx *ctx, const prob *p, double deadline, const ga_tol *tol,
                             const double *hint, sol *out);
-/* Solve view v through the R0/R1/F stages when share caps are active;
+/* Solve view v through the R0/R1/F stages when share caps are active, all
+ * before deadline (absolute; 0: none, and never past b->lim.deadline_ms);
  * *P and *S receive the problem and solution (caller frees both). */
-gpuarb_status ga_solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, double time_ms,
+gpuarb_status ga_solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, double deadline,
                              const ga_tol *tol, prob *P, sol *S);
+/* The deadline of a stage that may use frac of what is left of deadline
+ * (both absolute, 0: none), never past b->lim.deadline_ms. */
+double ga_stage_deadline(const base *b, double deadline, double frac);
 void ga_sol_free(sol *s);
 
 /* ---- infeasibility explanations (explain.c) ---- */
@@ -196,6 +225,6 @@ void ga_sol_free(sol *s);
 int ga_explain_workloads(const prob *p, gpuarb_result *r);
 /* Name the constraint families whose removal alone makes it feasible. */
 gpuarb_status ga_explain_families(gpuarb_ctx *ctx, const base *b, const view *v0,
-                                  double time_ms, const ga_tol *tol, gpuarb_result *r);
+                                  double deadline, const ga_tol *tol, gpuarb_result *r);
 
 #endif

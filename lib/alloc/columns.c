@@ -300,6 +300,104 @@ static int same_columns(const ga_workload *a, const ga_workload *b)
     return 1;
 }
 
+/* Least $/h per GPU of workload wi's columns; INF_COST if it has none. */
+static double least_per_gpu(const prob *p, int32_t wi, int32_t n_c)
+{
+    double m = INF_COST;
+    for (int32_t j = p->w_c0[wi]; j < p->w_c0[wi] + n_c; j++)
+        m = GA_MIN(m, p->c[j].unit / p->c[j].gpc);
+    return m;
+}
+
+/* w_top[wi], the most GPUs worth buying for workload wi (its columns are
+ * the last ones of p), as a bound no optimal plan of the view exceeds:
+ *  - max_gpus when the workload has one;
+ *  - max_throughput: the budget buys at most budget x max(gpc / unit) GPUs;
+ *  - min_cost without share caps: min + (largest node - 1), since costs are
+ *    never negative and a plan with more GPUs sheds a whole instance and
+ *    stays feasible (capacity, budget, gang, egress all no worse);
+ *  - min_cost with a share cap: extra GPUs elsewhere can bring a cap's
+ *    fraction down, so no count is safe a priori; set_tops() derives one
+ *    from a known plan's cost.  Until then (or without one) min + 64 x the
+ *    largest node, and p->restricted says that the view's bound is the
+ *    restricted model's, not the spec's. */
+static void set_top(prob *p, int32_t wi)
+{
+    const gpuarb_spec *s = p->b->spec;
+    const ga_workload *w = &s->w[wi];
+    int32_t maxg = 1, n_c = (int32_t)p->n_c - p->w_c0[wi];
+    double gpd = 0; /* most GPUs per $/h */
+    int free_gpus = 0;
+    for (int32_t j = p->w_c0[wi]; j < (int32_t)p->n_c; j++) {
+        maxg = GA_MAX(maxg, p->c[j].gpc);
+        if (p->c[j].unit > 0)
+            gpd = GA_MAX(gpd, p->c[j].gpc / p->c[j].unit);
+        else
+            free_gpus = 1;
+    }
+    double top;
+    if (w->max_gpus >= 0) {
+        top = w->max_gpus;
+    } else if (p->objective == GA_OBJ_MAX_THROUGHPUT && s->budget_per_hour >= 0) {
+        if (free_gpus || n_c == 0) {
+            top = n_c ? 1e7 : w->min_gpus;
+            p->restricted |= n_c > 0;
+        } else {
+            /* 1e-12 relative: a budget of exactly k prices buys k */
+            top = floor(s->budget_per_hour * gpd * (1 + 1e-12));
+        }
+    } else if (p->shares) {
+        top = (double)w->min_gpus + 64.0 * maxg;
+        p->restricted = 1;
+    } else {
+        top = (double)w->min_gpus + maxg - 1;
+    }
+    if (top > 1e8) {
+        top = 1e8;
+        p->restricted = 1;
+    }
+    p->w_top[wi] = (int32_t)GA_MAX(top, (double)w->min_gpus);
+}
+
+/* min_cost with a share cap and the total cost C of a plan known feasible
+ * for the view (v->has_cost_cap): every GPU of workload w costs at least
+ * H x pw per horizon, pw its least $/h per GPU, egress is never negative,
+ * and every other workload u needs min_u GPUs at H x pu at least; an
+ * optimal plan costs at most C, so its GPUs of w number at most
+ *     (C - sum_{u != w} H pu min_u) / (H pw).
+ * Workloads with max_gpus keep it.  With a free GPU (pw = 0) no count
+ * follows and the view stays restricted. */
+static void set_tops(prob *p, const view *v)
+{
+    const gpuarb_spec *s = p->b->spec;
+    if (!(p->shares && p->objective == GA_OBJ_MIN_COST && v->has_cost_cap))
+        return;
+    double need = 0; /* sum over workloads of H pu min_u */
+    for (size_t u = 0; u < s->n_w; u++) {
+        double pu = least_per_gpu(p, (int32_t)u, p->w_nc[u]);
+        if (s->w[u].min_gpus > 0 && pu < INF_COST)
+            need += p->H * pu * s->w[u].min_gpus;
+    }
+    int restricted = 0;
+    for (size_t wi = 0; wi < s->n_w; wi++) {
+        const ga_workload *w = &s->w[wi];
+        if (w->max_gpus >= 0 || p->w_nc[wi] == 0)
+            continue;
+        double pw = least_per_gpu(p, (int32_t)wi, p->w_nc[wi]);
+        double own = p->H * pw * w->min_gpus;
+        double room = v->cost_cap - (need - own);
+        double top = p->H * pw > 0 ? room / (p->H * pw) : INF_COST;
+        /* rounding slack: a bound one GPU too loose is still a bound */
+        top = floor(top * (1 + 1e-9)) + 1;
+        if (!(top <= 1e8)) {
+            top = 1e8;
+            restricted = 1;
+        }
+        p->w_top[wi] = (int32_t)GA_MAX(top, (double)w->min_gpus);
+    }
+    p->restricted = restricted;
+}
+
 gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob *p)
 {
     int32_t *reps = NULL; /* region-free workloads whose columns can be reused */
@@ -384,25 +482,8 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
         }
         if (close_group(p, (int32_t)wi, region_free ? -1 : cur_reg, gstart, reduce && rep < 0))
             goto nomem;
-        /* the most GPUs worth buying for this workload */
-        int32_t maxg = 1;
-        double minu = INF_COST;
-        for (int32_t j = p->w_c0[wi]; j < (int32_t)p->n_c; j++) {
-            maxg = GA_MAX(maxg, p->c[j].gpc);
-            minu = GA_MIN(minu, p->c[j].unit);
-        }
-        int64_t top;
-        if (w->max_gpus >= 0)
-            top = w->max_gpus;
-        else if (p->objective == GA_OBJ_MAX_THROUGHPUT && s->budget_per_hour >= 0)
-            top = minu > 0 ? (int64_t)GA_MIN(1e7, floor(s->budget_per_hour / minu) * maxg) : 10000000;
-        else if (p->shares)
-            /* room for extra GPUs elsewhere (another provider, on demand)
-             * that bring a share cap's fraction of the GPUs down */
-            top = (int64_t)w->min_gpus + 64LL * maxg;
-        else
-            top = (int64_t)w->min_gpus + maxg - 1;
-        p->w_top[wi] = (int32_t)GA_MIN(top, 100000000);
+        /* the most GPUs worth buying for this workload (see set_tops) */
+        set_top(p, (int32_t)wi);
         if (reduce && w->same_region && p->objective == GA_OBJ_MIN_COST &&
             prune_gang_regions(p, (int32_t)wi))
             goto nomem;
@@ -410,87 +491,10 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
         p->w_ng[wi] = (int32_t)p->n_g - p->w_g0[wi];
     }
     free(reps);
+    set_tops(p, v);
     return GPUARB_OK;
 nomem:
     free(reps);
     ga_prob_free(p);
     return ga_nomem(ctx);
-}
-
-void ga_evaluate(const prob *p, const double *x, plan_eval *e)
-{
-    const gpuarb_spec *s = p->b->spec;
-    const base *b = p->b;
-    memset(e, 0, sizeof *e);
-    e->feasible = 1;
-    /* the share caps count GPUs (SPEC section 2), not dollars */
-    int64_t spot_gpus = 0, all_gpus = 0;
-    int64_t *prov_gpus = ga_calloc((size_t)(b->n_prov ? b->n_prov : 1), sizeof(int64_t));
-    int64_t *used = ga_calloc(b->n_cls ? b->n_cls : 1, sizeof(int64_t));
-    int64_t *gpus = ga_calloc(s->n_w ? s->n_w : 1, sizeof(int64_t));
-    unsigned char *gused = ga_calloc(p->n_g ? p->n_g : 1, 1);
-    if (!prov_gpus || !used || !gpus || !gused) {
-        e->feasible = 0;
-        goto out;
-    }
-    for (size_t j = 0; j < p->n_c; j++) {
-        if (x[j] < 0.5)
-            continue;
-        const gcol *c = &p->c[j];
-        double cc = x[j] * c->unit;
-        e->cph += cc;
-        e->tput += x[j] * c->tput;
-        int64_t ng = (int64_t)(x[j] + 0.5) * c->gpc;
-        prov_gpus[b->cls[c->k].prov] += ng;
-        if (c->spot)
-            spot_gpus += ng;
-        all_gpus += ng;
-        used[c->k] += (int64_t)(x[j] + 0.5);
-        gpus[c->w] += ng;
-        gused[c->grp] = 1;
-    }
-    for (size_t g = 0; g < p->n_g; g++)
-        if (gused[g])
-            e->egress += p->g[g].egress;
-    e->total = p->H * e->cph + e->egress;
-    double tol = 1e-7 * GA_MAX(1.0, e->cph);
-    for (size_t wi = 0; wi < s->n_w; wi++) {
-        const ga_workload *w = &s->w[wi];
-        if (gpus[wi] < w->min_gpus || (w->max_gpus >= 0 && gpus[wi] > w->max_gpus))
-            e->feasible = 0;
-        if (w->same_region) {
-            int n = 0;
-            for (int32_t g = p->w_g0[wi]; g < p->w_g0[wi] + p->w_ng[wi]; g++)
-                n += gused[g];
-            if (n > 1)
-                e->feasible = 0;
-        }
-    }
-    if (p->v.drop_capshare) {
-        /* relaxed: each workload alone within a class's capacity */
-        for (size_t j = 0; j < p->n_c; j++)
-            if (b->cls[p->c[j].k].cap >= 0 && x[j] > (double)b->cls[p->c[j].k].cap + 0.5)
-                e->feasible = 0;
-    } else {
-        for (size_t k = 0; k < b->n_cls; k++)
-            if (b->cls[k].cap >= 0 && used[k] > b->cls[k].cap)
-                e->feasible = 0;
-    }
-    if (s->budget_per_hour >= 0 && !p->v.drop_budget && e->cph > s->budget_per_hour + tol)
-        e->feasible = 0;
-    /* GPU counts are integers: the tolerance only absorbs the rounding of
-     * share x GPUs (0.6 x 10 may be 5.9999999) */
-    double gtol = 1e-9 * GA_MAX(1.0, (double)all_gpus);
-    if (s->max_provider_share >= 0 && !p->v.drop_pshare)
-        for (int32_t q = 0; q < b->n_prov; q++)
-            if ((double)prov_gpus[q] > s->max_provider_share * (double)all_gpus + gtol)
-                e->feasible = 0;
-    if (s->max_spot_share >= 0 && !p->v.drop_sshare &&
-        (double)spot_gpus > s->max_spot_share * (double)all_gpus + gtol)
-        e->feasible = 0;
-out:
-    free(prov_gpus);
-    free(used);
-    free(gpus);
-    free(gused);
 }

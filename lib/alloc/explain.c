@@ -27,7 +27,7 @@ static const char *spot_word(int32_t s)
 static void explain_no_offer(const base *b, const ga_workload *w, gpuarb_result *r)
 {
     const gpuarb_spec *s = b->spec;
-    size_t n_place = 0, n_model = 0, n_shape = 0, n_market = 0;
+    size_t n_place = 0, n_model = 0, n_shape = 0, n_market = 0, n_cap0 = 0;
     for (size_t i = 0; i < b->cat->n; i++) {
         const ga_offer *o = &b->cat->v[i];
         if (!ga_globs_allow(&s->providers, o->provider) || !ga_globs_allow(&s->regions, o->region))
@@ -51,6 +51,7 @@ static void explain_no_offer(const base *b, const ga_workload *w, gpuarb_result 
                 ok = 1;
         }
         n_market += ok;
+        n_cap0 += ok && o->capacity == 0;
     }
     if (n_place == 0)
         ga_result_diag(r, "workload '%s': no offer of the catalog is in an allowed provider and region",
@@ -67,6 +68,9 @@ static void explain_no_offer(const base *b, const ga_workload *w, gpuarb_result 
                        w->name, n_shape, spot_word(w->spot),
                        w->spot == GA_SPOT_ONLY ? " (no usable spot market: none, or interruptions "
                                                  "too frequent for the checkpoint interval)" : "");
+    else if (n_cap0 == n_market)
+        ga_result_diag(r, "workload '%s': %zu offers match but every one has capacity 0 (no "
+                          "instance can be obtained)", w->name, n_market);
     else
         ga_result_diag(r, "workload '%s': no offer matches", w->name);
 }
@@ -113,6 +117,7 @@ int ga_explain_workloads(const prob *p, gpuarb_result *r)
             continue;
         }
         double v = p->w_top[wi] <= DP_MAX_GPUS ? ga_dp_workload(p, (int32_t)wi, NULL, x) : -1;
+        /* -1 too large, -2 no memory, -3 deadline: no sentence, not a verdict */
         if (v >= INF_COST) {
             if (w->max_gpus >= 0 && gcd > 1 && (w->min_gpus + gcd - 1) / gcd * gcd > w->max_gpus)
                 ga_result_diag(r, "workload '%s' asks for %s%d GPUs but its matching offers come "
@@ -133,7 +138,7 @@ int ga_explain_workloads(const prob *p, gpuarb_result *r)
 }
 
 gpuarb_status ga_explain_families(gpuarb_ctx *ctx, const base *b, const view *v0,
-                                  double time_ms, const ga_tol *tol, gpuarb_result *r)
+                                  double deadline, const ga_tol *tol, gpuarb_result *r)
 {
     const gpuarb_spec *s = b->spec;
     struct {
@@ -157,15 +162,17 @@ gpuarb_status ga_explain_families(gpuarb_ctx *ctx, const base *b, const view *v0
         if (f == 3)
             fam[f].v.drop_capshare = 1;
     }
-    int named = 0;
+    int named = 0, n_left = 0;
+    for (int f = 0; f < 4; f++)
+        n_left += fam[f].active;
     for (int f = 0; f < 4; f++) {
         if (!fam[f].active)
             continue;
         prob p;
         sol sv;
-        /* the four re-solves share the time limit */
-        double t_f = time_ms > 0 ? GA_MAX(50.0, time_ms / 4) : 0;
-        gpuarb_status st = ga_solve_exact(ctx, b, &fam[f].v, t_f, tol, &p, &sv);
+        /* the re-solves share what is left of the deadline equally */
+        double d_f = ga_stage_deadline(b, deadline, 1.0 / n_left--);
+        gpuarb_status st = ga_solve_exact(ctx, b, &fam[f].v, d_f, tol, &p, &sv);
         if (st) {
             ga_sol_free(&sv);
             ga_prob_free(&p);

@@ -17,8 +17,32 @@
 #include "alloc/alloc.h"
 #include "numeric/lp.h"
 
+/* The largest big-M whose indicator GLPK's integrality tolerance (1e-5)
+ * cannot turn into a tenth of a GPU. */
+#define GA_BIG_M_SAFE 1e4
+
+/* Upper bound on the instances of column j: the workload's GPU range and
+ * the class's capacity. */
+static double col_ub(const prob *p, size_t j)
+{
+    const gcol *c = &p->c[j];
+    double ub = ceil((double)p->w_top[c->w] / c->gpc);
+    int64_t cap = p->b->cls[c->k].cap;
+    if (cap >= 0)
+        ub = GA_MIN(ub, (double)cap);
+    return ub;
+}
+
 /* stage 0: the objective of the spec; stage 1 (max_throughput only): least
- * cost subject to throughput >= tfloor. */
+ * cost subject to throughput >= tfloor.
+ * Rows: GPUs per workload; gang (one region); links x <= M z per region
+ * with M the region's own GPU range (the workload's w_top and the region's
+ * capacity in GPUs), plus, where M reaches GA_BIG_M_SAFE, x_j <= ub_j z for
+ * each capacity-limited column whose own bound is tighter (a region indicator of 1e-6 passes GLPK's
+ * integrality tolerance of 1e-5, so M must be as small as the data allow;
+ * the verifier catches the rest); shared capacity; budget; the share caps
+ * through one total-GPU column T (T = sum of GPUs; GPUs of provider q <=
+ * share x T), so they cost O(columns) nonzeros, not providers x columns. */
 gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, double tfloor,
                                  ga_mip **out, mipmap *mm)
 {
@@ -29,6 +53,7 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
     int32_t *idx = NULL;
     double *val = NULL;
     size_t nn = p->n_c + p->n_g + 1;
+    mm->tcol = -1;
     mm->zcol = ga_mallocarray((p->n_g ? p->n_g : 1), sizeof(int32_t));
     idx = ga_mallocarray(nn, sizeof(int32_t));
     val = ga_mallocarray(nn, sizeof(double));
@@ -38,9 +63,7 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
     /* x columns: instance counts */
     for (size_t j = 0; j < p->n_c; j++) {
         const gcol *c = &p->c[j];
-        double ub = ceil((double)p->w_top[c->w] / c->gpc);
-        if (b->cls[c->k].cap >= 0)
-            ub = GA_MIN(ub, (double)b->cls[c->k].cap);
+        double ub = col_ub(p, j);
         double obj = maximize ? c->tput : p->H * c->unit;
         snprintf(nm, sizeof nm, "x_w%d_o%d_%s", (int)c->w, (int)b->cls[c->k].rep,
                  c->spot ? "spot" : "od");
@@ -93,15 +116,28 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
         for (int32_t j = gr->c0; j < gr->c0 + gr->nc; j++) {
             idx[n] = j;
             val[n++] = p->c[j].gpc;
-            int64_t cap = b->cls[p->c[j].k].cap;
-            capg += cap >= 0 ? (double)cap * p->c[j].gpc : 1e18;
+            capg += col_ub(p, (size_t)j) * p->c[j].gpc;
         }
-        double M = GA_MIN((double)p->w_top[gr->w], capg);
+        double M = GA_MAX(1.0, GA_MIN((double)p->w_top[gr->w], capg));
         idx[n] = mm->zcol[g];
         val[n++] = -M;
         snprintf(nm, sizeof nm, "link_w%d_r%d", (int)gr->w, (int)gr->reg);
         if (ga_mip_add_row(m, n, idx, val, -GA_INF, 0, nm) < 0)
             goto nomem;
+        /* where M x GLPK's integrality tolerance (1e-5) nears a GPU, a
+         * region indicator that rounds to 0 could still carry an instance:
+         * there, each capacity-limited column gets its own tighter link
+         * (elsewhere they would only slow the LP down) */
+        for (int32_t j = gr->c0; j < gr->c0 + gr->nc && M >= GA_BIG_M_SAFE; j++) {
+            double ub = col_ub(p, (size_t)j);
+            if (b->cls[p->c[j].k].cap < 0 || ub * p->c[j].gpc >= M)
+                continue;
+            int32_t i2[2] = {j, mm->zcol[g]};
+            double v2[2] = {1, -ub};
+            snprintf(nm, sizeof nm, "link_w%d_c%d", (int)gr->w, (int)j);
+            if (ga_mip_add_row(m, 2, i2, v2, -GA_INF, 0, nm) < 0)
+                goto nomem;
+        }
     }
     /* capacity shared across workloads */
     {
@@ -150,41 +186,72 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
         if (ga_mip_add_row(m, (int32_t)p->n_c, idx, val, -GA_INF, s->budget_per_hour, "budget") < 0)
             goto nomem;
     }
-    /* provider share, in GPUs: gpus(p) - share * gpus(all) <= 0 */
-    if (s->max_provider_share >= 0 && s->max_provider_share < 1 && !p->v.drop_pshare && p->n_c) {
-        double sh = s->max_provider_share;
-        unsigned char *present = ga_calloc((size_t)(b->n_prov ? b->n_prov : 1), 1);
-        if (!present)
+    /* share caps, in GPUs, against the total T: T - sum gpc x = 0, then
+     * gpus(provider q) - share T <= 0 and gpus(spot) - share T <= 0 */
+    int pshare = s->max_provider_share >= 0 && s->max_provider_share < 1 && !p->v.drop_pshare;
+    int sshare = s->max_spot_share >= 0 && s->max_spot_share < 1 && !p->v.drop_sshare;
+    if ((pshare || sshare) && p->n_c) {
+        int32_t tcol = ga_mip_add_col(m, 0, 0, GA_INF, 0, "gpus_total");
+        if (tcol < 0)
             goto nomem;
-        for (size_t j = 0; j < p->n_c; j++)
-            present[b->cls[p->c[j].k].prov] = 1;
-        for (int32_t q = 0; q < b->n_prov; q++) {
-            if (!present[q])
-                continue;
-            for (size_t j = 0; j < p->n_c; j++) {
-                idx[j] = (int32_t)j;
-                val[j] = (b->cls[p->c[j].k].prov == q ? 1 - sh : -sh) * p->c[j].gpc;
-            }
-            snprintf(nm, sizeof nm, "share_p%d", (int)q);
-            if (ga_mip_add_row(m, (int32_t)p->n_c, idx, val, -GA_INF, 0, nm) < 0) {
-                free(present);
-                goto nomem;
-            }
-        }
-        free(present);
-    }
-    /* spot share, in GPUs: gpus(spot) - share * gpus(all) <= 0 */
-    if (s->max_spot_share >= 0 && s->max_spot_share < 1 && !p->v.drop_sshare && p->n_c) {
-        double sh = s->max_spot_share;
-        int32_t n = 0;
-        int any_spot = 0;
+        mm->tcol = tcol;
+        mm->n_cols = ga_mip_cols(m);
         for (size_t j = 0; j < p->n_c; j++) {
-            idx[n] = (int32_t)j;
-            val[n++] = (p->c[j].spot ? 1 - sh : -sh) * p->c[j].gpc;
-            any_spot |= p->c[j].spot;
+            idx[j] = (int32_t)j;
+            val[j] = -p->c[j].gpc;
         }
-        if (any_spot && ga_mip_add_row(m, n, idx, val, -GA_INF, 0, "spot_share") < 0)
+        idx[p->n_c] = tcol;
+        val[p->n_c] = 1;
+        if (ga_mip_add_row(m, (int32_t)p->n_c + 1, idx, val, 0, 0, "gpus_total") < 0)
             goto nomem;
+        /* per provider: its columns, listed by a counting sort */
+        int32_t *start = ga_calloc((size_t)b->n_prov + 1, sizeof(int32_t));
+        int32_t *order = ga_mallocarray(p->n_c, sizeof(int32_t));
+        if (!start || !order) {
+            free(start);
+            free(order);
+            goto nomem;
+        }
+        for (size_t j = 0; j < p->n_c; j++)
+            start[b->cls[p->c[j].k].prov + 1]++;
+        for (int32_t q = 0; q < b->n_prov; q++)
+            start[q + 1] += start[q];
+        for (size_t j = 0; j < p->n_c; j++)
+            order[start[b->cls[p->c[j].k].prov]++] = (int32_t)j;
+        for (int32_t q = b->n_prov; q > 0; q--)
+            start[q] = start[q - 1];
+        start[0] = 0;
+        int fail = 0;
+        for (int32_t q = 0; pshare && q < b->n_prov && !fail; q++) {
+            int32_t n = 0;
+            for (int32_t t = start[q]; t < start[q + 1]; t++) {
+                idx[n] = order[t];
+                val[n++] = p->c[order[t]].gpc;
+            }
+            if (n == 0)
+                continue;
+            idx[n] = tcol;
+            val[n++] = -s->max_provider_share;
+            snprintf(nm, sizeof nm, "share_p%d", (int)q);
+            if (ga_mip_add_row(m, n, idx, val, -GA_INF, 0, nm) < 0)
+                fail = 1;
+        }
+        free(start);
+        free(order);
+        if (fail)
+            goto nomem;
+        if (sshare) {
+            int32_t n = 0;
+            for (size_t j = 0; j < p->n_c; j++)
+                if (p->c[j].spot) {
+                    idx[n] = (int32_t)j;
+                    val[n++] = p->c[j].gpc;
+                }
+            idx[n] = tcol;
+            val[n++] = -s->max_spot_share;
+            if (n > 1 && ga_mip_add_row(m, n, idx, val, -GA_INF, 0, "spot_share") < 0)
+                goto nomem;
+        }
     }
     /* stage 1: keep the best throughput, minimise cost */
     if (stage == 1) {
@@ -215,15 +282,27 @@ static void start_with_z(const prob *p, const mipmap *mm, const double *x, doubl
     memcpy(start, x, sizeof(double) * p->n_c);
     for (int32_t j = (int32_t)p->n_c; j < mm->n_cols; j++)
         start[j] = 0;
-    for (size_t j = 0; j < p->n_c; j++)
+    double total = 0;
+    for (size_t j = 0; j < p->n_c; j++) {
         if (x[j] > 0.5 && mm->zcol[p->c[j].grp] >= 0)
             start[mm->zcol[p->c[j].grp]] = 1;
+        total += x[j] * p->c[j].gpc;
+    }
+    if (mm->tcol >= 0)
+        start[mm->tcol] = total;
 }
 
 gpuarb_status ga_alloc_mip_run(gpuarb_ctx *ctx, const prob *p, int stage, double tfloor,
-                               const double *start, double time_ms, const ga_tol *tol, sol *out,
+                               const double *start, double deadline, const ga_tol *tol, sol *out,
                                ga_mip_out *mo)
 {
+    if (deadline > 0 && ga_now_ms() >= deadline) {
+        /* no time left: not even the model is built (GLPK cannot be
+         * stopped inside its presolver or its first factorisation) */
+        memset(mo, 0, sizeof *mo);
+        mo->status = GA_MIP_NOSOLUTION;
+        return GPUARB_OK;
+    }
     ga_mip *m = NULL;
     mipmap mm = {0};
     gpuarb_status st = ga_alloc_mip_build(ctx, p, stage, tfloor, &m, &mm);
@@ -242,7 +321,14 @@ gpuarb_status ga_alloc_mip_run(gpuarb_ctx *ctx, const prob *p, int stage, double
         ga_mip_set_start(m, xx);
     }
     int cost_objective = p->objective == GA_OBJ_MIN_COST || stage == 1;
-    ga_mip_opts o = {time_ms, tol->rel, cost_objective ? tol->abs_cost : 0, 1};
+    /* the model is built: the solver gets what is left (at least 1 ms) */
+    double time_ms = deadline > 0 ? GA_MAX(1.0, deadline - ga_now_ms()) : 0;
+    ga_mip_opts o;
+    memset(&o, 0, sizeof o);
+    o.time_limit_ms = time_ms;
+    o.mip_gap = tol->rel;
+    o.abs_gap = cost_objective ? tol->abs_cost : 0;
+    o.cuts = 1;
     mo->x = xx;
     st = ga_mip_solve(ctx, m, &o, mo);
     if (!st && (mo->status == GA_MIP_OPTIMAL || mo->status == GA_MIP_FEASIBLE))

@@ -29,9 +29,14 @@
  *   5. the baseline (one provider, on demand) is the same pipeline on a
  *      restricted view; infeasible specs are explained by re-solving with one
  *      constraint family dropped at a time.
+ * Every plan (DP, greedy, each stage's MIP) passes the verifier (verify.c)
+ * before it is kept or reported; the whole call, stages, baseline and
+ * explanations, runs inside one deadline with explicit shares (solve.c),
+ * and a plan in hand is never dropped for a time limit.
  * Invariants: the spec and catalog are read-only; every figure in the result
- * is recomputed from the integer plan, never taken from the solver's
- * floating-point objective.  Statuses: GPUARB_OK (any solve outcome),
+ * is recomputed from the integer plan and the catalog's prices, never taken
+ * from the solver's floating-point objective; "optimal" is proven with no
+ * gap tolerance (GA_OPT_GAP).  Statuses: GPUARB_OK (any solve outcome),
  * GPUARB_ERR_ARG, GPUARB_ERR_NOMEM, GPUARB_ERR_SOLVER, and the loaders'
  * statuses when the caller passes no catalog: the spec's references are
  * then loaded by the catalog layer (catalog_ref.c), never opened here.
@@ -135,25 +140,42 @@ void gpuarb_optimize_opts_init(gpuarb_optimize_opts *o)
     o->size = sizeof *o;
     o->time_limit_s = -1;
     o->mip_gap = 0;
-    o->abs_gap = 0.01;
+    o->abs_gap = 0; /* "optimal" is proven to a relative gap of GA_OPT_GAP */
     o->memory_limit_mib = -1;
 }
 
-static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, double time_ms,
-                                      const ga_tol *tol, gpuarb_result *r)
+/* The baseline before the deadline (b->lim's): the providers share what
+ * is left of it equally, in turn. */
+static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, const ga_tol *tol,
+                                      gpuarb_result *r)
 {
     double best = INF_COST, best_cph = 0;
     int32_t best_p = -1;
     int not_proven = 0;
-    double deadline = ga_now_ms() + time_ms;
+    /* one provider holds every GPU: a provider cap below 1 rules out every
+     * plan that has any, so there is no baseline to search for */
+    int needs_gpus = 0;
+    for (size_t wi = 0; wi < b->spec->n_w; wi++)
+        needs_gpus |= b->spec->w[wi].min_gpus > 0;
+    if (needs_gpus && b->spec->max_provider_share >= 0 && b->spec->max_provider_share < 1)
+        return GPUARB_OK;
     for (int32_t q = 0; q < b->n_prov; q++) {
+        if (b->lim.deadline_ms > 0 && ga_now_ms() >= b->lim.deadline_ms) {
+            /* no time left: no more providers tried (the per-workload
+             * optimum alone can take long); what was found stands */
+            ga_result_diag(r, "baseline: the time limit ended after %d of %d providers were "
+                              "tried", (int)q, (int)b->n_prov);
+            not_proven = 1;
+            if (best_p < 0)
+                return GPUARB_OK;
+            break;
+        }
         /* the baseline answers "cheapest single-provider plan": min_cost */
         view v = {.only_prov = q, .ondemand_only = 1, .min_cost = 1};
         prob p;
         sol sv;
-        /* the providers share what is left of the time limit */
-        double t_q = time_ms > 0 ? GA_MAX(50.0, deadline - ga_now_ms()) : 0;
-        gpuarb_status st = ga_solve_exact(ctx, b, &v, t_q, tol, &p, &sv);
+        double d_q = ga_stage_deadline(b, 0, 1.0 / (double)(b->n_prov - q));
+        gpuarb_status st = ga_solve_exact(ctx, b, &v, d_q, tol, &p, &sv);
         if (st) {
             ga_sol_free(&sv);
             ga_prob_free(&p);
@@ -236,23 +258,49 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
         goto done;
     r->classes = (int32_t)b.n_cls;
     view v = {.only_prov = -1};
+    /* the main solve leaves a share of the deadline to the baseline */
+    double d_main = ga_stage_deadline(&b, 0, opts->skip_baseline ? 1.0 : 0.85);
+    if ((st = ga_solve_exact(ctx, &b, &v, d_main, &tol, &p, &sv)))
+        goto done;
+    if (sv.status == GPUARB_SOLVE_OPTIMAL || sv.status == GPUARB_SOLVE_FEASIBLE) {
+        /* the last line of defence: a plan that fails the verifier against
+         * the spec is never reported */
+        plan_eval e;
+        if ((st = ga_verify(ctx, &p, sv.x, &e)))
+            goto done;
+        if (!e.feasible) {
+            st = ga_error(ctx, GPUARB_ERR_SOLVER, NULL, 0, 0, NULL,
+                          "internal error: the solver's plan fails the spec's constraints; "
+                          "no plan is reported");
+            goto done;
+        }
+        sv.e = e;
+    }
     if (opts->write_model) {
-        /* the exact model of the spec: every column, every constraint */
+        /* the model of the spec: every column, every constraint; with a
+         * share cap the GPU ranges come from the plan's cost (columns.c) */
         ga_mip *m = NULL;
         mipmap mm = {0};
-        if ((st = ga_prob_build(ctx, &b, &v, &p)))
+        prob pm;
+        view vm = v;
+        if (spec->objective == GA_OBJ_MIN_COST &&
+            (sv.status == GPUARB_SOLVE_OPTIMAL || sv.status == GPUARB_SOLVE_FEASIBLE)) {
+            vm.has_cost_cap = 1;
+            vm.cost_cap = sv.e.total;
+        }
+        if ((st = ga_prob_build(ctx, &b, &vm, &pm)))
             goto done;
-        if ((st = ga_alloc_mip_build(ctx, &p, 0, 0, &m, &mm)))
+        if ((st = ga_alloc_mip_build(ctx, &pm, 0, 0, &m, &mm))) {
+            ga_prob_free(&pm);
             goto done;
+        }
         st = ga_mip_write_lp(ctx, m, opts->write_model);
         ga_mip_free(m);
         free(mm.zcol);
-        ga_prob_free(&p);
+        ga_prob_free(&pm);
         if (st)
             goto done;
     }
-    if ((st = ga_solve_exact(ctx, &b, &v, time_ms, &tol, &p, &sv)))
-        goto done;
     r->columns = (int32_t)p.n_c;
     r->status = sv.status;
     r->method = sv.method;
@@ -268,18 +316,24 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
         r->bound = sv.bound;
         if ((st = fill_rows(ctx, &p, &sv, r)))
             goto done;
-        if (sv.status == GPUARB_SOLVE_FEASIBLE)
+        double dist = spec->objective == GA_OBJ_MIN_COST ? sv.e.total - sv.bound
+                                                         : sv.bound - sv.e.tput;
+        int within_tol = sv.gap > 0 && ((tol.rel > 0 && sv.gap <= tol.rel * (1 + 1e-9)) ||
+                                        (tol.abs_cost > 0 && spec->objective == GA_OBJ_MIN_COST &&
+                                         dist <= tol.abs_cost * (1 + 1e-9)));
+        if (sv.status == GPUARB_SOLVE_FEASIBLE && within_tol)
+            ga_result_diag(r, "stopped at the tolerance asked for: the plan is at most %.4g "
+                              "from the proven bound %.10g (relative gap %.3g); not proven "
+                              "optimal", dist, sv.bound, sv.gap);
+        else if (sv.status == GPUARB_SOLVE_FEASIBLE && sv.gap > 0)
             ga_result_diag(r, "time limit: the plan is within %.3g%% of the proven bound %.10g",
                            100.0 * sv.gap, sv.bound);
-        else if (sv.gap > 0)
-            ga_result_diag(r, "optimal within the tolerance asked for: the plan is at most %.4g "
-                              "above the proven bound %.10g (relative gap %.3g)",
-                           spec->objective == GA_OBJ_MIN_COST ? sv.e.total - sv.bound
-                                                              : sv.bound - sv.e.tput,
-                           sv.bound, sv.gap);
+        else if (sv.status == GPUARB_SOLVE_FEASIBLE)
+            ga_result_diag(r, "time limit: the throughput is proven best, but the cheapest plan "
+                              "with it was not proven");
     } else if (sv.status == GPUARB_SOLVE_INFEASIBLE) {
         if (!ga_explain_workloads(&p, r))
-            if ((st = ga_explain_families(ctx, &b, &v, time_ms, &tol, r)))
+            if ((st = ga_explain_families(ctx, &b, &v, ga_stage_deadline(&b, 0, 1.0), &tol, r)))
                 goto done;
     } else {
         r->bound = sv.bound;
@@ -295,8 +349,7 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
     }
     r->solve_ms = ga_now_ms() - t0;
     if (!opts->skip_baseline && (r->status == GPUARB_SOLVE_OPTIMAL || r->status == GPUARB_SOLVE_FEASIBLE)) {
-        double left = time_ms > 0 ? GA_MAX(100.0, time_ms - r->solve_ms) : 0;
-        if ((st = compute_baseline(ctx, &b, left, &tol, r)))
+        if ((st = compute_baseline(ctx, &b, &tol, r)))
             goto done;
     }
 done:

@@ -3,10 +3,17 @@
  * meets the shared constraints, otherwise the MIP started from the best
  * plan at hand; with share caps, the R0 (caps dropped), R1 (reduced) and F
  * (full) stages that keep the model small when the caps do not bind.
- * Wraps no dependency (the MIP through mip.c).  Invariants: every reported
- * bound is valid for the view; a plan is called optimal only when proven
- * within the tolerance asked for.  Statuses: GPUARB_OK (any solve outcome),
- * GPUARB_ERR_NOMEM, GPUARB_ERR_SOLVER.
+ * Every stage runs inside one absolute deadline with an explicit share of
+ * what is left (R0 a half, R1 a quarter of the rest, F the rest; max_throughput's
+ * stage 0 three quarters and its tie-break the rest), and every plan found
+ * (greedy, DP, R0, R1) is handed to the next stage and kept for the
+ * result, so a time limit never discards a plan in hand.
+ * Wraps no dependency (the MIP through mip.c).  Invariants: every plan
+ * reported has passed the verifier (verify.c); every reported bound is
+ * valid for the view (a restricted model's bound never is: prob.restricted);
+ * a plan is called optimal only when proven to a relative gap of GA_OPT_GAP,
+ * whatever tolerance the solver was given.  Statuses: GPUARB_OK (any solve
+ * outcome), GPUARB_ERR_NOMEM, GPUARB_ERR_SOLVER.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -18,15 +25,83 @@
 #include "alloc/optimize.h"
 #include "numeric/lp.h"
 
-gpuarb_status ga_solve_view(gpuarb_ctx *ctx, const prob *p, double time_ms, const ga_tol *tol,
+double ga_stage_deadline(const base *b, double deadline, double frac)
+{
+    double d = deadline;
+    if (b->lim.deadline_ms > 0 && (d <= 0 || b->lim.deadline_ms < d))
+        d = b->lim.deadline_ms;
+    if (d <= 0)
+        return 0;
+    double now = ga_now_ms();
+    /* past the deadline: the deadline itself, and the stage runs no MIP
+     * (ga_alloc_mip_run), only what gives a plan at once */
+    if (d <= now)
+        return d;
+    return now + GA_MAX(1.0, (d - now) * frac);
+}
+
+/* 1 if GLPK proved its incumbent optimal with no gap tolerance and the
+ * verified plan is that incumbent: the two values differ only by the
+ * rounding of values GLPK takes as integers (its integrality tolerance is
+ * 1e-5), 1e-6 relative at most here.  The proof is then the plan's: GLPK
+ * prunes a node whose bound is within 1e-7 x (1 + |objective|) of the
+ * incumbent (tol_obj), which is the tolerance "optimal" carries. */
+static int glpk_proved(const ga_mip_out *mo, double value, double rel, double abs_gap)
+{
+    return mo->status == GA_MIP_OPTIMAL && rel == 0 && abs_gap == 0 &&
+           fabs(value - mo->obj) <= 1e-6 * GA_MAX(1.0, fabs(value));
+}
+
+/* 1 if plan a beats plan b under objective (throughput first, then cost). */
+static int plan_better(int32_t objective, const plan_eval *a, const plan_eval *b)
+{
+    if (objective == GA_OBJ_MAX_THROUGHPUT) {
+        double t = 1e-9 * GA_MAX(1.0, fabs(b->tput));
+        if (a->tput > b->tput + t)
+            return 1;
+        if (a->tput < b->tput - t)
+            return 0;
+    }
+    return a->total < b->total - 1e-9 * GA_MAX(1.0, fabs(b->total));
+}
+
+/* The relative gap of s's plan to s->bound (0 below GA_OPT_GAP). */
+static double gap_of(int32_t objective, const sol *s)
+{
+    double g;
+    if (objective == GA_OBJ_MIN_COST)
+        g = s->e.total > 1e-12 ? (s->e.total - s->bound) / s->e.total : 0;
+    else
+        g = s->bound > 1e-12 ? (s->bound - s->e.tput) / s->bound : 0;
+    return g <= GA_OPT_GAP ? 0 : g;
+}
+
+/* A throughput no plan of p exceeds, from the budget alone: every $/h buys
+ * at most max(tput / unit).  0 if there is none (a free column). */
+static int budget_tput_bound(const prob *p, double *bound)
+{
+    const gpuarb_spec *s = p->b->spec;
+    if (s->budget_per_hour < 0 || p->v.drop_budget)
+        return 0;
+    double best = 0;
+    for (size_t j = 0; j < p->n_c; j++) {
+        if (!(p->c[j].unit > 0))
+            return 0;
+        best = GA_MAX(best, p->c[j].tput / p->c[j].unit);
+    }
+    *bound = s->budget_per_hour * best * (1 + 1e-12);
+    return 1;
+}
+
+gpuarb_status ga_solve_view(gpuarb_ctx *ctx, const prob *p, double deadline, const ga_tol *tol,
                             const double *hint, sol *out)
 {
     const gpuarb_spec *s = p->b->spec;
+    gpuarb_status st;
     memset(out, 0, sizeof *out);
     out->x = ga_calloc(p->n_c ? p->n_c : 1, sizeof(double));
     if (!out->x)
         return ga_nomem(ctx);
-    double t0 = ga_now_ms();
     /* quick infeasibility: a workload that needs GPUs but has no column */
     for (size_t wi = 0; wi < s->n_w; wi++) {
         if (s->w[wi].min_gpus > 0 && p->w_nc[wi] == 0) {
@@ -36,21 +111,24 @@ gpuarb_status ga_solve_view(gpuarb_ctx *ctx, const prob *p, double time_ms, cons
     }
     if (p->n_c == 0) {
         /* nothing can be bought: the empty plan is the only plan */
-        ga_evaluate(p, out->x, &out->e);
+        if ((st = ga_verify(ctx, p, out->x, &out->e)))
+            return st;
         out->status = out->e.feasible ? GPUARB_SOLVE_OPTIMAL : GPUARB_SOLVE_INFEASIBLE;
+        out->proven = 1;
         out->method = GA_METHOD_DECOMPOSED;
         return GPUARB_OK;
     }
     double lower = 0;
     if (p->objective == GA_OBJ_MIN_COST) {
-        /* 1. every workload alone: exact, and a lower bound together */
+        /* 1. every workload alone: exact, and a lower bound together (a
+         * workload the DP skipped adds 0: costs are never negative) */
         int too_big = 0, infeasible = 0;
         for (size_t wi = 0; wi < s->n_w && !infeasible; wi++) {
             double v = ga_dp_workload(p, (int32_t)wi, NULL, out->x);
             if (v == -2)
                 return ga_nomem(ctx);
-            if (v == -1)
-                too_big = 1;
+            if (v < 0)
+                too_big = 1; /* -1 too large, -3 stopped at the deadline */
             else if (v >= INF_COST)
                 infeasible = 1;
             else
@@ -60,10 +138,12 @@ gpuarb_status ga_solve_view(gpuarb_ctx *ctx, const prob *p, double time_ms, cons
             out->status = GPUARB_SOLVE_INFEASIBLE;
             return GPUARB_OK;
         }
-        if (!too_big && !infeasible) {
-            ga_evaluate(p, out->x, &out->e);
+        if (!too_big) {
+            if ((st = ga_verify(ctx, p, out->x, &out->e)))
+                return st;
             if (out->e.feasible) {
                 out->status = GPUARB_SOLVE_OPTIMAL;
+                out->proven = 1;
                 out->bound = out->e.total;
                 out->gap = 0;
                 out->method = GA_METHOD_DECOMPOSED;
@@ -71,110 +151,132 @@ gpuarb_status ga_solve_view(gpuarb_ctx *ctx, const prob *p, double time_ms, cons
             }
         }
     }
-    /* 2. the MIP, started from the caller's plan or a greedy one */
-    double *start = NULL;
+    /* 2. the MIP, started from the caller's plan or a greedy one; the
+     * start is kept: it is the answer if the MIP ends with nothing better */
+    double *start = ga_calloc(p->n_c, sizeof(double));
+    if (!start)
+        return ga_nomem(ctx);
+    plan_eval se;
+    memset(&se, 0, sizeof se);
+    int have_start = 0;
     if (hint) {
-        memcpy(out->x, hint, sizeof(double) * p->n_c);
-        plan_eval e;
-        ga_evaluate(p, out->x, &e);
-        if (e.feasible)
-            start = out->x;
+        memcpy(start, hint, sizeof(double) * p->n_c);
+        if ((st = ga_verify(ctx, p, start, &se)))
+            goto fail;
+        have_start = se.feasible;
     }
-    if (!start && p->objective == GA_OBJ_MIN_COST) {
-        for (size_t j = 0; j < p->n_c; j++)
-            out->x[j] = 0;
-        if (ga_greedy(p, out->x)) {
-            plan_eval e;
-            ga_evaluate(p, out->x, &e);
-            if (e.feasible)
-                start = out->x;
+    if (!have_start && p->objective == GA_OBJ_MIN_COST) {
+        memset(start, 0, sizeof(double) * p->n_c);
+        if (ga_greedy(p, start)) {
+            if ((st = ga_verify(ctx, p, start, &se)))
+                goto fail;
+            have_start = se.feasible;
         }
     }
-    double *startcopy = NULL;
-    if (start) {
-        startcopy = ga_mallocarray((p->n_c ? p->n_c : 1), sizeof(double));
-        if (!startcopy)
-            return ga_nomem(ctx);
-        memcpy(startcopy, start, sizeof(double) * p->n_c);
-    }
+    int maxt = p->objective == GA_OBJ_MAX_THROUGHPUT;
+    double d0 = ga_stage_deadline(p->b, deadline, maxt ? 0.75 : 1.0);
     ga_mip_out mo;
     memset(&mo, 0, sizeof mo);
-    double left = time_ms > 0 ? time_ms - (ga_now_ms() - t0) : 0;
-    if (time_ms > 0 && left < 1)
-        left = 1;
-    gpuarb_status st = ga_alloc_mip_run(ctx, p, 0, 0, startcopy, left, tol, out, &mo);
-    free(startcopy);
-    if (st)
-        return st;
+    if ((st = ga_alloc_mip_run(ctx, p, 0, 0, have_start ? start : NULL, d0, tol, out, &mo)))
+        goto fail;
     out->method = GA_METHOD_MIP;
-    switch (mo.status) {
-    case GA_MIP_OPTIMAL:
-        out->status = GPUARB_SOLVE_OPTIMAL;
-        break;
-    case GA_MIP_FEASIBLE:
-        out->status = GPUARB_SOLVE_FEASIBLE;
-        break;
-    case GA_MIP_INFEASIBLE:
-        out->status = GPUARB_SOLVE_INFEASIBLE;
-        return GPUARB_OK;
-    case GA_MIP_UNBOUNDED:
-        out->status = GPUARB_SOLVE_INFEASIBLE;
-        return GPUARB_OK;
-    default:
-        out->status = GPUARB_SOLVE_TIME_LIMIT;
+    int have = 0;
+    if (mo.status == GA_MIP_OPTIMAL || mo.status == GA_MIP_FEASIBLE) {
+        /* the solver's plan, rounded, counts only once verified */
+        if ((st = ga_repair(ctx, p, out->x, &out->e)))
+            goto fail;
+        have = out->e.feasible;
+    }
+    if (have_start && (!have || plan_better(p->objective, &se, &out->e))) {
+        memcpy(out->x, start, sizeof(double) * p->n_c);
+        out->e = se;
+        have = 1;
+    }
+    /* the bound: the MIP's unless the model is a restriction, and for
+     * min_cost the decomposition's */
+    int mip_bound = !p->restricted &&
+                    (mo.status == GA_MIP_OPTIMAL || mo.status == GA_MIP_FEASIBLE ||
+                     (mo.status == GA_MIP_NOSOLUTION && mo.has_bound));
+    if (p->objective == GA_OBJ_MIN_COST) {
+        out->bound = lower;
+        out->bound_known = 1;
+        if (mip_bound && mo.bound > out->bound)
+            out->bound = mo.bound;
+    } else if (mip_bound) {
         out->bound = mo.bound;
-        out->bound_known = mo.has_bound;
-        /* the per-workload optima still bound the cost from below (costs
-         * are never negative, so workloads the DP skipped only lower it;
-         * 0 is then a valid if empty bound) */
-        if (p->objective == GA_OBJ_MIN_COST) {
-            out->bound_known = 1;
-            if (lower > out->bound)
-                out->bound = lower;
+        out->bound_known = 1;
+    } else {
+        out->bound_known = budget_tput_bound(p, &out->bound);
+    }
+    if (!have) {
+        free(start);
+        if (mo.status == GA_MIP_INFEASIBLE || mo.status == GA_MIP_UNBOUNDED) {
+            /* a restricted model's infeasibility proves nothing */
+            out->status = p->restricted ? GPUARB_SOLVE_TIME_LIMIT : GPUARB_SOLVE_INFEASIBLE;
+        } else {
+            out->status = GPUARB_SOLVE_TIME_LIMIT;
         }
         return GPUARB_OK;
     }
-    out->bound = mo.bound;
-    if (p->objective == GA_OBJ_MIN_COST) {
-        /* the decomposition's bound is valid too; keep the tighter */
-        if (lower > out->bound)
-            out->bound = lower;
+    out->status = GPUARB_SOLVE_FEASIBLE;
+    int bvalid = out->bound_known;
+    if (!bvalid) {
+        /* no bound at all: report the plan's own value, never "optimal" */
+        out->bound = maxt ? out->e.tput : out->e.total;
+        out->bound_known = 1;
     }
-    if (p->objective == GA_OBJ_MAX_THROUGHPUT && out->status != GPUARB_SOLVE_TIME_LIMIT) {
-        /* 3. ties go to the cheaper plan */
-        plan_eval e1;
-        ga_evaluate(p, out->x, &e1);
-        double *keep = ga_mallocarray((p->n_c ? p->n_c : 1), sizeof(double));
-        if (!keep)
-            return ga_nomem(ctx);
-        memcpy(keep, out->x, sizeof(double) * p->n_c);
-        double left2 = time_ms > 0 ? time_ms - (ga_now_ms() - t0) : 0;
+    if (have && glpk_proved(&mo, maxt ? out->e.tput : out->e.total, tol->rel,
+                            maxt ? 0 : tol->abs_cost) &&
+        (maxt ? out->e.tput >= mo.obj - 1e-6 * GA_MAX(1.0, mo.obj)
+              : out->e.total <= mo.obj + 1e-6 * GA_MAX(1.0, mo.obj))) {
+        /* GLPK's proof covers the plan it found (see glpk_proved) */
+        out->bound = maxt ? out->e.tput : out->e.total;
+        bvalid = out->bound_known = 1;
+    }
+    /* a solver bound on the wrong side of a verified plan is its
+     * tolerance: the plan wins */
+    if (maxt)
+        out->bound = GA_MAX(out->bound, out->e.tput);
+    else
+        out->bound = GA_MIN(out->bound, out->e.total);
+    out->gap = bvalid ? gap_of(p->objective, out) : 0;
+    out->proven = !maxt;
+    if (maxt && bvalid && out->gap == 0) {
+        /* 3. ties go to the cheaper plan: least cost at this throughput */
         ga_mip_out mo2;
         memset(&mo2, 0, sizeof mo2);
-        if (time_ms <= 0 || left2 > 1) {
-            st = ga_alloc_mip_run(ctx, p, 1, e1.tput, keep, left2, tol, out, &mo2);
-            if (st) {
-                free(keep);
-                return st;
-            }
+        memcpy(start, out->x, sizeof(double) * p->n_c);
+        se = out->e;
+        sol s2;
+        memset(&s2, 0, sizeof s2);
+        s2.x = out->x;
+        double d1 = ga_stage_deadline(p->b, deadline, 1.0);
+        if ((st = ga_alloc_mip_run(ctx, p, 1, se.tput, start, d1, tol, &s2, &mo2)))
+            goto fail;
+        out->nodes += s2.nodes;
+        int ok2 = 0;
+        if (mo2.status == GA_MIP_OPTIMAL || mo2.status == GA_MIP_FEASIBLE) {
+            plan_eval e2;
+            if ((st = ga_repair(ctx, p, out->x, &e2)))
+                goto fail;
+            ok2 = e2.feasible && e2.tput >= se.tput - 1e-9 * GA_MAX(1.0, se.tput) &&
+                  e2.total <= se.total;
+            if (ok2)
+                out->e = e2;
         }
-        if (!(mo2.status == GA_MIP_OPTIMAL || mo2.status == GA_MIP_FEASIBLE))
-            memcpy(out->x, keep, sizeof(double) * p->n_c);
-        free(keep);
+        if (!ok2)
+            memcpy(out->x, start, sizeof(double) * p->n_c);
+        /* proven when the second stage proved its least cost exactly */
+        out->proven = ok2 && !p->restricted && glpk_proved(&mo2, out->e.total, tol->rel,
+                                                            tol->abs_cost);
     }
-    ga_evaluate(p, out->x, &out->e);
-    if (p->objective == GA_OBJ_MIN_COST) {
-        if (out->status == GPUARB_SOLVE_OPTIMAL)
-            out->bound = GA_MIN(out->bound, out->e.total);
-        out->gap = out->e.total > 1e-12 ? GA_MAX(0.0, (out->e.total - out->bound) / out->e.total) : 0;
-    } else {
-        if (out->status == GPUARB_SOLVE_OPTIMAL)
-            out->bound = GA_MAX(out->bound, out->e.tput);
-        out->gap = out->bound > 1e-12 ? GA_MAX(0.0, (out->bound - out->e.tput) / out->bound) : 0;
-    }
-    if (out->gap < 1e-9)
-        out->gap = 0;
+    if (bvalid && out->gap == 0 && out->proven)
+        out->status = GPUARB_SOLVE_OPTIMAL;
+    free(start);
     return GPUARB_OK;
+fail:
+    free(start);
+    return st;
 }
 
 void ga_sol_free(sol *s)
@@ -183,171 +285,228 @@ void ga_sol_free(sol *s)
     s->x = NULL;
 }
 
-/* 1 if plan a (on pa's columns) is at least as good as plan b's figures. */
-static int same_value(int32_t objective, const plan_eval *a, const plan_eval *b)
+/* Copy plan x of view pa onto the columns of pb (matched by workload,
+ * class and market; columns pb lacks are dropped, so the copy may fail
+ * the verifier, which its user runs). */
+static gpuarb_status map_plan(gpuarb_ctx *ctx, const prob *pa, const double *x, const prob *pb,
+                              double *y)
 {
-    double tt = 1e-9 * (1 + fabs(b->total));
-    if (objective == GA_OBJ_MAX_THROUGHPUT && a->tput < b->tput - 1e-9 * (1 + fabs(b->tput)))
-        return 0;
-    return a->total <= b->total + tt;
-}
-
-/* Copy plan x of view pa onto the columns of pb, which must hold every
- * column of pa (pa is pb with dominated columns dropped: same order). */
-static void map_plan(const prob *pa, const double *x, const prob *pb, double *y)
-{
-    size_t j = 0;
-    for (size_t i = 0; i < pb->n_c; i++) {
+    const base *b = pa->b;
+    int32_t *pos = ga_mallocarray(2 * (b->n_cls ? b->n_cls : 1), sizeof(int32_t));
+    if (!pos)
+        return ga_nomem(ctx);
+    for (size_t k = 0; k < 2 * b->n_cls; k++)
+        pos[k] = -1;
+    for (size_t i = 0; i < pb->n_c; i++)
         y[i] = 0;
-        if (j < pa->n_c && pa->c[j].w == pb->c[i].w && pa->c[j].k == pb->c[i].k &&
-            pa->c[j].spot == pb->c[i].spot)
-            y[i] = x[j++];
+    for (size_t wi = 0; wi < b->spec->n_w; wi++) {
+        int32_t a0 = pb->w_c0[wi], an = pb->w_nc[wi];
+        for (int32_t i = a0; i < a0 + an; i++)
+            pos[2 * pb->c[i].k + pb->c[i].spot] = i;
+        for (int32_t j = pa->w_c0[wi]; j < pa->w_c0[wi] + pa->w_nc[wi]; j++) {
+            int32_t i = pos[2 * pa->c[j].k + pa->c[j].spot];
+            if (i >= 0)
+                y[i] = x[j];
+        }
+        for (int32_t i = a0; i < a0 + an; i++)
+            pos[2 * pb->c[i].k + pb->c[i].spot] = -1;
     }
+    free(pos);
+    return GPUARB_OK;
 }
 
-/* What is left of time_ms (0: no limit) since t0, at least 1 ms. */
-static double left_ms(double time_ms, double t0)
+/* A stage of ga_solve_exact: its problem, its solution, and whether its
+ * plan meets every constraint of the caller's view. */
+typedef struct stage {
+    prob p;
+    sol s;
+    int built, plan;
+} stage;
+
+static void stage_free(stage *t)
 {
-    return time_ms > 0 ? GA_MAX(1.0, time_ms - (ga_now_ms() - t0)) : 0;
+    if (t->built) {
+        ga_sol_free(&t->s);
+        ga_prob_free(&t->p);
+    }
+    t->built = t->plan = 0;
 }
 
-/* Build view vw and solve it with what is left of time_ms since t0 (taken
- * after the build).  On failure both p and s are freed. */
-static gpuarb_status build_solve(gpuarb_ctx *ctx, const base *b, const view *vw, double time_ms,
-                                 double t0, const ga_tol *tol, prob *p, sol *s)
+/* Build view vw and solve it (from hint on pa's columns when not NULL)
+ * until deadline; t->plan says whether its plan meets view v. */
+static gpuarb_status run_stage(gpuarb_ctx *ctx, const base *b, const view *vw, const view *v,
+                               double deadline, const ga_tol *tol, const stage *from, stage *t)
 {
-    gpuarb_status st = ga_prob_build(ctx, b, vw, p);
+    memset(t, 0, sizeof *t);
+    gpuarb_status st = ga_prob_build(ctx, b, vw, &t->p);
     if (st)
         return st;
-    if ((st = ga_solve_view(ctx, p, left_ms(time_ms, t0), tol, NULL, s))) {
-        ga_sol_free(s);
-        ga_prob_free(p);
+    t->built = 1;
+    double *hint = NULL;
+    if (from && from->plan) {
+        if (!(hint = ga_mallocarray(t->p.n_c ? t->p.n_c : 1, sizeof(double))))
+            return ga_nomem(ctx);
+        if ((st = map_plan(ctx, &from->p, from->s.x, &t->p, hint))) {
+            free(hint);
+            return st;
+        }
     }
-    return st;
+    st = ga_solve_view(ctx, &t->p, deadline, tol, hint, &t->s);
+    free(hint);
+    if (st)
+        return st;
+    if (t->s.status == GPUARB_SOLVE_OPTIMAL || t->s.status == GPUARB_SOLVE_FEASIBLE) {
+        /* judge the plan by the caller's view (R0 drops the caps) */
+        view keep = t->p.v;
+        t->p.v = *v;
+        plan_eval e;
+        st = ga_verify(ctx, &t->p, t->s.x, &e);
+        t->p.v = keep;
+        if (st)
+            return st;
+        t->plan = e.feasible;
+        if (e.feasible)
+            t->s.e = e;
+    }
+    return GPUARB_OK;
 }
 
 /* Solve view v exactly.  With share caps active, three steps keep the
  * model small in the common case where the caps do not bind:
  *   R0: the view without share caps (so dominance is exact): a bound, and
  *       the answer when its plan happens to meet the caps;
- *   R1: the reduced view with the caps: a good plan, optimal when it is as
- *       good as R0's;
- *   F:  the full view with the caps, started from R1's plan.
+ *   R1: the reduced view with the caps (a restriction): a good plan,
+ *       optimal when it reaches R0's bound;
+ *   F:  the full view with the caps, started from the best plan so far,
+ *       its GPU ranges bounded by that plan's cost (see columns.c).
  * On return *P and *S hold the problem and solution the result comes from
  * (the caller frees both). */
-gpuarb_status ga_solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, double time_ms,
+gpuarb_status ga_solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, double deadline,
                              const ga_tol *tol, prob *P, sol *S)
 {
     const gpuarb_spec *s = b->spec;
     int shares = (s->max_provider_share >= 0 && s->max_provider_share < 1 && !v->drop_pshare) ||
                  (s->max_spot_share >= 0 && s->max_spot_share < 1 && !v->drop_sshare);
     int32_t objective = v->min_cost ? GA_OBJ_MIN_COST : s->objective;
-    double t0 = ga_now_ms();
+    int maxt = objective == GA_OBJ_MAX_THROUGHPUT;
     gpuarb_status st;
     memset(S, 0, sizeof *S);
     memset(P, 0, sizeof *P);
     if (!shares) {
         if ((st = ga_prob_build(ctx, b, v, P)))
             return st;
-        return ga_solve_view(ctx, P, time_ms, tol, NULL, S);
+        return ga_solve_view(ctx, P, ga_stage_deadline(b, deadline, 1.0), tol, NULL, S);
     }
+    stage t[4]; /* R0, R1, F, F again with a tighter GPU range */
+    memset(t, 0, sizeof t);
+    int chosen = -1;
     /* R0 */
     view v0 = *v;
     v0.drop_pshare = v0.drop_sshare = 1;
-    prob p0;
-    sol s0;
-    if ((st = build_solve(ctx, b, &v0, time_ms, t0, tol, &p0, &s0)))
-        return st;
-    if (s0.status == GPUARB_SOLVE_INFEASIBLE || s0.status == GPUARB_SOLVE_TIME_LIMIT) {
-        /* the caps can only make it worse */
-        *P = p0;
-        *S = s0;
-        return GPUARB_OK;
+    double d0 = ga_stage_deadline(b, deadline, 0.5);
+    if ((st = run_stage(ctx, b, &v0, v, d0, tol, NULL, &t[0])))
+        goto out;
+    /* R0 overran its share (GLPK's set-up cannot be interrupted): R1 would
+     * take the exact stage's time, so the exact stage comes next */
+    int skip_r1 = d0 > 0 && ga_now_ms() > d0 + 1.0;
+    if (t[0].s.status == GPUARB_SOLVE_INFEASIBLE) {
+        chosen = 0; /* the caps can only make it worse */
+        goto out;
     }
-    plan_eval e0 = s0.e;
-    double bound0 = s0.bound;
-    int r0_optimal = s0.status == GPUARB_SOLVE_OPTIMAL;
-    p0.v = *v; /* judge R0's plan with the caps */
-    plan_eval ec;
-    ga_evaluate(&p0, s0.x, &ec);
-    if (ec.feasible) {
-        *P = p0;
-        *S = s0;
-        return GPUARB_OK;
+    /* R0's bound holds for the view: R0 is a relaxation of it */
+    int bk = t[0].s.status != GPUARB_SOLVE_TIME_LIMIT || t[0].s.bound_known;
+    double bound = t[0].s.bound;
+    if (t[0].plan && t[0].s.status == GPUARB_SOLVE_OPTIMAL) {
+        chosen = 0;
+        goto out;
     }
-    ga_sol_free(&s0);
-    ga_prob_free(&p0);
-    /* R1 */
+    /* R1, started from R0's plan when it meets the caps */
     view v1 = *v;
     v1.reduce = 1;
-    prob p1;
-    sol s1;
-    if ((st = build_solve(ctx, b, &v1, time_ms, t0, tol, &p1, &s1)))
-        return st;
-    int have1 = s1.status == GPUARB_SOLVE_OPTIMAL || s1.status == GPUARB_SOLVE_FEASIBLE;
-    if (have1 && r0_optimal && same_value(objective, &s1.e, &e0)) {
-        s1.status = GPUARB_SOLVE_OPTIMAL;
-        s1.gap = 0;
-        s1.bound = objective == GA_OBJ_MAX_THROUGHPUT ? s1.e.tput : s1.e.total;
-        *P = p1;
-        *S = s1;
-        return GPUARB_OK;
+    if (!skip_r1 && (st = run_stage(ctx, b, &v1, v, ga_stage_deadline(b, deadline, 0.25), tol,
+                                    t[0].plan ? &t[0] : NULL, &t[1])))
+        goto out;
+    int best = t[1].plan ? 1 : t[0].plan ? 0 : -1;
+    if (t[0].plan && t[1].plan && plan_better(objective, &t[0].s.e, &t[1].s.e))
+        best = 0;
+    if (best >= 0 && bk && t[0].s.proven) {
+        /* R0's optimum is a bound; a plan that reaches it is optimal (with
+         * max_throughput, R0's least cost at that throughput too) */
+        const plan_eval *e = &t[best].s.e, *e0 = &t[0].s.e;
+        int reached = maxt ? e->tput >= bound - GA_OPT_GAP * GA_MAX(1.0, bound) &&
+                                 e->total <= e0->total + GA_OPT_GAP * GA_MAX(1.0, e0->total)
+                           : e->total <= bound + GA_OPT_GAP * GA_MAX(1.0, bound);
+        if (t[0].s.status == GPUARB_SOLVE_OPTIMAL && reached) {
+            chosen = best;
+            t[best].s.status = GPUARB_SOLVE_OPTIMAL;
+            t[best].s.bound = maxt ? e->tput : e->total;
+            t[best].s.gap = 0;
+            goto out;
+        }
     }
-    /* F */
-    prob pf;
-    sol sf;
-    if ((st = ga_prob_build(ctx, b, v, &pf))) {
-        ga_sol_free(&s1);
-        ga_prob_free(&p1);
-        return st;
-    }
-    double *hint = NULL;
-    if (have1 && (hint = ga_mallocarray((pf.n_c ? pf.n_c : 1), sizeof(double))))
-        map_plan(&p1, s1.x, &pf, hint);
-    st = ga_solve_view(ctx, &pf, left_ms(time_ms, t0), tol, hint, &sf);
-    free(hint);
-    if (st) {
-        ga_sol_free(&sf);
-        ga_prob_free(&pf);
-        ga_sol_free(&s1);
-        ga_prob_free(&p1);
-        return st;
-    }
-    int havef = sf.status == GPUARB_SOLVE_OPTIMAL || sf.status == GPUARB_SOLVE_FEASIBLE;
-    if (sf.status == GPUARB_SOLVE_OPTIMAL || sf.status == GPUARB_SOLVE_INFEASIBLE ||
-        (havef && (!have1 || same_value(objective, &sf.e, &s1.e))) || !have1) {
-        /* F's bound is valid; R0's too: keep the tighter */
-        if (havef && sf.status == GPUARB_SOLVE_FEASIBLE) {
-            if (objective == GA_OBJ_MIN_COST) {
-                sf.bound = GA_MAX(sf.bound, bound0);
-                sf.gap = sf.e.total > 1e-12 ? GA_MAX(0.0, (sf.e.total - sf.bound) / sf.e.total) : 0;
+    /* F, from the best plan so far; for min_cost its cost bounds the GPU
+     * ranges; a restricted F that finds a plan is rebuilt once from it */
+    for (int f = 2; f <= 3; f++) {
+        view vf = *v;
+        if (objective == GA_OBJ_MIN_COST && best >= 0) {
+            vf.has_cost_cap = 1;
+            vf.cost_cap = t[best].s.e.total;
+        }
+        if (f == 3 && !(t[2].p.restricted && vf.has_cost_cap))
+            break;
+        if ((st = run_stage(ctx, b, &vf, v, ga_stage_deadline(b, deadline, 1.0), tol,
+                            best >= 0 ? &t[best] : NULL, &t[f])))
+            goto out;
+        /* F's plan when no worse: its proof is the one that counts */
+        if (t[f].plan && (best < 0 || !plan_better(objective, &t[best].s.e, &t[f].s.e)))
+            best = f;
+        if (!t[f].p.restricted && (t[f].s.status != GPUARB_SOLVE_TIME_LIMIT ||
+                                   t[f].s.bound_known)) {
+            /* an unrestricted F's bound is the view's: keep the tighter */
+            if (t[f].s.status == GPUARB_SOLVE_INFEASIBLE) {
+                if (best < 0) {
+                    chosen = f;
+                    goto out;
+                }
+            } else if (!bk) {
+                bound = t[f].s.bound;
+                bk = 1;
             } else {
-                sf.bound = GA_MIN(sf.bound, e0.tput);
-                sf.gap = sf.bound > 1e-12 ? GA_MAX(0.0, (sf.bound - sf.e.tput) / sf.bound) : 0;
+                bound = maxt ? GA_MIN(bound, t[f].s.bound) : GA_MAX(bound, t[f].s.bound);
             }
         }
-        ga_sol_free(&s1);
-        ga_prob_free(&p1);
-        *P = pf;
-        *S = sf;
-        return GPUARB_OK;
     }
-    /* F ran out of time with nothing better: R1's plan, with R0's bound */
-    double fb = sf.bound;
-    int fb_ok = sf.status == GPUARB_SOLVE_FEASIBLE || sf.status == GPUARB_SOLVE_TIME_LIMIT;
-    ga_sol_free(&sf);
-    ga_prob_free(&pf);
-    s1.status = GPUARB_SOLVE_FEASIBLE;
-    if (objective == GA_OBJ_MIN_COST) {
-        s1.bound = fb_ok ? GA_MAX(fb, bound0) : bound0;
-        s1.bound = GA_MIN(s1.bound, s1.e.total);
-        s1.gap = s1.e.total > 1e-12 ? (s1.e.total - s1.bound) / s1.e.total : 0;
+    if (best < 0) {
+        /* no plan: the last stage that ran, with the best bound known */
+        chosen = t[3].built ? 3 : 2;
+        t[chosen].s.status = GPUARB_SOLVE_TIME_LIMIT;
+        t[chosen].s.bound = bound;
+        t[chosen].s.bound_known = bk;
+        goto out;
+    }
+    chosen = best;
+    sol *r = &t[best].s;
+    if (bk) {
+        r->bound = maxt ? GA_MAX(bound, r->e.tput) : GA_MIN(bound, r->e.total);
     } else {
-        s1.bound = fb_ok ? GA_MIN(fb, e0.tput) : e0.tput;
-        s1.bound = GA_MAX(s1.bound, s1.e.tput);
-        s1.gap = s1.bound > 1e-12 ? (s1.bound - s1.e.tput) / s1.bound : 0;
+        r->bound = maxt ? r->e.tput : r->e.total;
+        if (maxt)
+            r->bound_known = budget_tput_bound(&t[best].p, &r->bound);
     }
-    *P = p1;
-    *S = s1;
-    return GPUARB_OK;
+    r->gap = bk ? gap_of(objective, r) : 0;
+    int proven = bk && r->gap == 0 &&
+                 (!maxt || (best >= 2 && r->proven && !t[best].p.restricted &&
+                            t[best].s.status == GPUARB_SOLVE_OPTIMAL));
+    r->status = proven ? GPUARB_SOLVE_OPTIMAL : GPUARB_SOLVE_FEASIBLE;
+out:
+    for (int i = 0; i < 4; i++) {
+        if (i == chosen && !st) {
+            *P = t[i].p;
+            *S = t[i].s;
+            P->v = *v;
+            continue;
+        }
+        stage_free(&t[i]);
+    }
+    return st;
 }
