@@ -192,6 +192,9 @@ typedef struct sol {
     int32_t method;
     int32_t mip_cols, mip_rows;
     int64_t nodes;
+    int32_t range_only;   /* infeasible only within the restricted GPU
+                             ranges of a share-capped view (prob.restricted):
+                             the result says so */
 } sol;
 
 /* The MIP of p: stage 0 the spec's objective, stage 1 least cost at

@@ -347,7 +347,19 @@ static void set_top(prob *p, int32_t wi)
             top = floor(s->budget_per_hour * gpd * (1 + 1e-12));
         }
     } else if (p->shares) {
-        top = (double)w->min_gpus + 64.0 * maxg;
+        /* room to dilute: the other workloads' GPUs (their max, else their
+         * min) over the tightest cap, so that this workload alone can
+         * bring any provider's or spot's fraction under it */
+        double other = 0, cap = 1;
+        for (size_t u = 0; u < s->n_w; u++)
+            if (u != (size_t)wi)
+                other += s->w[u].max_gpus >= 0 ? s->w[u].max_gpus : s->w[u].min_gpus;
+        if (s->max_provider_share >= 0 && s->max_provider_share < 1 && !p->v.drop_pshare)
+            cap = GA_MIN(cap, s->max_provider_share);
+        if (s->max_spot_share >= 0 && s->max_spot_share < 1 && !p->v.drop_sshare)
+            cap = GA_MIN(cap, s->max_spot_share);
+        double dilute = cap > 0 ? ceil(other / cap) + maxg : 0;
+        top = (double)w->min_gpus + GA_MAX(64.0 * maxg, dilute);
         p->restricted = 1;
     } else {
         top = (double)w->min_gpus + maxg - 1;

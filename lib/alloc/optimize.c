@@ -335,6 +335,17 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
         if (!ga_explain_workloads(&p, r))
             if ((st = ga_explain_families(ctx, &b, &v, ga_stage_deadline(&b, 0, 1.0), &tol, r)))
                 goto done;
+        if (sv.range_only) {
+            int32_t most = 0;
+            for (size_t wi = 0; wi < spec->n_w; wi++)
+                if (spec->w[wi].max_gpus < 0)
+                    most = GA_MAX(most, p.w_top[wi]);
+            ga_result_diag(r, "infeasible within the GPU counts searched: with a share cap, "
+                              "extra GPUs of a workload without max_gpus can lower a "
+                              "provider's or spot's fraction, and no plan exists with up to "
+                              "%ld GPUs for each such workload; beyond that it is not proven",
+                           (long)most);
+        }
     } else {
         r->bound = sv.bound;
         r->bound_known = sv.bound_known;

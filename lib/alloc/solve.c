@@ -211,8 +211,11 @@ gpuarb_status ga_solve_view(gpuarb_ctx *ctx, const prob *p, double deadline, con
     if (!have) {
         free(start);
         if (mo.status == GA_MIP_INFEASIBLE || mo.status == GA_MIP_UNBOUNDED) {
-            /* a restricted model's infeasibility proves nothing */
-            out->status = p->restricted ? GPUARB_SOLVE_TIME_LIMIT : GPUARB_SOLVE_INFEASIBLE;
+            /* a restricted model's infeasibility holds within its GPU
+             * ranges only: reported as such (sol.range_only), never as a
+             * time limit that did not happen */
+            out->status = GPUARB_SOLVE_INFEASIBLE;
+            out->range_only = p->restricted;
         } else {
             out->status = GPUARB_SOLVE_TIME_LIMIT;
         }
@@ -479,6 +482,8 @@ gpuarb_status ga_solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, doub
     if (best < 0) {
         /* no plan: the last stage that ran, with the best bound known */
         chosen = t[3].built ? 3 : 2;
+        if (t[chosen].s.status == GPUARB_SOLVE_INFEASIBLE && t[chosen].s.range_only)
+            goto out; /* infeasible within the searched ranges */
         t[chosen].s.status = GPUARB_SOLVE_TIME_LIMIT;
         t[chosen].s.bound = bound;
         t[chosen].s.bound_known = bk;
