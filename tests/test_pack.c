@@ -230,7 +230,7 @@ static void bounds_by_hand(void **state)
      * so the LP optimum is 7/3 and its ceiling 3. */
     ga_budget bu;
     ga_budget_init(&bu, 0, 100000000);
-    assert_int_equal(ga_bpp_cg(&pc, &bu, NULL), 3);
+    assert_int_equal(ga_bpp_cg(&pc, &bu, 1e18, NULL), 3);
     assert_int_equal(oom, 0);
 }
 
@@ -267,7 +267,7 @@ static void bounds_below_optimum(void **state)
         assert_true(ga_bpp_lower_bound(&p, &oom) <= opt);
         ga_budget bu;
         ga_budget_init(&bu, 0, 100000000);
-        assert_true(ga_bpp_cg(&p, &bu, NULL) <= opt);
+        assert_true(ga_bpp_cg(&p, &bu, 1e18, NULL) <= opt);
     }
 }
 

@@ -294,8 +294,8 @@ static int32_t cheapest_fitting(const job *J, const int64_t *load, const int64_t
 /* The one-dimensional route.  dim is the active dimension (or -1: every
  * placeable item is empty); T the node type whose capacity is used. */
 static gpuarb_status solve_1d(job *J, const unsigned char *ok, int dim, int32_t T,
-                              int32_t algorithm, double limit_ms, uint64_t seed, int64_t *lb,
-                              int *optimal, int *clock)
+                              int32_t algorithm, const ga_pack_limits *lim, uint64_t seed,
+                              int64_t *lb, int *optimal, int *clock)
 {
     size_t n = J->n, m = 0;
     *lb = 0;
@@ -340,7 +340,7 @@ static gpuarb_status solve_1d(job *J, const unsigned char *ok, int dim, int32_t 
     }
     ga_bpp_report rep;
     gpuarb_status st =
-        ga_bpp_solve(J->ctx, w, m, C, algorithm, limit_ms, seed, bin, &rep);
+        ga_bpp_solve(J->ctx, w, m, C, algorithm, lim, seed, bin, &rep);
     if (st == GPUARB_OK) {
         for (size_t k = 0; k < m; k++)
             J->node_of[map[k]] = bin[k];
@@ -368,7 +368,8 @@ static gpuarb_status solve_1d(job *J, const unsigned char *ok, int dim, int32_t 
  * checked against the capacity by the reader; no copies beyond the
  * pipeline's own. */
 static gpuarb_status solve_bpp(gpuarb_ctx *ctx, const gpuarb_pack_problem *p, int32_t algorithm,
-                               double limit, uint64_t seed, double t0, gpuarb_pack_result **out)
+                               const ga_pack_limits *lim, uint64_t seed, double t0,
+                               gpuarb_pack_result **out)
 {
     job J;
     memset(&J, 0, sizeof J);
@@ -399,7 +400,7 @@ static gpuarb_status solve_bpp(gpuarb_ctx *ctx, const gpuarb_pack_problem *p, in
                 map[m++] = j;
             }
     }
-    st = ga_bpp_solve(ctx, zeros ? w : p->bpp_w, m, p->bpp_cap, algorithm, limit, seed, bin,
+    st = ga_bpp_solve(ctx, zeros ? w : p->bpp_w, m, p->bpp_cap, algorithm, lim, seed, bin,
                       &rep);
     if (st)
         goto done;
@@ -446,9 +447,6 @@ gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
     int32_t objective = opts && opts->objective >= 0 ? opts->objective
                         : p->objective >= 0          ? p->objective
                                                      : GPUARB_PACK_MIN_NODES;
-    double limit = opts && opts->time_limit_ms >= 0 ? opts->time_limit_ms
-                   : p->time_limit_ms >= 0          ? p->time_limit_ms
-                                                    : 10000.0;
     uint64_t seed = opts ? opts->seed : 0;
     if (algorithm > GPUARB_PACK_EXACT)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "unknown algorithm %d",
@@ -456,11 +454,12 @@ gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
     if (objective > GPUARB_PACK_MIN_COST)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "unknown objective %d",
                         (int)objective);
+    ga_pack_limits lim;
+    gpuarb_status st = ga_pack_settle_limits(ctx, p, opts, t0, &lim);
+    if (st)
+        return st;
     if (p->kind == GA_PACK_KIND_BPP)
-        objective = GPUARB_PACK_MIN_NODES;
-
-    if (p->kind == GA_PACK_KIND_BPP)
-        return solve_bpp(ctx, p, algorithm, limit, seed, t0, out);
+        return solve_bpp(ctx, p, algorithm, &lim, seed, t0, out);
 
     job J;
     memset(&J, 0, sizeof J);
@@ -478,7 +477,6 @@ gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
     J.reason = ga_calloc(J.n + 1, sizeof *J.reason);
     unsigned char *ok = ga_calloc(J.n + 1, 1);
     int64_t *left = ga_mallocarray(J.nt + 1, sizeof *left);
-    gpuarb_status st = GPUARB_OK;
     if (!J.isz || !J.icap || !J.node_of || !J.node_type || !J.reason || !ok || !left) {
         st = ga_nomem(ctx);
         goto done;
@@ -554,7 +552,7 @@ gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
             if (a > b || (a == b && ca < cb))
                 T = (int32_t)t;
         }
-        st = solve_1d(&J, ok, dim, T, algorithm, limit, seed, &lb, &optimal, &clock);
+        st = solve_1d(&J, ok, dim, T, algorithm, &lim, seed, &lb, &optimal, &clock);
         if (st)
             goto done;
         /* each node on the cheapest type that holds it */
@@ -607,7 +605,7 @@ gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
         }
         ga_vec_problem vp = {m, (const int64_t(*)[GA_PACK_DIMS])sz, J.nt, vt, objective};
         ga_vec_report rep;
-        st = ga_vec_solve(ctx, &vp, algorithm, limit, seed, node_of, J.node_type, &rep);
+        st = ga_vec_solve(ctx, &vp, algorithm, &lim, seed, node_of, J.node_type, &rep);
         if (st == GPUARB_OK) {
             for (size_t k = 0; k < m; k++)
                 J.node_of[map[k]] = node_of[k];

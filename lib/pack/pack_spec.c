@@ -139,6 +139,12 @@ static gpuarb_status parse_item(ps *s, const ga_doc_node *n, size_t idx, ga_strs
     }
     if ((st = ga_pack_add_group(s->ctx, s->p, name, size, count)))
         return st;
+    if (m.at[I_COUNT]) {
+        /* where the count is, for the memory budget's error at solve time */
+        ga_pack_group *g = &s->p->groups[s->p->n_groups - 1];
+        g->count_line = m.at[I_COUNT]->line;
+        g->count_col = m.at[I_COUNT]->col;
+    }
     /* the set borrows the copy the problem owns */
     int added = ga_strset_add(names, s->p->groups[s->p->n_groups - 1].name, NULL);
     if (added < 0)
