@@ -39,6 +39,8 @@ typedef struct job {
     int32_t *node_type;            /* per node */
     int64_t nodes;
     char **reason;                 /* per item, for unplaced ones */
+    size_t big[GA_PACK_DIMS];      /* per dimension, the first type with the
+                                      most room in it */
 } job;
 
 static double item_size(const gpuarb_pack_problem *p, size_t j, int d, size_t *gcur)
@@ -119,24 +121,16 @@ static int fits_type(const int64_t *s, const int64_t *cap)
 }
 
 /* Why item j fits no node type. */
-static char *unfit_reason(const job *J, size_t j)
+static char *unfit_reason(const job *J, size_t j, size_t *gcur)
 {
     const gpuarb_pack_problem *p = J->p;
-    size_t gc = 0;
     ga_strbuf b;
     ga_sb_init(&b);
     for (int d = 0; d < GA_PACK_DIMS; d++) {
-        int64_t best = -1;
-        size_t bt = 0;
-        for (size_t t = 0; t < J->nt; t++)
-            if (J->icap[t][d] > best) {
-                best = J->icap[t][d];
-                bt = t;
-            }
-        if (J->isz[j][d] > best) {
+        size_t bt = J->big[d];
+        if (J->isz[j][d] > J->icap[bt][d]) {
             char a[48], c[48];
-            gc = 0;
-            ga_fmt_short(a, item_size(p, j, d, &gc));
+            ga_fmt_short(a, item_size(p, j, d, gcur));
             ga_fmt_short(c, p->kind == GA_PACK_KIND_BPP ? (double)p->bpp_cap : p->types[bt].cap[d]);
             ga_sb_printf(&b, "fits no node type: needs %s %s, the largest node type has %s",
                          a, ga_pack_dim_names[d], c);
@@ -482,24 +476,35 @@ gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
         goto done;
     }
     scale_all(&J);
+    for (int d = 0; d < GA_PACK_DIMS; d++)
+        for (size_t t = 1; t < J.nt; t++)
+            if (J.icap[t][d] > J.icap[J.big[d]][d])
+                J.big[d] = t;
     for (size_t t = 0; t < J.nt; t++)
         left[t] = p->kind == GA_PACK_KIND_BPP ? GA_UNLIMITED : p->types[t].count;
 
-    /* items that fit no node type */
+    /* items that fit no node type; an item the same size as the one
+     * before it (a spec's count, or repeated calls) reuses its verdict, so
+     * the scan over the node types runs once per distinct run of sizes */
     size_t n_ok = 0;
     int active[GA_PACK_DIMS] = {0, 0, 0, 0};
+    int fits = 0, any_type = 0, same = 0;
+    size_t gcur = 0;
     for (size_t j = 0; j < J.n; j++) {
         J.node_of[j] = -1;
-        int fits = 0;
-        for (size_t t = 0; t < J.nt && !fits; t++)
-            fits = left[t] != 0 && fits_type(J.isz[j], J.icap[t]);
-        if (!fits) {
-            int any_type = 0;
-            for (size_t t = 0; t < J.nt && !any_type; t++)
+        same = j > 0 && memcmp(J.isz[j], J.isz[j - 1], sizeof J.isz[j]) == 0;
+        if (!same) {
+            fits = any_type = 0;
+            for (size_t t = 0; t < J.nt && !fits; t++)
+                fits = left[t] != 0 && fits_type(J.isz[j], J.icap[t]);
+            for (size_t t = 0; t < J.nt && !fits && !any_type; t++)
                 any_type = fits_type(J.isz[j], J.icap[t]);
-            J.reason[j] = any_type ? ga_strdup("no node left: every node type that fits it has "
-                                               "count 0")
-                                   : unfit_reason(&J, j);
+        }
+        if (!fits) {
+            J.reason[j] = same       ? ga_strdup(J.reason[j - 1])
+                          : any_type ? ga_strdup("no node left: every node type that fits it "
+                                                 "has count 0")
+                                     : unfit_reason(&J, j, &gcur);
             if (!J.reason[j]) {
                 st = ga_nomem(ctx);
                 goto done;
