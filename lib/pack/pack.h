@@ -7,6 +7,8 @@
  *                  option defaults
  *   pack_solve.c   gpuarb_pack_solve: integer scaling, unfit items,
  *                  routing to pack_1d.c or pack_vec.c, building the result
+ *   pack_limits.c  the time limit and memory budget of a solve, settled
+ *                  and checked before any work
  *   pack_result.c  the result handle and its accessors
  *   pack_write.c   the JSON and table writers
  *   pack_bpp.c     the BPPLIB text reader

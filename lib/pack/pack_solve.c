@@ -13,9 +13,13 @@
  * Invariants of a result: every item is either on exactly one node or in
  * the unplaced list; every node's load fits its type in every dimension;
  * nodes are numbered in a canonical order, so equal problems and options
- * give equal results.  Returns GPUARB_ERR_ARG for API misuse (NULL
- * arguments, a short opts.size, unknown algorithm or objective),
- * GPUARB_ERR_INPUT for items without node types, GPUARB_ERR_NOMEM.
+ * give equal results.  The time limit and the memory budget are settled
+ * first (pack_limits.c), and after that nothing does more than linear
+ * work per item before a phase that watches the deadline.  Returns
+ * GPUARB_ERR_ARG for API misuse (NULL arguments, a short opts.size,
+ * unknown algorithm or objective, a NaN or negative limit),
+ * GPUARB_ERR_LIMIT for a problem past the memory budget, GPUARB_ERR_INPUT
+ * for items without node types, GPUARB_ERR_NOMEM.
  */
 #include <math.h>
 #include <stdlib.h>
