@@ -32,6 +32,7 @@
 
 #include "base/internal.h"
 #include "base/budget.h"
+#include "base/clock.h"
 #include "base/rng.h"
 #include "base/strmap.h"
 
@@ -114,6 +115,18 @@ gpuarb_status ga_pack_settle_limits(gpuarb_ctx *ctx, const gpuarb_pack_problem *
 /* A work budget with ticks_per_ms ticks per millisecond of the limit (or
  * no tick limit without one) whose clock stops at lim's deadline. */
 void ga_pack_budget_init(ga_budget *b, const ga_pack_limits *lim, int64_t ticks_per_ms);
+/* The clock alone: 1 (and the budget stopped by the clock) once b's
+ * deadline has passed.  For phases whose work is not counted in ticks. */
+static inline int ga_pack_past_deadline(ga_budget *b)
+{
+    if (b->stopped)
+        return 1;
+    if (b->deadline_ms > 0 && ga_now_ms() >= b->deadline_ms) {
+        b->stopped = b->by_clock = 1;
+        return 1;
+    }
+    return 0;
+}
 /* Bytes the memory budget has left for an optional phase (a huge number
  * without a budget). */
 double ga_pack_mem_left(const ga_pack_limits *lim);
@@ -169,7 +182,10 @@ int64_t ga_bpp_lower_bound(const ga_bpp *p, int *oom);
 /* Constructive heuristics (pack_heur.c).  sol->bin must hold n entries.
  * Return 0 or -1 on allocation failure. */
 int ga_bpp_ffd(const ga_bpp *p, ga_bpp_sol *sol);
-int ga_bpp_bfd(const ga_bpp *p, ga_bpp_sol *sol);
+/* budget may be NULL; with one, best fit watches its deadline (not its
+ * ticks, so the deterministic budget is unchanged) and gives up past it
+ * with sol->nbins = 0 (no packing) and the budget stopped by the clock. */
+int ga_bpp_bfd(const ga_bpp *p, ga_bpp_sol *sol, ga_budget *budget);
 /* Minimum bin slack (Gupta-Ho, with Fleszar-Hindi's fixed first item):
  * fills one bin at a time, around the largest item left, with the subset
  * of least slack; the subset searches spend at most a quarter of the

@@ -153,7 +153,7 @@ gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t 
     }
     ga_bpp_sol best = {b1, 0};
     if (algorithm == GA_ALGO_BFD) {
-        if (ga_bpp_bfd(&p, &best) != 0)
+        if (ga_bpp_bfd(&p, &best, NULL) != 0)
             goto out;
     } else if (ga_bpp_ffd(&p, &best) != 0) {
         goto out;
@@ -164,7 +164,7 @@ gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t 
         if (!b2 || !b3)
             goto out;
         ga_bpp_sol cand = {b2, 0}, mbs = {b3, 0};
-        if (ga_bpp_bfd(&p, &cand) != 0)
+        if (ga_bpp_bfd(&p, &cand, &budget) != 0)
             goto out;
         keep_better(&best, &cand, n);
         if (best.nbins > lb && n <= MBS_MAX_ITEMS) {
@@ -212,10 +212,12 @@ gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t 
                 if (start == 2 && mbs.nbins == 0)
                     start = 3;
                 int rc = start == 0   ? ga_bpp_ffd(&p, &cand)
-                         : start == 1 ? ga_bpp_bfd(&p, &cand)
+                         : start == 1 ? ga_bpp_bfd(&p, &cand, &budget)
                                       : 0;
                 if (rc != 0)
                     goto out;
+                if (start == 1 && cand.nbins == 0)
+                    break; /* best fit gave up at the deadline */
                 if (start >= 2) {
                     const ga_bpp_sol *src = start == 2 ? &mbs : &best;
                     memcpy(cand.bin, src->bin, n * sizeof *cand.bin);

@@ -144,7 +144,7 @@ static int32_t t_lower(const tnode *nd, int32_t t, int64_t w)
     return best;
 }
 
-int ga_bpp_bfd(const ga_bpp *p, ga_bpp_sol *sol)
+int ga_bpp_bfd(const ga_bpp *p, ga_bpp_sol *sol, ga_budget *budget)
 {
     size_t n = p->n;
     sol->nbins = 0;
@@ -155,6 +155,11 @@ int ga_bpp_bfd(const ga_bpp *p, ga_bpp_sol *sol)
         return -1;
     int32_t root = -1, nb = 0;
     for (size_t i = 0; i < n; i++) {
+        if (budget && (i & 4095) == 4095 && ga_pack_past_deadline(budget)) {
+            free(nd);
+            sol->nbins = 0;
+            return 0;
+        }
         int64_t w = p->w[i];
         int32_t x = t_lower(nd, root, w);
         if (x < 0) {
