@@ -12,6 +12,13 @@
  *    random items (fixed seed), parse and solve timed apart, with the peak
  *    resident set after each size (sizes ascend, so each peak belongs to the
  *    largest run so far).
+ * 3. Wall time against the time limit (issue 14): algorithm auto with a
+ *    limit of 1 s and 2 s on 1,000 to 100,000 items, one-dimensional
+ *    (BPPLIB text, weights 20-35 % of the capacity, fixed seed) and vector
+ *    (gpus, cpus, memory_gb on two node types, fixed seed): wall time of
+ *    gpuarb_pack_solve, its ratio to the limit, and the peak resident set
+ *    of a child process that builds and solves that one problem.
+ *    BENCH_PACK_WALL_MAX=N stops at N items; BENCH_PACK_SKIP_WALL=1 skips.
  * Times are wall-clock milliseconds on whatever machine runs it; nothing
  * here passes or fails on time.
  */
@@ -19,6 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "gpuarb.h"
 #include "base/internal.h"
@@ -309,6 +319,156 @@ static int throughput(void)
     return 0;
 }
 
+/* ---------------------------------------------------------------------
+ * 3. Wall time against the limit, one problem per child process
+ * --------------------------------------------------------------------- */
+static uint64_t xs_next(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+/* The one-dimensional case: n weights in [20 %, 35 %] of 1,000,000. */
+static gpuarb_pack_problem *gen_1d(gpuarb_ctx *ctx, long n)
+{
+    ga_strbuf b;
+    ga_sb_init(&b);
+    ga_sb_printf(&b, "%ld\n1000000\n", n);
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    for (long i = 0; i < n; i++)
+        ga_sb_printf(&b, "%llu\n", (unsigned long long)(200000 + xs_next(&x) % 150001));
+    gpuarb_pack_problem *prob = NULL;
+    if (b.oom || gpuarb_pack_bpp_parse(ctx, b.s, b.len, "<generated>", &prob) != GPUARB_OK)
+        prob = NULL;
+    ga_sb_free(&b);
+    return prob;
+}
+
+/* The vector case: jobs of 1-4 GPUs, 4-40 CPUs, 16-400 GB on p4d-like
+ * (8, 96, 1152) and g5-like (4, 48, 192) nodes. */
+static gpuarb_pack_problem *gen_vec(gpuarb_ctx *ctx, long n)
+{
+    gpuarb_pack_problem *prob = NULL;
+    if (gpuarb_pack_problem_create(ctx, &prob) != GPUARB_OK)
+        return NULL;
+    uint64_t x = 0x2545f4914f6cdd1dULL;
+    if (gpuarb_pack_add_node_type(ctx, prob, "p4d", 8, 96, 1152, 32.77, -1, NULL) ||
+        gpuarb_pack_add_node_type(ctx, prob, "g5", 4, 48, 192, 16.29, -1, NULL))
+        goto fail;
+    for (long i = 0; i < n; i++) {
+        double g = (double)(1 + xs_next(&x) % 4), c = (double)(4 + xs_next(&x) % 37),
+               m = (double)(16 + xs_next(&x) % 385);
+        if (gpuarb_pack_add_item(ctx, prob, NULL, g, c, m, 1, NULL) != GPUARB_OK)
+            goto fail;
+    }
+    return prob;
+fail:
+    gpuarb_pack_problem_free(prob);
+    return NULL;
+}
+
+typedef struct wall_row {
+    double ms;
+    int64_t nodes, lb;
+    int32_t status, clock;
+    long peak_kib;
+} wall_row;
+
+/* Build and solve in a child, which sends its figures and its own peak
+ * resident set through a pipe. */
+static int wall_run(int vec, long n, double limit_ms, wall_row *row)
+{
+    int fd[2];
+    if (pipe(fd) != 0)
+        return -1;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fd[0]);
+        close(fd[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(fd[0]);
+        wall_row r;
+        memset(&r, 0, sizeof r);
+        r.ms = -1;
+        gpuarb_ctx *ctx;
+        if (gpuarb_ctx_create(&ctx) == GPUARB_OK) {
+            gpuarb_pack_problem *prob = vec ? gen_vec(ctx, n) : gen_1d(ctx, n);
+            gpuarb_pack_opts o;
+            gpuarb_pack_opts_init(&o);
+            o.time_limit_ms = limit_ms;
+            gpuarb_pack_result *res = NULL;
+            double t0 = ga_now_ms();
+            if (prob && gpuarb_pack_solve(ctx, prob, &o, &res) == GPUARB_OK) {
+                r.ms = ga_now_ms() - t0;
+                gpuarb_pack_summary s;
+                memset(&s, 0, sizeof s);
+                s.size = sizeof s;
+                gpuarb_pack_result_summary(res, &s);
+                r.nodes = s.nodes_used;
+                r.lb = s.lower_bound;
+                r.status = s.status;
+                r.clock = s.clock_limited;
+            } else {
+                fprintf(stderr, "bench_pack: %s\n", gpuarb_errfull(ctx));
+            }
+            gpuarb_pack_result_free(res);
+            gpuarb_pack_problem_free(prob);
+            gpuarb_ctx_free(ctx);
+        }
+        r.peak_kib = peak_kib();
+        ssize_t w = write(fd[1], &r, sizeof r);
+        _exit(w == (ssize_t)sizeof r ? 0 : 1);
+    }
+    close(fd[1]);
+    ssize_t got = read(fd[0], row, sizeof *row);
+    close(fd[0]);
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid || got != (ssize_t)sizeof *row || row->ms < 0)
+        return -1;
+    return 0;
+}
+
+static int wall_table(void)
+{
+    const char *mx = getenv("BENCH_PACK_WALL_MAX");
+    long max_n = mx ? atol(mx) : 100000;
+    printf("\nWall time against the time limit (algorithm auto; the solve call only; peak RSS "
+           "of a child that builds and solves the one problem)\n\n");
+    printf("| case | items | limit s | wall s | wall/limit | nodes | lower bound | status | "
+           "clock | peak RSS MiB |\n");
+    printf("|---|---:|---:|---:|---:|---:|---:|---|---|---:|\n");
+    const long sizes[5] = {1000, 10000, 20000, 50000, 100000};
+    const double limits[2] = {1000, 2000};
+    double worst = 0;
+    int rc = 0;
+    for (int vec = 0; vec < 2; vec++)
+        for (int li = 0; li < 2; li++)
+            for (int k = 0; k < 5 && sizes[k] <= max_n; k++) {
+                wall_row r;
+                if (wall_run(vec, sizes[k], limits[li], &r) != 0) {
+                    printf("| %s | %ld | %.0f | failed |\n", vec ? "vector" : "1D 20-35 %",
+                           sizes[k], limits[li] / 1000);
+                    rc = 1;
+                    continue;
+                }
+                double ratio = r.ms / limits[li];
+                if (ratio > worst)
+                    worst = ratio;
+                printf("| %s | %ld | %.0f | %.3f | %.3f | %lld | %lld | %s | %s | %.1f |\n",
+                       vec ? "vector" : "1D 20-35 %", sizes[k], limits[li] / 1000, r.ms / 1000,
+                       ratio, (long long)r.nodes, (long long)r.lb,
+                       r.status == GPUARB_SOLVE_OPTIMAL ? "optimal" : "feasible",
+                       r.clock ? "yes" : "no", r.peak_kib / 1024.0);
+            }
+    printf("\nworst wall/limit: %.3f (target <= 1.05)\n", worst);
+    return rc;
+}
+
 int main(void)
 {
     const char *root = getenv("GPUARB_SHARED");
@@ -317,10 +477,14 @@ int main(void)
     if (!(limit_s > 0))
         limit_s = 5.0;
     int rc = 0;
+    if (!getenv("BENCH_PACK_SKIP_WALL"))
+        rc |= wall_table();
     if (!getenv("BENCH_PACK_SKIP_THROUGHPUT"))
         rc |= throughput();
     printf("\n");
-    if (root)
+    if (getenv("BENCH_PACK_SKIP_BPPLIB"))
+        printf("BPPLIB: skipped (BENCH_PACK_SKIP_BPPLIB)\n");
+    else if (root)
         rc |= bpplib(root, limit_s, getenv("BENCH_PACK_FILTER"));
     else
         printf("BPPLIB: GPUARB_SHARED is not set; skipped\n");

@@ -4,7 +4,9 @@
  * packing as JSON or a table.  Exit codes (SPEC section 3): 0 every item
  * placed, 4 some items could not be placed (the packing of the others is
  * still printed, and the first unplaced item is named on standard error),
- * 2 usage, 3 bad input, 1 internal error.
+ * 2 usage, 3 bad input, 1 internal error or a problem past the memory
+ * budget (GPUARB_ERR_LIMIT from the solve: the input is valid, the
+ * machine's budget is what it exceeds).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,12 +30,15 @@ static void help(void)
           "  --algorithm A         auto (default), ffd, bfd, local, exact\n"
           "  --objective O         min_nodes (default) or min_cost\n"
           "  --time-limit S        seconds; 0 = none (default: the spec's time_limit_s, 10)\n"
+          "  --memory-limit-mib M  memory budget of the solve in MiB; 0 = none (default:\n"
+          "                        the spec's memory_limit_mib, 2048); a problem that needs\n"
+          "                        more ends with exit 1 before any work\n"
           "  --seed N              local-search seed (default 0)\n"
           "  --format table|json   output format (table on a terminal, json otherwise)\n"
           "  --help                this text\n"
           "\n"
           "exit: 0 all items placed, 2 usage, 3 bad input, 4 some items unplaced,\n"
-          "1 internal error.\n",
+          "1 internal error or past the memory budget.\n",
           stdout);
 }
 
@@ -100,6 +105,12 @@ int cmd_pack(int argc, char **argv)
             if (r < 0 || cli_parse_number(val, 0, &s) != 0 || s > 86400)
                 return cli_usage_error(VERB, "--time-limit: expected seconds, 0 <= S <= 86400");
             opts.time_limit_ms = s * 1000.0;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--memory-limit-mib", &val)) != 0) {
+            double m = -1;
+            if (r < 0 || cli_parse_number(val, 0, &m) != 0 || m > 1048576)
+                return cli_usage_error(VERB,
+                                       "--memory-limit-mib: expected MiB, 0 <= M <= 1048576");
+            opts.memory_limit_mib = m;
         } else if ((r = cli_opt_value(argc, argv, &i, "--seed", &val)) != 0) {
             char *end = NULL;
             unsigned long long s = r > 0 ? strtoull(val, &end, 10) : 0;
@@ -131,6 +142,12 @@ int cmd_pack(int argc, char **argv)
     if (code != CLI_EXIT_OK)
         goto out;
     gpuarb_status st = gpuarb_pack_solve(ctx, prob, &opts, &res);
+    if (st == GPUARB_ERR_LIMIT) {
+        /* past the memory budget: not bad input, a budget to raise */
+        cli_report(ctx);
+        code = CLI_EXIT_INTERNAL;
+        goto out;
+    }
     if (st == GPUARB_OK)
         st = fmt == CLI_FMT_JSON ? gpuarb_pack_result_to_json(ctx, res, &text)
                                  : gpuarb_pack_result_to_table(ctx, res, &text);

@@ -518,12 +518,17 @@ typedef struct gpuarb_pack_opts {
     int32_t algorithm;          /* gpuarb_pack_algorithm; -1 = the spec's (default auto) */
     int32_t objective;          /* gpuarb_pack_objective; -1 = the spec's (default min_nodes) */
     int32_t reserved0;
-    double time_limit_ms;       /* < 0: the spec's time_limit_s (default 10 s);
-                                   0: no limit (the search may then run long) */
+    double time_limit_ms;       /* -1: the spec's time_limit_s (default 10 s);
+                                   0 or >= 1e9 (infinity too): no limit (the
+                                   search may then run long); it bounds the
+                                   whole call.  NaN, other negatives: ERR_ARG */
     uint64_t seed;              /* local-search seed; same seed, same packing */
     /* carved from reserved (0.2.0): */
-    double memory_limit_mib;    /* < 0: the spec's memory_limit_mib (default 2048);
-                                   0: none.  Past it: GPUARB_ERR_LIMIT */
+    double memory_limit_mib;    /* -1: the spec's memory_limit_mib (default 2048);
+                                   0 or >= 1048576: none.  A problem whose
+                                   estimated need is past it: GPUARB_ERR_LIMIT
+                                   before any work, at the spec's count.
+                                   NaN, other negatives: GPUARB_ERR_ARG */
     uint8_t reserved[56];
 } gpuarb_pack_opts;
 

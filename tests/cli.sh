@@ -600,6 +600,30 @@ pycheck "a loose --abs-gap: optimal only with gap 0" "
 assert d['status'] in ('optimal', 'feasible'), d['status']
 assert d['status'] == 'feasible' or d['mip_gap'] == 0, (d['status'], d['mip_gap'])
 "
+# ---- pack
+# Issue 14: the memory budget of pack, checked before any work, and the
+# --memory-limit-mib option (line 4, column 33 counted by hand).
+printf 'nodes:\n  - {name: p4d, gpus: 8}\nitems:\n  - {name: job, gpus: 1, count: 20000000}\n' >"$T/pack_big.yaml"
+run pack --format json "$T/pack_big.yaml"
+expect_rc "pack: 20,000,000 items past the default memory budget end with exit 1" 1
+expect_err "pack: the budget error names the count's line and column" "pack_big.yaml:4:33: items[0].count: "
+expect_err "pack: the budget error names the budget" "past the memory budget of 2048 MiB"
+expect_no_stdout "pack: past the memory budget"
+run pack --format json --memory-limit-mib 0.001 tests/data/cli/pack.yaml
+expect_rc "pack: --memory-limit-mib below the need ends with exit 1" 1
+expect_err "pack: --memory-limit-mib is the call's budget" "(the call's memory_limit_mib)"
+run pack --format json --memory-limit-mib 0 tests/data/cli/pack.yaml
+expect_rc "pack: --memory-limit-mib 0 is no budget" 0
+run pack --memory-limit-mib -1 tests/data/cli/pack.yaml
+expect_rc "pack: a negative --memory-limit-mib is a usage error" 2
+expect_err "pack: --memory-limit-mib usage message" "--memory-limit-mib: expected MiB"
+run pack --memory-limit-mib nan tests/data/cli/pack.yaml
+expect_rc "pack: --memory-limit-mib nan is a usage error" 2
+run pack --help
+expect_rc "pack --help" 0
+if grep -q -- "--memory-limit-mib M" "$T/out" && grep -q "2048" "$T/out"; then
+    ok "pack --help documents --memory-limit-mib and its default"
+else bad "pack --help documents --memory-limit-mib and its default" "$(cat "$T/out")"; fi
 
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"

@@ -11,6 +11,8 @@
  * written independently, that must give the same packing.
  * Run from the repository root (make test does).
  */
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,7 +232,7 @@ static void bounds_by_hand(void **state)
      * so the LP optimum is 7/3 and its ceiling 3. */
     ga_budget bu;
     ga_budget_init(&bu, 0, 100000000);
-    assert_int_equal(ga_bpp_cg(&pc, &bu, NULL), 3);
+    assert_int_equal(ga_bpp_cg(&pc, &bu, 1e18, NULL), 3);
     assert_int_equal(oom, 0);
 }
 
@@ -267,7 +269,7 @@ static void bounds_below_optimum(void **state)
         assert_true(ga_bpp_lower_bound(&p, &oom) <= opt);
         ga_budget bu;
         ga_budget_init(&bu, 0, 100000000);
-        assert_true(ga_bpp_cg(&p, &bu, NULL) <= opt);
+        assert_true(ga_bpp_cg(&p, &bu, 1e18, NULL) <= opt);
     }
 }
 
@@ -817,6 +819,174 @@ static void deterministic(void **state)
     gpuarb_free(first);
 }
 
+/* ---------------------------------------------------------------------
+ * Issue 14: limits that bound the solve
+ * --------------------------------------------------------------------- */
+
+/* The subset fill against a brute force over every subset, on multisets
+ * with many repeated weights and many items too large for the room (the
+ * cases its binary searches skip over). */
+static void subset_fill_vs_brute_force(void **state)
+{
+    (void)state;
+    uint64_t x = 0x5eed;
+    for (int t = 0; t < 300; t++) {
+        int m = 1 + (int)(tu_rng_next(&x) % 14);
+        int64_t R = 5 + (int64_t)(tu_rng_next(&x) % 60), w[16], suf[17];
+        for (int i = 0; i < m; i++)
+            w[i] = 1 + (int64_t)(tu_rng_next(&x) % 4) * (1 + (int64_t)(tu_rng_next(&x) % 25));
+        qsort(w, (size_t)m, sizeof *w, cmp_desc);
+        suf[m] = 0;
+        for (int i = m; i-- > 0;)
+            suf[i] = suf[i + 1] + w[i];
+        int64_t best = 0;
+        for (int mask = 0; mask < 1 << m; mask++) {
+            int64_t sum = 0;
+            for (int i = 0; i < m; i++)
+                if (mask >> i & 1)
+                    sum += w[i];
+            if (sum <= R && sum > best)
+                best = sum;
+        }
+        size_t cur[16], pick[16];
+        int64_t nodes = 0;
+        size_t k = ga_subset_fill(w, suf, (size_t)m, R, 0, cur, pick, 1000000, &nodes);
+        int64_t sum = 0;
+        for (size_t j = 0; j < k; j++) {
+            assert_true(pick[j] < (size_t)m);
+            assert_true(j == 0 || pick[j] > pick[j - 1]); /* each item once */
+            sum += w[pick[j]];
+        }
+        assert_int_equal(sum, best);
+    }
+}
+
+/* Minimum bin slack spends at most a quarter of the work budget it is
+ * given on its searches (plus what a greedy fill of each bin costs: at
+ * most 7 nodes here, weights being over a fifth of the capacity, and an
+ * eighth of the items left, for the bookkeeping) and still packs every
+ * item.  Before issue 14 it searched until the whole budget was gone. */
+static void mbs_spends_its_share(void **state)
+{
+    (void)state;
+    enum { N = 600 };
+    int64_t w[N];
+    uint64_t x = 0xb1a5;
+    for (int i = 0; i < N; i++)
+        w[i] = 200000 + (int64_t)(tu_rng_next(&x) % 150001); /* 20-35 % of 10^6 */
+    ga_bpp p = make_bpp(w, N, 1000000);
+    int32_t bin[N];
+    ga_bpp_sol s = {bin, 0};
+    const int64_t T = 2000000;
+    ga_budget bu;
+    ga_budget_init(&bu, 0, T); /* no clock: the ticks alone decide */
+    assert_int_equal(ga_bpp_mbs(&p, &s, &bu), 0);
+    int64_t spent = T - bu.ticks_left, allowance = 0;
+    for (int64_t left = N; left > 0; left -= 2)
+        allowance += 7 + left / 8 + 1; /* a bin takes at least 2 of these items */
+    assert_true(spent <= T / 4 + allowance);
+    assert_false(bu.stopped);
+    int64_t load[N] = {0};
+    for (int i = 0; i < N; i++) {
+        assert_true(bin[i] >= 0 && bin[i] < s.nbins);
+        load[bin[i]] += w[i];
+    }
+    for (int64_t k = 0; k < s.nbins; k++)
+        assert_true(load[k] > 0 && load[k] <= 1000000);
+    /* never below the continuous bound */
+    assert_true(s.nbins >= ga_bpp_l1(&p));
+}
+
+/* A time limit of infinity, 1e300 or DBL_MAX is "none" (the ms-to-ticks
+ * conversion overflowed: UBSan reported it, and the run stopped at once);
+ * NaN and negatives other than -1 are misuse.  The instance is
+ * {5,4,4,3,2,2} in bins of 10: 2 bins by hand ({5,3,2}, {4,4,2}); first
+ * fit decreasing takes 3. */
+static void time_limit_none_and_invalid(void **state)
+{
+    fixture *f = *state;
+    const char *t = "6\n10\n5\n4\n4\n3\n2\n2\n";
+    gpuarb_pack_problem *p = NULL;
+    assert_int_equal(gpuarb_pack_bpp_parse(f->ctx, t, strlen(t), NULL, &p), GPUARB_OK);
+    const double none[] = {INFINITY, 1e300, DBL_MAX, 1e9, 0};
+    for (size_t k = 0; k < sizeof none / sizeof *none; k++) {
+        gpuarb_pack_opts o;
+        gpuarb_pack_opts_init(&o);
+        o.time_limit_ms = none[k];
+        gpuarb_pack_result *r = NULL;
+        assert_int_equal(gpuarb_pack_solve(f->ctx, p, &o, &r), GPUARB_OK);
+        gpuarb_pack_summary s = summary(r);
+        assert_int_equal(s.nodes_used, 2);
+        assert_int_equal(s.status, GPUARB_SOLVE_OPTIMAL);
+        assert_int_equal(s.clock_limited, 0);
+        gpuarb_pack_result_free(r);
+    }
+    const double bad[] = {NAN, -INFINITY, -2, -0.5};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        gpuarb_pack_opts o;
+        gpuarb_pack_opts_init(&o);
+        o.time_limit_ms = bad[k];
+        gpuarb_pack_result *r = NULL;
+        tu_assert_error(f->ctx, gpuarb_pack_solve(f->ctx, p, &o, &r), GPUARB_ERR_ARG, 0, 0,
+                        "opts.time_limit_ms must be -1");
+        assert_null(r);
+        gpuarb_pack_opts_init(&o);
+        o.memory_limit_mib = bad[k];
+        tu_assert_error(f->ctx, gpuarb_pack_solve(f->ctx, p, &o, &r), GPUARB_ERR_ARG, 0, 0,
+                        "opts.memory_limit_mib must be -1");
+        assert_null(r);
+    }
+    gpuarb_pack_problem_free(p);
+}
+
+/* A 100-byte spec that asks for 20,000,000 items is stopped before any
+ * work, at the count that asked for them (line 4, column 33, counted by
+ * hand), against the default budget of 2048 MiB; the spec's and the
+ * call's memory_limit_mib set the budget, and 0 means none. */
+static void memory_budget_at_the_count(void **state)
+{
+    fixture *f = *state;
+    const char *big = "nodes:\n"
+                      "  - {name: p4d, gpus: 8}\n"
+                      "items:\n"
+                      "  - {name: job, gpus: 1, count: 20000000}\n";
+    gpuarb_pack_problem *p = NULL;
+    gpuarb_pack_result *r = NULL;
+    assert_int_equal(gpuarb_pack_spec_parse(f->ctx, big, strlen(big), "big.yaml", &p),
+                     GPUARB_OK);
+    tu_assert_error(f->ctx, gpuarb_pack_solve(f->ctx, p, NULL, &r), GPUARB_ERR_LIMIT, 4, 33,
+                    "past the memory budget of 2048 MiB");
+    assert_null(r);
+    assert_string_equal(gpuarb_errsource(f->ctx), "big.yaml");
+    assert_string_equal(gpuarb_errpath(f->ctx), "items[0].count");
+    gpuarb_pack_problem_free(p);
+
+    /* 100,000 items on line 5 (column 31) under the spec's budget of 1 MiB;
+     * the call's budget overrides the spec's */
+    const char *small = "memory_limit_mib: 1\n"
+                        "nodes:\n"
+                        "  - {name: p4d, gpus: 8}\n"
+                        "items:\n"
+                        "  - {name: b, gpus: 2, count: 100000}\n";
+    assert_int_equal(gpuarb_pack_spec_parse(f->ctx, small, strlen(small), "small.yaml", &p),
+                     GPUARB_OK);
+    tu_assert_error(f->ctx, gpuarb_pack_solve(f->ctx, p, NULL, &r), GPUARB_ERR_LIMIT, 5, 31,
+                    "past the memory budget of 1 MiB (the spec's memory_limit_mib)");
+    assert_null(r);
+    gpuarb_pack_opts o;
+    gpuarb_pack_opts_init(&o);
+    o.memory_limit_mib = 0; /* none */
+    assert_int_equal(gpuarb_pack_solve(f->ctx, p, &o, &r), GPUARB_OK);
+    /* 4 items of 2 GPUs fill a node of 8: 25,000 nodes by hand */
+    assert_int_equal(summary(r).nodes_used, 25000);
+    gpuarb_pack_result_free(r);
+    r = NULL;
+    o.memory_limit_mib = 0.5;
+    tu_assert_error(f->ctx, gpuarb_pack_solve(f->ctx, p, &o, &r), GPUARB_ERR_LIMIT, 5, 31,
+                    "(the call's memory_limit_mib)");
+    gpuarb_pack_problem_free(p);
+}
+
 static void api_misuse(void **state)
 {
     fixture *f = *state;
@@ -880,6 +1050,10 @@ int main(void)
         cmocka_unit_test(bpp_text_forms),
         cmocka_unit_test(deterministic),
         cmocka_unit_test(api_misuse),
+        cmocka_unit_test(subset_fill_vs_brute_force),
+        cmocka_unit_test(mbs_spends_its_share),
+        cmocka_unit_test(time_limit_none_and_invalid),
+        cmocka_unit_test(memory_budget_at_the_count),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

@@ -7,6 +7,8 @@
  *                  option defaults
  *   pack_solve.c   gpuarb_pack_solve: integer scaling, unfit items,
  *                  routing to pack_1d.c or pack_vec.c, building the result
+ *   pack_limits.c  the time limit and memory budget of a solve, settled
+ *                  and checked before any work
  *   pack_result.c  the result handle and its accessors
  *   pack_write.c   the JSON and table writers
  *   pack_bpp.c     the BPPLIB text reader
@@ -30,6 +32,7 @@
 
 #include "base/internal.h"
 #include "base/budget.h"
+#include "base/clock.h"
 #include "base/rng.h"
 #include "base/strmap.h"
 
@@ -44,6 +47,11 @@ enum { GA_PACK_KIND_SPEC = 0, GA_PACK_KIND_BPP = 1 };
 #define GA_PACK_MAX_ITEMS ((int64_t)20000000)
 #define GA_PACK_MAX_TYPES 10000
 #define GA_PACK_MAX_VALUE 1e15
+/* A time limit at or above this many milliseconds (10^9 ms, about 11.6
+ * days), infinity included, means "none", like 0. */
+#define GA_PACK_MAX_TIME_MS 1e9
+/* The time limit when neither the call nor the spec sets one. */
+#define GA_PACK_DEFAULT_TIME_MS 10000.0
 
 typedef struct ga_pack_type {
     char *name;
@@ -58,6 +66,7 @@ typedef struct ga_pack_group {
     double size[GA_PACK_DIMS];
     int64_t count;
     int64_t first;     /* index of the group's first item */
+    int32_t count_line, count_col; /* the spec's count value; 0 = none */
 } ga_pack_group;
 
 struct gpuarb_pack_problem {
@@ -80,6 +89,47 @@ struct gpuarb_pack_problem {
     double time_limit_ms;
     double memory_limit_mib;       /* -1 = not given */
 };
+
+/* ---------------------------------------------------------------------
+ * What one solve may spend.  gpuarb_pack_solve settles both limits once,
+ * when it starts, and every phase of every route draws on them: the clock
+ * of each work budget stops at the one deadline, and a phase whose memory
+ * is optional (the column-generation bound) runs only when it fits in
+ * what the budget has left.
+ * --------------------------------------------------------------------- */
+typedef struct ga_pack_limits {
+    double limit_ms;      /* the time limit; 0 = none */
+    double deadline_ms;   /* ga_now_ms() at which phases stop; 0 = none */
+    double mem_bytes;     /* memory budget of the solve; 0 = none */
+    double mem_base;      /* bytes the solve reserves for its per-item and
+                             per-node arrays (ga_pack_mem_estimate) */
+} ga_pack_limits;
+
+/* Settle the limits of a solve starting at t0 (pack_limits.c): the call's
+ * options, else the spec's settings, else the defaults.  GPUARB_ERR_ARG
+ * for a NaN or negative option (other than -1), GPUARB_ERR_LIMIT when the
+ * problem's estimated memory is past the budget (at the spec's count). */
+gpuarb_status ga_pack_settle_limits(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
+                                    const gpuarb_pack_opts *opts, double t0,
+                                    ga_pack_limits *lim);
+/* A work budget with ticks_per_ms ticks per millisecond of the limit (or
+ * no tick limit without one) whose clock stops at lim's deadline. */
+void ga_pack_budget_init(ga_budget *b, const ga_pack_limits *lim, int64_t ticks_per_ms);
+/* The clock alone: 1 (and the budget stopped by the clock) once b's
+ * deadline has passed.  For phases whose work is not counted in ticks. */
+static inline int ga_pack_past_deadline(ga_budget *b)
+{
+    if (b->stopped)
+        return 1;
+    if (b->deadline_ms > 0 && ga_now_ms() >= b->deadline_ms) {
+        b->stopped = b->by_clock = 1;
+        return 1;
+    }
+    return 0;
+}
+/* Bytes the memory budget has left for an optional phase (a huge number
+ * without a budget). */
+double ga_pack_mem_left(const ga_pack_limits *lim);
 
 /* ---------------------------------------------------------------------
  * One-dimensional core.  Weights are integers 1..C; the callers drop
@@ -132,17 +182,24 @@ int64_t ga_bpp_lower_bound(const ga_bpp *p, int *oom);
 /* Constructive heuristics (pack_heur.c).  sol->bin must hold n entries.
  * Return 0 or -1 on allocation failure. */
 int ga_bpp_ffd(const ga_bpp *p, ga_bpp_sol *sol);
-int ga_bpp_bfd(const ga_bpp *p, ga_bpp_sol *sol);
+/* budget may be NULL; with one, best fit watches its deadline (not its
+ * ticks, so the deterministic budget is unchanged) and gives up past it
+ * with sol->nbins = 0 (no packing) and the budget stopped by the clock. */
+int ga_bpp_bfd(const ga_bpp *p, ga_bpp_sol *sol, ga_budget *budget);
 /* Minimum bin slack (Gupta-Ho, with Fleszar-Hindi's fixed first item):
  * fills one bin at a time, around the largest item left, with the subset
- * of least slack; the budget limits the subset searches (once it is spent,
- * each bin takes a greedy fill). */
+ * of least slack; the subset searches spend at most a quarter of the
+ * budget (plus a greedy fill per bin): once that share or the budget is
+ * gone, each bin takes a greedy fill.  Every search is charged. */
 int ga_bpp_mbs(const ga_bpp *p, ga_bpp_sol *sol, ga_budget *budget);
 
 /* The subset of w[0..m-1] (sorted non-increasing; suf[i] = sum of w[i..])
  * with the largest sum <= R: an iterative depth-first search over
  * sub-multisets (equal weights tried once per level), stopped once the
- * slack is <= stop_slack or after node_cap nodes.  best[] (m entries)
+ * slack is <= stop_slack or after node_cap nodes.  A node costs O(log m)
+ * (binary searches, never a scan), so callers charge nodes as work; its
+ * first descent is the greedy fill, so node_cap >= the items a bin can
+ * hold gives at least that.  best[] (m entries)
  * receives the chosen positions, cur[] (m entries) is scratch; *nodes is
  * increased by the nodes visited.  Returns the number of positions. */
 size_t ga_subset_fill(const int64_t *w, const int64_t *suf, size_t m, int64_t R,
@@ -156,10 +213,13 @@ int ga_bpp_improve(const ga_bpp *p, ga_bpp_sol *sol, int64_t target, uint64_t se
 
 /* Column-generation LP bound (pack_cg.c): returns a valid lower bound
  * (0 if none could be computed: too many distinct weights, or the budget
- * ended first), or -1 on allocation failure.  sol (may be NULL) seeds the
+ * ended first, or its memory is more than mem_left bytes), or -1 on
+ * allocation failure.  sol (may be NULL) seeds the
  * master with its bins and receives a better packing when rounding the LP
  * solution and packing the residual finds one. */
-int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, ga_bpp_sol *sol);
+int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, double mem_left, ga_bpp_sol *sol);
+/* Bytes ga_bpp_cg would allocate for p (0 when it would not run). */
+double ga_bpp_cg_bytes(const ga_bpp *p);
 
 /* Branch and bound (pack_exact.c): searches for a packing with fewer bins
  * than sol->nbins, never fewer than lb.  Returns 1 if the search finished
@@ -188,7 +248,7 @@ typedef struct ga_bpp_report {
  * item's position in non-increasing weight order, so the output does not
  * depend on internal phases. */
 gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t C,
-                           int32_t algorithm, double time_limit_ms, uint64_t seed,
+                           int32_t algorithm, const ga_pack_limits *lim, uint64_t seed,
                            int32_t *bin_of, ga_bpp_report *rep);
 
 /* ---------------------------------------------------------------------
@@ -221,7 +281,7 @@ typedef struct ga_vec_report {
  * count limits), node_type[k] the type of node k (array of n entries).
  * Items that fit no type must have been removed by the caller. */
 gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t algorithm,
-                           double time_limit_ms, uint64_t seed, int32_t *node_of,
+                           const ga_pack_limits *lim, uint64_t seed, int32_t *node_of,
                            int32_t *node_type, ga_vec_report *rep);
 
 /* ---------------------------------------------------------------------

@@ -121,7 +121,7 @@ static int run_ls(const ga_bpp *p, ga_bpp_sol *sol, int64_t lb, uint64_t seed,
 }
 
 gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t C,
-                           int32_t algorithm, double time_limit_ms, uint64_t seed,
+                           int32_t algorithm, const ga_pack_limits *lim, uint64_t seed,
                            int32_t *bin_of, ga_bpp_report *rep)
 {
     memset(rep, 0, sizeof *rep);
@@ -137,13 +137,10 @@ gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t 
     for (size_t i = 0; i < n; i++)
         p.total += ws[i];
 
-    /* the clock stops phases a little before the limit, so that building
-     * the result still fits in it */
+    /* the ticks derive from the limit; the clock stops every phase at the
+     * solve's one deadline (set by the caller before it sorted anything) */
     ga_budget budget;
-    if (time_limit_ms > 0)
-        ga_budget_init(&budget, time_limit_ms * 0.97, (int64_t)(time_limit_ms * TICKS_PER_MS));
-    else
-        ga_budget_init(&budget, 0, INT64_MAX / 4); /* no limit */
+    ga_pack_budget_init(&budget, lim, TICKS_PER_MS);
 
     int oom = 0;
     int64_t lb;
@@ -156,7 +153,7 @@ gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t 
     }
     ga_bpp_sol best = {b1, 0};
     if (algorithm == GA_ALGO_BFD) {
-        if (ga_bpp_bfd(&p, &best) != 0)
+        if (ga_bpp_bfd(&p, &best, NULL) != 0)
             goto out;
     } else if (ga_bpp_ffd(&p, &best) != 0) {
         goto out;
@@ -167,7 +164,7 @@ gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t 
         if (!b2 || !b3)
             goto out;
         ga_bpp_sol cand = {b2, 0}, mbs = {b3, 0};
-        if (ga_bpp_bfd(&p, &cand) != 0)
+        if (ga_bpp_bfd(&p, &cand, &budget) != 0)
             goto out;
         keep_better(&best, &cand, n);
         if (best.nbins > lb && n <= MBS_MAX_ITEMS) {
@@ -190,7 +187,7 @@ gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t 
         }
         /* a stronger bound before searching longer */
         if (best.nbins > lb && !budget.stopped) {
-            int64_t cgb = ga_bpp_cg(&p, &budget, &best);
+            int64_t cgb = ga_bpp_cg(&p, &budget, ga_pack_mem_left(lim), &best);
             if (cgb < 0)
                 goto out;
             if (cgb > lb)
@@ -215,10 +212,12 @@ gpuarb_status ga_bpp_solve(gpuarb_ctx *ctx, const int64_t *w, size_t n, int64_t 
                 if (start == 2 && mbs.nbins == 0)
                     start = 3;
                 int rc = start == 0   ? ga_bpp_ffd(&p, &cand)
-                         : start == 1 ? ga_bpp_bfd(&p, &cand)
+                         : start == 1 ? ga_bpp_bfd(&p, &cand, &budget)
                                       : 0;
                 if (rc != 0)
                     goto out;
+                if (start == 1 && cand.nbins == 0)
+                    break; /* best fit gave up at the deadline */
                 if (start >= 2) {
                     const ga_bpp_sol *src = start == 2 ? &mbs : &best;
                     memcpy(cand.bin, src->bin, n * sizeof *cand.bin);

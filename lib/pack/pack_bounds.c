@@ -93,8 +93,11 @@ static int64_t l2_at(const distinct *ds, int64_t C, int64_t K)
 
 static int64_t l2_distinct(const distinct *ds, int64_t C)
 {
+    /* every K gives a valid bound; past 65,536 distinct weights only an
+     * even spread of them is tried, so the bound stays linear */
+    size_t stride = ds->d > 65536 ? ds->d / 65536 : 1;
     int64_t best = l2_at(ds, C, 0);
-    for (size_t i = 0; i < ds->d; i++) {
+    for (size_t i = 0; i < ds->d; i += stride) {
         if (2 * ds->v[i] > C)
             continue;
         int64_t b = l2_at(ds, C, ds->v[i]);
@@ -132,10 +135,18 @@ static int64_t fs_u(int64_t v, int64_t C, int64_t k)
 static int64_t ldff_distinct(const distinct *ds, int64_t C, int32_t kmax)
 {
     /* threshold candidates: 0 and the distinct weights <= C/2, thinned to
-     * at most 64 so the bound stays cheap on huge instances */
+     * at most 64, and fewer still when thresholds x kmax x distinct
+     * weights would pass 2e7 steps: the bound runs before any phase that
+     * watches the deadline, so its work must not grow past linear */
+    if ((double)kmax * (double)(ds->d + 1) > 1e7)
+        kmax = (int32_t)GA_MAX(1.0, 1e7 / (double)(ds->d + 1));
     size_t first_small = n_gt(ds, C / 2);
     size_t n_small = ds->d - first_small;
-    size_t stride = n_small > 64 ? n_small / 64 : 1;
+    double steps = (double)kmax * (double)(ds->d + 1);
+    size_t want = steps * 65 <= 2e7 ? 64 : (size_t)(2e7 / steps);
+    if (want < 1)
+        want = 1;
+    size_t stride = n_small > want ? n_small / want : 1;
     int64_t best = 0;
     for (size_t e = 0; e <= n_small; e = e == 0 ? 1 : e + stride) {
         /* e = 0: no threshold; else the e-th smallest distinct weight */

@@ -48,6 +48,7 @@ typedef struct cg {
     int32_t *rows;
     double *coef;
     size_t nnz, capnnz;
+    size_t max_nnz;        /* the memory budget's cap on nnz */
     /* basis */
     int32_t *basis;        /* column in each basis position */
     unsigned char *inbasis;
@@ -112,7 +113,7 @@ static uint64_t pat_hash(const int32_t *rows, const double *coef, size_t k)
 /* Append a column (rows ascending).  Returns its index, or -1. */
 static ptrdiff_t add_col(cg *c, int32_t kind, const int32_t *rows, const double *coef, size_t k)
 {
-    if (c->ncol >= CG_MAX_COLS)
+    if (c->ncol >= CG_MAX_COLS || c->nnz + k > c->max_nnz)
         return -1;
     uint64_t h = 0;
     if (kind == COL_PATTERN) {
@@ -594,26 +595,31 @@ static int price_dp(cg *c, kp_out *ko, int32_t *prow, double *pcoef, int *n_new)
  * its optimum does not fit for real, then branch and bound if even the
  * finest grid fails (the grid's value stays a valid upper bound).  New
  * columns are those worth more than 1 at c->pi. */
-static int price_all(cg *c, kp_out *ko, int32_t *prow, double *pcoef, int *n_new)
+static int price_all(cg *c, kp_out *ko, int32_t *prow, double *pcoef, int *n_new,
+                     ga_budget *budget)
 {
     int64_t g0 = c->gran, dpn = 0;
     int prc;
+    /* every grid is charged as it is priced, so a refinement (up to 3e7
+     * cells) never runs past the deadline unseen */
     for (;;) {
         prc = price_dp(c, ko, prow, pcoef, n_new);
         dpn += ko->nodes;
-        if (prc != 1 || c->gran <= c->gran_min)
+        int spent = ga_budget_spend(budget, ko->nodes * 2 / 3 + (int64_t)c->m);
+        if (prc != 1 || c->gran <= c->gran_min || spent)
             break;
         c->gran = c->gran / 4 > c->gran_min ? c->gran / 4 : c->gran_min;
     }
     c->gran = g0;
     if (prc < 0)
         return -1;
-    if (prc == 1) {
+    if (prc == 1 && !budget->stopped) {
         double coarse = ko->ub;
         if (price(c, 200000, ko, prow, pcoef, 8, n_new) != 0)
             return -1;
         if (coarse < ko->ub)
             ko->ub = coarse;
+        ga_budget_spend(budget, ko->nodes * 2 / 3);
         dpn += ko->nodes;
     }
     ko->nodes = dpn;
@@ -718,16 +724,78 @@ out:
     return rc;
 }
 
-int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, ga_bpp_sol *sol)
+/* The sizes ga_bpp_cg allocates by: m distinct weights (rows), the
+ * binary chunks of their demands, and the finest DP grid memory allows. */
+typedef struct cg_size {
+    size_t m, nch;
+    int64_t gran_min, Cg;
+    double fixed;          /* bytes of everything but the column entries */
+    double want_nnz;       /* column entries it may use at most */
+} cg_size;
+
+static int cg_sizes(const ga_bpp *p, cg_size *z)
+{
+    memset(z, 0, sizeof *z);
+    size_t m = 0, nch = 0;
+    int64_t run = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        run++;
+        if (i + 1 < p->n && p->w[i + 1] == p->w[i])
+            continue;
+        m++;
+        int64_t u = p->C / p->w[i];
+        if (u > run)
+            u = run;
+        for (int64_t k = 1; u > 0; k *= 2)
+            u -= k < u ? k : u, nch++;
+        run = 0;
+    }
+    if (m == 0 || m > CG_MAX_ROWS)
+        return 0;
+    double cells = (double)nch * (double)(p->C + 1);
+    int64_t gmin = 1;
+    while (cells / (double)gmin > 3e7)
+        gmin *= 2;
+    z->m = m;
+    z->nch = nch;
+    z->gran_min = gmin;
+    z->Cg = p->C / gmin;
+    double words = (double)((size_t)(z->Cg + 64) / 64);
+    double md = (double)m, n = (double)p->n;
+    /* the basis inverse and the simplex scratch (24 m^2), the per-row
+     * arrays, the DP, up to 65,536 column slots, and O(n) for the row
+     * map, the incumbent's patterns and the rounding with its local
+     * search */
+    z->fixed = 24 * md * md + 400 * (md + 1) + 8 * (double)(z->Cg + 1) +
+               (double)nch * (8 * words + 12) + 65536.0 * 29 + 160 * (n + 1);
+    /* a pattern holds at most min(m, C / lightest) rows */
+    double k = fmin(md, (double)(p->C / p->w[p->n - 1]) + 1);
+    z->want_nnz = (double)CG_MAX_COLS * k + 4 * md + n;
+    return 1;
+}
+
+double ga_bpp_cg_bytes(const ga_bpp *p)
+{
+    cg_size z;
+    if (!cg_sizes(p, &z))
+        return 0;
+    /* column entries: 12 bytes, in arrays that grow by doubling */
+    return z.fixed + 24 * z.want_nnz;
+}
+
+int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, double mem_left, ga_bpp_sol *sol)
 {
     if (p->n == 0)
         return 0;
-    /* rows: distinct weights */
-    size_t m = 0;
-    for (size_t i = 0; i < p->n; i++)
-        if (i == 0 || p->w[i] != p->w[i - 1])
-            m++;
-    if (m > CG_MAX_ROWS)
+    /* rows: distinct weights; the memory budget caps the column entries,
+     * and the bound is skipped when not even the initial columns, the
+     * incumbent's patterns and a few thousand more fit */
+    cg_size sz;
+    if (!cg_sizes(p, &sz))
+        return 0;
+    size_t m = sz.m;
+    double nnz_room = (mem_left - sz.fixed) / 24;
+    if (nnz_room < 4 * (double)m + (double)p->n + 4096)
         return 0;
     int64_t *s = ga_mallocarray(m, sizeof *s), *d = ga_calloc(m, sizeof *d);
     int32_t *rowof = ga_mallocarray(p->n, sizeof *rowof);
@@ -750,6 +818,7 @@ int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, ga_bpp_sol *sol)
         }
     }
     c.m = m;
+    c.max_nnz = (size_t)fmin(nnz_room, sz.want_nnz);
     c.s = s;
     c.d = d;
     c.C = p->C;
@@ -916,10 +985,9 @@ int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, ga_bpp_sol *sol)
                 memcpy(c.pi, pir, m * sizeof *c.pi);
             size_t before = c.ncol;
             kp_out ko;
-            int rc = price_all(&c, &ko, prow, pcoef, &n_new);
+            int rc = price_all(&c, &ko, prow, pcoef, &n_new, budget);
             if (rc < 0)
                 goto out;
-            ga_budget_spend(budget, ko.nodes * 2 / 3 + (int64_t)m);
             double dpi = 0;
             for (size_t i = 0; i < m; i++)
                 dpi += (double)d[i] * c.pi[i];

@@ -144,7 +144,7 @@ static int32_t t_lower(const tnode *nd, int32_t t, int64_t w)
     return best;
 }
 
-int ga_bpp_bfd(const ga_bpp *p, ga_bpp_sol *sol)
+int ga_bpp_bfd(const ga_bpp *p, ga_bpp_sol *sol, ga_budget *budget)
 {
     size_t n = p->n;
     sol->nbins = 0;
@@ -155,6 +155,11 @@ int ga_bpp_bfd(const ga_bpp *p, ga_bpp_sol *sol)
         return -1;
     int32_t root = -1, nb = 0;
     for (size_t i = 0; i < n; i++) {
+        if (budget && (i & 4095) == 4095 && ga_pack_past_deadline(budget)) {
+            free(nd);
+            sol->nbins = 0;
+            return 0;
+        }
         int64_t w = p->w[i];
         int32_t x = t_lower(nd, root, w);
         if (x < 0) {
@@ -180,8 +185,30 @@ int ga_bpp_bfd(const ga_bpp *p, ga_bpp_sol *sol)
  * Minimum bin slack.  The free items stay in an array sorted
  * non-increasing; each bin takes the largest free item and the subset of
  * the others that leaves the least slack (a depth-first search over the
- * multiset, equal weights tried once, cut at slack 0 or after a node cap).
+ * multiset, equal weights tried once, cut at slack 0 or when its work cap
+ * is spent).
+ *
+ * The search finds each level's next candidate by binary search: the first
+ * item at or after a position that fits the room left.  Stepping past the
+ * other copies of a weight just tried is a binary search too, so a node
+ * costs O(log m) however many items are too large or repeated; every probe
+ * is counted as work, and the work is what the callers charge.
  * --------------------------------------------------------------------- */
+
+/* First position in [from, m) whose weight is <= x (m if none). */
+static size_t first_le(const int64_t *w, size_t from, size_t m, int64_t x)
+{
+    size_t lo = from, hi = m;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w[mid] > x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 size_t ga_subset_fill(const int64_t *w, const int64_t *suf, size_t m, int64_t R,
                       int64_t stop_slack, size_t *cur, size_t *best, int64_t node_cap,
                       int64_t *nodes)
@@ -189,9 +216,9 @@ size_t ga_subset_fill(const int64_t *w, const int64_t *suf, size_t m, int64_t R,
     int64_t best_slack = R, res = R;
     size_t nbest = 0, L = 0, next = 0;
     for (;;) {
-        size_t start = L ? cur[L - 1] + 1 : 0, i = next;
-        while (i < m && (w[i] > res || (i > start && w[i] == w[i - 1])))
-            i++;
+        /* the level's next candidate: the first item at or after next
+         * that fits (next is past every copy of the weight tried last) */
+        size_t i = first_le(w, next, m, res);
         if (i < m && best_slack > stop_slack && *nodes < node_cap &&
             res - suf[i] < best_slack) {
             (*nodes)++;
@@ -209,7 +236,8 @@ size_t ga_subset_fill(const int64_t *w, const int64_t *suf, size_t m, int64_t R,
             break;
         L--;
         res += w[cur[L]];
-        next = cur[L] + 1;
+        /* past the other copies of w[cur[L]]: the first lighter item */
+        next = first_le(w, cur[L] + 1, m, w[cur[L]] - 1);
     }
     return nbest;
 }
@@ -228,25 +256,46 @@ int ga_bpp_mbs(const ga_bpp *p, ga_bpp_sol *sol, ga_budget *budget)
     if (!fw || !suf || !fidx || !cur || !best || !take)
         goto done;
     size_t m = n;
+    int64_t rest = 0;
     for (size_t i = 0; i < n; i++) {
         fw[i] = p->w[i];
         fidx[i] = i;
+        rest += fw[i];
     }
+    /* MBS's share of the budget: a quarter of what is left, spread over
+     * the bins still to fill (estimated from the weight left).  Each
+     * search gets at least what a greedy fill needs, so the packing is
+     * always complete; once the share or the budget is gone, every bin
+     * takes a greedy fill. */
+    int64_t share = budget->ticks_left / 4;
     int32_t nb = 0;
     while (m > 0) {
         suf[m] = 0;
         for (size_t i = m; i-- > 1;)
             suf[i] = suf[i + 1] + fw[i];
-        int64_t nodes = 0, cap = budget->stopped ? (int64_t)m : 20000;
-        size_t nbest = ga_subset_fill(fw + 1, suf + 1, m - 1, p->C - fw[0], 0, cur, best, cap,
-                                      &nodes);
-        ga_budget_spend(budget, nodes + (int64_t)m);
+        int64_t R = p->C - fw[0];
+        /* a greedy fill is the search's first descent: one node per item
+         * it takes, at most R / (smallest weight) of them */
+        int64_t greedy = GA_MIN((int64_t)m, R / fw[m - 1] + 1);
+        int64_t bins_left = (rest + p->C - 1) / p->C;
+        int64_t cap = greedy;
+        if (!budget->stopped && share > 0)
+            cap = GA_MAX(greedy, GA_MIN(20000, share / GA_MAX(1, bins_left)));
+        int64_t nodes = 0;
+        size_t nbest = ga_subset_fill(fw + 1, suf + 1, m - 1, R, 0, cur, best, cap, &nodes);
+        /* a node costs O(log m) (two binary searches at most); the suffix
+         * sums and the compaction below touch every free item */
+        int64_t charge = nodes + (int64_t)m / 8 + 1;
+        share -= charge;
+        ga_budget_spend(budget, charge);
         sol->bin[fidx[0]] = nb;
         take[0] = 1;
+        rest -= fw[0];
         for (size_t k = 0; k < nbest; k++) {
             size_t pos = best[k] + 1;
             sol->bin[fidx[pos]] = nb;
             take[pos] = 1;
+            rest -= fw[pos];
         }
         nb++;
         size_t o = 0;

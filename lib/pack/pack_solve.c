@@ -13,9 +13,13 @@
  * Invariants of a result: every item is either on exactly one node or in
  * the unplaced list; every node's load fits its type in every dimension;
  * nodes are numbered in a canonical order, so equal problems and options
- * give equal results.  Returns GPUARB_ERR_ARG for API misuse (NULL
- * arguments, a short opts.size, unknown algorithm or objective),
- * GPUARB_ERR_INPUT for items without node types, GPUARB_ERR_NOMEM.
+ * give equal results.  The time limit and the memory budget are settled
+ * first (pack_limits.c), and after that nothing does more than linear
+ * work per item before a phase that watches the deadline.  Returns
+ * GPUARB_ERR_ARG for API misuse (NULL arguments, a short opts.size,
+ * unknown algorithm or objective, a NaN or negative limit),
+ * GPUARB_ERR_LIMIT for a problem past the memory budget, GPUARB_ERR_INPUT
+ * for items without node types, GPUARB_ERR_NOMEM.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -39,6 +43,8 @@ typedef struct job {
     int32_t *node_type;            /* per node */
     int64_t nodes;
     char **reason;                 /* per item, for unplaced ones */
+    size_t big[GA_PACK_DIMS];      /* per dimension, the first type with the
+                                      most room in it */
 } job;
 
 static double item_size(const gpuarb_pack_problem *p, size_t j, int d, size_t *gcur)
@@ -119,24 +125,16 @@ static int fits_type(const int64_t *s, const int64_t *cap)
 }
 
 /* Why item j fits no node type. */
-static char *unfit_reason(const job *J, size_t j)
+static char *unfit_reason(const job *J, size_t j, size_t *gcur)
 {
     const gpuarb_pack_problem *p = J->p;
-    size_t gc = 0;
     ga_strbuf b;
     ga_sb_init(&b);
     for (int d = 0; d < GA_PACK_DIMS; d++) {
-        int64_t best = -1;
-        size_t bt = 0;
-        for (size_t t = 0; t < J->nt; t++)
-            if (J->icap[t][d] > best) {
-                best = J->icap[t][d];
-                bt = t;
-            }
-        if (J->isz[j][d] > best) {
+        size_t bt = J->big[d];
+        if (J->isz[j][d] > J->icap[bt][d]) {
             char a[48], c[48];
-            gc = 0;
-            ga_fmt_short(a, item_size(p, j, d, &gc));
+            ga_fmt_short(a, item_size(p, j, d, gcur));
             ga_fmt_short(c, p->kind == GA_PACK_KIND_BPP ? (double)p->bpp_cap : p->types[bt].cap[d]);
             ga_sb_printf(&b, "fits no node type: needs %s %s, the largest node type has %s",
                          a, ga_pack_dim_names[d], c);
@@ -294,8 +292,8 @@ static int32_t cheapest_fitting(const job *J, const int64_t *load, const int64_t
 /* The one-dimensional route.  dim is the active dimension (or -1: every
  * placeable item is empty); T the node type whose capacity is used. */
 static gpuarb_status solve_1d(job *J, const unsigned char *ok, int dim, int32_t T,
-                              int32_t algorithm, double limit_ms, uint64_t seed, int64_t *lb,
-                              int *optimal, int *clock)
+                              int32_t algorithm, const ga_pack_limits *lim, uint64_t seed,
+                              int64_t *lb, int *optimal, int *clock)
 {
     size_t n = J->n, m = 0;
     *lb = 0;
@@ -340,7 +338,7 @@ static gpuarb_status solve_1d(job *J, const unsigned char *ok, int dim, int32_t 
     }
     ga_bpp_report rep;
     gpuarb_status st =
-        ga_bpp_solve(J->ctx, w, m, C, algorithm, limit_ms, seed, bin, &rep);
+        ga_bpp_solve(J->ctx, w, m, C, algorithm, lim, seed, bin, &rep);
     if (st == GPUARB_OK) {
         for (size_t k = 0; k < m; k++)
             J->node_of[map[k]] = bin[k];
@@ -368,7 +366,8 @@ static gpuarb_status solve_1d(job *J, const unsigned char *ok, int dim, int32_t 
  * checked against the capacity by the reader; no copies beyond the
  * pipeline's own. */
 static gpuarb_status solve_bpp(gpuarb_ctx *ctx, const gpuarb_pack_problem *p, int32_t algorithm,
-                               double limit, uint64_t seed, double t0, gpuarb_pack_result **out)
+                               const ga_pack_limits *lim, uint64_t seed, double t0,
+                               gpuarb_pack_result **out)
 {
     job J;
     memset(&J, 0, sizeof J);
@@ -399,7 +398,7 @@ static gpuarb_status solve_bpp(gpuarb_ctx *ctx, const gpuarb_pack_problem *p, in
                 map[m++] = j;
             }
     }
-    st = ga_bpp_solve(ctx, zeros ? w : p->bpp_w, m, p->bpp_cap, algorithm, limit, seed, bin,
+    st = ga_bpp_solve(ctx, zeros ? w : p->bpp_w, m, p->bpp_cap, algorithm, lim, seed, bin,
                       &rep);
     if (st)
         goto done;
@@ -446,9 +445,6 @@ gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
     int32_t objective = opts && opts->objective >= 0 ? opts->objective
                         : p->objective >= 0          ? p->objective
                                                      : GPUARB_PACK_MIN_NODES;
-    double limit = opts && opts->time_limit_ms >= 0 ? opts->time_limit_ms
-                   : p->time_limit_ms >= 0          ? p->time_limit_ms
-                                                    : 10000.0;
     uint64_t seed = opts ? opts->seed : 0;
     if (algorithm > GPUARB_PACK_EXACT)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "unknown algorithm %d",
@@ -456,11 +452,12 @@ gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
     if (objective > GPUARB_PACK_MIN_COST)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "unknown objective %d",
                         (int)objective);
+    ga_pack_limits lim;
+    gpuarb_status st = ga_pack_settle_limits(ctx, p, opts, t0, &lim);
+    if (st)
+        return st;
     if (p->kind == GA_PACK_KIND_BPP)
-        objective = GPUARB_PACK_MIN_NODES;
-
-    if (p->kind == GA_PACK_KIND_BPP)
-        return solve_bpp(ctx, p, algorithm, limit, seed, t0, out);
+        return solve_bpp(ctx, p, algorithm, &lim, seed, t0, out);
 
     job J;
     memset(&J, 0, sizeof J);
@@ -478,30 +475,40 @@ gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
     J.reason = ga_calloc(J.n + 1, sizeof *J.reason);
     unsigned char *ok = ga_calloc(J.n + 1, 1);
     int64_t *left = ga_mallocarray(J.nt + 1, sizeof *left);
-    gpuarb_status st = GPUARB_OK;
     if (!J.isz || !J.icap || !J.node_of || !J.node_type || !J.reason || !ok || !left) {
         st = ga_nomem(ctx);
         goto done;
     }
     scale_all(&J);
+    for (int d = 0; d < GA_PACK_DIMS; d++)
+        for (size_t t = 1; t < J.nt; t++)
+            if (J.icap[t][d] > J.icap[J.big[d]][d])
+                J.big[d] = t;
     for (size_t t = 0; t < J.nt; t++)
         left[t] = p->kind == GA_PACK_KIND_BPP ? GA_UNLIMITED : p->types[t].count;
 
-    /* items that fit no node type */
+    /* items that fit no node type; an item the same size as the one
+     * before it (a spec's count, or repeated calls) reuses its verdict, so
+     * the scan over the node types runs once per distinct run of sizes */
     size_t n_ok = 0;
     int active[GA_PACK_DIMS] = {0, 0, 0, 0};
+    int fits = 0, any_type = 0, same = 0;
+    size_t gcur = 0;
     for (size_t j = 0; j < J.n; j++) {
         J.node_of[j] = -1;
-        int fits = 0;
-        for (size_t t = 0; t < J.nt && !fits; t++)
-            fits = left[t] != 0 && fits_type(J.isz[j], J.icap[t]);
-        if (!fits) {
-            int any_type = 0;
-            for (size_t t = 0; t < J.nt && !any_type; t++)
+        same = j > 0 && memcmp(J.isz[j], J.isz[j - 1], sizeof J.isz[j]) == 0;
+        if (!same) {
+            fits = any_type = 0;
+            for (size_t t = 0; t < J.nt && !fits; t++)
+                fits = left[t] != 0 && fits_type(J.isz[j], J.icap[t]);
+            for (size_t t = 0; t < J.nt && !fits && !any_type; t++)
                 any_type = fits_type(J.isz[j], J.icap[t]);
-            J.reason[j] = any_type ? ga_strdup("no node left: every node type that fits it has "
-                                               "count 0")
-                                   : unfit_reason(&J, j);
+        }
+        if (!fits) {
+            J.reason[j] = same       ? ga_strdup(J.reason[j - 1])
+                          : any_type ? ga_strdup("no node left: every node type that fits it "
+                                                 "has count 0")
+                                     : unfit_reason(&J, j, &gcur);
             if (!J.reason[j]) {
                 st = ga_nomem(ctx);
                 goto done;
@@ -554,7 +561,7 @@ gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
             if (a > b || (a == b && ca < cb))
                 T = (int32_t)t;
         }
-        st = solve_1d(&J, ok, dim, T, algorithm, limit, seed, &lb, &optimal, &clock);
+        st = solve_1d(&J, ok, dim, T, algorithm, &lim, seed, &lb, &optimal, &clock);
         if (st)
             goto done;
         /* each node on the cheapest type that holds it */
@@ -607,7 +614,7 @@ gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
         }
         ga_vec_problem vp = {m, (const int64_t(*)[GA_PACK_DIMS])sz, J.nt, vt, objective};
         ga_vec_report rep;
-        st = ga_vec_solve(ctx, &vp, algorithm, limit, seed, node_of, J.node_type, &rep);
+        st = ga_vec_solve(ctx, &vp, algorithm, &lim, seed, node_of, J.node_type, &rep);
         if (st == GPUARB_OK) {
             for (size_t k = 0; k < m; k++)
                 J.node_of[map[k]] = node_of[k];

@@ -5,7 +5,9 @@
  * getters and key walker of lib/io/docread.c, so its errors are worded as
  * the optimize spec's are.  Keys: version (1), nodes (list of {name, gpus,
  * cpus, memory_gb, cost_hour, count}), items (list of {name, gpus, cpus,
- * memory_gb, count}), objective, algorithm, time_limit_s.  A node type's
+ * memory_gb, count}), objective, algorithm, time_limit_s, memory_limit_mib
+ * (each item group keeps where its count is, for the memory budget's
+ * error at solve time).  A node type's
  * absent capacity does not constrain that dimension; an item's absent size
  * is 0.  Unknown keys, wrong types, negative sizes, non-integer counts,
  * duplicate names are errors that name the source, the 1-based line and
@@ -139,6 +141,12 @@ static gpuarb_status parse_item(ps *s, const ga_doc_node *n, size_t idx, ga_strs
     }
     if ((st = ga_pack_add_group(s->ctx, s->p, name, size, count)))
         return st;
+    if (m.at[I_COUNT]) {
+        /* where the count is, for the memory budget's error at solve time */
+        ga_pack_group *g = &s->p->groups[s->p->n_groups - 1];
+        g->count_line = m.at[I_COUNT]->line;
+        g->count_col = m.at[I_COUNT]->col;
+    }
     /* the set borrows the copy the problem owns */
     int added = ga_strset_add(names, s->p->groups[s->p->n_groups - 1].name, NULL);
     if (added < 0)

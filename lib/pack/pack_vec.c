@@ -820,7 +820,7 @@ static int emit(const vctx *c, const vsol *s, int32_t *node_of, int32_t *node_ty
 }
 
 gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t algorithm,
-                           double time_limit_ms, uint64_t seed, int32_t *node_of,
+                           const ga_pack_limits *lim, uint64_t seed, int32_t *node_of,
                            int32_t *node_type, ga_vec_report *rep)
 {
     memset(rep, 0, sizeof *rep);
@@ -831,9 +831,7 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
     c.n = vp->n;
     c.nt = vp->n_types;
     ga_rng_seed(&c.rng, seed, 0x632be59bd9b4e019ULL);
-    double limit = time_limit_ms > 0 ? time_limit_ms : 0;
-    ga_budget_init(&c.budget, limit * 0.97,
-                   limit > 0 ? (int64_t)(limit * VEC_TICKS_PER_MS) : INT64_MAX / 4);
+    ga_pack_budget_init(&c.budget, lim, VEC_TICKS_PER_MS);
     vsol best, cur;
     memset(&best, 0, sizeof best);
     memset(&cur, 0, sizeof cur);
