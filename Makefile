@@ -97,6 +97,14 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.c $(STATIC) $(wildcard tests/*.h)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Wno-missing-prototypes $< tests/testutil.c -o $@ $(STATIC) \
 	  $(LDFLAGS_ALL) -lcmocka $(LDLIBS_DEPS)
 
+# test_chaos carries the allocation-failure shim, which must be in the executable
+# itself (its malloc family then interposes for every shared library too).
+$(BUILD)/tests/test_chaos: tests/test_chaos.c tests/chaos_shim.c tests/testutil.c $(STATIC) \
+                           $(wildcard tests/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -Wno-missing-prototypes $< tests/chaos_shim.c \
+	  tests/testutil.c -o $@ $(STATIC) $(LDFLAGS_ALL) -lcmocka $(LDLIBS_DEPS) -ldl -lpthread
+
 # test_lp makes GLPK's environment set-up fail through a --wrap mock.
 $(BUILD)/tests/test_lp: LDFLAGS_ALL += -Wl,--wrap=glp_init_env
 
