@@ -38,5 +38,7 @@ int64_t chaos_live(void);
  * glp_error ends the call, glp_free_env() can no longer free that block:
  * one block leaks inside GLPK, whatever its caller does. */
 int chaos_glpk_realloc_failed(void);
+/* 1 when a request made by GLPK itself failed since the last chaos_arm. */
+int chaos_glpk_failed(void);
 
 #endif

@@ -37,13 +37,14 @@ static void *(*r_memalign)(size_t, size_t);
 
 static atomic_int mode;
 static atomic_llong target, requests, live;
-static atomic_int failed, glpk_realloc_failed;
+static atomic_int failed, glpk_realloc_failed, glpk_failed;
 
 void chaos_arm(int m, int64_t n)
 {
     atomic_store(&requests, 0);
     atomic_store(&failed, 0);
     atomic_store(&glpk_realloc_failed, 0);
+    atomic_store(&glpk_failed, 0);
     atomic_store(&target, n);
     atomic_store(&mode, m);
 }
@@ -71,6 +72,11 @@ int64_t chaos_live(void)
 int chaos_glpk_realloc_failed(void)
 {
     return atomic_load(&glpk_realloc_failed);
+}
+
+int chaos_glpk_failed(void)
+{
+    return atomic_load(&glpk_failed);
 }
 
 /* LeakSanitizer reads this (a weak hook) when the executable defines it:
@@ -169,6 +175,8 @@ void *malloc(size_t n)
     if (!ready())
         return arena_alloc(n);
     if (must_fail()) {
+        if (in_glpk(__builtin_return_address(0)))
+            atomic_store(&glpk_failed, 1);
         errno = ENOMEM;
         return NULL;
     }
@@ -224,8 +232,11 @@ void *realloc(void *p, size_t n)
         return NULL;
     }
     if (must_fail()) {
-        if (p && in_glpk(__builtin_return_address(0)))
-            atomic_store(&glpk_realloc_failed, 1);
+        if (in_glpk(__builtin_return_address(0))) {
+            atomic_store(&glpk_failed, 1);
+            if (p)
+                atomic_store(&glpk_realloc_failed, 1);
+        }
         errno = ENOMEM;
         return NULL; /* p stays valid, as after a real failure */
     }

@@ -646,7 +646,7 @@ static const known_bug EXPLAIN = {
 
 static const int Q[] = {Q_SELECT, Q_MERGE, Q_APPEND, Q_JSON, Q_CSV, Q_TABLE};
 static const int R[] = {R_JSON, R_TABLE, R_ROWS};
-static const int P[] = {P_CREATE, P_SPEC_LOAD, P_SPEC_PARSE, P_BPP_LOAD, P_BPP_PARSE};
+static const int PK[] = {P_CREATE, P_SPEC_LOAD, P_SPEC_PARSE, P_BPP_LOAD, P_BPP_PARSE};
 static const opt_arg OPT_MIN_COST = {DATA "plan.yaml", 0};
 static const opt_arg OPT_BORROWED = {DATA "plan.yaml", 1};
 static const opt_arg OPT_THROUGHPUT = {DATA "throughput.yaml", 0};
@@ -697,11 +697,11 @@ static chaos_case CASES[] = {
     {"result_to_json", c_result_out, &R[0]},
     {"result_to_table", c_result_out, &R[1]},
     {"result summary rows", c_result_out, &R[2]},
-    {"pack problem build", c_pack_problem, &P[0]},
-    {"pack_spec_load", c_pack_problem, &P[1]},
-    {"pack_spec_parse json", c_pack_problem, &P[2], &JANSSON},
-    {"pack_bpp_load", c_pack_problem, &P[3]},
-    {"pack_bpp_parse", c_pack_problem, &P[4]},
+    {"pack problem build", c_pack_problem, &PK[0]},
+    {"pack_spec_load", c_pack_problem, &PK[1]},
+    {"pack_spec_parse json", c_pack_problem, &PK[2], &JANSSON},
+    {"pack_bpp_load", c_pack_problem, &PK[3]},
+    {"pack_bpp_parse", c_pack_problem, &PK[4]},
     {"pack_solve bpp", c_pack, &PK_BPP},
     {"pack_solve bpp exact", c_pack, &PK_BPP_EXACT},
     {"pack_solve vector min_nodes", c_pack, &PK_VEC_NODES},
@@ -714,6 +714,139 @@ static chaos_case CASES[] = {
     {"version_to_json", c_version, NULL},
 };
 #define N_CASES (sizeof CASES / sizeof CASES[0])
+
+static const char *mode_name(int mode)
+{
+    return mode == CHAOS_NTH ? "only request" : "every request from";
+}
+
+/* ---- a host program that uses GLPK itself (issue 14, finding 7) ----
+ * The host's problem: max x + y  s.t.  x + 2y <= 4,  3x + y <= 6,  x, y >= 0;
+ * by hand both rows bind: x = 8/5, y = 6/5, objective 14/5. */
+
+static int host_lines;
+
+static int host_term(void *info, const char *s)
+{
+    (void)s;
+    (*(int *)info)++;
+    return 1; /* counted, not printed */
+}
+
+static glp_prob *host_problem(void)
+{
+    glp_prob *P = glp_create_prob();
+    glp_set_obj_dir(P, GLP_MAX);
+    glp_add_rows(P, 2);
+    glp_add_cols(P, 2);
+    glp_set_row_bnds(P, 1, GLP_UP, 0, 4);
+    glp_set_row_bnds(P, 2, GLP_UP, 0, 6);
+    for (int j = 1; j <= 2; j++) {
+        glp_set_col_bnds(P, j, GLP_LO, 0, 0);
+        glp_set_obj_coef(P, j, 1);
+    }
+    int ia[] = {0, 1, 1, 2, 2}, ja[] = {0, 1, 2, 1, 2};
+    double ar[] = {0, 1, 2, 3, 1};
+    glp_load_matrix(P, 4, ia, ja, ar);
+    return P;
+}
+
+/* The host solves its problem with full output: the hand answer, and the
+ * output reaches the host's own terminal hook. */
+static void host_solves(glp_prob *P)
+{
+    glp_smcp sp;
+    glp_init_smcp(&sp);
+    sp.msg_lev = GLP_MSG_ALL;
+    glp_std_basis(P);
+    int before = host_lines;
+    assert_int_equal(glp_simplex(P, &sp), 0);
+    assert_int_equal(glp_get_status(P), GLP_OPT);
+    assert_true(host_lines > before);
+    assert_float_equal(glp_get_obj_val(P), 14.0 / 5, 1e-9);
+    assert_float_equal(glp_get_col_prim(P, 1), 8.0 / 5, 1e-9);
+    assert_float_equal(glp_get_col_prim(P, 2), 6.0 / 5, 1e-9);
+}
+
+/* The host keeps its terminal hook and its problem through gpuarb_optimize
+ * calls that fail at every allocation, GLPK's own included (GLPK's fatal
+ * path then runs on the library's thread, never in the host's
+ * environment), and uses both after each sweep. */
+static void host_glpk_state_survives_failing_calls(void **state)
+{
+    (void)state;
+    gpuarb_ctx *ctx = NULL;
+    assert_int_equal(gpuarb_ctx_create(&ctx), GPUARB_OK);
+    gpuarb_spec *spec = load_spec(ctx, DATA "plan.yaml");
+    host_lines = 0;
+    glp_prob *P = host_problem();
+    glp_term_hook(host_term, &host_lines);
+    host_solves(P);
+    int glpk_failures = 0, ok = 0, nomem = 0;
+    for (int mode = CHAOS_NTH; mode <= CHAOS_FROM; mode++) {
+        for (int64_t n = 1; n < 100000; n++) {
+            gpuarb_result *r = NULL;
+            chaos_arm(mode, n);
+            gpuarb_status st = gpuarb_optimize(ctx, spec, NULL, NULL, &r);
+            chaos_disarm();
+            int hit = chaos_failed();
+            glpk_failures += chaos_glpk_failed();
+            gpuarb_result_free(r);
+            if (st == GPUARB_OK)
+                ok++;
+            else if (st == GPUARB_ERR_NOMEM)
+                nomem++;
+            else
+                fail_msg("%s %lld: %s", mode_name(mode), (long long)n, gpuarb_errfull(ctx));
+            if (!hit)
+                break;
+        }
+        /* the host's hook is still installed and its problem still solves */
+        host_solves(P);
+    }
+    print_message("[chaos] host: %d failing calls ended in a plan, %d in NOMEM; %d failures "
+                  "inside GLPK\n",
+                  ok, nomem, glpk_failures);
+    assert_true(glpk_failures > 0); /* GLPK's fatal path was taken */
+    glp_delete_prob(P);
+    assert_int_equal(glp_free_env(), 0); /* the host's environment was still there */
+    gpuarb_spec_free(spec);
+    gpuarb_ctx_free(ctx);
+}
+
+/* ---- opening a file while memory is short (issue 14, finding 2) ----
+ * The first allocation of every loader fails: that is out of memory (exit
+ * 1), never a file error (it was GPUARB_ERR_IO "cannot open: Cannot
+ * allocate memory", exit 3, when fopen could not allocate its FILE). */
+static void opening_a_file_without_memory_is_nomem(void **state)
+{
+    (void)state;
+    gpuarb_ctx *ctx = NULL;
+    assert_int_equal(gpuarb_ctx_create(&ctx), GPUARB_OK);
+    for (int k = 0; k < 5; k++) {
+        gpuarb_spec *spec = NULL;
+        gpuarb_catalog *cat = NULL;
+        gpuarb_pack_problem *p = NULL;
+        gpuarb_status st = GPUARB_OK;
+        chaos_arm(CHAOS_NTH, 1);
+        switch (k) {
+        case 0: st = gpuarb_spec_load(ctx, DATA "plan.yaml", &spec); break;
+        case 1: st = gpuarb_catalog_load(ctx, DATA "cat3.csv", 0, NULL, &cat); break;
+        case 2: st = gpuarb_catalog_load_ref(ctx, "cat3.csv", DATA, NULL, &cat); break;
+        case 3: st = gpuarb_pack_spec_load(ctx, DATA "pack.yaml", &p); break;
+        case 4: st = gpuarb_pack_bpp_load(ctx, DATA "tiny.bpp", &p); break;
+        }
+        chaos_disarm();
+        assert_true(chaos_failed());
+        if (st != GPUARB_ERR_NOMEM)
+            fail_msg("loader %d: %s", k, gpuarb_errfull(ctx));
+        assert_string_equal(gpuarb_errmsg(ctx), "out of memory");
+        assert_null(spec);
+        assert_null(cat);
+        assert_null(p);
+    }
+    gpuarb_ctx_free(ctx);
+}
 
 /* ---- the driver ----
  * Each case runs in a forked child, so that an abort() inside a dependency
@@ -731,11 +864,6 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static const char *mode_name(int mode)
-{
-    return mode == CHAOS_NTH ? "only request" : "every request from";
 }
 
 /* One run at the current failure point: 0 clean, 1 NOMEM, 2 other, 3 the
@@ -995,15 +1123,18 @@ int main(void)
         fprintf(stderr, "cannot write %s\n", sky_path);
         return 1;
     }
-    struct CMUnitTest tests[N_CASES + 1];
+    struct CMUnitTest tests[N_CASES + 3];
     for (size_t i = 0; i < N_CASES; i++) {
         struct CMUnitTest t = cmocka_unit_test_prestate(run_case, &CASES[i]);
         t.name = CASES[i].name;
         tests[i] = t;
     }
-    struct CMUnitTest last = cmocka_unit_test(print_table);
-    tests[N_CASES] = last;
-    int rc = _cmocka_run_group_tests("chaos", tests, N_CASES + 1, NULL, NULL);
+    struct CMUnitTest last[] = {cmocka_unit_test(print_table),
+                                cmocka_unit_test(host_glpk_state_survives_failing_calls),
+                                cmocka_unit_test(opening_a_file_without_memory_is_nomem)};
+    for (size_t i = 0; i < 3; i++)
+        tests[N_CASES + i] = last[i];
+    int rc = _cmocka_run_group_tests("chaos", tests, N_CASES + 3, NULL, NULL);
     remove(sky_path);
     return rc;
 }

@@ -10,6 +10,7 @@
  * The host's problem: max x + y  s.t.  x + 2y <= 4,  3x + y <= 6,  x, y >= 0.
  * By hand: both rows bind at the optimum, x = 8/5, y = 6/5, objective 14/5.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <glpk.h>
@@ -248,6 +249,104 @@ static void failed_environment_set_up_is_reported(void **state)
     glp_free_env();
 }
 
+/* max sum x_j  s.t.  x_i + x_j <= 1 for every pair i < j, 0 <= x <= 1
+ * integer: a clique, so by hand the optimum is 1 and the LP relaxation's
+ * bound is n/2 (every x = 1/2).  n columns, n(n-1)/2 rows. */
+static ga_mip *clique_mip(int32_t n)
+{
+    ga_mip *m = ga_mip_new(1);
+    assert_non_null(m);
+    for (int32_t j = 0; j < n; j++)
+        assert_int_equal(ga_mip_add_col(m, 1, 0, 1, 1, NULL), j);
+    double one[2] = {1, 1};
+    for (int32_t i = 0; i < n; i++)
+        for (int32_t j = i + 1; j < n; j++) {
+            int32_t col[2] = {i, j};
+            assert_true(ga_mip_add_row(m, 2, col, one, -GA_INF, 1, NULL) >= 0);
+        }
+    return m;
+}
+
+/* A deadline that has passed before GLPK could start: no solve, and the
+ * offered start comes back as the plan (it used to be thrown away). */
+static void time_out_before_the_relaxation_keeps_the_start(void **state)
+{
+    (void)state;
+    ga_mip *m = clique_mip(6);
+    double start[6] = {0, 0, 1, 0, 0, 0}, x[6];
+    assert_int_equal(ga_mip_set_start(m, start), 0);
+    ga_mip_out out;
+    memset(&out, 0, sizeof out);
+    out.x = x;
+    ga_mip_opts o = {0.5, 0, 0, 1}; /* positional: mem_limit_mib 0 = none */
+    assert_int_equal(ga_mip_solve(ctx, m, &o, &out), GPUARB_OK);
+    assert_int_equal(out.status, GA_MIP_FEASIBLE);
+    assert_int_equal(out.has_bound, 0);
+    assert_float_equal(out.obj, 1.0, 1e-9);
+    for (int j = 0; j < 6; j++)
+        assert_float_equal(x[j], start[j], 0);
+    ga_mip_free(m);
+
+    /* without a start there is nothing to return */
+    m = clique_mip(6);
+    memset(&out, 0, sizeof out);
+    out.x = x;
+    assert_int_equal(ga_mip_solve(ctx, m, &o, &out), GPUARB_OK);
+    assert_int_equal(out.status, GA_MIP_NOSOLUTION);
+    assert_int_equal(out.has_bound, 0);
+    ga_mip_free(m);
+}
+
+/* With time enough the same models solve to the hand optimum, 1. */
+static void clique_solves_to_one(void **state)
+{
+    (void)state;
+    ga_mip *m = clique_mip(6);
+    double x[6];
+    ga_mip_out out;
+    memset(&out, 0, sizeof out);
+    out.x = x;
+    ga_mip_opts o = {10000, 0, 0, 1, 256};
+    assert_int_equal(ga_mip_solve(ctx, m, &o, &out), GPUARB_OK);
+    assert_int_equal(out.status, GA_MIP_OPTIMAL);
+    assert_int_equal(out.has_bound, 1);
+    assert_float_equal(out.obj, 1.0, 1e-9);
+    double sum = 0;
+    for (int j = 0; j < 6; j++)
+        sum += x[j];
+    assert_float_equal(sum, 1.0, 1e-9);
+    ga_mip_free(m);
+}
+
+/* GLPK past the memory budget: GPUARB_ERR_LIMIT naming the budget, never
+ * an abort (GLPK's own reaction to glp_mem_limit is glp_error).  The clique
+ * on 300 columns has 44,850 rows and 89,700 nonzeros: our copy of it takes
+ * about 5 MiB and GLPK needs several MiB more, so a budget of 6 MiB
+ * leaves GLPK 1 MiB and is passed inside GLPK; 1 MiB is passed before
+ * GLPK starts. */
+static void memory_budget_is_a_limit_error(void **state)
+{
+    (void)state;
+    ga_mip *m = clique_mip(300);
+    double *x = tu_alloc(300, sizeof(double));
+    ga_mip_out out;
+    memset(&out, 0, sizeof out);
+    out.x = x;
+    ga_mip_opts o = {60000, 0, 0, 1, 6};
+    assert_int_equal(ga_mip_solve(ctx, m, &o, &out), GPUARB_ERR_LIMIT);
+    assert_string_equal(gpuarb_errmsg(ctx),
+                        "the model needs more than the memory budget of 6 MiB (memory_limit_mib)");
+    o.mem_limit_mib = 1;
+    assert_int_equal(ga_mip_solve(ctx, m, &o, &out), GPUARB_ERR_LIMIT);
+    assert_string_equal(gpuarb_errmsg(ctx),
+                        "the model needs more than the memory budget of 1 MiB (memory_limit_mib)");
+    /* no environment is left behind, and a host's would be untouched */
+    assert_int_equal(glp_init_env(), 0);
+    glp_free_env();
+    free(x);
+    ga_mip_free(m);
+}
+
 /* The shared fixture; its context is also kept in ctx for the helpers. */
 static int setup(void **state)
 {
@@ -264,6 +363,9 @@ int main(void)
         cmocka_unit_test(host_problem_survives_a_fatal_error),
         cmocka_unit_test(host_error_hook_survives_a_fatal_error),
         cmocka_unit_test(failed_environment_set_up_is_reported),
+        cmocka_unit_test(time_out_before_the_relaxation_keeps_the_start),
+        cmocka_unit_test(clique_solves_to_one),
+        cmocka_unit_test(memory_budget_is_a_limit_error),
     };
     return cmocka_run_group_tests_name("lp", tests, setup, tu_teardown);
 }
