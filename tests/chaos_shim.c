@@ -10,6 +10,10 @@
  * known; those few requests come from a small static arena whose blocks are
  * never freed or counted.
  *
+ * The shim is compiled without sanitizers (the Makefile), because ASan's
+ * own start-up calls malloc before its shadow memory exists; CHAOS_ASAN
+ * tells it that it runs under ASan all the same.
+ *
  * strdup, strndup and reallocarray are defined here as well because
  * libasan's interceptors for them allocate without calling malloc, so under
  * ASan they would escape the count.
@@ -18,6 +22,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -36,11 +41,17 @@ static void *(*r_aligned_alloc)(size_t, size_t);
 static void *(*r_memalign)(size_t, size_t);
 
 static atomic_int mode;
+#if defined(CHAOS_ASAN)
+static pthread_t armer; /* the thread that called chaos_arm */
+#endif
 static atomic_llong target, requests, live;
 static atomic_int failed, glpk_realloc_failed, glpk_failed;
 
 void chaos_arm(int m, int64_t n)
 {
+#if defined(CHAOS_ASAN)
+    armer = pthread_self();
+#endif
     atomic_store(&requests, 0);
     atomic_store(&failed, 0);
     atomic_store(&glpk_realloc_failed, 0);
@@ -94,11 +105,33 @@ static int in_glpk(void *addr)
     return dladdr(addr, &info) && info.dli_fname && strstr(info.dli_fname, "libglpk");
 }
 
-/* Count one request; 1 when it must fail. */
-static int must_fail(void)
+#if defined(CHAOS_ASAN)
+/* Under ASan a new thread's start-up (AsanThread::Init) calls libc's
+ * pthread_getattr_np, which allocates, and a failure there is a fatal
+ * CHECK inside ASan, not something a program could handle: on threads
+ * other than the one that armed the shim, requests made by libc itself
+ * are neither counted nor failed (the library's and GLPK's still are).
+ * Plain builds make no such call. */
+static int exempt(void *caller)
+{
+    if (pthread_equal(pthread_self(), armer))
+        return 0;
+    Dl_info info;
+    return dladdr(caller, &info) && info.dli_fname && strstr(info.dli_fname, "libc.so");
+}
+#else
+static int exempt(void *caller)
+{
+    (void)caller;
+    return 0;
+}
+#endif
+
+/* Count one request (caller: its return address); 1 when it must fail. */
+static int must_fail(void *caller)
 {
     int m = atomic_load(&mode);
-    if (m == CHAOS_OFF)
+    if (m == CHAOS_OFF || exempt(caller))
         return 0;
     long long k = atomic_fetch_add(&requests, 1) + 1;
     long long t = atomic_load(&target);
@@ -174,7 +207,7 @@ void *malloc(size_t n)
 {
     if (!ready())
         return arena_alloc(n);
-    if (must_fail()) {
+    if (must_fail(__builtin_return_address(0))) {
         if (in_glpk(__builtin_return_address(0)))
             atomic_store(&glpk_failed, 1);
         errno = ENOMEM;
@@ -190,7 +223,7 @@ void *calloc(size_t count, size_t size)
             return NULL;
         return arena_alloc(count * size);
     }
-    if (must_fail()) {
+    if (must_fail(__builtin_return_address(0))) {
         errno = ENOMEM;
         return NULL;
     }
@@ -218,7 +251,7 @@ void *realloc(void *p, size_t n)
         return q;
     }
     if (p && in_arena(p)) {
-        if (must_fail()) {
+        if (must_fail(__builtin_return_address(0))) {
             errno = ENOMEM;
             return NULL;
         }
@@ -231,7 +264,7 @@ void *realloc(void *p, size_t n)
         free(p);
         return NULL;
     }
-    if (must_fail()) {
+    if (must_fail(__builtin_return_address(0))) {
         if (in_glpk(__builtin_return_address(0))) {
             atomic_store(&glpk_failed, 1);
             if (p)
@@ -259,7 +292,7 @@ int posix_memalign(void **out, size_t align, size_t n)
 {
     if (!ready())
         return ENOMEM;
-    if (must_fail())
+    if (must_fail(__builtin_return_address(0)))
         return ENOMEM;
     int rc = r_posix_memalign(out, align, n);
     if (rc == 0)
@@ -271,7 +304,7 @@ void *aligned_alloc(size_t align, size_t n)
 {
     if (!ready())
         return NULL;
-    if (must_fail()) {
+    if (must_fail(__builtin_return_address(0))) {
         errno = ENOMEM;
         return NULL;
     }
@@ -282,7 +315,7 @@ void *memalign(size_t align, size_t n)
 {
     if (!ready())
         return NULL;
-    if (must_fail()) {
+    if (must_fail(__builtin_return_address(0))) {
         errno = ENOMEM;
         return NULL;
     }
