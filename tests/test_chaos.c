@@ -619,7 +619,6 @@ typedef struct known_bug {
     /* 1 when an outcome (status, answer or NULL, clean answer) is this bug */
     int (*match)(gpuarb_status st, const char *got, const char *want);
     int aborts;     /* the bug also kills the process */
-    int glpk_leak;  /* a block leaks when a request GLPK makes fails */
 } known_bug;
 
 /* jansson 2.14's decoder under allocation failure: its lexer ignores a
@@ -637,7 +636,7 @@ static int jansson_bug(gpuarb_status st, const char *got, const char *want)
 
 static const known_bug JANSSON = {
     "jansson 2.14 misparses, asserts or crashes when an allocation fails (lib/io/doc_json.c)",
-    jansson_bug, 1, 0};
+    jansson_bug, 1};
 
 /* Plan evaluation (lib/alloc, ga_evaluate and its callers): one failed
  * allocation gives all-zero or partial figures with feasible = 0, which is
@@ -655,7 +654,7 @@ static int eval_bug(gpuarb_status st, const char *got, const char *want)
 static const known_bug EVAL = {
     "a failed allocation in plan evaluation is reported as an optimal plan with wrong figures "
     "(lib/alloc ga_evaluate, owner: alloc)",
-    eval_bug, 0, 0};
+    eval_bug, 0};
 
 /* Explanations (lib/alloc/explain.c, by design "a failed allocation while
  * explaining only shortens them"): an infeasible result whose diagnostics
@@ -674,17 +673,7 @@ static int explain_bug(gpuarb_status st, const char *got, const char *want)
 static const known_bug EXPLAIN = {
     "a failed allocation while explaining infeasibility drops or replaces the diagnostics "
     "(lib/alloc/explain.c, owner: alloc)",
-    explain_bug, 0, 0};
-
-/* write_model: GLPK 5.0's glp_write_lp opens the file with fopen and then
- * allocates; when that fails, glp_error ends the call and the FILE (and
- * its descriptor) can never be closed.  Owner: this task (lib/numeric/lp.c
- * would have to write the LP file without GLPK); not done.  The plan
- * itself is also subject to the evaluation bug above. */
-static const known_bug WRITE_LP = {
-    "GLPK's glp_write_lp leaks its FILE when an allocation after fopen fails (lib/numeric/lp.c); "
-    "and the plan-evaluation bug (lib/alloc)",
-    eval_bug, 0, 1};
+    explain_bug, 0};
 
 static const int Q[] = {Q_SELECT, Q_MERGE, Q_APPEND, Q_JSON, Q_CSV, Q_TABLE};
 static const int R[] = {R_JSON, R_TABLE, R_ROWS};
@@ -736,7 +725,7 @@ static chaos_case CASES[] = {
     {"optimize egress", c_optimize, &OPT_EGRESS, &EVAL},
     {"optimize infeasible", c_optimize, &OPT_INFEASIBLE, &EXPLAIN},
     {"optimize spot", c_optimize, &OPT_SPOT, &EVAL},
-    {"optimize write_model", c_optimize_write, NULL, &WRITE_LP},
+    {"optimize write_model", c_optimize_write, NULL, &EVAL},
     {"result_to_json", c_result_out, &R[0]},
     {"result_to_table", c_result_out, &R[1]},
     {"result summary rows", c_result_out, &R[2]},
@@ -953,12 +942,6 @@ static int run_once(chaos_case *c, gpuarb_ctx *ctx, const char *clean, int *hit)
     int64_t leaked = chaos_live() - live0;
     if (leaked == 1 && chaos_glpk_realloc_failed())
         leaked = 0; /* GLPK's own leak (chaos.h), not the library's */
-    if (leaked == 1 && c->known && c->known->glpk_leak && chaos_glpk_failed()) {
-        if (getenv("CHAOS_VERBOSE"))
-            print_message("[chaos] %s: %s %lld: known: a block leaked inside GLPK\n", c->name,
-                          mode_name(cur_mode), (long long)cur_n);
-        return 3;
-    }
     if (leaked != 0) {
         print_message("[chaos] %s: %s %lld: %lld blocks leaked\n", c->name, mode_name(cur_mode),
                       (long long)cur_n, (long long)leaked);

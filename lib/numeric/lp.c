@@ -1,7 +1,8 @@
 /*
  * lp.c - the only GLPK user.  It owns a small MIP builder (columns, rows,
  * triplets in our own 0-based arrays) and turns it into a glp_prob only
- * inside ga_mip_solve/ga_mip_write_lp, so no GLPK state outlives a call.
+ * inside ga_mip_solve, so no GLPK state outlives a call.  ga_mip_write_lp
+ * writes the CPLEX LP file itself, without GLPK (see there).
  *
  * GLPK 5.0 prints and calls abort() from glp_error; the models built here
  * are validated before GLPK sees them (finite coefficients, integral bounds
@@ -39,6 +40,7 @@
  * (write_lp).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <glpk.h>
 #include <math.h>
 #include <pthread.h>
@@ -46,6 +48,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "numeric/lp.h"
 
@@ -414,7 +417,6 @@ typedef struct glp_job {
     int glp_mem_mib;         /* glp_mem_limit for GLPK's own memory; 0: none */
     double budget_mib;       /* the caller's whole budget, for the message */
     glp_said said;
-    const char *path;        /* write */
 } glp_job;
 
 typedef gpuarb_status (*glp_body)(gpuarb_ctx *ctx, glp_job *j);
@@ -429,7 +431,7 @@ static gpuarb_status fatal_status(gpuarb_ctx *ctx, const glp_job *j, const char 
                         j->budget_mib);
     if (j->said.kind == GLPK_SAID_NOMEM)
         return ga_nomem(ctx);
-    return ga_error(ctx, GPUARB_ERR_SOLVER, j->path, 0, 0, NULL,
+    return ga_error(ctx, GPUARB_ERR_SOLVER, NULL, 0, 0, NULL,
                     "GLPK reported a fatal error while %s (%s); the model was abandoned", what,
                     j->said.line[0] ? j->said.line : "no message");
 }
@@ -843,18 +845,184 @@ gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, 
     return st;
 }
 
-static gpuarb_status write_body(gpuarb_ctx *ctx, glp_job *j)
+/* ---- the model as a CPLEX LP file, written without GLPK ----------------
+ * GLPK's glp_write_lp opens the file with fopen and then allocates: when
+ * that allocation fails, glp_error ends the call and the FILE and its
+ * descriptor can never be closed; and it formats numbers in the host's
+ * locale.  So the text is built here in memory (numbers in the C locale,
+ * %.15g as GLPK writes them) and written with open/write only when it is
+ * complete.  The layout is GLPK's: a range row lo <= a x <= hi becomes
+ * a x - ~r_k = lo with 0 <= ~r_k <= hi - lo, a name that is not valid in
+ * the format becomes x_<j> or r_<i> (1-based), the objective's constant is
+ * a comment; glpsol --lp and cbc read it (tests/cli.sh). */
+
+/* A name is valid in CPLEX LP format (the rule of GLPK's writer). */
+static int lp_name_ok(const char *s)
 {
-    glp_prob *P = build(j->m, j->ia, j->ja, j->ar);
-    errno = 0;
-    int rc = glp_write_lp(P, NULL, j->path);
-    int err = errno;
-    glp_delete_prob(P);
-    if (rc != 0 && err == ENOMEM)
-        return ga_nomem(ctx); /* fopen could not allocate its buffer */
-    if (rc != 0)
-        return ga_error(ctx, GPUARB_ERR_IO, j->path, 0, 0, NULL, "cannot write the model file");
-    return GPUARB_OK;
+    if (!s || !*s || strlen(s) > 255 || *s == '.' || (*s >= '0' && *s <= '9'))
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              strchr("!\"#$%&()/,.;?@_`'{}|~", *s)))
+            return 0;
+    return 1;
+}
+
+static void lp_col_name(const ga_mip *m, int32_t j, char *buf, size_t n)
+{
+    if (m->cname[j] && lp_name_ok(m->cname[j]))
+        ga_snprintf_c(buf, n, "%s", m->cname[j]);
+    else if (!m->cname[j])
+        ga_snprintf_c(buf, n, "x%d", (int)j); /* build()'s name for an unnamed column */
+    else
+        ga_snprintf_c(buf, n, "x_%d", (int)j + 1);
+}
+
+static void lp_row_name(const ga_mip *m, int32_t i, char *buf, size_t n)
+{
+    if (m->rname[i] && lp_name_ok(m->rname[i]))
+        ga_snprintf_c(buf, n, "%s", m->rname[i]);
+    else if (!m->rname[i])
+        ga_snprintf_c(buf, n, "r%d", (int)i);
+    else
+        ga_snprintf_c(buf, n, "r_%d", (int)i + 1);
+}
+
+/* " + 3 x" into the line, which is flushed into b past 72 characters. */
+static void lp_term(ga_strbuf *b, ga_strbuf *line, double v, const char *name)
+{
+    char term[300];
+    if (v == 1)
+        ga_snprintf_c(term, sizeof term, " + %s", name);
+    else if (v == -1)
+        ga_snprintf_c(term, sizeof term, " - %s", name);
+    else
+        ga_snprintf_c(term, sizeof term, " %c %.15g %s", v < 0 ? '-' : '+', fabs(v), name);
+    if (line->len + strlen(term) > 72 && line->len > 0) {
+        ga_sb_putn(b, line->s, line->len);
+        ga_sb_putc(b, '\n');
+        line->len = 0;
+        if (line->s)
+            line->s[0] = '\0';
+    }
+    ga_sb_puts(line, term);
+    if (line->oom)
+        b->oom = 1;
+}
+
+static void lp_flush(ga_strbuf *b, ga_strbuf *line)
+{
+    if (line->len)
+        ga_sb_putn(b, line->s, line->len);
+    ga_sb_putc(b, '\n');
+    line->len = 0;
+    if (line->s)
+        line->s[0] = '\0';
+}
+
+/* The whole file into b (b->oom on allocation failure). */
+static void lp_text(const ga_mip *m, ga_strbuf *b)
+{
+    ga_strbuf line;
+    ga_sb_init(&line);
+    char nm[300], rn[300];
+    int32_t *first = NULL, *next = NULL; /* the triplets of each row, in order */
+    first = ga_mallocarray((size_t)m->n_rows + 1, sizeof *first);
+    next = ga_mallocarray(m->nnz + 1, sizeof *next);
+    if (!first || !next) {
+        b->oom = 1;
+        goto out;
+    }
+    for (int32_t i = 0; i < m->n_rows; i++)
+        first[i] = -1;
+    for (size_t k = m->nnz; k-- > 0;) {
+        next[k] = first[m->tri_row[k]];
+        first[m->tri_row[k]] = (int32_t)k;
+    }
+    ga_sb_puts(b, "\\* Problem: gpuarb *\\\n\n");
+    ga_sb_puts(b, m->maximize ? "Maximize\n" : "Minimize\n");
+    ga_sb_puts(&line, " obj:");
+    int any = 0;
+    for (int32_t j = 0; j < m->n_cols; j++) {
+        if (m->obj[j] == 0)
+            continue;
+        lp_col_name(m, j, nm, sizeof nm);
+        lp_term(b, &line, m->obj[j], nm);
+        any = 1;
+    }
+    if (!any) {
+        lp_col_name(m, 0, nm, sizeof nm);
+        ga_sb_printf(&line, " 0 %s", nm);
+    }
+    lp_flush(b, &line);
+    if (m->objc != 0)
+        ga_sb_printf(b, "\\* constant term = %.15g *\\\n", m->objc);
+    ga_sb_puts(b, "\nSubject To\n");
+    int32_t ranges = 0;
+    for (int32_t i = 0; i < m->n_rows; i++) {
+        lp_row_name(m, i, rn, sizeof rn);
+        ga_sb_printf(&line, " %s:", rn);
+        if (first[i] < 0) {
+            lp_col_name(m, 0, nm, sizeof nm);
+            ga_sb_printf(&line, " 0 %s", nm);
+        }
+        for (int32_t k = first[i]; k >= 0; k = next[k]) {
+            lp_col_name(m, m->tri_col[k], nm, sizeof nm);
+            lp_term(b, &line, m->tri_val[k], nm);
+        }
+        double lo = m->rlo[i], hi = m->rhi[i];
+        if (lo <= -GA_INF && hi >= GA_INF) {
+            ga_sb_puts(&line, " >= -1e+30");
+        } else if (lo <= -GA_INF) {
+            ga_sb_printf(&line, " <= %.15g", hi);
+        } else if (hi >= GA_INF) {
+            ga_sb_printf(&line, " >= %.15g", lo);
+        } else if (lo == hi) {
+            ga_sb_printf(&line, " = %.15g", lo);
+        } else {
+            ga_snprintf_c(nm, sizeof nm, "~r_%d", (int)++ranges);
+            lp_term(b, &line, -1, nm);
+            ga_sb_printf(&line, " = %.15g", lo);
+        }
+        lp_flush(b, &line);
+    }
+    ga_sb_puts(b, "\nBounds\n");
+    ranges = 0;
+    for (int32_t i = 0; i < m->n_rows; i++)
+        if (m->rlo[i] > -GA_INF && m->rhi[i] < GA_INF && m->rlo[i] != m->rhi[i])
+            ga_sb_printf(b, " 0 <= ~r_%d <= %.15g\n", (int)++ranges, m->rhi[i] - m->rlo[i]);
+    for (int32_t j = 0; j < m->n_cols; j++) {
+        double lb = m->lb[j], ub = m->ub[j];
+        lp_col_name(m, j, nm, sizeof nm);
+        if (lb <= -GA_INF && ub >= GA_INF)
+            ga_sb_printf(b, " %s free\n", nm);
+        else if (lb <= -GA_INF)
+            ga_sb_printf(b, " -inf <= %s <= %.15g\n", nm, ub);
+        else if (ub >= GA_INF) {
+            if (lb != 0)
+                ga_sb_printf(b, " %s >= %.15g\n", nm, lb);
+        } else if (lb == ub)
+            ga_sb_printf(b, " %s = %.15g\n", nm, lb);
+        else
+            ga_sb_printf(b, " %.15g <= %s <= %.15g\n", lb, nm, ub);
+    }
+    any = 0;
+    for (int32_t j = 0; j < m->n_cols; j++) {
+        if (!m->integer[j])
+            continue;
+        if (!any)
+            ga_sb_puts(b, "\nGenerals\n");
+        any = 1;
+        lp_col_name(m, j, nm, sizeof nm);
+        ga_sb_printf(b, " %s\n", nm);
+    }
+    ga_sb_puts(b, "\nEnd\n");
+    if (line.oom)
+        b->oom = 1;
+out:
+    free(first);
+    free(next);
+    ga_sb_free(&line);
 }
 
 gpuarb_status ga_mip_write_lp(gpuarb_ctx *ctx, ga_mip *m, const char *path)
@@ -862,13 +1030,46 @@ gpuarb_status ga_mip_write_lp(gpuarb_ctx *ctx, ga_mip *m, const char *path)
     gpuarb_status st = check_model(ctx, m);
     if (st)
         return st;
-    glp_job j;
-    if (job_alloc(&j, m)) {
-        job_free(&j);
+    if (!path || !*path)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "no model file path");
+    ga_strbuf b;
+    ga_sb_init(&b);
+    lp_text(m, &b);
+    if (b.oom) {
+        ga_sb_free(&b);
         return ga_nomem(ctx);
     }
-    j.path = path;
-    st = glp_guarded(ctx, write_body, &j, "writing the model");
-    job_free(&j);
-    return st;
+    int fd;
+    do
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        int err = errno;
+        ga_sb_free(&b);
+        if (err == ENOMEM)
+            return ga_nomem(ctx);
+        return ga_error(ctx, GPUARB_ERR_IO, path, 0, 0, NULL, "cannot write the model file: %s",
+                        strerror(err));
+    }
+    size_t done = 0;
+    int err = 0;
+    while (done < b.len) {
+        ssize_t n = write(fd, b.s + done, b.len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            err = n < 0 ? errno : EIO;
+            break;
+        }
+        done += (size_t)n;
+    }
+    if (close(fd) != 0 && !err)
+        err = errno;
+    ga_sb_free(&b);
+    if (err == ENOMEM)
+        return ga_nomem(ctx);
+    if (err)
+        return ga_error(ctx, GPUARB_ERR_IO, path, 0, 0, NULL, "cannot write the model file: %s",
+                        strerror(err));
+    return GPUARB_OK;
 }
