@@ -242,7 +242,8 @@ gpuarb_status ga_alloc_mip_run(gpuarb_ctx *ctx, const prob *p, int stage, double
         ga_mip_set_start(m, xx);
     }
     int cost_objective = p->objective == GA_OBJ_MIN_COST || stage == 1;
-    ga_mip_opts o = {time_ms, tol->rel, cost_objective ? tol->abs_cost : 0, 1};
+    ga_mip_opts o = {time_ms, tol->rel, cost_objective ? tol->abs_cost : 0, 1,
+                     p->b->lim.mem_bytes / 1048576.0}; /* GLPK within the budget */
     mo->x = xx;
     st = ga_mip_solve(ctx, m, &o, mo);
     if (!st && (mo->status == GA_MIP_OPTIMAL || mo->status == GA_MIP_FEASIBLE))

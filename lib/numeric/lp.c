@@ -787,14 +787,16 @@ gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, 
     double budget = opts->mem_limit_mib > 0 ? opts->mem_limit_mib * 1048576.0 : 0;
     int glp_mib = 0;
     if (budget > 0) {
-        /* what is left for GLPK, in whole MiB (glp_mem_limit's unit) */
-        double rest = floor((budget - model_bytes(m)) / 1048576.0);
-        if (rest < 1)
+        /* what is left for GLPK, in whole MiB (glp_mem_limit's unit, and at
+         * least 1: GLPK may overshoot a budget by less than 1 MiB) */
+        double mine = model_bytes(m);
+        if (mine >= budget)
             return ga_error(ctx, GPUARB_ERR_LIMIT, NULL, 0, 0, NULL,
                             "the model needs more than the memory budget of %.15g MiB "
                             "(memory_limit_mib)",
                             opts->mem_limit_mib);
-        glp_mib = (int)GA_MIN(rest, (double)INT32_MAX);
+        double rest = floor((budget - mine) / 1048576.0);
+        glp_mib = (int)GA_MAX(1.0, GA_MIN(rest, (double)INT32_MAX));
     }
     gpuarb_status st = check_model(ctx, m);
     if (st)

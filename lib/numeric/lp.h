@@ -32,9 +32,10 @@ typedef struct ga_mip_opts {
     int32_t cuts;           /* 1: Gomory, MIR and cover cuts (never clique: GLPK bug) */
     double mem_limit_mib;   /* <= 0: none.  Memory budget of the model: our
                                copy of it plus everything GLPK allocates
-                               (glp_mem_limit).  Past it: GPUARB_ERR_LIMIT,
-                               "the model needs more than the memory budget
-                               of N MiB (memory_limit_mib)" */
+                               (glp_mem_limit, in whole MiB: GLPK gets what
+                               our copy leaves, at least 1 MiB).  Past it:
+                               GPUARB_ERR_LIMIT, "the model needs more than
+                               the memory budget of N MiB (memory_limit_mib)" */
 } ga_mip_opts;
 
 /* Outcomes (out->status) when the time runs out:
