@@ -397,6 +397,16 @@ static void written_model_reads_back(void **state)
     assert_float_equal(glp_mip_col_val(P, glp_find_col(P, "z")), 1.0, 1e-9);
     glp_delete_prob(P);
     glp_free_env();
+    /* a model without columns is written too (GLPK reads it back) */
+    m = ga_mip_new(1);
+    assert_int_equal(ga_mip_write_lp(ctx, m, path), GPUARB_OK);
+    ga_mip_free(m);
+    glp_term_out(GLP_OFF);
+    P = glp_create_prob();
+    assert_int_equal(glp_read_lp(P, NULL, path), 0);
+    remove(path);
+    glp_delete_prob(P);
+    glp_free_env();
 }
 
 /* The shared fixture; its context is also kept in ctx for the helpers. */

@@ -872,7 +872,9 @@ static int lp_name_ok(const char *s)
 
 static void lp_col_name(const ga_mip *m, int32_t j, char *buf, size_t n)
 {
-    if (m->cname[j] && lp_name_ok(m->cname[j]))
+    if (j >= m->n_cols) /* a model without columns still needs a term */
+        ga_snprintf_c(buf, n, "x%d", (int)j);
+    else if (m->cname[j] && lp_name_ok(m->cname[j]))
         ga_snprintf_c(buf, n, "%s", m->cname[j]);
     else if (!m->cname[j])
         ga_snprintf_c(buf, n, "x%d", (int)j); /* build()'s name for an unnamed column */
@@ -960,6 +962,10 @@ static void lp_text(const ga_mip *m, ga_strbuf *b)
     if (m->objc != 0)
         ga_sb_printf(b, "\\* constant term = %.15g *\\\n", m->objc);
     ga_sb_puts(b, "\nSubject To\n");
+    if (m->n_rows == 0) { /* the format needs one constraint: an empty one */
+        lp_col_name(m, 0, nm, sizeof nm);
+        ga_sb_printf(b, " r_0: 0 %s >= 0\n", nm);
+    }
     int32_t ranges = 0;
     for (int32_t i = 0; i < m->n_rows; i++) {
         lp_row_name(m, i, rn, sizeof rn);

@@ -87,7 +87,9 @@ int ga_mip_set_start(ga_mip *m, const double *x);
  * its environment): never a different answer.  A GLPK environment the calling thread already has (the
  * host's) is never used, changed or freed: see glp_guarded in lp.c. */
 gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, ga_mip_out *out);
-/* Write the model in CPLEX LP format. */
+/* Write the model in CPLEX LP format (GLPK's layout; written by lp.c, not
+ * by GLPK).  GPUARB_ERR_IO when the file cannot be written, GPUARB_ERR_NOMEM
+ * (then the file is not touched). */
 gpuarb_status ga_mip_write_lp(gpuarb_ctx *ctx, ga_mip *m, const char *path);
 
 #endif
