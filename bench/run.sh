@@ -10,6 +10,13 @@ for b in "$BUILD"/bench/bench_*; do
   "$b" || status=1
   echo
 done
+# Allocation failures per entry point (tests/test_chaos, make test's sample of
+# failure points): tried, clean answers, GPUARB_ERR_NOMEM, known bugs, other.
+if [ -x "$BUILD/tests/test_chaos" ]; then
+  echo "== allocation failures (tests/test_chaos)"
+  "$BUILD/tests/test_chaos" 2>/dev/null | sed -n '/^allocation failures/,/^known:/p' || status=1
+  echo
+fi
 REF=../shared/tools/refsolve.py
 if [ -f "$REF" ] && command -v cbc >/dev/null 2>&1 && command -v glpsol >/dev/null 2>&1 \
    && /usr/bin/python3 -c 'import yaml' 2>/dev/null; then

@@ -624,6 +624,26 @@ expect_rc "pack --help" 0
 if grep -q -- "--memory-limit-mib M" "$T/out" && grep -q "2048" "$T/out"; then
     ok "pack --help documents --memory-limit-mib and its default"
 else bad "pack --help documents --memory-limit-mib and its default" "$(cat "$T/out")"; fi
+# ---- glpk
+# The spec's memory_limit_mib reaches the model and GLPK: 12 workloads on the
+# built-in catalog under a provider share cap make a MIP of about 18,600
+# columns, past 1 MiB, so the call ends in the budget's message (never
+# in the out-of-memory killer); the same spec solves with the default budget.
+mkdir -p "$T/glpk"
+{
+    printf 'version: 1\ncatalog: builtin\nmemory_limit_mib: 1\n'
+    printf 'constraints: {max_provider_share: 0.5}\nworkloads:\n'
+    i=0
+    while [ $i -lt 12 ]; do printf '  - {name: w%d, gpus: %d}\n' $i $((8 * (i % 4 + 1))); i=$((i + 1)); done
+} >"$T/glpk/budget.yaml"
+run optimize --format json "$T/glpk/budget.yaml"
+if [ "$rc" != 0 ] && grep -q 'memory budget of 1 MiB (memory_limit_mib)' "$T/err"; then
+    ok "memory_limit_mib 1 ends in the budget's message (exit $rc)"
+else bad "memory_limit_mib 1: exit $rc" "$(head -n 2 "$T/err")"; fi
+sed 's/^memory_limit_mib: 1$/memory_limit_mib: 2048/' "$T/glpk/budget.yaml" >"$T/glpk/roomy.yaml"
+run optimize --format json "$T/glpk/roomy.yaml"
+if [ "$rc" = 0 ] && grep -q '"status":"optimal"' "$T/out"; then ok "the same spec within 2048 MiB is solved"
+else bad "the same spec within 2048 MiB: exit $rc" "$(head -n 2 "$T/err")"; fi
 
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"

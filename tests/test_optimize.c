@@ -670,7 +670,8 @@ static void glpk_fatal_error_is_contained(void **state)
     ga_mip_opts o = {1000, 0, 0, 1};
     assert_int_equal(ga_mip_solve(ctx, m, &o, &out), GPUARB_ERR_SOLVER);
     assert_non_null(strstr(gpuarb_errmsg(ctx), "fatal error"));
-    assert_int_equal(ga_mip_write_lp(ctx, m, "/tmp/gpuarb_never_written.lp"), GPUARB_ERR_SOLVER);
+    /* writing the model no longer goes through GLPK (lp.c writes it, the
+     * name GLPK rejects as x_1): tests/test_lp.c checks the file */
     ga_mip_free(m);
     /* GLPK still works afterwards: min x, x >= 2, x integer -> 2 */
     m = ga_mip_new(0);

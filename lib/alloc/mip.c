@@ -329,6 +329,7 @@ gpuarb_status ga_alloc_mip_run(gpuarb_ctx *ctx, const prob *p, int stage, double
     o.mip_gap = tol->rel;
     o.abs_gap = cost_objective ? tol->abs_cost : 0;
     o.cuts = 1;
+    o.mem_limit_mib = p->b->lim.mem_bytes / 1048576.0; /* GLPK within the budget */
     mo->x = xx;
     st = ga_mip_solve(ctx, m, &o, mo);
     if (!st && (mo->status == GA_MIP_OPTIMAL || mo->status == GA_MIP_FEASIBLE))

@@ -396,14 +396,28 @@ static void jansson_pos(ga_doc_pos *p, const char *t, size_t len, int position,
     ga_doc_pos_at(p, off, line, col);
 }
 
+/* 1 when the text holds the escape \u0000 (or something that looks like it). */
+static int has_nul_escape(const char *t, size_t len)
+{
+    for (size_t i = 0; i + 6 <= len; i++)
+        if (t[i] == '\\' && memcmp(t + i + 1, "u0000", 5) == 0)
+            return 1;
+    return 0;
+}
+
 static gpuarb_status jansson_error(gpuarb_ctx *ctx, const char *source, const char *t,
-                                   size_t len, const jscan *s, const json_error_t *err)
+                                   size_t len, const jscan *s, int scanned_ok,
+                                   const json_error_t *err)
 {
     ga_doc_pos p;
     ga_doc_pos_init(&p, t, len);
     int32_t line, col;
     const jtok *k;
     size_t position = err->position > 0 ? (size_t)err->position : 0;
+    /* json_loadb returns NULL with an empty message (and an unset code)
+     * when it cannot allocate its lexer */
+    if (scanned_ok && !err->text[0])
+        return ga_nomem(ctx);
     switch (json_error_code(err)) {
     case json_error_out_of_memory:
         return ga_nomem(ctx);
@@ -427,11 +441,24 @@ static gpuarb_status jansson_error(gpuarb_ctx *ctx, const char *source, const ch
                         (int)GA_MIN(k->len, 200), t + k->off);
     case json_error_null_character:
     case json_error_null_byte_in_key:
+        if (scanned_ok && !has_nul_escape(t, len))
+            return ga_nomem(ctx); /* no \u0000 in the text: a lost allocation (below) */
         if (!(k = token_before(s, position, -1)))
             break;
         ga_doc_pos_at(&p, k->off, &line, &col);
         return ga_error(ctx, GPUARB_ERR_INPUT, source, line, col, NULL,
                         "strings may not contain NUL characters");
+    case json_error_invalid_syntax:
+    case json_error_premature_end_of_input:
+    case json_error_end_of_input_expected:
+        /* Our scanner found the structure well formed, so jansson lost
+         * part of its token buffer: its lexer ignores a failed append
+         * (out of memory) and then reports the shortened token as a syntax
+         * error.  The one syntax error it finds in well-formed text is a
+         * bad surrogate escape, "invalid Unicode ...". */
+        if (scanned_ok && strncmp(err->text, "invalid Unicode", 15) != 0)
+            return ga_nomem(ctx);
+        break;
     default:
         break;
     }
@@ -483,7 +510,7 @@ gpuarb_status ga_doc_parse_json(gpuarb_ctx *ctx, const char *text, size_t len,
         if (!v) {
             if (err.position >= 0)
                 err.position += (int)bom;
-            st = jansson_error(ctx, source, text, len, &s, &err);
+            st = jansson_error(ctx, source, text, len, &s, rc == SCAN_OK, &err);
         } else if (rc == SCAN_SYNTAX) {
             /* jansson 2.14 accepts a NUL byte right after a top-level
              * number ("21\0") as the end of input; RFC 8259 does not. */

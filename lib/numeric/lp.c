@@ -1,7 +1,8 @@
 /*
  * lp.c - the only GLPK user.  It owns a small MIP builder (columns, rows,
  * triplets in our own 0-based arrays) and turns it into a glp_prob only
- * inside ga_mip_solve/ga_mip_write_lp, so no GLPK state outlives a call.
+ * inside ga_mip_solve, so no GLPK state outlives a call.  ga_mip_write_lp
+ * writes the CPLEX LP file itself, without GLPK (see there).
  *
  * GLPK 5.0 prints and calls abort() from glp_error; the models built here
  * are validated before GLPK sees them (finite coefficients, integral bounds
@@ -18,14 +19,28 @@
  * GLPK 5.0's clique cuts corrupt memory on some models (ASan shows a bad
  * free inside glp_clq_cut), so they are never enabled.
  *
+ * Failures inside GLPK: GLPK reports a failed allocation (and an exceeded
+ * glp_mem_limit) through glp_error, so those arrive on the fatal path too;
+ * the terminal hook reads GLPK's message on the way, and the call returns
+ * GPUARB_ERR_NOMEM or GPUARB_ERR_LIMIT for them, GPUARB_ERR_SOLVER for
+ * anything else.  An allocation failure is never a different answer: a
+ * start that cannot be copied or checked is GPUARB_ERR_NOMEM, not dropped.
+ *
  * Solve strategy: LP relaxation with the LP presolver, then branch and cut
  * from that basis with the caller's starting point offered as the first
  * incumbent through the heuristic callback; the callback also records the
  * best open node's bound so a time-limited solve reports a proven gap.
+ * One deadline, taken when ga_mip_solve starts, covers every phase; a
+ * phase that cannot be interrupted (GLPK's presolver, scaling, basis) is
+ * charged to it, and the offered start is returned whenever the time ends
+ * before GLPK found anything as good (see lp.h).
  * Statuses: GPUARB_OK, GPUARB_ERR_NOMEM (also when GLPK cannot set up its
- * environment or the helper thread cannot start), GPUARB_ERR_ARG,
- * GPUARB_ERR_SOLVER, GPUARB_ERR_IO (write_lp).
+ * environment or the helper thread cannot start), GPUARB_ERR_LIMIT (the
+ * memory budget), GPUARB_ERR_ARG, GPUARB_ERR_SOLVER, GPUARB_ERR_IO
+ * (write_lp).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <glpk.h>
 #include <math.h>
 #include <pthread.h>
@@ -33,6 +48,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "numeric/lp.h"
 
@@ -196,10 +212,31 @@ static void on_glp_error(void *info)
     longjmp(((glp_guard *)info)->jb, 1);
 }
 
+/* What GLPK's last fatal message said (glp_error prints it through the
+ * terminal hook just before it calls the error hook). */
+enum { GLPK_SAID_OTHER = 0, GLPK_SAID_NOMEM = 1, GLPK_SAID_LIMIT = 2 };
+
+typedef struct glp_said {
+    int kind;       /* GLPK_SAID_*, sticky */
+    char line[160]; /* the last line that was not GLPK's "Error detected" */
+} glp_said;
+
 static int on_glp_term(void *info, const char *s)
 {
-    (void)info;
-    (void)s;
+    glp_said *said = info;
+    if (strstr(s, "memory allocation limit exceeded"))
+        said->kind = GLPK_SAID_LIMIT;
+    else if (said->kind == GLPK_SAID_OTHER &&
+             (strstr(s, "no memory available") || strstr(s, "memory allocation error") ||
+              strstr(s, "block too large") || strstr(s, "too many memory blocks")))
+        said->kind = GLPK_SAID_NOMEM;
+    if (strncmp(s, "Error detected", 14) != 0) {
+        size_t n = strcspn(s, "\n");
+        if (n >= sizeof said->line)
+            n = sizeof said->line - 1;
+        memcpy(said->line, s, n);
+        said->line[n] = '\0';
+    }
     return 1; /* swallow */
 }
 
@@ -339,17 +376,18 @@ static double rel_gap(double obj, double bound)
     return d / GA_MAX(1e-9, fabs(obj));
 }
 
+/* 1: x is a feasible point of m; 0: it is not; -1: no memory to check. */
 static int start_feasible(const ga_mip *m, const double *x)
 {
     for (int32_t j = 0; j < m->n_cols; j++) {
-        if (x[j] < m->lb[j] - 1e-9 || x[j] > m->ub[j] + 1e-9)
+        if (!isfinite(x[j]) || x[j] < m->lb[j] - 1e-9 || x[j] > m->ub[j] + 1e-9)
             return 0;
         if (m->integer[j] && fabs(x[j] - floor(x[j] + 0.5)) > 1e-9)
             return 0;
     }
     double *act = ga_calloc((size_t)(m->n_rows ? m->n_rows : 1), sizeof(double));
     if (!act)
-        return 0;
+        return -1;
     for (size_t k = 0; k < m->nnz; k++)
         act[m->tri_row[k]] += m->tri_val[k] * x[m->tri_col[k]];
     int ok = 1;
@@ -364,7 +402,9 @@ static int start_feasible(const ga_mip *m, const double *x)
 
 /* What a guarded GLPK call works on: everything is allocated before GLPK
  * runs and freed by the caller after, so a longjmp out of GLPK leaks
- * nothing of ours (GLPK's own memory goes with our glp_free_env). */
+ * nothing of ours (GLPK's own memory goes with our glp_free_env).  The
+ * terminal hook writes into said, which lives here rather than on the
+ * guarded function's stack, so it is still valid after the longjmp. */
 typedef struct glp_job {
     const ga_mip *m;
     int *ia, *ja;
@@ -372,19 +412,40 @@ typedef struct glp_job {
     const ga_mip_opts *opts; /* solve */
     ga_mip_out *out;
     cb_info ci;
-    const char *path;        /* write */
+    double start_obj;        /* objective of ci.start1, when there is one */
+    double deadline;         /* ga_now_ms() value at which to stop; 0: none */
+    int glp_mem_mib;         /* glp_mem_limit for GLPK's own memory; 0: none */
+    double budget_mib;       /* the caller's whole budget, for the message */
+    glp_said said;
 } glp_job;
 
 typedef gpuarb_status (*glp_body)(gpuarb_ctx *ctx, glp_job *j);
 
+/* The status of a GLPK fatal error, from what GLPK said on the way. */
+static gpuarb_status fatal_status(gpuarb_ctx *ctx, const glp_job *j, const char *what)
+{
+    if (j->said.kind == GLPK_SAID_LIMIT)
+        return ga_error(ctx, GPUARB_ERR_LIMIT, NULL, 0, 0, NULL,
+                        "the model needs more than the memory budget of %.15g MiB "
+                        "(memory_limit_mib)",
+                        j->budget_mib);
+    if (j->said.kind == GLPK_SAID_NOMEM)
+        return ga_nomem(ctx);
+    return ga_error(ctx, GPUARB_ERR_SOLVER, NULL, 0, 0, NULL,
+                    "GLPK reported a fatal error while %s (%s); the model was abandoned", what,
+                    j->said.line[0] ? j->said.line : "no message");
+}
+
 /* Run body in the calling thread's GLPK environment, which must exist.
  * own: the library created it for this call (it is freed here, on every
- * path); else it is the host's (see glp_guarded).  The hooks are installed
- * after setjmp, so the error hook never sees an unset jump buffer. */
+ * path, and the memory limit applies to it); else it is the host's (see
+ * glp_guarded).  The hooks are installed after setjmp, so the error hook
+ * never sees an unset jump buffer. */
 static gpuarb_status run_in_env(gpuarb_ctx *ctx, glp_body body, glp_job *j, const char *what,
                                 int own)
 {
     glp_guard g;
+    memset(&j->said, 0, sizeof j->said);
     if (setjmp(g.jb)) {
         /* GLPK hit a fatal error.  Our environment is unusable: drop it and
          * everything GLPK allocated in it.  A host's environment is left
@@ -396,11 +457,12 @@ static gpuarb_status run_in_env(gpuarb_ctx *ctx, glp_body body, glp_job *j, cons
             glp_error_hook(NULL, NULL);
             glp_term_hook(NULL, NULL);
         }
-        return ga_error(ctx, GPUARB_ERR_SOLVER, j->path, 0, 0, NULL,
-                        "GLPK reported a fatal error while %s; the model was abandoned", what);
+        return fatal_status(ctx, j, what);
     }
     glp_error_hook(on_glp_error, &g);
-    glp_term_hook(on_glp_term, NULL);
+    glp_term_hook(on_glp_term, &j->said);
+    if (own && j->glp_mem_mib > 0)
+        glp_mem_limit(j->glp_mem_mib);
     gpuarb_status st = body(ctx, j);
     if (own) {
         glp_free_env();
@@ -414,7 +476,7 @@ static gpuarb_status run_in_env(gpuarb_ctx *ctx, glp_body body, glp_job *j, cons
 static gpuarb_status env_failed(gpuarb_ctx *ctx)
 {
     return ga_error(ctx, GPUARB_ERR_NOMEM, NULL, 0, 0, NULL,
-                    "GLPK could not set up its environment (out of memory)");
+                    "out of memory: GLPK could not set up its environment");
 }
 
 /* One guarded call on a short-lived thread of our own.  It reports into a
@@ -453,7 +515,8 @@ static gpuarb_status run_on_thread(gpuarb_ctx *ctx, glp_body body, glp_job *j, c
     if (pthread_create(&t, NULL, glp_thread_main, r) != 0) {
         free(r);
         return ga_error(ctx, GPUARB_ERR_NOMEM, NULL, 0, 0, NULL,
-                        "cannot start a thread for GLPK (the host's GLPK environment is kept)");
+                        "out of memory: cannot start a thread for GLPK (the host's GLPK "
+                        "environment is kept)");
     }
     pthread_join(t, NULL);
     gpuarb_status st = r->st;
@@ -465,23 +528,25 @@ static gpuarb_status run_on_thread(gpuarb_ctx *ctx, glp_body body, glp_job *j, c
 }
 
 /* Run body with GLPK's output swallowed and its fatal errors turned into
- * GPUARB_ERR_SOLVER.  The body deletes its glp_prob on every normal path.
+ * statuses.  The body deletes its glp_prob on every normal path.
  *
  * GLPK keeps one environment per thread (glp_config("TLS")), holding every
- * problem object, the terminal hook and the error hook, and it has no
- * getter for either hook, so a hook replaced by us could not be put back.
- * Hence:
+ * problem object, the terminal hook, the error hook and the memory limit,
+ * and it has no getter for the hooks or the limit, so a hook replaced by us
+ * could not be put back.  Hence:
  *   - no environment in the calling thread (the usual case): we create
  *     one, run, and free it again on every path, fatal error included;
  *     GLPK state never outlives the call;
  *   - the host already has one (it uses GLPK itself): we never touch it.
  *     The call runs on a short-lived thread of ours, with its own
  *     environment, while the caller waits; the host's problems, terminal
- *     hook, error hook and settings are exactly as they were;
+ *     hook, error hook and settings are exactly as they were, on the
+ *     fatal path too (tests/test_lp.c and tests/test_chaos.c check both);
  *   - a GLPK built without thread-local storage shares one environment
  *     between threads, so isolation is impossible: the call then runs in
- *     the host's environment, never frees it, and leaves both hooks unset
- *     (GLPK's defaults) afterwards.  Debian's GLPK uses TLS.
+ *     the host's environment, never frees it, sets no memory limit in it,
+ *     and leaves both hooks unset (GLPK's defaults) afterwards.  Debian's
+ *     GLPK uses TLS.
  * GLPK's environment set-up is checked before any other GLPK call: GLPK
  * itself would print "GLPK initialization failed" and abort() on the next
  * call after a failed glp_init_env(). */
@@ -516,7 +581,54 @@ static void job_free(glp_job *j)
     free(j->ci.start1);
 }
 
-/* LP relaxation, then branch and cut from its basis. */
+/* Milliseconds GLPK may spend on its next phase: 0 = no limit, -1 = the
+ * deadline has passed (the phase must not start). */
+static int time_left(const glp_job *j)
+{
+    if (j->deadline <= 0)
+        return 0;
+    double left = j->deadline - ga_now_ms();
+    if (left < 1)
+        return -1;
+    return (int)GA_MIN(left, 2e9);
+}
+
+/* 1 when the offered start is strictly better than obj. */
+static int start_better(const glp_job *j, double obj)
+{
+    if (!j->ci.start1)
+        return 0;
+    double d = j->start_obj - obj, tol = 1e-9 * GA_MAX(1.0, fabs(obj));
+    return j->m->maximize ? d > tol : d < -tol;
+}
+
+/* The offered start becomes the incumbent. */
+static void take_start(glp_job *j)
+{
+    ga_mip_out *out = j->out;
+    out->status = GA_MIP_FEASIBLE;
+    out->obj = j->start_obj;
+    for (int32_t c = 0; c < j->m->n_cols; c++)
+        out->x[c] = j->ci.start1[c + 1];
+}
+
+/* The time ended before the LP relaxation was solved: no bound. */
+static void lp_timed_out(glp_job *j)
+{
+    ga_mip_out *out = j->out;
+    out->has_bound = 0;
+    if (j->ci.start1) {
+        take_start(j);
+        out->bound = j->m->maximize ? HUGE_VAL : -HUGE_VAL;
+        out->gap = HUGE_VAL;
+    } else {
+        out->status = GA_MIP_NOSOLUTION;
+        out->bound = 0;
+    }
+}
+
+/* LP relaxation, then branch and cut from its basis, all before the one
+ * deadline. */
 static gpuarb_status solve_body(gpuarb_ctx *ctx, glp_job *j)
 {
     const ga_mip *m = j->m;
@@ -526,19 +638,30 @@ static gpuarb_status solve_body(gpuarb_ctx *ctx, glp_job *j)
     gpuarb_status st = GPUARB_OK;
     glp_prob *P = build(m, j->ia, j->ja, j->ar);
 
-    double t0 = ga_now_ms();
-    double limit = opts->time_limit_ms > 0 ? opts->time_limit_ms : 0;
     glp_smcp sp;
     glp_init_smcp(&sp);
     sp.msg_lev = GLP_MSG_OFF;
     sp.presolve = GLP_ON;
-    if (limit > 0)
-        sp.tm_lim = (int)GA_MIN(limit, 2e9);
-    int rc = glp_simplex(P, &sp);
+    int left = time_left(j), rc;
+    if (left < 0) {
+        lp_timed_out(j);
+        goto done;
+    }
+    sp.tm_lim = left > 0 ? left : INT32_MAX;
+    rc = glp_simplex(P, &sp);
     if (rc == GLP_EFAIL || rc == GLP_ESING || rc == GLP_ECOND) {
         /* retry from a fresh advanced basis without the presolver */
+        if (time_left(j) < 0) {
+            lp_timed_out(j);
+            goto done;
+        }
         glp_adv_basis(P, 0);
+        if ((left = time_left(j)) < 0) {
+            lp_timed_out(j);
+            goto done;
+        }
         sp.presolve = GLP_OFF;
+        sp.tm_lim = left > 0 ? left : INT32_MAX;
         rc = glp_simplex(P, &sp);
     }
     int lpst = glp_get_status(P);
@@ -551,7 +674,7 @@ static gpuarb_status solve_body(gpuarb_ctx *ctx, glp_job *j)
         goto done;
     }
     if (rc == GLP_ETMLIM) {
-        out->status = GA_MIP_NOSOLUTION;
+        lp_timed_out(j);
         goto done;
     }
     if (rc != 0 || lpst != GLP_OPT) {
@@ -561,6 +684,18 @@ static gpuarb_status solve_body(gpuarb_ctx *ctx, glp_job *j)
     }
     ci->bound = glp_get_obj_val(P);
     ci->have_bound = 1;
+    out->has_bound = 1;
+    out->bound = ci->bound;
+    if ((left = time_left(j)) < 0) {
+        /* the relaxation's bound holds; branch and cut never started */
+        if (ci->start1) {
+            take_start(j);
+        } else {
+            out->status = GA_MIP_NOSOLUTION;
+            goto done;
+        }
+        goto gap;
+    }
     glp_iocp ip;
     glp_init_iocp(&ip);
     ip.msg_lev = GLP_MSG_OFF;
@@ -579,10 +714,7 @@ static gpuarb_status solve_body(gpuarb_ctx *ctx, glp_job *j)
          * pointer it did not allocate on some models (found by ASan in
          * tests/test_optimize.c's random instances). */
     }
-    if (limit > 0) {
-        double left = limit - (ga_now_ms() - t0);
-        ip.tm_lim = (int)GA_MAX(1.0, GA_MIN(left, 2e9));
-    }
+    ip.tm_lim = left > 0 ? left : INT32_MAX;
     rc = glp_intopt(P, &ip);
     out->nodes = ci->nodes;
     int mst = glp_mip_status(P);
@@ -591,49 +723,84 @@ static gpuarb_status solve_body(gpuarb_ctx *ctx, glp_job *j)
         for (int32_t c = 0; c < m->n_cols; c++)
             out->x[c] = glp_mip_col_val(P, c + 1);
     }
+    out->bound = ci->bound; /* the best open node's, or the relaxation's */
     if (mst == GLP_OPT && (rc == 0 || rc == GLP_EMIPGAP)) {
         out->status = GA_MIP_OPTIMAL;
         /* with a gap tolerance the bound is the last open node's */
-        out->bound = rc == GLP_EMIPGAP && ci->have_bound ? ci->bound : out->obj;
+        if (rc == 0)
+            out->bound = out->obj;
     } else if (rc == GLP_ESTOP && ci->closed && (mst == GLP_FEAS || mst == GLP_OPT)) {
         /* within the absolute tolerance: optimal as far as asked */
         out->status = GA_MIP_OPTIMAL;
-        out->bound = ci->bound;
     } else if (mst == GLP_FEAS || (mst == GLP_OPT && rc != 0)) {
+        /* stopped with an incumbent; the start if GLPK never saw it and it
+         * is better */
         out->status = GA_MIP_FEASIBLE;
-        out->bound = ci->have_bound ? ci->bound : out->obj;
+        if (start_better(j, out->obj))
+            take_start(j);
     } else if (mst == GLP_NOFEAS) {
         out->status = GA_MIP_INFEASIBLE;
+        goto done;
     } else if (rc == GLP_ETMLIM || rc == GLP_ESTOP || mst == GLP_UNDEF) {
-        out->status = GA_MIP_NOSOLUTION;
-        out->bound = ci->have_bound ? ci->bound : 0;
-        out->has_bound = ci->have_bound;
+        if (ci->start1) {
+            take_start(j);
+        } else {
+            out->status = GA_MIP_NOSOLUTION;
+            goto done;
+        }
     } else {
         st = ga_error(ctx, GPUARB_ERR_SOLVER, NULL, 0, 0, NULL,
                       "GLPK branch and bound failed (code %d)", rc);
         goto done;
     }
-    if (out->status == GA_MIP_OPTIMAL || out->status == GA_MIP_FEASIBLE) {
-        /* the bound can never be on the wrong side of the incumbent */
-        if (m->maximize ? out->bound < out->obj : out->bound > out->obj)
-            out->bound = out->obj;
-        out->gap = rel_gap(out->obj, out->bound);
-    }
+gap:
+    /* the bound can never be on the wrong side of the incumbent */
+    if (m->maximize ? out->bound < out->obj : out->bound > out->obj)
+        out->bound = out->obj;
+    out->gap = rel_gap(out->obj, out->bound);
 done:
     glp_delete_prob(P);
     return st;
 }
 
+/* Bytes our copy of the model and a job's arrays take (for the budget). */
+static double model_bytes(const ga_mip *m)
+{
+    double b = (double)m->cap_cols * (3 * sizeof(double) + sizeof(int32_t) + sizeof(char *)) +
+               (double)m->cap_rows * (2 * sizeof(double) + sizeof(char *)) +
+               (double)m->cap_nnz * (2 * sizeof(int32_t) + sizeof(double)) +
+               (double)(m->nnz + 1) * (2 * sizeof(int) + sizeof(double));
+    if (m->start)
+        b += 2.0 * (double)(m->n_cols + 1) * sizeof(double);
+    return b;
+}
+
 gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, ga_mip_out *out)
 {
+    double t0 = ga_now_ms();
     if (!m || !opts || !out || !out->x)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "ga_mip_solve: NULL argument");
+    out->status = GA_MIP_NOSOLUTION;
+    out->obj = out->bound = out->gap = 0;
+    out->has_bound = 0;
+    out->nodes = 0;
+    double budget = opts->mem_limit_mib > 0 ? opts->mem_limit_mib * 1048576.0 : 0;
+    int glp_mib = 0;
+    if (budget > 0) {
+        /* what is left for GLPK, in whole MiB (glp_mem_limit's unit, and at
+         * least 1: GLPK may overshoot a budget by less than 1 MiB) */
+        double mine = model_bytes(m);
+        if (mine >= budget)
+            return ga_error(ctx, GPUARB_ERR_LIMIT, NULL, 0, 0, NULL,
+                            "the model needs more than the memory budget of %.15g MiB "
+                            "(memory_limit_mib)",
+                            opts->mem_limit_mib);
+        double rest = floor((budget - mine) / 1048576.0);
+        glp_mib = (int)GA_MAX(1.0, GA_MIN(rest, (double)INT32_MAX));
+    }
     gpuarb_status st = check_model(ctx, m);
     if (st)
         return st;
-    out->status = GA_MIP_NOSOLUTION;
-    out->obj = out->bound = out->gap = 0;
-    out->nodes = 0;
     if (m->n_cols == 0) {
         /* GLPK rejects empty problems: the only point is the empty one */
         int ok = 1;
@@ -642,6 +809,7 @@ gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, 
                 ok = 0;
         out->status = ok ? GA_MIP_OPTIMAL : GA_MIP_INFEASIBLE;
         out->obj = out->bound = m->objc;
+        out->has_bound = 1;
         return GPUARB_OK;
     }
     glp_job j;
@@ -651,12 +819,27 @@ gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, 
     }
     j.opts = opts;
     j.out = out;
-    if (m->start && start_feasible(m, m->start)) {
-        j.ci.start1 = ga_mallocarray((size_t)m->n_cols + 1, sizeof(double));
-        if (j.ci.start1) {
+    j.deadline = opts->time_limit_ms > 0 ? t0 + opts->time_limit_ms : 0;
+    j.glp_mem_mib = glp_mib;
+    j.budget_mib = opts->mem_limit_mib;
+    if (m->start) {
+        int feas = start_feasible(m, m->start);
+        if (feas < 0) {
+            job_free(&j);
+            return ga_nomem(ctx);
+        }
+        if (feas) {
+            j.ci.start1 = ga_mallocarray((size_t)m->n_cols + 1, sizeof(double));
+            if (!j.ci.start1) {
+                job_free(&j);
+                return ga_nomem(ctx);
+            }
             j.ci.start1[0] = 0;
-            for (int32_t c = 0; c < m->n_cols; c++)
-                j.ci.start1[c + 1] = floor(m->start[c] + 0.5);
+            j.start_obj = m->objc;
+            for (int32_t c = 0; c < m->n_cols; c++) {
+                j.ci.start1[c + 1] = m->integer[c] ? floor(m->start[c] + 0.5) : m->start[c];
+                j.start_obj += m->obj[c] * j.ci.start1[c + 1];
+            }
         }
     }
     st = glp_guarded(ctx, solve_body, &j, "solving");
@@ -664,14 +847,190 @@ gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, 
     return st;
 }
 
-static gpuarb_status write_body(gpuarb_ctx *ctx, glp_job *j)
+/* ---- the model as a CPLEX LP file, written without GLPK ----------------
+ * GLPK's glp_write_lp opens the file with fopen and then allocates: when
+ * that allocation fails, glp_error ends the call and the FILE and its
+ * descriptor can never be closed; and it formats numbers in the host's
+ * locale.  So the text is built here in memory (numbers in the C locale,
+ * %.15g as GLPK writes them) and written with open/write only when it is
+ * complete.  The layout is GLPK's: a range row lo <= a x <= hi becomes
+ * a x - ~r_k = lo with 0 <= ~r_k <= hi - lo, a name that is not valid in
+ * the format becomes x_<j> or r_<i> (1-based), the objective's constant is
+ * a comment; glpsol --lp and cbc read it (tests/cli.sh). */
+
+/* A name is valid in CPLEX LP format (the rule of GLPK's writer). */
+static int lp_name_ok(const char *s)
 {
-    glp_prob *P = build(j->m, j->ia, j->ja, j->ar);
-    int rc = glp_write_lp(P, NULL, j->path);
-    glp_delete_prob(P);
-    if (rc != 0)
-        return ga_error(ctx, GPUARB_ERR_IO, j->path, 0, 0, NULL, "cannot write the model file");
-    return GPUARB_OK;
+    if (!s || !*s || strlen(s) > 255 || *s == '.' || (*s >= '0' && *s <= '9'))
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              strchr("!\"#$%&()/,.;?@_`'{}|~", *s)))
+            return 0;
+    return 1;
+}
+
+static void lp_col_name(const ga_mip *m, int32_t j, char *buf, size_t n)
+{
+    if (j >= m->n_cols) /* a model without columns still needs a term */
+        ga_snprintf_c(buf, n, "x%d", (int)j);
+    else if (m->cname[j] && lp_name_ok(m->cname[j]))
+        ga_snprintf_c(buf, n, "%s", m->cname[j]);
+    else if (!m->cname[j])
+        ga_snprintf_c(buf, n, "x%d", (int)j); /* build()'s name for an unnamed column */
+    else
+        ga_snprintf_c(buf, n, "x_%d", (int)j + 1);
+}
+
+static void lp_row_name(const ga_mip *m, int32_t i, char *buf, size_t n)
+{
+    if (m->rname[i] && lp_name_ok(m->rname[i]))
+        ga_snprintf_c(buf, n, "%s", m->rname[i]);
+    else if (!m->rname[i])
+        ga_snprintf_c(buf, n, "r%d", (int)i);
+    else
+        ga_snprintf_c(buf, n, "r_%d", (int)i + 1);
+}
+
+/* " + 3 x" into the line, which is flushed into b past 72 characters. */
+static void lp_term(ga_strbuf *b, ga_strbuf *line, double v, const char *name)
+{
+    char term[300];
+    if (v == 1)
+        ga_snprintf_c(term, sizeof term, " + %s", name);
+    else if (v == -1)
+        ga_snprintf_c(term, sizeof term, " - %s", name);
+    else
+        ga_snprintf_c(term, sizeof term, " %c %.15g %s", v < 0 ? '-' : '+', fabs(v), name);
+    if (line->len + strlen(term) > 72 && line->len > 0) {
+        ga_sb_putn(b, line->s, line->len);
+        ga_sb_putc(b, '\n');
+        line->len = 0;
+        if (line->s)
+            line->s[0] = '\0';
+    }
+    ga_sb_puts(line, term);
+    if (line->oom)
+        b->oom = 1;
+}
+
+static void lp_flush(ga_strbuf *b, ga_strbuf *line)
+{
+    if (line->len)
+        ga_sb_putn(b, line->s, line->len);
+    ga_sb_putc(b, '\n');
+    line->len = 0;
+    if (line->s)
+        line->s[0] = '\0';
+}
+
+/* The whole file into b (b->oom on allocation failure). */
+static void lp_text(const ga_mip *m, ga_strbuf *b)
+{
+    ga_strbuf line;
+    ga_sb_init(&line);
+    char nm[300], rn[300];
+    int32_t *first = NULL, *next = NULL; /* the triplets of each row, in order */
+    first = ga_mallocarray((size_t)m->n_rows + 1, sizeof *first);
+    next = ga_mallocarray(m->nnz + 1, sizeof *next);
+    if (!first || !next) {
+        b->oom = 1;
+        goto out;
+    }
+    for (int32_t i = 0; i < m->n_rows; i++)
+        first[i] = -1;
+    for (size_t k = m->nnz; k-- > 0;) {
+        next[k] = first[m->tri_row[k]];
+        first[m->tri_row[k]] = (int32_t)k;
+    }
+    ga_sb_puts(b, "\\* Problem: gpuarb *\\\n\n");
+    ga_sb_puts(b, m->maximize ? "Maximize\n" : "Minimize\n");
+    ga_sb_puts(&line, " obj:");
+    int any = 0;
+    for (int32_t j = 0; j < m->n_cols; j++) {
+        if (m->obj[j] == 0)
+            continue;
+        lp_col_name(m, j, nm, sizeof nm);
+        lp_term(b, &line, m->obj[j], nm);
+        any = 1;
+    }
+    if (!any) {
+        lp_col_name(m, 0, nm, sizeof nm);
+        ga_sb_printf(&line, " 0 %s", nm);
+    }
+    lp_flush(b, &line);
+    if (m->objc != 0)
+        ga_sb_printf(b, "\\* constant term = %.15g *\\\n", m->objc);
+    ga_sb_puts(b, "\nSubject To\n");
+    if (m->n_rows == 0) { /* the format needs one constraint: an empty one */
+        lp_col_name(m, 0, nm, sizeof nm);
+        ga_sb_printf(b, " r_0: 0 %s >= 0\n", nm);
+    }
+    int32_t ranges = 0;
+    for (int32_t i = 0; i < m->n_rows; i++) {
+        lp_row_name(m, i, rn, sizeof rn);
+        ga_sb_printf(&line, " %s:", rn);
+        if (first[i] < 0) {
+            lp_col_name(m, 0, nm, sizeof nm);
+            ga_sb_printf(&line, " 0 %s", nm);
+        }
+        for (int32_t k = first[i]; k >= 0; k = next[k]) {
+            lp_col_name(m, m->tri_col[k], nm, sizeof nm);
+            lp_term(b, &line, m->tri_val[k], nm);
+        }
+        double lo = m->rlo[i], hi = m->rhi[i];
+        if (lo <= -GA_INF && hi >= GA_INF) {
+            ga_sb_puts(&line, " >= -1e+30");
+        } else if (lo <= -GA_INF) {
+            ga_sb_printf(&line, " <= %.15g", hi);
+        } else if (hi >= GA_INF) {
+            ga_sb_printf(&line, " >= %.15g", lo);
+        } else if (lo == hi) {
+            ga_sb_printf(&line, " = %.15g", lo);
+        } else {
+            ga_snprintf_c(nm, sizeof nm, "~r_%d", (int)++ranges);
+            lp_term(b, &line, -1, nm);
+            ga_sb_printf(&line, " = %.15g", lo);
+        }
+        lp_flush(b, &line);
+    }
+    ga_sb_puts(b, "\nBounds\n");
+    ranges = 0;
+    for (int32_t i = 0; i < m->n_rows; i++)
+        if (m->rlo[i] > -GA_INF && m->rhi[i] < GA_INF && m->rlo[i] != m->rhi[i])
+            ga_sb_printf(b, " 0 <= ~r_%d <= %.15g\n", (int)++ranges, m->rhi[i] - m->rlo[i]);
+    for (int32_t j = 0; j < m->n_cols; j++) {
+        double lb = m->lb[j], ub = m->ub[j];
+        lp_col_name(m, j, nm, sizeof nm);
+        if (lb <= -GA_INF && ub >= GA_INF)
+            ga_sb_printf(b, " %s free\n", nm);
+        else if (lb <= -GA_INF)
+            ga_sb_printf(b, " -inf <= %s <= %.15g\n", nm, ub);
+        else if (ub >= GA_INF) {
+            if (lb != 0)
+                ga_sb_printf(b, " %s >= %.15g\n", nm, lb);
+        } else if (lb == ub)
+            ga_sb_printf(b, " %s = %.15g\n", nm, lb);
+        else
+            ga_sb_printf(b, " %.15g <= %s <= %.15g\n", lb, nm, ub);
+    }
+    any = 0;
+    for (int32_t j = 0; j < m->n_cols; j++) {
+        if (!m->integer[j])
+            continue;
+        if (!any)
+            ga_sb_puts(b, "\nGenerals\n");
+        any = 1;
+        lp_col_name(m, j, nm, sizeof nm);
+        ga_sb_printf(b, " %s\n", nm);
+    }
+    ga_sb_puts(b, "\nEnd\n");
+    if (line.oom)
+        b->oom = 1;
+out:
+    free(first);
+    free(next);
+    ga_sb_free(&line);
 }
 
 gpuarb_status ga_mip_write_lp(gpuarb_ctx *ctx, ga_mip *m, const char *path)
@@ -679,13 +1038,46 @@ gpuarb_status ga_mip_write_lp(gpuarb_ctx *ctx, ga_mip *m, const char *path)
     gpuarb_status st = check_model(ctx, m);
     if (st)
         return st;
-    glp_job j;
-    if (job_alloc(&j, m)) {
-        job_free(&j);
+    if (!path || !*path)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "no model file path");
+    ga_strbuf b;
+    ga_sb_init(&b);
+    lp_text(m, &b);
+    if (b.oom) {
+        ga_sb_free(&b);
         return ga_nomem(ctx);
     }
-    j.path = path;
-    st = glp_guarded(ctx, write_body, &j, "writing the model");
-    job_free(&j);
-    return st;
+    int fd;
+    do
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        int err = errno;
+        ga_sb_free(&b);
+        if (err == ENOMEM)
+            return ga_nomem(ctx);
+        return ga_error(ctx, GPUARB_ERR_IO, path, 0, 0, NULL, "cannot write the model file: %s",
+                        strerror(err));
+    }
+    size_t done = 0;
+    int err = 0;
+    while (done < b.len) {
+        ssize_t n = write(fd, b.s + done, b.len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            err = n < 0 ? errno : EIO;
+            break;
+        }
+        done += (size_t)n;
+    }
+    if (close(fd) != 0 && !err)
+        err = errno;
+    ga_sb_free(&b);
+    if (err == ENOMEM)
+        return ga_nomem(ctx);
+    if (err)
+        return ga_error(ctx, GPUARB_ERR_IO, path, 0, 0, NULL, "cannot write the model file: %s",
+                        strerror(err));
+    return GPUARB_OK;
 }

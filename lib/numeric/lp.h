@@ -20,18 +20,42 @@ enum {
     GA_MIP_UNBOUNDED = 4
 };
 
+/* Positional initialisers ({time, gap, abs_gap, cuts}) stay valid: members
+ * are only ever appended, and an omitted one is 0 = its "none". */
 typedef struct ga_mip_opts {
-    double time_limit_ms;   /* <= 0: none */
+    double time_limit_ms;   /* <= 0: none.  One deadline for the whole call,
+                               from its start: checking and building the
+                               model, GLPK's presolver, scaling and basis,
+                               the LP relaxation and branch and cut */
     double mip_gap;         /* relative gap to stop at; 0 = prove optimality */
     double abs_gap;         /* stop when incumbent and bound are this close */
     int32_t cuts;           /* 1: Gomory, MIR and cover cuts (never clique: GLPK bug) */
+    double mem_limit_mib;   /* <= 0: none.  Memory budget of the model: our
+                               copy of it plus everything GLPK allocates
+                               (glp_mem_limit, in whole MiB: GLPK gets what
+                               our copy leaves, at least 1 MiB).  Past it:
+                               GPUARB_ERR_LIMIT, "the model needs more than
+                               the memory budget of N MiB (memory_limit_mib)" */
 } ga_mip_opts;
 
+/* Outcomes (out->status) when the time runs out:
+ *   - before the LP relaxation is solved: GA_MIP_FEASIBLE with the offered
+ *     start when there is one and it is feasible (out->x = the start,
+ *     has_bound = 0, bound = -HUGE_VAL when minimising and +HUGE_VAL when
+ *     maximising, gap = HUGE_VAL: nothing is proven), else
+ *     GA_MIP_NOSOLUTION with has_bound = 0;
+ *   - after it, during branch and cut: GA_MIP_FEASIBLE with the best
+ *     incumbent (never worse than the offered start), or GA_MIP_NOSOLUTION;
+ *     both with has_bound = 1 and the best open node's bound.
+ * GLPK's presolver, scaling and initial basis cannot be interrupted; their
+ * time is charged to the deadline and the phases after them get what is
+ * left (none at all once it has passed). */
 typedef struct ga_mip_out {
     int32_t status;         /* GA_MIP_* */
     double obj;             /* objective of the incumbent (valid if a plan) */
-    double bound;           /* best proven bound on the objective */
-    int32_t has_bound;      /* 0: stopped before the LP relaxation gave one */
+    double bound;           /* best proven bound on the objective (has_bound) */
+    int32_t has_bound;      /* 1: bound is proven; 0: stopped before the LP
+                               relaxation gave one */
     double gap;             /* |obj - bound| / max(1e-9, |obj|); 0 when optimal */
     double *x;              /* column values (n_cols), owned by the caller */
     int64_t nodes;          /* branch-and-bound nodes explored */
@@ -53,15 +77,19 @@ int32_t ga_mip_rows(const ga_mip *m);
 /* Constant added to the objective (reported, not solved). */
 void ga_mip_set_obj_const(ga_mip *m, double c);
 /* Offer a feasible integer point (n_cols values) as the first incumbent.
- * It is checked; an infeasible point is ignored. */
+ * It is checked by ga_mip_solve; an infeasible point is ignored.  -1 on
+ * allocation failure (then no start is set). */
 int ga_mip_set_start(ga_mip *m, const double *x);
 /* Solve.  out->x must point to ga_mip_cols(m) doubles.  Returns GPUARB_OK
  * whenever the solver ran (whatever out->status says); GPUARB_ERR_SOLVER if
- * GLPK failed, GPUARB_ERR_NOMEM (also when GLPK cannot set up its
- * environment).  A GLPK environment the calling thread already has (the
+ * GLPK failed, GPUARB_ERR_LIMIT past opts->mem_limit_mib, GPUARB_ERR_NOMEM
+ * when an allocation failed, ours or GLPK's (also when GLPK cannot set up
+ * its environment): never a different answer.  A GLPK environment the calling thread already has (the
  * host's) is never used, changed or freed: see glp_guarded in lp.c. */
 gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, ga_mip_out *out);
-/* Write the model in CPLEX LP format. */
+/* Write the model in CPLEX LP format (GLPK's layout; written by lp.c, not
+ * by GLPK).  GPUARB_ERR_IO when the file cannot be written, GPUARB_ERR_NOMEM
+ * (then the file is not touched). */
 gpuarb_status ga_mip_write_lp(gpuarb_ctx *ctx, ga_mip *m, const char *path);
 
 #endif

@@ -32,7 +32,7 @@ void gpuarb_pack_result_free(gpuarb_pack_result *r)
     free(r->node_items);
     free(r->node_used);
     free(r->item_node);
-    for (int64_t i = 0; i < r->n_unplaced; i++)
+    for (int64_t i = 0; r->reasons && i < r->n_unplaced; i++) /* NULL: its calloc failed */
         free(r->reasons[i]);
     free(r->unplaced);
     free(r->reasons);
