@@ -5,7 +5,9 @@
  * constraint families (budget, provider share, spot share, shared capacity)
  * whose removal alone makes it feasible, found by re-solving without each.
  * Wraps no dependency.  Invariants: the sentences go to the result's
- * diagnostics; a failed allocation while explaining only shortens them.
+ * diagnostics; a failed allocation while explaining marks the result
+ * (gpuarb_result.nomem) so that the call ends in GPUARB_ERR_NOMEM: an
+ * explanation is never silently shortened.
  * Statuses: GPUARB_OK, GPUARB_ERR_NOMEM, GPUARB_ERR_SOLVER.
  */
 #include <math.h>
@@ -81,8 +83,10 @@ int ga_explain_workloads(const prob *p, gpuarb_result *r)
     const gpuarb_spec *s = p->b->spec;
     int found = 0;
     double *x = ga_calloc(p->n_c ? p->n_c : 1, sizeof(double));
-    if (!x)
-        return 0;
+    if (!x) {
+        r->nomem = 1;
+        return 1;
+    }
     for (size_t wi = 0; wi < s->n_w; wi++) {
         const ga_workload *w = &s->w[wi];
         if (w->min_gpus == 0)
@@ -117,7 +121,9 @@ int ga_explain_workloads(const prob *p, gpuarb_result *r)
             continue;
         }
         double v = p->w_top[wi] <= DP_MAX_GPUS ? ga_dp_workload(p, (int32_t)wi, NULL, x) : -1;
-        /* -1 too large, -2 no memory, -3 deadline: no sentence, not a verdict */
+        /* -1 too large, -3 deadline: no sentence, not a verdict */
+        if (v == -2)
+            r->nomem = 1;
         if (v >= INF_COST) {
             if (w->max_gpus >= 0 && gcd > 1 && (w->min_gpus + gcd - 1) / gcd * gcd > w->max_gpus)
                 ga_result_diag(r, "workload '%s' asks for %s%d GPUs but its matching offers come "
@@ -216,6 +222,8 @@ gpuarb_status ga_explain_families(gpuarb_ctx *ctx, const base *b, const view *v0
                         ga_result_diag(r, "capacity shared between workloads is too small for "
                                           "all of them together");
                     free(used);
+                } else {
+                    r->nomem = 1;
                 }
             }
         }

@@ -368,6 +368,8 @@ done:
     ga_prob_free(&p);
     ga_base_free(&b);
     gpuarb_catalog_free(owned);
+    if (!st && r->nomem)
+        st = ga_nomem(ctx); /* a sentence of the result was lost */
     if (st) {
         gpuarb_result_free(r);
         return st;

@@ -34,6 +34,9 @@ struct gpuarb_result {
     double cost_per_hour, total_cost, egress_cost, throughput;
     double mip_gap, bound, solve_ms;
     int32_t bound_known;     /* time limit without a plan: is bound proven? */
+    int32_t nomem;           /* a diagnostic could not be stored: the call
+                                ends in GPUARB_ERR_NOMEM, never a shortened
+                                explanation */
     int32_t has_baseline;
     char *baseline_provider;
     double baseline_cph, baseline_total, savings_pct;

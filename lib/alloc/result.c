@@ -22,11 +22,15 @@ int ga_result_diag(gpuarb_result *r, const char *fmt, ...)
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
     char **nd = ga_reallocarray(r->diag, r->n_diag + 1, sizeof(char *));
-    if (!nd)
+    if (!nd) {
+        r->nomem = 1;
         return -1;
+    }
     r->diag = nd;
-    if (!(r->diag[r->n_diag] = ga_strdup(buf)))
+    if (!(r->diag[r->n_diag] = ga_strdup(buf))) {
+        r->nomem = 1;
         return -1;
+    }
     r->n_diag++;
     return 0;
 }
