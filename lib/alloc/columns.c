@@ -67,27 +67,45 @@ static int push_col(prob *p, const gcol *c)
     return 0;
 }
 
-/* Drop the columns of [c0, c0+nc) that a cheaper unlimited column of the
- * same market and speed makes useless: a (unlimited) dominates b when
- * gpc(a) divides gpc(b) and (gpc(b)/gpc(a)) * unit(a) <= unit(b), because
- * any use of b can be replaced by copies of a at no extra cost, with no
- * capacity used and no less throughput.  Exact only where every column of
- * the range is interchangeable (one region, or a workload that no region
- * ties: no gang, no egress) and no share cap is active: the replacement
- * keeps the GPU count and the market (so the spot cap's count), but for a
- * workload no region ties it may move GPUs to another provider, which the
- * provider cap counts.  Sorts
- * by (market, speed, unit) and keeps, per GPU count, the columns up to the
- * first unlimited one; then drops those a smaller divisor beats.  Returns
- * the new column count (kept columns stay in their original order). */
+/* Drop the columns of [c0, c0+nc) that a cheaper unlimited column makes
+ * useless.  Column a dominates column b when a is unlimited, has the same
+ * market and the same speed (throughput per GPU), gpc(a) divides gpc(b),
+ * and m * unit(a) <= unit(b) with m = gpc(b) / gpc(a).
+ *
+ * Claim: when every column of the range is interchangeable for the
+ * constraints that see it, dropping every dominated column leaves the
+ * optimum unchanged.  Proof: take an optimal plan x that uses b.  Move
+ * x_b instances of b to m * x_b more instances of a (if a is dropped too,
+ * follow the chain to its last link: the smallest dominating shape is
+ * never dominated itself, and m multiplies along the chain).  Then
+ *   - the workload's GPU count is unchanged (m * gpc(a) = gpc(b)), so its
+ *     minimum, maximum and the link rows still hold;
+ *   - capacity: a is unlimited and b's use only shrinks;
+ *   - cost per hour does not rise, so the objective (min_cost) and the
+ *     budget row hold; throughput is unchanged (same speed, same GPUs),
+ *     so the max_throughput objective and its throughput floor hold;
+ *   - the spot share: same market, same GPUs;
+ *   - the provider share: unchanged when a has b's provider, which "by_prov"
+ *     demands, and is always so within one region group (a region belongs
+ *     to one provider), where the gang and egress rows are unchanged too.
+ * So the new plan is feasible and no worse.  Without by_prov, a workload no
+ * region ties may move GPUs to another provider: exact only when no
+ * provider cap is active (or when the view asks for a restriction).
+ *
+ * Sorts by (provider if by_prov, market, speed, GPU count, unit) and keeps,
+ * per GPU count, the columns up to the first unlimited one; then drops
+ * those a smaller divisor beats.  Returns the new column count (kept
+ * columns stay in their original order). */
 typedef struct domkey {
-    int32_t spot, gpc, idx, unlimited;
+    int32_t prov, spot, gpc, idx, unlimited;
     double speed, unit;
 } domkey;
 
 static int cmp_domkey(const void *x, const void *y)
 {
     const domkey *a = x, *b = y;
+    if (a->prov != b->prov)
+        return a->prov - b->prov;
     if (a->spot != b->spot)
         return a->spot - b->spot;
     if (a->speed != b->speed)
@@ -101,7 +119,7 @@ static int cmp_domkey(const void *x, const void *y)
     return a->idx - b->idx;
 }
 
-static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc)
+static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc, int by_prov)
 {
     if (nc < 2)
         return nc;
@@ -115,6 +133,7 @@ static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc)
         return nc; /* reduction is optional */
     }
     for (int32_t i = 0; i < nc; i++) {
+        d[i].prov = by_prov ? b->cls[c[i].k].prov : 0;
         d[i].spot = c[i].spot;
         d[i].gpc = c[i].gpc;
         d[i].idx = i;
@@ -128,7 +147,8 @@ static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc)
     double best[32];
     for (int32_t i = 0; i < nc;) {
         int32_t j = i, ng = 0;
-        while (j < nc && d[j].spot == d[i].spot && d[j].speed == d[i].speed)
+        while (j < nc && d[j].prov == d[i].prov && d[j].spot == d[i].spot &&
+               d[j].speed == d[i].speed)
             j++;
         /* runs of equal gpc inside [i, j): cheapest first */
         for (int32_t t = i; t < j;) {
@@ -174,7 +194,8 @@ static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc)
 }
 
 /* Close the group of workload wi holding columns [gstart, p->n_c): reduce
- * it when allowed, then record it (reg -1: a workload no region ties). */
+ * it (reduce: 0 not at all, 1 within each provider, 2 across providers;
+ * see drop_dominated), then record it (reg -1: a workload no region ties). */
 static int close_group(prob *p, int32_t wi, int32_t reg, int32_t gstart, int reduce)
 {
     const base *b = p->b;
@@ -184,7 +205,7 @@ static int close_group(prob *p, int32_t wi, int32_t reg, int32_t gstart, int red
     if (nc <= 0)
         return 0;
     if (reduce)
-        nc = drop_dominated(p, gstart, nc);
+        nc = drop_dominated(p, gstart, nc, reduce == 1);
     p->n_c = (size_t)(gstart + nc);
     if (ga_grow((void **)&p->g, &p->cap_g, p->n_g + 1, sizeof(ggrp)))
         return -1;
@@ -312,7 +333,11 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
     p->H = s->horizon_hours;
     p->shares = (s->max_provider_share >= 0 && s->max_provider_share < 1 && !v->drop_pshare) ||
                 (s->max_spot_share >= 0 && s->max_spot_share < 1 && !v->drop_sshare);
+    /* full dominance when no share cap is active (or the view asks for a
+     * restriction); otherwise within each provider, which is exact under
+     * the caps (drop_dominated) and, in a region group, the same thing */
     int reduce = !p->shares || v->reduce;
+    int group_reduce = reduce ? 2 : 1;
     size_t nw = s->n_w;
     p->w_c0 = ga_calloc(nw, sizeof(int32_t));
     p->w_nc = ga_calloc(nw, sizeof(int32_t));
@@ -349,7 +374,7 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
             int32_t k = b->cls_by_reg[kk];
             int32_t reg = b->cls[k].reg;
             if (reg != cur_reg && !region_free) {
-                if (cur_reg >= 0 && close_group(p, (int32_t)wi, cur_reg, gstart, reduce))
+                if (cur_reg >= 0 && close_group(p, (int32_t)wi, cur_reg, gstart, group_reduce))
                     goto nomem;
                 gstart = (int32_t)p->n_c;
             }
@@ -382,7 +407,8 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
                     goto nomem;
             }
         }
-        if (close_group(p, (int32_t)wi, region_free ? -1 : cur_reg, gstart, reduce && rep < 0))
+        if (close_group(p, (int32_t)wi, region_free ? -1 : cur_reg, gstart,
+                        rep < 0 ? group_reduce : 0))
             goto nomem;
         /* the most GPUs worth buying for this workload */
         int32_t maxg = 1;
