@@ -302,6 +302,143 @@ static int prune_gang_regions(prob *p, int32_t wi)
     return 0;
 }
 
+/* Keep the groups of workload wi (the last ones of p) whose drop[] is 0,
+ * moving their columns down so that both stay contiguous. */
+static void keep_groups(prob *p, int32_t wi, const unsigned char *drop)
+{
+    int32_t g0 = p->w_g0[wi], ng = (int32_t)p->n_g - g0, keep_g = 0;
+    size_t c_out = (size_t)p->w_c0[wi];
+    for (int32_t gi = 0; gi < ng; gi++) {
+        ggrp g = p->g[g0 + gi];
+        if (drop[gi])
+            continue;
+        memmove(p->c + c_out, p->c + g.c0, sizeof(gcol) * (size_t)g.nc);
+        g.c0 = (int32_t)c_out;
+        for (int32_t j = 0; j < g.nc; j++)
+            p->c[c_out + (size_t)j].grp = g0 + keep_g;
+        c_out += (size_t)g.nc;
+        p->g[g0 + keep_g++] = g;
+    }
+    p->n_c = c_out;
+    p->n_g = (size_t)(g0 + keep_g);
+}
+
+/* The knapsack of group g's columns (unlimited ones only when unl) for
+ * exact GPU totals 0..top, capacities ignored; the columns are listed
+ * into cols.  *none is set when unl and the group has no unlimited column.
+ * Returns 0, or -1 on allocation failure (q freed). */
+static int group_costs(const prob *p, const ggrp *g, int unl, int32_t top, int32_t *cols,
+                       knap_t *q, int *none)
+{
+    int32_t n = 0;
+    for (int32_t j = g->c0; j < g->c0 + g->nc; j++)
+        if (!unl || p->b->cls[p->c[j].k].cap < 0)
+            cols[n++] = j;
+    *none = n == 0;
+    if (ga_knap_solve(p, cols, n, top, NULL, q)) {
+        ga_knap_free(q);
+        return -1;
+    }
+    return 0;
+}
+
+/* min_cost gangs under share caps: the pruning above may move a gang to
+ * another provider or change its GPU count, which the caps count, so here
+ * a region B is dropped only for a region A of the same provider with
+ *   (a) for every GPU count k in [min_gpus, top] that B can field at all
+ *       (its cheapest k-GPU plan, capacities ignored: a lower bound on
+ *       any k-GPU plan of B), A fields exactly k GPUs from unlimited
+ *       offers at no more per hour, and no more in total with egress;
+ *   (b) one market for all the workload's columns when the spot cap is
+ *       active (then A's GPUs are in B's market).
+ * Proof: a plan that puts the gang in B with k GPUs becomes, with A's
+ * unlimited k-GPU plan instead, a plan with the same GPUs per provider and
+ * per market (so both caps hold), the same workload GPU count, one region,
+ * no capacity used, no more cost per hour (budget) and no more total cost.
+ * A is chosen among two candidates per provider (its cheapest region from
+ * unlimited offers at min_gpus in total and per hour), which are always
+ * kept, so no chain of drops can remove every witness.  Returns -1 on
+ * allocation failure. */
+static int prune_gang_regions_capped(prob *p, int32_t wi)
+{
+    const base *b = p->b;
+    const gpuarb_spec *s = b->spec;
+    const ga_workload *w = &s->w[wi];
+    int32_t g0 = p->w_g0[wi], ng = (int32_t)p->n_g - g0, top = p->w_top[wi], lo = w->min_gpus;
+    if (ng < 2 || lo <= 0 || top > DP_MAX_GPUS || top < lo)
+        return 0;
+    if (s->max_spot_share >= 0 && s->max_spot_share < 1 && !p->v.drop_sshare)
+        for (int32_t j = p->w_c0[wi]; j < (int32_t)p->n_c; j++)
+            if (p->c[j].spot != p->c[p->w_c0[wi]].spot)
+                return 0;
+    size_t T = (size_t)top + 1, np = (size_t)(b->n_prov ? b->n_prov : 1);
+    int32_t *cand = ga_mallocarray(2 * np, sizeof(int32_t));
+    double *ctot = ga_mallocarray(2 * np, sizeof(double));
+    double *cvec = ga_mallocarray(2 * np * T, sizeof(double));
+    unsigned char *drop = ga_calloc((size_t)ng, 1);
+    int32_t *cols = ga_mallocarray((p->n_c - (size_t)p->w_c0[wi] + 1), sizeof(int32_t));
+    int rc = -1;
+    if (!cand || !ctot || !cvec || !drop || !cols)
+        goto out;
+    for (size_t i = 0; i < 2 * np; i++) {
+        cand[i] = -1;
+        ctot[i] = INF_COST;
+    }
+    /* the candidates: per provider, the least total (slot 0) and the least
+     * per hour (slot 1) at min_gpus from unlimited offers */
+    for (int32_t gi = 0; gi < ng; gi++) {
+        const ggrp *g = &p->g[g0 + gi];
+        knap_t q;
+        int none;
+        if (group_costs(p, g, 1, top, cols, &q, &none))
+            goto out;
+        int32_t pv = b->reg_prov[g->reg];
+        double key[2] = {q.K[lo] + g->egress, q.K[lo]};
+        for (int slot = 0; slot < 2 && !none; slot++) {
+            size_t c = 2 * (size_t)pv + (size_t)slot;
+            if (q.K[lo] < INF_COST && key[slot] < ctot[c]) {
+                ctot[c] = key[slot];
+                cand[c] = gi;
+                memcpy(cvec + c * T, q.K, sizeof(double) * T);
+            }
+        }
+        ga_knap_free(&q);
+    }
+    for (int32_t gi = 0; gi < ng; gi++) {
+        const ggrp *g = &p->g[g0 + gi];
+        int32_t pv = b->reg_prov[g->reg];
+        if (cand[2 * pv] < 0 || cand[2 * pv] == gi || cand[2 * pv + 1] == gi)
+            continue;
+        knap_t q;
+        int none;
+        if (group_costs(p, g, 0, top, cols, &q, &none))
+            goto out;
+        for (int slot = 0; slot < 2 && !drop[gi]; slot++) {
+            size_t c = 2 * (size_t)pv + (size_t)slot;
+            const double *A = cvec + c * T;
+            double eA = p->g[g0 + cand[c]].egress;
+            int beaten = 1;
+            for (int32_t k = lo; k <= top && beaten; k++) {
+                if (q.K[k] >= INF_COST)
+                    continue;
+                if (!(A[k] <= q.K[k] && A[k] + eA <= q.K[k] + g->egress))
+                    beaten = 0;
+            }
+            drop[gi] = (unsigned char)beaten;
+        }
+        ga_knap_free(&q);
+    }
+    keep_groups(p, wi, drop);
+    rc = 0;
+out:
+    free(cand);
+    free(ctot);
+    free(cvec);
+    free(drop);
+    free(cols);
+    return rc;
+}
+
 /* 1 if two workloads get the same columns (GPU counts and data aside):
  * same acceptable models, memory, shape, market rule, spot cost inputs and
  * throughput table. */
@@ -429,8 +566,9 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
         else
             top = (int64_t)w->min_gpus + maxg - 1;
         p->w_top[wi] = (int32_t)GA_MIN(top, 100000000);
-        if (reduce && w->same_region && p->objective == GA_OBJ_MIN_COST &&
-            prune_gang_regions(p, (int32_t)wi))
+        if (w->same_region && p->objective == GA_OBJ_MIN_COST &&
+            (reduce ? prune_gang_regions(p, (int32_t)wi)
+                    : prune_gang_regions_capped(p, (int32_t)wi)))
             goto nomem;
         p->w_nc[wi] = (int32_t)p->n_c - p->w_c0[wi];
         p->w_ng[wi] = (int32_t)p->n_g - p->w_g0[wi];
