@@ -64,7 +64,9 @@ static int rn(int n)
     return (int)((srng >> 33) % (uint64_t)n);
 }
 
-static void sgen(sinst *b)
+/* gang: the first of two workloads is a gang with its data somewhere (the
+ * region pruning under caps); otherwise one or two workloads of any kind. */
+static void sgen(sinst *b, int gang)
 {
     memset(b, 0, sizeof *b);
     b->n_prov = 2 + rn(2);
@@ -74,7 +76,7 @@ static void sgen(sinst *b)
     for (int i = 0; i < b->n_off; i++) {
         soff *o = &b->off[i];
         o->prov = rn(b->n_prov);
-        o->reg = rn(2);
+        o->reg = rn(3);
         o->gpu = rn(4) == 0; /* mostly H100: speeds tie */
         o->gpc = gpcs[rn(3)];
         o->price = rn(6) ? o->gpc * level[rn(3)] : -1;
@@ -83,7 +85,7 @@ static void sgen(sinst *b)
             o->price = o->gpc * level[0];
         o->cap = rn(2) ? -1 : 1 + rn(3);
     }
-    b->n_wl = 1 + rn(2);
+    b->n_wl = gang ? 2 : 1 + rn(2);
     for (int w = 0; w < b->n_wl; w++) {
         swl *x = &b->wl[w];
         int top = b->n_wl == 1 ? 8 : 4;
@@ -94,10 +96,15 @@ static void sgen(sinst *b)
         x->gang = b->n_wl == 2 && rn(2); /* a lone gang cannot meet a provider cap */
         x->data = rn(3) == 0;
         x->dprov = rn(b->n_prov);
-        x->dreg = rn(2);
+        x->dreg = rn(3);
         x->gb = 10.0 * (1 + rn(20));
         x->tput[0] = 1.0;
         x->tput[1] = rn(2) ? 1.0 : 0.5;
+        if (gang && w == 0) {
+            x->gang = x->data = 1;
+            x->gb = 100.0 * (1 + rn(20)); /* egress that decides regions */
+            x->spot = rn(2) * 2; /* one market: never or only */
+        }
     }
     b->objective = rn(5) == 0;
     b->H = 1 + rn(24);
@@ -172,7 +179,7 @@ static void seval(const sinst *b, const scol *c, int nc, const int *x, sbest *be
 {
     double cph = 0, tput = 0, egress = 0;
     int pg[3] = {0, 0, 0}, spotg = 0, allg = 0, gpus[MAX_WL] = {0}, capuse[MAX_OFF] = {0};
-    int used[MAX_WL][3][2];
+    int used[MAX_WL][3][3];
     memset(used, 0, sizeof used);
     for (int j = 0; j < nc; j++) {
         if (!x[j])
@@ -197,7 +204,7 @@ static void seval(const sinst *b, const scol *c, int nc, const int *x, sbest *be
             return;
         int places = 0;
         for (int p = 0; p < 3; p++)
-            for (int r = 0; r < 2; r++) {
+            for (int r = 0; r < 3; r++) {
                 if (!used[w][p][r])
                     continue;
                 places++;
@@ -291,14 +298,13 @@ static int has_dominated(const sinst *b)
 
 /* Instances full of dominated columns, with share caps that bind: the
  * reduced model must find the brute force's optimum every time. */
-static void dominance_under_share_caps_matches_brute_force(void **state)
+static void check_random(int gang, uint64_t seed, int runs)
 {
-    (void)state;
-    srng = 1414;
+    srng = seed;
     int feasible = 0, dominated = 0;
-    for (int t = 0; t < 1000; t++) {
+    for (int t = 0; t < runs; t++) {
         sinst b;
-        sgen(&b);
+        sgen(&b, gang);
         char cat[4096], sp[4096];
         srender(&b, cat, sizeof cat, sp, sizeof sp);
         sbest want = sbrute(&b);
@@ -345,10 +351,26 @@ static void dominance_under_share_caps_matches_brute_force(void **state)
     assert_true(dominated > 150);
 }
 
+static void dominance_under_share_caps_matches_brute_force(void **state)
+{
+    (void)state;
+    check_random(0, 1414, 1000);
+}
+
+/* A gang with its data elsewhere beside another workload, a provider cap
+ * always: the regions dropped for a same-provider region must never hold
+ * the only optimum. */
+static void gang_regions_under_share_caps_match_brute_force(void **state)
+{
+    (void)state;
+    check_random(1, 2718, 3000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dominance_under_share_caps_matches_brute_force),
+        cmocka_unit_test(gang_regions_under_share_caps_match_brute_force),
     };
     return cmocka_run_group_tests(tests, setup, tu_teardown);
 }
