@@ -366,11 +366,97 @@ static void gang_regions_under_share_caps_match_brute_force(void **state)
     check_random(1, 2718, 3000);
 }
 
+/* ---- the memory budget ------------------------------------------------------ */
+
+/* A catalog of n_prov x n_reg x per offers of 8 x H100, every one capacity
+ * limited (so no dominance removes it), the first provider the cheapest
+ * (so the provider cap binds and the MIP is needed). */
+static char *big_catalog(int n_prov, int n_reg, int per)
+{
+    size_t cap = 128 + (size_t)n_prov * n_reg * per * 64, n = 0;
+    char *c = tu_alloc(cap, 1);
+    n += (size_t)snprintf(c, cap, HDR);
+    for (int p = 0; p < n_prov; p++)
+        for (int r = 0; r < n_reg; r++)
+            for (int i = 0; i < per; i++)
+                n += (size_t)snprintf(c + n, cap - n, "p%d,r%d,,t%d,H100,8,%.2f,,0,%d\n", p, r, i,
+                                      (p ? 20.0 : 16.0) + 0.01 * ((r * per + i) % 97), 1 + i % 3);
+    return c;
+}
+
+static gpuarb_status solve_big(double memory_mib, gpuarb_result **r)
+{
+    char *cat = big_catalog(20, 2, 5);
+    char sp[4096];
+    size_t n = (size_t)snprintf(sp, sizeof sp,
+                                "version: 1\nhorizon_hours: 24\ntime_limit_s: 20\n"
+                                "constraints: {max_provider_share: 0.3}\nworkloads:\n");
+    for (int w = 0; w < 10; w++)
+        n += (size_t)snprintf(sp + n, sizeof sp - n,
+                              "  - {name: w%d, gpus: 16}\n", w);
+    gpuarb_catalog *c = NULL;
+    gpuarb_spec *s = NULL;
+    if (gpuarb_catalog_parse(ctx, cat, strlen(cat), "big.csv", GPUARB_CATALOG_NATIVE, NULL, &c) ||
+        gpuarb_spec_parse(ctx, sp, strlen(sp), "big.yaml", NULL, &s))
+        fail_msg("%s", gpuarb_errfull(ctx));
+    gpuarb_optimize_opts o;
+    gpuarb_optimize_opts_init(&o);
+    o.skip_baseline = 1;
+    o.memory_limit_mib = memory_mib;
+    gpuarb_status st = gpuarb_optimize(ctx, s, c, &o, r);
+    gpuarb_spec_free(s);
+    gpuarb_catalog_free(c);
+    free(cat);
+    return st;
+}
+
+/* The MIP of 200 capacity-limited offers x 10 workloads under a provider
+ * cap has about 2,000 columns in 20 dense provider rows: some 40,000
+ * nonzeros, far more than 1 MiB at GLPK's hundreds of bytes per nonzero. */
+static void memory_budget_ends_in_a_clear_error(void **state)
+{
+    (void)state;
+    gpuarb_result *r = NULL;
+    assert_int_equal(solve_big(1, &r), GPUARB_ERR_LIMIT);
+    assert_null(r);
+    const char *msg = gpuarb_errmsg(ctx);
+    assert_non_null(strstr(msg, "over the memory budget of 1 MiB (memory_limit_mib)"));
+    assert_non_null(strstr(msg, "narrow the catalog or raise memory_limit_mib"));
+    assert_non_null(strstr(msg, "columns"));
+}
+
+/* The same spec within the default budget is solved: a plan that spreads
+ * the 160 GPUs so that no provider holds more than 30 % (48 GPUs). */
+static void generous_memory_budget_solves(void **state)
+{
+    (void)state;
+    gpuarb_result *r = NULL;
+    assert_int_equal(solve_big(2048, &r), GPUARB_OK);
+    gpuarb_plan_summary g;
+    g.size = sizeof g;
+    assert_int_equal(gpuarb_result_summary(r, &g), GPUARB_OK);
+    assert_true(g.status == GPUARB_SOLVE_OPTIMAL || g.status == GPUARB_SOLVE_FEASIBLE);
+    int32_t n = gpuarb_result_allocation_count(r);
+    int per_prov[20] = {0}, total = 0;
+    for (int32_t i = 0; i < n; i++) {
+        gpuarb_allocation a;
+        assert_int_equal(gpuarb_result_allocation(r, i, &a), GPUARB_OK);
+        per_prov[atoi(a.provider + 1)] += a.count * a.gpus_per_instance;
+        total += a.count * a.gpus_per_instance;
+    }
+    assert_int_equal(total, 160);
+    for (int p = 0; p < 20; p++)
+        assert_true(per_prov[p] <= 48);
+    gpuarb_result_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dominance_under_share_caps_matches_brute_force),
         cmocka_unit_test(gang_regions_under_share_caps_match_brute_force),
+        cmocka_unit_test(memory_budget_ends_in_a_clear_error),
+        cmocka_unit_test(generous_memory_budget_solves),
     };
     return cmocka_run_group_tests(tests, setup, tu_teardown);
 }

@@ -122,6 +122,29 @@ double ga_unit_cost(const ga_workload *w, const ga_offer *o, int spot);
  * constraints (the share caps count GPUs). */
 void ga_evaluate(const prob *p, const double *x, plan_eval *e);
 
+/* The memory budget (b->lim.mem_bytes) against the MIP of a view: its size
+ * counted from the columns, as mip.c builds it, before anything of it is
+ * allocated.  Bytes per nonzero, column and row of GLPK 5.0 at the peak of
+ * a solve (our builder's triplets and names, glp_prob's row and column
+ * lists, the presolver's copy, branch and cut's arrays), measured on
+ * synthetic models of 1-3 M nonzeros, 0.1-0.3 M columns and 1-50 k rows and
+ * rounded up (bench/README.md, "memory budget"). */
+#define GA_MIP_BYTES_NNZ 220.0
+#define GA_MIP_BYTES_COL 450.0
+#define GA_MIP_BYTES_ROW 400.0
+
+typedef struct ga_model_size_t {
+    double cols, rows, nnz;
+    double bytes;          /* estimated peak bytes of building and solving it */
+} ga_model_size_t;
+
+/* Size of the MIP of p at stage (see ga_alloc_mip_build). */
+void ga_model_size(const prob *p, int stage, ga_model_size_t *z);
+/* GPUARB_OK when that MIP fits b->lim.mem_bytes (or no budget is set);
+ * otherwise GPUARB_ERR_LIMIT with a message naming the sizes and the
+ * budget.  Call it before building the MIP. */
+gpuarb_status ga_model_check(gpuarb_ctx *ctx, const prob *p, int stage);
+
 /* ---- per-workload knapsack DP (knapsack.c) ---- */
 
 typedef struct knap_t {

@@ -658,3 +658,77 @@ out:
     free(gpus);
     free(gused);
 }
+
+/* ---- the memory budget ---- */
+
+void ga_model_size(const prob *p, int stage, ga_model_size_t *z)
+{
+    const base *b = p->b;
+    const gpuarb_spec *s = b->spec;
+    memset(z, 0, sizeof *z);
+    double nc = (double)p->n_c, nz_cols = 0, nnz = 0, rows = 0;
+    /* z columns and their link rows (nc(group) + 1 entries each) */
+    for (size_t g = 0; g < p->n_g; g++)
+        if (p->g[g].egress > 0 || s->w[p->g[g].w].same_region) {
+            nz_cols++;
+            rows++;
+            nnz += p->g[g].nc + 1;
+        }
+    /* GPU count per workload (every x column once) and the gang rows (one
+     * entry per z column, counted above as z columns) */
+    rows += (double)s->n_w;
+    nnz += nc;
+    for (size_t wi = 0; wi < s->n_w; wi++)
+        if (s->w[wi].same_region && p->w_ng[wi] > 0) {
+            rows++;
+            nnz += p->w_ng[wi];
+        }
+    /* shared capacity: at most one row per capped class, one entry per
+     * capped column */
+    if (!p->v.drop_capshare) {
+        double capped = 0;
+        for (size_t j = 0; j < p->n_c; j++)
+            capped += b->cls[p->c[j].k].cap >= 0;
+        rows += GA_MIN(capped, (double)b->n_cls);
+        nnz += capped;
+    }
+    if (s->budget_per_hour >= 0 && !p->v.drop_budget) {
+        rows++;
+        nnz += nc;
+    }
+    /* provider share as mip.c writes it: one dense row per provider */
+    if (s->max_provider_share >= 0 && s->max_provider_share < 1 && !p->v.drop_pshare) {
+        rows += b->n_prov;
+        nnz += nc * b->n_prov;
+    }
+    if (s->max_spot_share >= 0 && s->max_spot_share < 1 && !p->v.drop_sshare) {
+        rows++;
+        nnz += nc;
+    }
+    if (stage == 1) {
+        rows++;
+        nnz += nc;
+    }
+    z->cols = nc + nz_cols;
+    z->rows = rows;
+    z->nnz = nnz;
+    z->bytes = GA_MIP_BYTES_NNZ * nnz + GA_MIP_BYTES_COL * z->cols + GA_MIP_BYTES_ROW * rows +
+               sizeof(gcol) * nc;
+}
+
+gpuarb_status ga_model_check(gpuarb_ctx *ctx, const prob *p, int stage)
+{
+    const base *b = p->b;
+    if (!(b->lim.mem_bytes > 0))
+        return GPUARB_OK;
+    ga_model_size_t z;
+    ga_model_size(p, stage, &z);
+    if (z.bytes <= b->lim.mem_bytes)
+        return GPUARB_OK;
+    return ga_error(ctx, GPUARB_ERR_LIMIT, b->spec->source, 0, 0, NULL,
+                    "the model needs about %.0f MiB for %.0f columns, %.0f rows and %.0f "
+                    "nonzeros, over the memory budget of %.0f MiB (memory_limit_mib); narrow "
+                    "the catalog or raise memory_limit_mib",
+                    ceil(z.bytes / 1048576.0), z.cols, z.rows, z.nnz,
+                    b->lim.mem_bytes / 1048576.0);
+}
