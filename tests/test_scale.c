@@ -14,6 +14,8 @@
 
 #include "testutil.h"
 
+#include "alloc/alloc.h" /* the DP's deadline is checked on the DP itself */
+
 static gpuarb_ctx *ctx;
 
 static int setup(void **state)
@@ -450,6 +452,44 @@ static void generous_memory_budget_solves(void **state)
     gpuarb_result_free(r);
 }
 
+/* ---- the deadline ------------------------------------------------------------ */
+
+/* The per-workload DP stops with -3 once the base's deadline has passed,
+ * and gives the hand-computed optimum without one: 3 GPUs for one hour
+ * from $2/h one-GPU and $5/h two-GPU instances (3 x 2 = $6 beats 5 + 2). */
+static void dp_stops_at_the_deadline(void **state)
+{
+    (void)state;
+    const char *cat_csv = HDR "aws,r0,,one,H100,1,2,,0,\naws,r0,,two,H100,2,5,,0,\n";
+    const char *sp = "version: 1\nworkloads:\n  - {name: w, gpus: 3}\n";
+    gpuarb_catalog *c = NULL;
+    gpuarb_spec *s = NULL;
+    if (gpuarb_catalog_parse(ctx, cat_csv, strlen(cat_csv), "t.csv", GPUARB_CATALOG_NATIVE, NULL,
+                             &c) ||
+        gpuarb_spec_parse(ctx, sp, strlen(sp), "t.yaml", NULL, &s))
+        fail_msg("%s", gpuarb_errfull(ctx));
+    for (int past = 0; past <= 1; past++) {
+        /* a deadline a millisecond ago */
+        ga_limits lim = {past ? ga_now_ms() - 1.0 : 0.0, 0};
+        base b;
+        prob p;
+        assert_int_equal(ga_base_build(ctx, s, c, &lim, &b), GPUARB_OK);
+        view v = {.only_prov = -1};
+        assert_int_equal(ga_prob_build(ctx, &b, &v, &p), GPUARB_OK);
+        double *x = tu_alloc(p.n_c + 1, sizeof(double));
+        double cost = ga_dp_workload(&p, 0, NULL, x);
+        if (past)
+            assert_true(cost == -3.0);
+        else
+            assert_true(fabs(cost - 6.0) < 1e-9);
+        free(x);
+        ga_prob_free(&p);
+        ga_base_free(&b);
+    }
+    gpuarb_spec_free(s);
+    gpuarb_catalog_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +497,7 @@ int main(void)
         cmocka_unit_test(gang_regions_under_share_caps_match_brute_force),
         cmocka_unit_test(memory_budget_ends_in_a_clear_error),
         cmocka_unit_test(generous_memory_budget_solves),
+        cmocka_unit_test(dp_stops_at_the_deadline),
     };
     return cmocka_run_group_tests(tests, setup, tu_teardown);
 }

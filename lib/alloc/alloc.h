@@ -158,14 +158,18 @@ typedef struct knap_t {
 } knap_t;
 
 /* Bounded knapsack over columns cols[0..n) with exact GPU totals
- * 0..top within class capacities cap (NULL: unlimited); -1 on NOMEM. */
+ * 0..top within class capacities cap (NULL: unlimited); 0, or -1 on
+ * NOMEM, -3 past p->b->lim.deadline_ms, -4 when its table would take
+ * more than a quarter of p->b->lim.mem_bytes. */
 int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
                   const int64_t *cap, knap_t *q);
 /* Add the knapsack's plan for exactly k GPUs to x. */
 void ga_knap_take(const knap_t *q, int32_t k, double *x);
 void ga_knap_free(knap_t *q);
 /* Least total cost of workload wi alone (plan into x); INF_COST if none,
- * -1 if too large for the DP, -2 on allocation failure. */
+ * -1 if too large for the DP (or its table for the memory budget), -2 on
+ * allocation failure, -3 when p->b->lim.deadline_ms has passed (the clock
+ * is read every few thousand steps: "no DP answer", x holds no plan). */
 double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x);
 /* Workloads in decreasing size, each alone on the capacity left: 1 if a
  * plan was found (evaluate() says whether it meets budget and caps). */

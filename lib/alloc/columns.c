@@ -257,11 +257,13 @@ static int prune_gang_regions(prob *p, int32_t wi)
             if (pass == 1 && n == 0)
                 continue;
             knap_t q;
-            if (ga_knap_solve(p, cols, n, top, NULL, &q)) {
+            int rc = ga_knap_solve(p, cols, n, top, NULL, &q);
+            if (rc) {
+                /* past the deadline or over the budget: keep every region */
                 ga_knap_free(&q);
                 free(tot);
                 free(cols);
-                return -1;
+                return rc == -1 ? -1 : 0;
             }
             double best = INF_COST;
             for (int32_t k = w->min_gpus; k <= top; k++)
@@ -326,7 +328,7 @@ static void keep_groups(prob *p, int32_t wi, const unsigned char *drop)
 /* The knapsack of group g's columns (unlimited ones only when unl) for
  * exact GPU totals 0..top, capacities ignored; the columns are listed
  * into cols.  *none is set when unl and the group has no unlimited column.
- * Returns 0, or -1 on allocation failure (q freed). */
+ * Returns ga_knap_solve's code (q freed unless 0). */
 static int group_costs(const prob *p, const ggrp *g, int unl, int32_t top, int32_t *cols,
                        knap_t *q, int *none)
 {
@@ -335,11 +337,10 @@ static int group_costs(const prob *p, const ggrp *g, int unl, int32_t top, int32
         if (!unl || p->b->cls[p->c[j].k].cap < 0)
             cols[n++] = j;
     *none = n == 0;
-    if (ga_knap_solve(p, cols, n, top, NULL, q)) {
+    int rc = ga_knap_solve(p, cols, n, top, NULL, q);
+    if (rc)
         ga_knap_free(q);
-        return -1;
-    }
-    return 0;
+    return rc;
 }
 
 /* min_cost gangs under share caps: the pruning above may move a gang to
@@ -358,7 +359,7 @@ static int group_costs(const prob *p, const ggrp *g, int unl, int32_t top, int32
  * A is chosen among two candidates per provider (its cheapest region from
  * unlimited offers at min_gpus in total and per hour), which are always
  * kept, so no chain of drops can remove every witness.  Returns -1 on
- * allocation failure. */
+ * allocation failure; past the deadline it drops nothing. */
 static int prune_gang_regions_capped(prob *p, int32_t wi)
 {
     const base *b = p->b;
@@ -377,7 +378,7 @@ static int prune_gang_regions_capped(prob *p, int32_t wi)
     double *cvec = ga_mallocarray(2 * np * T, sizeof(double));
     unsigned char *drop = ga_calloc((size_t)ng, 1);
     int32_t *cols = ga_mallocarray((p->n_c - (size_t)p->w_c0[wi] + 1), sizeof(int32_t));
-    int rc = -1;
+    int rc = -1, krc;
     if (!cand || !ctot || !cvec || !drop || !cols)
         goto out;
     for (size_t i = 0; i < 2 * np; i++) {
@@ -390,8 +391,8 @@ static int prune_gang_regions_capped(prob *p, int32_t wi)
         const ggrp *g = &p->g[g0 + gi];
         knap_t q;
         int none;
-        if (group_costs(p, g, 1, top, cols, &q, &none))
-            goto out;
+        if ((krc = group_costs(p, g, 1, top, cols, &q, &none)))
+            goto stop;
         int32_t pv = b->reg_prov[g->reg];
         double key[2] = {q.K[lo] + g->egress, q.K[lo]};
         for (int slot = 0; slot < 2 && !none; slot++) {
@@ -411,8 +412,8 @@ static int prune_gang_regions_capped(prob *p, int32_t wi)
             continue;
         knap_t q;
         int none;
-        if (group_costs(p, g, 0, top, cols, &q, &none))
-            goto out;
+        if ((krc = group_costs(p, g, 0, top, cols, &q, &none)))
+            goto stop;
         for (int slot = 0; slot < 2 && !drop[gi]; slot++) {
             size_t c = 2 * (size_t)pv + (size_t)slot;
             const double *A = cvec + c * T;
@@ -430,6 +431,10 @@ static int prune_gang_regions_capped(prob *p, int32_t wi)
     }
     keep_groups(p, wi, drop);
     rc = 0;
+    goto out;
+stop:
+    /* past the deadline or over the budget: keep every region */
+    rc = krc == -1 ? -1 : 0;
 out:
     free(cand);
     free(ctot);

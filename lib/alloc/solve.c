@@ -49,7 +49,7 @@ gpuarb_status ga_solve_view(gpuarb_ctx *ctx, const prob *p, double time_ms, cons
             double v = ga_dp_workload(p, (int32_t)wi, NULL, out->x);
             if (v == -2)
                 return ga_nomem(ctx);
-            if (v == -1)
+            if (v == -1 || v == -3) /* -3: past the deadline, no DP answer */
                 too_big = 1;
             else if (v >= INF_COST)
                 infeasible = 1;
