@@ -29,6 +29,8 @@ typedef struct oclass {
     int32_t first_member; /* index into base.members */
     int32_t n_members;
     int32_t prov, reg;    /* interned ids */
+    int32_t shape;        /* id of (GPU model, GPU count, memory): what
+                             ga_model_ok looks at */
     int64_t cap;          /* -1 unlimited */
 } oclass;
 
@@ -53,6 +55,10 @@ typedef struct base {
     const char **reg_name;/* region id -> region name (borrowed) */
     int32_t n_reg;
     int32_t *cls_by_reg;  /* classes ordered by region id */
+    int32_t *reg_c0;      /* region r's classes: cls_by_reg[reg_c0[r] ..
+                             reg_c0[r + 1]) */
+    int32_t *shape_rep;   /* shape id -> an offer of that shape */
+    int32_t n_shape;
 } base;
 
 /* qsort has no context argument in C11: sort (key, index) pairs instead. */

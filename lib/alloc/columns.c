@@ -466,6 +466,7 @@ static int same_columns(const ga_workload *a, const ga_workload *b)
 gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob *p)
 {
     int32_t *reps = NULL; /* region-free workloads whose columns can be reused */
+    unsigned char *shape_ok = NULL; /* ga_model_ok per shape, for one workload */
     size_t n_reps = 0;
     const gpuarb_spec *s = b->spec;
     memset(p, 0, sizeof *p);
@@ -487,7 +488,8 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
     p->w_ng = ga_calloc(nw, sizeof(int32_t));
     p->w_top = ga_calloc(nw, sizeof(int32_t));
     reps = ga_mallocarray((nw ? nw : 1), sizeof(int32_t));
-    if (!p->w_c0 || !p->w_nc || !p->w_g0 || !p->w_ng || !p->w_top || !reps)
+    shape_ok = ga_mallocarray((size_t)(b->n_shape ? b->n_shape : 1), 1);
+    if (!p->w_c0 || !p->w_nc || !p->w_g0 || !p->w_ng || !p->w_top || !reps || !shape_ok)
         goto nomem;
     for (size_t wi = 0; wi < nw; wi++) {
         const ga_workload *w = &s->w[wi];
@@ -512,9 +514,15 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
         } else if (region_free) {
             reps[n_reps++] = (int32_t)wi;
         }
+        for (int32_t sh = 0; sh < b->n_shape && rep < 0; sh++)
+            shape_ok[sh] = (unsigned char)ga_model_ok(w, &b->cat->v[b->shape_rep[sh]]);
         for (size_t kk = 0; kk < b->n_cls && rep < 0; kk++) {
             int32_t k = b->cls_by_reg[kk];
             int32_t reg = b->cls[k].reg;
+            if (v->only_prov >= 0 && b->reg_prov[reg] != v->only_prov) {
+                kk = (size_t)b->reg_c0[reg + 1] - 1; /* another provider's region */
+                continue;
+            }
             if (reg != cur_reg && !region_free) {
                 if (cur_reg >= 0 && close_group(p, (int32_t)wi, cur_reg, gstart, group_reduce))
                     goto nomem;
@@ -526,9 +534,9 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
                 continue;
             if (cl->cap == 0)
                 continue;
-            const ga_offer *o = &b->cat->v[cl->rep];
-            if (!ga_model_ok(w, o))
+            if (!shape_ok[cl->shape])
                 continue;
+            const ga_offer *o = &b->cat->v[cl->rep];
             for (int spot = 0; spot <= 1; spot++) {
                 if (spot && (v->ondemand_only || w->spot == GA_SPOT_NEVER))
                     continue;
@@ -579,9 +587,11 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
         p->w_ng[wi] = (int32_t)p->n_g - p->w_g0[wi];
     }
     free(reps);
+    free(shape_ok);
     return GPUARB_OK;
 nomem:
     free(reps);
+    free(shape_ok);
     ga_prob_free(p);
     return ga_nomem(ctx);
 }
