@@ -102,6 +102,14 @@ static void sgen(sinst *b, int gang)
         x->gb = 10.0 * (1 + rn(20));
         x->tput[0] = 1.0;
         x->tput[1] = rn(2) ? 1.0 : 0.5;
+        if (!gang && w == 1 && rn(2)) {
+            /* the same offers as workload 0 (its columns are reused) but
+             * its own GPU range */
+            x->gpu_mask = b->wl[0].gpu_mask;
+            x->spot = b->wl[0].spot;
+            x->gang = x->data = 0;
+            x->tput[1] = b->wl[0].tput[1];
+        }
         if (gang && w == 0) {
             x->gang = x->data = 1;
             x->gb = 100.0 * (1 + rn(20)); /* egress that decides regions */

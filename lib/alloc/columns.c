@@ -98,6 +98,7 @@ static int push_col(prob *p, const gcol *c)
  * columns stay in their original order). */
 typedef struct domkey {
     int32_t prov, spot, gpc, idx, unlimited;
+    double run_speed;     /* the speed when runs must share it, else 0 */
     double speed, unit;
 } domkey;
 
@@ -108,18 +109,24 @@ static int cmp_domkey(const void *x, const void *y)
         return a->prov - b->prov;
     if (a->spot != b->spot)
         return a->spot - b->spot;
-    if (a->speed != b->speed)
-        return a->speed < b->speed ? -1 : 1;
+    if (a->run_speed != b->run_speed)
+        return a->run_speed < b->run_speed ? -1 : 1;
     if (a->gpc != b->gpc)
         return a->gpc - b->gpc;
     if (a->unit != b->unit)
         return a->unit < b->unit ? -1 : 1;
+    if (a->speed != b->speed)
+        return a->speed > b->speed ? -1 : 1; /* faster first among equals */
     if (a->unlimited != b->unlimited)
         return b->unlimited - a->unlimited; /* unlimited first among equals */
     return a->idx - b->idx;
 }
 
-static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc, int by_prov)
+/* by_prov: see above.  any_speed (min_cost, where throughput is only
+ * reported): a may also be slower than b when it is strictly cheaper (then
+ * b is in no optimal plan at all); at equal cost a must be at least as
+ * fast, so a tie never trades throughput away. */
+static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc, int by_prov, int any_speed)
 {
     if (nc < 2)
         return nc;
@@ -139,44 +146,52 @@ static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc, int by_prov)
         d[i].idx = i;
         d[i].unlimited = b->cls[c[i].k].cap < 0;
         d[i].speed = c[i].tput / c[i].gpc;
+        d[i].run_speed = any_speed ? 0 : d[i].speed;
         d[i].unit = c[i].unit;
     }
     qsort(d, (size_t)nc, sizeof *d, cmp_domkey);
-    /* best unlimited unit per GPU count within each (market, speed) run */
+    /* best unlimited unit (and its speed) per GPU count within each run */
     int32_t gpcs[32];
-    double best[32];
+    double best[32], bspeed[32];
     for (int32_t i = 0; i < nc;) {
         int32_t j = i, ng = 0;
         while (j < nc && d[j].prov == d[i].prov && d[j].spot == d[i].spot &&
-               d[j].speed == d[i].speed)
+               d[j].run_speed == d[i].run_speed)
             j++;
-        /* runs of equal gpc inside [i, j): cheapest first */
+        /* runs of equal gpc inside [i, j): cheapest, then fastest, first;
+         * everything after the first unlimited column is dearer, or as
+         * dear and no faster */
         for (int32_t t = i; t < j;) {
             int32_t u = t, seen_unlimited = 0;
-            double bu = -1;
+            double bu = -1, bs = 0;
             while (u < j && d[u].gpc == d[t].gpc) {
                 if (seen_unlimited)
                     dead[d[u].idx] = 1;
                 else if (d[u].unlimited) {
                     seen_unlimited = 1;
                     bu = d[u].unit;
+                    bs = d[u].speed;
                 }
                 u++;
             }
             if (bu >= 0 && ng < 32) {
                 gpcs[ng] = d[t].gpc;
+                bspeed[ng] = bs;
                 best[ng++] = bu;
             }
             t = u;
         }
-        /* a smaller unlimited shape whose copies are no dearer */
+        /* a smaller unlimited shape whose copies are no dearer (and no
+         * slower), or strictly cheaper */
         for (int32_t t = i; t < j; t++) {
             if (dead[d[t].idx])
                 continue;
             for (int32_t q = 0; q < ng; q++) {
                 if (gpcs[q] >= d[t].gpc || d[t].gpc % gpcs[q] != 0)
                     continue;
-                if ((double)(d[t].gpc / gpcs[q]) * best[q] <= d[t].unit + 1e-12) {
+                double copies = (double)(d[t].gpc / gpcs[q]) * best[q];
+                if ((bspeed[q] >= d[t].speed && copies <= d[t].unit + 1e-12) ||
+                    copies < d[t].unit) {
                     dead[d[t].idx] = 1;
                     break;
                 }
@@ -205,7 +220,7 @@ static int close_group(prob *p, int32_t wi, int32_t reg, int32_t gstart, int red
     if (nc <= 0)
         return 0;
     if (reduce)
-        nc = drop_dominated(p, gstart, nc, reduce == 1);
+        nc = drop_dominated(p, gstart, nc, reduce == 1, p->objective == GA_OBJ_MIN_COST);
     p->n_c = (size_t)(gstart + nc);
     if (ga_grow((void **)&p->g, &p->cap_g, p->n_g + 1, sizeof(ggrp)))
         return -1;
@@ -444,6 +459,29 @@ out:
     return rc;
 }
 
+/* Workload wi, whose columns are the last group of p (a workload no region
+ * ties): drop its columns of more GPUs per instance than max_gpus, which
+ * no plan can use, unless that leaves none (the infeasibility explanations
+ * read them then). */
+static void filter_max_gpus(prob *p, int32_t wi)
+{
+    const ga_workload *w = &p->b->spec->w[wi];
+    size_t c0 = (size_t)p->w_c0[wi];
+    if (w->max_gpus < 0 || p->n_g == 0 || p->n_c == c0)
+        return;
+    int fits = 0;
+    for (size_t j = c0; j < p->n_c; j++)
+        fits |= p->c[j].gpc <= w->max_gpus;
+    if (!fits)
+        return;
+    size_t k = c0;
+    for (size_t j = c0; j < p->n_c; j++)
+        if (p->c[j].gpc <= w->max_gpus)
+            p->c[k++] = p->c[j];
+    p->g[p->n_g - 1].nc = (int32_t)(k - c0);
+    p->n_c = k;
+}
+
 /* 1 if two workloads get the same columns (GPU counts and data aside):
  * same acceptable models, memory, shape, market rule, spot cost inputs and
  * throughput table. */
@@ -466,6 +504,9 @@ static int same_columns(const ga_workload *a, const ga_workload *b)
 gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob *p)
 {
     int32_t *reps = NULL; /* region-free workloads whose columns can be reused */
+    gcol *repcols = NULL; /* their columns, before the max_gpus filter */
+    size_t n_repcols = 0, cap_repcols = 0;
+    int32_t *rep_c0 = NULL, *rep_nc = NULL; /* by workload, into repcols */
     unsigned char *shape_ok = NULL; /* ga_model_ok per shape, for one workload */
     size_t n_reps = 0;
     const gpuarb_spec *s = b->spec;
@@ -489,7 +530,10 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
     p->w_top = ga_calloc(nw, sizeof(int32_t));
     reps = ga_mallocarray((nw ? nw : 1), sizeof(int32_t));
     shape_ok = ga_mallocarray((size_t)(b->n_shape ? b->n_shape : 1), 1);
-    if (!p->w_c0 || !p->w_nc || !p->w_g0 || !p->w_ng || !p->w_top || !reps || !shape_ok)
+    rep_c0 = ga_calloc(nw ? nw : 1, sizeof(int32_t));
+    rep_nc = ga_calloc(nw ? nw : 1, sizeof(int32_t));
+    if (!p->w_c0 || !p->w_nc || !p->w_g0 || !p->w_ng || !p->w_top || !reps || !shape_ok ||
+        !rep_c0 || !rep_nc)
         goto nomem;
     for (size_t wi = 0; wi < nw; wi++) {
         const ga_workload *w = &s->w[wi];
@@ -504,9 +548,10 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
             if (same_columns(w, &s->w[reps[r]]))
                 rep = reps[r];
         if (rep >= 0) {
-            /* same columns as an earlier workload, already reduced */
-            for (int32_t j = p->w_c0[rep]; j < p->w_c0[rep] + p->w_nc[rep]; j++) {
-                gcol c = p->c[j];
+            /* same columns as an earlier workload, already reduced (before
+             * its own max_gpus filter) */
+            for (int32_t j = rep_c0[rep]; j < rep_c0[rep] + rep_nc[rep]; j++) {
+                gcol c = repcols[j];
                 c.w = (int32_t)wi;
                 if (push_col(p, &c))
                     goto nomem;
@@ -514,8 +559,20 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
         } else if (region_free) {
             reps[n_reps++] = (int32_t)wi;
         }
-        for (int32_t sh = 0; sh < b->n_shape && rep < 0; sh++)
-            shape_ok[sh] = (unsigned char)ga_model_ok(w, &b->cat->v[b->shape_rep[sh]]);
+        int fits = 0; /* some acceptable shape fits within max_gpus */
+        for (int32_t sh = 0; sh < b->n_shape && rep < 0; sh++) {
+            const ga_offer *so = &b->cat->v[b->shape_rep[sh]];
+            shape_ok[sh] = (unsigned char)ga_model_ok(w, so);
+            fits |= shape_ok[sh] && (w->max_gpus < 0 || so->gpu_count <= w->max_gpus);
+        }
+        /* an instance of more GPUs than max_gpus is in no plan: drop such
+         * shapes (exact), unless nothing else is left, when the columns
+         * stay for the infeasibility explanations to read; a region-free
+         * workload filters its columns after they are saved for reuse */
+        for (int32_t sh = 0; sh < b->n_shape && rep < 0 && fits && w->max_gpus >= 0 &&
+                             !region_free; sh++)
+            if (b->cat->v[b->shape_rep[sh]].gpu_count > w->max_gpus)
+                shape_ok[sh] = 0;
         for (size_t kk = 0; kk < b->n_cls && rep < 0; kk++) {
             int32_t k = b->cls_by_reg[kk];
             int32_t reg = b->cls[k].reg;
@@ -560,6 +617,18 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
         if (close_group(p, (int32_t)wi, region_free ? -1 : cur_reg, gstart,
                         rep < 0 ? group_reduce : 0))
             goto nomem;
+        if (region_free && rep < 0) {
+            /* keep the reduced columns for the workloads that reuse them */
+            size_t n = p->n_c - (size_t)p->w_c0[wi];
+            if (ga_grow((void **)&repcols, &cap_repcols, n_repcols + n + 1, sizeof(gcol)))
+                goto nomem;
+            memcpy(repcols + n_repcols, p->c + p->w_c0[wi], n * sizeof(gcol));
+            rep_c0[wi] = (int32_t)n_repcols;
+            rep_nc[wi] = (int32_t)n;
+            n_repcols += n;
+        }
+        if (region_free)
+            filter_max_gpus(p, (int32_t)wi);
         /* the most GPUs worth buying for this workload */
         int32_t maxg = 1;
         double minu = INF_COST;
@@ -588,10 +657,16 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
     }
     free(reps);
     free(shape_ok);
+    free(repcols);
+    free(rep_c0);
+    free(rep_nc);
     return GPUARB_OK;
 nomem:
     free(reps);
     free(shape_ok);
+    free(repcols);
+    free(rep_c0);
+    free(rep_nc);
     ga_prob_free(p);
     return ga_nomem(ctx);
 }
