@@ -19,7 +19,8 @@
  * copies under one of 24 extra providers, prices perturbed, a third
  * capacity-limited) x 10 and 100 workloads (gangs with data egress, spot,
  * ranges) x (no cap, max_provider_share 0.4), limit 2 s, memory budget the
- * default 2048 MiB.  Each run is a child process (its own peak RSS), killed
+ * default 2048 MiB; and issue 14's case, 100 gangs on the built-in catalog
+ * under the cap.  Each run is a child process (its own peak RSS), killed
  * after SCALE_KILL_S and confined to SCALE_AS_MIB of address space so a
  * run past its budget ends on this machine as "killed" or "nomem", not in
  * the OOM killer.  wall is the gpuarb_optimize call (catalog loading is
@@ -381,7 +382,7 @@ static int write_fleet(const char *path, size_t n)
 
 /* nw workloads, a quarter each: 8-GPU-node gangs with data elsewhere, spot
  * fine-tuning, inference ranges, small spot experiments. */
-static int write_fleet_spec(const char *path, const char *catalog, int nw, int cap)
+static int write_fleet_spec(const char *path, const char *catalog, int nw, int cap, int gangs)
 {
     FILE *f = fopen(path, "w");
     if (!f)
@@ -394,7 +395,7 @@ static int write_fleet_spec(const char *path, const char *catalog, int nw, int c
     static const char *dp[] = {"aws", "gcp", "azure"};
     static const char *dr[] = {"us-east-1", "us-central1", "eastus"};
     for (int w = 0; w < nw; w++) {
-        int t = w % 4, d = (w / 4) % 3;
+        int t = gangs ? 0 : w % 4, d = (w / 4) % 3;
         switch (t) {
         case 0:
             fprintf(f, "  - {name: gang-%d, gpus: %d, gpu: [H100, A100-80GB], gpus_per_node: 8,"
@@ -439,7 +440,8 @@ static void scale_child(const char *spec_path, const char *cat_path, int fd)
     gpuarb_ctx_create(&ctx);
     double t0 = now_ms();
     if (gpuarb_spec_load(ctx, spec_path, &spec) ||
-        gpuarb_catalog_load(ctx, cat_path, 0, NULL, &cat)) {
+        (strcmp(cat_path, "builtin") == 0 ? gpuarb_catalog_builtin(ctx, &cat)
+                                          : gpuarb_catalog_load(ctx, cat_path, 0, NULL, &cat))) {
         fprintf(stderr, "%s\n", gpuarb_errfull(ctx));
         _exit(1);
     }
@@ -524,6 +526,14 @@ static int scale_table(const char *dir, int quick)
            "address space\n\n", SCALE_LIMIT_S, SCALE_KILL_S, SCALE_AS_MIB);
     printf("%-26s %5s %9s %8s %9s %8s %8s %-11s %7s\n", "case", "limit", "wall_ms", "wall/lim",
            "peak_MiB", "classes", "cols", "status", "gap_%");
+    /* issue 14's own case: gangs on the built-in catalog under a cap */
+    {
+        char spec[600];
+        snprintf(spec, sizeof spec, "%s/builtin_gangs.yaml", dir);
+        if (write_fleet_spec(spec, "builtin", 100, 1, 1))
+            return -1;
+        scale_case("built-in x 100 gangs, cap", spec, "builtin");
+    }
     static const size_t sizes[] = {1000, 10000, 100000};
     static const int nws[] = {10, 100};
     for (size_t si = 0; si < 3; si++) {
@@ -537,7 +547,7 @@ static int scale_table(const char *dir, int quick)
             for (int cap = 0; cap <= 1; cap++) {
                 char name[64];
                 snprintf(spec, sizeof spec, "%s/fleet%zu_%d_%d.yaml", dir, sizes[si], nws[wi], cap);
-                if (write_fleet_spec(spec, cat, nws[wi], cap))
+                if (write_fleet_spec(spec, cat, nws[wi], cap, 0))
                     return -1;
                 snprintf(name, sizeof name, "%zuk offers x %d%s", sizes[si] / 1000, nws[wi],
                          cap ? ", cap" : "");

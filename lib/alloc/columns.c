@@ -622,7 +622,8 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
             size_t n = p->n_c - (size_t)p->w_c0[wi];
             if (ga_grow((void **)&repcols, &cap_repcols, n_repcols + n + 1, sizeof(gcol)))
                 goto nomem;
-            memcpy(repcols + n_repcols, p->c + p->w_c0[wi], n * sizeof(gcol));
+            if (n)
+                memcpy(repcols + n_repcols, p->c + p->w_c0[wi], n * sizeof(gcol));
             rep_c0[wi] = (int32_t)n_repcols;
             rep_nc[wi] = (int32_t)n;
             n_repcols += n;
