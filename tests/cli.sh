@@ -470,6 +470,29 @@ assert d['baseline']['provider'] == want['baseline']['provider'], (d['baseline']
     else bad "refsolve on examples/spec.yaml" "$(tail -n 3 "$T/demo/ref.err")"; fi
 else skip "examples/spec.yaml against refsolve: no python3, refsolve.py or cbc"; fi
 
+# ---- scale
+# A model past memory_limit_mib ends in a clear error (exit 3), not in the
+# OOM killer: 100 capacity-limited 8 x H100 offers in 10 providers, a cap
+# that makes the MIP needed, 10 workloads: about 20,000 nonzeros.
+mkdir -p "$T/scale"
+{
+    echo "provider,region,zone,instance_type,gpu,gpu_count,price_hour,spot_price_hour,interruption_rate,capacity"
+    for p in 0 1 2 3 4 5 6 7 8 9; do for i in 0 1 2 3 4 5 6 7 8 9; do
+        echo "p$p,r0,,t$i,H100,8,$((16 + p + i)),,0,2"
+    done; done
+} >"$T/scale/cat.csv"
+{
+    printf 'version: 1\ncatalog: cat.csv\nmemory_limit_mib: 1\nconstraints: {max_provider_share: 0.3}\nworkloads:\n'
+    for w in 0 1 2 3 4 5 6 7 8 9; do echo "  - {name: w$w, gpus: 16}"; done
+} >"$T/scale/spec.yaml"
+run optimize --format json "$T/scale/spec.yaml"
+expect_rc "scale: a model past memory_limit_mib" 3
+expect_err "scale: the memory budget error names the budget" "over the memory budget of 1 MiB (memory_limit_mib); narrow the catalog or raise memory_limit_mib"
+expect_no_stdout "scale: a model past memory_limit_mib"
+sed 's/memory_limit_mib: 1$/memory_limit_mib: 2048/' "$T/scale/spec.yaml" >"$T/scale/spec2.yaml"
+run optimize --format json --no-baseline "$T/scale/spec2.yaml"
+expect_rc "scale: the same spec within 2048 MiB" 0
+
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
