@@ -498,6 +498,42 @@ static void dp_stops_at_the_deadline(void **state)
     gpuarb_catalog_free(c);
 }
 
+/* ---- the greedy start under a provider cap ----------------------------------- */
+
+/* Two workloads of 4 GPUs, $1/h GPUs at aws and $2/h at gcp, at most half
+ * the GPUs at one provider: the greedy plan (the MIP's start) must spread
+ * them, 4 at each, $4 + $8 = $12 for the hour, not put all 8 at aws. */
+static void greedy_start_meets_the_provider_cap(void **state)
+{
+    (void)state;
+    const char *cat_csv = HDR "aws,r0,,a,H100,1,1,,0,\ngcp,r0,,g,H100,1,2,,0,\n";
+    const char *sp = "version: 1\nconstraints: {max_provider_share: 0.5}\nworkloads:\n"
+                     "  - {name: a, gpus: 4}\n  - {name: b, gpus: 4}\n";
+    gpuarb_catalog *c = NULL;
+    gpuarb_spec *s = NULL;
+    if (gpuarb_catalog_parse(ctx, cat_csv, strlen(cat_csv), "t.csv", GPUARB_CATALOG_NATIVE, NULL,
+                             &c) ||
+        gpuarb_spec_parse(ctx, sp, strlen(sp), "t.yaml", NULL, &s))
+        fail_msg("%s", gpuarb_errfull(ctx));
+    ga_limits lim = {0, 0};
+    base b;
+    prob p;
+    assert_int_equal(ga_base_build(ctx, s, c, &lim, &b), GPUARB_OK);
+    view v = {.only_prov = -1};
+    assert_int_equal(ga_prob_build(ctx, &b, &v, &p), GPUARB_OK);
+    double *x = tu_alloc(p.n_c + 1, sizeof(double));
+    assert_int_equal(ga_greedy(&p, x), 1);
+    plan_eval e;
+    ga_evaluate(&p, x, &e);
+    assert_true(e.feasible);
+    assert_true(fabs(e.total - 12.0) < 1e-9);
+    free(x);
+    ga_prob_free(&p);
+    ga_base_free(&b);
+    gpuarb_spec_free(s);
+    gpuarb_catalog_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -506,6 +542,7 @@ int main(void)
         cmocka_unit_test(memory_budget_ends_in_a_clear_error),
         cmocka_unit_test(generous_memory_budget_solves),
         cmocka_unit_test(dp_stops_at_the_deadline),
+        cmocka_unit_test(greedy_start_meets_the_provider_cap),
     };
     return cmocka_run_group_tests(tests, setup, tu_teardown);
 }

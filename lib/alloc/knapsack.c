@@ -285,39 +285,83 @@ double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x)
 }
 
 /* Greedy plan: workloads in decreasing size, each solved alone on the
- * capacity the earlier ones left.  Returns 1 if it found a plan (which may
- * still break budget or share caps: ga_evaluate() says). */
+ * capacity the earlier ones left.  Under a provider cap each provider may
+ * hold at most share x (sum of min_gpus) GPUs, which is no more than the
+ * cap allows of any plan (a plan has at least that many GPUs): a workload
+ * whose plan would pass a provider's allowance is solved again without
+ * that provider.  Returns 1 if it found a plan (which may still break the
+ * budget or the spot cap: ga_evaluate() says). */
 int ga_greedy(const prob *p, double *x)
 {
-    const gpuarb_spec *s = p->b->spec;
-    size_t nw = s->n_w;
-    int64_t *cap = ga_mallocarray((p->b->n_cls ? p->b->n_cls : 1), sizeof(int64_t));
+    const base *b = p->b;
+    const gpuarb_spec *s = b->spec;
+    size_t nw = s->n_w, np = (size_t)(b->n_prov ? b->n_prov : 1);
+    int pcap = s->max_provider_share >= 0 && s->max_provider_share < 1 && !p->v.drop_pshare;
+    int64_t *cap = ga_mallocarray((b->n_cls ? b->n_cls : 1), sizeof(int64_t));
+    int64_t *eff = ga_mallocarray((b->n_cls ? b->n_cls : 1), sizeof(int64_t));
+    int64_t *allow = ga_calloc(np, sizeof(int64_t)), *add = ga_calloc(np, sizeof(int64_t));
     kpair *order = ga_mallocarray((nw ? nw : 1), sizeof(kpair));
-    if (!cap || !order) {
-        free(cap);
-        free(order);
-        return 0;
+    int ok = 1;
+    if (!cap || !eff || !allow || !add || !order) {
+        ok = 0;
+        goto out;
     }
-    for (size_t k = 0; k < p->b->n_cls; k++)
-        cap[k] = p->b->cls[k].cap;
+    for (size_t k = 0; k < b->n_cls; k++)
+        cap[k] = eff[k] = b->cls[k].cap;
+    if (pcap) {
+        double total = 0;
+        for (size_t wi = 0; wi < nw; wi++)
+            total += s->w[wi].min_gpus;
+        for (size_t q = 0; q < np; q++)
+            allow[q] = (int64_t)floor(s->max_provider_share * total + 1e-9);
+    }
     for (size_t wi = 0; wi < nw; wi++) {
         order[wi].key = -(int64_t)s->w[wi].min_gpus;
         order[wi].idx = (int32_t)wi;
     }
     qsort(order, nw, sizeof *order, ga_cmp_kpair);
-    int ok = 1;
     for (size_t t = 0; t < nw && ok; t++) {
-        int32_t wi = order[t].idx;
-        double v = ga_dp_workload(p, wi, cap, x);
-        if (v < 0 || v >= INF_COST) {
-            ok = 0;
-            break;
+        int32_t wi = order[t].idx, j0 = p->w_c0[wi], j1 = j0 + p->w_nc[wi];
+        for (;;) {
+            double v = ga_dp_workload(p, wi, eff, x);
+            if (v < 0 || v >= INF_COST) {
+                ok = 0;
+                break;
+            }
+            if (!pcap)
+                break;
+            for (int32_t j = j0; j < j1; j++)
+                if (x[j] > 0.5)
+                    add[b->cls[p->c[j].k].prov] += (int64_t)(x[j] + 0.5) * p->c[j].gpc;
+            int over = 0;
+            for (int32_t j = j0; j < j1; j++) {
+                int32_t q = b->cls[p->c[j].k].prov;
+                if (add[q] > allow[q]) {
+                    eff[p->c[j].k] = 0; /* this provider is full for wi */
+                    over = 1;
+                }
+            }
+            for (int32_t j = j0; j < j1; j++) {
+                int32_t q = b->cls[p->c[j].k].prov;
+                if (!over)
+                    allow[q] -= add[q];
+                add[q] = 0;
+            }
+            if (!over)
+                break;
         }
-        for (int32_t j = p->w_c0[wi]; j < p->w_c0[wi] + p->w_nc[wi]; j++)
+        for (int32_t j = j0; j < j1; j++) {
             if (x[j] > 0.5 && cap[p->c[j].k] >= 0)
                 cap[p->c[j].k] -= (int64_t)(x[j] + 0.5);
+        }
+        for (int32_t j = j0; j < j1; j++)
+            eff[p->c[j].k] = cap[p->c[j].k];
     }
+out:
     free(cap);
+    free(eff);
+    free(allow);
+    free(add);
     free(order);
     return ok;
 }
