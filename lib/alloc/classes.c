@@ -8,8 +8,10 @@
  * Wraps no dependency.  Invariants: the spec and catalog are only read (the
  * base borrows their strings and must not outlive them); classes keep
  * catalog order (a class's representative is its first offer),
- * cls_by_reg lists them by region id, and classes of one shape (GPU model,
- * count and memory: all that ga_model_ok reads) share a shape id.  Statuses: GPUARB_OK, GPUARB_ERR_NOMEM.
+ * cls_by_reg lists them by region id (reg_c0 gives each region's range),
+ * and classes of one shape (GPU model, count and memory: all that
+ * ga_model_ok reads) share a shape id.  Linear in the offers but for the
+ * sort by region.  Statuses: GPUARB_OK, GPUARB_ERR_NOMEM.
  */
 #include <math.h>
 #include <stdarg.h>

@@ -1,13 +1,17 @@
 /*
  * columns.c - step 2 of the allocation pipeline: the columns of one view
  * (class x market a workload may use, priced by cost.c), grouped by region
- * where a region ties the workload (gang or egress), the dominated columns
- * dropped where that is exact (or where the view asks to reduce), gang
- * regions that can never win pruned, and the evaluation of an integer plan
- * against every constraint of the view (GPU counts, gangs, capacity,
- * budget, and the share caps, which count GPUs).  Wraps no dependency.
- * Invariants: a workload's columns are contiguous and each group's are too;
- * the problem borrows the base.  Statuses: GPUARB_OK, GPUARB_ERR_NOMEM.
+ * where a region ties the workload (gang or egress), reduced before the
+ * model is materialised: dominated columns dropped (across providers
+ * without share caps, within each provider and market with them: both
+ * exact), shapes larger than max_gpus dropped, gang regions that can never
+ * win pruned (under caps only for a region of the same provider); the
+ * memory estimate of the view's MIP against the budget; and the evaluation
+ * of an integer plan against every constraint of the view (GPU counts,
+ * gangs, capacity, budget, and the share caps, which count GPUs).  Wraps no
+ * dependency.  Invariants: a workload's columns are contiguous and each
+ * group's are too; the problem borrows the base.  Statuses: GPUARB_OK,
+ * GPUARB_ERR_NOMEM, GPUARB_ERR_LIMIT (ga_model_check).
  */
 #include <math.h>
 #include <stdarg.h>
