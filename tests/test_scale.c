@@ -435,6 +435,19 @@ static void memory_budget_ends_in_a_clear_error(void **state)
     assert_non_null(strstr(msg, "columns"));
 }
 
+/* With a budget of 10 KiB even the columns do not fit (a few hundred of 40
+ * bytes, doubled by growth, past half the budget): the build stops there. */
+static void columns_past_the_budget_stop_the_build(void **state)
+{
+    (void)state;
+    gpuarb_result *r = NULL;
+    assert_int_equal(solve_big(0.01, &r), GPUARB_ERR_LIMIT);
+    assert_null(r);
+    const char *msg = gpuarb_errmsg(ctx);
+    assert_non_null(strstr(msg, "before it is even solved"));
+    assert_non_null(strstr(msg, "(memory_limit_mib)"));
+}
+
 /* The same spec within the default budget is solved: a plan that spreads
  * the 160 GPUs so that no provider holds more than 30 % (48 GPUs). */
 static void generous_memory_budget_solves(void **state)
@@ -540,6 +553,7 @@ int main(void)
         cmocka_unit_test(dominance_under_share_caps_matches_brute_force),
         cmocka_unit_test(gang_regions_under_share_caps_match_brute_force),
         cmocka_unit_test(memory_budget_ends_in_a_clear_error),
+        cmocka_unit_test(columns_past_the_budget_stop_the_build),
         cmocka_unit_test(generous_memory_budget_solves),
         cmocka_unit_test(dp_stops_at_the_deadline),
         cmocka_unit_test(greedy_start_meets_the_provider_cap),

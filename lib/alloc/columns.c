@@ -63,8 +63,14 @@ double ga_unit_cost(const ga_workload *w, const ga_offer *o, int spot)
     return ga_spot_cost(o->spot, o->rate, w->checkpoint_minutes, w->restart_minutes);
 }
 
+/* Append a column; -1 on allocation failure, -2 when the columns alone
+ * (doubled by the growth) would take half the memory budget: a model
+ * that size is past the budget whatever solves it. */
 static int push_col(prob *p, const gcol *c)
 {
+    if (p->n_c == p->cap_c && p->b->lim.mem_bytes > 0 &&
+        2.0 * (double)(p->n_c + 1) * sizeof *c > p->b->lim.mem_bytes / 2)
+        return -2;
     if (ga_grow((void **)&p->c, &p->cap_c, p->n_c + 1, sizeof *c))
         return -1;
     p->c[p->n_c++] = *c;
@@ -507,6 +513,7 @@ static int same_columns(const ga_workload *a, const ga_workload *b)
 
 gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob *p)
 {
+    int pc; /* push_col's failure */
     int32_t *reps = NULL; /* region-free workloads whose columns can be reused */
     gcol *repcols = NULL; /* their columns, before the max_gpus filter */
     size_t n_repcols = 0, cap_repcols = 0;
@@ -557,8 +564,8 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
             for (int32_t j = rep_c0[rep]; j < rep_c0[rep] + rep_nc[rep]; j++) {
                 gcol c = repcols[j];
                 c.w = (int32_t)wi;
-                if (push_col(p, &c))
-                    goto nomem;
+                if ((pc = push_col(p, &c)))
+                    goto fail_col;
             }
         } else if (region_free) {
             reps[n_reps++] = (int32_t)wi;
@@ -614,8 +621,8 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
                 c.grp = -1;
                 c.unit = u;
                 c.tput = o->gpu_count * ga_workload_tput(w, o->gpu);
-                if (push_col(p, &c))
-                    goto nomem;
+                if ((pc = push_col(p, &c)))
+                    goto fail_col;
             }
         }
         if (close_group(p, (int32_t)wi, region_free ? -1 : cur_reg, gstart,
@@ -666,6 +673,21 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
     free(rep_c0);
     free(rep_nc);
     return GPUARB_OK;
+fail_col:
+    if (pc == -2) {
+        double n = (double)p->n_c;
+        free(reps);
+        free(shape_ok);
+        free(repcols);
+        free(rep_c0);
+        free(rep_nc);
+        ga_prob_free(p);
+        return ga_error(ctx, GPUARB_ERR_LIMIT, s->source, 0, 0, NULL,
+                        "the model needs more than %.0f columns, over the memory budget of %.0f "
+                        "MiB (memory_limit_mib) before it is even solved; narrow the catalog or "
+                        "raise memory_limit_mib",
+                        n, b->lim.mem_bytes / 1048576.0);
+    }
 nomem:
     free(reps);
     free(shape_ok);
