@@ -383,7 +383,10 @@ static int group_costs(const prob *p, const ggrp *g, int unl, int32_t top, int32
  * no capacity used, no more cost per hour (budget) and no more total cost.
  * A is chosen among two candidates per provider (its cheapest region from
  * unlimited offers at min_gpus in total and per hour), which are always
- * kept, so no chain of drops can remove every witness.  Returns -1 on
+ * kept, so no chain of drops can remove every witness.  Exact for plans of
+ * at most top GPUs per workload: all of them when max_gpus is set (top is
+ * max_gpus then); otherwise top is the "most GPUs worth buying" bound the
+ * MIP and prune_gang_regions already rely on.  Returns -1 on
  * allocation failure; past the deadline it drops nothing. */
 static int prune_gang_regions_capped(prob *p, int32_t wi)
 {
