@@ -13,15 +13,31 @@
  * cap and a budget.  Each case runs in a child process so its peak RSS is
  * its own.  Figures are printed; nothing passes or fails on time.
  *
- *   bench_optimize [--quick] [--no-cbc]
+ * A second table measures fleet scale against the time limit and the
+ * memory budget (issue 14): generated catalogs of 1,000, 10,000 and 100,000
+ * offers (the built-in offers copied into new regions, a third of the
+ * copies under one of 24 extra providers, prices perturbed, a third
+ * capacity-limited) x 10 and 100 workloads (gangs with data egress, spot,
+ * ranges) x (no cap, max_provider_share 0.4), limit 2 s, memory budget the
+ * default 2048 MiB; and issue 14's case, 100 gangs on the built-in catalog
+ * under the cap.  Each run is a child process (its own peak RSS), killed
+ * after SCALE_KILL_S and confined to SCALE_AS_MIB of address space so a
+ * run past its budget ends on this machine as "killed" or "nomem", not in
+ * the OOM killer.  wall is the gpuarb_optimize call (catalog loading is
+ * timed apart as load).
+ *
+ *   bench_optimize [--quick] [--no-cbc] [--scale-only] [--no-scale]
  *     --quick: skip the 20,000 x 1,000 case (its exported model is 1.2 GB)
+ *              and the 100,000-offer scale cases
  *     --no-cbc: do not run cbc
+ *     --scale-only, --no-scale: only / not the fleet-scale table
  */
 #define _DEFAULT_SOURCE
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -306,18 +322,270 @@ static void run_case(const char *name, const char *spec_path, int cbc)
     fflush(stdout);
 }
 
+/* ---- fleet scale: wall time against the limit, peak memory ---- */
+
+#define SCALE_LIMIT_S 2
+#define SCALE_KILL_S 40
+#define SCALE_AS_MIB 6144
+
+/* A catalog of n offers shaped like a fleet aggregator's: the built-in
+ * offers (real list prices) copied into new regions; a third of the copies
+ * sold by one of 24 extra providers (so provider caps have many providers
+ * to spread over), prices perturbed by +-20 %, a third capacity-limited. */
+static int write_fleet(const char *path, size_t n)
+{
+    gpuarb_ctx *ctx;
+    gpuarb_catalog *cat;
+    gpuarb_ctx_create(&ctx);
+    if (gpuarb_catalog_builtin(ctx, &cat))
+        return -1;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "provider,region,zone,instance_type,gpu,gpu_count,price_hour,spot_price_hour,"
+               "interruption_rate,capacity\n");
+    size_t m = gpuarb_catalog_count(cat);
+    rs = 0x9E3779B97F4A7C15ULL;
+    for (size_t i = 0; i < n; i++) {
+        gpuarb_offer o;
+        gpuarb_catalog_offer(cat, i % m, &o);
+        size_t copy = i / m;
+        double f1 = 0.8 + 0.4 * urand(), f2 = 0.8 + 0.4 * urand();
+        char price[32] = "", spot[32] = "", cap[16] = "", prov[64];
+        if (o.price_hour >= 0)
+            snprintf(price, sizeof price, "%.4f", o.price_hour * (copy ? f1 : 1));
+        if (o.spot_price_hour >= 0)
+            snprintf(spot, sizeof spot, "%.4f", o.spot_price_hour * (copy ? f2 : 1));
+        if (!price[0] && !spot[0])
+            continue;
+        if (copy && urand() < 0.33)
+            snprintf(cap, sizeof cap, "%d", 1 + (int)(urand() * 8));
+        if (copy % 3 == 2)
+            snprintf(prov, sizeof prov, "neo%02zu", (copy / 3) % 24);
+        else
+            snprintf(prov, sizeof prov, "%s", o.provider);
+        char suffix[32] = "";
+        if (copy)
+            snprintf(suffix, sizeof suffix, "-x%zu", copy);
+        fprintf(f, "%s,", prov);
+        csv_field(f, o.region, suffix);
+        fputs(",,", f);
+        csv_field(f, o.instance_type, "");
+        fprintf(f, ",%s,%d,%s,%s,%.3f,%s\n", o.gpu, o.gpu_count, price, spot,
+                0.02 + 0.1 * urand(), cap);
+    }
+    fclose(f);
+    gpuarb_catalog_free(cat);
+    gpuarb_ctx_free(ctx);
+    return 0;
+}
+
+/* nw workloads, a quarter each: 8-GPU-node gangs with data elsewhere, spot
+ * fine-tuning, inference ranges, small spot experiments. */
+static int write_fleet_spec(const char *path, const char *catalog, int nw, int cap, int gangs)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "version: 1\ncatalog: %s\nhorizon_hours: 72\ntime_limit_s: %d\n", catalog,
+            SCALE_LIMIT_S);
+    if (cap)
+        fprintf(f, "constraints: {max_provider_share: 0.4}\n");
+    fprintf(f, "workloads:\n");
+    static const char *dp[] = {"aws", "gcp", "azure"};
+    static const char *dr[] = {"us-east-1", "us-central1", "eastus"};
+    for (int w = 0; w < nw; w++) {
+        int t = gangs ? 0 : w % 4, d = (w / 4) % 3;
+        switch (t) {
+        case 0:
+            fprintf(f, "  - {name: gang-%d, gpus: %d, gpu: [H100, A100-80GB], gpus_per_node: 8,"
+                       " same_region: true, data: {provider: %s, region: %s, gb: %d}}\n",
+                    w, 8 * (1 + (w / 4) % 4), dp[d], dr[d], 500 + 250 * (w % 5));
+            break;
+        case 1:
+            fprintf(f, "  - {name: tune-%d, gpus: %d, gpu: [A100, A100-80GB, L40S, H100],"
+                       " spot: allow, checkpoint_minutes: 20}\n", w, 1 + (w / 4) % 8);
+            break;
+        case 2:
+            fprintf(f, "  - {name: serve-%d, min_gpus: %d, max_gpus: %d, min_gpu_memory_gb: 24}\n",
+                    w, 2 + (w / 4) % 6, 4 + (w / 4) % 6);
+            break;
+        default:
+            fprintf(f, "  - {name: exp-%d, gpus: %d, gpu: [L4, A10G, T4, A10], spot: allow}\n",
+                    w, 1 + (w / 4) % 4);
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
+typedef struct scale_fig {
+    int ok;             /* 1 result, 2 error status */
+    double load_ms, wall_ms, gap;
+    int classes, cols;
+    char status[24];
+} scale_fig;
+
+static void scale_child(const char *spec_path, const char *cat_path, int fd)
+{
+    scale_fig fg;
+    memset(&fg, 0, sizeof fg);
+    struct rlimit rl = {(rlim_t)SCALE_AS_MIB << 20, (rlim_t)SCALE_AS_MIB << 20};
+    setrlimit(RLIMIT_AS, &rl);
+    alarm(SCALE_KILL_S);
+    gpuarb_ctx *ctx;
+    gpuarb_spec *spec;
+    gpuarb_catalog *cat;
+    gpuarb_result *res;
+    gpuarb_ctx_create(&ctx);
+    double t0 = now_ms();
+    if (gpuarb_spec_load(ctx, spec_path, &spec) ||
+        (strcmp(cat_path, "builtin") == 0 ? gpuarb_catalog_builtin(ctx, &cat)
+                                          : gpuarb_catalog_load(ctx, cat_path, 0, NULL, &cat))) {
+        fprintf(stderr, "%s\n", gpuarb_errfull(ctx));
+        _exit(1);
+    }
+    fg.load_ms = now_ms() - t0;
+    gpuarb_optimize_opts o;
+    gpuarb_optimize_opts_init(&o);
+    o.skip_baseline = 1;
+    t0 = now_ms();
+    gpuarb_status st = gpuarb_optimize(ctx, spec, cat, &o, &res);
+    fg.wall_ms = now_ms() - t0;
+    if (st) {
+        fg.ok = 2;
+        snprintf(fg.status, sizeof fg.status, "%s", st == GPUARB_ERR_LIMIT ? "ERR_LIMIT"
+                                                   : st == GPUARB_ERR_NOMEM ? "ERR_NOMEM"
+                                                                             : "error");
+        fprintf(stderr, "  (%s)\n", gpuarb_errfull(ctx));
+    } else {
+        gpuarb_plan_summary s;
+        s.size = sizeof s;
+        gpuarb_result_summary(res, &s);
+        static const char *stn[] = {"optimal", "feasible", "infeasible", "time_limit"};
+        snprintf(fg.status, sizeof fg.status, "%s", stn[s.status]);
+        fg.gap = s.mip_gap;
+        char *js = NULL;
+        gpuarb_result_to_json(ctx, res, &js);
+        const char *c = js ? strstr(js, "\"offer_classes\":") : NULL;
+        if (c)
+            fg.classes = atoi(c + 16);
+        c = js ? strstr(js, "\"columns\":") : NULL;
+        if (c)
+            fg.cols = atoi(c + 10);
+        gpuarb_free(js);
+        gpuarb_result_free(res);
+        fg.ok = 1;
+    }
+    if (write(fd, &fg, sizeof fg) != (ssize_t)sizeof fg)
+        _exit(1);
+    _exit(0);
+}
+
+static void scale_case(const char *name, const char *spec_path, const char *cat_path)
+{
+    int pfd[2];
+    if (pipe(pfd))
+        return;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(pfd[0]);
+        scale_child(spec_path, cat_path, pfd[1]);
+    }
+    close(pfd[1]);
+    scale_fig fg;
+    memset(&fg, 0, sizeof fg);
+    ssize_t got = read(pfd[0], &fg, sizeof fg);
+    close(pfd[0]);
+    int wst;
+    struct rusage ru;
+    wait4(pid, &wst, 0, &ru);
+    double rss = ru.ru_maxrss / 1024.0;
+    if (got != (ssize_t)sizeof fg || !fg.ok) {
+        const char *why = WIFSIGNALED(wst) && WTERMSIG(wst) == SIGALRM ? "killed" : "crashed";
+        printf("%-26s %5d %9s %8s %9.1f %8s %8s %-11s %7s\n", name, SCALE_LIMIT_S, ">", why, rss,
+               "-", "-", why, "-");
+        if (WIFSIGNALED(wst) && WTERMSIG(wst) == SIGALRM)
+            printf("%-26s       (stopped after %d s)\n", "", SCALE_KILL_S);
+        return;
+    }
+    char gap[16] = "-";
+    if (fg.ok == 1 && (fg.status[0] == 'o' || fg.status[0] == 'f'))
+        snprintf(gap, sizeof gap, "%.3f", 100 * fg.gap);
+    printf("%-26s %5d %9.0f %8.2f %9.1f %8d %8d %-11s %7s   load %.0f ms\n", name, SCALE_LIMIT_S,
+           fg.wall_ms, fg.wall_ms / (SCALE_LIMIT_S * 1000.0), rss, fg.classes, fg.cols, fg.status,
+           gap, fg.load_ms);
+}
+
+static int scale_table(const char *dir, int quick)
+{
+    printf("fleet scale (issue 14): limit %d s, default memory budget 2048 MiB; wall = the\n"
+           "gpuarb_optimize call, baseline skipped; peak = the child's max RSS (catalog loaded\n"
+           "included); cols = columns after reduction; runs stopped after %d s or %d MiB of\n"
+           "address space\n\n", SCALE_LIMIT_S, SCALE_KILL_S, SCALE_AS_MIB);
+    printf("%-26s %5s %9s %8s %9s %8s %8s %-11s %7s\n", "case", "limit", "wall_ms", "wall/lim",
+           "peak_MiB", "classes", "cols", "status", "gap_%");
+    /* issue 14's own case: gangs on the built-in catalog under a cap */
+    {
+        char spec[600];
+        snprintf(spec, sizeof spec, "%s/builtin_gangs.yaml", dir);
+        if (write_fleet_spec(spec, "builtin", 100, 1, 1))
+            return -1;
+        scale_case("built-in x 100 gangs, cap", spec, "builtin");
+    }
+    static const size_t sizes[] = {1000, 10000, 100000};
+    static const int nws[] = {10, 100};
+    for (size_t si = 0; si < 3; si++) {
+        if (quick && sizes[si] > 10000)
+            continue;
+        char cat[512], spec[600];
+        snprintf(cat, sizeof cat, "%s/fleet%zu.csv", dir, sizes[si]);
+        if (write_fleet(cat, sizes[si]))
+            return -1;
+        for (size_t wi = 0; wi < 2; wi++) {
+            for (int cap = 0; cap <= 1; cap++) {
+                char name[64];
+                snprintf(spec, sizeof spec, "%s/fleet%zu_%d_%d.yaml", dir, sizes[si], nws[wi], cap);
+                if (write_fleet_spec(spec, cat, nws[wi], cap, 0))
+                    return -1;
+                snprintf(name, sizeof name, "%zuk offers x %d%s", sizes[si] / 1000, nws[wi],
+                         cap ? ", cap" : "");
+                scale_case(name, spec, cat);
+            }
+        }
+    }
+    printf("\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    int quick = 0, cbc = have_cbc();
+    int quick = 0, cbc = have_cbc(), scale = 1, classic = 1;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0)
             quick = 1;
         else if (strcmp(argv[i], "--no-cbc") == 0)
             cbc = 0;
+        else if (strcmp(argv[i], "--scale-only") == 0)
+            classic = 0;
+        else if (strcmp(argv[i], "--no-scale") == 0)
+            scale = 0;
     }
     char dir[] = "/tmp/gpuarb_bench_XXXXXX";
     if (!mkdtemp(dir))
         return 1;
+    if (scale && scale_table(dir, quick))
+        return 1;
+    if (!classic) {
+        if (getenv("BENCH_KEEP")) {
+            printf("kept %s\n", dir);
+            return 0;
+        }
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+        return system(cmd) != 0;
+    }
     char cat5k[512], cat20k[512], spec[512];
     snprintf(cat5k, sizeof cat5k, "%s/cat5k.csv", dir);
     snprintf(cat20k, sizeof cat20k, "%s/cat20k.csv", dir);

@@ -43,7 +43,9 @@ gpuarb_ctx *cli_ctx_create(const char *verb);
 /* Print "gpuarb: VERB: message" as a usage error and return 2. */
 int cli_usage_error(const char *verb, const char *msg);
 /* Read all of standard input; *out NUL-terminated (free with free()).
- * Returns 0, or -1 with a message printed. */
+ * Returns 0, or after printing a message the exit code: CLI_EXIT_INTERNAL
+ * when memory ran out (out of memory is never bad input), CLI_EXIT_INPUT
+ * past the verb's limit or on a read error. */
 int cli_read_stdin(char **out, size_t *len);
 /* Option with a value, as "--name VALUE" or "--name=VALUE": 1 with *val set
  * (advancing *i past a separate value), 0 if argv[*i] is another option, -1

@@ -197,8 +197,9 @@ static gpuarb_status load_one(gpuarb_ctx *ctx, const char *arg, const char *sky,
     if (strcmp(arg, "-") == 0) {
         char *text;
         size_t len;
-        if (cli_read_stdin(&text, &len) != 0)
-            return GPUARB_ERR_IO;
+        int rc = cli_read_stdin(&text, &len);
+        if (rc != 0)
+            return rc == CLI_EXIT_INTERNAL ? GPUARB_ERR_NOMEM : GPUARB_ERR_IO;
         gpuarb_status st = gpuarb_catalog_parse(ctx, text, len, "<stdin>", format, sky, out);
         free(text);
         return st;

@@ -31,6 +31,8 @@ static void help(void)
           "                        optimality); such a plan is 'feasible' with its gap\n"
           "  --abs-gap D           let the solver stop when the plan is within D dollars\n"
           "                        (over the horizon) of the proven bound (default 0)\n"
+          "  --memory-limit-mib M  memory budget of the model in MiB; 0 = none (default: the\n"
+          "                        spec's memory_limit_mib, 2048); past it: exit 1\n"
           "  --catalog PATH        use this native CSV catalog instead of the spec's; repeat\n"
           "                        to merge several; 'skypilot:PROVIDER:PATH' reads a SkyPilot\n"
           "                        vms.csv; 'builtin' is the built-in snapshot\n"
@@ -39,7 +41,7 @@ static void help(void)
           "  --help                this text\n"
           "\n"
           "exit: 0 plan found, 2 usage, 3 bad input, 4 infeasible, 5 time limit without a\n"
-          "plan, 1 internal error.\n",
+          "plan, 1 internal error, out of memory or past the memory budget.\n",
           stdout);
 }
 
@@ -91,8 +93,9 @@ static int load_spec(gpuarb_ctx *ctx, const char *path, gpuarb_spec **out)
     } else {
         char *text;
         size_t len;
-        if (cli_read_stdin(&text, &len) != 0)
-            return CLI_EXIT_INPUT;
+        int rc = cli_read_stdin(&text, &len);
+        if (rc != 0)
+            return rc;
         st = gpuarb_spec_parse(ctx, text, len, "<stdin>", NULL, out);
         free(text);
     }
@@ -159,7 +162,7 @@ static int outcome(const gpuarb_result *res, const char *source, double time_lim
 int cmd_optimize(int argc, char **argv)
 {
     int fmt = cli_default_format();
-    double time_limit = -1, gap = -1, abs_gap = -1;
+    double time_limit = -1, gap = -1, abs_gap = -1, mem_limit = -1;
     const char *catalogs[MAX_CATALOGS];
     int n_catalogs = 0, no_baseline = 0, ended = 0;
     const char *write_model = NULL, *spec_path = NULL;
@@ -199,6 +202,10 @@ int cmd_optimize(int argc, char **argv)
         } else if ((r = cli_opt_value(argc, argv, &i, "--abs-gap", &v)) != 0) {
             if (r < 0 || cli_parse_number(v, 0, &abs_gap) != 0)
                 return cli_usage_error(VERB, "--abs-gap needs a number of dollars >= 0");
+        } else if ((r = cli_opt_value(argc, argv, &i, "--memory-limit-mib", &v)) != 0) {
+            if (r < 0 || cli_parse_number(v, 0, &mem_limit) != 0 || mem_limit > 1048576)
+                return cli_usage_error(VERB, "--memory-limit-mib needs a number of MiB from 0 "
+                                             "(none) to 1048576");
         } else if ((r = cli_opt_value(argc, argv, &i, "--catalog", &v)) != 0) {
             if (r < 0 || !v[0])
                 return cli_usage_error(VERB, "--catalog needs a path");
@@ -236,12 +243,16 @@ int cmd_optimize(int argc, char **argv)
             opts.mip_gap = gap;
         if (abs_gap >= 0)
             opts.abs_gap = abs_gap;
+        if (mem_limit >= 0)
+            opts.memory_limit_mib = mem_limit;
         opts.skip_baseline = no_baseline;
         opts.write_model = write_model;
         gpuarb_status st = gpuarb_optimize(ctx, spec, cat, &opts, &res);
         if (st != GPUARB_OK) {
             cli_report(ctx);
-            code = cli_exit_for_status(st);
+            /* past the memory budget: the input is valid, the budget is what
+             * it exceeds (exit 1, as out of memory; gpuarb pack does the same) */
+            code = st == GPUARB_ERR_LIMIT ? CLI_EXIT_INTERNAL : cli_exit_for_status(st);
         }
     }
     if (code == CLI_EXIT_OK)

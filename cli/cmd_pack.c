@@ -61,8 +61,9 @@ static int load(gpuarb_ctx *ctx, const char *path, int bpp, gpuarb_pack_problem 
     } else {
         char *text;
         size_t len;
-        if (cli_read_stdin(&text, &len) != 0)
-            return CLI_EXIT_INPUT;
+        int rc = cli_read_stdin(&text, &len);
+        if (rc != 0)
+            return rc;
         st = bpp ? gpuarb_pack_bpp_parse(ctx, text, len, "<stdin>", out)
                  : gpuarb_pack_spec_parse(ctx, text, len, "<stdin>", out);
         free(text);

@@ -222,7 +222,7 @@ int cli_read_stdin(char **out, size_t *len)
         *len = 0;
     if (!buf) {
         fputs("gpuarb: <stdin>: out of memory\n", stderr);
-        return -1;
+        return CLI_EXIT_INTERNAL;
     }
     for (;;) {
         if (n == cap) {
@@ -231,7 +231,7 @@ int cli_read_stdin(char **out, size_t *len)
                         "gpuarb: <stdin>:1:1: %s larger than the limit of %zu bytes (%zu MiB)\n",
                         stdin_what, max, max / MIB);
                 free(buf);
-                return -1;
+                return CLI_EXIT_INPUT;
             }
             /* room for max + 1 bytes: one byte past the limit proves it */
             size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
@@ -239,7 +239,7 @@ int cli_read_stdin(char **out, size_t *len)
             if (!nb) {
                 fputs("gpuarb: <stdin>: out of memory\n", stderr);
                 free(buf);
-                return -1;
+                return CLI_EXIT_INTERNAL;
             }
             buf = nb;
             cap = ncap;
@@ -250,7 +250,7 @@ int cli_read_stdin(char **out, size_t *len)
             if (ferror(stdin)) {
                 fprintf(stderr, "gpuarb: <stdin>: %s\n", strerror(errno));
                 free(buf);
-                return -1;
+                return CLI_EXIT_INPUT;
             }
             break;
         }

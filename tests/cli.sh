@@ -624,26 +624,33 @@ expect_rc "pack --help" 0
 if grep -q -- "--memory-limit-mib M" "$T/out" && grep -q "2048" "$T/out"; then
     ok "pack --help documents --memory-limit-mib and its default"
 else bad "pack --help documents --memory-limit-mib and its default" "$(cat "$T/out")"; fi
-# ---- glpk
-# The spec's memory_limit_mib reaches the model and GLPK: 12 workloads on the
-# built-in catalog under a provider share cap make a MIP of about 18,600
-# columns, past 1 MiB, so the call ends in the budget's message (never
-# in the out-of-memory killer); the same spec solves with the default budget.
-mkdir -p "$T/glpk"
+# ---- scale
+# A model past memory_limit_mib ends in a clear error (exit 1, as out of
+# memory: the input is valid, the budget is what it exceeds), not in the
+# OOM killer: 100 capacity-limited 8 x H100 offers in 10 providers, a cap
+# that makes the MIP needed, 10 workloads: about 20,000 nonzeros.
+mkdir -p "$T/scale"
 {
-    printf 'version: 1\ncatalog: builtin\nmemory_limit_mib: 1\n'
-    printf 'constraints: {max_provider_share: 0.5}\nworkloads:\n'
-    i=0
-    while [ $i -lt 12 ]; do printf '  - {name: w%d, gpus: %d}\n' $i $((8 * (i % 4 + 1))); i=$((i + 1)); done
-} >"$T/glpk/budget.yaml"
-run optimize --format json "$T/glpk/budget.yaml"
-if [ "$rc" != 0 ] && grep -q 'memory budget of 1 MiB (memory_limit_mib)' "$T/err"; then
-    ok "memory_limit_mib 1 ends in the budget's message (exit $rc)"
-else bad "memory_limit_mib 1: exit $rc" "$(head -n 2 "$T/err")"; fi
-sed 's/^memory_limit_mib: 1$/memory_limit_mib: 2048/' "$T/glpk/budget.yaml" >"$T/glpk/roomy.yaml"
-run optimize --format json "$T/glpk/roomy.yaml"
-if [ "$rc" = 0 ] && grep -q '"status":"optimal"' "$T/out"; then ok "the same spec within 2048 MiB is solved"
-else bad "the same spec within 2048 MiB: exit $rc" "$(head -n 2 "$T/err")"; fi
+    echo "provider,region,zone,instance_type,gpu,gpu_count,price_hour,spot_price_hour,interruption_rate,capacity"
+    for p in 0 1 2 3 4 5 6 7 8 9; do for i in 0 1 2 3 4 5 6 7 8 9; do
+        echo "p$p,r0,,t$i,H100,8,$((16 + p + i)),,0,2"
+    done; done
+} >"$T/scale/cat.csv"
+{
+    printf 'version: 1\ncatalog: cat.csv\nmemory_limit_mib: 1\nconstraints: {max_provider_share: 0.3}\nworkloads:\n'
+    for w in 0 1 2 3 4 5 6 7 8 9; do echo "  - {name: w$w, gpus: 16}"; done
+} >"$T/scale/spec.yaml"
+run optimize --format json "$T/scale/spec.yaml"
+expect_rc "scale: a model past memory_limit_mib" 1
+expect_err "scale: the memory budget error names the budget" "over the memory budget of 1 MiB (memory_limit_mib); narrow the catalog or raise memory_limit_mib"
+expect_no_stdout "scale: a model past memory_limit_mib"
+sed 's/memory_limit_mib: 1$/memory_limit_mib: 2048/' "$T/scale/spec.yaml" >"$T/scale/spec2.yaml"
+run optimize --format json --no-baseline "$T/scale/spec2.yaml"
+expect_rc "scale: the same spec within 2048 MiB" 0
+run optimize --format json --no-baseline --memory-limit-mib 2048 "$T/scale/spec.yaml"
+expect_rc "scale: --memory-limit-mib overrides the spec's budget" 0
+run optimize --memory-limit-mib -1 "$T/scale/spec.yaml"
+expect_rc "scale: --memory-limit-mib -1 is a usage error" 2
 
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"

@@ -29,6 +29,8 @@ typedef struct oclass {
     int32_t first_member; /* index into base.members */
     int32_t n_members;
     int32_t prov, reg;    /* interned ids */
+    int32_t shape;        /* id of (GPU model, GPU count, memory): what
+                             ga_model_ok looks at */
     int64_t cap;          /* -1 unlimited */
 } oclass;
 
@@ -53,6 +55,10 @@ typedef struct base {
     const char **reg_name;/* region id -> region name (borrowed) */
     int32_t n_reg;
     int32_t *cls_by_reg;  /* classes ordered by region id */
+    int32_t *reg_c0;      /* region r's classes: cls_by_reg[reg_c0[r] ..
+                             reg_c0[r + 1]) */
+    int32_t *shape_rep;   /* shape id -> an offer of that shape */
+    int32_t n_shape;
 } base;
 
 /* qsort has no context argument in C11: sort (key, index) pairs instead. */
@@ -139,6 +145,29 @@ gpuarb_status ga_verify(gpuarb_ctx *ctx, const prob *p, const double *x, plan_ev
  * verdict on the (possibly changed) x. */
 gpuarb_status ga_repair(gpuarb_ctx *ctx, const prob *p, double *x, plan_eval *e);
 
+/* The memory budget (b->lim.mem_bytes) against the MIP of a view: its size
+ * counted from the columns, as mip.c builds it, before anything of it is
+ * allocated.  Bytes per nonzero, column and row of GLPK 5.0 at the peak of
+ * a solve (our builder's triplets and names, glp_prob's row and column
+ * lists, the presolver's copy, branch and cut's arrays), measured on
+ * synthetic models of 1-3 M nonzeros, 0.1-0.3 M columns and 1-50 k rows and
+ * rounded up (bench/README.md, "memory budget"). */
+#define GA_MIP_BYTES_NNZ 220.0
+#define GA_MIP_BYTES_COL 450.0
+#define GA_MIP_BYTES_ROW 400.0
+
+typedef struct ga_model_size_t {
+    double cols, rows, nnz;
+    double bytes;          /* estimated peak bytes of building and solving it */
+} ga_model_size_t;
+
+/* Size of the MIP of p at stage (see ga_alloc_mip_build). */
+void ga_model_size(const prob *p, int stage, ga_model_size_t *z);
+/* GPUARB_OK when that MIP fits b->lim.mem_bytes (or no budget is set);
+ * otherwise GPUARB_ERR_LIMIT with a message naming the sizes and the
+ * budget.  Call it before building the MIP. */
+gpuarb_status ga_model_check(gpuarb_ctx *ctx, const prob *p, int stage);
+
 /* ---- per-workload knapsack DP (knapsack.c) ---- */
 
 typedef struct knap_t {
@@ -152,14 +181,18 @@ typedef struct knap_t {
 } knap_t;
 
 /* Bounded knapsack over columns cols[0..n) with exact GPU totals
- * 0..top within class capacities cap (NULL: unlimited); -1 on NOMEM. */
+ * 0..top within class capacities cap (NULL: unlimited); 0, or -1 on
+ * NOMEM, -3 past p->b->lim.deadline_ms, -4 when its table would take
+ * more than a quarter of p->b->lim.mem_bytes. */
 int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
                   const int64_t *cap, knap_t *q);
 /* Add the knapsack's plan for exactly k GPUs to x. */
 void ga_knap_take(const knap_t *q, int32_t k, double *x);
 void ga_knap_free(knap_t *q);
 /* Least total cost of workload wi alone (plan into x); INF_COST if none,
- * -1 if too large for the DP, -2 on allocation failure. */
+ * -1 if too large for the DP (or its table for the memory budget), -2 on
+ * allocation failure, -3 when p->b->lim.deadline_ms has passed (the clock
+ * is read every few thousand steps: "no DP answer", x holds no plan). */
 double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x);
 /* Workloads in decreasing size, each alone on the capacity left: 1 if a
  * plan was found (evaluate() says whether it meets budget and caps). */

@@ -7,8 +7,11 @@
  * (interned with base/strmap; classes have their own open-addressing table).
  * Wraps no dependency.  Invariants: the spec and catalog are only read (the
  * base borrows their strings and must not outlive them); classes keep
- * catalog order (a class's representative is its first offer) and
- * cls_by_reg lists them by region id.  Statuses: GPUARB_OK, GPUARB_ERR_NOMEM.
+ * catalog order (a class's representative is its first offer),
+ * cls_by_reg lists them by region id (reg_c0 gives each region's range),
+ * and classes of one shape (GPU model, count and memory: all that
+ * ga_model_ok reads) share a shape id.  Linear in the offers but for the
+ * sort by region.  Statuses: GPUARB_OK, GPUARB_ERR_NOMEM.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -65,6 +68,8 @@ void ga_base_free(base *b)
     free(b->reg_prov);
     free(b->reg_name);
     free(b->cls_by_reg);
+    free(b->shape_rep);
+    free(b->reg_c0);
     memset(b, 0, sizeof *b);
 }
 
@@ -79,6 +84,20 @@ static uint64_t class_hash(const ga_offer *o, int32_t reg)
     h = hash_bytes(&o->spot, sizeof(double), h);
     h = hash_bytes(&o->rate, sizeof(double), h);
     return h;
+}
+
+static uint64_t shape_hash(const ga_offer *o)
+{
+    uint64_t h = 14695981039346656037ULL;
+    h = hash_bytes(&o->gpu, sizeof o->gpu, h);
+    h = hash_bytes(&o->gpu_count, sizeof o->gpu_count, h);
+    h = hash_bytes(&o->gpu_memory_gb, sizeof(double), h);
+    return h;
+}
+
+static int shape_same(const ga_offer *a, const ga_offer *b)
+{
+    return a->gpu == b->gpu && a->gpu_count == b->gpu_count && a->gpu_memory_gb == b->gpu_memory_gb;
 }
 
 static int class_same(const ga_offer *a, const ga_offer *b)
@@ -196,6 +215,24 @@ gpuarb_status ga_base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
             oclass *c = &b->cls[off_cls[i]];
             b->members[c->first_member + c->n_members++] = (int32_t)i;
         }
+        /* shapes: what a workload's GPU filter sees, few even at 100k
+         * offers, so columns test each shape once per workload */
+        b->shape_rep = ga_mallocarray((b->n_cls ? b->n_cls : 1), sizeof(int32_t));
+        if (!b->shape_rep)
+            goto nomem;
+        for (size_t i = 0; i < slot_cap; i++)
+            cls_slot[i] = -1;
+        for (size_t k = 0; k < b->n_cls; k++) {
+            const ga_offer *o = &cat->v[b->cls[k].rep];
+            size_t h = shape_hash(o) & (slot_cap - 1);
+            while (cls_slot[h] >= 0 && !shape_same(&cat->v[b->shape_rep[cls_slot[h]]], o))
+                h = (h + 1) & (slot_cap - 1);
+            if (cls_slot[h] < 0) {
+                cls_slot[h] = b->n_shape;
+                b->shape_rep[b->n_shape++] = b->cls[k].rep;
+            }
+            b->cls[k].shape = cls_slot[h];
+        }
         kpair *kp = ga_mallocarray((b->n_cls ? b->n_cls : 1), sizeof(kpair));
         if (!kp)
             goto nomem;
@@ -207,6 +244,13 @@ gpuarb_status ga_base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
         for (size_t k = 0; k < b->n_cls; k++)
             b->cls_by_reg[k] = kp[k].idx;
         free(kp);
+        b->reg_c0 = ga_calloc((size_t)b->n_reg + 1, sizeof(int32_t));
+        if (!b->reg_c0)
+            goto nomem;
+        for (size_t k = 0; k < b->n_cls; k++)
+            b->reg_c0[b->cls[k].reg + 1]++;
+        for (int32_t r = 0; r < b->n_reg; r++)
+            b->reg_c0[r + 1] += b->reg_c0[r];
     }
     goto out;
 nomem_sb:

@@ -1,13 +1,17 @@
 /*
  * columns.c - step 2 of the allocation pipeline: the columns of one view
  * (class x market a workload may use, priced by cost.c), grouped by region
- * where a region ties the workload (gang or egress), the dominated columns
- * dropped where that is exact (or where the view asks to reduce), gang
- * regions that can never win pruned, and the evaluation of an integer plan
- * against every constraint of the view (GPU counts, gangs, capacity,
- * budget, and the share caps, which count GPUs).  Wraps no dependency.
- * Invariants: a workload's columns are contiguous and each group's are too;
- * the problem borrows the base.  Statuses: GPUARB_OK, GPUARB_ERR_NOMEM.
+ * where a region ties the workload (gang or egress), reduced before the
+ * model is materialised: dominated columns dropped (across providers
+ * without share caps, within each provider and market with them: both
+ * exact), shapes larger than max_gpus dropped, gang regions that can never
+ * win pruned (under caps only for a region of the same provider); the
+ * memory estimate of the view's MIP against the budget; and the evaluation
+ * of an integer plan against every constraint of the view (GPU counts,
+ * gangs, capacity, budget, and the share caps, which count GPUs).  Wraps no
+ * dependency.  Invariants: a workload's columns are contiguous and each
+ * group's are too; the problem borrows the base.  Statuses: GPUARB_OK,
+ * GPUARB_ERR_NOMEM, GPUARB_ERR_LIMIT (ga_model_check).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -59,49 +63,80 @@ double ga_unit_cost(const ga_workload *w, const ga_offer *o, int spot)
     return ga_spot_cost(o->spot, o->rate, w->checkpoint_minutes, w->restart_minutes);
 }
 
+/* Append a column; -1 on allocation failure, -2 when the columns alone
+ * (doubled by the growth) would take half the memory budget: a model
+ * that size is past the budget whatever solves it. */
 static int push_col(prob *p, const gcol *c)
 {
+    if (p->n_c == p->cap_c && p->b->lim.mem_bytes > 0 &&
+        2.0 * (double)(p->n_c + 1) * sizeof *c > p->b->lim.mem_bytes / 2)
+        return -2;
     if (ga_grow((void **)&p->c, &p->cap_c, p->n_c + 1, sizeof *c))
         return -1;
     p->c[p->n_c++] = *c;
     return 0;
 }
 
-/* Drop the columns of [c0, c0+nc) that a cheaper unlimited column of the
- * same market and speed makes useless: a (unlimited) dominates b when
- * gpc(a) divides gpc(b) and (gpc(b)/gpc(a)) * unit(a) <= unit(b), because
- * any use of b can be replaced by copies of a at no extra cost, with no
- * capacity used and no less throughput.  Exact only where every column of
- * the range is interchangeable (one region, or a workload that no region
- * ties: no gang, no egress) and no share cap is active: the replacement
- * keeps the GPU count and the market (so the spot cap's count), but for a
- * workload no region ties it may move GPUs to another provider, which the
- * provider cap counts.  Sorts
- * by (market, speed, unit) and keeps, per GPU count, the columns up to the
- * first unlimited one; then drops those a smaller divisor beats.  Returns
- * the new column count (kept columns stay in their original order). */
+/* Drop the columns of [c0, c0+nc) that a cheaper unlimited column makes
+ * useless.  Column a dominates column b when a is unlimited, has the same
+ * market and the same speed (throughput per GPU), gpc(a) divides gpc(b),
+ * and m * unit(a) <= unit(b) with m = gpc(b) / gpc(a).
+ *
+ * Claim: when every column of the range is interchangeable for the
+ * constraints that see it, dropping every dominated column leaves the
+ * optimum unchanged.  Proof: take an optimal plan x that uses b.  Move
+ * x_b instances of b to m * x_b more instances of a (if a is dropped too,
+ * follow the chain to its last link: the smallest dominating shape is
+ * never dominated itself, and m multiplies along the chain).  Then
+ *   - the workload's GPU count is unchanged (m * gpc(a) = gpc(b)), so its
+ *     minimum, maximum and the link rows still hold;
+ *   - capacity: a is unlimited and b's use only shrinks;
+ *   - cost per hour does not rise, so the objective (min_cost) and the
+ *     budget row hold; throughput is unchanged (same speed, same GPUs),
+ *     so the max_throughput objective and its throughput floor hold;
+ *   - the spot share: same market, same GPUs;
+ *   - the provider share: unchanged when a has b's provider, which "by_prov"
+ *     demands, and is always so within one region group (a region belongs
+ *     to one provider), where the gang and egress rows are unchanged too.
+ * So the new plan is feasible and no worse.  Without by_prov, a workload no
+ * region ties may move GPUs to another provider: exact only when no
+ * provider cap is active (or when the view asks for a restriction).
+ *
+ * Sorts by (provider if by_prov, market, speed, GPU count, unit) and keeps,
+ * per GPU count, the columns up to the first unlimited one; then drops
+ * those a smaller divisor beats.  Returns the new column count (kept
+ * columns stay in their original order). */
 typedef struct domkey {
-    int32_t spot, gpc, idx, unlimited;
+    int32_t prov, spot, gpc, idx, unlimited;
+    double run_speed;     /* the speed when runs must share it, else 0 */
     double speed, unit;
 } domkey;
 
 static int cmp_domkey(const void *x, const void *y)
 {
     const domkey *a = x, *b = y;
+    if (a->prov != b->prov)
+        return a->prov - b->prov;
     if (a->spot != b->spot)
         return a->spot - b->spot;
-    if (a->speed != b->speed)
-        return a->speed < b->speed ? -1 : 1;
+    if (a->run_speed != b->run_speed)
+        return a->run_speed < b->run_speed ? -1 : 1;
     if (a->gpc != b->gpc)
         return a->gpc - b->gpc;
     if (a->unit != b->unit)
         return a->unit < b->unit ? -1 : 1;
+    if (a->speed != b->speed)
+        return a->speed > b->speed ? -1 : 1; /* faster first among equals */
     if (a->unlimited != b->unlimited)
         return b->unlimited - a->unlimited; /* unlimited first among equals */
     return a->idx - b->idx;
 }
 
-static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc)
+/* by_prov: see above.  any_speed (min_cost, where throughput is only
+ * reported): a may also be slower than b when it is strictly cheaper (then
+ * b is in no optimal plan at all); at equal cost a must be at least as
+ * fast, so a tie never trades throughput away. */
+static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc, int by_prov, int any_speed)
 {
     if (nc < 2)
         return nc;
@@ -115,48 +150,58 @@ static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc)
         return nc; /* reduction is optional */
     }
     for (int32_t i = 0; i < nc; i++) {
+        d[i].prov = by_prov ? b->cls[c[i].k].prov : 0;
         d[i].spot = c[i].spot;
         d[i].gpc = c[i].gpc;
         d[i].idx = i;
         d[i].unlimited = b->cls[c[i].k].cap < 0;
         d[i].speed = c[i].tput / c[i].gpc;
+        d[i].run_speed = any_speed ? 0 : d[i].speed;
         d[i].unit = c[i].unit;
     }
     qsort(d, (size_t)nc, sizeof *d, cmp_domkey);
-    /* best unlimited unit per GPU count within each (market, speed) run */
+    /* best unlimited unit (and its speed) per GPU count within each run */
     int32_t gpcs[32];
-    double best[32];
+    double best[32], bspeed[32];
     for (int32_t i = 0; i < nc;) {
         int32_t j = i, ng = 0;
-        while (j < nc && d[j].spot == d[i].spot && d[j].speed == d[i].speed)
+        while (j < nc && d[j].prov == d[i].prov && d[j].spot == d[i].spot &&
+               d[j].run_speed == d[i].run_speed)
             j++;
-        /* runs of equal gpc inside [i, j): cheapest first */
+        /* runs of equal gpc inside [i, j): cheapest, then fastest, first;
+         * everything after the first unlimited column is dearer, or as
+         * dear and no faster */
         for (int32_t t = i; t < j;) {
             int32_t u = t, seen_unlimited = 0;
-            double bu = -1;
+            double bu = -1, bs = 0;
             while (u < j && d[u].gpc == d[t].gpc) {
                 if (seen_unlimited)
                     dead[d[u].idx] = 1;
                 else if (d[u].unlimited) {
                     seen_unlimited = 1;
                     bu = d[u].unit;
+                    bs = d[u].speed;
                 }
                 u++;
             }
             if (bu >= 0 && ng < 32) {
                 gpcs[ng] = d[t].gpc;
+                bspeed[ng] = bs;
                 best[ng++] = bu;
             }
             t = u;
         }
-        /* a smaller unlimited shape whose copies are no dearer */
+        /* a smaller unlimited shape whose copies are no dearer (and no
+         * slower), or strictly cheaper */
         for (int32_t t = i; t < j; t++) {
             if (dead[d[t].idx])
                 continue;
             for (int32_t q = 0; q < ng; q++) {
                 if (gpcs[q] >= d[t].gpc || d[t].gpc % gpcs[q] != 0)
                     continue;
-                if ((double)(d[t].gpc / gpcs[q]) * best[q] <= d[t].unit + 1e-12) {
+                double copies = (double)(d[t].gpc / gpcs[q]) * best[q];
+                if ((bspeed[q] >= d[t].speed && copies <= d[t].unit + 1e-12) ||
+                    copies < d[t].unit) {
                     dead[d[t].idx] = 1;
                     break;
                 }
@@ -174,7 +219,8 @@ static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc)
 }
 
 /* Close the group of workload wi holding columns [gstart, p->n_c): reduce
- * it when allowed, then record it (reg -1: a workload no region ties). */
+ * it (reduce: 0 not at all, 1 within each provider, 2 across providers;
+ * see drop_dominated), then record it (reg -1: a workload no region ties). */
 static int close_group(prob *p, int32_t wi, int32_t reg, int32_t gstart, int reduce)
 {
     const base *b = p->b;
@@ -184,7 +230,7 @@ static int close_group(prob *p, int32_t wi, int32_t reg, int32_t gstart, int red
     if (nc <= 0)
         return 0;
     if (reduce)
-        nc = drop_dominated(p, gstart, nc);
+        nc = drop_dominated(p, gstart, nc, reduce == 1, p->objective == GA_OBJ_MIN_COST);
     p->n_c = (size_t)(gstart + nc);
     if (ga_grow((void **)&p->g, &p->cap_g, p->n_g + 1, sizeof(ggrp)))
         return -1;
@@ -236,11 +282,13 @@ static int prune_gang_regions(prob *p, int32_t wi)
             if (pass == 1 && n == 0)
                 continue;
             knap_t q;
-            if (ga_knap_solve(p, cols, n, top, NULL, &q)) {
+            int rc = ga_knap_solve(p, cols, n, top, NULL, &q);
+            if (rc) {
+                /* past the deadline or over the budget: keep every region */
                 ga_knap_free(&q);
                 free(tot);
                 free(cols);
-                return -1;
+                return rc == -1 ? -1 : 0;
             }
             double best = INF_COST;
             for (int32_t k = w->min_gpus; k <= top; k++)
@@ -279,6 +327,172 @@ static int prune_gang_regions(prob *p, int32_t wi)
     free(tot);
     free(cols);
     return 0;
+}
+
+/* Keep the groups of workload wi (the last ones of p) whose drop[] is 0,
+ * moving their columns down so that both stay contiguous. */
+static void keep_groups(prob *p, int32_t wi, const unsigned char *drop)
+{
+    int32_t g0 = p->w_g0[wi], ng = (int32_t)p->n_g - g0, keep_g = 0;
+    size_t c_out = (size_t)p->w_c0[wi];
+    for (int32_t gi = 0; gi < ng; gi++) {
+        ggrp g = p->g[g0 + gi];
+        if (drop[gi])
+            continue;
+        memmove(p->c + c_out, p->c + g.c0, sizeof(gcol) * (size_t)g.nc);
+        g.c0 = (int32_t)c_out;
+        for (int32_t j = 0; j < g.nc; j++)
+            p->c[c_out + (size_t)j].grp = g0 + keep_g;
+        c_out += (size_t)g.nc;
+        p->g[g0 + keep_g++] = g;
+    }
+    p->n_c = c_out;
+    p->n_g = (size_t)(g0 + keep_g);
+}
+
+/* The knapsack of group g's columns (unlimited ones only when unl) for
+ * exact GPU totals 0..top, capacities ignored; the columns are listed
+ * into cols.  *none is set when unl and the group has no unlimited column.
+ * Returns ga_knap_solve's code (q freed unless 0). */
+static int group_costs(const prob *p, const ggrp *g, int unl, int32_t top, int32_t *cols,
+                       knap_t *q, int *none)
+{
+    int32_t n = 0;
+    for (int32_t j = g->c0; j < g->c0 + g->nc; j++)
+        if (!unl || p->b->cls[p->c[j].k].cap < 0)
+            cols[n++] = j;
+    *none = n == 0;
+    int rc = ga_knap_solve(p, cols, n, top, NULL, q);
+    if (rc)
+        ga_knap_free(q);
+    return rc;
+}
+
+/* min_cost gangs under share caps: the pruning above may move a gang to
+ * another provider or change its GPU count, which the caps count, so here
+ * a region B is dropped only for a region A of the same provider with
+ *   (a) for every GPU count k in [min_gpus, top] that B can field at all
+ *       (its cheapest k-GPU plan, capacities ignored: a lower bound on
+ *       any k-GPU plan of B), A fields exactly k GPUs from unlimited
+ *       offers at no more per hour, and no more in total with egress;
+ *   (b) one market for all the workload's columns when the spot cap is
+ *       active (then A's GPUs are in B's market).
+ * Proof: a plan that puts the gang in B with k GPUs becomes, with A's
+ * unlimited k-GPU plan instead, a plan with the same GPUs per provider and
+ * per market (so both caps hold), the same workload GPU count, one region,
+ * no capacity used, no more cost per hour (budget) and no more total cost.
+ * A is chosen among two candidates per provider (its cheapest region from
+ * unlimited offers at min_gpus in total and per hour), which are always
+ * kept, so no chain of drops can remove every witness.  Exact for plans of
+ * at most top GPUs per workload: all of them when max_gpus is set (top is
+ * max_gpus then); otherwise top is the "most GPUs worth buying" bound the
+ * MIP and prune_gang_regions already rely on.  Returns -1 on
+ * allocation failure; past the deadline it drops nothing. */
+static int prune_gang_regions_capped(prob *p, int32_t wi)
+{
+    const base *b = p->b;
+    const gpuarb_spec *s = b->spec;
+    const ga_workload *w = &s->w[wi];
+    int32_t g0 = p->w_g0[wi], ng = (int32_t)p->n_g - g0, top = p->w_top[wi], lo = w->min_gpus;
+    if (ng < 2 || lo <= 0 || top > DP_MAX_GPUS || top < lo)
+        return 0;
+    if (s->max_spot_share >= 0 && s->max_spot_share < 1 && !p->v.drop_sshare)
+        for (int32_t j = p->w_c0[wi]; j < (int32_t)p->n_c; j++)
+            if (p->c[j].spot != p->c[p->w_c0[wi]].spot)
+                return 0;
+    size_t T = (size_t)top + 1, np = (size_t)(b->n_prov ? b->n_prov : 1);
+    int32_t *cand = ga_mallocarray(2 * np, sizeof(int32_t));
+    double *ctot = ga_mallocarray(2 * np, sizeof(double));
+    double *cvec = ga_mallocarray(2 * np * T, sizeof(double));
+    unsigned char *drop = ga_calloc((size_t)ng, 1);
+    int32_t *cols = ga_mallocarray((p->n_c - (size_t)p->w_c0[wi] + 1), sizeof(int32_t));
+    int rc = -1, krc;
+    if (!cand || !ctot || !cvec || !drop || !cols)
+        goto out;
+    for (size_t i = 0; i < 2 * np; i++) {
+        cand[i] = -1;
+        ctot[i] = INF_COST;
+    }
+    /* the candidates: per provider, the least total (slot 0) and the least
+     * per hour (slot 1) at min_gpus from unlimited offers */
+    for (int32_t gi = 0; gi < ng; gi++) {
+        const ggrp *g = &p->g[g0 + gi];
+        knap_t q;
+        int none;
+        if ((krc = group_costs(p, g, 1, top, cols, &q, &none)))
+            goto stop;
+        int32_t pv = b->reg_prov[g->reg];
+        double key[2] = {q.K[lo] + g->egress, q.K[lo]};
+        for (int slot = 0; slot < 2 && !none; slot++) {
+            size_t c = 2 * (size_t)pv + (size_t)slot;
+            if (q.K[lo] < INF_COST && key[slot] < ctot[c]) {
+                ctot[c] = key[slot];
+                cand[c] = gi;
+                memcpy(cvec + c * T, q.K, sizeof(double) * T);
+            }
+        }
+        ga_knap_free(&q);
+    }
+    for (int32_t gi = 0; gi < ng; gi++) {
+        const ggrp *g = &p->g[g0 + gi];
+        int32_t pv = b->reg_prov[g->reg];
+        if (cand[2 * pv] < 0 || cand[2 * pv] == gi || cand[2 * pv + 1] == gi)
+            continue;
+        knap_t q;
+        int none;
+        if ((krc = group_costs(p, g, 0, top, cols, &q, &none)))
+            goto stop;
+        for (int slot = 0; slot < 2 && !drop[gi]; slot++) {
+            size_t c = 2 * (size_t)pv + (size_t)slot;
+            const double *A = cvec + c * T;
+            double eA = p->g[g0 + cand[c]].egress;
+            int beaten = 1;
+            for (int32_t k = lo; k <= top && beaten; k++) {
+                if (q.K[k] >= INF_COST)
+                    continue;
+                if (!(A[k] <= q.K[k] && A[k] + eA <= q.K[k] + g->egress))
+                    beaten = 0;
+            }
+            drop[gi] = (unsigned char)beaten;
+        }
+        ga_knap_free(&q);
+    }
+    keep_groups(p, wi, drop);
+    rc = 0;
+    goto out;
+stop:
+    /* past the deadline or over the budget: keep every region */
+    rc = krc == -1 ? -1 : 0;
+out:
+    free(cand);
+    free(ctot);
+    free(cvec);
+    free(drop);
+    free(cols);
+    return rc;
+}
+
+/* Workload wi, whose columns are the last group of p (a workload no region
+ * ties): drop its columns of more GPUs per instance than max_gpus, which
+ * no plan can use, unless that leaves none (the infeasibility explanations
+ * read them then). */
+static void filter_max_gpus(prob *p, int32_t wi)
+{
+    const ga_workload *w = &p->b->spec->w[wi];
+    size_t c0 = (size_t)p->w_c0[wi];
+    if (w->max_gpus < 0 || p->n_g == 0 || p->n_c == c0)
+        return;
+    int fits = 0;
+    for (size_t j = c0; j < p->n_c; j++)
+        fits |= p->c[j].gpc <= w->max_gpus;
+    if (!fits)
+        return;
+    size_t k = c0;
+    for (size_t j = c0; j < p->n_c; j++)
+        if (p->c[j].gpc <= w->max_gpus)
+            p->c[k++] = p->c[j];
+    p->g[p->n_g - 1].nc = (int32_t)(k - c0);
+    p->n_c = k;
 }
 
 /* 1 if two workloads get the same columns (GPU counts and data aside):
@@ -412,7 +626,12 @@ static void set_tops(prob *p, const view *v)
 
 gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob *p)
 {
+    int pc; /* push_col's failure */
     int32_t *reps = NULL; /* region-free workloads whose columns can be reused */
+    gcol *repcols = NULL; /* their columns, before the max_gpus filter */
+    size_t n_repcols = 0, cap_repcols = 0;
+    int32_t *rep_c0 = NULL, *rep_nc = NULL; /* by workload, into repcols */
+    unsigned char *shape_ok = NULL; /* ga_model_ok per shape, for one workload */
     size_t n_reps = 0;
     const gpuarb_spec *s = b->spec;
     memset(p, 0, sizeof *p);
@@ -422,7 +641,11 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
     p->H = s->horizon_hours;
     p->shares = (s->max_provider_share >= 0 && s->max_provider_share < 1 && !v->drop_pshare) ||
                 (s->max_spot_share >= 0 && s->max_spot_share < 1 && !v->drop_sshare);
+    /* full dominance when no share cap is active (or the view asks for a
+     * restriction); otherwise within each provider, which is exact under
+     * the caps (drop_dominated) and, in a region group, the same thing */
     int reduce = !p->shares || v->reduce;
+    int group_reduce = reduce ? 2 : 1;
     size_t nw = s->n_w;
     p->w_c0 = ga_calloc(nw, sizeof(int32_t));
     p->w_nc = ga_calloc(nw, sizeof(int32_t));
@@ -430,7 +653,11 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
     p->w_ng = ga_calloc(nw, sizeof(int32_t));
     p->w_top = ga_calloc(nw, sizeof(int32_t));
     reps = ga_mallocarray((nw ? nw : 1), sizeof(int32_t));
-    if (!p->w_c0 || !p->w_nc || !p->w_g0 || !p->w_ng || !p->w_top || !reps)
+    shape_ok = ga_mallocarray((size_t)(b->n_shape ? b->n_shape : 1), 1);
+    rep_c0 = ga_calloc(nw ? nw : 1, sizeof(int32_t));
+    rep_nc = ga_calloc(nw ? nw : 1, sizeof(int32_t));
+    if (!p->w_c0 || !p->w_nc || !p->w_g0 || !p->w_ng || !p->w_top || !reps || !shape_ok ||
+        !rep_c0 || !rep_nc)
         goto nomem;
     for (size_t wi = 0; wi < nw; wi++) {
         const ga_workload *w = &s->w[wi];
@@ -445,21 +672,40 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
             if (same_columns(w, &s->w[reps[r]]))
                 rep = reps[r];
         if (rep >= 0) {
-            /* same columns as an earlier workload, already reduced */
-            for (int32_t j = p->w_c0[rep]; j < p->w_c0[rep] + p->w_nc[rep]; j++) {
-                gcol c = p->c[j];
+            /* same columns as an earlier workload, already reduced (before
+             * its own max_gpus filter) */
+            for (int32_t j = rep_c0[rep]; j < rep_c0[rep] + rep_nc[rep]; j++) {
+                gcol c = repcols[j];
                 c.w = (int32_t)wi;
-                if (push_col(p, &c))
-                    goto nomem;
+                if ((pc = push_col(p, &c)))
+                    goto fail_col;
             }
         } else if (region_free) {
             reps[n_reps++] = (int32_t)wi;
         }
+        int fits = 0; /* some acceptable shape fits within max_gpus */
+        for (int32_t sh = 0; sh < b->n_shape && rep < 0; sh++) {
+            const ga_offer *so = &b->cat->v[b->shape_rep[sh]];
+            shape_ok[sh] = (unsigned char)ga_model_ok(w, so);
+            fits |= shape_ok[sh] && (w->max_gpus < 0 || so->gpu_count <= w->max_gpus);
+        }
+        /* an instance of more GPUs than max_gpus is in no plan: drop such
+         * shapes (exact), unless nothing else is left, when the columns
+         * stay for the infeasibility explanations to read; a region-free
+         * workload filters its columns after they are saved for reuse */
+        for (int32_t sh = 0; sh < b->n_shape && rep < 0 && fits && w->max_gpus >= 0 &&
+                             !region_free; sh++)
+            if (b->cat->v[b->shape_rep[sh]].gpu_count > w->max_gpus)
+                shape_ok[sh] = 0;
         for (size_t kk = 0; kk < b->n_cls && rep < 0; kk++) {
             int32_t k = b->cls_by_reg[kk];
             int32_t reg = b->cls[k].reg;
+            if (v->only_prov >= 0 && b->reg_prov[reg] != v->only_prov) {
+                kk = (size_t)b->reg_c0[reg + 1] - 1; /* another provider's region */
+                continue;
+            }
             if (reg != cur_reg && !region_free) {
-                if (cur_reg >= 0 && close_group(p, (int32_t)wi, cur_reg, gstart, reduce))
+                if (cur_reg >= 0 && close_group(p, (int32_t)wi, cur_reg, gstart, group_reduce))
                     goto nomem;
                 gstart = (int32_t)p->n_c;
             }
@@ -469,9 +715,9 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
                 continue;
             if (cl->cap == 0)
                 continue;
-            const ga_offer *o = &b->cat->v[cl->rep];
-            if (!ga_model_ok(w, o))
+            if (!shape_ok[cl->shape])
                 continue;
+            const ga_offer *o = &b->cat->v[cl->rep];
             for (int spot = 0; spot <= 1; spot++) {
                 if (spot && (v->ondemand_only || w->spot == GA_SPOT_NEVER))
                     continue;
@@ -488,25 +734,156 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
                 c.grp = -1;
                 c.unit = u;
                 c.tput = o->gpu_count * ga_workload_tput(w, o->gpu);
-                if (push_col(p, &c))
-                    goto nomem;
+                if ((pc = push_col(p, &c)))
+                    goto fail_col;
             }
         }
-        if (close_group(p, (int32_t)wi, region_free ? -1 : cur_reg, gstart, reduce && rep < 0))
+        if (close_group(p, (int32_t)wi, region_free ? -1 : cur_reg, gstart,
+                        rep < 0 ? group_reduce : 0))
             goto nomem;
+        if (region_free && rep < 0) {
+            /* keep the reduced columns for the workloads that reuse them */
+            size_t n = p->n_c - (size_t)p->w_c0[wi];
+            if (ga_grow((void **)&repcols, &cap_repcols, n_repcols + n + 1, sizeof(gcol)))
+                goto nomem;
+            if (n)
+                memcpy(repcols + n_repcols, p->c + p->w_c0[wi], n * sizeof(gcol));
+            rep_c0[wi] = (int32_t)n_repcols;
+            rep_nc[wi] = (int32_t)n;
+            n_repcols += n;
+        }
+        if (region_free)
+            filter_max_gpus(p, (int32_t)wi);
         /* the most GPUs worth buying for this workload (see set_tops) */
         set_top(p, (int32_t)wi);
-        if (reduce && w->same_region && p->objective == GA_OBJ_MIN_COST &&
-            prune_gang_regions(p, (int32_t)wi))
+        if (w->same_region && p->objective == GA_OBJ_MIN_COST &&
+            (reduce ? prune_gang_regions(p, (int32_t)wi)
+                    : prune_gang_regions_capped(p, (int32_t)wi)))
             goto nomem;
         p->w_nc[wi] = (int32_t)p->n_c - p->w_c0[wi];
         p->w_ng[wi] = (int32_t)p->n_g - p->w_g0[wi];
     }
     free(reps);
     set_tops(p, v);
+    free(shape_ok);
+    free(repcols);
+    free(rep_c0);
+    free(rep_nc);
     return GPUARB_OK;
+fail_col:
+    if (pc == -2) {
+        double n = (double)p->n_c;
+        free(reps);
+        free(shape_ok);
+        free(repcols);
+        free(rep_c0);
+        free(rep_nc);
+        ga_prob_free(p);
+        return ga_error(ctx, GPUARB_ERR_LIMIT, s->source, 0, 0, NULL,
+                        "the model needs more than %.0f columns, over the memory budget of %.0f "
+                        "MiB (memory_limit_mib) before it is even solved; narrow the catalog or "
+                        "raise memory_limit_mib",
+                        n, b->lim.mem_bytes / 1048576.0);
+    }
 nomem:
     free(reps);
+    free(shape_ok);
+    free(repcols);
+    free(rep_c0);
+    free(rep_nc);
     ga_prob_free(p);
     return ga_nomem(ctx);
+}
+
+/* ---- the memory budget ---- */
+
+void ga_model_size(const prob *p, int stage, ga_model_size_t *z)
+{
+    const base *b = p->b;
+    const gpuarb_spec *s = b->spec;
+    memset(z, 0, sizeof *z);
+    double nc = (double)p->n_c, nz_cols = 0, nnz = 0, rows = 0;
+    /* z columns and their link rows (nc(group) + 1 entries each) */
+    for (size_t g = 0; g < p->n_g; g++)
+        if (p->g[g].egress > 0 || s->w[p->g[g].w].same_region) {
+            nz_cols++;
+            rows++;
+            nnz += p->g[g].nc + 1;
+        }
+    /* GPU count per workload (every x column once) and the gang rows (one
+     * entry per z column, counted above as z columns) */
+    rows += (double)s->n_w;
+    nnz += nc;
+    for (size_t wi = 0; wi < s->n_w; wi++)
+        if (s->w[wi].same_region && p->w_ng[wi] > 0) {
+            rows++;
+            nnz += p->w_ng[wi];
+        }
+    /* shared capacity: at most one row per capped class, one entry per
+     * capped column */
+    if (!p->v.drop_capshare) {
+        double capped = 0;
+        for (size_t j = 0; j < p->n_c; j++)
+            capped += b->cls[p->c[j].k].cap >= 0;
+        rows += GA_MIN(capped, (double)b->n_cls);
+        nnz += capped;
+    }
+    if (s->budget_per_hour >= 0 && !p->v.drop_budget) {
+        rows++;
+        nnz += nc;
+    }
+    /* where a gang link's M is large, mip.c adds a two-entry link per
+     * capacity-limited column: counted for every capped column of a
+     * region group (an upper estimate) */
+    for (size_t g = 0; g < p->n_g; g++)
+        if (s->w[p->g[g].w].same_region)
+            for (int32_t j = p->g[g].c0; j < p->g[g].c0 + p->g[g].nc; j++)
+                if (b->cls[p->c[j].k].cap >= 0) {
+                    rows++;
+                    nnz += 2;
+                }
+    /* the share caps as mip.c writes them: a total-GPU column T with its
+     * row (every x column once), one row per provider over its own
+     * columns plus T, and the spot row over the spot columns plus T */
+    int pshare = s->max_provider_share >= 0 && s->max_provider_share < 1 && !p->v.drop_pshare;
+    int sshare = s->max_spot_share >= 0 && s->max_spot_share < 1 && !p->v.drop_sshare;
+    if (pshare || sshare) {
+        nz_cols++;
+        rows++;
+        nnz += nc + 1;
+    }
+    if (pshare) {
+        rows += b->n_prov;
+        nnz += nc + b->n_prov;
+    }
+    if (sshare) {
+        rows++;
+        nnz += nc + 1;
+    }
+    if (stage == 1) {
+        rows++;
+        nnz += nc;
+    }
+    z->cols = nc + nz_cols;
+    z->rows = rows;
+    z->nnz = nnz;
+    z->bytes = GA_MIP_BYTES_NNZ * nnz + GA_MIP_BYTES_COL * z->cols + GA_MIP_BYTES_ROW * rows +
+               sizeof(gcol) * nc;
+}
+
+gpuarb_status ga_model_check(gpuarb_ctx *ctx, const prob *p, int stage)
+{
+    const base *b = p->b;
+    if (!(b->lim.mem_bytes > 0))
+        return GPUARB_OK;
+    ga_model_size_t z;
+    ga_model_size(p, stage, &z);
+    if (z.bytes <= b->lim.mem_bytes)
+        return GPUARB_OK;
+    return ga_error(ctx, GPUARB_ERR_LIMIT, b->spec->source, 0, 0, NULL,
+                    "the model needs about %.0f MiB for %.0f columns, %.0f rows and %.0f "
+                    "nonzeros, over the memory budget of %.0f MiB (memory_limit_mib); narrow "
+                    "the catalog or raise memory_limit_mib",
+                    ceil(z.bytes / 1048576.0), z.cols, z.rows, z.nnz,
+                    b->lim.mem_bytes / 1048576.0);
 }

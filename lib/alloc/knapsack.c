@@ -6,7 +6,10 @@
  * that starts the MIP.  Wraps no dependency.  Invariants: costs are never
  * negative; INF_COST means "no plan"; instances above DP_MAX_GPUS or
  * DP_MAX_WORK are left to the MIP (-1).  Returns -2 (not a status) on
- * allocation failure; callers turn it into GPUARB_ERR_NOMEM.
+ * allocation failure; callers turn it into GPUARB_ERR_NOMEM; -3 when the
+ * base's deadline (b->lim.deadline_ms) has passed: the clock is read when
+ * a knapsack starts and every DP_CLOCK_STEPS cell updates, so a stop costs
+ * at most a few milliseconds past the deadline.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -15,6 +18,16 @@
 #include <string.h>
 
 #include "alloc/alloc.h"
+
+/* Cell updates between two looks at the clock (about 0.1 ms of work). */
+#define DP_CLOCK_STEPS 65536
+
+/* 1 when the deadline of p's base has passed. */
+static int past_deadline(const prob *p)
+{
+    double d = p->b->lim.deadline_ms;
+    return d > 0 && ga_now_ms() >= d;
+}
 
 void ga_knap_free(knap_t *q)
 {
@@ -26,12 +39,15 @@ void ga_knap_free(knap_t *q)
 
 /* Bounded knapsack over columns cols[0..n) (indices into p->c) with exact
  * GPU totals 0..top.  cap[k] is the class capacity left (-1 unlimited).
- * Returns 0, or -1 on allocation failure. */
+ * Returns 0, -1 on allocation failure, -3 past the deadline, -4 when its
+ * table would take more than a quarter of the memory budget. */
 int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
                   const int64_t *cap, knap_t *q)
 {
     memset(q, 0, sizeof *q);
     q->top = top;
+    if (past_deadline(p))
+        return -3;
     size_t T = (size_t)top + 1;
     q->K = ga_mallocarray(T, sizeof(double));
     size_t max_items = (size_t)n * 32 + 1;
@@ -52,13 +68,21 @@ int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
             m -= take;
         }
     }
+    if (p->b->lim.mem_bytes > 0 && (double)q->n_items * (double)T > p->b->lim.mem_bytes / 4)
+        return -4;
     q->keep = ga_calloc(q->n_items ? (size_t)q->n_items : 1, T);
     if (!q->keep)
         return -1;
     q->K[0] = 0;
     for (size_t k = 1; k < T; k++)
         q->K[k] = INF_COST;
+    size_t steps = 0;
     for (int32_t i = 0; i < q->n_items; i++) {
+        if ((steps += T) >= DP_CLOCK_STEPS) {
+            steps = 0;
+            if (past_deadline(p))
+                return -3;
+        }
         int32_t wt = q->it[i].wt;
         double cost = q->it[i].mult * p->c[q->it[i].col].unit * p->H;
         unsigned char *kp = q->keep + (size_t)i * T;
@@ -85,24 +109,30 @@ void ga_knap_take(const knap_t *q, int32_t k, double *x)
 }
 
 /* The knapsack of one region group's columns (listed into cols, which
- * holds at least gr->nc).  Returns 0, or -1 on allocation failure with q
- * already freed. */
+ * holds at least gr->nc).  Returns 0, or -1 on allocation failure and -3
+ * past the deadline, with q already freed. */
 static int group_knap(const prob *p, const ggrp *gr, int32_t *cols, int32_t top,
                       const int64_t *cap, knap_t *q)
 {
     for (int32_t j = 0; j < gr->nc; j++)
         cols[j] = gr->c0 + j;
-    if (ga_knap_solve(p, cols, gr->nc, top, cap, q)) {
+    int rc = ga_knap_solve(p, cols, gr->nc, top, cap, q);
+    if (rc)
         ga_knap_free(q);
-        return -1;
-    }
-    return 0;
+    return rc;
+}
+
+/* ga_dp_workload's code for a knapsack's failure rc. */
+static double dp_fail(int rc)
+{
+    return rc == -3 ? -3.0 : rc == -4 ? -1.0 : -2.0;
 }
 
 /* Least total cost (horizon cost + egress) of workload w alone, with class
  * capacities cap (-1 unlimited); writes the plan into x (indexed like p->c,
  * only w's columns touched).  Returns the cost, INF_COST when infeasible,
- * -1 when the instance is too large for the DP, -2 on allocation failure. */
+ * -1 when the instance is too large for the DP, -2 on allocation failure,
+ * -3 past the deadline (x then holds no plan). */
 double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x)
 {
     const ga_workload *w = &p->b->spec->w[wi];
@@ -130,10 +160,11 @@ double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x)
         for (int32_t j = 0; j < nc; j++)
             cols[j] = c0 + j;
         knap_t q;
-        if (ga_knap_solve(p, cols, nc, top, cap, &q)) {
+        int rc = ga_knap_solve(p, cols, nc, top, cap, &q);
+        if (rc) {
             ga_knap_free(&q);
             free(cols);
-            return -2;
+            return dp_fail(rc);
         }
         int32_t kbest = -1;
         for (int32_t k = lo; k <= top; k++)
@@ -149,9 +180,10 @@ double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x)
         for (int32_t g = g0; g < g0 + ng; g++) {
             const ggrp *gr = &p->g[g];
             knap_t q;
-            if (group_knap(p, gr, cols, top, cap, &q)) {
+            int rc = group_knap(p, gr, cols, top, cap, &q);
+            if (rc) {
                 free(cols);
-                return -2;
+                return dp_fail(rc);
             }
             for (int32_t k = lo; k <= top; k++) {
                 double v = q.K[k] + gr->egress;
@@ -165,9 +197,10 @@ double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x)
         }
         if (gbest >= 0) {
             knap_t q;
-            if (group_knap(p, &p->g[gbest], cols, top, cap, &q)) {
+            int rc = group_knap(p, &p->g[gbest], cols, top, cap, &q);
+            if (rc) {
                 free(cols);
-                return -2;
+                return dp_fail(rc);
             }
             ga_knap_take(&q, kbest, x);
             ga_knap_free(&q);
@@ -190,17 +223,15 @@ double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x)
             free(cols);
             return -2;
         }
-        int fail = 0;
+        int fail = 0; /* a knapsack's failure code */
         F[0] = 0;
         for (size_t k = 1; k < T; k++)
             F[k] = INF_COST;
         for (int32_t gi = 0; gi < ng && !fail; gi++) {
             const ggrp *gr = &p->g[g0 + gi];
             knap_t q;
-            if (group_knap(p, gr, cols, top, cap, &q)) {
-                fail = 1;
+            if ((fail = group_knap(p, gr, cols, top, cap, &q)))
                 break;
-            }
             int32_t *ch = choice + (size_t)gi * T;
             for (size_t k = 0; k < T; k++) {
                 Fn[k] = F[k];
@@ -233,9 +264,7 @@ double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x)
                 if (j == 0)
                     continue;
                 knap_t q;
-                if (group_knap(p, &p->g[g0 + gi], cols, top, cap, &q)) {
-                    fail = 1;
-                } else {
+                if ((fail = group_knap(p, &p->g[g0 + gi], cols, top, cap, &q)) == 0) {
                     ga_knap_take(&q, j, x);
                     ga_knap_free(&q);
                 }
@@ -248,7 +277,7 @@ double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x)
         free(Ks);
         if (fail) {
             free(cols);
-            return -2;
+            return dp_fail(fail);
         }
     }
     free(cols);
@@ -256,39 +285,83 @@ double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x)
 }
 
 /* Greedy plan: workloads in decreasing size, each solved alone on the
- * capacity the earlier ones left.  Returns 1 if it found a plan (which may
- * still break budget or share caps: ga_evaluate() says). */
+ * capacity the earlier ones left.  Under a provider cap each provider may
+ * hold at most share x (sum of min_gpus) GPUs, which is no more than the
+ * cap allows of any plan (a plan has at least that many GPUs): a workload
+ * whose plan would pass a provider's allowance is solved again without
+ * that provider.  Returns 1 if it found a plan (which may still break the
+ * budget or the spot cap: ga_evaluate() says). */
 int ga_greedy(const prob *p, double *x)
 {
-    const gpuarb_spec *s = p->b->spec;
-    size_t nw = s->n_w;
-    int64_t *cap = ga_mallocarray((p->b->n_cls ? p->b->n_cls : 1), sizeof(int64_t));
+    const base *b = p->b;
+    const gpuarb_spec *s = b->spec;
+    size_t nw = s->n_w, np = (size_t)(b->n_prov ? b->n_prov : 1);
+    int pcap = s->max_provider_share >= 0 && s->max_provider_share < 1 && !p->v.drop_pshare;
+    int64_t *cap = ga_mallocarray((b->n_cls ? b->n_cls : 1), sizeof(int64_t));
+    int64_t *eff = ga_mallocarray((b->n_cls ? b->n_cls : 1), sizeof(int64_t));
+    int64_t *allow = ga_calloc(np, sizeof(int64_t)), *add = ga_calloc(np, sizeof(int64_t));
     kpair *order = ga_mallocarray((nw ? nw : 1), sizeof(kpair));
-    if (!cap || !order) {
-        free(cap);
-        free(order);
-        return 0;
+    int ok = 1;
+    if (!cap || !eff || !allow || !add || !order) {
+        ok = 0;
+        goto out;
     }
-    for (size_t k = 0; k < p->b->n_cls; k++)
-        cap[k] = p->b->cls[k].cap;
+    for (size_t k = 0; k < b->n_cls; k++)
+        cap[k] = eff[k] = b->cls[k].cap;
+    if (pcap) {
+        double total = 0;
+        for (size_t wi = 0; wi < nw; wi++)
+            total += s->w[wi].min_gpus;
+        for (size_t q = 0; q < np; q++)
+            allow[q] = (int64_t)floor(s->max_provider_share * total + 1e-9);
+    }
     for (size_t wi = 0; wi < nw; wi++) {
         order[wi].key = -(int64_t)s->w[wi].min_gpus;
         order[wi].idx = (int32_t)wi;
     }
     qsort(order, nw, sizeof *order, ga_cmp_kpair);
-    int ok = 1;
     for (size_t t = 0; t < nw && ok; t++) {
-        int32_t wi = order[t].idx;
-        double v = ga_dp_workload(p, wi, cap, x);
-        if (v < 0 || v >= INF_COST) {
-            ok = 0;
-            break;
+        int32_t wi = order[t].idx, j0 = p->w_c0[wi], j1 = j0 + p->w_nc[wi];
+        for (;;) {
+            double v = ga_dp_workload(p, wi, eff, x);
+            if (v < 0 || v >= INF_COST) {
+                ok = 0;
+                break;
+            }
+            if (!pcap)
+                break;
+            for (int32_t j = j0; j < j1; j++)
+                if (x[j] > 0.5)
+                    add[b->cls[p->c[j].k].prov] += (int64_t)(x[j] + 0.5) * p->c[j].gpc;
+            int over = 0;
+            for (int32_t j = j0; j < j1; j++) {
+                int32_t q = b->cls[p->c[j].k].prov;
+                if (add[q] > allow[q]) {
+                    eff[p->c[j].k] = 0; /* this provider is full for wi */
+                    over = 1;
+                }
+            }
+            for (int32_t j = j0; j < j1; j++) {
+                int32_t q = b->cls[p->c[j].k].prov;
+                if (!over)
+                    allow[q] -= add[q];
+                add[q] = 0;
+            }
+            if (!over)
+                break;
         }
-        for (int32_t j = p->w_c0[wi]; j < p->w_c0[wi] + p->w_nc[wi]; j++)
+        for (int32_t j = j0; j < j1; j++) {
             if (x[j] > 0.5 && cap[p->c[j].k] >= 0)
                 cap[p->c[j].k] -= (int64_t)(x[j] + 0.5);
+        }
+        for (int32_t j = j0; j < j1; j++)
+            eff[p->c[j].k] = cap[p->c[j].k];
     }
+out:
     free(cap);
+    free(eff);
+    free(allow);
+    free(add);
     free(order);
     return ok;
 }

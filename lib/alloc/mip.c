@@ -48,6 +48,9 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
 {
     const gpuarb_spec *s = p->b->spec;
     const base *b = p->b;
+    gpuarb_status st0 = ga_model_check(ctx, p, stage); /* the memory budget, first */
+    if (st0)
+        return st0;
     int maximize = p->objective == GA_OBJ_MAX_THROUGHPUT && stage == 0;
     ga_mip *m = ga_mip_new(maximize);
     int32_t *idx = NULL;
