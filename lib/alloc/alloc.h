@@ -115,6 +115,10 @@ typedef struct prob {
     int32_t restricted;                 /* some w_top is a restriction, not a
                                            proven bound: the model's bound is
                                            not the view's */
+    const unsigned char *col_off;       /* NULL, or 1 where a column is held at
+                                           0 (a gang fixed to one region after
+                                           the solver's tolerance let it span
+                                           two; see solve.c) */
 } prob;
 
 typedef struct plan_eval {

@@ -26,6 +26,8 @@
 static double col_ub(const prob *p, size_t j)
 {
     const gcol *c = &p->c[j];
+    if (p->col_off && p->col_off[j])
+        return 0;
     double ub = ceil((double)p->w_top[c->w] / c->gpc);
     int64_t cap = p->b->cls[c->k].cap;
     if (cap >= 0)
@@ -262,7 +264,13 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
             idx[j] = (int32_t)j;
             val[j] = p->c[j].tput;
         }
+        /* the floor's slack absorbs rounding, never a whole instance of
+         * the slowest column (throughput factors may be as small as 1e-6,
+         * so a relative 1e-7 of the total could drop one) */
         double tol = 1e-7 * GA_MAX(1.0, fabs(tfloor));
+        for (size_t j = 0; j < p->n_c; j++)
+            if (p->c[j].tput > 0)
+                tol = GA_MIN(tol, 0.25 * p->c[j].tput);
         if (ga_mip_add_row(m, (int32_t)p->n_c, idx, val, tfloor - tol, GA_INF, "throughput_floor") < 0)
             goto nomem;
     }

@@ -329,8 +329,8 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
             ga_result_diag(r, "time limit: the plan is within %.3g%% of the proven bound %.10g",
                            100.0 * sv.gap, sv.bound);
         else if (sv.status == GPUARB_SOLVE_FEASIBLE)
-            ga_result_diag(r, "time limit: the throughput is proven best, but the cheapest plan "
-                              "with it was not proven");
+            ga_result_diag(r, "the throughput is proven best, but the cheapest plan with it "
+                              "was not proven (time limit or solver tolerance)");
     } else if (sv.status == GPUARB_SOLVE_INFEASIBLE) {
         if (!ga_explain_workloads(&p, r))
             if ((st = ga_explain_families(ctx, &b, &v, ga_stage_deadline(&b, 0, 1.0), &tol, r)))

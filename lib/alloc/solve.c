@@ -76,6 +76,105 @@ static double gap_of(int32_t objective, const sol *s)
     return g <= GA_OPT_GAP ? 0 : g;
 }
 
+
+/* GLPK counts a value within 1e-5 of an integer as integral, so a region
+ * indicator of 1e-6 can carry M x 1e-6 GPUs of a gang into a second region
+ * where M, the region's GPU range, is large (offers at a hundredth of a
+ * cent an hour under a budget).  When the rounded plan spans regions and
+ * the verifier's repair cannot save it, the view is split on the first
+ * gang that spans: one subproblem per region of that gang, the gang's other
+ * regions held at 0 (col_off), each solved by ga_solve_view (which splits
+ * again if another gang leaks).  The regions cover every plan of the view,
+ * so the best subproblem plan is the view's optimum when every subproblem
+ * was proven (optimal, or infeasible over its full ranges), and the best of
+ * the subproblem bounds is a bound.  *split says whether it applied. */
+static gpuarb_status split_gang(gpuarb_ctx *ctx, const prob *p, const double *raw,
+                                double deadline, const ga_tol *tol, sol *out, int *split)
+{
+    const gpuarb_spec *s = p->b->spec;
+    int maxt = p->objective == GA_OBJ_MAX_THROUGHPUT;
+    *split = 0;
+    int32_t gw = -1;
+    for (size_t wi = 0; wi < s->n_w && gw < 0; wi++) {
+        if (!s->w[wi].same_region)
+            continue;
+        int used = 0;
+        for (int32_t g = p->w_g0[wi]; g < p->w_g0[wi] + p->w_ng[wi]; g++) {
+            int any = 0;
+            for (int32_t j = p->g[g].c0; j < p->g[g].c0 + p->g[g].nc; j++)
+                any |= raw[j] > 0.5;
+            used += any;
+        }
+        if (used > 1)
+            gw = (int32_t)wi;
+    }
+    if (gw < 0)
+        return GPUARB_OK;
+    *split = 1;
+    unsigned char *off = ga_mallocarray(p->n_c ? p->n_c : 1, 1);
+    if (!off)
+        return ga_nomem(ctx);
+    int have = 0, exact = 1, bk = 1;
+    double bound = maxt ? -INF_COST : INF_COST;
+    gpuarb_status st = GPUARB_OK;
+    for (int32_t g = p->w_g0[gw]; g < p->w_g0[gw] + p->w_ng[gw] && !st; g++) {
+        for (size_t j = 0; j < p->n_c; j++)
+            off[j] = p->col_off && p->col_off[j];
+        for (int32_t h = p->w_g0[gw]; h < p->w_g0[gw] + p->w_ng[gw]; h++)
+            if (h != g)
+                for (int32_t j = p->g[h].c0; j < p->g[h].c0 + p->g[h].nc; j++)
+                    off[j] = 1;
+        prob q = *p;
+        q.col_off = off;
+        sol sub;
+        if ((st = ga_solve_view(ctx, &q, deadline, tol, NULL, &sub))) {
+            ga_sol_free(&sub);
+            break;
+        }
+        out->nodes += sub.nodes;
+        if (sub.status == GPUARB_SOLVE_OPTIMAL || sub.status == GPUARB_SOLVE_FEASIBLE) {
+            if (!have || plan_better(p->objective, &sub.e, &out->e)) {
+                memcpy(out->x, sub.x, sizeof(double) * p->n_c);
+                out->e = sub.e;
+                out->proven = sub.proven;
+            } else if (!plan_better(p->objective, &out->e, &sub.e)) {
+                out->proven &= sub.proven;
+            }
+            have = 1;
+        }
+        if (sub.status == GPUARB_SOLVE_FEASIBLE || sub.status == GPUARB_SOLVE_TIME_LIMIT ||
+            (sub.status == GPUARB_SOLVE_INFEASIBLE && sub.range_only))
+            exact = 0;
+        if (sub.status != GPUARB_SOLVE_INFEASIBLE) {
+            if (sub.status == GPUARB_SOLVE_TIME_LIMIT && !sub.bound_known)
+                bk = 0;
+            else
+                bound = maxt ? GA_MAX(bound, sub.bound) : GA_MIN(bound, sub.bound);
+        }
+        ga_sol_free(&sub);
+    }
+    free(off);
+    if (st)
+        return st;
+    if (!have) {
+        out->status = exact ? GPUARB_SOLVE_INFEASIBLE : GPUARB_SOLVE_TIME_LIMIT;
+        out->range_only = 0;
+        out->bound_known = bk && !exact;
+        out->bound = bound;
+        return GPUARB_OK;
+    }
+    out->bound_known = 1;
+    out->bound = bk ? (maxt ? GA_MAX(bound, out->e.tput) : GA_MIN(bound, out->e.total))
+                    : (maxt ? out->e.tput : out->e.total);
+    out->gap = bk ? gap_of(p->objective, out) : 0;
+    out->status = exact && bk && out->gap == 0 && (out->proven || !maxt)
+                      ? GPUARB_SOLVE_OPTIMAL
+                      : GPUARB_SOLVE_FEASIBLE;
+    if (!bk && out->status == GPUARB_SOLVE_FEASIBLE)
+        out->gap = 0;
+    return GPUARB_OK;
+}
+
 /* A throughput no plan of p exceeds, from the budget alone: every $/h buys
  * at most max(tput / unit).  0 if there is none (a free column). */
 static int budget_tput_bound(const prob *p, double *bound)
@@ -183,9 +282,43 @@ gpuarb_status ga_solve_view(gpuarb_ctx *ctx, const prob *p, double deadline, con
     int have = 0;
     if (mo.status == GA_MIP_OPTIMAL || mo.status == GA_MIP_FEASIBLE) {
         /* the solver's plan, rounded, counts only once verified */
-        if ((st = ga_repair(ctx, p, out->x, &out->e)))
+        double *raw = ga_mallocarray(p->n_c, sizeof(double));
+        if (!raw) {
+            st = ga_nomem(ctx);
             goto fail;
-        have = out->e.feasible;
+        }
+        memcpy(raw, out->x, sizeof(double) * p->n_c);
+        if (!(st = ga_repair(ctx, p, out->x, &out->e)))
+            have = out->e.feasible;
+        int split = 0;
+        if (!st && !have)
+            st = split_gang(ctx, p, raw, deadline, tol, out, &split);
+        free(raw);
+        if (st)
+            goto fail;
+        if (split) {
+            /* the split's plan, bound and status are the view's; a start in
+             * hand still wins when it is better */
+            int got = out->status == GPUARB_SOLVE_OPTIMAL || out->status == GPUARB_SOLVE_FEASIBLE;
+            if (have_start && (!got || plan_better(p->objective, &se, &out->e))) {
+                memcpy(out->x, start, sizeof(double) * p->n_c);
+                out->e = se;
+                out->status = GPUARB_SOLVE_FEASIBLE;
+                out->proven = 0;
+                double b = out->bound;
+                int bk = out->bound_known;
+                out->bound = maxt ? out->e.tput : out->e.total;
+                if (bk)
+                    out->bound = maxt ? GA_MAX(b, out->bound) : GA_MIN(b, out->bound);
+                out->bound_known = 1;
+                out->gap = bk ? gap_of(p->objective, out) : 0;
+            }
+            if (p->objective == GA_OBJ_MIN_COST && out->bound_known &&
+                (out->status == GPUARB_SOLVE_OPTIMAL || out->status == GPUARB_SOLVE_FEASIBLE))
+                out->bound = GA_MIN(out->e.total, GA_MAX(out->bound, lower));
+            free(start);
+            return GPUARB_OK;
+        }
     }
     if (have_start && (!have || plan_better(p->objective, &se, &out->e))) {
         memcpy(out->x, start, sizeof(double) * p->n_c);

@@ -416,6 +416,8 @@ typedef struct glp_job {
     double deadline;         /* ga_now_ms() value at which to stop; 0: none */
     int glp_mem_mib;         /* glp_mem_limit for GLPK's own memory; 0: none */
     double budget_mib;       /* the caller's whole budget, for the message */
+    int safe;                /* the retry after a fatal error: scaled, no cuts,
+                                other branching (see ga_mip_solve) */
     glp_said said;
 } glp_job;
 
@@ -642,6 +644,8 @@ static gpuarb_status solve_body(gpuarb_ctx *ctx, glp_job *j)
     glp_init_smcp(&sp);
     sp.msg_lev = GLP_MSG_OFF;
     sp.presolve = GLP_ON;
+    if (j->safe)
+        sp.meth = GLP_DUALP;
     int left = time_left(j), rc;
     if (left < 0) {
         lp_timed_out(j);
@@ -706,7 +710,19 @@ static gpuarb_status solve_body(gpuarb_ctx *ctx, glp_job *j)
     ip.mip_gap = opts->mip_gap > 0 ? opts->mip_gap : 0.0;
     ip.br_tech = GLP_BR_DTH;
     ip.bt_tech = GLP_BT_BLB;
-    if (opts->cuts) {
+    /* Tolerances (see libgpuarb(3), SOLVER TOLERANCES): a value within
+     * tol_int of an integer counts as integral, so a 0/1 indicator times a
+     * link coefficient M leaks up to M x tol_int units; GLPK's 1e-5 let a
+     * gang's M of 1e5-1e6 GPUs carry whole instances into a second region.
+     * 1e-9 keeps the leak under a thousandth of a GPU for M up to 1e6 (the
+     * plan is rounded and verified either way).  tol_obj 1e-9 prunes a node
+     * only when its relaxation is within a relative 1e-9 of the incumbent,
+     * so "optimal" means proven to 1e-9. */
+    ip.tol_int = 1e-5;
+    ip.tol_obj = 1e-9;
+    if (j->safe)
+        ip.br_tech = GLP_BR_MFV;
+    if (opts->cuts && !j->safe) {
         ip.gmi_cuts = GLP_ON;
         ip.mir_cuts = GLP_ON;
         ip.cov_cuts = GLP_ON;
@@ -843,6 +859,24 @@ gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, 
         }
     }
     st = glp_guarded(ctx, solve_body, &j, "solving");
+    if (st == GPUARB_ERR_SOLVER && j.said.kind != GLPK_SAID_LIMIT &&
+        (j.deadline <= 0 || ga_now_ms() < j.deadline)) {
+        /* GLPK 5.0's simplex can fail an internal assertion on badly
+         * scaled models (seen: "teta_lim >= 0.0" inside branch and bound,
+         * with prices of $0.0001/h beside $35/h): once more, scaled, with
+         * the dual simplex, no cuts and another branching rule */
+        j.safe = 1;
+        memset(&j.said, 0, sizeof j.said);
+        memset(out->x, 0, sizeof(double) * (size_t)m->n_cols);
+        out->status = GA_MIP_NOSOLUTION;
+        out->has_bound = 0;
+        out->nodes = 0;
+        j.ci.nodes = 0;
+        j.ci.offered = 0;
+        j.ci.have_bound = 0;
+        j.ci.closed = 0;
+        st = glp_guarded(ctx, solve_body, &j, "solving");
+    }
     job_free(&j);
     return st;
 }
