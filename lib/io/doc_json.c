@@ -167,12 +167,14 @@ static char *put_utf8(char *o, long cp)
 
 /* The string whose opening quote is at q: checked, its closing quote's
  * offset in *end and its decoded length in *n.  Errors are reported at
- * the offending byte or escape; an unclosed string and \u0000 (input the
- * spec cannot hold, not a syntax error) at the opening quote. */
+ * the offending byte or escape; an unclosed string at the opening quote,
+ * and so is \u0000 (input the spec cannot hold, not a syntax error), once
+ * the whole string is known to be well formed. */
 static gpuarb_status string_check(jparse *p, size_t q, size_t *end, size_t *n)
 {
     const char *t = p->t;
     size_t i = q + 1, k = 0;
+    int nul = 0;
     for (;;) {
         if (i >= p->len)
             return fail_at(p, GPUARB_ERR_SYNTAX, q,
@@ -224,8 +226,7 @@ static gpuarb_status string_check(jparse *p, size_t q, size_t *end, size_t *n)
         if (cp < 0)
             return fail_at(p, GPUARB_ERR_SYNTAX, i,
                            "invalid escape: '\\u' must be followed by four hexadecimal digits");
-        if (cp == 0)
-            return fail_at(p, GPUARB_ERR_INPUT, q, "strings may not contain NUL characters");
+        nul |= cp == 0;
         if (cp >= 0xDC00 && cp <= 0xDFFF)
             return fail_at(p, GPUARB_ERR_SYNTAX, i,
                            "invalid Unicode escape '\\u%04lX': a low surrogate with no high "
@@ -247,6 +248,8 @@ static gpuarb_status string_check(jparse *p, size_t q, size_t *end, size_t *n)
         i += 6;
         k += utf8_len(cp);
     }
+    if (nul)
+        return fail_at(p, GPUARB_ERR_INPUT, q, "strings may not contain NUL characters");
     *end = i;
     *n = k;
     return GPUARB_OK;
