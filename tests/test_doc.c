@@ -167,6 +167,17 @@ static void json_positions(void **state)
     const ga_doc_node *n = at(r, "n");
     assert_pos(n, 5, 23);
     assert_string_equal(n->str, "-2.5e1"); /* the text as written */
+    ga_doc_free(&d);
+    /* escapes decoded: U+1F600 from its surrogate pair is F0 9F 98 80,
+     * U+00E9 is C3 A9, U+20AC is E2 82 AC */
+    assert_int_equal(json(f, "[\"\\ud83d\\ude00|\\u00e9\\u20AC|\\\"\\\\\\/\\b\\f\\n\\r\\t\"]", &d),
+                     GPUARB_OK);
+    assert_string_equal(d.root->items[0]->str,
+                        "\xf0\x9f\x98\x80|\xc3\xa9\xe2\x82\xac|\"\\/\b\f\n\r\t");
+    ga_doc_free(&d);
+    assert_int_equal(json(f, text, &d), GPUARB_OK);
+    r = d.root;
+    n = at(r, "n");
     assert_true(n->number == -25.0);
     assert_false(n->is_integer);
     ga_doc_free(&d);
@@ -413,6 +424,22 @@ static void duplicate_and_complex_keys(void **state)
     sprintf(p, "k39999: 0\n"); /* the duplicate is on line 40001 */
     expect_yaml_error(f, big, GPUARB_ERR_INPUT, 40001, 1, "duplicate key 'k39999'");
     free(big);
+    /* JSON: a map of 20 keys k0..k19, one a line from line 2, then k7
+     * again on line 22 (past the 16 keys where doc_json.c starts hashing),
+     * and an escaped duplicate among few keys */
+    char js[512];
+    p = js + sprintf(js, "{\n");
+    for (int i = 0; i < 20; i++)
+        p += sprintf(p, "\"k%d\": %d,\n", i, i);
+    sprintf(p, "\"k20\": 20\n}");
+    assert_int_equal(json(f, js, &d), GPUARB_OK);
+    assert_int_equal(d.root->n, 21);
+    assert_string_equal(d.root->keys[20], "k20");
+    ga_doc_free(&d);
+    sprintf(p, "\"k7\": 0\n}");
+    expect_json_error(f, js, GPUARB_ERR_INPUT, 22, 1, "duplicate key 'k7'");
+    expect_json_error(f, "{\"gpu\": 1, \"g\\u0070u\": 2}", GPUARB_ERR_INPUT, 1, 12,
+                      "duplicate key 'g\\u0070u'");
 }
 
 static void multi_document(void **state)
@@ -523,6 +550,31 @@ static void syntax_errors(void **state)
         {JSON, "{\"a\": \"\xff\"}", GPUARB_ERR_SYNTAX, 1, 8,
          "invalid UTF-8 sequence starting with byte 0xFF"},
         {JSON, "{\"a\": \"x\\u0000y\"}", GPUARB_ERR_INPUT, 1, 7, "NUL"},
+        /* the string's syntax first: the bad byte after \u0000 */
+        {JSON, "[\"\\u0000\xff\"]", GPUARB_ERR_SYNTAX, 1, 9, "byte 0xFF"},
+        /* strings: at the backslash of the escape, the control character,
+         * or the opening quote of a string never closed */
+        {JSON, "{\"a\": \"x\\qy\"}", GPUARB_ERR_SYNTAX, 1, 9, "invalid escape '\\q'"},
+        {JSON, "[\"\\u12G4\"]", GPUARB_ERR_SYNTAX, 1, 3, "four hexadecimal digits"},
+        {JSON, "[\"\\uD800\"]", GPUARB_ERR_SYNTAX, 1, 3,
+         "invalid Unicode escape '\\uD800': a high surrogate must be followed by a low one"},
+        {JSON, "[\"\\uD800\\u0041\"]", GPUARB_ERR_SYNTAX, 1, 3, "a high surrogate"},
+        {JSON, "[\"ok\", \"\\uDC00x\"]", GPUARB_ERR_SYNTAX, 1, 9,
+         "'\\uDC00': a low surrogate with no high surrogate"},
+        {JSON, "{\"a\": \"line\nbreak\"}", GPUARB_ERR_SYNTAX, 1, 12,
+         "control character 0x0A in a string"},
+        {JSON, "{\"a\": \"open", GPUARB_ERR_SYNTAX, 1, 7, "string not closed"},
+        /* structure: what was expected, near what was found */
+        {JSON, "{\"a\": 1, }", GPUARB_ERR_SYNTAX, 1, 10,
+         "string expected near '}' (no ',' after the last member)"},
+        {JSON, "{\"a\" 1}", GPUARB_ERR_SYNTAX, 1, 6, "':' expected near '1'"},
+        {JSON, "[1 2]", GPUARB_ERR_SYNTAX, 1, 4, "',' or ']' expected near '2'"},
+        {JSON, "[1, \xff]", GPUARB_ERR_SYNTAX, 1, 5, "value expected near byte 0xFF"},
+        {JSON, "[1", GPUARB_ERR_SYNTAX, 1, 3, "',' or ']' expected near end of file"},
+        /* numbers: at their first byte */
+        {JSON, "[-]", GPUARB_ERR_SYNTAX, 1, 2, "invalid number near '-': a digit must follow"},
+        {JSON, "[1.]", GPUARB_ERR_SYNTAX, 1, 2, "invalid number near '1.': a digit must"},
+        {JSON, "[1e+]", GPUARB_ERR_SYNTAX, 1, 2, "near '1e+': the exponent needs digits"},
     };
     EXPECT_ERRORS(f, json_cases);
     /* a NUL byte after a top-level number is not the end of the text
@@ -554,6 +606,14 @@ static void byte_order_mark(void **state)
     assert_pos(ga_doc_get(d.root, "a"), 1, 4);
     assert_pos(ga_doc_get(d.root, "b")->items[1], 3, 3);
     ga_doc_free(&d);
+    /* The same for JSON (issue 14, finding 8: it was refused there). */
+    assert_int_equal(json(f, "\xef\xbb\xbf{\"a\": [1,\r\n 2]}", &d), GPUARB_OK);
+    assert_key_pos(d.root, 0, 1, 2);
+    assert_pos(ga_doc_get(d.root, "a"), 1, 7);
+    assert_pos(ga_doc_get(d.root, "a")->items[1], 2, 2);
+    ga_doc_free(&d);
+    /* only at the start: elsewhere it is not a value */
+    expect_json_error(f, "[\xef\xbb\xbf" "1]", GPUARB_ERR_SYNTAX, 1, 2, "near byte 0xEF");
 }
 
 static void dispatch(void **state)
