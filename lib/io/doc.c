@@ -6,7 +6,7 @@
  * and the two spec loaders' common starts: ga_doc_from_text (a caller's
  * buffer) and ga_doc_load (a file, read by its extension).
  *
- * Wraps no dependency (doc_yaml.c owns libyaml, doc_json.c owns jansson).
+ * Wraps no dependency (doc_yaml.c owns libyaml; doc_json.c uses none).
  * Invariants: a tree is owned by its root; every MAP has n keys, n key
  * positions and n items; every STRING has a NUL-free str; NUMBER values
  * are finite.  Lines and columns are 1-based and columns count bytes.

@@ -1,7 +1,7 @@
 /*
  * doc.h - a small document tree with source positions, produced from YAML
- * (doc_yaml.c, the only libyaml user) or JSON (doc_json.c, the only jansson
- * reader).  Spec validators walk this tree, so YAML and JSON input give the
+ * (doc_yaml.c, the only libyaml user) or JSON (doc_json.c, a decoder of our
+ * own).  Spec validators walk this tree, so YAML and JSON input give the
  * same in-memory spec and the same error positions.
  */
 #ifndef GPUARB_DOC_H
