@@ -5,6 +5,7 @@
 #   make test         install missing packages, build, run every test
 #   make check-asan   the whole suite under AddressSanitizer + UBSan
 #   make check-chaos  every allocation-failure point of tests/test_chaos (make test samples them)
+#   make check-diff   optimize against the reference solver on 600 generated specs
 #   make bench        build and run the benchmarks (prints figures)
 #   make examples     build the C examples (make check-examples also runs them all)
 #   make fuzz         libFuzzer harnesses (clang)
@@ -59,7 +60,7 @@ SHARED := $(BUILD)/libgpuarb.so.$(VERSION)
 SONAME := libgpuarb.so.$(VERSION_MAJOR)
 CLI := $(BUILD)/gpuarb
 
-.PHONY: all lib cli test check-asan check-chaos bench examples fuzz install uninstall clean deps demo \
+.PHONY: all lib cli test check-asan check-chaos check-diff bench examples fuzz install uninstall clean deps demo \
         check-symbols catalog deps-check check-examples
 .DELETE_ON_ERROR:
 
@@ -163,6 +164,19 @@ check-chaos: deps-check
 	@$(MAKE) --no-print-directory $(BUILD)/tests/test_chaos
 	@echo "== $(BUILD)/tests/test_chaos, every failure point"
 	@CHAOS_FULL=1 ASAN_OPTIONS=detect_leaks=1 $(BUILD)/tests/test_chaos
+
+# The differential check of optimize (issue 15): 600 generated specs solved by
+# gpuarb and by ../shared/tools/refsolve.py (CBC), both plans judged by
+# tests/diffcheck.py's own SPEC checker; fails on any disagreement that is
+# gpuarb's.  Skipped (and says so) without ../shared, cbc or python3.
+DIFF_COUNT ?= 600
+DIFF_SEED ?= 17
+check-diff: deps-check all
+	@if [ -f ../shared/tools/refsolve.py ] && command -v cbc >/dev/null 2>&1 && \
+	    command -v $(PYTHON) >/dev/null 2>&1; then \
+	  echo "== tests/diffcheck.py, $(DIFF_COUNT) specs"; \
+	  $(PYTHON) tests/diffcheck.py $(CLI) ../shared/tools/refsolve.py $(DIFF_COUNT) $(DIFF_SEED); \
+	else echo "== tests/diffcheck.py skipped: needs ../shared/tools/refsolve.py, cbc and $(PYTHON)"; fi
 
 bench: deps-check all $(BENCH_BIN) $(BUILD)/tests/test_chaos
 	@sh bench/run.sh $(BUILD)
