@@ -652,6 +652,37 @@ expect_rc "scale: --memory-limit-mib overrides the spec's budget" 0
 run optimize --memory-limit-mib -1 "$T/scale/spec.yaml"
 expect_rc "scale: --memory-limit-mib -1 is a usage error" 2
 
+# ---- lead (issues 14, 15)
+# A gang that cannot meet a provider cap below 1 (it lives on one provider,
+# and nothing else dilutes it) is infeasible, said at once: not exit 5
+# "time limit" after a millisecond.
+mkdir -p "$T/lead"
+printf 'provider,region,zone,instance_type,gpu,gpu_count,price_hour\naws,us-east-1,,a,H100,8,30\ngcp,us-central1,,g,H100,8,31\n' >"$T/lead/c.csv"
+printf 'version: 1\ncatalog: c.csv\nconstraints: {max_provider_share: 0.3}\nworkloads:\n  - {name: g, min_gpus: 16, same_region: true}\n' >"$T/lead/gang.yaml"
+run optimize --format json "$T/lead/gang.yaml"
+expect_rc "lead: a lone gang under a provider cap of 0.3 is infeasible" 4
+# Offers at $0.001/h under a $400/h budget give a gang's region a link
+# coefficient of 800,000 GPUs, where GLPK's integrality tolerance lets a
+# region indicator of 1e-6 carry instances into a second region.  The plan
+# must still be one region per gang, verified, and proven (before: exit 5
+# after 0.1 s with no plan).  The throughput is checked against the plan's
+# own rows: GPUs x factors recomputed here from the catalog.
+run optimize --format json tests/data/cli/leak.json
+expect_rc "lead: a leaking gang is split, not dropped" 0
+pycheck "lead: the leaking gang's plan is one region, optimal, figures recomputed" "
+import csv
+cat = {r['instance_type']: r for r in csv.DictReader(open('tests/data/cli/leak.csv'))}
+spec = json.load(open('tests/data/cli/leak.json'))
+f = {w['name']: {k.lower(): v for k, v in w['throughput'].items()} for w in spec['workloads']}
+assert d['status'] == 'optimal', d['status']
+regs = {(a['provider'], a['region']) for a in d['allocations'] if a['workload'] == 'w0'}
+assert len(regs) == 1, regs
+t = sum(a['count'] * int(cat[a['instance_type']]['gpu_count']) *
+        f[a['workload']].get(cat[a['instance_type']]['gpu'].lower(), 1.0) for a in d['allocations'])
+assert close(t, d['throughput'], 1e-12), (t, d['throughput'])
+assert d['cost_per_hour'] <= 400 + 1e-9, d['cost_per_hour']
+"
+
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -710,12 +710,11 @@ static gpuarb_status solve_body(gpuarb_ctx *ctx, glp_job *j)
     ip.mip_gap = opts->mip_gap > 0 ? opts->mip_gap : 0.0;
     ip.br_tech = GLP_BR_DTH;
     ip.bt_tech = GLP_BT_BLB;
-    /* Tolerances (see libgpuarb(3), SOLVER TOLERANCES): a value within
-     * tol_int of an integer counts as integral, so a 0/1 indicator times a
-     * link coefficient M leaks up to M x tol_int units; GLPK's 1e-5 let a
-     * gang's M of 1e5-1e6 GPUs carry whole instances into a second region.
-     * 1e-9 keeps the leak under a thousandth of a GPU for M up to 1e6 (the
-     * plan is rounded and verified either way).  tol_obj 1e-9 prunes a node
+    /* Tolerances (gpuarb(1), --abs-gap, "Tolerances"): tol_int stays
+     * GLPK's 1e-5 (1e-9 made branch and bound declare feasible models with
+     * instance bounds of 1e6 infeasible: values that large are never
+     * integral to 1e-9); the region-indicator leak it allows is caught by
+     * the verifier and split away in solve.c.  tol_obj 1e-9 prunes a node
      * only when its relaxation is within a relative 1e-9 of the incumbent,
      * so "optimal" means proven to 1e-9. */
     ip.tol_int = 1e-5;
