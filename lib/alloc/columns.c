@@ -250,6 +250,27 @@ static int close_group(prob *p, int32_t wi, int32_t reg, int32_t gstart, int red
     return 0;
 }
 
+/* Keep the groups of workload wi (the last ones of p) whose drop[] is 0,
+ * moving their columns down so that both stay contiguous. */
+static void keep_groups(prob *p, int32_t wi, const unsigned char *drop)
+{
+    int32_t g0 = p->w_g0[wi], ng = (int32_t)p->n_g - g0, keep_g = 0;
+    size_t c_out = (size_t)p->w_c0[wi];
+    for (int32_t gi = 0; gi < ng; gi++) {
+        ggrp g = p->g[g0 + gi];
+        if (drop[gi])
+            continue;
+        memmove(p->c + c_out, p->c + g.c0, sizeof(gcol) * (size_t)g.nc);
+        g.c0 = (int32_t)c_out;
+        for (int32_t j = 0; j < g.nc; j++)
+            p->c[c_out + (size_t)j].grp = g0 + keep_g;
+        c_out += (size_t)g.nc;
+        p->g[g0 + keep_g++] = g;
+    }
+    p->n_c = c_out;
+    p->n_g = (size_t)(g0 + keep_g);
+}
+
 /* min_cost gangs: drop the regions that can never beat the best region
  * built from unlimited offers only.  Such a region U serves the workload
  * without touching shared capacity, so a region whose cheapest plan costs
@@ -304,51 +325,22 @@ static int prune_gang_regions(prob *p, int32_t wi)
             }
         }
     }
-    /* keep a region unless it is beaten on both counts */
-    int32_t keep_g = 0;
-    size_t c_out = (size_t)p->w_c0[wi];
+    /* keep a region unless it is beaten on both counts; cols, no longer
+     * needed, holds the flags (a group has at least one column, so there
+     * are at least ng ints of room) */
+    unsigned char *drop = (unsigned char *)cols;
     for (int32_t gi = 0; gi < ng; gi++) {
-        ggrp g = p->g[g0 + gi];
-        double cph = (tot[gi] - g.egress) / p->H;
-        int drop = tot[gi] >= INF_COST ||
+        double cph = (tot[gi] - p->g[g0 + gi].egress) / p->H;
+        drop[gi] = tot[gi] >= INF_COST ||
                    (u_tot < INF_COST && tot[gi] > u_tot * (1 + 1e-9) + 1e-9 &&
                     cph >= u_cph * (1 - 1e-9) - 1e-9);
-        if (drop)
-            continue;
-        memmove(p->c + c_out, p->c + g.c0, sizeof(gcol) * (size_t)g.nc);
-        g.c0 = (int32_t)c_out;
-        for (int32_t j = 0; j < g.nc; j++)
-            p->c[c_out + (size_t)j].grp = g0 + keep_g;
-        c_out += (size_t)g.nc;
-        p->g[g0 + keep_g++] = g;
     }
-    p->n_c = c_out;
-    p->n_g = (size_t)(g0 + keep_g);
+    keep_groups(p, wi, drop);
     free(tot);
     free(cols);
     return 0;
 }
 
-/* Keep the groups of workload wi (the last ones of p) whose drop[] is 0,
- * moving their columns down so that both stay contiguous. */
-static void keep_groups(prob *p, int32_t wi, const unsigned char *drop)
-{
-    int32_t g0 = p->w_g0[wi], ng = (int32_t)p->n_g - g0, keep_g = 0;
-    size_t c_out = (size_t)p->w_c0[wi];
-    for (int32_t gi = 0; gi < ng; gi++) {
-        ggrp g = p->g[g0 + gi];
-        if (drop[gi])
-            continue;
-        memmove(p->c + c_out, p->c + g.c0, sizeof(gcol) * (size_t)g.nc);
-        g.c0 = (int32_t)c_out;
-        for (int32_t j = 0; j < g.nc; j++)
-            p->c[c_out + (size_t)j].grp = g0 + keep_g;
-        c_out += (size_t)g.nc;
-        p->g[g0 + keep_g++] = g;
-    }
-    p->n_c = c_out;
-    p->n_g = (size_t)(g0 + keep_g);
-}
 
 /* The knapsack of group g's columns (unlimited ones only when unl) for
  * exact GPU totals 0..top, capacities ignored; the columns are listed
