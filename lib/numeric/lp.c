@@ -26,7 +26,8 @@
  * anything else.  An allocation failure is never a different answer: a
  * start that cannot be copied or checked is GPUARB_ERR_NOMEM, not dropped.
  *
- * Solve strategy: LP relaxation with the LP presolver, then branch and cut
+ * Solve strategy: LP relaxation (with GLPK's presolver when the stage has
+ * 2 s or more: it cannot be interrupted), then branch and cut
  * from that basis with the caller's starting point offered as the first
  * incumbent through the heuristic callback; the callback also records the
  * best open node's bound so a time-limited solve reports a proven gap.
@@ -643,6 +644,11 @@ static gpuarb_status solve_body(gpuarb_ctx *ctx, glp_job *j)
     glp_smcp sp;
     glp_init_smcp(&sp);
     sp.msg_lev = GLP_MSG_OFF;
+    /* the LP presolver cannot be interrupted (it alone overran stage
+     * limits by up to 1.7 s on 100 gangs under a provider cap), while the
+     * simplex honours tm_lim: so it runs only when the stage has 2 s or
+     * more left; it stays on otherwise because it makes badly scaled
+     * models (prices of $0.0001/h beside $35/h) solve reliably */
     sp.presolve = GLP_ON;
     if (j->safe)
         sp.meth = GLP_DUALP;
@@ -652,9 +658,12 @@ static gpuarb_status solve_body(gpuarb_ctx *ctx, glp_job *j)
         goto done;
     }
     sp.tm_lim = left > 0 ? left : INT32_MAX;
+    if (left > 0 && left < 2000)
+        sp.presolve = GLP_OFF;
     rc = glp_simplex(P, &sp);
     if (rc == GLP_EFAIL || rc == GLP_ESING || rc == GLP_ECOND) {
-        /* retry from a fresh advanced basis without the presolver */
+        /* retry from a fresh advanced basis, with the presolver when it
+         * was off and without it when it was on */
         if (time_left(j) < 0) {
             lp_timed_out(j);
             goto done;
@@ -664,7 +673,7 @@ static gpuarb_status solve_body(gpuarb_ctx *ctx, glp_job *j)
             lp_timed_out(j);
             goto done;
         }
-        sp.presolve = GLP_OFF;
+        sp.presolve = sp.presolve == GLP_ON ? GLP_OFF : GLP_ON;
         sp.tm_lim = left > 0 ? left : INT32_MAX;
         rc = glp_simplex(P, &sp);
     }
