@@ -12,11 +12,12 @@
  *      identical offers (same place, GPU, count, memory, prices, rate; zones
  *      and instance names aside), capacities added;
  *   2. each workload gets columns (class x market) that it may use, priced by
- *      cost.c; dominated columns are dropped (a cheaper unlimited column of
- *      the same place, market and speed whose GPU count divides theirs)
- *      unless a share cap is active (the caps count GPUs: copies of the
- *      dominating column keep the GPUs and the market, but may move them to
- *      another provider, which max_provider_share counts);
+ *      cost.c; dominated columns are dropped before the model is built (a
+ *      cheaper-or-equal, at-least-as-fast unlimited column of the same
+ *      place and market whose GPU count divides theirs; under share caps
+ *      only within one provider and market, where the caps' GPU counts do
+ *      not move), and the model is sized against memory_limit_mib before
+ *      anything of it is allocated (columns.c);
  *   3. min_cost: every workload is solved alone, exactly, by dynamic
  *      programming (bounded knapsack per region, fixed egress charge per
  *      region).  The sum of those optima is a lower bound on the joint
@@ -37,7 +38,9 @@
  * is recomputed from the integer plan and the catalog's prices, never taken
  * from the solver's floating-point objective; "optimal" is proven with no
  * gap tolerance (GA_OPT_GAP).  Statuses: GPUARB_OK (any solve outcome),
- * GPUARB_ERR_ARG, GPUARB_ERR_NOMEM, GPUARB_ERR_SOLVER, and the loaders'
+ * GPUARB_ERR_ARG, GPUARB_ERR_NOMEM (also when a sentence of the result
+ * could not be stored), GPUARB_ERR_LIMIT (the memory budget),
+ * GPUARB_ERR_SOLVER, and the loaders'
  * statuses when the caller passes no catalog: the spec's references are
  * then loaded by the catalog layer (catalog_ref.c), never opened here.
  */
