@@ -128,7 +128,11 @@ static double slow_value(const char *s, size_t len)
 
 int ga_parse_double(const char *s, size_t len, double *out)
 {
-    char buf[128];
+    /* room for any number whose value depends on all its digits (a double
+     * needs at most 767 significant digits to round correctly): only
+     * longer ones need the heap, so an allocation failure can change no
+     * number shorter than this */
+    char buf[1088];
     if (!s || !out || len == 0 || number_form(s, len) != len)
         return GA_NUM_SYNTAX;
     double v;
