@@ -682,6 +682,12 @@ t = sum(a['count'] * int(cat[a['instance_type']]['gpu_count']) *
 assert close(t, d['throughput'], 1e-12), (t, d['throughput'])
 assert d['cost_per_hour'] <= 400 + 1e-9, d['cost_per_hour']
 "
+# What "optimal" carries is stated in the JSON (gpuarb(1), Tolerances).
+pycheck "lead: the JSON states the tolerances optimal carries" "
+t = d['tolerances']
+assert t['gap'] == 1e-9 and t['rounding'] == 1e-6 and t['integrality'] == 1e-5, t
+assert t['feasibility'] == 1e-7 and t['budget'] == 1e-9, t
+"
 
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"

@@ -214,6 +214,13 @@ typedef struct mipmap {
  * the horizon (cost objectives only).  A plan is reported optimal only
  * when proven to GA_OPT_GAP whatever these say (else feasible, true gap). */
 #define GA_OPT_GAP 1e-9
+/* The most a plan proven by GLPK may differ, relatively, from GLPK's own
+ * incumbent value: the rounding of values GLPK takes as integral (its
+ * integrality tolerance, GA_INT_TOL).  Both are printed in the result's
+ * "tolerances" (result_write.c) and documented in gpuarb(1). */
+#define GA_ROUND_TOL 1e-6
+#define GA_INT_TOL 1e-5
+#define GA_FEAS_TOL 1e-7
 typedef struct ga_tol {
     double rel, abs_cost;
 } ga_tol;

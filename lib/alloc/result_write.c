@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "alloc/alloc.h"
 #include "alloc/optimize.h"
 #include "alloc/spec.h"
 #include "io/writer.h"
@@ -106,6 +107,17 @@ gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, cha
     for (size_t i = 0; i < r->n_diag; i++)
         ga_w_str(&w, r->diag[i]);
     ga_w_arr_end(&w);
+    /* what "optimal" and every check of the plan carry (gpuarb(1),
+     * Tolerances): the gap proven, the rounding of the solver's values,
+     * its integrality and feasibility tolerances, the budget's slack */
+    ga_w_key(&w, "tolerances");
+    ga_w_obj_begin(&w);
+    ga_w_kv_num(&w, "gap", GA_OPT_GAP);
+    ga_w_kv_num(&w, "rounding", GA_ROUND_TOL);
+    ga_w_kv_num(&w, "integrality", GA_INT_TOL);
+    ga_w_kv_num(&w, "feasibility", GA_FEAS_TOL);
+    ga_w_kv_num(&w, "budget", GA_OPT_GAP);
+    ga_w_obj_end(&w);
     ga_w_key(&w, "stats");
     ga_w_obj_begin(&w);
     ga_w_kv_int(&w, "offers", r->offers_in);

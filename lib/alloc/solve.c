@@ -44,12 +44,14 @@ double ga_stage_deadline(const base *b, double deadline, double frac)
  * verified plan is that incumbent: the two values differ only by the
  * rounding of values GLPK takes as integers (its integrality tolerance is
  * 1e-5), 1e-6 relative at most here.  The proof is then the plan's: GLPK
- * prunes a node whose bound is within 1e-7 x (1 + |objective|) of the
- * incumbent (tol_obj), which is the tolerance "optimal" carries. */
+ * prunes a node only when its bound is within a relative 1e-9 of the
+ * incumbent (tol_obj, lp.c); the rounding adds at most 1e-6 relative
+ * between GLPK's incumbent and the plan printed, and the result states both
+ * (result_write.c, "tolerances"). */
 static int glpk_proved(const ga_mip_out *mo, double value, double rel, double abs_gap)
 {
     return mo->status == GA_MIP_OPTIMAL && rel == 0 && abs_gap == 0 &&
-           fabs(value - mo->obj) <= 1e-6 * GA_MAX(1.0, fabs(value));
+           fabs(value - mo->obj) <= GA_ROUND_TOL * GA_MAX(1.0, fabs(value));
 }
 
 /* 1 if plan a beats plan b under objective (throughput first, then cost). */
