@@ -78,8 +78,13 @@ static void csv_field(FILE *f, const char *s, const char *suffix)
     fprintf(f, "%s\"", suffix);
 }
 
-/* Write a perturbed catalog of about n offers from the built-in one. */
-static int write_catalog(const char *path, size_t n)
+/* Write a perturbed catalog of about n offers from the built-in one: the
+ * built-in offers (real list prices) copied into new regions, prices of the
+ * copies perturbed by +-20 %, a third of the copies capacity-limited.  With
+ * fleet set, shaped like a fleet aggregator's: a third of the copies sold
+ * by one of 24 extra providers (so provider caps have many providers to
+ * spread over). */
+static int write_catalog(const char *path, size_t n, int fleet)
 {
     gpuarb_ctx *ctx;
     gpuarb_catalog *cat;
@@ -99,7 +104,7 @@ static int write_catalog(const char *path, size_t n)
         gpuarb_catalog_offer(cat, i % m, &o);
         size_t copy = i / m;
         double f1 = 0.8 + 0.4 * urand(), f2 = 0.8 + 0.4 * urand();
-        char price[32] = "", spot[32] = "", cap[16] = "";
+        char price[32] = "", spot[32] = "", cap[16] = "", prov[64];
         if (o.price_hour >= 0)
             snprintf(price, sizeof price, "%.4f", o.price_hour * (copy ? f1 : 1));
         if (o.spot_price_hour >= 0)
@@ -108,10 +113,14 @@ static int write_catalog(const char *path, size_t n)
             continue;
         if (copy && urand() < 0.33)
             snprintf(cap, sizeof cap, "%d", 1 + (int)(urand() * 8));
+        if (fleet && copy % 3 == 2)
+            snprintf(prov, sizeof prov, "neo%02zu", (copy / 3) % 24);
+        else
+            snprintf(prov, sizeof prov, "%s", o.provider);
         char suffix[32] = "";
         if (copy)
             snprintf(suffix, sizeof suffix, "-x%zu", copy);
-        fprintf(f, "%s,", o.provider);
+        fprintf(f, "%s,", prov);
         csv_field(f, o.region, suffix);
         fputs(",,", f);
         csv_field(f, o.instance_type, "");
@@ -124,20 +133,24 @@ static int write_catalog(const char *path, size_t n)
     return 0;
 }
 
-/* Write a spec with nw workloads from templates. */
-static int write_spec(const char *path, const char *catalog, int nw, int coupled)
+/* A spec of nw workloads, a quarter each (all gangs with gangs_only):
+ * 8-GPU-node gangs with data elsewhere, spot fine-tuning, inference ranges,
+ * small spot experiments; constraints is a YAML line or NULL. */
+static int write_spec(const char *path, const char *catalog, int nw, int limit_s,
+                      const char *constraints, int gangs_only)
 {
     FILE *f = fopen(path, "w");
     if (!f)
         return -1;
-    fprintf(f, "version: 1\ncatalog: %s\nhorizon_hours: 72\ntime_limit_s: 60\n", catalog);
-    if (coupled)
-        fprintf(f, "constraints: {max_spot_share: 0.6}\n");
+    fprintf(f, "version: 1\ncatalog: %s\nhorizon_hours: 72\ntime_limit_s: %d\n", catalog,
+            limit_s);
+    if (constraints)
+        fprintf(f, "constraints: %s\n", constraints);
     fprintf(f, "workloads:\n");
     static const char *dp[] = {"aws", "gcp", "azure"};
     static const char *dr[] = {"us-east-1", "us-central1", "eastus"};
     for (int w = 0; w < nw; w++) {
-        int t = w % 4, d = (w / 4) % 3;
+        int t = gangs_only ? 0 : w % 4, d = (w / 4) % 3;
         switch (t) {
         case 0:
             fprintf(f, "  - {name: pretrain-%d, gpus: %d, gpu: [H100, A100-80GB], gpus_per_node: 8,"
@@ -327,97 +340,9 @@ static void run_case(const char *name, const char *spec_path, int cbc)
 #define SCALE_LIMIT_S 2
 #define SCALE_KILL_S 40
 #define SCALE_AS_MIB 6144
+#define SCALE_CAP "{max_provider_share: 0.4}"
 
-/* A catalog of n offers shaped like a fleet aggregator's: the built-in
- * offers (real list prices) copied into new regions; a third of the copies
- * sold by one of 24 extra providers (so provider caps have many providers
- * to spread over), prices perturbed by +-20 %, a third capacity-limited. */
-static int write_fleet(const char *path, size_t n)
-{
-    gpuarb_ctx *ctx;
-    gpuarb_catalog *cat;
-    gpuarb_ctx_create(&ctx);
-    if (gpuarb_catalog_builtin(ctx, &cat))
-        return -1;
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    fprintf(f, "provider,region,zone,instance_type,gpu,gpu_count,price_hour,spot_price_hour,"
-               "interruption_rate,capacity\n");
-    size_t m = gpuarb_catalog_count(cat);
-    rs = 0x9E3779B97F4A7C15ULL;
-    for (size_t i = 0; i < n; i++) {
-        gpuarb_offer o;
-        gpuarb_catalog_offer(cat, i % m, &o);
-        size_t copy = i / m;
-        double f1 = 0.8 + 0.4 * urand(), f2 = 0.8 + 0.4 * urand();
-        char price[32] = "", spot[32] = "", cap[16] = "", prov[64];
-        if (o.price_hour >= 0)
-            snprintf(price, sizeof price, "%.4f", o.price_hour * (copy ? f1 : 1));
-        if (o.spot_price_hour >= 0)
-            snprintf(spot, sizeof spot, "%.4f", o.spot_price_hour * (copy ? f2 : 1));
-        if (!price[0] && !spot[0])
-            continue;
-        if (copy && urand() < 0.33)
-            snprintf(cap, sizeof cap, "%d", 1 + (int)(urand() * 8));
-        if (copy % 3 == 2)
-            snprintf(prov, sizeof prov, "neo%02zu", (copy / 3) % 24);
-        else
-            snprintf(prov, sizeof prov, "%s", o.provider);
-        char suffix[32] = "";
-        if (copy)
-            snprintf(suffix, sizeof suffix, "-x%zu", copy);
-        fprintf(f, "%s,", prov);
-        csv_field(f, o.region, suffix);
-        fputs(",,", f);
-        csv_field(f, o.instance_type, "");
-        fprintf(f, ",%s,%d,%s,%s,%.3f,%s\n", o.gpu, o.gpu_count, price, spot,
-                0.02 + 0.1 * urand(), cap);
-    }
-    fclose(f);
-    gpuarb_catalog_free(cat);
-    gpuarb_ctx_free(ctx);
-    return 0;
-}
 
-/* nw workloads, a quarter each: 8-GPU-node gangs with data elsewhere, spot
- * fine-tuning, inference ranges, small spot experiments. */
-static int write_fleet_spec(const char *path, const char *catalog, int nw, int cap, int gangs)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    fprintf(f, "version: 1\ncatalog: %s\nhorizon_hours: 72\ntime_limit_s: %d\n", catalog,
-            SCALE_LIMIT_S);
-    if (cap)
-        fprintf(f, "constraints: {max_provider_share: 0.4}\n");
-    fprintf(f, "workloads:\n");
-    static const char *dp[] = {"aws", "gcp", "azure"};
-    static const char *dr[] = {"us-east-1", "us-central1", "eastus"};
-    for (int w = 0; w < nw; w++) {
-        int t = gangs ? 0 : w % 4, d = (w / 4) % 3;
-        switch (t) {
-        case 0:
-            fprintf(f, "  - {name: gang-%d, gpus: %d, gpu: [H100, A100-80GB], gpus_per_node: 8,"
-                       " same_region: true, data: {provider: %s, region: %s, gb: %d}}\n",
-                    w, 8 * (1 + (w / 4) % 4), dp[d], dr[d], 500 + 250 * (w % 5));
-            break;
-        case 1:
-            fprintf(f, "  - {name: tune-%d, gpus: %d, gpu: [A100, A100-80GB, L40S, H100],"
-                       " spot: allow, checkpoint_minutes: 20}\n", w, 1 + (w / 4) % 8);
-            break;
-        case 2:
-            fprintf(f, "  - {name: serve-%d, min_gpus: %d, max_gpus: %d, min_gpu_memory_gb: 24}\n",
-                    w, 2 + (w / 4) % 6, 4 + (w / 4) % 6);
-            break;
-        default:
-            fprintf(f, "  - {name: exp-%d, gpus: %d, gpu: [L4, A10G, T4, A10], spot: allow}\n",
-                    w, 1 + (w / 4) % 4);
-        }
-    }
-    fclose(f);
-    return 0;
-}
 
 typedef struct scale_fig {
     int ok;             /* 1 result, 2 error status */
@@ -530,7 +455,7 @@ static int scale_table(const char *dir, int quick)
     {
         char spec[600];
         snprintf(spec, sizeof spec, "%s/builtin_gangs.yaml", dir);
-        if (write_fleet_spec(spec, "builtin", 100, 1, 1))
+        if (write_spec(spec, "builtin", 100, SCALE_LIMIT_S, SCALE_CAP, 1))
             return -1;
         scale_case("built-in x 100 gangs, cap", spec, "builtin");
     }
@@ -541,13 +466,14 @@ static int scale_table(const char *dir, int quick)
             continue;
         char cat[512], spec[600];
         snprintf(cat, sizeof cat, "%s/fleet%zu.csv", dir, sizes[si]);
-        if (write_fleet(cat, sizes[si]))
+        rs = 0x9E3779B97F4A7C15ULL; /* the same fleet on every run */
+        if (write_catalog(cat, sizes[si], 1))
             return -1;
         for (size_t wi = 0; wi < 2; wi++) {
             for (int cap = 0; cap <= 1; cap++) {
                 char name[64];
                 snprintf(spec, sizeof spec, "%s/fleet%zu_%d_%d.yaml", dir, sizes[si], nws[wi], cap);
-                if (write_fleet_spec(spec, cat, nws[wi], cap, 0))
+                if (write_spec(spec, cat, nws[wi], SCALE_LIMIT_S, cap ? SCALE_CAP : NULL, 0))
                     return -1;
                 snprintf(name, sizeof name, "%zuk offers x %d%s", sizes[si] / 1000, nws[wi],
                          cap ? ", cap" : "");
@@ -589,7 +515,7 @@ int main(int argc, char **argv)
     char cat5k[512], cat20k[512], spec[512];
     snprintf(cat5k, sizeof cat5k, "%s/cat5k.csv", dir);
     snprintf(cat20k, sizeof cat20k, "%s/cat20k.csv", dir);
-    if (write_catalog(cat5k, 5000) || write_catalog(cat20k, 20000))
+    if (write_catalog(cat5k, 5000, 0) || write_catalog(cat20k, 20000, 0))
         return 1;
     printf("optimize: solve time (ms, catalog loading excluded), gap, model size, peak RSS;\n"
            "cbc (Debian coinor-cbc, 'ratio 0') on the same exported LP; ratio = cbc ms / our ms;\n"
@@ -613,7 +539,8 @@ int main(int argc, char **argv)
         if (quick && cases[i].nw >= 1000)
             continue;
         snprintf(spec, sizeof spec, "%s/spec%zu.yaml", dir, i);
-        write_spec(spec, cases[i].catalog, cases[i].nw, cases[i].coupled);
+        write_spec(spec, cases[i].catalog, cases[i].nw, 60,
+                   cases[i].coupled ? "{max_spot_share: 0.6}" : NULL, 0);
         run_case(cases[i].name, spec, cbc);
     }
     char cmd[600];
