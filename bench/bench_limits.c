@@ -22,21 +22,8 @@
 
 #include "gpuarb.h"
 
-static uint64_t rs = 0x9E3779B97F4A7C15ULL;
-static double urand(void)
-{
-    rs ^= rs << 13;
-    rs ^= rs >> 7;
-    rs ^= rs << 17;
-    return (double)(rs >> 11) / 9007199254740992.0;
-}
-
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
+#define BENCH_SEED 0x9E3779B97F4A7C15ULL
+#include "bench.h"
 
 /* A growable text buffer (the bench's own; aborts on no memory). */
 typedef struct buf {

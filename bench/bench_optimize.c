@@ -46,21 +46,8 @@
 
 #include "gpuarb.h"
 
-static uint64_t rs = 88172645463325252ULL;
-static double urand(void)
-{
-    rs ^= rs << 13;
-    rs ^= rs >> 7;
-    rs ^= rs << 17;
-    return (double)(rs >> 11) / 9007199254740992.0;
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
+#define BENCH_SEED 88172645463325252ULL
+#include "bench.h"
 
 /* A CSV field, quoted when it holds a comma or a quote. */
 static void csv_field(FILE *f, const char *s, const char *suffix)
