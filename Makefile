@@ -119,7 +119,7 @@ $(BUILD)/tests/test_lp: LDFLAGS_ALL += -Wl,--wrap=glp_init_env
 # test_optimize_nomem fails the library's allocations through --wrap mocks.
 $(BUILD)/tests/test_optimize_nomem: LDFLAGS_ALL += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 
-$(BUILD)/bench/%: bench/%.c bench/bench.h $(STATIC) $(wildcard bench/*.h)
+$(BUILD)/bench/%: bench/%.c $(STATIC) $(wildcard bench/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $< -o $@ $(STATIC) $(LDFLAGS_ALL) $(LDLIBS_DEPS)
 
