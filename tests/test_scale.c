@@ -421,8 +421,9 @@ static gpuarb_status solve_big(double memory_mib, gpuarb_result **r)
 }
 
 /* The MIP of 200 capacity-limited offers x 10 workloads under a provider
- * cap has about 2,000 columns in 20 dense provider rows: some 40,000
- * nonzeros, far more than 1 MiB at GLPK's hundreds of bytes per nonzero. */
+ * cap has about 2,000 columns, each in its GPU row, its capacity row, the
+ * total-GPU row and its provider's row: far more than 1 MiB at GLPK's
+ * hundreds of bytes per nonzero, column and row. */
 static void memory_budget_ends_in_a_clear_error(void **state)
 {
     (void)state;

@@ -218,8 +218,6 @@ int ga_bpp_improve(const ga_bpp *p, ga_bpp_sol *sol, int64_t target, uint64_t se
  * master with its bins and receives a better packing when rounding the LP
  * solution and packing the residual finds one. */
 int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, double mem_left, ga_bpp_sol *sol);
-/* Bytes ga_bpp_cg would allocate for p (0 when it would not run). */
-double ga_bpp_cg_bytes(const ga_bpp *p);
 
 /* Branch and bound (pack_exact.c): searches for a packing with fewer bins
  * than sol->nbins, never fewer than lb.  Returns 1 if the search finished

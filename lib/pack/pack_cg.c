@@ -774,15 +774,6 @@ static int cg_sizes(const ga_bpp *p, cg_size *z)
     return 1;
 }
 
-double ga_bpp_cg_bytes(const ga_bpp *p)
-{
-    cg_size z;
-    if (!cg_sizes(p, &z))
-        return 0;
-    /* column entries: 12 bytes, in arrays that grow by doubling */
-    return z.fixed + 24 * z.want_nnz;
-}
-
 int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, double mem_left, ga_bpp_sol *sol)
 {
     if (p->n == 0)
