@@ -27,7 +27,11 @@ class OptimizeOpts(ctypes.Structure):
                 ('write_model', ctypes.c_char_p),
                 ('abs_gap', ctypes.c_double),
                 ('memory_limit_mib', ctypes.c_double),
-                ('reserved', ctypes.c_uint8 * 48)]
+                ('progress', ctypes.c_void_p),
+                ('progress_arg', ctypes.c_void_p),
+                ('explain', ctypes.c_int32),
+                ('reserved0', ctypes.c_int32),
+                ('reserved', ctypes.c_uint8 * 24)]
 
 
 lib.gpuarb_ctx_create.argtypes = [ctypes.POINTER(P)]

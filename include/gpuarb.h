@@ -340,6 +340,11 @@ typedef struct gpuarb_result gpuarb_result;
 
 /** Options for gpuarb_optimize.  Initialise with _init.  opts.size below
  *  sizeof(gpuarb_optimize_opts) (96) is GPUARB_ERR_ARG. */
+/** Progress of a solve: the best plan's objective (NaN while there is none),
+ *  the proven bound (NaN while there is none) and the milliseconds elapsed.
+ *  Return non-zero to stop the solve. */
+typedef int (*gpuarb_progress_fn)(void *arg, double incumbent, double bound, double elapsed_ms);
+
 typedef struct gpuarb_optimize_opts {
     uint32_t size;              /* sizeof(gpuarb_optimize_opts) */
     int32_t skip_baseline;      /* 1: do not compute the SPEC section 3 baseline */
@@ -358,7 +363,17 @@ typedef struct gpuarb_optimize_opts {
                                    0: none.  The model is sized before it is built:
                                    past the budget the solve ends in GPUARB_ERR_LIMIT
                                    with a message, never in the out-of-memory killer */
-    uint8_t reserved[48];
+    /* carved from reserved (0.2.0): */
+    gpuarb_progress_fn progress; /* called about every 0.2 s of a solve with its
+                                   incumbent, bound and elapsed time; a non-zero
+                                   return stops the solve with its best plan
+                                   (FEASIBLE, or TIME_LIMIT with none).  NULL: none */
+    void *progress_arg;         /* passed to progress */
+    int32_t explain;            /* 1: also compute, per workload, the best plan on
+                                   each other provider and market and why it lost
+                                   (JSON "alternatives") */
+    int32_t reserved0;
+    uint8_t reserved[24];
 } gpuarb_optimize_opts;
 
 GPUARB_API void gpuarb_optimize_opts_init(gpuarb_optimize_opts *opts);
@@ -401,7 +416,14 @@ typedef struct gpuarb_plan_summary {
     double baseline_total_cost;
     double savings_pct;
     const char *baseline_provider; /* borrowed; NULL when there is no baseline */
-    uint8_t reserved[64];
+    /* carved from reserved (0.2.0): */
+    double baseline_throughput; /* the baseline plan's throughput (0 when none) */
+    double throughput_gain_pct; /* max_throughput: 100 (throughput / baseline
+                                   throughput - 1); 0 when there is no baseline */
+    double churn_cost;          /* delta plans: launch cost of the changes */
+    int32_t warning_count;      /* SPEC section 3 warnings */
+    int32_t change_count;       /* delta plans: rows of "changes" */
+    uint8_t reserved[32];
 } gpuarb_plan_summary;
 
 /** Fill *out (whose size field the caller sets) from the result; only the

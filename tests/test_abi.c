@@ -98,7 +98,11 @@ static void optimize_opts_layout(void **state)
     PIN(gpuarb_optimize_opts, write_model, 24, 8); /* where the first version had it */
     PIN(gpuarb_optimize_opts, abs_gap, 32, 8);     /* carved from reserved */
     PIN(gpuarb_optimize_opts, memory_limit_mib, 40, 8); /* carved from reserved */
-    PIN(gpuarb_optimize_opts, reserved, 48, 48);
+    PIN(gpuarb_optimize_opts, progress, 48, 8);      /* carved from reserved */
+    PIN(gpuarb_optimize_opts, progress_arg, 56, 8);  /* carved from reserved */
+    PIN(gpuarb_optimize_opts, explain, 64, 4);       /* carved from reserved */
+    PIN(gpuarb_optimize_opts, reserved0, 68, 4);     /* carved from reserved */
+    PIN(gpuarb_optimize_opts, reserved, 72, 24);
 }
 
 static void plan_summary_layout(void **state)
@@ -121,7 +125,12 @@ static void plan_summary_layout(void **state)
     PIN(gpuarb_plan_summary, baseline_total_cost, 80, 8);
     PIN(gpuarb_plan_summary, savings_pct, 88, 8);
     PIN(gpuarb_plan_summary, baseline_provider, 96, 8);
-    PIN(gpuarb_plan_summary, reserved, 104, 64);
+    PIN(gpuarb_plan_summary, baseline_throughput, 104, 8); /* carved from reserved */
+    PIN(gpuarb_plan_summary, throughput_gain_pct, 112, 8);
+    PIN(gpuarb_plan_summary, churn_cost, 120, 8);
+    PIN(gpuarb_plan_summary, warning_count, 128, 4);
+    PIN(gpuarb_plan_summary, change_count, 132, 4);
+    PIN(gpuarb_plan_summary, reserved, 136, 32);
 }
 
 static void allocation_layout(void **state)
@@ -417,6 +426,10 @@ static void print_layout(void)
     ROW(gpuarb_optimize_opts, write_model);
     ROW(gpuarb_optimize_opts, abs_gap);
     ROW(gpuarb_optimize_opts, memory_limit_mib);
+    ROW(gpuarb_optimize_opts, progress);
+    ROW(gpuarb_optimize_opts, progress_arg);
+    ROW(gpuarb_optimize_opts, explain);
+    ROW(gpuarb_optimize_opts, reserved0);
     ROW(gpuarb_optimize_opts, reserved);
 }
 
