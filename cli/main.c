@@ -37,6 +37,8 @@ static const struct {
      "catalog"},
     {"pack", cmd_pack, "pack jobs onto nodes (bin packing)", CLI_STDIN_PACK, "pack input"},
     {"version", cmd_version, "print library and CLI versions", 0, "input"},
+    {"forecast", cmd_forecast, "forecast a series and backtest it against seasonal naive",
+     CLI_STDIN_CATALOG, "series"},
 };
 
 /* The running verb's standard input limit (one verb per process). */
@@ -48,7 +50,7 @@ static const char *stdin_what = "spec";
 /* Verbs of the SPEC contract that this version does not have yet: named
  * as such rather than as unknown. */
 static const char *const missing_verbs[] = {
-    "mig", "share", "simulate", "train", "tune", "forecast", "spot",
+    "mig", "share", "simulate", "train", "tune", "spot",
 };
 
 static void usage(FILE *f)

@@ -632,6 +632,75 @@ GPUARB_API gpuarb_status gpuarb_pack_result_to_table(gpuarb_ctx *ctx,
  *  gpuarb_free).  Returns GPUARB_ERR_ARG for a NULL out, GPUARB_ERR_NOMEM. */
 GPUARB_API gpuarb_status gpuarb_version_to_json(gpuarb_ctx *ctx, char **out);
 
+/* ==== forecasting, reinforcement learning, spot with a deadline (issue 11) ==== */
+
+/* ---- forecasting (SPEC section 6, `gpuarb forecast`) ---- */
+/** Forecasting methods.  AUTO chooses among the others by a rolling-origin
+ *  backtest over the series' recent past (the last 14 seasons, at least
+ *  336 steps), remade for every forecast. */
+typedef enum gpuarb_forecast_method {
+    GPUARB_FORECAST_AUTO = -1,
+    GPUARB_FORECAST_SEASONAL_NAIVE = 0, /* the value one season earlier */
+    GPUARB_FORECAST_HOLT_WINTERS = 1,   /* additive seasonality, damped or not */
+    GPUARB_FORECAST_SEASONAL_AR = 2,    /* lags 1, 2, S, S+1, 2S; least squares */
+    GPUARB_FORECAST_COMBINED = 3        /* the mean of the two above */
+} gpuarb_forecast_method;
+
+typedef struct gpuarb_forecast_opts {
+    uint32_t size;        /* sizeof(gpuarb_forecast_opts) */
+    int32_t horizon;      /* steps to forecast, 1..100000 (default 24) */
+    int32_t season;       /* steps per season, 0 none (default 24: hourly, daily) */
+    int32_t method;       /* gpuarb_forecast_method (default AUTO) */
+    int32_t origins;      /* backtest origins, 0..1000 (default 30), one horizon apart */
+    int32_t reserved0;
+    uint8_t reserved[48];
+} gpuarb_forecast_opts;
+
+typedef struct gpuarb_forecast_result gpuarb_forecast_result;
+
+GPUARB_API void gpuarb_forecast_opts_init(gpuarb_forecast_opts *opts);
+/** Stable name of a method ("holt_winters"; "auto" for AUTO). */
+GPUARB_API const char *gpuarb_forecast_method_name(int32_t method);
+/** Forecast y[n .. n + horizon) from y[0..n) (evenly spaced, finite) and
+ *  backtest the procedure: at each origin o = n - horizon (k + 1), k <
+ *  origins, while two seasons of past remain, the same procedure sees
+ *  y[0..o) only.  opts may be NULL (defaults).  Returns GPUARB_ERR_ARG
+ *  (bad options, a NaN or infinite value), GPUARB_ERR_INPUT (empty series;
+ *  a fixed method the series is too short for), GPUARB_ERR_NOMEM.
+ *  *out is freed with gpuarb_forecast_result_free. */
+GPUARB_API gpuarb_status gpuarb_forecast_run(gpuarb_ctx *ctx, const double *y, size_t n,
+                                             const gpuarb_forecast_opts *opts,
+                                             gpuarb_forecast_result **out);
+/** gpuarb_forecast_run on a SERIES CSV (`time_s,value` rows, the header
+ *  optional, '#' comments; times increasing and evenly spaced).  source
+ *  (may be NULL) names the text in errors, which carry line and column. */
+GPUARB_API gpuarb_status gpuarb_forecast_parse(gpuarb_ctx *ctx, const char *text, size_t len,
+                                               const char *source,
+                                               const gpuarb_forecast_opts *opts,
+                                               gpuarb_forecast_result **out);
+/** gpuarb_forecast_parse on a file. */
+GPUARB_API gpuarb_status gpuarb_forecast_load(gpuarb_ctx *ctx, const char *path,
+                                              const gpuarb_forecast_opts *opts,
+                                              gpuarb_forecast_result **out);
+/** The method that made the forecast (AUTO resolved). */
+GPUARB_API int32_t gpuarb_forecast_result_method(const gpuarb_forecast_result *res);
+GPUARB_API int32_t gpuarb_forecast_result_horizon(const gpuarb_forecast_result *res);
+/** The horizon forecasts (borrowed). */
+GPUARB_API const double *gpuarb_forecast_result_values(const gpuarb_forecast_result *res);
+/** Backtest MAPE in percent over the actual values that are not 0: of the
+ *  procedure asked for (method AUTO) or of one method alone at the same
+ *  origins.  Returns 1 with *mape set, 0 when there is none (no origin, or
+ *  every actual value 0). */
+GPUARB_API int32_t gpuarb_forecast_result_mape(const gpuarb_forecast_result *res,
+                                               int32_t method, double *mape);
+/** SPEC section 6 JSON {"method", "horizon", "season", "origins", "mape",
+ *  "mape_seasonal_naive", "mape_methods", "forecast"} (free with gpuarb_free). */
+GPUARB_API gpuarb_status gpuarb_forecast_result_to_json(gpuarb_ctx *ctx,
+                                                        const gpuarb_forecast_result *res,
+                                                        char **out);
+GPUARB_API void gpuarb_forecast_result_free(gpuarb_forecast_result *res);
+/* ==== end of issue 11 part B ==== */
+
 #ifdef __cplusplus
 }
 #endif

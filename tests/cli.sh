@@ -689,6 +689,31 @@ assert t['gap'] == 1e-9 and t['rounding'] == 1e-6 and t['integrality'] == 1e-5, 
 assert t['feasibility'] == 1e-7 and t['budget'] == 1e-9, t
 "
 
+# ---- issue 11 part B: forecast, spot
+# A series that is exactly 40 + 0.25 t + a daily pattern: the forecast
+# continues the formula (hand-computable: t = 240, 241 give 100 + p(0), 100.25 + p(1)).
+awk 'BEGIN { print "time_s,value"; split("3 1 4 1 5 9 2 6 5 3 5 8 9 7 9 3 2 3 8 4 6 2 6 4", p, " ");
+             for (t = 0; t < 240; t++) printf "%d,%.17g\n", 3600 * t, 40 + 0.25 * t + 2 * p[t % 24 + 1] }' \
+    >"$T/series.csv"
+run forecast --series "$T/series.csv" --horizon 2 --format json
+expect_rc "forecast: a seasonal series" 0
+pycheck "forecast: continues trend + season; SPEC section 6 keys" "
+assert set(['method', 'horizon', 'mape', 'mape_seasonal_naive', 'forecast']) <= set(d), d
+assert d['horizon'] == 2 and len(d['forecast']) == 2
+assert close(d['forecast'][0], 100 + 6, 1e-9) and close(d['forecast'][1], 100.25 + 2, 1e-9), d['forecast']
+assert d['mape'] < 1e-6 < d['mape_seasonal_naive'], d
+"
+printf 'time_s,value\n0,1\n3600,2\n7200,oops\n' >"$T/bad_series.csv"
+run forecast --series "$T/bad_series.csv" --horizon 1
+expect_rc "forecast: a value that is not a number" 3
+expect_err "forecast: the error names file, line and column" "gpuarb: $T/bad_series.csv:4:6: value:"
+run forecast --series "$T/series.csv"
+expect_rc "forecast: --horizon is required" 2
+run_in "$T/series.csv" forecast --series - --horizon 1 --method seasonal_naive --format json
+pycheck "forecast: seasonal naive from standard input repeats the value a day earlier" "
+assert d['method'] == 'seasonal_naive' and close(d['forecast'][0], 40 + 0.25 * 216 + 6, 1e-12), d
+"
+
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

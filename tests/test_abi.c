@@ -416,6 +416,21 @@ static void pack_sizes_are_checked(void **state)
 
 #define ROW(S, M) printf("%s %s %zu %zu\n", #S, #M, offsetof(S, M), FSIZE(S, M))
 
+/* issue 11 part B: forecasting, learning, spot. */
+static void issue11b_layouts(void **state)
+{
+    (void)state;
+    SKIP_NOT_LP64();
+    assert_int_equal(sizeof(gpuarb_forecast_opts), 72);
+    PIN(gpuarb_forecast_opts, size, 0, 4);
+    PIN(gpuarb_forecast_opts, horizon, 4, 4);
+    PIN(gpuarb_forecast_opts, season, 8, 4);
+    PIN(gpuarb_forecast_opts, method, 12, 4);
+    PIN(gpuarb_forecast_opts, origins, 16, 4);
+    PIN(gpuarb_forecast_opts, reserved0, 20, 4);
+    PIN(gpuarb_forecast_opts, reserved, 24, 48);
+}
+
 static void print_layout(void)
 {
     printf("gpuarb_optimize_opts sizeof 0 %zu\n", sizeof(gpuarb_optimize_opts));
@@ -462,6 +477,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(plan_summary_size_is_checked),
         cmocka_unit_test(catalog_query_size_is_checked),
         cmocka_unit_test(pack_sizes_are_checked),
+        cmocka_unit_test(issue11b_layouts),
     };
     return cmocka_run_group_tests_name("abi", tests, setup, tu_teardown);
 }
