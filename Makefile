@@ -60,7 +60,7 @@ SHARED := $(BUILD)/libgpuarb.so.$(VERSION)
 SONAME := libgpuarb.so.$(VERSION_MAJOR)
 CLI := $(BUILD)/gpuarb
 
-.PHONY: check-tsan check-install
+.PHONY: check-tsan check-install check-bindings fuzz-build
 .PHONY: all lib cli test check-asan check-chaos check-diff bench examples fuzz install uninstall clean deps demo \
         check-symbols catalog deps-check check-examples
 .DELETE_ON_ERROR:
@@ -152,6 +152,7 @@ test: deps-check
 	echo "== tests/cli.sh"; sh tests/cli.sh $(CLI) || fail=1; \
 	$(MAKE) --no-print-directory check-examples || fail=1; \
 	$(MAKE) --no-print-directory check-install || fail=1; \
+	$(MAKE) --no-print-directory check-bindings || fail=1; \
 	exit $$fail
 
 # ThreadSanitizer over tests/test_threads (8 threads, one context each, optimize and
@@ -256,6 +257,33 @@ uninstall:
 check-install: all
 	@if [ -n "$(SAN)" ]; then echo "== tests/test_install.sh: skipped under sanitizers"; \
 	else echo "== tests/test_install.sh"; sh tests/test_install.sh $(BUILD); fi
+
+# The bindings against this build: a gpuarb.pc for the build tree (build/pkgconfig),
+# `pip install bindings/python` offline into $(BUILD)/python and its unittest suite there,
+# then `go test` of bindings/go through pkg-config.  Skipped under sanitizers (they load
+# the plain build's runtime), Go skipped when go is not installed, pip when python3 has
+# none (the suite then runs from the source folder).
+check-bindings: $(SHARED)
+	@if [ -n "$(SAN)" ]; then echo "== bindings: skipped under sanitizers"; exit 0; fi; \
+	set -e; mkdir -p $(BUILD)/pkgconfig; \
+	sed -e 's|@PREFIX@|$(CURDIR)|' -e 's|@LIBDIR@|$(abspath $(BUILD))|' \
+	    -e 's|@INCLUDEDIR@|$(CURDIR)/include|' -e 's|@VERSION@|$(VERSION)|' \
+	    gpuarb.pc.in > $(BUILD)/pkgconfig/gpuarb.pc; \
+	py=$(CURDIR)/bindings/python; \
+	if $(PYTHON) -m pip --version >/dev/null 2>&1; then \
+	  echo "== bindings/python: pip install --no-index (offline) into $(BUILD)/python"; \
+	  rm -rf $(BUILD)/python; \
+	  $(PYTHON) -m pip install --quiet --no-index --no-deps --no-cache-dir --disable-pip-version-check \
+	    --target $(BUILD)/python bindings/python 2>&1 | grep -v 'Running pip as' || true; \
+	  test -f $(BUILD)/python/gpuarb/__init__.py; py=$(abspath $(BUILD))/python; \
+	else echo "== bindings/python: no pip for $(PYTHON), testing the source folder"; fi; \
+	echo "== bindings/python/tests (unittest)"; \
+	GPUARB_LIB=$(abspath $(SHARED)) PYTHONPATH=$$py $(PYTHON) -m unittest discover -s bindings/python/tests; \
+	if command -v go >/dev/null 2>&1; then \
+	  echo "== bindings/go (go test)"; \
+	  cd bindings/go && PKG_CONFIG_PATH=$(abspath $(BUILD))/pkgconfig LD_LIBRARY_PATH=$(abspath $(BUILD)) \
+	    GOCACHE=$(abspath $(BUILD))/go-cache GOFLAGS=-mod=mod go test ./...; \
+	else echo "== bindings/go: skipped, go is not installed (Debian: apt-get install golang-go)"; fi
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz
