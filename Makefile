@@ -219,15 +219,24 @@ catalog: $(CLI)
 	sh lib/catalog/catalog_builtin.sh $(CLI) ../shared/data/skypilot_gpu_catalog > lib/catalog/catalog_builtin.inc.new
 	mv lib/catalog/catalog_builtin.inc.new lib/catalog/catalog_builtin.inc
 
-fuzz:
+# libFuzzer harnesses (fuzz/fuzz_*.c, clang with libclang-rt-14-dev), built against an
+# ASan + UBSan + fuzzer-instrumented library in build-fuzz/, then each run for
+# FUZZ_SECONDS (default 10; CI 60) from seeds gathered out of tests/data by fuzz/run.sh.
+FUZZ_SECONDS ?= 10
+FUZZ_JOBS ?= 2
+FUZZ_BIN := $(patsubst fuzz/%.c,build-fuzz/fuzz/%,$(wildcard fuzz/fuzz_*.c))
+fuzz: fuzz-build
+	@sh fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_JOBS)
+
+fuzz-build:
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT="-O1 -g" \
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined" lib
-	@mkdir -p build-fuzz/fuzz
-	@for f in tests/fuzz_*.c; do \
-	  [ -f "$$f" ] || continue; b=build-fuzz/fuzz/$$(basename $$f .c); \
-	  clang -Iinclude -Ilib -g -O1 -fsanitize=fuzzer,address,undefined $$f -o $$b \
-	    build-fuzz/libgpuarb.a $(LDLIBS_DEPS) && echo "built $$b"; \
-	done
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+
+build-fuzz/fuzz/%: fuzz/%.c fuzz/fuzz_catalog.c build-fuzz/libgpuarb.a
+	@mkdir -p $(dir $@)
+	clang -Iinclude -Ilib -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
+	  $< -o $@ build-fuzz/libgpuarb.a $(LDLIBS_DEPS)
 
 install: all
 	@mkdir -p $(BUILD)
