@@ -11,8 +11,8 @@
 #     the command, both man pages) and nothing else;
 #   - the shared library's SONAME is libgpuarb.so.MAJOR (readelf);
 #   - gpuarb.pc's prefix is PREFIX, not DESTDIR (DESTDIR is staging only);
-#   - a C program compiled with the pkg-config flags alone (no -I/-L of this tree)
-#     links, runs against the installed .so and prints the version of the header;
+#   - a C program and examples/optimize.c compiled with the pkg-config flags alone (no
+#     -I/-L of this tree) link and run against the installed .so;
 #   - the same program links statically with `pkg-config --static`;
 #   - `make uninstall` removes every file it installed.
 set -eu
@@ -84,6 +84,10 @@ out=$(LD_LIBRARY_PATH="$lib" "$tmp/v" 2>&1) || bad "the pkg-config build does no
 # Linked against the installed .so (its SONAME), not this tree's.
 ldd_out=$(LD_LIBRARY_PATH="$lib" ldd "$tmp/v" | grep libgpuarb || true)
 case $ldd_out in *"$lib/libgpuarb.so.$major"*) ;; *) bad "the program did not load $lib/libgpuarb.so.$major: $ldd_out" ;; esac
+# The shipped example too, built the way examples/README.md tells an installed user to.
+# shellcheck disable=SC2046
+cc -o "$tmp/optimize" examples/optimize.c $(pkg-config --cflags --libs gpuarb) || bad "examples/optimize.c with pkg-config"
+LD_LIBRARY_PATH="$lib" "$tmp/optimize" examples/spec.yaml > "$tmp/plan" 2>&1 || bad "examples/optimize against the installed library: $(cat "$tmp/plan")"
 # shellcheck disable=SC2046
 cc -o "$tmp/vs" "$tmp/v.c" -static-libgcc $(pkg-config --cflags gpuarb) "$lib/libgpuarb.a" \
    $(pkg-config --static --libs-only-l gpuarb | sed 's/-lgpuarb//') || bad "static build with pkg-config --static"

@@ -100,7 +100,7 @@ static void dns_label(char *buf, size_t max, const char *s)
 }
 
 /* The object name of row i: the workload's label (at most 52 characters)
- * and "-<i>", so at most 63. */
+ * and "-<i>" (i < 2^31: at most 10 digits), so at most 63. */
 static void row_name(char *buf, size_t cap, const char *workload, int32_t i)
 {
     char base[53];
@@ -274,7 +274,7 @@ static gpuarb_status export_k8s(gpuarb_ctx *ctx, const gpuarb_result *res,
         gpuarb_status st = gpuarb_result_allocation(res, i, &a);
         if (st != GPUARB_OK)
             return st;
-        char name[64], app[64], comment[512];
+        char name[80], app[64], comment[512];
         row_name(name, sizeof name, a.workload, i);
         dns_label(app, LABEL_MAX, a.workload);
         int job = is_gang(spec, a.workload);
@@ -449,7 +449,7 @@ static gpuarb_status export_skypilot(gpuarb_ctx *ctx, const gpuarb_result *res, 
         gpuarb_status st = gpuarb_result_allocation(res, i, &a);
         if (st != GPUARB_OK)
             return st;
-        char name[64], acc[128], comment[512];
+        char name[80], acc[128], comment[512];
         row_name(name, sizeof name, a.workload, i);
         snprintf(acc, sizeof acc, "%s:%d", a.gpu, (int)a.gpus_per_instance);
         ga_writer w;
