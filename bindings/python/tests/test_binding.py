@@ -39,6 +39,35 @@ class VersionTest(unittest.TestCase):
         self.assertEqual(gpuarb.HEADER_VERSION, want)
         self.assertEqual(gpuarb.version(), '%d.%d.%d' % want)
 
+    def test_a_library_older_than_the_header_is_refused(self):
+        from gpuarb import _native
+        saved = _native.HEADER_VERSION
+        try:
+            _native.HEADER_VERSION = (saved[0], saved[1] + 1, 0)
+            with self.assertRaises(ImportError) as cm:
+                _native.load()
+            self.assertIn('this binding needs %d.%d.0' % (saved[0], saved[1] + 1),
+                          str(cm.exception))
+            _native.HEADER_VERSION = (saved[0] + 1, 0, 0)
+            with self.assertRaises(ImportError):
+                _native.load()   # another major: another SONAME, not found or refused
+        finally:
+            _native.HEADER_VERSION = saved
+
+    def test_a_missing_library_says_where_it_looked(self):
+        from gpuarb import _native
+        saved = os.environ.get('GPUARB_LIB')
+        os.environ['GPUARB_LIB'] = '/nonexistent/libgpuarb.so.0'
+        try:
+            with self.assertRaises(ImportError) as cm:
+                _native.load()
+            self.assertIn('/nonexistent/libgpuarb.so.0', str(cm.exception))
+        finally:
+            if saved is None:
+                del os.environ['GPUARB_LIB']
+            else:
+                os.environ['GPUARB_LIB'] = saved
+
 
 class OptimizeTest(unittest.TestCase):
     def test_spot_plan_matches_the_hand_computation(self):
