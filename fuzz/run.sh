@@ -14,7 +14,7 @@ set -u
 B=${1:?build dir}
 SECS=${2:-10}
 JOBS=${3:-2}
-HARNESSES="fuzz_spec fuzz_catalog fuzz_skypilot fuzz_bpp fuzz_pack_spec"
+HARNESSES="fuzz_spec fuzz_catalog fuzz_skypilot fuzz_bpp fuzz_pack_spec fuzz_optimize"
 
 seeds() {
   case $1 in
@@ -22,6 +22,7 @@ seeds() {
                tests/data/invalid/spec/*/spec.* tests/data/cli/*.yaml tests/data/cli/*.json ;;
   fuzz_catalog) ls tests/data/catalog/*.csv tests/data/cli/*.csv tests/data/invalid/catalog/*/*.csv ;;
   fuzz_skypilot) ls fuzz/seeds/fuzz_skypilot/* ;;
+  fuzz_optimize) ls fuzz/seeds/fuzz_optimize/* tests/data/valid/spec/*/spec.* tests/data/cli/*.yaml ;;
   fuzz_bpp) ls tests/data/cli/*.bpp tests/data/invalid/pack/bpp_*/input.bpp ;;
   fuzz_pack_spec) ls tests/data/valid/pack/*/spec.* tests/data/cli/pack.yaml \
                     tests/data/cli/unplaceable.yaml tests/data/invalid/pack/*/spec.* ;;

@@ -165,7 +165,8 @@ class Result(_Handle):
     def export(self, format: str = 'k8s', namespace: Optional[str] = None,
                image: Optional[str] = None, queue: Optional[str] = None) -> str:
         """The plan as YAML for a cluster engine: format "k8s" (Jobs and Deployments),
-        "kueue" (ResourceFlavors, ClusterQueue, LocalQueue) or "skypilot" (tasks)."""
+        "kueue" (ResourceFlavors, ClusterQueue, LocalQueue) or "skypilot" (tasks).  Gangs
+        become Jobs and other workloads Deployments; once the spec is closed, all are Jobs."""
         if format not in EXPORT_FORMATS:
             raise ValueError('format must be one of %s' % ', '.join(EXPORT_FORMATS))
         o = _native.ExportOpts()
@@ -173,7 +174,8 @@ class Result(_Handle):
         o.format = EXPORT_FORMATS[format]
         keep = [_b(namespace), _b(image), _b(queue)]
         o.k8s_namespace, o.image, o.queue = keep
-        return self._ctx._text(_lib.gpuarb_result_export, self, self._spec, ctypes.byref(o))
+        spec = self._spec if self._spec is not None and self._spec._ptr is not None else None
+        return self._ctx._text(_lib.gpuarb_result_export, self, spec, ctypes.byref(o))
 
 
 class PackProblem(_Handle):
