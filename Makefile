@@ -8,7 +8,9 @@
 #   make check-diff   optimize against the reference solver on 600 generated specs
 #   make bench        build and run the benchmarks (prints figures)
 #   make examples     build the C examples (make check-examples also runs them all)
-#   make fuzz         libFuzzer harnesses (clang)
+#   make fuzz         libFuzzer harnesses (clang), each run FUZZ_SECONDS (default 10)
+#   make check-tsan   tests/test_threads under ThreadSanitizer
+#   make check-bindings / check-install   the Python and Go suites / a DESTDIR install (make test runs both)
 #   make install PREFIX=/usr/local DESTDIR=   /   make uninstall
 #   make deps         install the Debian packages the build needs
 #   make catalog      regenerate lib/catalog/catalog_builtin.inc from ../shared/data
