@@ -58,7 +58,8 @@ int cli_parse_number(const char *s, double lo, double *out);
  * exported (nothing when the result has no plan), returning an exit code. */
 int cli_export_format(const char *s, int *fmt);
 int cli_print_export(gpuarb_ctx *ctx, const gpuarb_result *res, const gpuarb_spec *spec,
-                     int fmt, const char *image, const char *k8s_namespace);
+                     int fmt, const char *image, const char *k8s_namespace,
+                     const char *queue);
 /* Write s (may be NULL) and a trailing newline if missing to stdout. */
 void cli_print(const char *s);
 

@@ -28,6 +28,7 @@ static void help(void)
           "  --format k8s|kueue|skypilot  the plan as Kubernetes Jobs/Deployments, Kueue\n"
           "                        flavors and quotas, or SkyPilot tasks (YAML; gpuarb(1))\n"
           "  --image IMAGE, --namespace NS  the pods' image and namespace (k8s, kueue)\n"
+          "  --queue NAME          Kueue queue name (kueue; k8s: label objects for it)\n"
           "  --time-limit S        solver time limit in seconds; 0 = none (default: the\n"
           "                        spec's time_limit_s, 10)\n"
           "  --gap G               let the solver stop at relative gap G (default 0: prove\n"
@@ -170,7 +171,7 @@ int cmd_optimize(int argc, char **argv)
     int n_catalogs = 0, no_baseline = 0, ended = 0;
     const char *write_model = NULL, *spec_path = NULL;
     int export_fmt = -1;
-    const char *image = NULL, *k8s_namespace = NULL;
+    const char *image = NULL, *k8s_namespace = NULL, *queue = NULL;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
@@ -207,6 +208,10 @@ int cmd_optimize(int argc, char **argv)
             if (r < 0 || !v[0])
                 return cli_usage_error(VERB, "--namespace needs a name");
             k8s_namespace = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--queue", &v)) != 0) {
+            if (r < 0 || !v[0])
+                return cli_usage_error(VERB, "--queue needs a name");
+            queue = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--time-limit", &v)) != 0) {
             if (r < 0 || cli_parse_number(v, 0, &time_limit) != 0)
                 return cli_usage_error(VERB, "--time-limit needs a number of seconds >= 0");
@@ -270,7 +275,8 @@ int cmd_optimize(int argc, char **argv)
         }
     }
     if (code == CLI_EXIT_OK)
-        code = export_fmt >= 0 ? cli_print_export(ctx, res, spec, export_fmt, image, k8s_namespace)
+        code = export_fmt >= 0 ? cli_print_export(ctx, res, spec, export_fmt, image,
+                                                     k8s_namespace, queue)
                                : print_result(ctx, res, fmt);
     if (code == CLI_EXIT_OK) {
         const char *source = spec_path && strcmp(spec_path, "-") != 0 ? spec_path : "<stdin>";

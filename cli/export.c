@@ -22,7 +22,7 @@ int cli_export_format(const char *s, int *fmt)
 }
 
 int cli_print_export(gpuarb_ctx *ctx, const gpuarb_result *res, const gpuarb_spec *spec,
-                     int fmt, const char *image, const char *k8s_namespace)
+                     int fmt, const char *image, const char *k8s_namespace, const char *queue)
 {
     gpuarb_plan_summary sum;
     memset(&sum, 0, sizeof sum);
@@ -35,6 +35,7 @@ int cli_print_export(gpuarb_ctx *ctx, const gpuarb_result *res, const gpuarb_spe
     opts.format = fmt;
     opts.image = image;
     opts.k8s_namespace = k8s_namespace;
+    opts.queue = queue;
     char *text = NULL;
     gpuarb_status st = gpuarb_result_export(ctx, res, spec, &opts, &text);
     if (st != GPUARB_OK) {

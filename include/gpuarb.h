@@ -660,8 +660,11 @@ typedef struct gpuarb_export_opts {
                                    NULL = "default" */
     const char *image;          /* the pods' container image (k8s); NULL =
                                    "nvidia/cuda:12.4.1-base-ubuntu22.04" */
-    const char *queue;          /* ClusterQueue and LocalQueue name (kueue); NULL =
-                                   "gpuarb" */
+    const char *queue;          /* kueue: the ClusterQueue and LocalQueue name; NULL =
+                                   "gpuarb".  k8s: when set, every Job and
+                                   Deployment carries the label
+                                   kueue.x-k8s.io/queue-name: queue, so Kueue
+                                   admits it against those quotas; NULL: none */
     uint8_t reserved[64];
 } gpuarb_export_opts;
 

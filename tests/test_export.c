@@ -211,6 +211,23 @@ static void k8s_manifests_follow_the_plan(void **state)
     free_docs(&d);
     gpuarb_free(text);
 
+    /* with a queue name, every object is submitted to Kueue's LocalQueue */
+    gpuarb_export_opts o;
+    gpuarb_export_opts_init(&o);
+    o.queue = "gpus";
+    assert_int_equal(gpuarb_result_export(ctx, res, spec, &o, &text), GPUARB_OK);
+    parse_docs(ctx, text, &d);
+    assert_int_equal(d.n, n);
+    for (size_t i = 0; i < d.n; i++)
+        assert_string_equal(ga_doc_get(at(d.d[i].root, "metadata/labels"),
+                                       "kueue.x-k8s.io/queue-name")->str, "gpus");
+    free_docs(&d);
+    gpuarb_free(text);
+    /* ... and without one, none is */
+    text = export(ctx, res, spec, GPUARB_EXPORT_K8S);
+    assert_null(strstr(text, "kueue.x-k8s.io/queue-name"));
+    gpuarb_free(text);
+
     /* without the spec, every workload is a Job */
     text = export(ctx, res, NULL, GPUARB_EXPORT_K8S);
     parse_docs(ctx, text, &d);

@@ -18,6 +18,8 @@
  *     replicas are a Deployment with replicas = instances, kept running and
  *     rescheduled when a spot node goes away.  Without the spec: Jobs.
  *     One pod per instance, requesting (and limited to) the instance's GPUs.
+ *   - k8s with a queue name: every object carries Kueue's queue-name label,
+ *     so Kueue admits it against the quotas --format kueue writes.
  *   - Spot: the provider's own node label and taint where it has one (GKE
  *     cloud.google.com/gke-spot, AKS kubernetes.azure.com/scalesetpriority,
  *     EKS eks.amazonaws.com/capacityType, whose taint EKS spot node groups
@@ -171,7 +173,8 @@ static void tolerations(ga_writer *w, const gpuarb_allocation *a, int gpu)
     ga_w_arr_end(w);
 }
 
-static void metadata(ga_writer *w, const char *name, const char *ns, const char *app)
+static void metadata(ga_writer *w, const char *name, const char *ns, const char *app,
+                     const char *queue_label)
 {
     ga_w_key(w, "metadata");
     ga_w_obj_begin(w);
@@ -183,6 +186,8 @@ static void metadata(ga_writer *w, const char *name, const char *ns, const char 
     if (app)
         ga_w_kv_str(w, "app.kubernetes.io/name", app);
     ga_w_kv_str(w, "app.kubernetes.io/managed-by", "gpuarb");
+    if (queue_label)
+        ga_w_kv_str(w, "kueue.x-k8s.io/queue-name", queue_label);
     ga_w_obj_end(w);
     ga_w_obj_end(w);
 }
@@ -266,7 +271,7 @@ static void describe(char *buf, size_t cap, int32_t i, const gpuarb_allocation *
 
 static gpuarb_status export_k8s(gpuarb_ctx *ctx, const gpuarb_result *res,
                                 const gpuarb_spec *spec, const char *ns, const char *image,
-                                ga_strbuf *all)
+                                const char *queue_label, ga_strbuf *all)
 {
     int32_t n = gpuarb_result_allocation_count(res);
     for (int32_t i = 0; i < n; i++) {
@@ -283,7 +288,7 @@ static gpuarb_status export_k8s(gpuarb_ctx *ctx, const gpuarb_result *res,
         ga_w_obj_begin(&w);
         ga_w_kv_str(&w, "apiVersion", job ? "batch/v1" : "apps/v1");
         ga_w_kv_str(&w, "kind", job ? "Job" : "Deployment");
-        metadata(&w, name, ns, app);
+        metadata(&w, name, ns, app, queue_label);
         ga_w_key(&w, "spec");
         ga_w_obj_begin(&w);
         if (job) {
@@ -358,7 +363,7 @@ static gpuarb_status export_kueue(gpuarb_ctx *ctx, const gpuarb_result *res, con
         ga_w_obj_begin(&w);
         ga_w_kv_str(&w, "apiVersion", "kueue.x-k8s.io/v1beta1");
         ga_w_kv_str(&w, "kind", "ResourceFlavor");
-        metadata(&w, fl[f].name, NULL, NULL);
+        metadata(&w, fl[f].name, NULL, NULL, NULL);
         ga_w_key(&w, "spec");
         ga_w_obj_begin(&w);
         ga_w_key(&w, "nodeLabels");
@@ -392,7 +397,7 @@ static gpuarb_status export_kueue(gpuarb_ctx *ctx, const gpuarb_result *res, con
     ga_w_obj_begin(&w);
     ga_w_kv_str(&w, "apiVersion", "kueue.x-k8s.io/v1beta1");
     ga_w_kv_str(&w, "kind", "ClusterQueue");
-    metadata(&w, queue, NULL, NULL);
+    metadata(&w, queue, NULL, NULL, NULL);
     ga_w_key(&w, "spec");
     ga_w_obj_begin(&w);
     ga_w_key(&w, "namespaceSelector");
@@ -432,7 +437,7 @@ static gpuarb_status export_kueue(gpuarb_ctx *ctx, const gpuarb_result *res, con
     ga_w_obj_begin(&w);
     ga_w_kv_str(&w, "apiVersion", "kueue.x-k8s.io/v1beta1");
     ga_w_kv_str(&w, "kind", "LocalQueue");
-    metadata(&w, queue, ns, NULL);
+    metadata(&w, queue, ns, NULL, NULL);
     ga_w_key(&w, "spec");
     ga_w_obj_begin(&w);
     ga_w_kv_str(&w, "clusterQueue", queue);
@@ -551,7 +556,7 @@ gpuarb_status gpuarb_result_export(gpuarb_ctx *ctx, const gpuarb_result *res,
     ga_strbuf all;
     ga_sb_init(&all);
     switch (o.format) {
-    case GPUARB_EXPORT_K8S: st = export_k8s(ctx, res, spec, ns, image, &all); break;
+    case GPUARB_EXPORT_K8S: st = export_k8s(ctx, res, spec, ns, image, o.queue, &all); break;
     case GPUARB_EXPORT_KUEUE: st = export_kueue(ctx, res, ns, queue, &all); break;
     default: st = export_skypilot(ctx, res, &all); break;
     }
