@@ -293,7 +293,7 @@ check-bindings: $(SHARED)
 	if command -v go >/dev/null 2>&1; then \
 	  echo "== bindings/go (go test)"; \
 	  cd bindings/go && PKG_CONFIG_PATH=$(abspath $(BUILD))/pkgconfig LD_LIBRARY_PATH=$(abspath $(BUILD)) \
-	    GOCACHE=$(abspath $(BUILD))/go-cache GOFLAGS=-mod=mod go test ./...; \
+	    GOCACHE=$(abspath $(BUILD))/go-cache GOFLAGS=-mod=mod go test -count=1 ./...; \
 	else echo "== bindings/go: skipped, go is not installed (Debian: apt-get install golang-go)"; fi
 
 clean:
