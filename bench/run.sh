@@ -10,6 +10,12 @@ for b in "$BUILD"/bench/bench_*; do
   "$b" || status=1
   echo
 done
+# The bindings' overhead per optimize, C vs Python vs Go (bench/bindings.sh).
+if [ -x "$BUILD/bench/bench_threads" ]; then
+  echo "== bindings (bench/bindings.sh)"
+  sh bench/bindings.sh "$BUILD" || status=1
+  echo
+fi
 # Allocation failures per entry point (tests/test_chaos, make test's sample of
 # failure points): tried, clean answers, GPUARB_ERR_NOMEM, known bugs, other.
 if [ -x "$BUILD/tests/test_chaos" ]; then

@@ -54,6 +54,13 @@ int cli_read_stdin(char **out, size_t *len);
 int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **val);
 /* A finite number >= lo spelling the whole of s: 0 with *out set, else -1. */
 int cli_parse_number(const char *s, double lo, double *out);
+/* optimize --format k8s|kueue|skypilot (cli/export.c): parse the name into
+ * a gpuarb_export_format (0, or -1 when s is none of them); print the plan
+ * exported (nothing when the result has no plan), returning an exit code. */
+int cli_export_format(const char *s, int *fmt);
+int cli_print_export(gpuarb_ctx *ctx, const gpuarb_result *res, const gpuarb_spec *spec,
+                     int fmt, const char *image, const char *k8s_namespace,
+                     const char *queue);
 /* Write s (may be NULL) and a trailing newline if missing to stdout. */
 void cli_print(const char *s);
 

@@ -25,6 +25,10 @@ static void help(void)
           "\n"
           "options:\n"
           "  --format table|json   output format (table on a terminal, json otherwise)\n"
+          "  --format k8s|kueue|skypilot  the plan as Kubernetes Jobs/Deployments, Kueue\n"
+          "                        flavors and quotas, or SkyPilot tasks (YAML; gpuarb(1))\n"
+          "  --image IMAGE, --namespace NS  the pods' image and namespace (k8s, kueue)\n"
+          "  --queue NAME          Kueue queue name (kueue; k8s: label objects for it)\n"
           "  --time-limit S        solver time limit in seconds; 0 = none (default: the\n"
           "                        spec's time_limit_s, 10)\n"
           "  --gap G               let the solver stop at relative gap G (default 0: prove\n"
@@ -166,6 +170,8 @@ int cmd_optimize(int argc, char **argv)
     const char *catalogs[MAX_CATALOGS];
     int n_catalogs = 0, no_baseline = 0, ended = 0;
     const char *write_model = NULL, *spec_path = NULL;
+    int export_fmt = -1;
+    const char *image = NULL, *k8s_namespace = NULL, *queue = NULL;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
@@ -191,8 +197,21 @@ int cmd_optimize(int argc, char **argv)
         if ((r = cli_opt_value(argc, argv, &i, "--format", &v)) != 0) {
             if (r < 0)
                 return cli_usage_error(VERB, "--format needs a value");
-            if (cli_parse_format(v, &fmt) != 0)
+            export_fmt = -1;
+            if (cli_export_format(v, &export_fmt) != 0 && cli_parse_format(v, &fmt) != 0)
                 return CLI_EXIT_USAGE;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--image", &v)) != 0) {
+            if (r < 0 || !v[0])
+                return cli_usage_error(VERB, "--image needs a container image");
+            image = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--namespace", &v)) != 0) {
+            if (r < 0 || !v[0])
+                return cli_usage_error(VERB, "--namespace needs a name");
+            k8s_namespace = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--queue", &v)) != 0) {
+            if (r < 0 || !v[0])
+                return cli_usage_error(VERB, "--queue needs a name");
+            queue = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--time-limit", &v)) != 0) {
             if (r < 0 || cli_parse_number(v, 0, &time_limit) != 0)
                 return cli_usage_error(VERB, "--time-limit needs a number of seconds >= 0");
@@ -256,7 +275,9 @@ int cmd_optimize(int argc, char **argv)
         }
     }
     if (code == CLI_EXIT_OK)
-        code = print_result(ctx, res, fmt);
+        code = export_fmt >= 0 ? cli_print_export(ctx, res, spec, export_fmt, image,
+                                                     k8s_namespace, queue)
+                               : print_result(ctx, res, fmt);
     if (code == CLI_EXIT_OK) {
         const char *source = spec_path && strcmp(spec_path, "-") != 0 ? spec_path : "<stdin>";
         code = outcome(res, source, time_limit);

@@ -700,6 +700,55 @@ GPUARB_API gpuarb_status gpuarb_forecast_result_to_json(gpuarb_ctx *ctx,
                                                         char **out);
 GPUARB_API void gpuarb_forecast_result_free(gpuarb_forecast_result *res);
 /* ==== end of issue 11 part B ==== */
+/* ==== Embedding: export plans to cluster engines ==== */
+/* A plan (an optimize result) written as what the engines that run clusters
+ * read: Kubernetes manifests, Kueue quotas, SkyPilot tasks.  YAML, one
+ * document per object, separated by "---" lines.  The field choices, and why
+ * a workload becomes a Job or a Deployment, are in libgpuarb(3), EXPORT. */
+typedef enum gpuarb_export_format {
+    GPUARB_EXPORT_K8S = 0,      /* batch/v1 Job (gangs: same_region) or apps/v1
+                                   Deployment (independent replicas) per
+                                   allocation, pinned by nodeSelector to its
+                                   instance type, region and zone, with
+                                   nvidia.com/gpu requests and spot tolerations */
+    GPUARB_EXPORT_KUEUE = 1,    /* kueue.x-k8s.io/v1beta1: a ResourceFlavor per
+                                   (provider, instance type, market), a
+                                   ClusterQueue whose nominal GPU quotas are the
+                                   plan's, and a LocalQueue onto it */
+    GPUARB_EXPORT_SKYPILOT = 2  /* a SkyPilot task per allocation: cloud, region,
+                                   zone, instance_type, accelerators, use_spot */
+} gpuarb_export_format;
+
+/** Options for gpuarb_result_export.  Initialise with _init.  size below
+ *  sizeof(gpuarb_export_opts) (96) is GPUARB_ERR_ARG. */
+typedef struct gpuarb_export_opts {
+    uint32_t size;              /* sizeof(gpuarb_export_opts) */
+    int32_t format;             /* gpuarb_export_format; default K8S */
+    const char *k8s_namespace;  /* metadata.namespace (k8s, the LocalQueue);
+                                   NULL = "default" */
+    const char *image;          /* the pods' container image (k8s); NULL =
+                                   "nvidia/cuda:12.4.1-base-ubuntu22.04" */
+    const char *queue;          /* kueue: the ClusterQueue and LocalQueue name; NULL =
+                                   "gpuarb".  k8s: when set, every Job and
+                                   Deployment carries the label
+                                   kueue.x-k8s.io/queue-name: queue, so Kueue
+                                   admits it against those quotas; NULL: none */
+    uint8_t reserved[64];
+} gpuarb_export_opts;
+
+GPUARB_API void gpuarb_export_opts_init(gpuarb_export_opts *opts);
+
+/** Write the plan of res in opts->format into *out (free with gpuarb_free).
+ *  spec: the spec res was solved from, or NULL (then every workload is
+ *  exported as a Job: without the spec, whether it is a gang is unknown).
+ *  opts may be NULL (defaults).  Returns GPUARB_ERR_INPUT when res has no
+ *  plan (infeasible, time limit) or a name the target cannot carry (an
+ *  instance type, region or zone that is not a valid Kubernetes label value;
+ *  the message names it), GPUARB_ERR_LIMIT past an engine's bound (more than
+ *  16 Kueue flavors), GPUARB_ERR_ARG, GPUARB_ERR_NOMEM. */
+GPUARB_API gpuarb_status gpuarb_result_export(gpuarb_ctx *ctx, const gpuarb_result *res,
+                                              const gpuarb_spec *spec,
+                                              const gpuarb_export_opts *opts, char **out);
 
 #ifdef __cplusplus
 }

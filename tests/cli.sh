@@ -713,6 +713,79 @@ run_in "$T/series.csv" forecast --series - --horizon 1 --method seasonal_naive -
 pycheck "forecast: seasonal naive from standard input repeats the value a day earlier" "
 assert d['method'] == 'seasonal_naive' and close(d['forecast'][0], 40 + 0.25 * 216 + 6, 1e-12), d
 "
+# ---- embedding: optimize --format k8s|kueue|skypilot (issue 12)
+# The YAML is parsed back with PyYAML (an independent parser) and checked against
+# the fields batch/v1, apps/v1, kueue.x-k8s.io/v1beta1 and SkyPilot document; the GPU
+# total is examples/spec.yaml's by hand: 16 + 8 + 12 = 36.
+yamlcheck() {
+    if [ -z "$HAVE_PY" ] || ! "$PY" -c 'import yaml' 2>/dev/null; then
+        skip "$1: no $PY with yaml"; return 0; fi
+    if msg=$("$PY" -c '
+import sys, yaml
+docs = [x for x in yaml.safe_load_all(open(sys.argv[1])) if x is not None]
+'"$2" "$T/out" 2>&1); then ok "$1"; else bad "$1" "$msg"; fi
+}
+run optimize --format k8s --namespace ml --image registry.example/llm:1 examples/spec.yaml
+expect_rc "embed: --format k8s" 0
+yamlcheck "embed: k8s manifests pin each allocation, request its GPUs, tolerate spot" "
+kinds = sorted((d['apiVersion'], d['kind']) for d in docs)
+assert kinds == [('apps/v1', 'Deployment'), ('apps/v1', 'Deployment'), ('batch/v1', 'Job')], kinds
+gpus = 0
+for d in docs:
+    assert d['metadata']['namespace'] == 'ml'
+    pod = d['spec']['template']['spec']
+    c = pod['containers'][0]
+    assert c['image'] == 'registry.example/llm:1'
+    assert c['resources']['requests'] == c['resources']['limits']
+    n = d['spec']['parallelism'] if d['kind'] == 'Job' else d['spec']['replicas']
+    gpus += n * c['resources']['limits']['nvidia.com/gpu']
+    assert 'node.kubernetes.io/instance-type' in pod['nodeSelector']
+    assert 'topology.kubernetes.io/region' in pod['nodeSelector']
+    if d['kind'] == 'Job':
+        assert pod['restartPolicy'] in ('Never', 'OnFailure')
+    else:
+        sel = d['spec']['selector']['matchLabels']
+        assert all(d['spec']['template']['metadata']['labels'].get(k) == v for k, v in sel.items())
+    spot = pod['nodeSelector'].get('eks.amazonaws.com/capacityType') == 'SPOT'
+    assert spot == any(t['key'] == 'eks.amazonaws.com/capacityType' for t in pod['tolerations'])
+assert gpus == 36, gpus
+"
+run optimize --format kueue examples/spec.yaml
+expect_rc "embed: --format kueue" 0
+yamlcheck "embed: kueue flavors, a ClusterQueue with the plan's 36 GPUs, a LocalQueue" "
+by = {}
+for d in docs:
+    assert d['apiVersion'] == 'kueue.x-k8s.io/v1beta1'
+    by.setdefault(d['kind'], []).append(d)
+assert sorted(by) == ['ClusterQueue', 'LocalQueue', 'ResourceFlavor'], sorted(by)
+names = {f['metadata']['name'] for f in by['ResourceFlavor']}
+rg = by['ClusterQueue'][0]['spec']['resourceGroups']
+assert rg[0]['coveredResources'] == ['nvidia.com/gpu']
+assert {f['name'] for f in rg[0]['flavors']} == names
+assert sum(r['nominalQuota'] for f in rg[0]['flavors'] for r in f['resources']) == 36
+assert by['LocalQueue'][0]['spec']['clusterQueue'] == by['ClusterQueue'][0]['metadata']['name']
+"
+run optimize --format skypilot examples/spec.yaml
+expect_rc "embed: --format skypilot" 0
+yamlcheck "embed: one SkyPilot task per allocation with cloud, region, instance type, use_spot" "
+assert len(docs) == 3, len(docs)
+allowed = {'cloud', 'region', 'zone', 'instance_type', 'accelerators', 'use_spot'}
+for t in docs:
+    r = t['resources']
+    assert set(r) <= allowed and {'cloud', 'region', 'instance_type', 'use_spot'} <= set(r), r
+    assert isinstance(r['use_spot'], bool) and isinstance(t['num_nodes'], int)
+    name, n = r['accelerators'].split(':')
+    assert int(n) >= 1
+assert sum(t['num_nodes'] * int(t['resources']['accelerators'].split(':')[1]) for t in docs) == 36
+"
+run optimize --format k8s tests/data/cli/infeasible.yaml
+expect_rc "embed: no plan to export is exit 4" 4
+expect_no_stdout "embed: no plan to export"
+run optimize --format k8s --namespace "Team A" examples/spec.yaml
+expect_rc "embed: a namespace that is not a DNS label is a usage error" 2
+expect_err "embed: the namespace error names it" "gpuarb: namespace 'Team A' is not a DNS-1123 label"
+run optimize --format nomad examples/spec.yaml
+expect_rc "embed: an unknown --format" 2
 
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"

@@ -412,6 +412,27 @@ static void pack_sizes_are_checked(void **state)
     gpuarb_pack_problem_free(p);
 }
 
+/* gpuarb_export_opts (embedding): size, format, three pointers, 64 reserved. */
+static void export_opts_layout(void **state)
+{
+    (void)state;
+    SKIP_NOT_LP64();
+    assert_int_equal(sizeof(gpuarb_export_opts), 96);
+    PIN(gpuarb_export_opts, size, 0, 4);
+    PIN(gpuarb_export_opts, format, 4, 4);
+    PIN(gpuarb_export_opts, k8s_namespace, 8, 8);
+    PIN(gpuarb_export_opts, image, 16, 8);
+    PIN(gpuarb_export_opts, queue, 24, 8);
+    PIN(gpuarb_export_opts, reserved, 32, 64);
+    /* _init writes exactly sizeof and sets size */
+    unsigned char buf[sizeof(gpuarb_export_opts) + 8];
+    memset(buf, 0xa5, sizeof buf);
+    gpuarb_export_opts_init((gpuarb_export_opts *)(void *)buf);
+    assert_int_equal(((gpuarb_export_opts *)(void *)buf)->size, 96);
+    for (size_t i = sizeof(gpuarb_export_opts); i < sizeof buf; i++)
+        assert_int_equal(buf[i], 0xa5);
+}
+
 /* ---- the compiler's layout, for tests/abi_check.py ------------------------ */
 
 #define ROW(S, M) printf("%s %s %zu %zu\n", #S, #M, offsetof(S, M), FSIZE(S, M))
@@ -446,6 +467,31 @@ static void print_layout(void)
     ROW(gpuarb_optimize_opts, explain);
     ROW(gpuarb_optimize_opts, reserved0);
     ROW(gpuarb_optimize_opts, reserved);
+    printf("gpuarb_pack_opts sizeof 0 %zu\n", sizeof(gpuarb_pack_opts));
+    ROW(gpuarb_pack_opts, size);
+    ROW(gpuarb_pack_opts, algorithm);
+    ROW(gpuarb_pack_opts, objective);
+    ROW(gpuarb_pack_opts, reserved0);
+    ROW(gpuarb_pack_opts, time_limit_ms);
+    ROW(gpuarb_pack_opts, seed);
+    ROW(gpuarb_pack_opts, memory_limit_mib);
+    ROW(gpuarb_pack_opts, reserved);
+    printf("gpuarb_catalog_query sizeof 0 %zu\n", sizeof(gpuarb_catalog_query));
+    ROW(gpuarb_catalog_query, size);
+    ROW(gpuarb_catalog_query, spot_only);
+    ROW(gpuarb_catalog_query, gpu);
+    ROW(gpuarb_catalog_query, provider);
+    ROW(gpuarb_catalog_query, region);
+    ROW(gpuarb_catalog_query, sort);
+    ROW(gpuarb_catalog_query, min_gpus);
+    ROW(gpuarb_catalog_query, reserved);
+    printf("gpuarb_export_opts sizeof 0 %zu\n", sizeof(gpuarb_export_opts));
+    ROW(gpuarb_export_opts, size);
+    ROW(gpuarb_export_opts, format);
+    ROW(gpuarb_export_opts, k8s_namespace);
+    ROW(gpuarb_export_opts, image);
+    ROW(gpuarb_export_opts, queue);
+    ROW(gpuarb_export_opts, reserved);
 }
 
 /* The shared fixture; its context is also kept in ctx for the helpers. */
@@ -472,6 +518,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(pack_opts_layout),
         cmocka_unit_test(pack_summary_layout),
         cmocka_unit_test(pack_node_layout),
+        cmocka_unit_test(export_opts_layout),
         cmocka_unit_test(inits_write_exactly_their_struct),
         cmocka_unit_test(optimize_opts_size_is_checked),
         cmocka_unit_test(plan_summary_size_is_checked),

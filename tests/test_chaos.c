@@ -425,7 +425,7 @@ static gpuarb_status c_optimize_write(gpuarb_ctx *ctx, const void *arg, char **t
     return st;
 }
 
-enum { R_JSON, R_TABLE, R_ROWS };
+enum { R_JSON, R_TABLE, R_ROWS, R_K8S, R_KUEUE, R_SKYPILOT };
 
 static gpuarb_status c_result_out(gpuarb_ctx *ctx, const void *arg, char **text)
 {
@@ -440,6 +440,11 @@ static gpuarb_status c_result_out(gpuarb_ctx *ctx, const void *arg, char **text)
         st = gpuarb_result_to_json(ctx, r, &s);
     } else if (what == R_TABLE) {
         st = gpuarb_result_to_table(ctx, r, &s);
+    } else if (what >= R_K8S) {
+        gpuarb_export_opts eo;
+        gpuarb_export_opts_init(&eo);
+        eo.format = what - R_K8S;
+        st = gpuarb_result_export(ctx, r, spec, &eo, &s);
     } else {
         gpuarb_plan_summary sum;
         memset(&sum, 0, sizeof sum);
@@ -624,7 +629,7 @@ typedef struct known_bug {
 
 
 static const int Q[] = {Q_SELECT, Q_MERGE, Q_APPEND, Q_JSON, Q_CSV, Q_TABLE};
-static const int R[] = {R_JSON, R_TABLE, R_ROWS};
+static const int R[] = {R_JSON, R_TABLE, R_ROWS, R_K8S, R_KUEUE, R_SKYPILOT};
 static const int PK[] = {P_CREATE, P_SPEC_LOAD, P_SPEC_PARSE, P_BPP_LOAD, P_BPP_PARSE};
 static const opt_arg OPT_MIN_COST = {DATA "plan.yaml", 0};
 static const opt_arg OPT_BORROWED = {DATA "plan.yaml", 1};
@@ -677,6 +682,9 @@ static chaos_case CASES[] = {
     {"result_to_json", c_result_out, &R[0]},
     {"result_to_table", c_result_out, &R[1]},
     {"result summary rows", c_result_out, &R[2]},
+    {"result_export k8s", c_result_out, &R[3]},
+    {"result_export kueue", c_result_out, &R[4]},
+    {"result_export skypilot", c_result_out, &R[5]},
     {"pack problem build", c_pack_problem, &PK[0]},
     {"pack_spec_load", c_pack_problem, &PK[1]},
     {"pack_spec_parse json", c_pack_problem, &PK[2]},

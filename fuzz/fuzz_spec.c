@@ -1,7 +1,8 @@
 /*
  * fuzz_spec.c - libFuzzer harness for the spec input layer (built only by
- * `make fuzz`; run: ./build-fuzz/fuzz/fuzz_spec -max_total_time=60
- * tests/data/valid/spec/`*`/).
+ * `make fuzz`; run: ./build-fuzz/fuzz/fuzz_spec -max_total_time=60 corpus
+ * tests/data/valid/spec/`*`/; `make fuzz` runs it on the seeds
+ * fuzz/run.sh gathers).
  *
  * Each input goes through both document readers and through
  * gpuarb_spec_parse.  Besides what ASan/UBSan catch, it aborts when

@@ -1,0 +1,3 @@
+module github.com/libgpuarb/gpuarb/bindings/go
+
+go 1.19

@@ -1,0 +1,171 @@
+"""ctypes declarations of libgpuarb's public API (include/gpuarb.h), and the loader.
+
+Nothing here is public: gpuarb/__init__.py wraps it.  Every struct below is declared
+field by field in the order of gpuarb.h; tests/abi_check.py compares their offsets and
+sizes with the C compiler's (`test_abi --layout`).
+"""
+import ctypes
+import os
+from typing import Optional
+
+from ._version import HEADER_VERSION
+
+P = ctypes.c_void_p
+PP = ctypes.POINTER(ctypes.c_void_p)
+STR = ctypes.c_char_p
+I32 = ctypes.c_int32
+I64 = ctypes.c_int64
+DBL = ctypes.c_double
+SIZE = ctypes.c_size_t
+
+PROGRESS_FN = ctypes.CFUNCTYPE(ctypes.c_int, P, DBL, DBL, DBL)
+
+
+class OptimizeOpts(ctypes.Structure):
+    """gpuarb_optimize_opts."""
+    _fields_ = [('size', ctypes.c_uint32),
+                ('skip_baseline', I32),
+                ('time_limit_s', DBL),
+                ('mip_gap', DBL),
+                ('write_model', STR),
+                ('abs_gap', DBL),
+                ('memory_limit_mib', DBL),
+                ('progress', P),
+                ('progress_arg', P),
+                ('explain', I32),
+                ('reserved0', I32),
+                ('reserved', ctypes.c_uint8 * 24)]
+
+
+class PackOpts(ctypes.Structure):
+    """gpuarb_pack_opts."""
+    _fields_ = [('size', ctypes.c_uint32),
+                ('algorithm', I32),
+                ('objective', I32),
+                ('reserved0', I32),
+                ('time_limit_ms', DBL),
+                ('seed', ctypes.c_uint64),
+                ('memory_limit_mib', DBL),
+                ('reserved', ctypes.c_uint8 * 56)]
+
+
+class CatalogQuery(ctypes.Structure):
+    """gpuarb_catalog_query."""
+    _fields_ = [('size', ctypes.c_uint32),
+                ('spot_only', I32),
+                ('gpu', STR),
+                ('provider', STR),
+                ('region', STR),
+                ('sort', I32),
+                ('min_gpus', I32),
+                ('reserved', ctypes.c_uint8 * 64)]
+
+
+class ExportOpts(ctypes.Structure):
+    """gpuarb_export_opts."""
+    _fields_ = [('size', ctypes.c_uint32),
+                ('format', I32),
+                ('k8s_namespace', STR),
+                ('image', STR),
+                ('queue', STR),
+                ('reserved', ctypes.c_uint8 * 64)]
+
+
+# Every struct a binding declares, by its C name (tests/abi_check.py reads this).
+STRUCTS = {'gpuarb_optimize_opts': OptimizeOpts,
+           'gpuarb_pack_opts': PackOpts,
+           'gpuarb_catalog_query': CatalogQuery,
+           'gpuarb_export_opts': ExportOpts}
+
+# name: (restype, argtypes).  A status return is int32 (a C enum).
+PROTOTYPES = {
+    'gpuarb_version_string': (STR, []),
+    'gpuarb_version_number': (I32, []),
+    'gpuarb_strerror': (STR, [I32]),
+    'gpuarb_status_name': (STR, [I32]),
+    'gpuarb_free': (None, [P]),
+    'gpuarb_ctx_create': (I32, [PP]),
+    'gpuarb_ctx_free': (None, [P]),
+    'gpuarb_errcode': (I32, [P]),
+    'gpuarb_errmsg': (STR, [P]),
+    'gpuarb_errsource': (STR, [P]),
+    'gpuarb_errline': (I32, [P]),
+    'gpuarb_errcolumn': (I32, [P]),
+    'gpuarb_errpath': (STR, [P]),
+    'gpuarb_errfull': (STR, [P]),
+    'gpuarb_errclear': (None, [P]),
+    'gpuarb_catalog_load_ref': (I32, [P, STR, STR, STR, PP]),
+    'gpuarb_catalog_parse': (I32, [P, STR, SIZE, STR, I32, STR, PP]),
+    'gpuarb_catalog_builtin': (I32, [P, PP]),
+    'gpuarb_catalog_builtin_info': (STR, []),
+    'gpuarb_catalog_free': (None, [P]),
+    'gpuarb_catalog_count': (SIZE, [P]),
+    'gpuarb_catalog_query_init': (None, [ctypes.POINTER(CatalogQuery)]),
+    'gpuarb_catalog_select': (I32, [P, P, ctypes.POINTER(CatalogQuery), PP]),
+    'gpuarb_catalog_to_json': (I32, [P, P, PP]),
+    'gpuarb_spec_load': (I32, [P, STR, PP]),
+    'gpuarb_spec_parse': (I32, [P, STR, SIZE, STR, STR, PP]),
+    'gpuarb_spec_free': (None, [P]),
+    'gpuarb_spec_to_json': (I32, [P, P, PP]),
+    'gpuarb_optimize_opts_init': (None, [ctypes.POINTER(OptimizeOpts)]),
+    'gpuarb_optimize': (I32, [P, P, P, ctypes.POINTER(OptimizeOpts), PP]),
+    'gpuarb_result_free': (None, [P]),
+    'gpuarb_result_to_json': (I32, [P, P, PP]),
+    'gpuarb_result_to_table': (I32, [P, P, PP]),
+    'gpuarb_pack_spec_load': (I32, [P, STR, PP]),
+    'gpuarb_pack_spec_parse': (I32, [P, STR, SIZE, STR, PP]),
+    'gpuarb_pack_bpp_load': (I32, [P, STR, PP]),
+    'gpuarb_pack_bpp_parse': (I32, [P, STR, SIZE, STR, PP]),
+    'gpuarb_pack_problem_free': (None, [P]),
+    'gpuarb_pack_opts_init': (None, [ctypes.POINTER(PackOpts)]),
+    'gpuarb_pack_solve': (I32, [P, P, ctypes.POINTER(PackOpts), PP]),
+    'gpuarb_pack_result_free': (None, [P]),
+    'gpuarb_pack_result_to_json': (I32, [P, P, PP]),
+    'gpuarb_pack_result_to_table': (I32, [P, P, PP]),
+    'gpuarb_export_opts_init': (None, [ctypes.POINTER(ExportOpts)]),
+    'gpuarb_result_export': (I32, [P, P, P, ctypes.POINTER(ExportOpts), PP]),
+}
+
+
+def _candidates():
+    """Where libgpuarb.so.MAJOR is looked for, in order."""
+    soname = 'libgpuarb.so.%d' % HEADER_VERSION[0]
+    env = os.environ.get('GPUARB_LIB')
+    if env:
+        return [env]
+    here = os.path.dirname(os.path.abspath(__file__))
+    tree = os.path.normpath(os.path.join(here, '..', '..', '..', 'build', soname))
+    return [soname, tree]   # the dynamic loader's search (installed), then this checkout
+
+
+def load() -> ctypes.CDLL:
+    """Load the library, declare its functions and check its version.
+
+    Raises ImportError when no library loads or its version is not one this binding
+    was written for (same major; minor and patch at least the header's)."""
+    errors = []
+    lib: Optional[ctypes.CDLL] = None
+    for path in _candidates():
+        try:
+            lib = ctypes.CDLL(path)
+            break
+        except OSError as e:
+            errors.append('%s: %s' % (path, e))
+    if lib is None:
+        raise ImportError('gpuarb: cannot load libgpuarb (%s); install it (make install) or '
+                          'set GPUARB_LIB to libgpuarb.so.%d' % ('; '.join(errors),
+                                                                 HEADER_VERSION[0]))
+    number = lib.gpuarb_version_number
+    number.restype = I32
+    number.argtypes = []
+    have = number()
+    major, minor, patch = have // 10000, have // 100 % 100, have % 100
+    want = HEADER_VERSION
+    if major != want[0] or (minor, patch) < want[1:]:
+        raise ImportError('gpuarb: the library is version %d.%d.%d; this binding needs %d.%d.%d '
+                          'or a later %d.x' % (major, minor, patch, *want, want[0]))
+    for name, (res, args) in PROTOTYPES.items():
+        fn = getattr(lib, name)
+        fn.restype = res
+        fn.argtypes = args
+    return lib
