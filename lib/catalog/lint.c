@@ -203,7 +203,8 @@ gpuarb_status gpuarb_catalog_check(gpuarb_ctx *ctx, const gpuarb_catalog *cat, i
         lint_free(&l);
         return ga_nomem(ctx);
     }
-    qsort(l.v, l.n, sizeof *l.v, cmp_finding);
+    if (l.n > 1)
+        qsort(l.v, l.n, sizeof *l.v, cmp_finding);
     size_t count[K_N] = {0};
     for (size_t i = 0; i < l.n; i++)
         count[l.v[i].kind]++;
