@@ -87,6 +87,14 @@ static void sources_and_dates_reach_the_plan(void **state)
         }
     }
     assert_true(found);
+    /* and `gpuarb catalog --format json` lists them beside the offers */
+    char *cj = NULL;
+    assert_int_equal(gpuarb_catalog_to_json(ctx, c, &cj), GPUARB_OK);
+    assert_non_null(strstr(cj, "{\"provider\": \"runpod\", \"source\": \"runpod/pod-catalog "
+                               "a8c44b4 vms.csv\", \"date\": \"2023-10-09\"}"));
+    assert_non_null(strstr(cj, "{\"provider\": \"aws\", \"source\": \"skypilot-org/"
+                               "skypilot-catalog 001367d catalogs/v7/aws/vms.csv\", \"date\": null}"));
+    gpuarb_free(cj);
     gpuarb_catalog_free(c);
 
     assert_int_equal(gpuarb_ctx_set_today(ctx, "2026-06-30"), GPUARB_OK);
@@ -179,6 +187,9 @@ static void unknown_providers_are_bad_input(void **state)
     assert_non_null(strstr(gpuarb_errmsg(ctx), "unknown provider 'run-pod': the catalog offers "
                                                "gcp, aws"));
     assert_string_equal(gpuarb_errpath(ctx), "constraints.providers.deny[0]");
+    /* at the entry: "  providers: {deny: [" is 21 characters */
+    assert_int_equal(gpuarb_errline(ctx), 3);
+    assert_int_equal(gpuarb_errcolumn(ctx), 22);
     gpuarb_spec_free(s);
     /* data.provider: "gpc" is 2 edits from gcp, 3 from aws: gcp first; the
      * workload's position (line 3, column 5) */

@@ -182,7 +182,9 @@ gpuarb_status ga_trust_check_spec(gpuarb_ctx *ctx, const gpuarb_spec *spec,
                 continue;
             snprintf(path, sizeof path, "constraints.providers.%s[%zu]", deny ? "deny" : "allow",
                      i);
-            return unknown_provider(ctx, spec, cat, list[i], 0, 0, path);
+            const int32_t *at = deny ? g->deny_at : g->allow_at;
+            return unknown_provider(ctx, spec, cat, list[i], at ? at[2 * i] : 0,
+                                    at ? at[2 * i + 1] : 0, path);
         }
     }
     for (size_t wi = 0; wi < spec->n_w; wi++) {

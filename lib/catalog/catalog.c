@@ -1022,6 +1022,18 @@ gpuarb_status gpuarb_catalog_to_json(gpuarb_ctx *ctx, const gpuarb_catalog *cat,
         ga_w_obj_end(&w);
     }
     ga_w_arr_end(&w);
+    /* where each provider's prices come from, and their date (null: unknown) */
+    ga_w_key(&w, "sources");
+    ga_w_arr_begin(&w);
+    for (size_t i = 0; i < cat->n_src; i++) {
+        ga_w_obj_begin(&w);
+        ga_w_kv_str(&w, "provider", cat->src[i].provider);
+        ga_w_kv_str(&w, "source", cat->src[i].source);
+        ga_w_key(&w, "date");
+        ga_w_str(&w, cat->src[i].date); /* NULL writes null */
+        ga_w_obj_end(&w);
+    }
+    ga_w_arr_end(&w);
     ga_w_obj_end(&w);
     return ga_w_finish(&w, ctx, out);
 }
