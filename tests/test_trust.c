@@ -271,6 +271,26 @@ static void alternatives_cost_what_hand_computation_says(void **state)
                                  "\"extra_per_hour\":1.0,\"reason\":\"dearer by $1.00/h\"}"));
     gpuarb_free(json);
     gpuarb_result_free(r);
+    /* a cap decides: with max_provider_share 0.5 over 4 GPUs, w1 takes aws
+     * ($1/h each) and w2 gcp ($1.50/h): w2 alone on aws is $2/h, $1/h
+     * cheaper than its $3/h, and lost to the cap */
+    const char *capcat = "provider,region,instance_type,gpu,gpu_count,price_hour\n"
+                         "aws,us-east-1,a1,L4,1,1.0\ngcp,us-central1,g1,L4,1,1.5\n";
+    gpuarb_result *rc = solve(capcat, "version: 1\nconstraints: {max_provider_share: 0.5}\n"
+                                      "workloads:\n  - {name: w1, gpus: 2}\n"
+                                      "  - {name: w2, gpus: 2}\n", 1);
+    assert_int_equal(gpuarb_result_alternative_count(rc), 2);
+    const char *cw, *cp, *why;
+    double ccph, cextra;
+    assert_int_equal(gpuarb_result_alternative(rc, 1, &cw, &cp, NULL, &ccph, &cextra, &why),
+                     GPUARB_OK);
+    assert_string_equal(cw, "w2");
+    assert_string_equal(cp, "aws");
+    assert_float_equal(ccph, 2.0, 1e-9);
+    assert_float_equal(cextra, -1.0, 1e-9);
+    assert_string_equal(why, "$1.00/h cheaper alone, but over a cap: max_provider_share, with "
+                             "the other workloads");
+    gpuarb_result_free(rc);
     /* without explain: no "alternatives" member at all */
     r = solve(CAT, yaml, 0);
     assert_int_equal(gpuarb_result_to_json(ctx, r, &json), GPUARB_OK);

@@ -361,19 +361,26 @@ static int plan_is(const gpuarb_result *r, int32_t w, const char *p, int32_t spo
     return any;
 }
 
-/* Why an alternative that is not dearer alone was not chosen. */
-static void cap_reason(const gpuarb_spec *s, int32_t spot, char *buf, size_t size)
+/* Why an alternative that is not dearer alone was not chosen: a cap of the
+ * spec that counts the whole plan (the workloads together), else what the
+ * workloads share. */
+static void cap_reason(const gpuarb_spec *s, int32_t spot, double extra, char *buf, size_t size)
 {
     const char *what = s->max_provider_share >= 0 && s->max_provider_share < 1
                            ? "max_provider_share"
                        : spot && s->max_spot_share >= 0 && s->max_spot_share < 1 ? "max_spot_share"
                        : s->budget_per_hour >= 0 ? "budget_per_hour"
                                                  : NULL;
-    if (what)
-        snprintf(buf, size, "over a cap: %s rules out this workload on it alone", what);
+    char lead[64];
+    if (extra < 0)
+        ga_snprintf_c(lead, sizeof lead, "$%.2f/h cheaper alone", -extra);
     else
-        snprintf(buf, size, "as cheap alone, but the plan shares capacity or egress with other "
-                            "workloads (or ties)");
+        ga_snprintf_c(lead, sizeof lead, "as cheap alone");
+    if (what)
+        ga_snprintf_c(buf, size, "%s, but over a cap: %s, with the other workloads", lead, what);
+    else
+        ga_snprintf_c(buf, size, "%s, but not with the other workloads (shared capacity, "
+                      "egress, or a tie)", lead);
 }
 
 static gpuarb_status one_alternative(gpuarb_ctx *ctx, const base *b, const ga_tol *tol,
@@ -424,7 +431,7 @@ static gpuarb_status one_alternative(gpuarb_ctx *ctx, const base *b, const ga_to
                     ga_snprintf_c(reason, sizeof reason, "over a cap: $%.2f/h is above "
                              "budget_per_hour", cph);
                 } else {
-                    cap_reason(s, spot, reason, sizeof reason);
+                    cap_reason(s, spot, extra, reason, sizeof reason);
                 }
             } else if (sv.status == GPUARB_SOLVE_INFEASIBLE) {
                 snprintf(reason, sizeof reason, "%s",
