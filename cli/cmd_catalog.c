@@ -21,6 +21,7 @@ static void help(void)
 {
     printf("usage: gpuarb catalog [options]\n"
            "       gpuarb catalog import --from skypilot --provider P [options] [FILE|-]\n"
+           "       gpuarb catalog check [options]\n"
            "\n"
            "List the offers of a catalog, filtered and sorted.  Without --catalog the\n"
            "built-in snapshot of public list prices is listed:\n"
@@ -45,8 +46,15 @@ static void help(void)
            "import: read a SkyPilot catalog vms.csv (columns by header name) of provider P and\n"
            "print the native CSV.  Non-GPU accelerators and unknown GPU names are skipped\n"
            "and counted on standard error.  GCP accelerator rows (empty InstanceType) are\n"
-           "named ACCELERATORxCOUNT and priced for the GPUs only, without the host VM.\n"
+           "left out (their price is the GPUs only, without the VM they attach to), and so\n"
+           "are part-GPU sizes (Azure NVv4); SkyPilot's \"H100\" becomes H100-PCIE or\n"
+           "H100-NVL where the instance type says so.\n"
            "The filters --gpu, --region, --min-gpus, --spot, --merge-zones apply too.\n"
+           "\n"
+           "check: lint the (filtered) catalog for prices not to trust: an instance type\n"
+           "above 1.8x its median price across regions, spot above on-demand, GPU-only\n"
+           "prices, duplicate offers, part-GPU sizes.  Prints a report (table or json);\n"
+           "exit 0 whatever it finds.\n"
            "\n"
            "exit: 0 done, 2 usage, 3 bad input, 1 internal error.\n",
            gpuarb_catalog_builtin_info());
@@ -60,7 +68,7 @@ static void log_to_stderr(void *user, int32_t level, const char *message)
 }
 
 typedef struct args {
-    int import;
+    int import, check;
     const char *catalogs[MAX_CATALOGS];
     int ncatalogs;
     const char *skypilot_provider;
@@ -108,6 +116,9 @@ static int parse_args(int argc, char **argv, args *a)
     a->fmt = cli_default_format();
     if (argc > 1 && strcmp(argv[1], "import") == 0) {
         a->import = 1;
+        first = 2;
+    } else if (argc > 1 && strcmp(argv[1], "check") == 0) {
+        a->check = 1;
         first = 2;
     }
     for (int i = first; i < argc; i++) {
@@ -286,7 +297,14 @@ int cmd_catalog(int argc, char **argv)
         sel = merged;
         merged = NULL;
     }
-    st = a.fmt == FMT_CSV           ? gpuarb_catalog_to_csv(ctx, sel, &text)
+    if (a.check && a.fmt == FMT_CSV) {
+        code = cli_usage_error(VERB, "check prints table or json, not csv");
+        goto done;
+    }
+    st = a.check ? gpuarb_catalog_check(ctx, sel, a.fmt == CLI_FMT_JSON ? GPUARB_CHECK_JSON
+                                                                          : GPUARB_CHECK_TABLE,
+                                        &text, NULL)
+         : a.fmt == FMT_CSV           ? gpuarb_catalog_to_csv(ctx, sel, &text)
          : a.fmt == CLI_FMT_JSON ? gpuarb_catalog_to_json(ctx, sel, &text)
                                  : gpuarb_catalog_to_table(ctx, sel, &text);
     if (st != GPUARB_OK) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -42,6 +43,10 @@ static void help(void)
           "                        vms.csv; 'builtin' is the built-in snapshot\n"
           "  --write-model FILE    also write the MIP in CPLEX LP format to FILE\n"
           "  --no-baseline         skip the single-provider on-demand baseline\n"
+          "  --explain             also show, per workload, the best plan on each other\n"
+          "                        provider and market and why it lost (JSON alternatives)\n"
+          "  --today YYYY-MM-DD    the date price ages are counted from (default: the\n"
+          "                        clock; SOURCE_DATE_EPOCH when set)\n"
           "  --help                this text\n"
           "\n"
           "exit: 0 plan found, 2 usage, 3 bad input, 4 infeasible, 5 time limit without a\n"
@@ -168,8 +173,8 @@ int cmd_optimize(int argc, char **argv)
     int fmt = cli_default_format();
     double time_limit = -1, gap = -1, abs_gap = -1, mem_limit = -1;
     const char *catalogs[MAX_CATALOGS];
-    int n_catalogs = 0, no_baseline = 0, ended = 0;
-    const char *write_model = NULL, *spec_path = NULL;
+    int n_catalogs = 0, no_baseline = 0, ended = 0, explain = 0;
+    const char *write_model = NULL, *spec_path = NULL, *today = NULL;
     int export_fmt = -1;
     const char *image = NULL, *k8s_namespace = NULL, *queue = NULL;
 
@@ -192,6 +197,10 @@ int cmd_optimize(int argc, char **argv)
         }
         if (strcmp(a, "--no-baseline") == 0) {
             no_baseline = 1;
+            continue;
+        }
+        if (strcmp(a, "--explain") == 0) {
+            explain = 1;
             continue;
         }
         if ((r = cli_opt_value(argc, argv, &i, "--format", &v)) != 0) {
@@ -231,6 +240,10 @@ int cmd_optimize(int argc, char **argv)
             if (n_catalogs == MAX_CATALOGS)
                 return cli_usage_error(VERB, "too many --catalog options");
             catalogs[n_catalogs++] = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--today", &v)) != 0) {
+            if (r < 0 || !v[0])
+                return cli_usage_error(VERB, "--today needs a date YYYY-MM-DD");
+            today = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--write-model", &v)) != 0) {
             if (r < 0 || !v[0])
                 return cli_usage_error(VERB, "--write-model needs a file name");
@@ -250,6 +263,22 @@ int cmd_optimize(int argc, char **argv)
     gpuarb_spec *spec = NULL;
     gpuarb_catalog *cat = NULL;
     gpuarb_result *res = NULL;
+    /* reproducible builds' convention for "now", then --today */
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (!today && epoch && epoch[0]) {
+        char *end;
+        long long secs = strtoll(epoch, &end, 10);
+        time_t t = (time_t)secs;
+        struct tm tm;
+        static char buf[16];
+        if (*end == '\0' && secs > 0 && gmtime_r(&t, &tm) &&
+            strftime(buf, sizeof buf, "%Y-%m-%d", &tm) == 10)
+            today = buf;
+    }
+    if (today && gpuarb_ctx_set_today(ctx, today) != GPUARB_OK) {
+        gpuarb_ctx_free(ctx);
+        return cli_usage_error(VERB, "--today needs a date YYYY-MM-DD");
+    }
     int code = load_spec(ctx, spec_path, &spec);
     if (code == CLI_EXIT_OK)
         code = load_catalogs(ctx, catalogs, n_catalogs, &cat);
@@ -266,6 +295,7 @@ int cmd_optimize(int argc, char **argv)
             opts.memory_limit_mib = mem_limit;
         opts.skip_baseline = no_baseline;
         opts.write_model = write_model;
+        opts.explain = explain;
         gpuarb_status st = gpuarb_optimize(ctx, spec, cat, &opts, &res);
         if (st != GPUARB_OK) {
             cli_report(ctx);

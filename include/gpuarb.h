@@ -749,6 +749,63 @@ GPUARB_API void gpuarb_export_opts_init(gpuarb_export_opts *opts);
 GPUARB_API gpuarb_status gpuarb_result_export(gpuarb_ctx *ctx, const gpuarb_result *res,
                                               const gpuarb_spec *spec,
                                               const gpuarb_export_opts *opts, char **out);
+/* ==== Trust: price sources and dates, warnings, catalog check, alternatives ==== */
+/* Where prices come from and how old they are travel with a catalog (one
+ * record per provider and source) into a plan's "catalog.sources"; what a
+ * user should know before trusting a plan is its "warnings" (SPEC section 3);
+ * with gpuarb_optimize_opts.explain a plan also lists, per workload, the best
+ * plan on each other provider and market and why it lost ("alternatives"). */
+
+/** Set the date the 180-day price-age warning counts from, "YYYY-MM-DD";
+ *  NULL or "" goes back to the system clock (the default).  Returns
+ *  GPUARB_ERR_ARG for anything but a calendar date. */
+GPUARB_API gpuarb_status gpuarb_ctx_set_today(gpuarb_ctx *ctx, const char *date);
+
+/** Price sources of a catalog: *provider, *source (a file, or an upstream
+ *  repository and commit) and *date ("YYYY-MM-DD", NULL when unknown), all
+ *  borrowed from the catalog; any out pointer may be NULL.  GPUARB_ERR_ARG
+ *  when i is out of range. */
+GPUARB_API size_t gpuarb_catalog_source_count(const gpuarb_catalog *cat);
+GPUARB_API gpuarb_status gpuarb_catalog_source(const gpuarb_catalog *cat, size_t i,
+                                               const char **provider, const char **source,
+                                               const char **date);
+
+/** Output formats of gpuarb_catalog_check. */
+typedef enum gpuarb_check_format {
+    GPUARB_CHECK_JSON = 0,
+    GPUARB_CHECK_TABLE = 1
+} gpuarb_check_format;
+
+/** Lint a catalog for the price anomalies a user should see before trusting
+ *  it: an instance type priced above 1.8x its median across regions, spot
+ *  above on-demand, GPU-only prices (no VM), duplicate offers, part-GPU sizes
+ *  sold as whole GPUs.  The report (JSON {"findings": [{"check", "provider",
+ *  "region", "zone", "instance_type", "message"}], "counts": {...}} or a
+ *  table) goes to *out (free with gpuarb_free); *findings (may be NULL)
+ *  receives how many there are.  GPUARB_ERR_ARG, GPUARB_ERR_NOMEM. */
+GPUARB_API gpuarb_status gpuarb_catalog_check(gpuarb_ctx *ctx, const gpuarb_catalog *cat,
+                                              int32_t format, char **out, int32_t *findings);
+
+/** Warnings of a plan (SPEC section 3 "warnings"), borrowed sentences; NULL
+ *  when i is out of range.  gpuarb_plan_summary.warning_count has the count. */
+GPUARB_API int32_t gpuarb_result_warning_count(const gpuarb_result *res);
+GPUARB_API const char *gpuarb_result_warning(const gpuarb_result *res, int32_t i);
+/** The price sources of the providers the plan could use (catalog.sources);
+ *  as gpuarb_catalog_source, borrowed from the result. */
+GPUARB_API int32_t gpuarb_result_source_count(const gpuarb_result *res);
+GPUARB_API gpuarb_status gpuarb_result_source(const gpuarb_result *res, int32_t i,
+                                              const char **provider, const char **source,
+                                              const char **date);
+/** Alternatives (opts.explain): for workload *workload, the cheapest plan for
+ *  it alone on *provider in one market (*spot 1 = spot, 0 = on demand);
+ *  *cost_per_hour is -1 when there is none, *extra_per_hour what it costs
+ *  above the plan's own rows for that workload, *reason why it lost
+ *  (borrowed).  Any out pointer may be NULL; GPUARB_ERR_ARG out of range. */
+GPUARB_API int32_t gpuarb_result_alternative_count(const gpuarb_result *res);
+GPUARB_API gpuarb_status gpuarb_result_alternative(const gpuarb_result *res, int32_t i,
+                                                   const char **workload, const char **provider,
+                                                   int32_t *spot, double *cost_per_hour,
+                                                   double *extra_per_hour, const char **reason);
 
 #ifdef __cplusplus
 }

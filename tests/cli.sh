@@ -251,7 +251,7 @@ assert close(d['throughput'], 16) and close(d['cost_per_hour'], 43), (d['through
 if [ -f README.md ]; then
     awk '/^\$ build\/gpuarb optimize --format table examples\/spec.yaml$/ { f = 1; next }
          /^```$/ { f = 0 } f' README.md | sed 's/solved in [0-9.]* ms/solved in X ms/' >"$T/readme.txt"
-    "$BIN" optimize --format table examples/spec.yaml 2>"$T/err" \
+    SOURCE_DATE_EPOCH=1795824000 "$BIN" optimize --format table examples/spec.yaml 2>"$T/err" \
         | sed 's/solved in [0-9.]* ms/solved in X ms/' >"$T/now.txt"
     if [ -s "$T/readme.txt" ] && cmp -s "$T/readme.txt" "$T/now.txt"; then
         ok "README's shell example output is current"
@@ -786,6 +786,76 @@ expect_rc "embed: a namespace that is not a DNS label is a usage error" 2
 expect_err "embed: the namespace error names it" "gpuarb: namespace 'Team A' is not a DNS-1123 label"
 run optimize --format nomad examples/spec.yaml
 expect_rc "embed: an unknown --format" 2
+# ---- trust-data (issue 7): price data, warnings, answers that explain themselves
+TD="$T/trust"
+mkdir -p "$TD/bin"
+# The built-in catalog linted: no GPU-only prices, part-GPU sizes, duplicates
+# or spot above on-demand remain (the importer leaves them out); what remains
+# are 8 GCP a3-highgpu rows priced 1.9-2.4x the median of their type.
+run catalog check --format json
+expect_rc "trust: catalog check on the built-in catalog" 0
+pycheck "trust: the built-in catalog lints clean but for 8 price outliers" "
+c = d['counts']
+assert c == {'outlier': 8, 'spot_above': 0, 'gpu_only': 0, 'duplicate': 0, 'part_gpu': 0}, c
+assert {(f['provider'], f['instance_type'][:11]) for f in d['findings']} == {('gcp', 'a3-highgpu-')}
+"
+# GCP's N1-attached T4 was sold GPU-only (before: T4x1 at $0.35/h, no VM): gone.
+printf 'version: 1\nconstraints:\n  providers: {allow: [gcp]}\nworkloads:\n  - {name: t4, gpus: 4, gpu: [T4]}\n' >"$TD/t4.yaml"
+run optimize --format json "$TD/t4.yaml"
+expect_rc "trust: no GPU-only GCP T4 offer to buy" 4
+# Azure NVv4 sizes sold 1/8 of an MI25 as one GPU (before: NV4as_v4 at $0.233/h).
+printf 'version: 1\nconstraints:\n  providers: {allow: [azure]}\nworkloads:\n  - {name: m, gpus: 1, gpu: [MI25]}\n' >"$TD/mi25.yaml"
+run optimize --format json "$TD/mi25.yaml"
+pycheck "trust: one MI25 is a whole NV32as_v4, not a slice" "
+assert [a['instance_type'] for a in d['allocations']] == ['Standard_NV32as_v4'], d['allocations']
+"
+# Variants: Lambda's gpu_1x_h100_pcie is an H100-PCIE, and 'gpu: h100-sxm' never returns one.
+run catalog --gpu h100-sxm --format csv
+if grep -qi pcie "$T/out" || ! grep -q p5.48xlarge "$T/out"; then bad "trust: h100-sxm lists SXM parts only"
+else ok "trust: h100-sxm lists SXM parts only"; fi
+run catalog --gpu H100-PCIE --provider lambda --format csv
+if grep -q '^lambda,.*,gpu_1x_h100_pcie,H100-PCIE,1,80' "$T/out"; then ok "trust: Lambda's PCIe H100 is H100-PCIE, 80 GB"
+else bad "trust: Lambda's PCIe H100 is H100-PCIE, 80 GB"; fi
+# Unknown providers are bad input, near matches first (before: silently ignored).
+printf 'version: 1\nconstraints:\n  providers: {deny: [run-pod, vastai]}\nworkloads:\n  - {name: w, gpus: 1}\n' >"$TD/deny.yaml"
+run optimize --format json "$TD/deny.yaml"
+expect_rc "trust: deny: [run-pod] is bad input" 3
+expect_err "trust: the error names runpod first" "unknown provider 'run-pod': the catalog offers runpod, "
+# Warnings with a pinned date: RunPod's 2023-10-09 prices are 1146 days old on
+# 2026-11-28: 84 days to 2024-01-01, 366 + 365 to 2026-01-01, 331 to Nov 28.
+printf 'version: 1\nconstraints:\n  providers: {allow: [runpod]}\nworkloads:\n  - {name: w, gpus: 1, gpu: [RTX4090]}\n' >"$TD/old.yaml"
+run optimize --format json --today 2026-11-28 "$TD/old.yaml"
+pycheck "trust: stale prices are a warning, sources and dates in the JSON" "
+assert 'prices of runpod are from 2023-10-09, 1146 days ago (more than 180): check them before acting on this plan' in d['warnings'], d['warnings']
+assert d['catalog']['sources'] == [{'provider': 'runpod', 'source': 'runpod/pod-catalog a8c44b4 vms.csv', 'date': '2023-10-09'}], d['catalog']
+"
+# --explain: every alternative of the demo spec says why it lost; money has at
+# most 6 decimals.
+run optimize --format json --explain --today 2026-11-28 examples/spec.yaml
+pycheck "trust: --explain lists alternatives with reasons" "
+alts = d['alternatives']
+assert len(alts) >= 10, len(alts)
+for a in alts:
+    assert a['reason'], a
+    if a['cost_per_hour'] is not None:
+        assert a['extra_per_hour'] > 0 and a['reason'] == 'dearer by \$%.2f/h' % a['extra_per_hour'], a
+        assert round(a['cost_per_hour'], 6) == a['cost_per_hour'], a
+assert ('llm-pretrain', 'gcp', 'ondemand') in {(a['workload'], a['provider'], a['market']) for a in alts}
+"
+run optimize --format table --explain --today 2026-11-28 examples/spec.yaml
+if grep -q '^prices     aws (no date); gcp 2026-05-20; lambda 2026-05-20$' "$T/out" && grep -q 'GPU-H' "$T/out" \
+    && grep -q '^ALTERNATIVES' "$T/out"; then ok "trust: the table shows \$/GPU-h, price dates and alternatives"
+else bad "trust: the table shows \$/GPU-h, price dates and alternatives" "$(head -n 20 "$T/out")"; fi
+# .ci/deps without root: missing optional tools are reported, not required;
+# a missing build package still fails.
+printf '#!/bin/sh\necho 1000\n' >"$TD/bin/id"
+printf '#!/bin/sh\nfor p; do :; done\ncase " $FAKE_MISSING " in *" $p "*) exit 1;; esac\nprintf "install ok installed"\n' >"$TD/bin/dpkg-query"
+chmod +x "$TD/bin/id" "$TD/bin/dpkg-query"
+FAKE_MISSING="coinor-cbc golang-go" PATH="$TD/bin:/usr/bin:/bin" sh .ci/deps >"$T/out" 2>"$T/err"; rc=$?
+expect_rc "trust: .ci/deps with only optional tools missing" 0
+expect_err "trust: .ci/deps reports the optional tools" "optional Debian packages not installed (cross-checks and examples that need them skip): coinor-cbc golang-go"
+FAKE_MISSING="libglpk-dev coinor-cbc" PATH="$TD/bin:/usr/bin:/bin" sh .ci/deps >"$T/out" 2>"$T/err"; rc=$?
+expect_rc "trust: .ci/deps with a build package missing" 1
 
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"

@@ -78,7 +78,8 @@ def workload(rng, i, rows, objective):
         w['checkpoint_minutes'] = rng.choice([10, 30, 60, 120])
         w['restart_minutes'] = rng.choice([2, 5, 15])
     if rng.random() < 0.5:
-        prov = rng.choice(sorted(REGIONS))
+        # a provider of the catalog: one that none offers is bad input (SPEC 2)
+        prov = rng.choice(sorted({r[0] for r in rows}))
         w['data'] = {'provider': prov, 'region': rng.choice(REGIONS[prov]),
                      'gb': rng.choice([10, 200, 1500])}
     return w
@@ -98,7 +99,7 @@ def case(rng, n):
     if rng.random() < 0.25:
         cons['max_spot_share'] = rng.choice([0.3, 0.6])
     if rng.random() < 0.2:
-        cons['providers'] = {'deny': [rng.choice(sorted(REGIONS))]}
+        cons['providers'] = {'deny': [rng.choice(sorted({r[0] for r in rows}))]}
     if rng.random() < 0.2:
         cons['regions'] = {'allow': ['us-*', 'eastus']}
     if cons:

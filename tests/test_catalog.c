@@ -152,8 +152,13 @@ static void skypilot_quirks_inline(void **state)
     /* line 2: the Azure "V1,V2" row (11 fields under a 10-column header)
      * line 3: a 1/3 A10 (fractional: skipped)
      * line 4: a TPU (non-GPU: skipped)      line 5: an unknown name (skipped)
-     * line 6: GCP accelerator row without an InstanceType, count "2.0"
-     * line 7: vast-style 0.00 spot          line 8: empty AcceleratorName */
+     * line 6: GCP accelerator row without an InstanceType, count "2.0": a
+     *         GPU-only price without its N1 VM (left out, issue 7)
+     * line 7: vast-style 0.00 spot          line 8: empty AcceleratorName
+     * line 9: Azure NV4as_v4, 1/8 of an MI25 counted as one GPU (left out)
+     * line 10: Azure NC40ads_H100_v5, the 94 GB H100 NVL (SkyPilot: "H100")
+     * line 11: Lambda gpu_1x_h100_pcie (SkyPilot: "H100")
+     * line 12: Azure ND96isr_H200_v5 with spot = on-demand: no spot market */
     const char *t =
         "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Price,SpotPrice,"
         "Region,Generation\n"
@@ -164,11 +169,15 @@ static void skypilot_quirks_inline(void **state)
         ",A100,2.0,,,\"{'Gpus': [{'MemoryInfo': {'SizeInMiB': 40960}}]}\",3.41172,2.7948,"
         "asia-northeast1,\n"
         "1x-RTX_5090,RTX5090,1,32,64.0,x,0.44,0.00,\"Denmark, DK, EU\",\n"
-        "m5.large,,,2,8,,0.096,0.04,us-east-1,\n";
+        "m5.large,,,2,8,,0.096,0.04,us-east-1,\n"
+        "Standard_NV4as_v4,MI25,1,4,14,MI25,0.338,0.062462,australiaeast,V1,V2\n"
+        "Standard_NC40ads_H100_v5,H100,1,40,320,H100,6.98,2.192418,eastus,V2\n"
+        "gpu_1x_h100_pcie,H100,1.0,26.0,200.0,x,3.29,,europe-central-1,\n"
+        "Standard_ND96isr_H200_v5,H200,8,96,1850,H200,122.96,122.96,australiaeast,V2\n";
     gpuarb_catalog *cat;
     assert_int_equal(gpuarb_catalog_parse(ctx, t, strlen(t), "sky.csv", GPUARB_CATALOG_SKYPILOT,
                                           "azure", &cat), GPUARB_OK);
-    assert_int_equal(gpuarb_catalog_count(cat), 3);
+    assert_int_equal(gpuarb_catalog_count(cat), 5);
     gpuarb_offer o = offer(cat, 0);
     assert_string_equal(o.provider, "azure");
     assert_string_equal(o.instance_type, "Standard_NC12s_v3");
@@ -180,15 +189,25 @@ static void skypilot_quirks_inline(void **state)
     assert_float_equal(o.memory_gb, 240.518, 1e-9);
     assert_int_equal(o.source_line, 2);
     o = offer(cat, 1);
-    assert_string_equal(o.instance_type, "A100x2");
-    assert_int_equal(o.gpu_count, 2);
-    assert_true(o.vcpus == -1 && o.memory_gb == -1);
-    assert_true(o.price_hour == 3.41172);
-    o = offer(cat, 2);
     assert_string_equal(o.region, "Denmark, DK, EU");
     assert_true(o.spot_price_hour == -1); /* 0.00 means no spot market */
+    /* the variants SkyPilot names "H100", with their own memory (NVIDIA's
+     * H100 datasheet: NVL 94 GB, PCIe 80 GB) */
+    o = offer(cat, 2);
+    assert_string_equal(o.gpu, "H100-NVL");
+    assert_true(o.gpu_memory_gb == 94);
+    o = offer(cat, 3);
+    assert_string_equal(o.gpu, "H100-PCIE");
+    assert_true(o.gpu_memory_gb == 80);
+    o = offer(cat, 4);
+    assert_string_equal(o.gpu, "H200");
+    assert_true(o.price_hour == 122.96 && o.spot_price_hour == -1);
     /* one log line with the counts */
-    assert_non_null(strstr(logs.text, "imported 3 azure offers"));
+    assert_non_null(strstr(logs.text, "imported 5 azure offers"));
+    assert_non_null(strstr(logs.text, "1 GPU-only rows"));
+    assert_non_null(strstr(logs.text, "1 rows that sell part of a GPU"));
+    assert_non_null(strstr(logs.text, "2 H100 rows read as the PCIe or NVL part"));
+    assert_non_null(strstr(logs.text, "1 spot prices equal to on-demand"));
     assert_non_null(strstr(logs.text, "1 non-GPU"));
     assert_non_null(strstr(logs.text, "1 rows with an unknown accelerator (Banana9000)"));
     assert_non_null(strstr(logs.text, "1 rows with a fractional GPU count"));
@@ -287,10 +306,20 @@ static void skypilot_other_real_rows(void **state)
      * 829 rows, 108 of them fractional A10 sizes (0.5, 0.333, 0.167 x 36) */
     gpuarb_catalog *cat = load_shared(ctx, "anycloud_catalog_2026-05-20/azure_vms_gpu.csv",
                                       "azure");
-    assert_int_equal(gpuarb_catalog_count(cat), 829 - 108);
+    /* ... and 69 rows of the NVv4 sizes that sell 1/8, 1/4 or 1/2 of an MI25
+     * (grep -cE '^Standard_NV(4|8|16)as_v4,' azure_vms_gpu.csv) */
+    assert_int_equal(gpuarb_catalog_count(cat), 829 - 108 - 69);
     assert_true(find(cat, NULL, "Standard_NC12s_v3", "australiaeast", NULL, &o));
     assert_true(o.price_hour == 8.468 && o.spot_price_hour == 1.564886);
     assert_int_equal(o.gpu_count, 2);
+    assert_false(find(cat, NULL, "Standard_NV4as_v4", "australiaeast", NULL, &o));
+    assert_true(find(cat, NULL, "Standard_NV32as_v4", "australiaeast", NULL, &o));
+    assert_string_equal(o.gpu, "MI25"); /* the whole GPU stays */
+    /* Standard_NC40ads_H100_v5,H100,1,40,320,H100,6.98,2.192418,eastus,V2 */
+    assert_true(find(cat, NULL, "Standard_NC40ads_H100_v5", "eastus", NULL, &o));
+    assert_string_equal(o.gpu, "H100-NVL");
+    assert_true(find(cat, NULL, "Standard_ND96isr_H100_v5", "eastus", NULL, &o));
+    assert_string_equal(o.gpu, "H100");
     gpuarb_catalog_free(cat);
 
     /* vast_vms_gpu.csv line 2:
@@ -313,12 +342,20 @@ static void skypilot_other_real_rows(void **state)
     assert_float_equal(o.memory_gb, 481.036, 1e-9); /* 448 GiB = 481.036337152 GB */
     gpuarb_catalog_free(cat);
 
-    /* gcp_vms_gpu.csv line 2 (an accelerator row, GPU-only price):
-     * ,,,A100,1,{...},asia-northeast1,asia-northeast1-a,1.70586,1.3974 */
+    /* gcp_vms_gpu.csv: 747 accelerator rows, every one without an
+     * InstanceType: a GPU-only price (the VM is priced elsewhere), so none
+     * is sold as an offer (issue 7: a 4xT4 plan picked T4x1 at $0.35 with
+     * no VM under it) */
     cat = load_shared(ctx, "anycloud_catalog_2026-05-20/gcp_vms_gpu.csv", "gcp");
-    assert_int_equal(gpuarb_catalog_count(cat), 747);
-    assert_true(find(cat, NULL, "A100x1", "asia-northeast1", "asia-northeast1-a", &o));
-    assert_true(o.price_hour == 1.70586 && o.spot_price_hour == 1.3974);
+    assert_int_equal(gpuarb_catalog_count(cat), 0);
+    gpuarb_catalog_free(cat);
+    /* lambda gpu_1x_h100_pcie (line 223) is the PCIe card */
+    cat = load_shared(ctx, "anycloud_catalog_2026-05-20/lambda_vms_gpu.csv", "lambda");
+    assert_true(find(cat, NULL, "gpu_1x_h100_pcie", "europe-central-1", NULL, &o));
+    assert_string_equal(o.gpu, "H100-PCIE");
+    assert_true(find(cat, NULL, "gpu_1x_h100_sxm5", "europe-central-1", NULL, &o) ||
+                find(cat, NULL, "gpu_8x_h100_sxm5", "europe-central-1", NULL, &o));
+    assert_string_equal(o.gpu, "H100");
     gpuarb_catalog_free(cat);
 
     /* runpod_vms_gpu.csv: "H100-80GB-HBM3" is an alias of H100; line 2:
@@ -391,6 +428,7 @@ static void csv_round_trip(void **state)
     o.price = 1.0 / 3.0;
     o.spot = -1;
     o.rate = 0;
+    o.rate_given = 1;
     o.capacity = 987654; /* 6 digits: the top of the range is 1000000 */
     assert_int_equal(ga_catalog_push(ctx, cat, &o), GPUARB_OK);
     roundtrip(ctx, cat);

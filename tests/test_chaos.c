@@ -252,7 +252,7 @@ static gpuarb_status c_catalog_ref(gpuarb_ctx *ctx, const void *arg, char **text
     return st;
 }
 
-enum { Q_SELECT, Q_MERGE, Q_APPEND, Q_JSON, Q_CSV, Q_TABLE };
+enum { Q_SELECT, Q_MERGE, Q_APPEND, Q_JSON, Q_CSV, Q_TABLE, Q_CHECK };
 
 static gpuarb_status c_catalog_query(gpuarb_ctx *ctx, const void *arg, char **text)
 {
@@ -276,6 +276,7 @@ static gpuarb_status c_catalog_query(gpuarb_ctx *ctx, const void *arg, char **te
     case Q_JSON: st = gpuarb_catalog_to_json(ctx, src, &s); break;
     case Q_CSV: st = gpuarb_catalog_to_csv(ctx, src, &s); break;
     case Q_TABLE: st = gpuarb_catalog_to_table(ctx, src, &s); break;
+    case Q_CHECK: st = gpuarb_catalog_check(ctx, src, GPUARB_CHECK_JSON, &s, NULL); break;
     }
     disarm();
     if (st == GPUARB_OK)
@@ -373,6 +374,7 @@ static char *result_text(gpuarb_ctx *ctx, const gpuarb_result *r)
 typedef struct opt_arg {
     const char *spec;
     int borrowed_catalog; /* 1: pass cat3.csv loaded before; 0: the spec's */
+    int explain;          /* opts.explain (alternatives) */
 } opt_arg;
 
 static gpuarb_status c_optimize(gpuarb_ctx *ctx, const void *arg, char **text)
@@ -382,6 +384,7 @@ static gpuarb_status c_optimize(gpuarb_ctx *ctx, const void *arg, char **text)
     gpuarb_catalog *cat = a->borrowed_catalog ? cat3(ctx) : NULL;
     gpuarb_optimize_opts o;
     gpuarb_optimize_opts_init(&o);
+    o.explain = a->explain;
     gpuarb_result *r = NULL;
     arm();
     gpuarb_status st = gpuarb_optimize(ctx, spec, cat, &o, &r);
@@ -628,7 +631,7 @@ typedef struct known_bug {
 } known_bug;
 
 
-static const int Q[] = {Q_SELECT, Q_MERGE, Q_APPEND, Q_JSON, Q_CSV, Q_TABLE};
+static const int Q[] = {Q_SELECT, Q_MERGE, Q_APPEND, Q_JSON, Q_CSV, Q_TABLE, Q_CHECK};
 static const int R[] = {R_JSON, R_TABLE, R_ROWS, R_K8S, R_KUEUE, R_SKYPILOT};
 static const int PK[] = {P_CREATE, P_SPEC_LOAD, P_SPEC_PARSE, P_BPP_LOAD, P_BPP_PARSE};
 static const opt_arg OPT_MIN_COST = {DATA "plan.yaml", 0};
@@ -640,6 +643,7 @@ static const opt_arg OPT_GANG = {GANG_SPEC, 1};
 static const opt_arg OPT_EGRESS = {EGRESS_JSON, 0};
 static const opt_arg OPT_INFEASIBLE = {DATA "infeasible.yaml", 0};
 static const opt_arg OPT_SPOT = {DATA "spot.yaml", 1};
+static const opt_arg OPT_EXPLAIN = {DATA "plan.yaml", 1, 1};
 static const pack_arg PK_BPP = {DATA "tiny.bpp", -1, -1, 0};
 static const pack_arg PK_BPP_EXACT = {"tests/data/cli/tiny.bpp", -1, GPUARB_PACK_EXACT, 0};
 static const pack_arg PK_VEC_NODES = {DATA "pack.yaml", GPUARB_PACK_MIN_NODES, -1, 0};
@@ -664,6 +668,7 @@ static chaos_case CASES[] = {
     {"catalog_to_json", c_catalog_query, &Q[3]},
     {"catalog_to_csv", c_catalog_query, &Q[4]},
     {"catalog_to_table", c_catalog_query, &Q[5]},
+    {"catalog_check", c_catalog_query, &Q[6]},
     {"spec_load yaml", c_spec_load, DATA "plan.yaml"},
     {"spec_load json", c_spec_load, DATA "spot_share.json"},
     {"spec_parse yaml", c_spec_parse, GANG_SPEC},
@@ -678,6 +683,7 @@ static chaos_case CASES[] = {
     {"optimize egress", c_optimize, &OPT_EGRESS, NULL},
     {"optimize infeasible", c_optimize, &OPT_INFEASIBLE, NULL},
     {"optimize spot", c_optimize, &OPT_SPOT, NULL},
+    {"optimize explain", c_optimize, &OPT_EXPLAIN, NULL},
     {"optimize write_model", c_optimize_write, NULL, NULL},
     {"result_to_json", c_result_out, &R[0]},
     {"result_to_table", c_result_out, &R[1]},

@@ -544,7 +544,7 @@ static void syntax_errors(void **state)
         {JSON, "{\"a\": tru}", GPUARB_ERR_SYNTAX, 1, 7, "value expected near 'tru'"},
         {JSON, "{\"version\": 1,, }", GPUARB_ERR_SYNTAX, 1, 15, "expected"},
         {JSON, "{\n  \"a\": [1, 2,]\n}", GPUARB_ERR_SYNTAX, 2, 14,
-         "value expected near ']' (no ',' after the last element)"},
+         "value expected near ']' (a trailing comma: JSON has no ',' after the last element)"},
         {JSON, "", GPUARB_ERR_SYNTAX, 1, 1, "end of file"},
         /* the bad byte itself, worded as the YAML reader words it */
         {JSON, "{\"a\": \"\xff\"}", GPUARB_ERR_SYNTAX, 1, 8,
@@ -566,7 +566,7 @@ static void syntax_errors(void **state)
         {JSON, "{\"a\": \"open", GPUARB_ERR_SYNTAX, 1, 7, "string not closed"},
         /* structure: what was expected, near what was found */
         {JSON, "{\"a\": 1, }", GPUARB_ERR_SYNTAX, 1, 10,
-         "string expected near '}' (no ',' after the last member)"},
+         "string expected near '}' (a trailing comma: JSON has no ',' after the last member)"},
         {JSON, "{\"a\" 1}", GPUARB_ERR_SYNTAX, 1, 6, "':' expected near '1'"},
         {JSON, "[1 2]", GPUARB_ERR_SYNTAX, 1, 4, "',' or ']' expected near '2'"},
         {JSON, "[1, \xff]", GPUARB_ERR_SYNTAX, 1, 5, "value expected near byte 0xFF"},

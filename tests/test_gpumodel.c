@@ -2,7 +2,8 @@
  * the SkyPilot catalogs, case and separator insensitivity, near matches,
  * non-GPU accelerators, and the sanity of every row.  Expected memory and
  * MIG flags come from the vendors' datasheets and NVIDIA's MIG User Guide
- * (supported GPUs: A30, A100, H100, H200, GH200, B200). */
+ * (supported GPUs: A30, A100, H100 SXM5/PCIe/NVL, H200, GH200, B200,
+ * RTX PRO 6000 Blackwell). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,9 @@ static void canonical_names_and_aliases(void **state)
     (void)state;
     static const char *const pairs[][2] = {
         {"H100", "H100"},           {"H100-SXM", "H100"},         {"H100-NVLINK", "H100"},
-        {"H100-MEGA", "H100"},      {"H100-80GB-HBM3", "H100"},   {"H100-PCIe", "H100"},
+        {"H100-MEGA", "H100"},      {"H100-80GB-HBM3", "H100"},   {"H100-PCIe", "H100-PCIE"},
+        {"H100-NVL", "H100-NVL"},   {"H100_NVL", "H100-NVL"},     {"A800", "A800"},
+        {"H800", "H800"},
         {"A100", "A100"},           {"A100-40GB", "A100"},        {"A100-80GB", "A100-80GB"},
         {"A100-80GB-SXM", "A100-80GB"}, {"A100-SXM4-80GB", "A100-80GB"},
         {"A100-80GB-SXM4", "A100-80GB"}, {"H200-SXM", "H200"},    {"V100M16", "V100"},
@@ -173,7 +176,8 @@ static void datasheet_figures(void **state)
     /* same silicon, same speed: A100 40 vs 80 GB */
     assert_float_equal(model("A100")->relative_speed, model("A100-80GB")->relative_speed, 0);
     /* MIG: NVIDIA's supported list, and some that are not on it */
-    static const char *const mig[] = {"A30", "A100", "A100-80GB", "H100", "H200", "GH200", "B200"};
+    static const char *const mig[] = {"A30", "A100", "A100-80GB", "H100", "H100-PCIE",
+                                      "H100-NVL", "H200", "GH200", "B200", "RTXPRO6000"};
     for (size_t i = 0; i < sizeof mig / sizeof mig[0]; i++)
         assert_int_equal(model(mig[i])->mig_capable, 1);
     static const char *const nomig[] = {"T4", "L4", "L40S", "A10G", "V100", "RTX4090", "MI300X"};
@@ -209,6 +213,49 @@ static void every_skypilot_accelerator_is_covered(void **state)
     free(text);
 }
 
+/* Issue 7: variants are distinct models, and the speed column's errors.
+ * Expected figures are the vendors' datasheet TFLOPS (dense FP16/BF16
+ * tensor, FP32 accumulate), V100 SXM2 = 125, typed in here from the
+ * datasheets, not from the table. */
+static void variants_and_datasheet_speeds(void **state)
+{
+    (void)state;
+    /* H100 SXM 989 / PCIe 756 / NVL 835 (H100 datasheet, sparse / 2) */
+    assert_float_equal(model("H100")->relative_speed, 989.0 / 125, 1e-9);
+    assert_float_equal(model("H100-PCIE")->relative_speed, 756.0 / 125, 1e-9);
+    assert_float_equal(model("H100-NVL")->relative_speed, 835.0 / 125, 1e-9);
+    assert_true(model("H100-PCIE")->memory_gb == 80);
+    assert_true(model("H100-NVL")->memory_gb == 94);
+    /* gpu: h100-sxm is the SXM part only; the PCIe card is another model */
+    assert_true(ga_gpumodel_find("h100-sxm") != ga_gpumodel_find("H100-PCIe"));
+    /* A10G: 70 vs the A10's 125 (Baseten's A10 vs A10G comparison) */
+    assert_float_equal(model("A10G")->relative_speed, 70.0 / 125, 1e-9);
+    assert_float_equal(model("A10")->relative_speed, 1.0, 1e-9);
+    /* RTX 6000 Ada: 1457 FP8 sparse / 4 = 364.25 ~ 364.2 (Ada whitepaper) */
+    assert_float_equal(model("RTX6000-Ada")->relative_speed, 364.2 / 125, 1e-9);
+    /* RTX PRO 6000 Blackwell: on NVIDIA's MIG supported-GPU list (4 instances) */
+    assert_int_equal(model("RTXPRO6000")->mig_capable, 1);
+    /* A800 and H800: the export parts, same compute as A100 and H100 SXM */
+    assert_float_equal(model("A800")->relative_speed, 312.0 / 125, 1e-9);
+    assert_float_equal(model("H800")->relative_speed, 989.0 / 125, 1e-9);
+    assert_true(model("A800")->memory_gb == 80 && model("H800")->memory_gb == 80);
+    /* the importer's refinement by instance type (SkyPilot names all "H100") */
+    int32_t h100 = ga_gpumodel_find("H100");
+    assert_string_equal(ga_gpumodel_at(ga_gpumodel_refine(h100, "gpu_1x_h100_pcie"))->name,
+                        "H100-PCIE");
+    assert_string_equal(ga_gpumodel_at(ga_gpumodel_refine(h100, "1x-H100_NVL-32-65536"))->name,
+                        "H100-NVL");
+    assert_string_equal(
+        ga_gpumodel_at(ga_gpumodel_refine(h100, "Standard_NC40ads_H100_v5"))->name, "H100-NVL");
+    assert_string_equal(
+        ga_gpumodel_at(ga_gpumodel_refine(h100, "Standard_ND96isr_H100_v5"))->name, "H100");
+    assert_string_equal(ga_gpumodel_at(ga_gpumodel_refine(h100, "H100_NVLINK_80GB::8"))->name,
+                        "H100"); /* NVLink is the SXM board */
+    assert_string_equal(ga_gpumodel_at(ga_gpumodel_refine(h100, "p5.48xlarge"))->name, "H100");
+    int32_t a100 = ga_gpumodel_find("A100");
+    assert_int_equal(ga_gpumodel_refine(a100, "gpu_1x_a100_pcie"), a100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +267,7 @@ int main(void)
         cmocka_unit_test(every_row_is_sane),
         cmocka_unit_test(datasheet_figures),
         cmocka_unit_test(every_skypilot_accelerator_is_covered),
+        cmocka_unit_test(variants_and_datasheet_speeds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -970,7 +970,8 @@ static void gen(binst *b)
         x->spot = rnd(3);
         x->same_region = rnd(3) == 0;
         x->has_data = rnd(2);
-        x->dprov = rnd(3);
+        /* a provider of the catalog: one that none offers is bad input (SPEC 2) */
+        x->dprov = b->off[rnd(b->n_off)].prov;
         x->dreg = rnd(2);
         x->gb = 50.0 * rnd(10);
         x->ckpt = 30.0 * rnd(4);

@@ -97,7 +97,8 @@ static void sgen(sinst *b, int gang)
         x->spot = rn(3);
         x->gang = b->n_wl == 2 && rn(2); /* a lone gang cannot meet a provider cap */
         x->data = rn(3) == 0;
-        x->dprov = rn(b->n_prov);
+        /* a provider of the catalog: one that none offers is bad input (SPEC 2) */
+        x->dprov = b->off[rn(b->n_off)].prov;
         x->dreg = rn(3);
         x->gb = 10.0 * (1 + rn(20));
         x->tput[0] = 1.0;

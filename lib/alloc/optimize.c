@@ -52,6 +52,7 @@
 
 #include "alloc/alloc.h"
 #include "alloc/optimize.h"
+#include "alloc/trust.h"
 #include "catalog/catalog.h"
 #include "catalog/gpumodel.h"
 #include "numeric/lp.h"
@@ -257,6 +258,8 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
     r->offers_in = (int32_t)GA_MIN(catalog->n, (size_t)INT32_MAX);
     double mem_mib = opts->memory_limit_mib >= 0 ? opts->memory_limit_mib : spec->memory_limit_mib;
     ga_limits lim = {time_ms > 0 ? t0 + time_ms : 0, mem_mib * 1048576.0};
+    if ((st = ga_trust_check_spec(ctx, spec, catalog, r))) /* issue 7: unknown providers */
+        goto done;
     if ((st = ga_base_build(ctx, spec, catalog, &lim, &b)))
         goto done;
     r->classes = (int32_t)b.n_cls;
@@ -366,6 +369,8 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
         if ((st = compute_baseline(ctx, &b, &tol, r)))
             goto done;
     }
+    if ((st = ga_trust_annotate(ctx, &b, opts->explain, &tol, r))) /* issue 7 */
+        goto done;
 done:
     ga_sol_free(&sv);
     ga_prob_free(&p);

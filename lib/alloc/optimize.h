@@ -7,6 +7,7 @@
 #define GPUARB_OPTIMIZE_H
 
 #include "base/internal.h"
+#include "catalog/catalog.h" /* ga_catsrc */
 
 typedef struct ga_alloc_row {
     int32_t w;               /* workload index */
@@ -18,6 +19,16 @@ typedef struct ga_alloc_row {
     double price_hour;       /* list price of the market per instance */
     double unit_cost;        /* per-hour cost per instance (spot: effective) */
 } ga_alloc_row;
+
+/* One alternative (trust.c): workload w alone on provider in one market. */
+typedef struct ga_alt_row {
+    int32_t w;
+    int32_t spot;
+    char *provider;
+    double cph;              /* its cost per hour; -1 when it has no plan */
+    double extra;            /* $/h above the plan's own for the workload */
+    char *reason;
+} ga_alt_row;
 
 typedef struct ga_wl_row {
     char *name;
@@ -51,6 +62,14 @@ struct gpuarb_result {
     int32_t offers_in, classes, columns;
     int64_t nodes;
     int32_t method;          /* GA_METHOD_* */
+    /* issue 7 (trust.c): warnings, price sources, alternatives */
+    char **warn;
+    size_t n_warn;
+    ga_catsrc *src;          /* owned copies; source and date may be NULL */
+    size_t n_src;
+    ga_alt_row *alt;
+    size_t n_alt;
+    int32_t explained;       /* opts.explain: "alternatives" is written */
 };
 
 enum { GA_METHOD_NONE = 0, GA_METHOD_DECOMPOSED = 1, GA_METHOD_MIP = 2 };

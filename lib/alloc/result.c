@@ -19,7 +19,7 @@ int ga_result_diag(gpuarb_result *r, const char *fmt, ...)
     char buf[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    ga_vsnprintf_c(buf, sizeof buf, fmt, ap);
     va_end(ap);
     char **nd = ga_reallocarray(r->diag, r->n_diag + 1, sizeof(char *));
     if (!nd) {
@@ -55,6 +55,20 @@ void gpuarb_result_free(gpuarb_result *r)
     for (size_t i = 0; i < r->n_diag; i++)
         free(r->diag[i]);
     free(r->diag);
+    for (size_t i = 0; i < r->n_warn; i++)
+        free(r->warn[i]);
+    free(r->warn);
+    for (size_t i = 0; i < r->n_src; i++) {
+        free(r->src[i].provider);
+        free(r->src[i].source);
+        free(r->src[i].date);
+    }
+    free(r->src);
+    for (size_t i = 0; i < r->n_alt; i++) {
+        free(r->alt[i].provider);
+        free(r->alt[i].reason);
+    }
+    free(r->alt);
     free(r->baseline_provider);
     free(r);
 }
@@ -81,6 +95,7 @@ gpuarb_status gpuarb_result_summary(const gpuarb_result *r, gpuarb_plan_summary 
     out->baseline_total_cost = r->has_baseline ? r->baseline_total : -1;
     out->savings_pct = r->has_baseline ? r->savings_pct : -1;
     out->baseline_provider = r->has_baseline ? r->baseline_provider : NULL;
+    out->warning_count = (int32_t)r->n_warn;
     return GPUARB_OK;
 }
 
@@ -119,4 +134,63 @@ const char *gpuarb_result_diagnostic(const gpuarb_result *r, int32_t i)
     if (!r || i < 0 || (size_t)i >= r->n_diag)
         return NULL;
     return r->diag[i];
+}
+
+int32_t gpuarb_result_warning_count(const gpuarb_result *r)
+{
+    return r ? (int32_t)r->n_warn : 0;
+}
+
+const char *gpuarb_result_warning(const gpuarb_result *r, int32_t i)
+{
+    if (!r || i < 0 || (size_t)i >= r->n_warn)
+        return NULL;
+    return r->warn[i];
+}
+
+int32_t gpuarb_result_source_count(const gpuarb_result *r)
+{
+    return r ? (int32_t)r->n_src : 0;
+}
+
+gpuarb_status gpuarb_result_source(const gpuarb_result *r, int32_t i, const char **provider,
+                                   const char **source, const char **date)
+{
+    if (!r || i < 0 || (size_t)i >= r->n_src)
+        return GPUARB_ERR_ARG;
+    if (provider)
+        *provider = r->src[i].provider;
+    if (source)
+        *source = r->src[i].source;
+    if (date)
+        *date = r->src[i].date;
+    return GPUARB_OK;
+}
+
+int32_t gpuarb_result_alternative_count(const gpuarb_result *r)
+{
+    return r ? (int32_t)r->n_alt : 0;
+}
+
+gpuarb_status gpuarb_result_alternative(const gpuarb_result *r, int32_t i, const char **workload,
+                                        const char **provider, int32_t *spot,
+                                        double *cost_per_hour, double *extra_per_hour,
+                                        const char **reason)
+{
+    if (!r || i < 0 || (size_t)i >= r->n_alt)
+        return GPUARB_ERR_ARG;
+    const ga_alt_row *a = &r->alt[i];
+    if (workload)
+        *workload = (size_t)a->w < r->n_wl ? r->wl[a->w].name : NULL;
+    if (provider)
+        *provider = a->provider;
+    if (spot)
+        *spot = a->spot;
+    if (cost_per_hour)
+        *cost_per_hour = a->cph;
+    if (extra_per_hour)
+        *extra_per_hour = a->extra;
+    if (reason)
+        *reason = a->reason;
+    return GPUARB_OK;
 }

@@ -30,6 +30,55 @@ static int has_plan(const gpuarb_result *r)
     return r->status == GPUARB_SOLVE_OPTIMAL || r->status == GPUARB_SOLVE_FEASIBLE;
 }
 
+/* Issue 7's members: "warnings", "catalog": {"sources"} and, with
+ * opts.explain, "alternatives" (SPEC section 3). */
+static void write_trust_json(ga_writer *w, const gpuarb_result *r)
+{
+    ga_w_key(w, "warnings");
+    ga_w_arr_begin(w);
+    for (size_t i = 0; i < r->n_warn; i++)
+        ga_w_str(w, r->warn[i]);
+    ga_w_arr_end(w);
+    ga_w_key(w, "catalog");
+    ga_w_obj_begin(w);
+    ga_w_key(w, "sources");
+    ga_w_arr_begin(w);
+    for (size_t i = 0; i < r->n_src; i++) {
+        const ga_catsrc *c = &r->src[i];
+        ga_w_obj_begin(w);
+        ga_w_kv_str(w, "provider", c->provider);
+        ga_w_key(w, "source");
+        if (c->source)
+            ga_w_str(w, c->source);
+        else
+            ga_w_null(w);
+        ga_w_key(w, "date");
+        if (c->date)
+            ga_w_str(w, c->date);
+        else
+            ga_w_null(w);
+        ga_w_obj_end(w);
+    }
+    ga_w_arr_end(w);
+    ga_w_obj_end(w);
+    if (!r->explained)
+        return;
+    ga_w_key(w, "alternatives");
+    ga_w_arr_begin(w);
+    for (size_t i = 0; i < r->n_alt; i++) {
+        const ga_alt_row *a = &r->alt[i];
+        ga_w_obj_begin(w);
+        ga_w_kv_str(w, "workload", (size_t)a->w < r->n_wl ? r->wl[a->w].name : "");
+        ga_w_kv_str(w, "provider", a->provider);
+        ga_w_kv_str(w, "market", a->spot ? "spot" : "ondemand");
+        ga_w_kv_money_or_null(w, "cost_per_hour", a->cph >= 0, a->cph);
+        ga_w_kv_money_or_null(w, "extra_per_hour", a->cph >= 0, a->extra);
+        ga_w_kv_str(w, "reason", a->reason);
+        ga_w_obj_end(w);
+    }
+    ga_w_arr_end(w);
+}
+
 gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, char **out)
 {
     if (!r || !out)
@@ -107,6 +156,7 @@ gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, cha
     for (size_t i = 0; i < r->n_diag; i++)
         ga_w_str(&w, r->diag[i]);
     ga_w_arr_end(&w);
+    write_trust_json(&w, r);
     /* what "optimal" and every check of the plan carry (gpuarb(1),
      * Tolerances): the gap proven, the rounding of the solver's values,
      * its integrality and feasibility tolerances, the budget's slack */
@@ -150,6 +200,46 @@ static void money(ga_strbuf *b, double v)
             ga_sb_putc(b, ',');
     }
     ga_sb_puts(b, dot ? dot : "");
+}
+
+/* Issue 7's part of the table: the price dates of the plan's providers,
+ * the alternatives (opts.explain) and the warnings. */
+static void write_trust_table(ga_strbuf *b, const gpuarb_result *r)
+{
+    int any = 0;
+    for (size_t i = 0; i < r->n_src; i++) {
+        const ga_catsrc *c = &r->src[i];
+        int used = 0;
+        for (size_t k = 0; k < r->n_rows; k++)
+            used |= strcmp(r->rows[k].provider, c->provider) == 0;
+        if (!used)
+            continue;
+        ga_sb_printf(b, "%s%s %s", any ? "; " : "\nprices     ", c->provider,
+                     c->date ? c->date : "(no date)");
+        any = 1;
+    }
+    if (any)
+        ga_sb_putc(b, '\n');
+    if (r->explained && r->n_alt) {
+        ga_sb_printf(b, "\nALTERNATIVES (each workload alone on one provider and market)\n"
+                        "%-20s  %-10s  %-8s %11s %11s  %s\n",
+                     "WORKLOAD", "PROVIDER", "MARKET", "$/H", "EXTRA $/H", "WHY NOT");
+        for (size_t i = 0; i < r->n_alt; i++) {
+            const ga_alt_row *a = &r->alt[i];
+            const char *wn = (size_t)a->w < r->n_wl ? r->wl[a->w].name : "";
+            if (a->cph >= 0)
+                ga_sb_printf(b, "%-20.20s  %-10.10s  %-8s %11.2f %+11.2f  %s\n", wn, a->provider,
+                             a->spot ? "spot" : "ondemand", a->cph, a->extra, a->reason);
+            else
+                ga_sb_printf(b, "%-20.20s  %-10.10s  %-8s %11s %11s  %s\n", wn, a->provider,
+                             a->spot ? "spot" : "ondemand", "-", "-", a->reason);
+        }
+    }
+    if (r->n_warn) {
+        ga_sb_puts(b, "\nwarnings\n");
+        for (size_t i = 0; i < r->n_warn; i++)
+            ga_sb_printf(b, "  - %s\n", r->warn[i]);
+    }
 }
 
 gpuarb_status gpuarb_result_to_table(gpuarb_ctx *ctx, const gpuarb_result *r, char **out)
@@ -196,9 +286,9 @@ gpuarb_status gpuarb_result_to_table(gpuarb_ctx *ctx, const gpuarb_result *r, ch
         ww = GA_MIN(ww, 40);
         rw = GA_MIN(rw, 40);
         iw = GA_MIN(iw, 40);
-        ga_sb_printf(&b, "\n%-*s  %-*s  %-*s  %-*s  %-12s %5s  %-8s %10s %11s\n", (int)ww, "WORKLOAD",
-                     (int)pw, "PROVIDER", (int)rw, "REGION", (int)iw, "INSTANCE", "GPUS", "COUNT",
-                     "MARKET", "$/H EACH", "$/H");
+        ga_sb_printf(&b, "\n%-*s  %-*s  %-*s  %-*s  %-12s %5s  %-8s %10s %9s %11s\n", (int)ww,
+                     "WORKLOAD", (int)pw, "PROVIDER", (int)rw, "REGION", (int)iw, "INSTANCE",
+                     "GPUS", "COUNT", "MARKET", "$/H EACH", "$/GPU-H", "$/H");
         for (size_t i = 0; i < r->n_rows; i++) {
             const ga_alloc_row *a = &r->rows[i];
             char place[128], gpus[64];
@@ -207,10 +297,12 @@ gpuarb_status gpuarb_result_to_table(gpuarb_ctx *ctx, const gpuarb_result *r, ch
             else
                 snprintf(place, sizeof place, "%s", a->region);
             snprintf(gpus, sizeof gpus, "%dx%s", (int)a->gpus_per_instance, a->gpu);
-            ga_sb_printf(&b, "%-*.*s  %-*s  %-*.*s  %-*.*s  %-12s %5d  %-8s %10.4f %11.2f\n",
+            ga_sb_printf(&b, "%-*.*s  %-*s  %-*.*s  %-*.*s  %-12s %5d  %-8s %10.4f %9.4f %11.2f\n",
                          (int)ww, (int)ww, a->workload, (int)pw, a->provider, (int)rw, (int)rw,
                          place, (int)iw, (int)iw, a->instance_type, gpus, (int)a->count,
-                         a->spot ? "spot" : "ondemand", a->unit_cost, a->count * a->unit_cost);
+                         a->spot ? "spot" : "ondemand", a->unit_cost,
+                         a->unit_cost / (a->gpus_per_instance > 0 ? a->gpus_per_instance : 1),
+                         a->count * a->unit_cost);
         }
         ga_sb_puts(&b, "\nWORKLOAD SUMMARY\n");
         for (size_t i = 0; i < r->n_wl; i++) {
@@ -225,6 +317,7 @@ gpuarb_status gpuarb_result_to_table(gpuarb_ctx *ctx, const gpuarb_result *r, ch
             ga_sb_putc(&b, '\n');
         }
     }
+    write_trust_table(&b, r);
     if (r->n_diag) {
         ga_sb_puts(&b, "\ndiagnostics\n");
         for (size_t i = 0; i < r->n_diag; i++)

@@ -455,6 +455,14 @@ static gpuarb_status parse_globs(sp *s, const ga_doc_node *n, int lower, ga_glob
         st = ga_rd_strings(&s->rd, v, list, count);
         for (size_t i = 0; lower && i < *count; i++)
             ascii_lower((*list)[i]);
+        /* where each entry is, for errors about it (unknown providers) */
+        int32_t **at = k == 0 ? &g->allow_at : &g->deny_at;
+        if (!st && !*at && !(*at = ga_calloc(2 * (*count ? *count : 1), sizeof **at)))
+            st = ga_nomem(s->ctx);
+        for (size_t i = 0; !st && i < *count && i < v->n; i++) {
+            (*at)[2 * i] = v->items[i]->line;
+            (*at)[2 * i + 1] = v->items[i]->col;
+        }
     }
     return st;
 }
@@ -551,6 +559,8 @@ static void free_globs(ga_globs *g)
         free(g->deny[i]);
     free(g->allow);
     free(g->deny);
+    free(g->allow_at);
+    free(g->deny_at);
 }
 
 void gpuarb_spec_free(gpuarb_spec *spec)

@@ -15,6 +15,8 @@ enum { GA_SPOT_NEVER = 0, GA_SPOT_ALLOW = 1, GA_SPOT_ONLY = 2 };
 typedef struct ga_globs {
     char **allow;  size_t n_allow;    /* empty = everything allowed */
     char **deny;   size_t n_deny;
+    int32_t *allow_at, *deny_at;      /* line, column of each entry (pairs); NULL
+                                         when built without a document */
 } ga_globs;
 
 typedef struct ga_workload {

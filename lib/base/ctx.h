@@ -25,6 +25,7 @@ struct gpuarb_ctx {
     gpuarb_log_fn log;
     void *log_user;
     int32_t log_level;
+    int64_t today_days;     /* gpuarb_ctx_set_today: days since 1970-01-01; 0 = the clock */
 };
 
 /* A position in an input: source is borrowed, line/col 1-based (0 = unknown). */

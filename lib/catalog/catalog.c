@@ -59,6 +59,7 @@ void gpuarb_catalog_free(gpuarb_catalog *cat)
     for (size_t i = 0; i < cat->n; i++)
         offer_free(&cat->v[i]);
     free(cat->v);
+    ga_catalog_free_sources(cat);
     free(cat);
 }
 
@@ -126,7 +127,7 @@ gpuarb_status gpuarb_catalog_append(gpuarb_ctx *ctx, gpuarb_catalog *dst,
         if (st != GPUARB_OK)
             return st;
     }
-    return GPUARB_OK;
+    return ga_catalog_copy_sources(ctx, dst, src, 1);
 }
 
 /* ---------------------------------------------------------------------
@@ -239,6 +240,7 @@ static gpuarb_status native_row(ga_tab *t, ga_offer *o)
         return st;
     if (o->gpu_memory_gb < 0)
         o->gpu_memory_gb = ga_gpumodel_at(o->gpu)->memory_gb;
+    o->rate_given = o->rate >= 0;
     if (o->rate < 0)
         o->rate = GA_DEFAULT_INTERRUPTION_RATE;
     if (o->price < 0 && o->spot < 0) {
@@ -324,6 +326,7 @@ static const ga_tab_col SKY_COLS[S_N + 1] = {
 
 typedef struct sky_counts {
     size_t imported, no_accel, non_gpu, unknown, fractional, no_price;
+    size_t gpu_only, part_gpu, spot_equal, variant;
     char unknown_names[160];
 } sky_counts;
 
@@ -343,6 +346,23 @@ static void note_unknown(sky_counts *sc, const ga_tab_field *f)
         used += 2;
     }
     memcpy(sc->unknown_names + used, name, n + 1);
+}
+
+/* The share of one GPU an instance type sells when the source counts it as
+ * a whole one: Azure's NVv4 sizes are 1/8, 1/4 and 1/2 of an MI25
+ * (learn.microsoft.com, NVv4-series: NV4as_v4 1/8, NV8as_v4 1/4,
+ * NV16as_v4 1/2, NV32as_v4 one GPU).  1 for every other type. */
+double ga_part_gpu_share(const char *type)
+{
+    static const struct {
+        const char *name;
+        double share;
+    } parts[] = {{"Standard_NV4as_v4", 0.125}, {"Standard_NV8as_v4", 0.25},
+                 {"Standard_NV16as_v4", 0.5}};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        if (ga_strcasecmp(type, parts[i].name) == 0)
+            return parts[i].share;
+    return 1;
 }
 
 /* One SkyPilot row into *o.  *keep = 0 when the row is skipped (counted). */
@@ -396,6 +416,12 @@ static gpuarb_status sky_row(ga_tab *t, const char *provider, ga_offer *o, sky_c
         sc->no_price++;
         return GPUARB_OK;
     }
+    /* A spot price equal to the on-demand one is no spot market (Azure
+     * ND96isr_H200_v5 and some AWS rows list the on-demand price there). */
+    if (o->spot >= 0 && o->price >= 0 && o->spot == o->price) {
+        o->spot = -1;
+        sc->spot_equal++;
+    }
     if (o->memory_gb > 0) /* GiB to GB, to the MB (no float noise in the CSV) */
         o->memory_gb = round(o->memory_gb * GIB_TO_GB * 1000.0) / 1000.0;
     if ((st = ga_tab_str(t, S_REGION, &o->region)) != GPUARB_OK ||
@@ -403,16 +429,22 @@ static gpuarb_status sky_row(ga_tab *t, const char *provider, ga_offer *o, sky_c
         (st = ga_tab_str(t, S_INSTANCE, &o->instance_type)) != GPUARB_OK)
         return st;
     if (!o->instance_type[0]) {
-        /* GCP attachable accelerators: the price is the GPUs only; the host
-         * VM is priced separately (gcp_vms_gpu_host_machine_types.csv). */
-        free(o->instance_type);
-        ga_strbuf b;
-        ga_sb_init(&b);
-        ga_sb_putn(&b, acc.s, GA_MIN(acc.n, (size_t)MAX_STR - 16));
-        ga_sb_printf(&b, "x%d", (int)o->gpu_count);
-        o->instance_type = ga_sb_take(&b);
-        if (!o->instance_type)
-            return ga_nomem(t->ctx);
+        /* GCP attachable accelerators (T4, V100, P100, P4 on N1 VMs): the
+         * price is the GPUs only, without the VM they need.  Sold as is they
+         * would look 3-10x cheaper than they are: left out, counted and
+         * warned about (join them with a host VM price first, as
+         * lib/catalog/catalog_builtin.sh does for the A2/A3/G2 families). */
+        sc->gpu_only++;
+        return GPUARB_OK;
+    }
+    if (ga_part_gpu_share(o->instance_type) < 1) {
+        sc->part_gpu++; /* a slice of a GPU counted as a whole one */
+        return GPUARB_OK;
+    }
+    int32_t refined = ga_gpumodel_refine(o->gpu, o->instance_type);
+    if (refined >= 0 && refined != o->gpu) {
+        o->gpu = refined;
+        sc->variant++;
     }
     if (!(o->provider = ga_strdup(provider)))
         return ga_nomem(t->ctx);
@@ -436,7 +468,10 @@ static void log_counts(const ga_tab *t, const char *provider, const sky_counts *
                  {sc->unknown, "rows with an unknown accelerator"},
                  {sc->fractional, "rows with a fractional GPU count"},
                  {sc->no_price, "rows without a price"},
-                 {sc->no_accel, "rows without an accelerator"}};
+                 {sc->no_accel, "rows without an accelerator"},
+                 {sc->gpu_only, "GPU-only rows without an instance type (GCP accelerators "
+                                "priced without the N1 VM they attach to)"},
+                 {sc->part_gpu, "rows that sell part of a GPU as a whole one (Azure NVv4)"}};
     skipped[0] = '\0';
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         if (!parts[i].n)
@@ -448,8 +483,17 @@ static void log_counts(const ga_tab *t, const char *provider, const sky_counts *
             break;
         used += (size_t)k;
     }
-    ga_log(t->ctx, sc->unknown ? GPUARB_LOG_WARN : GPUARB_LOG_INFO, "%s: imported %zu %s offers%s",
-           t->source, sc->imported, provider, skipped);
+    char notes[256];
+    int k = 0;
+    notes[0] = '\0';
+    if (sc->variant)
+        k = snprintf(notes, sizeof notes, "; %zu H100 rows read as the PCIe or NVL part by "
+                     "their instance type", sc->variant);
+    if (sc->spot_equal && k >= 0 && (size_t)k < sizeof notes)
+        snprintf(notes + k, sizeof notes - (size_t)k, "; %zu spot prices equal to on-demand "
+                 "read as no spot market", sc->spot_equal);
+    ga_log(t->ctx, sc->unknown || sc->gpu_only || sc->part_gpu ? GPUARB_LOG_WARN : GPUARB_LOG_INFO,
+           "%s: imported %zu %s offers%s%s", t->source, sc->imported, provider, skipped, notes);
 }
 
 static gpuarb_status load_skypilot(ga_tab *t, const char *provider, gpuarb_catalog *cat,
@@ -487,6 +531,55 @@ static gpuarb_status load_skypilot(ga_tab *t, const char *provider, gpuarb_catal
  * Entry points
  * --------------------------------------------------------------------- */
 
+/* The value of a leading "# KEY: value" comment line of text into buf
+ * ("" if none).  Only the comment lines before the first other line count. */
+static void header_comment(const char *text, size_t len, const char *key, char *buf,
+                           size_t size)
+{
+    size_t klen = strlen(key);
+    buf[0] = '\0';
+    for (size_t i = 0; i < len && text[i] == '#';) {
+        size_t e = i;
+        while (e < len && text[e] != '\n')
+            e++;
+        size_t j = i + 1;
+        while (j < e && text[j] == ' ')
+            j++;
+        if (e - j > klen && memcmp(text + j, key, klen) == 0 && text[j + klen] == ':') {
+            j += klen + 1;
+            while (j < e && text[j] == ' ')
+                j++;
+            size_t n = e - j;
+            while (n > 0 && (text[j + n - 1] == '\r' || text[j + n - 1] == ' '))
+                n--;
+            n = GA_MIN(n, size - 1);
+            memcpy(buf, text + j, n);
+            buf[n] = '\0';
+            return;
+        }
+        i = e + 1;
+    }
+}
+
+/* Record, for each provider of the offers cat[n0..), where they come from:
+ * the "# source:" comment or the file's name, and the "# date:" comment
+ * (unknown without one). */
+static gpuarb_status note_sources(gpuarb_ctx *ctx, gpuarb_catalog *cat, size_t n0,
+                                  const char *text, size_t len, const char *source)
+{
+    char date[32], from[256];
+    header_comment(text, len, "date", date, sizeof date);
+    header_comment(text, len, "source", from, sizeof from);
+    for (size_t i = n0; i < cat->n; i++) {
+        gpuarb_status st = ga_catalog_add_source(ctx, cat, cat->v[i].provider,
+                                                 from[0] ? from : source ? source : "<string>",
+                                                 date[0] ? date : NULL);
+        if (st)
+            return st;
+    }
+    return GPUARB_OK;
+}
+
 /* Append the offers of text to cat (left with a prefix of them on error:
  * the caller frees it). */
 static gpuarb_status parse_into(gpuarb_ctx *ctx, const char *text, size_t len,
@@ -509,8 +602,11 @@ static gpuarb_status parse_into(gpuarb_ctx *ctx, const char *text, size_t len,
     ga_tab t;
     ga_tab_init(&t, ctx, text, len, source, native ? COLS : SKY_COLS,
                 GA_TAB_COMMENTS | (native ? 0 : GA_TAB_JOIN_EXTRA));
+    size_t n0 = cat->n;
     st = native ? load_native(&t, cat, b) : load_skypilot(&t, provider, cat, b);
     ga_tab_free(&t);
+    if (st == GPUARB_OK)
+        st = note_sources(ctx, cat, n0, text, len, source);
     return st;
 }
 
@@ -699,6 +795,8 @@ gpuarb_status gpuarb_catalog_select(gpuarb_ctx *ctx, const gpuarb_catalog *cat,
     gpuarb_status st = ga_catalog_new(ctx, &res);
     for (size_t k = 0; st == GPUARB_OK && k < n; k++)
         st = ga_catalog_push(ctx, res, &cat->v[items[k].index]);
+    if (st == GPUARB_OK)
+        st = ga_catalog_copy_sources(ctx, res, cat, 0);
     free(items);
     if (st != GPUARB_OK) {
         gpuarb_catalog_free(res);
@@ -794,6 +892,8 @@ gpuarb_status gpuarb_catalog_merge_zones(gpuarb_ctx *ctx, const gpuarb_catalog *
         }
         st = ga_catalog_push(ctx, res, &o);
     }
+    if (st == GPUARB_OK)
+        st = ga_catalog_copy_sources(ctx, res, cat, 1);
 done:
     free(order);
     free(tmp);
@@ -878,7 +978,8 @@ gpuarb_status gpuarb_catalog_to_csv(gpuarb_ctx *ctx, const gpuarb_catalog *cat, 
         ga_sb_putc(&b, ',');
         csv_num(&b, o->spot);
         ga_sb_putc(&b, ',');
-        csv_num(&b, o->rate);
+        if (o->rate_given) /* a default rate stays a default */
+            csv_num(&b, o->rate);
         ga_sb_putc(&b, ',');
         if (o->capacity >= 0)
             ga_sb_printf(&b, "%lld", (long long)o->capacity);
@@ -918,6 +1019,18 @@ gpuarb_status gpuarb_catalog_to_json(gpuarb_ctx *ctx, const gpuarb_catalog *cat,
         json_opt(&w, "spot_price_hour", o->spot);
         json_opt(&w, "interruption_rate", o->rate);
         ga_w_kv_int_or_null(&w, "capacity", o->capacity >= 0, o->capacity);
+        ga_w_obj_end(&w);
+    }
+    ga_w_arr_end(&w);
+    /* where each provider's prices come from, and their date (null: unknown) */
+    ga_w_key(&w, "sources");
+    ga_w_arr_begin(&w);
+    for (size_t i = 0; i < cat->n_src; i++) {
+        ga_w_obj_begin(&w);
+        ga_w_kv_str(&w, "provider", cat->src[i].provider);
+        ga_w_kv_str(&w, "source", cat->src[i].source);
+        ga_w_key(&w, "date");
+        ga_w_str(&w, cat->src[i].date); /* NULL writes null */
         ga_w_obj_end(&w);
     }
     ga_w_arr_end(&w);

@@ -17,12 +17,41 @@ typedef struct ga_offer {
     double spot;            /* -1 = no spot market */
     double rate;            /* interruption_rate, default 0.05 */
     int64_t capacity;       /* -1 = unlimited */
+    int32_t rate_given;     /* 1: the catalog gave rate; 0: the default */
 } ga_offer;
+
+/* Where one provider's prices in a catalog come from, and their date. */
+typedef struct ga_catsrc {
+    char *provider;         /* lower case */
+    char *source;           /* file, or upstream repository and commit */
+    char *date;             /* "YYYY-MM-DD", or NULL when unknown */
+} ga_catsrc;
 
 struct gpuarb_catalog {
     ga_offer *v;
     size_t n, cap;
+    ga_catsrc *src;         /* one per (provider, source), in first-seen order */
+    size_t n_src, cap_src;
 };
+
+/* Record that provider's prices come from source (copied) dated date (NULL:
+ * unknown); a pair already recorded is not added twice.  GPUARB_ERR_NOMEM. */
+gpuarb_status ga_catalog_add_source(gpuarb_ctx *ctx, gpuarb_catalog *cat, const char *provider,
+                                    const char *source, const char *date);
+/* Add src's sources to dst (those of providers dst holds offers of, or all
+ * when all is 1). */
+gpuarb_status ga_catalog_copy_sources(gpuarb_ctx *ctx, gpuarb_catalog *dst,
+                                      const gpuarb_catalog *src, int all);
+/* The source record of provider in cat (the first), or NULL. */
+const ga_catsrc *ga_catalog_source_of(const gpuarb_catalog *cat, const char *provider);
+/* Days since 1970-01-01 of "YYYY-MM-DD" (a real calendar date), or -1. */
+int64_t ga_date_days(const char *date);
+/* Today in days since 1970-01-01: the date set on ctx, else the clock's. */
+int64_t ga_ctx_today(const gpuarb_ctx *ctx);
+void ga_catalog_free_sources(gpuarb_catalog *cat);
+/* The share of one GPU an instance type really sells when sources list it
+ * as a whole GPU (Azure NVv4: 1/8, 1/4, 1/2 of an MI25); 1 otherwise. */
+double ga_part_gpu_share(const char *instance_type);
 
 /* Append a copy of o (strings duplicated).  Returns GPUARB_ERR_NOMEM, or
  * GPUARB_ERR_LIMIT past GA_LIM_OFFERS (io/limits.h) offers. */

@@ -6,12 +6,16 @@
 #
 # (`make catalog` runs it.)  Every price goes through the project's own
 # importer, `gpuarb catalog import --from skypilot`, which maps accelerator
-# names to canonical GPU models, drops non-GPU accelerators, converts GiB to
-# GB, treats a 0.00 spot price as "no spot market", keeps only the regions
-# listed below and merges per-zone rows whose prices are identical into one
-# region-wide row.  The one thing done here is GCP's whole-VM price: SkyPilot
-# prices a GCP GPU VM as the attached accelerators plus the host machine
-# type, in separate files; the awk below adds the two, zone by zone.
+# names to canonical GPU models (SkyPilot's one "H100" to the SXM, PCIe or
+# NVL part by instance type), drops non-GPU accelerators, GPU-only prices
+# (GCP's N1-attached GPUs) and part-GPU sizes (Azure NVv4), converts GiB to
+# GB, treats a 0.00 spot price, or one equal to on-demand, as "no spot
+# market", keeps only the regions listed below and merges per-zone rows
+# whose prices are identical into one region-wide row.  Two things are done
+# here: GCP's whole-VM price (SkyPilot prices a GCP GPU VM as the attached
+# accelerators plus the host machine type, in separate files; the awk below
+# adds the two, zone by zone), and measured interruption rates for AWS
+# p3.2xlarge from the spot traces (p3_rates below).
 # POSIX sh and awk only; stdout is the C include file.
 set -eu
 
@@ -37,7 +41,8 @@ import() {
 # family in the same zone (price and spot price are sums; a spot sum only
 # when both parts have a spot price).  Accelerators that GCP attaches to
 # general-purpose N1 VMs (T4, V100, P100, P4) keep their GPU-only price and
-# an empty InstanceType, which the importer names ACCELxCOUNT.  A GPU of an
+# an empty InstanceType, which the importer leaves out (no N1 host price is
+# in the data to make a whole VM of them).  A GPU of an
 # accelerator-optimized family whose host type is missing in that zone is
 # left out (counted in the log), not priced without its VM.
 gcp_whole_vms() {
@@ -107,10 +112,25 @@ gcp_whole_vms() {
 
 gcp_whole_vms > "$TMP/gcp.csv"
 
+# Measured spot interruption rates, per hour, for AWS p3.2xlarge (1x V100):
+# ../shared/data/spot_traces (skypilot-org/spot-traces 221da1a, Can't Be
+# Late, NSDI'24), preemption/1-node/aws-04-22-2023/*_v100_1.json and
+# preemption/4-node/aws-08-03-2023/*_v100_1.json, counted as preemptions
+# (drops in the number of running instances) per instance-hour running,
+# pooled over the zones of a region: us-east-1 (zones 1c, 1f; 296 over
+# 580.8 h) 0.51, us-west-2 (2b, 2c; 431 over 1666.2 h) 0.26.  Single zones
+# range from 0.06 (us-east-2a) to 0.74 (us-east-1c).  The traces ran
+# p3.2xlarge only, so larger p3 sizes keep the default.  AZ ids (use1-az2)
+# map to zone names per account, so a region's pooled rate is used.
+p3_rates() {
+    awk -F, -v OFS=, '$4 == "p3.2xlarge" && $11 != "" && $2 == "us-east-1" { $12 = "0.51" }
+                      $4 == "p3.2xlarge" && $11 != "" && $2 == "us-west-2" { $12 = "0.26" } { print }'
+}
+
 {
     echo "provider,region,zone,instance_type,gpu,gpu_count,gpu_memory_gb,vcpus,memory_gb,price_hour,spot_price_hour,interruption_rate,capacity"
     import aws "$OFF/aws_v7_vms_gpu.csv" --region us-east-1 --region us-west-2 \
-        --region eu-west-1 --region eu-central-1 --region ap-northeast-1
+        --region eu-west-1 --region eu-central-1 --region ap-northeast-1 | p3_rates
     import gcp "$TMP/gcp.csv" --region us-central1 --region us-east1 --region us-east4 \
         --region us-west1 --region europe-west4 --region asia-northeast1
     import azure "$ANY/azure_vms_gpu.csv" --region eastus --region eastus2 --region westus2 \
@@ -150,12 +170,14 @@ cat <<EOF
  *    a3-megagpu-8g), H200 (a3-ultragpu-8g), B200 (a4-highgpu-8g) and L4 (g2-standard-*)
  *    are WHOLE-VM prices: accelerator price + host machine type price in the same zone
  *    (the a4-highgpu-8g host is listed at 0.00, so B200 is the accelerator price).
- *    T4, V100, P100 and P4 attach to general-purpose N1 VMs: their rows (named
- *    T4x1, V100x8, ...) are the GPU-ONLY price, without the N1 host VM.
+ *    T4, V100, P100 and P4 attach to general-purpose N1 VMs; the data has their
+ *    GPU-only price and no N1 host price, so they are LEFT OUT (a GPU without
+ *    its VM would look 3-10x cheaper than it is).
  *  - azure, lambda, vast: github.com/anycloud-sh/catalog commit
  *    62ff0a987e0c257a89235415d2877812fb1aaf29 (2026-05-20).  Azure regions eastus, eastus2,
  *    westus2, westus3, southcentralus, westeurope, northeurope, japaneast (fractional-GPU
- *    NVadsA10 sizes left out); lambda us-east-1, us-west-1, us-south-1, europe-central-1,
+ *    NVadsA10 sizes and the NVv4 sizes that sell 1/8-1/2 of an MI25 left out;
+ *    ND96isr_H200_v5 lists spot = on-demand: no spot market); lambda us-east-1, us-west-1, us-south-1, europe-central-1,
  *    asia-northeast-1; vast: the whole marketplace snapshot (no spot: vast lists 0.00).
  *  - runpod: github.com/runpod/pod-catalog vms.csv, commit
  *    a8c44b4ee6cbd11ed3fcb3daddb566e8690a5724 (2023-10-09; OLD prices).  Regions US, CA, NL, SE.
@@ -164,8 +186,9 @@ cat <<EOF
  *    e520054145d1bce6748bcf18c9a25ddd6ea9a348), hyperbolic (catalogs/v7,
  *    00e7b160594c0b6168e0cebca7011cc431a831bb): github.com/skypilot-org/skypilot-catalog,
  *    dates not recorded; all rows.
- * interruption_rate is the default 0.05/h everywhere (no source gives one); capacity is
- * unlimited everywhere.
+ * interruption_rate is empty (the default 0.05/h) except AWS p3.2xlarge in us-east-1
+ * (0.51/h) and us-west-2 (0.26/h), measured in the spot traces (see p3_rates in
+ * catalog_builtin.sh); capacity is unlimited everywhere.
  *
  * Offers per provider: $(sed 1d "$TMP/all.csv" | cut -d, -f1 | sort | uniq -c | awk '{printf "%s%s %d", (NR > 1 ? ", " : ""), $2, $1}')
  *
@@ -176,6 +199,22 @@ sed -e "s|$TMP/gcp.csv|gcp_vms_gpu.csv joined with gcp_vms_gpu_host_machine_type
 cat <<EOF
  */
 #define GA_BUILTIN_INFO "built-in catalog: $ROWS offers ($PROVIDERS); list prices from SkyPilot-format catalogs: anycloud-sh/catalog 62ff0a9 (2026-05-20: gcp, azure, lambda, vast), skypilot-org/skypilot-catalog (aws 001367d, nebius, fluidstack, paperspace, hyperbolic; dates not recorded), runpod/pod-catalog a8c44b4 (2023-10-09)"
+
+/* Per provider: where its prices come from and their date (NULL: not recorded). */
+static const struct {
+    const char *provider, *source, *date;
+} GA_BUILTIN_SOURCES[] = {
+    {"aws", "skypilot-org/skypilot-catalog 001367d catalogs/v7/aws/vms.csv", NULL},
+    {"gcp", "anycloud-sh/catalog 62ff0a9 gcp/vms.csv (accelerators + host machine types)", "2026-05-20"},
+    {"azure", "anycloud-sh/catalog 62ff0a9 azure/vms.csv", "2026-05-20"},
+    {"lambda", "anycloud-sh/catalog 62ff0a9 lambda/vms.csv", "2026-05-20"},
+    {"runpod", "runpod/pod-catalog a8c44b4 vms.csv", "2023-10-09"},
+    {"vast", "anycloud-sh/catalog 62ff0a9 vast/vms.csv", "2026-05-20"},
+    {"nebius", "skypilot-org/skypilot-catalog 22fd1fe catalogs/v7/nebius/vms.csv", NULL},
+    {"fluidstack", "skypilot-org/skypilot-catalog 002403b catalogs/v6/fluidstack/vms.csv", NULL},
+    {"paperspace", "skypilot-org/skypilot-catalog e520054 catalogs/v6/paperspace/vms.csv", NULL},
+    {"hyperbolic", "skypilot-org/skypilot-catalog 00e7b16 catalogs/v7/hyperbolic/vms.csv", NULL},
+};
 
 static const char *const GA_BUILTIN_LINES[] = {
 EOF

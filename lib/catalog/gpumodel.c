@@ -18,38 +18,70 @@
 #include "catalog/gpumodel.h"
 
 /*
- * relative_speed: peak DENSE (no structured sparsity) FP16/BF16 tensor-core
- * TFLOPS with FP32 accumulate, from the vendor's datasheet or architecture
- * whitepaper, divided by V100 SXM2's 125 TFLOPS.  It is a crude proxy for
- * training throughput: real speedups depend on memory bandwidth, software
- * and model size (an H100 is typically 2-3x an A100 in practice, not the
- * 3.2x of the peaks).  Figures used, in TFLOPS:
- *   B200 2250 (HGX B200 datasheet: 36 PFLOPS FP16 sparse per 8 GPUs / 2 / 8)
- *   H200 989, H100 SXM 989, GH200 989 (H100/H200 datasheets, 1979 sparse / 2)
- *   H100 NVL 835 (1671 sparse / 2).  "H100" is the SXM figure; the PCIe card
- *   (756) shares SkyPilot's "H100" name and so this row.
- *   A100 40/80 GB 312; A30 165; A40 149.7; A10 125; L40S 362; L40 181;
- *   L4 121 (242 sparse / 2); T4 65 (mixed precision); V100 125.
- *   A10G: NVIDIA publishes no A10G datasheet; taken equal to A10.
+ * relative_speed is PEAK DENSE tensor throughput, not a benchmark: the
+ * vendor's peak FP16/BF16 tensor-core TFLOPS with FP32 accumulate and
+ * without structured sparsity, divided by V100 SXM2's 125.  It is what
+ * `throughput: table` uses.  Real speedups depend on memory bandwidth,
+ * interconnect, software and model size, and the table cannot know them:
+ *  - H200 has the H100's compute (989) and 1.43x its memory bandwidth
+ *    (4.8 vs 3.35 TB/s): equal here, faster in practice on memory-bound
+ *    work (LLM decoding).  Declare `throughput:` to say so.
+ *  - MI300X's peak (1307.4, AMD datasheet) is above the H100's; measured
+ *    training throughput in published comparisons is at or below an H100's
+ *    because of software maturity.  The peak is what this column means, so
+ *    it stays; a user who has measured declares `throughput:`.
+ *  - Gavel's measured throughputs (../shared/data/gavel_throughputs_and_traces,
+ *    isolated_throughputs.csv, 26 job types at scale factor 1, FP32 training)
+ *    put P100 at 0.94x a V100 (geometric mean; 0.54-2.3) and K80 at 0.30x
+ *    (0.09-1.5), far above the peak ratios below (0.15 and 0.035): those
+ *    jobs do not use tensor cores, which is where the V100's peak comes
+ *    from.  The table keeps the peak ratio, for one definition across all
+ *    rows; tensor-core training on a P100 or K80 is rare enough that the
+ *    peak gap is the honest warning.
+ * Figures, in TFLOPS, with their source:
+ *   B200 2250: HGX B200 datasheet, 36 PFLOPS FP16 sparse per 8 GPUs / 2 / 8.
+ *   H100 SXM 989, H800 SXM 989, H200 989, GH200 989: H100/H800/H200/GH200
+ *     datasheets, BF16 1979 sparse / 2 (H800 differs in NVLink and FP64 only).
+ *   H100 PCIe 756 (1513 sparse / 2); H100 NVL 835 (1671 sparse / 2): H100
+ *     datasheet, PCIe and NVL columns.
+ *   A100 / A800, 40 and 80 GB, 312 (A100 and A800 datasheets, 624 sparse / 2).
+ *   A30 165; A40 149.7 (BF16 with FP32 accumulate); A10 125; L40S 362.05;
+ *     L40 181.05 (FP32 accumulate at half rate); L4 121 (242 sparse / 2);
+ *     T4 65 (mixed precision); V100 125.  All from the datasheets.
+ *   A10G 70: AWS's variant of GA102 for g5; NVIDIA publishes no datasheet;
+ *     70 dense FP16 tensor TFLOPS against the A10's 125 as Baseten's
+ *     comparison lists it (baseten.co/blog/nvidia-a10-vs-a10g-for-ml-model-
+ *     inference): its FP32 accumulate runs at half rate, as on GeForce.
  *   RTX A6000 154.8, A5000 111.1, A4500 94.6, A4000 76.7 (Ampere pro cards,
- *   full-rate FP32 accumulate).  Quadro RTX 6000 130.5 (Turing).
- *   Ada pro cards (RTX 6000 Ada, 5880 Ada, 4000 Ada): FP8 sparse / 8, as for
- *   the L40 (1448 FP8 sparse, 181 FP16 dense): 182, 153.7, 41.
+ *     full-rate FP32 accumulate); Quadro RTX 6000 130.5 (Turing).
+ *   Ada pro cards run FP32 accumulate at full rate, so FP16 dense is their
+ *     datasheet "AI TFLOPS" (FP8 sparse) / 4: RTX 6000 Ada 1457 / 4 = 364.2
+ *     (the Ada whitepaper's appendix lists 364.2 for it), RTX 5880 Ada
+ *     1229.8 / 4 = 307.4, RTX 4000 Ada 327.6 / 4 = 81.9.  (The table had
+ *     182 for the RTX 6000 Ada, the L40's half-rate figure.)
  *   GeForce (FP32 accumulate is half rate): RTX 3090 71, 3080 59.5, 3060
- *   25.6 (GA102/GA106 whitepaper); Ada "AI TOPS" (FP8 sparse) / 8: 4090
- *   165.2, 4080 97.5, 4070 58.3, 4060 30.2; Blackwell "AI TOPS" (FP4 sparse)
- *   / 16: 5090 209.5, 5070 61.8, 5060 38.4.  RTX PRO 6000 Blackwell: 4000
- *   AI TOPS / 8 (pro card, full-rate accumulate) = 500.
- *   AMD MI300X 1307.4 (dense FP16/BF16); MI25 24.6 (packed FP16, no matrix
- *   cores); Radeon Pro V520 14.7 (packed FP16).
+ *     25.6 (GA102/GA106 whitepaper); Ada "AI TOPS" (FP8 sparse) / 8: 4090
+ *     165.2, 4080 97.5, 4070 58.3, 4060 30.2; Blackwell "AI TOPS" (FP4
+ *     sparse) / 16: 5090 209.5, 5070 61.8, 5060 38.4.
+ *   RTX PRO 6000 Blackwell: 4000 AI TOPS (FP4 sparse) / 8 (pro card,
+ *     full-rate accumulate) = 500.
+ *   AMD MI300X 1307.4 (datasheet, dense FP16/BF16); MI25 24.6 (packed FP16,
+ *     no matrix cores); Radeon Pro V520 14.7 (packed FP16).
  *   No tensor cores, so FP16 (P100 PCIe 18.7) or FP32 per GPU (P4 5.5,
- *   K80 4.37 = 8.73 per two-GPU board / 2, M60 4.8 = 9.65 / 2,
- *   Quadro P4000 5.3, M4000 2.6).
+ *     K80 4.37 = 8.73 per two-GPU board / 2, M60 4.8 = 9.65 / 2,
+ *     Quadro P4000 5.3, M4000 2.6).
  * memory_gb: per GPU as the vendor prints it (B200 180 GB as in the DGX/HGX
- * B200 datasheets, GH200 96 GB HBM3 as Lambda and SkyPilot list it; K80 and
- * M60 per GPU, half a board).
- * mig_capable: the GPUs of NVIDIA's MIG User Guide supported-GPU table:
- * A30, A100 (40/80 GB), H100 (SXM, PCIe, NVL), GH200, H200, B200.
+ * B200 datasheets, GH200 96 GB HBM3 as Lambda and SkyPilot list it, H100 NVL
+ * 94 GB; K80 and M60 per GPU, half a board).
+ * Variants are distinct rows: "H100" is the SXM part (SkyPilot's H100 and
+ * H100-MEGA on AWS p5, GCP a3, Azure ND H100 v5); the PCIe card (80 GB) is
+ * H100-PCIE and the NVL card (94 GB, Azure NC H100 v5) is H100-NVL.  SkyPilot
+ * calls all three "H100": the importer tells them apart by instance type
+ * (ga_gpumodel_refine).
+ * mig_capable: the GPUs of NVIDIA's MIG User Guide supported-GPU table (A30,
+ * A100, H100 SXM5/PCIe/NVL, GH200, H200, B200, RTX PRO 6000 Blackwell, up
+ * to 4 instances) and A800 / H800, whose datasheets list up to 7 MIG
+ * instances.
  */
 #define SPEED(tflops) ((tflops) / 125.0)
 
@@ -63,8 +95,11 @@ static const ga_gpumodel MODELS[] = {
     {"H100", "nvidia", 80, SPEED(989), 1,
      ALIASES("H100-SXM", "H100-SXM5", "H100-NVLINK", "H100-MEGA", "H100-80GB",
              "H100-80GB-HBM3", "NVIDIA-H100-80GB-HBM3", "H100-SXM5-80GB", "H100-80GB-SXM5",
-             "H100-PCIe", "H100-PCIe-80GB", "H100-80GB-PCIe", "NVIDIA-H100")},
+             "NVIDIA-H100")},
+    {"H100-PCIE", "nvidia", 80, SPEED(756), 1,
+     ALIASES("H100-PCIe-80GB", "H100-80GB-PCIe", "NVIDIA-H100-PCIe")},
     {"H100-NVL", "nvidia", 94, SPEED(835), 1, ALIASES("H100-NVL-94GB", "NVIDIA-H100-NVL")},
+    {"H800", "nvidia", 80, SPEED(989), 1, ALIASES("H800-SXM", "H800-SXM5", "H800-80GB")},
     {"GH200", "nvidia", 96, SPEED(989), 1, ALIASES("GH200-96GB", "Grace-Hopper")},
     {"A100", "nvidia", 40, SPEED(312), 1,
      ALIASES("A100-40GB", "A100-SXM4-40GB", "A100-40GB-SXM", "A100-40GB-SXM4",
@@ -72,12 +107,14 @@ static const ga_gpumodel MODELS[] = {
     {"A100-80GB", "nvidia", 80, SPEED(312), 1,
      ALIASES("A100-80GB-SXM", "A100-80GB-SXM4", "A100-SXM4-80GB", "A100-SXM-80GB",
              "A100-80GB-PCIe", "A100-PCIe-80GB", "NVIDIA-A100-80GB")},
+    {"A800", "nvidia", 80, SPEED(312), 1,
+     ALIASES("A800-80GB", "A800-SXM4-80GB", "A800-80GB-PCIe", "A800-PCIe-80GB")},
     {"A30", "nvidia", 24, SPEED(165), 1, ALIASES("A30-24GB")},
-    {"L40S", "nvidia", 48, SPEED(362), 0, ALIASES("L40S-48GB", "NVIDIA-L40S")},
-    {"L40", "nvidia", 48, SPEED(181), 0, ALIASES("L40-48GB", "NVIDIA-L40")},
+    {"L40S", "nvidia", 48, SPEED(362.05), 0, ALIASES("L40S-48GB", "NVIDIA-L40S")},
+    {"L40", "nvidia", 48, SPEED(181.05), 0, ALIASES("L40-48GB", "NVIDIA-L40")},
     {"L4", "nvidia", 24, SPEED(121), 0, ALIASES("L4-24GB", "NVIDIA-L4")},
     {"A40", "nvidia", 48, SPEED(149.7), 0, ALIASES("A40-48GB")},
-    {"A10G", "nvidia", 24, SPEED(125), 0, ALIASES("A10G-24GB")},
+    {"A10G", "nvidia", 24, SPEED(70), 0, ALIASES("A10G-24GB")},
     {"A10", "nvidia", 24, SPEED(125), 0, ALIASES("A10-24GB")},
     {"T4", "nvidia", 16, SPEED(65), 0, ALIASES("T4-16GB", "Tesla-T4")},
     {"T4g", "nvidia", 16, SPEED(65), 0, ALIASES("T4g-16GB")},
@@ -90,11 +127,11 @@ static const ga_gpumodel MODELS[] = {
     {"K80", "nvidia", 12, SPEED(4.37), 0, ALIASES("Tesla-K80")},
     {"M60", "nvidia", 8, SPEED(4.8), 0, ALIASES("Tesla-M60")},
     /* NVIDIA professional */
-    {"RTXPRO6000", "nvidia", 96, SPEED(500), 0,
+    {"RTXPRO6000", "nvidia", 96, SPEED(500), 1,
      ALIASES("RTXPRO6000WS", "RTXPRO6000SE", "RTX-PRO-6000-Blackwell")},
-    {"RTX6000-Ada", "nvidia", 48, SPEED(182), 0, ALIASES("RTX-6000-Ada-Generation")},
-    {"RTX5880-Ada", "nvidia", 48, SPEED(153.7), 0, ALIASES("RTX-5880-Ada-Generation")},
-    {"RTX4000-Ada", "nvidia", 20, SPEED(41), 0, ALIASES("RTX-4000-Ada-Generation")},
+    {"RTX6000-Ada", "nvidia", 48, SPEED(364.2), 0, ALIASES("RTX-6000-Ada-Generation")},
+    {"RTX5880-Ada", "nvidia", 48, SPEED(307.4), 0, ALIASES("RTX-5880-Ada-Generation")},
+    {"RTX4000-Ada", "nvidia", 20, SPEED(81.9), 0, ALIASES("RTX-4000-Ada-Generation")},
     {"RTX6000", "nvidia", 24, SPEED(130.5), 0, ALIASES("Quadro-RTX-6000")},
     {"RTXA6000", "nvidia", 48, SPEED(154.8), 0, ALIASES("A6000")},
     {"RTXA5000", "nvidia", 24, SPEED(111.1), 0, ALIASES("A5000")},
@@ -264,6 +301,28 @@ int ga_gpumodel_is_non_gpu(const char *skypilot_name)
         if (contains_ci(skypilot_name, *w))
             return 1;
     return 0;
+}
+
+static int starts_ci(const char *s, const char *prefix)
+{
+    for (; *prefix; s++, prefix++)
+        if (lower((unsigned char)*s) != lower((unsigned char)*prefix))
+            return 0;
+    return 1;
+}
+
+int32_t ga_gpumodel_refine(int32_t gpu, const char *instance_type)
+{
+    if (!instance_type || gpu < 0 || gpu >= NMODELS || strcmp(MODELS[gpu].name, "H100") != 0)
+        return gpu;
+    /* Azure's NC H100 v5 and NCC H100 v5 sizes carry the 94 GB H100 NVL
+     * (ND H100 v5 is the SXM part) */
+    int azure_nc = starts_ci(instance_type, "standard_nc") && contains_ci(instance_type, "h100");
+    if (contains_ci(instance_type, "pcie"))
+        return ga_gpumodel_find("H100-PCIE");
+    if (azure_nc || (contains_ci(instance_type, "nvl") && !contains_ci(instance_type, "nvlink")))
+        return ga_gpumodel_find("H100-NVL");
+    return gpu;
 }
 
 int32_t gpuarb_gpu_model_count(void)

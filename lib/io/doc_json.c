@@ -425,7 +425,7 @@ static gpuarb_status object(jparse *p, int depth, ga_doc_node *node)
             if (node->n == 0)
                 st = expected(p, "string or '}'", "");
             else if (p->i < p->len && p->t[p->i] == '}')
-                st = expected(p, "string", " (no ',' after the last member)");
+                st = expected(p, "string", " (a trailing comma: JSON has no ',' after the last member)");
             else
                 st = expected(p, "string", "");
             break;
@@ -507,7 +507,7 @@ static gpuarb_status array(jparse *p, int depth, ga_doc_node *node)
         p->i++;
         skip_ws(p);
         if (p->i < p->len && p->t[p->i] == ']')
-            return expected(p, "value", " (no ',' after the last element)");
+            return expected(p, "value", " (a trailing comma: JSON has no ',' after the last element)");
     }
 }
 

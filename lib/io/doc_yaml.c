@@ -466,6 +466,20 @@ static size_t first_bad_utf8(const unsigned char *t, size_t len)
     return len;
 }
 
+/* 1 if the byte at 1-based line and byte column of the input is a tab:
+ * libyaml reports one as "found character that cannot start any token". */
+static int at_tab(const yreader *r, int32_t line, int32_t col)
+{
+    if (line < 1 || col < 1)
+        return 0;
+    size_t i = 0;
+    for (int32_t l = 1; l < line && i < r->len; i++)
+        if (r->text[i] == '\n')
+            l++;
+    i += (size_t)(col - 1);
+    return i < r->len && r->text[i] == '\t';
+}
+
 static gpuarb_status syntax_error(yreader *r, const yaml_parser_t *p)
 {
     if (p->error == YAML_MEMORY_ERROR)
@@ -491,6 +505,9 @@ static gpuarb_status syntax_error(yreader *r, const yaml_parser_t *p)
         return ga_error(r->ctx, GPUARB_ERR_SYNTAX, r->source, line, col, NULL, "%s", problem);
     }
     mark_pos(r, &p->problem_mark, &line, &col);
+    if (at_tab(r, line, col))
+        return ga_error(r->ctx, GPUARB_ERR_SYNTAX, r->source, line, col, NULL,
+                        "a tab character: YAML indents with spaces, never tabs (%s)", problem);
     if (p->context)
         return ga_error(r->ctx, GPUARB_ERR_SYNTAX, r->source, line, col, NULL, "%s (%s)",
                         problem, p->context);

@@ -125,6 +125,33 @@ static const char *closest(const char *word, const void *names, size_t stride)
     return best;
 }
 
+/* A hint for a key that means something elsewhere: a field's name without
+ * its unit ("horizon" for horizon_hours), or SkyPilot's words in a mapping
+ * that has "gpus" (a workload), where "did you mean 'gpus'" would mislead. */
+static const char *foreign_key_hint(const char *key, const ga_rd_field *fields, size_t n,
+                                    char *buf, size_t size)
+{
+    size_t klen = strlen(key);
+    for (size_t f = 0; f < n; f++) {
+        const char *name = fields[f].name;
+        if (klen >= 3 && strncmp(name, key, klen) == 0 && name[klen] == '_') {
+            snprintf(buf, size, "did you mean '%s'?", name);
+            return buf;
+        }
+    }
+    int workload = 0;
+    for (size_t f = 0; f < n; f++)
+        workload |= strcmp(fields[f].name, "gpus") == 0;
+    if (!workload)
+        return NULL;
+    if (strcmp(key, "cpus") == 0 || strcmp(key, "memory") == 0)
+        return "a workload asks for GPUs only; vCPUs and memory come with the instance "
+               "type each offer names (catalog columns vcpus, memory_gb)";
+    if (strcmp(key, "accelerators") == 0 || strcmp(key, "accelerator") == 0)
+        return "SkyPilot's accelerators: H100:8 is written gpu: H100 and gpus: 8 here";
+    return NULL;
+}
+
 gpuarb_status ga_rd_string(ga_rd *r, const ga_doc_node *n, const char **out)
 {
     if (n->kind != GA_DOC_STRING)
@@ -275,6 +302,11 @@ gpuarb_status ga_rd_map_next(ga_rd *r, ga_rd_map *m, int *k, const ga_doc_node *
             f++;
         ga_rd_push_key(r, key);
         if (f == m->nfields) {
+            char hbuf[160];
+            const char *hint = foreign_key_hint(key, m->fields, m->nfields, hbuf, sizeof hbuf);
+            if (hint)
+                return ga_rd_fail_at(r, GPUARB_ERR_INPUT, n->key_line[i], n->key_col[i],
+                                     "unknown key '%.100s'; %s", key, hint);
             const char *near = closest(key, &m->fields[0].name, sizeof *m->fields);
             if (near)
                 return ga_rd_fail_at(r, GPUARB_ERR_INPUT, n->key_line[i], n->key_col[i],
