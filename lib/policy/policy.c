@@ -1,0 +1,244 @@
+/*
+ * policy.c - the hand-written autoscaling policies and their names.
+ *
+ * threshold (the seed's queue-depth autoscaler): when the queued GPU demand
+ *   exceeds `up` GPUs, buy as many nodes as first-fit decreasing (the
+ *   packing module) needs for the queue beyond the free GPUs, less those
+ *   already coming up; give back every node idle for `idle` seconds.
+ * predictive: keep capacity for `margin` times the forecast peak of the
+ *   demand (busy plus queued GPUs, hourly means of the decision samples)
+ *   over the next provisioning horizon, forecast by ga_fc_predict with a
+ *   daily season once two days of history exist; react to the queue as
+ *   threshold does with up = 0; give back idle nodes only above the
+ *   forecast capacity.
+ * Both buy spot when spot=1 and the market is open, on demand otherwise.
+ * Neither sees anything the simulator has not yet shown (no durations, no
+ * future arrivals).  Errors: GPUARB_ERR_ARG for a bad policy string,
+ * GPUARB_ERR_NOMEM.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forecast/forecast.h"
+#include "policy/policy.h"
+
+/* "auto": the best honest policy of this release, chosen on the training
+ * part of the bench (bench/README.md, autoscaling): see gpuarb(1). */
+const char GA_POLICY_AUTO[] = "predictive:margin=1,idle=600,spot=1";
+
+/* History the forecaster sees: four weeks of hours. */
+#define HIST_MAX (24 * 28)
+
+static void canon(ga_policy *p)
+{
+    char a[40], b[40];
+    if (p->kind == GA_POL_THRESHOLD) {
+        ga_fmt_short(a, p->up);
+        ga_fmt_short(b, p->idle_s);
+        ga_snprintf_c(p->name, sizeof p->name, "threshold:up=%s,idle=%s,spot=%d", a, b, p->spot);
+    } else {
+        ga_fmt_short(a, p->margin);
+        ga_fmt_short(b, p->idle_s);
+        ga_snprintf_c(p->name, sizeof p->name, "predictive:margin=%s,idle=%s,spot=%d", a, b,
+                      p->spot);
+    }
+}
+
+void ga_policy_reset(ga_policy *p)
+{
+    p->nhist = 0;
+    p->hour_sum = 0;
+    p->hour_n = 0;
+    p->hour_index = -1;
+    p->fc_peak = -1;
+    p->fc_stale = 1;
+}
+
+void ga_policy_free(ga_policy *p)
+{
+    if (!p)
+        return;
+    free(p->hist);
+    free(p);
+}
+
+static gpuarb_status bad(gpuarb_ctx *ctx, const char *spec, const char *why)
+{
+    return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
+                    "policy '%.100s': %s (expected threshold[:up=Q,idle=S,spot=0|1], "
+                    "predictive[:margin=M,idle=S,spot=0|1] or auto)",
+                    spec, why);
+}
+
+gpuarb_status ga_policy_parse(gpuarb_ctx *ctx, const char *spec, ga_policy **out)
+{
+    *out = NULL;
+    if (!spec || !*spec)
+        return bad(ctx, "", "no policy named");
+    const char *orig = spec;
+    if (strcmp(spec, "auto") == 0)
+        spec = GA_POLICY_AUTO;
+    ga_policy *p = ga_calloc(1, sizeof *p);
+    if (!p)
+        return ga_nomem(ctx);
+    const char *colon = strchr(spec, ':');
+    size_t nlen = colon ? (size_t)(colon - spec) : strlen(spec);
+    if (nlen == 9 && strncmp(spec, "threshold", 9) == 0) {
+        p->kind = GA_POL_THRESHOLD;
+        p->up = 0;
+        p->idle_s = 600;
+        p->spot = 0;
+    } else if (nlen == 10 && strncmp(spec, "predictive", 10) == 0) {
+        p->kind = GA_POL_PREDICTIVE;
+        p->margin = 1.0;
+        p->idle_s = 600;
+        p->spot = 0;
+    } else {
+        free(p);
+        if (nlen > 3 && strncmp(spec, "rl:", 3) == 0)
+            return ga_error(ctx, GPUARB_ERR_UNSUPPORTED, NULL, 0, 0, NULL,
+                            "policy '%.100s': the RL policy is not in this build yet", orig);
+        return bad(ctx, orig, "unknown policy");
+    }
+    const char *q = colon ? colon + 1 : NULL;
+    while (q && *q) {
+        const char *eq = strchr(q, '=');
+        const char *end = strchr(q, ',');
+        if (!end)
+            end = q + strlen(q);
+        if (!eq || eq > end) {
+            free(p);
+            return bad(ctx, orig, "parameters are NAME=VALUE, separated by commas");
+        }
+        double v;
+        if (ga_parse_double(eq + 1, (size_t)(end - eq - 1), &v) || !isfinite(v) || v < 0) {
+            free(p);
+            return bad(ctx, orig, "a parameter value is not a number >= 0");
+        }
+        size_t kl = (size_t)(eq - q);
+        if (kl == 4 && strncmp(q, "idle", 4) == 0 && v <= 30 * 86400.0) {
+            p->idle_s = v;
+        } else if (kl == 4 && strncmp(q, "spot", 4) == 0 && (v == 0 || v == 1)) {
+            p->spot = (int32_t)v;
+        } else if (p->kind == GA_POL_THRESHOLD && kl == 2 && strncmp(q, "up", 2) == 0 &&
+                   v <= 1e6) {
+            p->up = v;
+        } else if (p->kind == GA_POL_PREDICTIVE && kl == 6 && strncmp(q, "margin", 6) == 0 &&
+                   v <= 100) {
+            p->margin = v;
+        } else {
+            free(p);
+            return bad(ctx, orig, "unknown parameter or value out of range (idle <= 30 days, "
+                                  "spot 0 or 1, up <= 1e6, margin <= 100)");
+        }
+        q = *end ? end + 1 : end;
+    }
+    canon(p);
+    ga_policy_reset(p);
+    *out = p;
+    return GPUARB_OK;
+}
+
+/* Record the demand sample of this decision; close hours as they pass. */
+static gpuarb_status observe_demand(gpuarb_ctx *ctx, ga_policy *p, const ga_sim_view *v)
+{
+    int64_t h = (int64_t)floor(v->t / 3600.0);
+    double demand = v->busy_gpus + v->queued_gpus;
+    if (p->hour_index < 0)
+        p->hour_index = h;
+    while (p->hour_index < h) {
+        double mean = p->hour_n ? p->hour_sum / (double)p->hour_n
+                                : (p->nhist ? p->hist[p->nhist - 1] : demand);
+        if (p->nhist == HIST_MAX) {
+            memmove(p->hist, p->hist + 1, (HIST_MAX - 1) * sizeof *p->hist);
+            p->nhist--;
+        }
+        if (ga_grow((void **)&p->hist, &p->cap_hist, p->nhist + 1, sizeof *p->hist))
+            return ga_nomem(ctx);
+        p->hist[p->nhist++] = mean;
+        p->hour_sum = 0;
+        p->hour_n = 0;
+        p->hour_index++;
+        p->fc_stale = 1;
+    }
+    p->hour_sum += demand;
+    p->hour_n++;
+    return GPUARB_OK;
+}
+
+static gpuarb_status forecast_peak(gpuarb_ctx *ctx, ga_policy *p, const ga_sim_view *v)
+{
+    if (!p->fc_stale)
+        return GPUARB_OK;
+    p->fc_stale = 0;
+    if (p->nhist < 24) {
+        p->fc_peak = -1;
+        return GPUARB_OK;
+    }
+    /* the hour under way and the ones the provisioning delay reaches into */
+    int32_t horizon = 1 + (int32_t)ceil((v->delay_s + v->interval_s) / 3600.0);
+    double out[64];
+    if (horizon > 64)
+        horizon = 64;
+    int32_t season = p->nhist >= 48 ? 24 : 0;
+    gpuarb_status st = ga_fc_predict(ctx, p->hist, p->nhist, season, horizon, out);
+    if (st)
+        return st;
+    double peak = 0;
+    for (int32_t h = 0; h < horizon; h++)
+        peak = GA_MAX(peak, out[h]);
+    p->fc_peak = peak;
+    return GPUARB_OK;
+}
+
+gpuarb_status ga_policy_decide(void *arg, gpuarb_ctx *ctx, const ga_sim *s, ga_sim_action *act)
+{
+    ga_policy *p = arg;
+    ga_sim_view v;
+    ga_sim_view_get(s, &v);
+    int32_t pending = v.od_pending + v.spot_pending;
+    int32_t have = pending + v.od_ready + v.spot_ready;
+    int32_t add = 0;
+    int use_spot = p->spot && v.spot_open;
+    memset(act, 0, sizeof *act);
+    act->min_idle_s = p->idle_s;
+    gpuarb_status st;
+    if (p->kind == GA_POL_THRESHOLD) {
+        if (v.queued_gpus > p->up) {
+            int64_t need = ga_sim_queue_nodes(s);
+            if (need < 0)
+                return ga_nomem(ctx);
+            add = (int32_t)GA_MAX(0, GA_MIN(need - pending, (int64_t)v.max_nodes));
+        }
+        act->drop_od = act->drop_spot = v.max_nodes;
+    } else {
+        if ((st = observe_demand(ctx, p, &v)) || (st = forecast_peak(ctx, p, &v)))
+            return st;
+        int32_t target = 0;
+        if (p->fc_peak >= 0)
+            target = (int32_t)GA_MIN(ceil(p->margin * p->fc_peak / v.node_gpus - 1e-9),
+                                     (double)v.max_nodes);
+        int64_t reactive = 0;
+        if (v.queued_gpus > 0) {
+            reactive = ga_sim_queue_nodes(s);
+            if (reactive < 0)
+                return ga_nomem(ctx);
+            reactive -= pending;
+        }
+        add = (int32_t)GA_MAX(0, GA_MAX(reactive, (int64_t)target - have));
+        add = GA_MIN(add, v.max_nodes);
+        int32_t surplus = have + add - target;
+        if (v.queued_gpus > 0 || surplus <= 0)
+            surplus = 0;
+        /* give back on-demand first: spot is the cheaper capacity to keep */
+        int32_t idle_od = ga_sim_idle_count(s, 0, p->idle_s);
+        act->drop_od = GA_MIN(surplus, idle_od);
+        act->drop_spot = surplus - act->drop_od;
+    }
+    if (use_spot)
+        act->add_spot = add;
+    else
+        act->add_od = add;
+    return GPUARB_OK;
+}
