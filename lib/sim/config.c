@@ -14,6 +14,7 @@
  *     min_billed_s: 60                 # per-second billing, one-minute minimum
  *     restart_s: 600                   # work a preempted job re-does
  *     spot_trace: us-west-2a_v100_1.json
+ *     spot_trace_start_s: 0            # where the run starts in it; default drawn by seed
  *     spot_interruption_rate: 0.05     # per hour, without a trace
  *     limits: {max_nodes: 64, min_nodes: 0, backfill_depth: 256, max_days: 400}
  *
@@ -40,6 +41,7 @@ static void cfg_defaults(gpuarb_sim_config *c)
     c->min_nodes = 0;
     c->backfill_depth = 256;
     c->max_days = 400;
+    c->avail_start_s = -1; /* drawn from the seed */
 }
 
 void gpuarb_sim_config_free(gpuarb_sim_config *c)
@@ -130,12 +132,12 @@ out:
 /* ---- SIM.yaml ---- */
 
 enum { K_CATALOG, K_OFFER, K_MARKETS, K_DELAY, K_INTERVAL, K_PENALTY, K_MINBILL, K_RESTART,
-       K_SPOTTRACE, K_SPOTRATE, K_LIMITS };
+       K_SPOTTRACE, K_SPOTRATE, K_LIMITS, K_SPOTSTART };
 static const ga_rd_field KEYS[] = {
     {"catalog", 0}, {"offer", 0}, {"markets", 0}, {"provisioning_delay_s", 0},
     {"decision_interval_s", 0}, {"wait_penalty_per_gpu_hour", 0}, {"min_billed_s", 0},
     {"restart_s", 0}, {"spot_trace", 0}, {"spot_interruption_rate", 0}, {"limits", 0},
-    {NULL, 0}};
+    {"spot_trace_start_s", 0}, {NULL, 0}};
 enum { O_PROVIDER, O_REGION, O_ZONE, O_TYPE };
 static const ga_rd_field OFFER_KEYS[] = {
     {"provider", 0}, {"region", 0}, {"zone", 0}, {"instance_type", 0}, {NULL, 0}};
@@ -273,6 +275,7 @@ static gpuarb_status from_doc(gpuarb_ctx *ctx, const ga_doc *doc, const char *ba
             tr_line = v->line, tr_col = v->col;
             st = ga_rd_string(&r, v, &trace);
             break;
+        case K_SPOTSTART: st = ga_rd_number(&r, v, GA_RD_CLOSED(0, 1e12), &c->avail_start_s); break;
         case K_SPOTRATE: st = ga_rd_number(&r, v, GA_RD_CLOSED(0, 1000), &c->spot_rate); break;
         case K_LIMITS: {
             ga_rd_map lm;

@@ -747,10 +747,14 @@ gpuarb_status ga_sim_apply(gpuarb_ctx *ctx, ga_sim *s, const ga_sim_action *act)
     s->decisions++;
     s->arrived_gpus_iv = 0;
     /* nothing can change any more: no arrivals to come, nothing running or
-     * coming up, and the policy bought nothing - the run is stuck */
+     * coming up, the policy buys nothing, for a day and a whole period of
+     * the spot series (which could reopen the market) - the run is stuck */
     if (s->next_arrival >= s->tr->n && s->nrun == 0 && s->n_od[0] + s->n_spot[0] == 0 &&
         live_nodes(s) <= before && s->qlen > 0 && !s->dirty) {
-        if (++s->idle_decisions >= 2) {
+        if (s->idle_decisions++ == 0)
+            s->stall_since = s->t;
+        double span = GA_MAX(86400.0, (double)c->navail * c->avail_gap_s);
+        if (s->t - s->stall_since >= span) {
             s->stalled = 1;
             finish_run(s);
         }
@@ -815,7 +819,12 @@ gpuarb_status ga_sim_new(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg, const gp
     s->t = s->next_decide;
     s->horizon = last + cfg->max_days * 86400.0;
     if (cfg->navail) {
-        s->avail_i = (size_t)ga_rng_below(&s->rng, cfg->navail);
+        if (cfg->avail_start_s >= 0) {
+            double k = floor(cfg->avail_start_s / cfg->avail_gap_s);
+            s->avail_i = (size_t)fmod(k, (double)cfg->navail);
+        } else {
+            s->avail_i = (size_t)ga_rng_below(&s->rng, cfg->navail);
+        }
         s->avail_next_t = s->t + cfg->avail_gap_s;
     }
     set_spot_cap(s);

@@ -74,6 +74,7 @@ struct gpuarb_sim_config {
     size_t navail;
     double avail_gap_s;
     int32_t avail_is_count;   /* values are node counts (else 0/1 market flags) */
+    double avail_start_s;     /* offset into the series; < 0: drawn from the seed */
     char *spot_trace;         /* its name, for reports */
 };
 
@@ -201,6 +202,7 @@ struct ga_sim {
     size_t new_from;          /* queue positions from here arrived since the last pass */
     double horizon;           /* the run stops here at the latest */
     int32_t idle_decisions;   /* decisions in a row at which nothing could change */
+    double stall_since;       /* when the first of them was */
     int64_t decisions;
     int32_t dirty;            /* capacity freed since the last scheduling pass */
     int32_t finished;         /* the run is over */
