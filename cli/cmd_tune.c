@@ -16,7 +16,7 @@
 
 static void help(void)
 {
-    fputs("usage: gpuarb tune --policy threshold|predictive --trace T [--trace T ...]\n"
+    fputs("usage: gpuarb tune --policy threshold|predictive|economic --trace T [--trace T ...]\n"
           "                   [--config SIM.yaml] [--budget N] [--seeds K] [--seed S]\n"
           "\n"
           "Grid-search the policy's parameters on the training traces: the candidate\n"
@@ -96,8 +96,10 @@ int cmd_tune(int argc, char **argv)
                 return cli_usage_error(VERB, "--days: expected A:B with 0 <= A < B");
             have_days = 1;
         } else if ((r = cli_opt_value(argc, argv, &i, "--policy", &val)) != 0) {
-            if (r < 0 || (strcmp(val, "threshold") && strcmp(val, "predictive")))
-                return cli_usage_error(VERB, "--policy: expected threshold or predictive");
+            if (r < 0 || (strcmp(val, "threshold") && strcmp(val, "predictive") &&
+                          strcmp(val, "economic")))
+                return cli_usage_error(VERB,
+                                       "--policy: expected threshold, predictive or economic");
             policy = val;
         } else if ((r = cli_opt_value(argc, argv, &i, "--config", &val)) != 0) {
             if (r < 0)
@@ -133,7 +135,7 @@ int cmd_tune(int argc, char **argv)
         }
     }
     if (!policy)
-        return cli_usage_error(VERB, "--policy threshold|predictive is required");
+        return cli_usage_error(VERB, "--policy threshold|predictive|economic is required");
     if (ntr == 0)
         return cli_usage_error(VERB, "give at least one --trace FILE");
     if (tfmt == GPUARB_TRACE_GAVEL && !thr)

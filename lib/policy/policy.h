@@ -4,6 +4,7 @@
  * of the past and present (sim.h: ga_sim_view and the query functions);
  * none reads the trace.  Policies are named by strings:
  *   "threshold[:up=Q,idle=S,spot=0|1]", "predictive[:margin=M,idle=S,spot=0|1]",
+ *   "economic[:patience=P,idle=S,spot=0|1]",
  *   "auto" (the best of this release; auto.c says which and why).
  */
 #ifndef GPUARB_POLICY_H
@@ -11,7 +12,7 @@
 
 #include "sim/sim.h"
 
-enum { GA_POL_THRESHOLD = 0, GA_POL_PREDICTIVE = 1 };
+enum { GA_POL_THRESHOLD = 0, GA_POL_PREDICTIVE = 1, GA_POL_ECONOMIC = 2 };
 
 typedef struct ga_policy {
     int32_t kind;
@@ -19,6 +20,7 @@ typedef struct ga_policy {
     double up;               /* threshold: queued GPUs that trigger a scale-up */
     double idle_s;           /* idle time before a node is given back */
     double margin;           /* predictive: capacity over the forecast peak */
+    double patience_s;       /* economic: the head's wait that buys a node anyway */
     char name[160];          /* canonical string, parameters included */
     /* predictive state: hourly demand history and its forecast */
     double *hist;

@@ -29,6 +29,7 @@ void gpuarb_tune_opts_init(gpuarb_tune_opts *opts)
 
 static const double TH_UP[] = {0, 2, 4, 8, 16, 32};
 static const double PR_MARGIN[] = {0.8, 1.0, 1.2, 1.5};
+static const double EC_PATIENCE[] = {0, 900, 1800, 3600, 7200, 14400};
 static const double IDLE[] = {0, 300, 900, 1800, 3600, 7200};
 
 gpuarb_status gpuarb_tune(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg,
@@ -54,13 +55,16 @@ gpuarb_status gpuarb_tune(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg,
     *best = NULL;
     if (json)
         *json = NULL;
-    int threshold = strcmp(policy, "threshold") == 0;
-    if (!threshold && strcmp(policy, "predictive") != 0)
+    int threshold = strcmp(policy, "threshold") == 0, economic = strcmp(policy, "economic") == 0;
+    if (!threshold && !economic && strcmp(policy, "predictive") != 0)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
-                        "tune: policy '%.100s': expected threshold or predictive", policy);
+                        "tune: policy '%.100s': expected threshold, predictive or economic",
+                        policy);
     /* the grid */
-    const double *a = threshold ? TH_UP : PR_MARGIN;
-    size_t na = threshold ? sizeof TH_UP / sizeof *TH_UP : sizeof PR_MARGIN / sizeof *PR_MARGIN;
+    const double *a = threshold ? TH_UP : economic ? EC_PATIENCE : PR_MARGIN;
+    size_t na = threshold  ? sizeof TH_UP / sizeof *TH_UP
+                : economic ? sizeof EC_PATIENCE / sizeof *EC_PATIENCE
+                           : sizeof PR_MARGIN / sizeof *PR_MARGIN;
     size_t ni = sizeof IDLE / sizeof *IDLE, ns = cfg->has_spot ? 2 : 1;
     size_t ncand = na * ni * ns;
     int64_t per = (int64_t)n_traces * o.seeds;
@@ -106,7 +110,7 @@ gpuarb_status gpuarb_tune(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg,
         ga_fmt_short(av, a[ia]);
         ga_fmt_short(iv, IDLE[ii]);
         ga_snprintf_c(names[c], sizeof names[c], "%s:%s=%s,idle=%s,spot=%d", policy,
-                      threshold ? "up" : "margin", av, iv, (int)is);
+                      threshold ? "up" : economic ? "patience" : "margin", av, iv, (int)is);
         double sum = 0;
         for (int32_t t = 0; t < n_traces && !st; t++)
             for (int32_t k = 0; k < o.seeds && !st; k++) {

@@ -989,15 +989,28 @@ static int cmp_desc_i64(const void *a, const void *b)
 
 int64_t ga_sim_queue_nodes(const ga_sim *s)
 {
+    return ga_sim_queue_bins(s, NULL, 0);
+}
+
+static int cmp_desc_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x > y ? -1 : x < y;
+}
+
+int64_t ga_sim_queue_bins(const ga_sim *s, double *load, size_t cap)
+{
     size_t n = GA_MIN(s->qlen, (size_t)QUEUE_PACK_MAX);
     if (n == 0)
         return 0;
     int64_t C = (int64_t)s->G * 1000, whole_nodes = 0;
     int64_t *w = ga_mallocarray(n, sizeof *w);
     int32_t *bin = ga_mallocarray(n, sizeof *bin);
-    if (!w || !bin) {
+    double *bl = ga_calloc(n + 1, sizeof *bl);
+    if (!w || !bin || !bl) {
         free(w);
         free(bin);
+        free(bl);
         return -1;
     }
     size_t m = 0;
@@ -1015,12 +1028,30 @@ int64_t ga_sim_queue_nodes(const ga_sim *s)
     ga_bpp p = {w, m, C, total};
     ga_bpp_sol sol = {bin, 0};
     int rc = ga_bpp_ffd(&p, &sol);
+    if (!rc)
+        for (size_t i = 0; i < m; i++)
+            bl[bin[i]] += (double)w[i] / 1000.0;
     free(w);
     free(bin);
-    if (rc)
+    if (rc) {
+        free(bl);
         return -1;
-    /* the free whole GPUs of ready nodes take part of it */
-    int64_t need = sol.nbins + whole_nodes;
+    }
+    /* the free whole GPUs of ready nodes take the fullest bins first (the
+     * FIFO scheduler starts the large jobs they hold there) */
+    int64_t nb = sol.nbins;
+    qsort(bl, (size_t)nb, sizeof *bl, cmp_desc_d);
     int64_t have = s->free_whole_total / s->G;
-    return need > have ? need - have : 0;
+    int64_t skip = GA_MIN(have, nb);
+    int64_t need = nb - skip + whole_nodes;
+    if (have > nb)
+        need = GA_MAX(0, need - (have - nb));
+    /* the bins left to buy, fullest first: whole-node spans, then the rest */
+    size_t k = 0;
+    for (int64_t i = 0; i < whole_nodes && k < cap && k < (size_t)need; i++)
+        load[k++] = (double)s->G;
+    for (int64_t i = skip; i < nb && k < cap && k < (size_t)need; i++)
+        load[k++] = bl[i];
+    free(bl);
+    return need;
 }

@@ -239,6 +239,9 @@ double ga_sim_objective_now(const ga_sim *s);
  * that the free capacity cannot take now, through the packing module;
  * -1 when out of memory. */
 int64_t ga_sim_queue_nodes(const ga_sim *s);
+/* The same, and the GPUs each of those nodes would hold (fullest first)
+ * in load[0..min(need, cap)); load may be NULL when cap is 0. */
+int64_t ga_sim_queue_bins(const ga_sim *s, double *load, size_t cap);
 
 /* ---- results ---- */
 
