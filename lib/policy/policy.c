@@ -118,7 +118,7 @@ gpuarb_status ga_policy_parse(gpuarb_ctx *ctx, const char *spec, ga_policy **out
         p->spot = 0;
     } else {
         free(p);
-        if (nlen > 3 && strncmp(spec, "rl:", 3) == 0)
+        if (nlen == 2 && strncmp(spec, "rl", 2) == 0)
             return ga_error(ctx, GPUARB_ERR_UNSUPPORTED, NULL, 0, 0, NULL,
                             "policy '%.100s': the RL policy is not in this build yet", orig);
         return bad(ctx, orig, "unknown policy");
