@@ -702,7 +702,7 @@ typedef struct gpuarb_sim_config_info {
     double decision_interval_s;
     double wait_penalty_per_gpu_hour;
     const char *offer;              /* "provider/region[/zone]/instance_type"; borrowed */
-    uint8_t reserved[48];
+    uint8_t reserved[56];
 } gpuarb_sim_config_info;
 GPUARB_API gpuarb_status gpuarb_sim_config_describe(gpuarb_ctx *ctx,
                                                     const gpuarb_sim_config *cfg,
