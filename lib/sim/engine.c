@@ -797,6 +797,10 @@ gpuarb_status ga_sim_new(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg, const gp
     s->queue = ga_mallocarray(n ? n : 1, sizeof *s->queue);
     s->running = ga_mallocarray(n ? n : 1, sizeof *s->running);
     s->run_pos = ga_mallocarray(n ? n : 1, sizeof *s->run_pos);
+    if (!s->rj || !s->queue || !s->running || !s->run_pos) {
+        ga_sim_free(s);
+        return ga_nomem(ctx);
+    }
     size_t span_total = 0;
     for (size_t j = 0; j < n; j++) {
         s->rj[j].remaining = tr->jobs[j].dur;
@@ -807,9 +811,9 @@ gpuarb_status ga_sim_new(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg, const gp
             span_total += (size_t)((tr->jobs[j].gpus + s->G - 1) / s->G);
         }
     }
-    s->span = ga_mallocarray(span_total ? span_total : 1, sizeof *s->span);
-    if (!s->rj || !s->queue || !s->running || !s->run_pos || !s->span ||
-        span_total > INT32_MAX) {
+    s->span = span_total <= INT32_MAX ? ga_mallocarray(span_total ? span_total : 1, sizeof *s->span)
+                                      : NULL;
+    if (!s->span) {
         ga_sim_free(s);
         return ga_nomem(ctx);
     }
