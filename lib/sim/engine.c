@@ -127,7 +127,8 @@ static int32_t spot_nodes(const ga_sim *s)
 static int launch(ga_sim *s, int32_t spot)
 {
     size_t G = (size_t)s->G;
-    if (ga_grow((void **)&s->nodes, &s->cap_nodes, s->nnodes + 1, sizeof *s->nodes))
+    if (ga_grow((void **)&s->nodes, &s->cap_nodes, s->nnodes + 1, sizeof *s->nodes) ||
+        ga_grow((void **)&s->live, &s->cap_live, s->nlive + 1, sizeof *s->live))
         return -1;
     size_t gcap = s->cap_nodes * G;
     int16_t *gm = ga_reallocarray(s->gm, gcap, sizeof *s->gm);
@@ -150,6 +151,7 @@ static int launch(ga_sim *s, int32_t spot)
             return -1;
     }
     s->nnodes++;
+    s->live[s->nlive++] = i; /* indices grow: live stays sorted */
     (*market_count(s, spot, GA_NODE_PENDING))++;
     double p = node_price(s, nd);
     s->price_open += p;
@@ -177,6 +179,16 @@ static void release(ga_sim *s, int32_t i)
         s->free_whole_total -= nd->free_whole;
     nd->state = GA_NODE_GONE;
     nd->gen++;
+    size_t lo = 0, hi = s->nlive;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->live[mid] < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    memmove(s->live + lo, s->live + lo + 1, (s->nlive - lo - 1) * sizeof *s->live);
+    s->nlive--;
     if (live_nodes(s) == 0)
         s->price_open = s->price_t_open = s->gpus_open = s->gpus_t_open = 0;
 }
@@ -266,7 +278,8 @@ static int find_place(ga_sim *s, int32_t j, int32_t *node, uint32_t *mask)
         if (s->n_od[1] + s->n_spot[1] == 0)
             return 0;
         int32_t best = -1, bestg = -1, bestfree = 1001;
-        for (size_t i = 0; i < s->nnodes; i++) {
+        for (size_t q = 0; q < s->nlive; q++) {
+            size_t i = (size_t)s->live[q];
             if (s->nodes[i].state != GA_NODE_READY)
                 continue;
             const int16_t *gm = s->gm + i * G;
@@ -287,7 +300,8 @@ static int find_place(ga_sim *s, int32_t j, int32_t *node, uint32_t *mask)
         if (s->free_whole_total < jb->gpus)
             return 0;
         int32_t best = -1, bestfree = s->G + 1;
-        for (size_t i = 0; i < s->nnodes; i++) {
+        for (size_t q = 0; q < s->nlive; q++) {
+            size_t i = (size_t)s->live[q];
             const ga_node *nd = &s->nodes[i];
             if (nd->state == GA_NODE_READY && nd->free_whole >= jb->gpus &&
                 nd->free_whole < bestfree) {
@@ -315,7 +329,8 @@ static int find_place(ga_sim *s, int32_t j, int32_t *node, uint32_t *mask)
         return 0;
     int32_t got = 0;
     int32_t *sp = s->span + s->rj[j].span_off;
-    for (size_t i = 0; i < s->nnodes && got < k; i++) {
+    for (size_t q = 0; q < s->nlive && got < k; q++) {
+        size_t i = (size_t)s->live[q];
         const ga_node *nd = &s->nodes[i];
         if (nd->state == GA_NODE_READY && nd->njobs == 0 && nd->free_whole == s->G)
             sp[got++] = (int32_t)i;
@@ -471,12 +486,27 @@ static int sched_pass(ga_sim *s, size_t from)
     int blocked = 0, have_res = 0;
     double shadow = 0, extra = 0;
     size_t w = 0, p = 0;
+    /* a pass only takes capacity: once a size failed to fit, every job as
+     * large fails too (whole GPUs and milli of one GPU apart) */
+    int32_t fail_whole = INT32_MAX, fail_milli = INT32_MAX;
     for (; p < limit; p++) {
         int32_t j = s->queue[p];
-        int placed = 0;
+        const ga_job *jb = &s->tr->jobs[j];
+        int placed = 0, fits = 0;
         int32_t node = -1;
         uint32_t mask = 0;
-        if (p >= from && find_place(s, j, &node, &mask)) {
+        if (p >= from) {
+            int frac = jb->milli < 1000;
+            int32_t size = frac ? jb->milli : jb->gpus;
+            if (size < (frac ? fail_milli : fail_whole)) {
+                fits = find_place(s, j, &node, &mask);
+                if (!fits && frac)
+                    fail_milli = size;
+                else if (!fits)
+                    fail_whole = size;
+            }
+        }
+        if (fits) {
             int ok = 1;
             if (blocked) {
                 double d = job_demand(s, j);
@@ -542,7 +572,10 @@ static int on_avail(ga_sim *s)
     if (s->spot_cap < 0)
         return 0;
     /* the market shrank below what we hold: the newest spot nodes go */
-    for (size_t i = s->nnodes; i-- > 0 && spot_nodes(s) > s->spot_cap;) {
+    for (size_t q = s->nlive; q-- > 0 && spot_nodes(s) > s->spot_cap;) {
+        if (q >= s->nlive)
+            continue;
+        size_t i = (size_t)s->live[q];
         ga_node *nd = &s->nodes[i];
         if (nd->spot && nd->state != GA_NODE_GONE && preempt_node(s, (int32_t)i))
             return -1;
@@ -566,9 +599,8 @@ static void finish_run(ga_sim *s)
         int32_t j = s->running[p];
         s->busy_gpu_s += job_demand(s, j) * (s->t - s->rj[j].start_t);
     }
-    for (size_t i = 0; i < s->nnodes; i++)
-        if (s->nodes[i].state != GA_NODE_GONE)
-            release(s, (int32_t)i);
+    while (s->nlive > 0)
+        release(s, s->live[s->nlive - 1]);
     s->end_t = s->t;
     s->finished = 1;
 }
@@ -701,9 +733,10 @@ static int drop_idle(ga_sim *s, int32_t spot, int32_t n, double min_idle_s)
     if (n <= 0)
         return 0;
     size_t m = 0;
-    if (ga_grow((void **)&s->scratch, &s->scratch_cap, 2 * s->nnodes + 2, sizeof *s->scratch))
+    if (ga_grow((void **)&s->scratch, &s->scratch_cap, 2 * s->nlive + 2, sizeof *s->scratch))
         return -1;
-    for (size_t i = 0; i < s->nnodes; i++) {
+    for (size_t q = 0; q < s->nlive; q++) {
+        size_t i = (size_t)s->live[q];
         const ga_node *nd = &s->nodes[i];
         if (nd->state == GA_NODE_READY && nd->spot == spot && nd->njobs == 0 &&
             s->t - nd->idle_since >= min_idle_s) {
@@ -842,6 +875,7 @@ void ga_sim_free(ga_sim *s)
     if (!s)
         return;
     free(s->nodes);
+    free(s->live);
     free(s->gm);
     free(s->rj);
     free(s->span);
@@ -884,8 +918,8 @@ void ga_sim_view_get(const ga_sim *s, ga_sim_view *v)
 int32_t ga_sim_idle_count(const ga_sim *s, int32_t spot, double idle_s)
 {
     int32_t n = 0;
-    for (size_t i = 0; i < s->nnodes; i++) {
-        const ga_node *nd = &s->nodes[i];
+    for (size_t q = 0; q < s->nlive; q++) {
+        const ga_node *nd = &s->nodes[s->live[q]];
         if (nd->state == GA_NODE_READY && nd->spot == spot && nd->njobs == 0 &&
             s->t - nd->idle_since >= idle_s)
             n++;
