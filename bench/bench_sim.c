@@ -13,7 +13,7 @@
  * starts), the default delays and wait penalty (gpuarb(1)).
  * Needs ../shared/data (GPUARB_SHARED) for part 2; says so and skips it
  * otherwise.  BENCH_SIM_FULL=1 tunes with 3 seeds per candidate and the
- * whole grid; the default run tunes with 1 seed and a budget of 48.
+ * whole grid; the default run tunes with 1 seed and 72 simulations a trace.
  */
 #define BENCH_SEED 0x5117ull
 #include <math.h>
@@ -137,7 +137,7 @@ static char *tune(const gpuarb_sim_config *cfg, const gpuarb_trace *const *tr, i
     gpuarb_tune_opts o;
     gpuarb_tune_opts_init(&o);
     o.seeds = full ? 3 : 1;
-    o.budget = full ? 1000 : 48 * n;
+    o.budget = full ? 3000 : 72 * n;
     char *best = NULL;
     double t0 = now_ms();
     if (gpuarb_tune(ctx, cfg, tr, n, policy, &o, &best, NULL))

@@ -48,7 +48,7 @@ static void test_names(void **state)
     assert_string_equal(p->name, GA_POLICY_AUTO);
     ga_policy_free(p);
     assert_int_equal(ga_policy_parse(ctx, "economic:patience=60", &p), GPUARB_OK);
-    assert_string_equal(p->name, "economic:patience=60,idle=0,spot=0");
+    assert_string_equal(p->name, "economic:patience=60,idle=0,spot=0,move=0");
     ga_policy_free(p);
     assert_int_equal(ga_policy_parse(ctx, "predictive:margin=101", &p), GPUARB_ERR_ARG);
     assert_int_equal(ga_policy_parse(ctx, "threshold:spot=2", &p), GPUARB_ERR_ARG);
@@ -111,6 +111,39 @@ static void test_economic(void **state)
     gpuarb_sim_config_free(c);
 }
 
+/* economic with move: spot is closed for [0, 500) and open after
+ * (tests/data/sim/avail_open.json), no delay, decisions every 60 s,
+ * penalty $1.80 per GPU-hour (the default: $3.60 / 2 GPUs).  J (2 GPUs,
+ * 5000 s) starts at 0 on an on-demand node (2 x 1.80 >= 3.60).  At 1140
+ * the market has been open 640 s >= 600: a spot node is bought (up at
+ * once); at 1200 J is stopped (1200 s done, 30 s to redo: 3830 s left),
+ * the on-demand node goes (billed 1200 s, $1.20) and J runs on spot
+ * 1200-5030 (the node billed from 1140: 3890 s, $0.389).  Without move J
+ * stays on demand: $5.00. */
+static void test_move(void **state)
+{
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
+    gpuarb_sim_config *c =
+        config(ctx, CAT "provisioning_delay_s: 0\ndecision_interval_s: 60\nmin_billed_s: 0\n"
+                        "restart_s: 30\nspot_trace: tests/data/sim/avail_open.json\n"
+                        "spot_trace_start_s: 0\n");
+    gpuarb_trace *t = trace(ctx, "job_id,submit_s,duration_s,gpus\nJ,0,5000,2\n");
+    gpuarb_sim_result *r = NULL;
+    assert_int_equal(gpuarb_simulate(ctx, c, t, "economic:spot=1,move=600", 0, &r), GPUARB_OK);
+    assert_int_equal(r->moves, 1);
+    assert_int_equal(r->preemptions, 0);
+    assert_float_equal(r->cost, 1.589, 1e-12);
+    assert_float_equal(r->sim_hours, 5030.0 / 3600, 1e-12);
+    assert_float_equal(r->mean_wait_h, 0, 0);
+    gpuarb_sim_result_free(r);
+    assert_int_equal(gpuarb_simulate(ctx, c, t, "economic:spot=1", 0, &r), GPUARB_OK);
+    assert_int_equal(r->moves, 0);
+    assert_float_equal(r->cost, 5.0, 1e-12);
+    gpuarb_sim_result_free(r);
+    gpuarb_trace_free(t);
+    gpuarb_sim_config_free(c);
+}
+
 /* Decisions (time and action) until `until` seconds. */
 static size_t decisions(gpuarb_ctx *ctx, const gpuarb_sim_config *c, const gpuarb_trace *t,
                         const char *pol, double until, double *out, size_t cap)
@@ -160,7 +193,7 @@ static void test_no_peeking(void **state)
     for (int i = 0; i < 32; i++)
         wb += (size_t)sprintf(b + wb, "burst%d,%d,7200,2\n", i, 3 * 86400 + 1);
     gpuarb_trace *ta = trace(ctx, a), *tb = trace(ctx, b);
-    const char *pols[] = {"threshold", "predictive:spot=1", "economic:spot=1", "auto"};
+    const char *pols[] = {"threshold", "predictive:spot=1", "economic:spot=1,move=600", "auto"};
     size_t cap = 5 * 2000;
     double *da = tu_alloc(cap, sizeof *da), *db = tu_alloc(cap, sizeof *db);
     for (size_t k = 0; k < 4; k++) {
@@ -239,7 +272,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         TU_TEST(test_names),      TU_TEST(test_threshold), TU_TEST(test_economic),
-        TU_TEST(test_no_peeking), TU_TEST(test_tuner),
+        TU_TEST(test_no_peeking), TU_TEST(test_tuner),     TU_TEST(test_move),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

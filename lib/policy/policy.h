@@ -4,7 +4,7 @@
  * of the past and present (sim.h: ga_sim_view and the query functions);
  * none reads the trace.  Policies are named by strings:
  *   "threshold[:up=Q,idle=S,spot=0|1]", "predictive[:margin=M,idle=S,spot=0|1]",
- *   "economic[:patience=P,idle=S,spot=0|1]",
+ *   "economic[:patience=P,idle=S,spot=0|1,move=M]",
  *   "auto" (the best of this release; auto.c says which and why).
  */
 #ifndef GPUARB_POLICY_H
@@ -21,6 +21,8 @@ typedef struct ga_policy {
     double idle_s;           /* idle time before a node is given back */
     double margin;           /* predictive: capacity over the forecast peak */
     double patience_s;       /* economic: the head's wait that buys a node anyway */
+    double move_s;           /* economic: move on-demand work to spot once the market
+                                has been open this long; 0 = never */
     char name[160];          /* canonical string, parameters included */
     /* predictive state: hourly demand history and its forecast */
     double *hist;

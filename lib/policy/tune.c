@@ -29,7 +29,8 @@ void gpuarb_tune_opts_init(gpuarb_tune_opts *opts)
 
 static const double TH_UP[] = {0, 2, 4, 8, 16, 32};
 static const double PR_MARGIN[] = {0.8, 1.0, 1.2, 1.5};
-static const double EC_PATIENCE[] = {0, 900, 1800, 3600, 7200, 14400};
+static const double EC_PATIENCE[] = {0, 3600, 14400};
+static const double EC_MOVE[] = {0, 600, 1800, 7200};
 static const double IDLE[] = {0, 300, 900, 1800, 3600, 7200};
 
 gpuarb_status gpuarb_tune(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg,
@@ -66,7 +67,8 @@ gpuarb_status gpuarb_tune(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg,
                 : economic ? sizeof EC_PATIENCE / sizeof *EC_PATIENCE
                            : sizeof PR_MARGIN / sizeof *PR_MARGIN;
     size_t ni = sizeof IDLE / sizeof *IDLE, ns = cfg->has_spot ? 2 : 1;
-    size_t ncand = na * ni * ns;
+    size_t nm = economic ? sizeof EC_MOVE / sizeof *EC_MOVE : 1;
+    size_t ncand = na * ni * ns * nm;
     int64_t per = (int64_t)n_traces * o.seeds;
     if (o.budget < per)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
@@ -105,12 +107,18 @@ gpuarb_status gpuarb_tune(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg,
     int64_t sims = 0;
     for (size_t q = 0; q < run && !st; q++) {
         size_t c = order[q];
-        size_t ia = c / (ni * ns), ii = c / ns % ni, is = c % ns;
-        char av[40], iv[40];
+        size_t im = c % nm, rest = c / nm;
+        size_t ia = rest / (ni * ns), ii = rest / ns % ni, is = rest % ns;
+        char av[40], iv[40], mv[40];
         ga_fmt_short(av, a[ia]);
         ga_fmt_short(iv, IDLE[ii]);
         ga_snprintf_c(names[c], sizeof names[c], "%s:%s=%s,idle=%s,spot=%d", policy,
                       threshold ? "up" : economic ? "patience" : "margin", av, iv, (int)is);
+        if (economic) {
+            size_t len = strlen(names[c]);
+            ga_fmt_short(mv, EC_MOVE[im]);
+            ga_snprintf_c(names[c] + len, sizeof names[c] - len, ",move=%s", mv);
+        }
         double sum = 0;
         for (int32_t t = 0; t < n_traces && !st; t++)
             for (int32_t k = 0; k < o.seeds && !st; k++) {

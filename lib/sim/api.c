@@ -164,6 +164,7 @@ gpuarb_status gpuarb_sim_result_to_json(gpuarb_ctx *ctx, const gpuarb_sim_result
     ga_w_kv_num(&w, "wait_gpu_hours", res->wait_gpu_hours);
     ga_w_kv_int(&w, "jobs_unschedulable", res->jobs_never);
     ga_w_kv_int(&w, "spot_refused", res->spot_rejected);
+    ga_w_kv_int(&w, "moves", res->moves);
     ga_w_kv_int(&w, "decisions", res->decisions);
     ga_w_kv_int(&w, "events", res->events);
     ga_w_kv_num(&w, "sim_hours", res->sim_hours);

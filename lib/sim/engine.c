@@ -560,7 +560,10 @@ static void set_spot_cap(ga_sim *s)
         return;
     }
     double v = c->avail[s->avail_i];
+    int was_open = s->spot_cap != 0;
     s->spot_cap = c->avail_is_count ? (int64_t)v : (v > 0 ? -1 : 0);
+    if (s->spot_cap != 0 && !was_open)
+        s->spot_open_since = s->t;
 }
 
 static int on_avail(ga_sim *s)
@@ -755,6 +758,35 @@ gpuarb_status ga_sim_apply(gpuarb_ctx *ctx, ga_sim *s, const ga_sim_action *act)
 {
     const gpuarb_sim_config *c = s->cfg;
     int32_t before = live_nodes(s);
+    if (act->move_od > 0) {
+        /* the busy on-demand nodes with the fewest jobs first, ties to the
+         * newest (least work done on them is lost the least) */
+        int32_t moved = 0;
+        while (moved < act->move_od) {
+            int32_t pick = -1, pick_jobs = INT32_MAX;
+            for (size_t q = s->nlive; q-- > 0;) {
+                const ga_node *nd = &s->nodes[s->live[q]];
+                if (!nd->spot && nd->state == GA_NODE_READY && nd->njobs > 0 &&
+                    nd->njobs < pick_jobs)
+                    pick = s->live[q], pick_jobs = nd->njobs;
+            }
+            if (pick < 0)
+                break;
+            for (size_t p = s->nrun; p-- > 0;) {
+                if (p >= s->nrun)
+                    continue;
+                int32_t j = s->running[p];
+                if (job_on_node(s, j, pick) && stop_job(s, j))
+                    return ga_nomem(ctx);
+            }
+            release(s, pick);
+            s->moves++;
+            moved++;
+        }
+        if (moved && sched_pass(s, 0))
+            return ga_nomem(ctx);
+        s->new_from = s->qlen;
+    }
     int32_t drop_od = act->drop_od;
     int32_t od_live = s->n_od[0] + s->n_od[1];
     if (od_live - drop_od < c->min_nodes)
@@ -903,6 +935,7 @@ void ga_sim_view_get(const ga_sim *s, ga_sim_view *v)
     v->queued_jobs = (int32_t)s->qlen;
     v->has_spot = c->has_spot;
     v->spot_open = c->has_spot && (s->spot_cap < 0 || spot_nodes(s) < s->spot_cap);
+    v->spot_open_s = c->has_spot && s->spot_cap != 0 ? s->t - s->spot_open_since : 0;
     v->queued_gpus = GA_MAX(0.0, s->queued_gpus);
     v->busy_gpus = GA_MAX(0.0, s->busy_gpus);
     v->free_gpus = (double)s->free_whole_total;
@@ -913,6 +946,17 @@ void ga_sim_view_get(const ga_sim *s, ga_sim_view *v)
     v->od_price = c->od_price;
     v->spot_price = c->spot_price;
     v->wait_penalty = c->wait_penalty;
+}
+
+int32_t ga_sim_busy_count(const ga_sim *s, int32_t spot)
+{
+    int32_t n = 0;
+    for (size_t q = 0; q < s->nlive; q++) {
+        const ga_node *nd = &s->nodes[s->live[q]];
+        if (nd->state == GA_NODE_READY && nd->spot == spot && nd->njobs > 0)
+            n++;
+    }
+    return n;
 }
 
 int32_t ga_sim_idle_count(const ga_sim *s, int32_t spot, double idle_s)
@@ -999,6 +1043,7 @@ gpuarb_status ga_sim_result_fill(gpuarb_ctx *ctx, const ga_sim *s, gpuarb_sim_re
     res->events = s->events;
     res->spot_rejected = s->spot_rejected;
     res->decisions = s->decisions;
+    res->moves = s->moves;
     double open_cost = (s->price_open * s->t - s->price_t_open) / 3600.0;
     res->cost = s->cost_closed + open_cost;
     res->gpu_hours_paid = (s->gpu_s_paid_closed + (s->gpus_open * s->t - s->gpus_t_open)) / 3600.0;

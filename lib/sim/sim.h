@@ -118,11 +118,16 @@ typedef struct ga_event {
 
 /* What a policy asks for at a decision: nodes to buy in each market, and
  * idle nodes to give back (longest idle first, only those idle at least
- * min_idle_s; pending nodes are never cancelled). */
+ * min_idle_s; pending nodes are never cancelled).  move_od: busy on-demand
+ * nodes to give back after stopping their jobs (they go back to the queue
+ * with restart_s of work to redo, as if preempted), so that idle spot
+ * nodes take them; done first, before the drops. */
 typedef struct ga_sim_action {
     int32_t add_od, add_spot;
     int32_t drop_od, drop_spot;
     double min_idle_s;
+    int32_t move_od;
+    int32_t reserved0;
 } ga_sim_action;
 
 typedef struct ga_sim ga_sim;
@@ -145,6 +150,7 @@ typedef struct ga_sim_view {
     int32_t spot_open;        /* 1: a spot launch now would be accepted */
     int32_t has_spot;
     int32_t reserved0;
+    double spot_open_s;       /* how long the spot market has been open (0: closed) */
     double queued_gpus;       /* GPU demand of the queue */
     double busy_gpus;         /* GPU demand of running jobs */
     double free_gpus;         /* whole GPUs free on ready nodes */
@@ -187,6 +193,8 @@ struct ga_sim {
     double avail_next_t;      /* when the availability next changes tick */
     double avail_off_s;       /* offset into the series (per seed) */
     int64_t spot_cap;         /* spot nodes the market has now; -1 = any */
+    double spot_open_since;   /* when the market last opened (cap went above 0) */
+    int64_t moves;            /* on-demand nodes given back by move_od */
     /* accounting */
     double cost_closed;       /* $ of nodes already released */
     double price_open;        /* sum of $/h of open nodes */
@@ -233,6 +241,8 @@ gpuarb_status ga_sim_run(gpuarb_ctx *ctx, ga_sim *s, ga_policy_fn fn, void *arg)
 void ga_sim_view_get(const ga_sim *s, ga_sim_view *v);
 /* Nodes of a market (spot 0/1) that are ready, empty, and idle at least idle_s. */
 int32_t ga_sim_idle_count(const ga_sim *s, int32_t spot, double idle_s);
+/* Ready nodes of a market with at least one job. */
+int32_t ga_sim_busy_count(const ga_sim *s, int32_t spot);
 /* The normalised observation vector (GA_SIM_OBS values). */
 void ga_sim_observe(const ga_sim *s, double *obs);
 /* Cost plus wait penalty accrued up to now, $ (the objective so far). */
@@ -250,7 +260,7 @@ int64_t ga_sim_queue_bins(const ga_sim *s, double *load, size_t cap);
 struct gpuarb_sim_result {
     char *policy;
     uint64_t seed;
-    int64_t jobs, jobs_done, jobs_never, preemptions, events, spot_rejected, decisions;
+    int64_t jobs, jobs_done, jobs_never, preemptions, events, spot_rejected, decisions, moves;
     double cost, gpu_hours_paid, gpu_hours_busy, utilization;
     double mean_wait_h, p95_wait_h, wait_gpu_hours, objective;
     double sim_hours;
