@@ -714,6 +714,10 @@ GPUARB_API gpuarb_status gpuarb_sim_config_describe(gpuarb_ctx *ctx,
  *        back nodes idle S seconds; spot=1 buys spot while it is open
  *    "predictive[:margin=M,idle=S,spot=0|1]"  provision ahead of the demand
  *        forecast (M x the forecast peak of the provisioning horizon)
+ *    "economic[:patience=P,idle=S,spot=0|1,move=M]"  buy a node when the
+ *        queued GPUs it would hold are worth its price in wait penalty (or
+ *        the head waited P s); move=M moves on-demand work to spot once
+ *        the market has been open M s
  *    "auto"  the best policy of this release (gpuarb(1) says which)
  *  Every policy sees only the past.  seed moves the spot trace's start and
  *  draws Poisson interruptions.  *out: free with gpuarb_sim_result_free. */
