@@ -36,6 +36,9 @@ static const struct {
     {"catalog", cmd_catalog, "list, filter and convert offer catalogs", CLI_STDIN_CATALOG,
      "catalog"},
     {"pack", cmd_pack, "pack jobs onto nodes (bin packing)", CLI_STDIN_PACK, "pack input"},
+    {"simulate", cmd_simulate, "simulate an autoscaled GPU pool on a job trace",
+     CLI_STDIN_CATALOG, "trace"},
+    {"tune", cmd_tune, "grid-search an autoscaling policy's parameters", 0, "input"},
     {"version", cmd_version, "print library and CLI versions", 0, "input"},
     {"forecast", cmd_forecast, "forecast a series and backtest it against seasonal naive",
      CLI_STDIN_CATALOG, "series"},
@@ -50,7 +53,7 @@ static const char *stdin_what = "spec";
 /* Verbs of the SPEC contract that this version does not have yet: named
  * as such rather than as unknown. */
 static const char *const missing_verbs[] = {
-    "mig", "share", "simulate", "train", "tune", "spot",
+    "mig", "share", "train", "spot",
 };
 
 static void usage(FILE *f)

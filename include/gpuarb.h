@@ -806,6 +806,182 @@ GPUARB_API gpuarb_status gpuarb_result_alternative(const gpuarb_result *res, int
                                                    const char **workload, const char **provider,
                                                    int32_t *spot, double *cost_per_hour,
                                                    double *extra_per_hour, const char **reason);
+/* ======================================================================
+ * ==== simulation and autoscaling ====
+ * ====================================================================== */
+/* A discrete-event simulation of an autoscaled GPU pool (SPEC section 6):
+ * jobs arrive from a trace, a policy buys and releases nodes of one catalog
+ * offer (on demand and/or spot) at each decision interval, nodes come up
+ * after a provisioning delay and are billed per second, spot nodes are
+ * preempted by a real availability trace, and a FIFO-with-backfill
+ * scheduler places jobs on free GPUs.  Same inputs and seed, same result. */
+typedef struct gpuarb_trace gpuarb_trace;
+typedef struct gpuarb_sim_config gpuarb_sim_config;
+typedef struct gpuarb_sim_result gpuarb_sim_result;
+typedef struct gpuarb_sim_env gpuarb_sim_env;
+
+/** Job trace formats. */
+typedef enum gpuarb_trace_format {
+    GPUARB_TRACE_NATIVE = 0,  /* SPEC section 6 CSV: job_id,submit_s,duration_s,gpus,... */
+    GPUARB_TRACE_OPENB = 1,   /* Alibaba cluster-trace-gpu-v2023 openb pod list */
+    GPUARB_TRACE_GAVEL = 2    /* Gavel job trace (needs its throughput table) */
+} gpuarb_trace_format;
+
+/** Load a trace.  throughputs_path: Gavel's simulation_throughputs.json for
+ *  GPUARB_TRACE_GAVEL (durations = steps / measured V100 throughput),
+ *  ignored otherwise.  Jobs are ordered by submit time. */
+GPUARB_API gpuarb_status gpuarb_trace_load(gpuarb_ctx *ctx, const char *path, int32_t format,
+                                           const char *throughputs_path, gpuarb_trace **out);
+/** The same from memory; thr_text/thr_len is the throughput table (Gavel
+ *  only; NULL otherwise).  source names the trace in errors. */
+GPUARB_API gpuarb_status gpuarb_trace_parse(gpuarb_ctx *ctx, const char *text, size_t len,
+                                            const char *source, int32_t format,
+                                            const char *thr_text, size_t thr_len,
+                                            gpuarb_trace **out);
+GPUARB_API void gpuarb_trace_free(gpuarb_trace *trace);
+/** Jobs in the trace; rows an importer left out (openb CPU-only pods). */
+GPUARB_API int64_t gpuarb_trace_job_count(const gpuarb_trace *trace);
+GPUARB_API int64_t gpuarb_trace_skipped_count(const gpuarb_trace *trace);
+/** A new trace of the jobs submitted in [from_s, to_s), times shifted so
+ *  from_s becomes 0 (train/test splits by day). */
+GPUARB_API gpuarb_status gpuarb_trace_window(gpuarb_ctx *ctx, const gpuarb_trace *trace,
+                                             double from_s, double to_s, gpuarb_trace **out);
+/** The trace as the native CSV into *out (free with gpuarb_free). */
+GPUARB_API gpuarb_status gpuarb_trace_to_csv(gpuarb_ctx *ctx, const gpuarb_trace *trace,
+                                             char **out);
+
+/** Load SIM.yaml (gpuarb(1), SIMULATE): offer, markets, delays, spot
+ *  trace (relative to the file's folder), wait penalty, limits. */
+GPUARB_API gpuarb_status gpuarb_sim_config_load(gpuarb_ctx *ctx, const char *path,
+                                                gpuarb_sim_config **out);
+/** The same from memory; base_dir resolves relative paths (NULL = cwd). */
+GPUARB_API gpuarb_status gpuarb_sim_config_parse(gpuarb_ctx *ctx, const char *text, size_t len,
+                                                 const char *source, const char *base_dir,
+                                                 gpuarb_sim_config **out);
+/** The default configuration (an empty SIM.yaml): builtin catalog, AWS
+ *  us-east-1 p3.16xlarge (8 x V100) on demand and spot. */
+GPUARB_API gpuarb_status gpuarb_sim_config_default(gpuarb_ctx *ctx, gpuarb_sim_config **out);
+GPUARB_API void gpuarb_sim_config_free(gpuarb_sim_config *cfg);
+
+/** What a configuration resolved to.  size = sizeof (128) or more. */
+typedef struct gpuarb_sim_config_info {
+    uint32_t size;
+    int32_t node_gpus;              /* GPUs per node */
+    int32_t has_spot;               /* 1: the spot market is used */
+    int32_t max_nodes, min_nodes;
+    int32_t reserved0;
+    double od_price_hour;           /* per node; -1 = on demand not used */
+    double spot_price_hour;         /* per node; -1 = spot not used */
+    double provisioning_delay_s;
+    double decision_interval_s;
+    double wait_penalty_per_gpu_hour;
+    const char *offer;              /* "provider/region[/zone]/instance_type"; borrowed */
+    uint8_t reserved[56];
+} gpuarb_sim_config_info;
+GPUARB_API gpuarb_status gpuarb_sim_config_describe(gpuarb_ctx *ctx,
+                                                    const gpuarb_sim_config *cfg,
+                                                    gpuarb_sim_config_info *info);
+
+/** Run a simulation under a named policy:
+ *    "threshold[:up=Q,idle=S,spot=0|1]"  buy nodes when more than Q GPUs
+ *        queue (as many as first-fit decreasing needs for the queue), give
+ *        back nodes idle S seconds; spot=1 buys spot while it is open
+ *    "predictive[:margin=M,idle=S,spot=0|1]"  provision ahead of the demand
+ *        forecast (M x the forecast peak of the provisioning horizon)
+ *    "economic[:patience=P,idle=S,spot=0|1,move=M]"  buy a node when the
+ *        queued GPUs it would hold are worth its price in wait penalty (or
+ *        the head waited P s); move=M moves on-demand work to spot once
+ *        the market has been open M s
+ *    "auto"  the best policy of this release (gpuarb(1) says which)
+ *  Every policy sees only the past.  seed moves the spot trace's start and
+ *  draws Poisson interruptions.  *out: free with gpuarb_sim_result_free. */
+GPUARB_API gpuarb_status gpuarb_simulate(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg,
+                                         const gpuarb_trace *trace, const char *policy,
+                                         uint64_t seed, gpuarb_sim_result **out);
+
+/** Values in an observation, and actions of a learning policy. */
+#define GPUARB_SIM_OBS 12
+#define GPUARB_SIM_ACTIONS 5
+typedef enum gpuarb_sim_action {
+    GPUARB_SIM_HOLD = 0,
+    GPUARB_SIM_OD_UP = 1,      /* buy step on-demand nodes */
+    GPUARB_SIM_OD_DOWN = 2,    /* give back up to step idle on-demand nodes */
+    GPUARB_SIM_SPOT_UP = 3,
+    GPUARB_SIM_SPOT_DOWN = 4
+} gpuarb_sim_action;
+
+/** A policy as a function: given the observation (GPUARB_SIM_OBS values,
+ *  the past only, each scaled to about [0, 1]; gpuarb(1) lists them),
+ *  return a gpuarb_sim_action.  An out-of-range action holds. */
+typedef int32_t (*gpuarb_sim_policy_fn)(void *arg, const double *obs, int32_t n_obs);
+/** Run a simulation whose decisions come from fn (step nodes per action);
+ *  name is what the result reports as its policy. */
+GPUARB_API gpuarb_status gpuarb_simulate_fn(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg,
+                                            const gpuarb_trace *trace, const char *name,
+                                            gpuarb_sim_policy_fn fn, void *arg, int32_t step,
+                                            uint64_t seed, gpuarb_sim_result **out);
+GPUARB_API void gpuarb_sim_result_free(gpuarb_sim_result *res);
+
+/** Figures of a simulation (SPEC section 6).  size = sizeof (192). */
+typedef struct gpuarb_sim_summary {
+    uint32_t size;
+    int32_t stalled;            /* 1: ended with jobs that could never start */
+    int64_t jobs, jobs_done, preemptions, events;
+    double cost;                /* $ billed */
+    double gpu_hours_paid, gpu_hours_busy, utilization;
+    double mean_wait_h, p95_wait_h;
+    double wait_gpu_hours;      /* GPU-hours jobs spent queued */
+    double objective;           /* cost + wait_penalty_per_gpu_hour x wait_gpu_hours */
+    double sim_hours;           /* simulated time */
+    uint8_t reserved[80];
+} gpuarb_sim_summary;
+GPUARB_API gpuarb_status gpuarb_sim_result_summary(const gpuarb_sim_result *res,
+                                                   gpuarb_sim_summary *out);
+/** SPEC section 6 JSON into *out (free with gpuarb_free). */
+GPUARB_API gpuarb_status gpuarb_sim_result_to_json(gpuarb_ctx *ctx,
+                                                   const gpuarb_sim_result *res, char **out);
+
+/** The simulator as a reinforcement-learning environment: reset, then
+ *  step once per decision interval.  The reward of a step is minus the
+ *  dollars of cost and wait penalty accrued during it, so the rewards of an
+ *  episode sum to minus its objective.  cfg and trace are borrowed and must
+ *  outlive the environment; step: nodes per scaling action (>= 1). */
+GPUARB_API gpuarb_status gpuarb_sim_env_create(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg,
+                                               const gpuarb_trace *trace, int32_t step,
+                                               gpuarb_sim_env **out);
+GPUARB_API void gpuarb_sim_env_free(gpuarb_sim_env *env);
+/** Start an episode; obs receives GPUARB_SIM_OBS values.  *done is 1 when
+ *  the trace ends before the first decision. */
+GPUARB_API gpuarb_status gpuarb_sim_env_reset(gpuarb_ctx *ctx, gpuarb_sim_env *env,
+                                              uint64_t seed, double *obs, int32_t *done);
+/** Apply action and run to the next decision: obs, reward, *done = 1 at
+ *  the episode's end (obs then holds the final state). */
+GPUARB_API gpuarb_status gpuarb_sim_env_step(gpuarb_ctx *ctx, gpuarb_sim_env *env,
+                                             int32_t action, double *obs, double *reward,
+                                             int32_t *done);
+/** The finished (or current) episode's figures as a result. */
+GPUARB_API gpuarb_status gpuarb_sim_env_result(gpuarb_ctx *ctx, const gpuarb_sim_env *env,
+                                               gpuarb_sim_result **out);
+
+/** Options of gpuarb_tune.  size = sizeof (64). */
+typedef struct gpuarb_tune_opts {
+    uint32_t size;
+    int32_t budget;             /* most simulations in all (default 120) */
+    int32_t seeds;              /* seeds per trace and candidate (default 1) */
+    int32_t reserved0;
+    uint64_t seed;              /* first seed (default 0) */
+    uint8_t reserved[40];
+} gpuarb_tune_opts;
+GPUARB_API void gpuarb_tune_opts_init(gpuarb_tune_opts *opts);
+/** Grid-search a policy's parameters ("threshold" or "predictive") on
+ *  training traces, minimising the summed objective, within the budget of
+ *  simulations.  *best: the winning policy string for gpuarb_simulate;
+ *  *json (may be NULL): every candidate and its objective.  Free both with
+ *  gpuarb_free. */
+GPUARB_API gpuarb_status gpuarb_tune(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg,
+                                     const gpuarb_trace *const *traces, int32_t n_traces,
+                                     const char *policy, const gpuarb_tune_opts *opts,
+                                     char **best, char **json);
 
 #ifdef __cplusplus
 }

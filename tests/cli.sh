@@ -83,9 +83,9 @@ run frobnicate
 expect_rc "unknown verb" 2
 expect_err "unknown verb message" "gpuarb: unknown verb 'frobnicate'"
 expect_no_stdout "unknown verb"
-run simulate --trace x.csv
+run train --trace x.csv
 expect_rc "a SPEC verb this version lacks" 2
-expect_err "missing verb named as such" "gpuarb: 'simulate' is not in this version"
+expect_err "missing verb named as such" "gpuarb: 'train' is not in this version"
 run --frobnicate
 expect_rc "unknown global option" 2
 run optimize --frobnicate "$D/plan.yaml"
@@ -856,6 +856,56 @@ expect_rc "trust: .ci/deps with only optional tools missing" 0
 expect_err "trust: .ci/deps reports the optional tools" "optional Debian packages not installed (cross-checks and examples that need them skip): coinor-cbc golang-go"
 FAKE_MISSING="libglpk-dev coinor-cbc" PATH="$TD/bin:/usr/bin:/bin" sh .ci/deps >"$T/out" 2>"$T/err"; rc=$?
 expect_rc "trust: .ci/deps with a build package missing" 1
+# ---- sim (issue 11, part A: simulator, policies, simulate and tune)
+# The tiny trace of tests/test_sim.c's first case on its made-up offer
+# ($3.60/h a 2-GPU node): cost $1.60, objective $2.245, by hand there.
+mkdir -p "$T/sim"
+printf 'catalog: %s/tests/data/sim/catalog.csv\noffer: {provider: test, instance_type: n2}\nmarkets: [ondemand]\nprovisioning_delay_s: 100\ndecision_interval_s: 60\nmin_billed_s: 0\nwait_penalty_per_gpu_hour: 1.8\nlimits: {max_nodes: 1}\n' "$PWD" >"$T/sim/sim.yaml"
+printf 'job_id,submit_s,duration_s,gpus\na,0,1000,2\nb,10,500,1\n' >"$T/sim/t.csv"
+run simulate --trace "$T/sim/t.csv" --config "$T/sim/sim.yaml" --policy threshold:up=0,idle=0 --format json
+expect_rc "sim: simulate a hand-worked trace" 0
+pycheck "sim: SPEC section 6 fields and the hand-worked figures" "
+for k in ('policy', 'seed', 'jobs', 'jobs_done', 'cost', 'gpu_hours_paid', 'gpu_hours_busy',
+          'utilization', 'mean_wait_h', 'p95_wait_h', 'preemptions', 'objective'):
+    assert k in d, k
+assert d['jobs'] == 2 and d['jobs_done'] == 2, d
+assert close(d['cost'], 1.6, 1e-9) and close(d['objective'], 2.245, 1e-9), d
+assert close(d['utilization'], 0.78125, 1e-9), d
+"
+run_in "$T/sim/t.csv" simulate --trace - --config "$T/sim/sim.yaml" --policy threshold:up=0,idle=0 --format json
+pycheck "sim: the trace from standard input gives the same run" "
+assert close(d['objective'], 2.245, 1e-9), d
+"
+printf 'provisioning_delay_s: 100\nlimits:\n  max_nodes: -3\n' >"$T/sim/bad.yaml"
+run simulate --trace "$T/sim/t.csv" --config "$T/sim/bad.yaml"
+expect_rc "sim: a bad SIM.yaml is bad input" 3
+expect_err "sim: the error names file, line, column and key" "gpuarb: $T/sim/bad.yaml:3:14: limits.max_nodes:"
+printf 'job_id,submit_s,duration_s,gpus\na,0,10,two\n' >"$T/sim/bad.csv"
+run simulate --trace "$T/sim/bad.csv"
+expect_rc "sim: a bad trace is bad input" 3
+expect_err "sim: the trace error names line and column" "gpuarb: $T/sim/bad.csv:2:8:"
+run simulate --trace "$T/sim/t.csv" --policy thresold
+expect_rc "sim: an unknown policy is a usage error" 2
+run simulate --trace "$T/sim/t.csv" --policy rl:model.bin
+expect_rc "sim: the RL policy is not in this build" 2
+run simulate --trace tests/data/sim/openb.csv --trace-format openb --print-trace
+expect_rc "sim: import an openb pod list" 0
+if [ "$(grep -c . "$T/out")" = 4 ] && head -n 1 "$T/out" | grep -q '^job_id,submit_s,duration_s,gpus'; then
+    ok "sim: the import is the native CSV (header and 3 GPU pods)"
+else bad "sim: the import is the native CSV (header and 3 GPU pods)" "$(cat "$T/out")"; fi
+run simulate --trace tests/data/sim/small.trace --trace-format gavel --throughputs tests/data/sim/throughputs.json --format json
+expect_rc "sim: simulate a Gavel trace" 0
+run simulate --trace "$T/sim/t.csv" --policy auto --seed 3 --format json
+cp "$T/out" "$T/sim/a1.json"
+run simulate --trace "$T/sim/t.csv" --policy auto --seed 3 --format json
+if cmp -s "$T/out" "$T/sim/a1.json"; then ok "sim: same seed, same output"; else bad "sim: same seed, same output"; fi
+run tune --policy threshold --trace "$T/sim/t.csv" --config "$T/sim/sim.yaml" --budget 10 --format json
+expect_rc "sim: tune within a budget" 0
+pycheck "sim: tune ran at most its budget and names a policy" "
+assert d['simulations'] <= 10 and d['policy'].startswith('threshold:'), d
+"
+run tune --trace "$T/sim/t.csv"
+expect_rc "sim: tune without --policy is a usage error" 2
 
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"

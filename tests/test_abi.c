@@ -433,6 +433,62 @@ static void export_opts_layout(void **state)
         assert_int_equal(buf[i], 0xa5);
 }
 
+/* ---- simulation and autoscaling (issue 11) ---- */
+
+static void sim_layouts(void **state)
+{
+    (void)state;
+    SKIP_NOT_LP64();
+    assert_int_equal(sizeof(gpuarb_sim_config_info), 128);
+    PIN(gpuarb_sim_config_info, size, 0, 4);
+    PIN(gpuarb_sim_config_info, node_gpus, 4, 4);
+    PIN(gpuarb_sim_config_info, has_spot, 8, 4);
+    PIN(gpuarb_sim_config_info, max_nodes, 12, 4);
+    PIN(gpuarb_sim_config_info, min_nodes, 16, 4);
+    PIN(gpuarb_sim_config_info, reserved0, 20, 4);
+    PIN(gpuarb_sim_config_info, od_price_hour, 24, 8);
+    PIN(gpuarb_sim_config_info, spot_price_hour, 32, 8);
+    PIN(gpuarb_sim_config_info, provisioning_delay_s, 40, 8);
+    PIN(gpuarb_sim_config_info, decision_interval_s, 48, 8);
+    PIN(gpuarb_sim_config_info, wait_penalty_per_gpu_hour, 56, 8);
+    PIN(gpuarb_sim_config_info, offer, 64, 8);
+    PIN(gpuarb_sim_config_info, reserved, 72, 56);
+    assert_int_equal(sizeof(gpuarb_sim_summary), 192);
+    PIN(gpuarb_sim_summary, size, 0, 4);
+    PIN(gpuarb_sim_summary, stalled, 4, 4);
+    PIN(gpuarb_sim_summary, jobs, 8, 8);
+    PIN(gpuarb_sim_summary, jobs_done, 16, 8);
+    PIN(gpuarb_sim_summary, preemptions, 24, 8);
+    PIN(gpuarb_sim_summary, events, 32, 8);
+    PIN(gpuarb_sim_summary, cost, 40, 8);
+    PIN(gpuarb_sim_summary, gpu_hours_paid, 48, 8);
+    PIN(gpuarb_sim_summary, gpu_hours_busy, 56, 8);
+    PIN(gpuarb_sim_summary, utilization, 64, 8);
+    PIN(gpuarb_sim_summary, mean_wait_h, 72, 8);
+    PIN(gpuarb_sim_summary, p95_wait_h, 80, 8);
+    PIN(gpuarb_sim_summary, wait_gpu_hours, 88, 8);
+    PIN(gpuarb_sim_summary, objective, 96, 8);
+    PIN(gpuarb_sim_summary, sim_hours, 104, 8);
+    PIN(gpuarb_sim_summary, reserved, 112, 80);
+    assert_int_equal(sizeof(gpuarb_tune_opts), 64);
+    PIN(gpuarb_tune_opts, size, 0, 4);
+    PIN(gpuarb_tune_opts, budget, 4, 4);
+    PIN(gpuarb_tune_opts, seeds, 8, 4);
+    PIN(gpuarb_tune_opts, reserved0, 12, 4);
+    PIN(gpuarb_tune_opts, seed, 16, 8);
+    PIN(gpuarb_tune_opts, reserved, 24, 40);
+    assert_int_equal(GPUARB_SIM_OBS, 12);
+    assert_int_equal(GPUARB_SIM_ACTIONS, 5);
+    /* sizes below the struct are refused; tune_opts_init writes its size */
+    gpuarb_sim_summary m = {.size = sizeof m - 1};
+    assert_int_equal(gpuarb_sim_result_summary(NULL, &m), GPUARB_ERR_ARG);
+    gpuarb_tune_opts o;
+    memset(&o, 0xff, sizeof o);
+    gpuarb_tune_opts_init(&o);
+    assert_int_equal(o.size, sizeof o);
+    assert_int_equal(o.budget, 120);
+}
+
 /* ---- the compiler's layout, for tests/abi_check.py ------------------------ */
 
 #define ROW(S, M) printf("%s %s %zu %zu\n", #S, #M, offsetof(S, M), FSIZE(S, M))
@@ -525,6 +581,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(catalog_query_size_is_checked),
         cmocka_unit_test(pack_sizes_are_checked),
         cmocka_unit_test(issue11b_layouts),
+        cmocka_unit_test(sim_layouts),
     };
     return cmocka_run_group_tests_name("abi", tests, setup, tu_teardown);
 }

@@ -654,6 +654,37 @@ static const pack_arg PK_JSON = {NULL, GPUARB_PACK_MIN_COST, -1, 1};
 static const pack_arg PK_TABLE = {DATA "tiny.bpp", -1, -1, 2};
 static const pack_arg PK_ROWS = {DATA "pack.yaml", -1, -1, 3};
 
+/* ---- simulation (issue 11): a config and a trace from memory, a run under
+ * a policy, its JSON - every allocation of the chain ---- */
+#define SIM_YAML "catalog: tests/data/sim/catalog.csv\noffer: {provider: test}\n" \
+                 "provisioning_delay_s: 60\nspot_interruption_rate: 2\n"
+#define SIM_CSV "job_id,submit_s,duration_s,gpus,gpu_milli\na,0,900,1,\nb,30,4000,2,\n" \
+                "c,60,600,1,500\nd,90,20000,4,\ne,4000,300,1,\n"
+
+static gpuarb_status c_simulate(gpuarb_ctx *ctx, const void *arg, char **text)
+{
+    gpuarb_sim_config *c = NULL;
+    gpuarb_trace *t = NULL;
+    gpuarb_sim_result *r = NULL;
+    char *js = NULL;
+    arm();
+    gpuarb_status st = gpuarb_sim_config_parse(ctx, SIM_YAML, strlen(SIM_YAML), "sim", NULL, &c);
+    if (st == GPUARB_OK)
+        st = gpuarb_trace_parse(ctx, SIM_CSV, strlen(SIM_CSV), "t", GPUARB_TRACE_NATIVE, NULL, 0,
+                                &t);
+    if (st == GPUARB_OK)
+        st = gpuarb_simulate(ctx, c, t, arg, 5, &r);
+    if (st == GPUARB_OK)
+        st = gpuarb_sim_result_to_json(ctx, r, &js);
+    disarm();
+    if (st == GPUARB_OK)
+        *text = take(js);
+    gpuarb_sim_result_free(r);
+    gpuarb_trace_free(t);
+    gpuarb_sim_config_free(c);
+    return st;
+}
+
 static chaos_case CASES[] = {
     {"ctx_create", c_ctx_create, NULL},
     {"catalog_load", c_catalog_load, NULL},
@@ -706,6 +737,9 @@ static chaos_case CASES[] = {
     {"pack_result_to_table", c_pack, &PK_TABLE},
     {"pack summary nodes", c_pack, &PK_ROWS},
     {"version_to_json", c_version, NULL},
+    {"simulate threshold", c_simulate, "threshold:spot=1"},
+    {"simulate predictive", c_simulate, "predictive:spot=1"},
+    {"simulate auto", c_simulate, "auto"},
 };
 #define N_CASES (sizeof CASES / sizeof CASES[0])
 
