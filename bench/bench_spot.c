@@ -21,6 +21,7 @@
 #include "bench.h"
 #include "gpuarb.h"
 #include "spot/spot.h"
+#include "spot/spot_rl.h"
 
 static const char *const TRACES_2022[] = {
     "us-west-2a_k80_1", "us-west-2a_k80_8", "us-west-2a_v100_1", "us-west-2a_v100_8",
@@ -30,10 +31,12 @@ static const char *const TRACES_2023[] = {
     "us-east-2a_v100_1", "us-east-2b_v100_1", "us-west-2a_v100_1", "us-west-2b_v100_1",
     "us-west-2c_v100_1"};
 
-#define NPOL 5
+#define NPOL 6
 static const int32_t POLS[NPOL] = {GPUARB_SPOT_ONDEMAND, GPUARB_SPOT_GREEDY,
                                    GPUARB_SPOT_UNIFORM_PROGRESS, GPUARB_SPOT_AUTO,
-                                   GPUARB_SPOT_OMNISCIENT};
+                                   GPUARB_SPOT_RL, GPUARB_SPOT_OMNISCIENT};
+static const char *model_path; /* the trained RL model, when there is one */
+#define RL_HIDDEN 32
 
 static gpuarb_spot_trace *load(gpuarb_ctx *ctx, const char *dir, const char *set,
                                const char *name)
@@ -62,6 +65,7 @@ static int run_set(gpuarb_ctx *ctx, gpuarb_spot_trace **tr, size_t nt, int32_t p
         o.policy = policy;
         o.max_ticks = max_ticks;
         o.seed = seed + i;
+        o.model_path = model_path;
         o.starts = starts;
         gpuarb_spot_summary s;
         s.size = sizeof s;
@@ -95,7 +99,8 @@ static void table(gpuarb_ctx *ctx, gpuarb_spot_trace **tr, size_t nt, int32_t ma
         row r = opt;
         double ms = opt_ms;
         t0 = now_ms();
-        if (POLS[i] == GPUARB_SPOT_OMNISCIENT && !with_opt)
+        if ((POLS[i] == GPUARB_SPOT_OMNISCIENT && !with_opt) ||
+            (POLS[i] == GPUARB_SPOT_RL && !model_path))
             continue;
         if (POLS[i] != GPUARB_SPOT_OMNISCIENT) {
             if (run_set(ctx, tr, nt, POLS[i], max_ticks, 1, starts, &r) != 0)
@@ -111,7 +116,7 @@ static void table(gpuarb_ctx *ctx, gpuarb_spot_trace **tr, size_t nt, int32_t ma
             printf(" %12.4f", r.cost - r.opt);
         else
             printf(" %12s", "-");
-        if (POLS[i] == GPUARB_SPOT_AUTO && up.starts && with_opt)
+        if ((POLS[i] == GPUARB_SPOT_AUTO || POLS[i] == GPUARB_SPOT_RL) && up.starts && with_opt)
             printf("   closes %.0f %% of UP's gap", 100 * (1 - (r.cost - r.opt) / (up.cost - up.opt)));
         printf("   (%.0f ms)\n", ms);
     }
@@ -190,6 +195,80 @@ static void tune_auto(gpuarb_ctx *ctx, gpuarb_spot_trace **tr, size_t nt)
            held, (int)m);
 }
 
+/* PPO on the training starts (seed 1001+, 150 per trace, 13 days); the
+ * model is written for the tables' rl row and for `gpuarb spot --policy
+ * rl:FILE`. */
+static void train_rl(gpuarb_ctx *ctx, gpuarb_spot_trace **tr, size_t nt, const char *out)
+{
+    const ga_spot_trace *trs[8];
+    size_t st[8][150], *stp[8], ns[8];
+    gpuarb_spot_opts o;
+    gpuarb_spot_opts_init(&o);
+    ga_spot_env e;
+    memset(&e, 0, sizeof e);
+    ga_spot_job_from_opts(&o, &e.job);
+    for (size_t i = 0; i < nt; i++) {
+        trs[i] = ga_spot_trace_of(tr[i]);
+        ns[i] = 150;
+        stp[i] = st[i];
+        if (ga_spot_starts(ctx, trs[i], &e.job, 1872, 150, 1001 + i, st[i]) != GPUARB_OK)
+            return;
+    }
+    e.traces = trs;
+    e.starts = (const size_t *const *)stp;
+    e.nstarts = ns;
+    e.ntraces = nt;
+    ga_env env;
+    ga_spot_env_bind(&e, &env);
+    ga_net *net = NULL;
+    const char *steps_env = getenv("GPUARB_BENCH_RL_STEPS");
+    ga_ppo_opts po;
+    ga_ppo_opts_init(&po);
+    po.total_steps = steps_env ? atol(steps_env) : 200000;
+    po.rollout = 2048;
+    po.minibatch = 256;
+    po.epochs = 4;
+    po.lr = 3e-4;
+    po.gamma = 1.0;   /* the episode's cost is the objective: no discount */
+    po.lambda = getenv("GPUARB_BENCH_RL_LAMBDA") ? atof(getenv("GPUARB_BENCH_RL_LAMBDA")) : 0.95;
+    po.ent_coef = 0.003;
+    po.seed = 11;
+    if (ga_net_create(ctx, GA_SPOT_RL_OBS, RL_HIDDEN, GA_SPOT_RL_ACTIONS, 5, &net) != GPUARB_OK)
+        return;
+    ga_ppo_stats ps = {0};
+    double t0 = now_ms();
+    gpuarb_status s = ga_ppo_train(ctx, net, &env, &po, &ps);
+    double train_ms = now_ms() - t0;
+    if (s != GPUARB_OK) {
+        printf("rl training failed: %s\n", gpuarb_errmsg(ctx));
+        ga_net_free(net);
+        return;
+    }
+    printf("rl: PPO, MLP %d-%d-%d-(3 + 1), %lld decisions (%lld episodes) on the training "
+           "starts in %.1f s; last mean episode return %.3f (-10 x normalised cost)\n",
+           GA_SPOT_RL_OBS, RL_HIDDEN, RL_HIDDEN, (long long)ps.steps, (long long)ps.episodes, train_ms / 1000,
+           ps.last_mean_return);
+    /* inference: one decision, features included */
+    ga_spot_obs ob = {3600, 50000, 100000, 172800, 216000, 720, 3.14, 600, GA_SPOT_IDLE, 1, 0,
+                      3, 0.6};
+    double x[GA_SPOT_RL_OBS];
+    int32_t acc = 0;
+    int reps = 1000000;
+    t0 = now_ms();
+    for (int i = 0; i < reps; i++) {
+        ob.t = (double)(i % 360) * 600;
+        ob.avail = i & 1;
+        ga_spot_rl_features(&ob, x);
+        acc += ga_net_act(net, x);
+    }
+    double us = (now_ms() - t0) * 1000 / reps;
+    printf("rl: inference %.3f us per decision (features + forward + argmax, %d calls, "
+           "checksum %d)\n", us, reps, (int)acc);
+    if (ga_net_save(ctx, net, out) == GPUARB_OK)
+        model_path = out;
+    ga_net_free(net);
+}
+
 int main(void)
 {
     const char *dir = getenv("GPUARB_SHARED");
@@ -213,6 +292,9 @@ int main(void)
            "spot hours greedy 17.2, uniform_progress 22.9, omniscient 27.4.  cost: normalised\n"
            "to 48 h on demand; gap_to_opt: cost minus the DP optimum's at the same starts.\n\n");
     tune_auto(ctx, tr, 8);
+    train_rl(ctx, tr, 8, getenv("GPUARB_SPOT_MODEL_OUT") ? getenv("GPUARB_SPOT_MODEL_OUT")
+                                                         : "build/bench/spot_rl.model");
+    printf("\n");
     int lng = getenv("GPUARB_BENCH_LONG") != NULL;
     table(ctx, tr, 8, 1872, 300, 1, "first 13 days of each trace (1,872 ticks of 600 s):");
     if (lng)

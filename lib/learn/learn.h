@@ -5,7 +5,7 @@
  * a fixed-size observation, n discrete actions, a reward.
  *
  * The network: observations normalised by running mean and variance
- * (clipped to +-5), a shared trunk of two tanh layers, a policy head
+ * (clipped to +-5), a shared trunk of two ReLU layers, a policy head
  * (logits, softmax) and a value head.  All matrix work goes through
  * numeric/linalg.h.  ga_net_act and ga_net_forward never allocate: the
  * scratch they need is allocated with the network.

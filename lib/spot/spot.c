@@ -138,7 +138,7 @@ void ga_spot_rule_init(ga_spot_rule *p, int kind)
 }
 
 /* R(t) < C(t) + 2d, with the tick-length margin of the file comment. */
-static int safety(const ga_spot_obs *o)
+int ga_spot_safety(const ga_spot_obs *o)
 {
     double margin = o->gap > o->d ? o->gap - o->d : 0;
     return o->R < o->C + 2 * o->d + margin;
@@ -148,7 +148,7 @@ static int decide_greedy(ga_spot_rule *p, const ga_spot_obs *o)
 {
     if (o->cur == GA_SPOT_SPOT)
         return GA_SPOT_SPOT;               /* Exploitation */
-    if (o->cur == GA_SPOT_OD || safety(o)) { /* Safety Net: to the end */
+    if (o->cur == GA_SPOT_OD || ga_spot_safety(o)) { /* Safety Net: to the end */
         p->latched = 1;
         return GA_SPOT_OD;
     }
@@ -169,17 +169,17 @@ static int decide_up(ga_spot_rule *p, const ga_spot_obs *o)
     if (o->cur == GA_SPOT_SPOT)
         return GA_SPOT_SPOT;                                  /* Exploitation */
     if (o->cur == GA_SPOT_OD) {
-        if (cp >= o->C0 - rho * (o->R - p->hyst * o->d) - lag && !safety(o)) {
+        if (cp >= o->C0 - rho * (o->R - p->hyst * o->d) - lag && !ga_spot_safety(o)) {
             if (o->avail && o->streak >= p->min_streak)
                 return GA_SPOT_SPOT;                          /* Hysteresis met */
             if (!o->avail && p->exit_idle)
                 return GA_SPOT_IDLE;
         }
-        if (safety(o))
+        if (ga_spot_safety(o))
             p->latched = 1;
         return GA_SPOT_OD;
     }
-    if (safety(o)) {                                          /* Safety Net */
+    if (ga_spot_safety(o)) {                                          /* Safety Net */
         p->latched = 1;
         return GA_SPOT_OD;
     }

@@ -119,6 +119,10 @@ void ga_spot_rule_init(ga_spot_rule *p, int kind);
 /* The rule's choice for the tick o describes. */
 int ga_spot_rule_decide(ga_spot_rule *p, const ga_spot_obs *o);
 
+/* The Safety Net's condition R(t) < C(t) + 2d (plus gap - d when a tick
+ * is longer than d). */
+int ga_spot_safety(const ga_spot_obs *o);
+
 /* Replay the whole job from start under a rule; the outcome is in *s. */
 void ga_spot_replay(ga_spot_sim *s, const ga_spot_trace *tr, const ga_spot_job *job,
                     size_t start, ga_spot_rule *p);

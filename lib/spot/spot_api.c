@@ -21,6 +21,7 @@
 #include "io/docread.h"
 #include "io/writer.h"
 #include "spot/spot.h"
+#include "spot/spot_rl.h"
 
 #define SPOT_OPTS_V1 112
 #define SPOT_SUMMARY_V1 128
@@ -251,9 +252,9 @@ gpuarb_status gpuarb_spot_run(gpuarb_ctx *ctx, const gpuarb_spot_trace *trace,
     if (!starts)
         return ga_nomem(ctx);
     st = ga_spot_starts(ctx, tr, &job, usable, opts->starts, opts->seed, starts);
+    ga_net *net = NULL;
     if (st == GPUARB_OK && opts->policy == GPUARB_SPOT_RL)
-        st = ga_error(ctx, GPUARB_ERR_UNSUPPORTED, NULL, 0, 0, NULL,
-                      "spot: the rl policy is not in this version yet");
+        st = ga_spot_net_load(ctx, opts->model_path, &net);
     double cost = 0, spot = 0, od = 0, ocost = 0, ospot = 0;
     int32_t misses = 0;
     for (int32_t i = 0; st == GPUARB_OK && i < opts->starts; i++) {
@@ -282,14 +283,19 @@ gpuarb_status gpuarb_spot_run(gpuarb_ctx *ctx, const gpuarb_spot_trace *trace,
             }
         }
         ga_spot_sim s;
-        ga_spot_rule p;
-        ga_spot_rule_init(&p, opts->policy);
-        ga_spot_replay(&s, tr, &job, starts[i], &p);
+        if (net) {
+            ga_spot_net_replay(net, &s, tr, &job, starts[i]);
+        } else {
+            ga_spot_rule p;
+            ga_spot_rule_init(&p, opts->policy);
+            ga_spot_replay(&s, tr, &job, starts[i], &p);
+        }
         cost += s.cost;
         spot += s.spot_s;
         od += s.od_s;
         misses += s.finish_s > job.deadline_s + 1e-6;
     }
+    ga_net_free(net);
     free(starts);
     if (st != GPUARB_OK)
         return st;
