@@ -235,6 +235,7 @@ static void train_rl(gpuarb_ctx *ctx, gpuarb_spot_trace **tr, size_t nt, const c
     po.seed = 11;
     if (ga_net_create(ctx, GA_SPOT_RL_OBS, RL_HIDDEN, GA_SPOT_RL_ACTIONS, 5, &net) != GPUARB_OK)
         return;
+    net->bp[0] = 3; /* start near auto: "follow the rules" has p = 0.87 */
     ga_ppo_stats ps = {0};
     double t0 = now_ms();
     gpuarb_status s = ga_ppo_train(ctx, net, &env, &po, &ps);
@@ -244,7 +245,7 @@ static void train_rl(gpuarb_ctx *ctx, gpuarb_spot_trace **tr, size_t nt, const c
         ga_net_free(net);
         return;
     }
-    printf("rl: PPO, MLP %d-%d-%d-(3 + 1), %lld decisions (%lld episodes) on the training "
+    printf("rl: PPO, MLP %d-%d-%d-(4 + 1), %lld decisions (%lld episodes) on the training "
            "starts in %.1f s; last mean episode return %.3f (-10 x normalised cost)\n",
            GA_SPOT_RL_OBS, RL_HIDDEN, RL_HIDDEN, (long long)ps.steps, (long long)ps.episodes, train_ms / 1000,
            ps.last_mean_return);

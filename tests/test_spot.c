@@ -12,6 +12,9 @@
 
 #include "testutil.h"
 #include "spot/spot.h"
+#include "spot/spot_rl.h"
+#include "learn/learn.h"
+#include <unistd.h>
 
 enum { I = GA_SPOT_IDLE, S = GA_SPOT_SPOT, O = GA_SPOT_OD };
 
@@ -279,6 +282,67 @@ static void run_summary_by_hand(void **state)
     gpuarb_spot_trace_free(t);
 }
 
+/* A network whose weights are all 0 but the policy bias of on-demand acts
+ * as "on-demand from the start": through rl:FILE it must cost exactly what
+ * the ondemand rule costs, at every start; one biased to spot acts as
+ * greedy (spot when available, else idle, Safety Net, Exploitation), one
+ * biased to "follow the rules" as auto. */
+static void rl_policy_through_a_model_file(void **state)
+{
+    fixture *f = *state;
+    const char *text = "{\"metadata\": {\"gap_seconds\": 600}, \"data\": "
+                       "[0,0,1,0,0,0,0,1,1,0,0,0,1,1,1,0,0,1,0,1,1,1,0,0,0,0,1,1,1,1]}";
+    gpuarb_spot_trace *t = NULL;
+    assert_int_equal(gpuarb_spot_trace_parse(f->ctx, text, strlen(text), "t.json", &t),
+                     GPUARB_OK);
+    ga_net *net = NULL;
+    assert_int_equal(ga_net_create(f->ctx, GA_SPOT_RL_OBS, 8, GA_SPOT_RL_ACTIONS, 1, &net),
+                     GPUARB_OK);
+    char path[] = "/tmp/gpuarb-test-spot-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    static const int32_t as_rule[3] = {GPUARB_SPOT_ONDEMAND, GPUARB_SPOT_GREEDY,
+                                       GPUARB_SPOT_AUTO};
+    static const int bias[3] = {3, 2, 0};
+    for (int k = 0; k < 3; k++) {
+        memset(net->params, 0, net->nparams * sizeof(double));
+        net->bp[bias[k]] = 10;
+        assert_int_equal(ga_net_save(f->ctx, net, path), GPUARB_OK);
+        gpuarb_spot_opts o;
+        gpuarb_spot_opts_init(&o);
+        o.job_hours = 1;
+        o.deadline_hours = 2;
+        o.starts = 9;
+        o.policy = GPUARB_SPOT_RL;
+        o.model_path = path;
+        gpuarb_spot_summary a, b;
+        a.size = b.size = sizeof a;
+        assert_int_equal(gpuarb_spot_run(f->ctx, t, &o, &a), GPUARB_OK);
+        o.policy = as_rule[k];
+        assert_int_equal(gpuarb_spot_run(f->ctx, t, &o, &b), GPUARB_OK);
+        assert_true(a.normalized_cost == b.normalized_cost);
+        assert_true(a.spot_hours == b.spot_hours && a.deadline_misses == 0);
+    }
+    /* a model of another shape is refused with the reason */
+    ga_net_free(net);
+    assert_int_equal(ga_net_create(f->ctx, 3, 4, 3, 1, &net), GPUARB_OK);
+    assert_int_equal(ga_net_save(f->ctx, net, path), GPUARB_OK);
+    gpuarb_spot_opts o;
+    gpuarb_spot_opts_init(&o);
+    o.job_hours = 1;
+    o.deadline_hours = 2;
+    o.policy = GPUARB_SPOT_RL;
+    o.model_path = path;
+    gpuarb_spot_summary s;
+    s.size = sizeof s;
+    tu_assert_error(f->ctx, gpuarb_spot_run(f->ctx, t, &o, &s), GPUARB_ERR_INPUT, 0, 0,
+                    "not a spot policy");
+    remove(path);
+    ga_net_free(net);
+    gpuarb_spot_trace_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -288,6 +352,7 @@ int main(void)
         cmocka_unit_test(optimum_matches_brute_force),
         TU_TEST(trace_errors_name_the_place),
         TU_TEST(run_summary_by_hand),
+        TU_TEST(rl_policy_through_a_model_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

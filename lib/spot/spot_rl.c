@@ -54,7 +54,15 @@ static void advance(ga_spot_sim *s, int *latched, ga_spot_obs *o)
     }
 }
 
-static const int ACTION[GA_SPOT_RL_ACTIONS] = {GA_SPOT_IDLE, GA_SPOT_SPOT, GA_SPOT_OD};
+static const int ACTION[GA_SPOT_RL_ACTIONS] = {-1, GA_SPOT_IDLE, GA_SPOT_SPOT, GA_SPOT_OD};
+
+/* The instance for action a: auto's choice for action 0. */
+static int choice_of(int32_t a, ga_spot_rule *rule, const ga_spot_obs *o)
+{
+    if (a <= 0 || a >= GA_SPOT_RL_ACTIONS)
+        return ga_spot_rule_decide(rule, o);
+    return ACTION[a];
+}
 
 static uint64_t xs(uint64_t *r)
 {
@@ -71,6 +79,7 @@ static void env_new_episode(ga_spot_env *e, double *obs)
         size_t i = (size_t)(xs(&e->rs) % e->ntraces);
         size_t j = (size_t)(xs(&e->rs) % e->nstarts[i]);
         ga_spot_sim_init(&e->sim, e->traces[i], &e->job, e->starts[i][j]);
+        ga_spot_rule_init(&e->rule, GA_SPOT_POL_AUTO);
         e->latched = 0;
         advance(&e->sim, &e->latched, &o);
         if (!e->sim.done)
@@ -92,7 +101,9 @@ static int env_step(void *state, int32_t action, double *obs, double *reward)
 {
     ga_spot_env *e = state;
     double c0 = e->sim.cost;
-    ga_spot_sim_step(&e->sim, ACTION[action >= 0 && action < 3 ? action : 0]);
+    ga_spot_obs now;
+    ga_spot_sim_observe(&e->sim, &now);
+    ga_spot_sim_step(&e->sim, choice_of(action, &e->rule, &now));
     ga_spot_obs o;
     advance(&e->sim, &e->latched, &o);
     *reward = -(e->sim.cost - c0) / (e->job.price_ratio * e->job.job_s / 3600.0) * 10.0;
@@ -117,6 +128,8 @@ void ga_spot_net_replay(ga_net *net, ga_spot_sim *s, const ga_spot_trace *tr,
                         const ga_spot_job *job, size_t start)
 {
     ga_spot_sim_init(s, tr, job, start);
+    ga_spot_rule rule;
+    ga_spot_rule_init(&rule, GA_SPOT_POL_AUTO);
     int latched = 0;
     ga_spot_obs o;
     double x[GA_SPOT_RL_OBS];
@@ -125,7 +138,7 @@ void ga_spot_net_replay(ga_net *net, ga_spot_sim *s, const ga_spot_trace *tr,
         if (s->done)
             return;
         ga_spot_rl_features(&o, x);
-        ga_spot_sim_step(s, ACTION[ga_net_act(net, x)]);
+        ga_spot_sim_step(s, choice_of(ga_net_act(net, x), &rule, &o));
     }
 }
 

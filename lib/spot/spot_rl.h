@@ -7,7 +7,11 @@
  * Net has fired it stays on on-demand, and leaving on-demand or idle while
  * R(t) < C(t) + 2d fires the Safety Net instead of the agent's choice; so
  * no learned policy can miss a deadline the rules would meet.  Actions:
- * 0 idle, 1 spot (idle when unavailable), 2 on-demand.  Reward: minus the
+ * 0 what auto's rules would do, 1 idle, 2 spot (idle when unavailable),
+ * 3 on-demand: a residual policy, which starts from auto and learns where
+ * to depart from it (plain idle/spot/on-demand actions collapsed to greedy
+ * in training: an on-demand hour costs at once, its benefit comes hours
+ * later).  Reward: minus the
  * cost since the last decision, in units of the job's on-demand cost / 10.
  * Observation (GA_SPOT_RL_OBS values): t / R0, C / C0, slack (R - C) / R0,
  * (cp - ep) / C0, the instance one-hot (3), spot available, its streak
@@ -21,7 +25,7 @@
 #include "spot/spot.h"
 
 #define GA_SPOT_RL_OBS 12
-#define GA_SPOT_RL_ACTIONS 3
+#define GA_SPOT_RL_ACTIONS 4
 
 /* The features of an observation. */
 void ga_spot_rl_features(const ga_spot_obs *o, double *x);
@@ -36,6 +40,7 @@ typedef struct ga_spot_env {
     ga_spot_job job;
     /* state */
     ga_spot_sim sim;
+    ga_spot_rule rule;
     int latched;
     uint64_t rs;
 } ga_spot_env;
