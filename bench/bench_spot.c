@@ -7,10 +7,15 @@
  * on-demand, deadline misses) and the gap to the offline optimum computed
  * by dynamic programming at the same starts, for two windows: the first 13
  * days of each file (1,872 ticks, the paper's two weeks) and whole files
- * (27 days).  Then auto's parameter search on the training starts (seed 1,
- * first 150 of every trace) against held-out starts (seed 2) and the 9
- * aws-02-15-2023 traces, and the learned policy when a model is given
- * (GPUARB_SPOT_MODEL or lib/spot's shipped one).  Skips without the data.
+ * (27 days, with GPUARB_BENCH_LONG=1).  Before the tables: auto's search
+ * over Uniform Progress's knobs on training starts (seed 1001+, 150 per
+ * trace, 13 days), and PPO training of the residual RL policy on the same
+ * starts (GPUARB_BENCH_RL_STEPS decisions, default 300,000), its training
+ * time and inference time per decision; the model goes to
+ * GPUARB_SPOT_MODEL_OUT (default build/bench/spot_rl.model) for the rl row
+ * and `gpuarb spot --policy rl:FILE`.  The tables use held-out starts (seed
+ * 1+), and the 9 aws-02-15-2023 traces were never used for tuning or
+ * training.  Skips without the data.
  */
 #include <math.h>
 #include <stdio.h>
@@ -224,13 +229,13 @@ static void train_rl(gpuarb_ctx *ctx, gpuarb_spot_trace **tr, size_t nt, const c
     const char *steps_env = getenv("GPUARB_BENCH_RL_STEPS");
     ga_ppo_opts po;
     ga_ppo_opts_init(&po);
-    po.total_steps = steps_env ? atol(steps_env) : 200000;
+    po.total_steps = steps_env ? atol(steps_env) : 300000;
     po.rollout = 2048;
     po.minibatch = 256;
     po.epochs = 4;
     po.lr = 3e-4;
     po.gamma = 1.0;   /* the episode's cost is the objective: no discount */
-    po.lambda = getenv("GPUARB_BENCH_RL_LAMBDA") ? atof(getenv("GPUARB_BENCH_RL_LAMBDA")) : 0.95;
+    po.lambda = 0.99;
     po.ent_coef = 0.003;
     po.seed = 11;
     if (ga_net_create(ctx, GA_SPOT_RL_OBS, RL_HIDDEN, GA_SPOT_RL_ACTIONS, 5, &net) != GPUARB_OK)
