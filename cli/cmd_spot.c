@@ -17,6 +17,7 @@
 static void help(void)
 {
     fputs("usage: gpuarb spot --trace SPOT.json --policy P [options]\n"
+          "       gpuarb spot --trace SPOT.json [--trace ...] --train-out MODEL [options]\n"
           "\n"
           "Replay a deadline job on spot instances with on-demand fallback over a spot\n"
           "availability trace ({\"metadata\": {\"gap_seconds\": N}, \"data\": [...]}, 1 =\n"
@@ -35,6 +36,11 @@ static void help(void)
           "  --seed S              seed of the start points (default 1)\n"
           "  --max-ticks N         use the first N ticks of the trace only\n"
           "  --compare-optimum     also compute the optimum at the same starts\n"
+          "  --train-out MODEL     train an rl policy by PPO on the starts of every\n"
+          "                        --trace (seed + i for trace i) and write it to MODEL;\n"
+          "                        prints {\"model\", \"decisions\", \"episodes\",\n"
+          "                        \"last_mean_return\"}\n"
+          "  --train-decisions N   decisions to train for (default 300000)\n"
           "  --format json\n"
           "\n"
           "JSON: {\"policy\", \"normalized_cost\", \"deadline_misses\", \"spot_hours\",\n"
@@ -45,6 +51,22 @@ static void help(void)
           "\n"
           "exit: 0 done, 2 usage, 3 bad input, 1 internal error.\n",
           stdout);
+}
+
+/* s as a JSON string (the model path the user gave). */
+static void cli_print_json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c < 0x20)
+            printf("\\u%04x", c);
+        else
+            putchar(c);
+    }
+    putchar('"');
 }
 
 static int parse_policy(const char *s, gpuarb_spot_opts *o)
@@ -66,8 +88,9 @@ int cmd_spot(int argc, char **argv)
 {
     gpuarb_spot_opts o;
     gpuarb_spot_opts_init(&o);
-    const char *trace = NULL;
-    int have_policy = 0, fmt = CLI_FMT_JSON;
+    const char *traces[32], *train_out = NULL;
+    int ntraces = 0, have_policy = 0, fmt = CLI_FMT_JSON;
+    double decisions = 300000;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
         double x;
@@ -81,7 +104,17 @@ int cmd_spot(int argc, char **argv)
         } else if ((r = cli_opt_value(argc, argv, &i, "--trace", &v)) != 0) {
             if (r < 0)
                 return cli_usage_error(VERB, "--trace needs a file");
-            trace = v;
+            if (ntraces == 32)
+                return cli_usage_error(VERB, "at most 32 --trace files");
+            traces[ntraces++] = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--train-out", &v)) != 0) {
+            if (r < 0)
+                return cli_usage_error(VERB, "--train-out needs a file");
+            train_out = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--train-decisions", &v)) != 0) {
+            if (r < 0 || cli_parse_number(v, 1, &decisions) != 0 || decisions > 1e12 ||
+                decisions != (double)(int64_t)decisions)
+                return cli_usage_error(VERB, "--train-decisions needs a whole number, 1 or more");
         } else if ((r = cli_opt_value(argc, argv, &i, "--policy", &v)) != 0) {
             if (r < 0 || parse_policy(v, &o) != 0)
                 return cli_usage_error(VERB, "--policy: ondemand, greedy, uniform_progress, "
@@ -123,22 +156,39 @@ int cmd_spot(int argc, char **argv)
         }
     }
     (void)fmt;
-    if (!trace)
+    if (ntraces == 0)
         return cli_usage_error(VERB, "--trace SPOT.json is required");
-    if (!have_policy)
+    if (!have_policy && !train_out)
         return cli_usage_error(VERB, "--policy P is required");
+    if (ntraces > 1 && !train_out)
+        return cli_usage_error(VERB, "several --trace files only with --train-out");
     if (o.deadline_hours < o.job_hours)
         return cli_usage_error(VERB, "--deadline-hours must be at least --job-hours");
     gpuarb_ctx *ctx = cli_ctx_create(VERB);
     if (!ctx)
         return CLI_EXIT_INTERNAL;
-    gpuarb_spot_trace *t = NULL;
+    gpuarb_spot_trace *t[32] = {0};
     gpuarb_spot_summary s;
     s.size = sizeof s;
-    gpuarb_status st = gpuarb_spot_trace_load(ctx, trace, &t);
-    if (st == GPUARB_OK)
-        st = gpuarb_spot_run(ctx, t, &o, &s);
-    if (st == GPUARB_OK) {
+    gpuarb_status st = GPUARB_OK;
+    for (int i = 0; st == GPUARB_OK && i < ntraces; i++)
+        st = gpuarb_spot_trace_load(ctx, traces[i], &t[i]);
+    if (st == GPUARB_OK && train_out) {
+        gpuarb_spot_train_stats ts;
+        memset(&ts, 0, sizeof ts);
+        ts.size = sizeof ts;
+        st = gpuarb_spot_train(ctx, (const gpuarb_spot_trace *const *)t, (size_t)ntraces, &o,
+                               (int64_t)decisions, train_out, &ts);
+        if (st == GPUARB_OK) {
+            fputs("{\"model\": ", stdout);
+            cli_print_json_string(train_out);
+            printf(", \"decisions\": %lld, \"episodes\": %lld, \"last_mean_return\": %.6f}\n",
+                   (long long)ts.decisions, (long long)ts.episodes, ts.last_mean_return);
+        }
+    } else if (st == GPUARB_OK) {
+        st = gpuarb_spot_run(ctx, t[0], &o, &s);
+    }
+    if (st == GPUARB_OK && !train_out) {
         char *json = NULL;
         st = gpuarb_spot_summary_to_json(ctx, &s, &json);
         if (st == GPUARB_OK)
@@ -147,7 +197,8 @@ int cmd_spot(int argc, char **argv)
     }
     if (st != GPUARB_OK)
         cli_report(ctx);
-    gpuarb_spot_trace_free(t);
+    for (int i = 0; i < ntraces; i++)
+        gpuarb_spot_trace_free(t[i]);
     gpuarb_ctx_free(ctx);
     return cli_exit_for_status(st);
 }

@@ -771,6 +771,27 @@ GPUARB_API gpuarb_status gpuarb_spot_run(gpuarb_ctx *ctx, const gpuarb_spot_trac
 GPUARB_API gpuarb_status gpuarb_spot_summary_to_json(gpuarb_ctx *ctx,
                                                      const gpuarb_spot_summary *summary,
                                                      char **out);
+typedef struct gpuarb_spot_train_stats {
+    uint32_t size;             /* set by the caller */
+    int32_t reserved0;
+    int64_t decisions;         /* agent decisions trained on */
+    int64_t episodes;          /* jobs run to completion */
+    double last_mean_return;   /* -10 x the normalised cost of the last update's jobs */
+    uint8_t reserved[32];
+} gpuarb_spot_train_stats;
+
+/** Train an RL spot policy by PPO (a residual policy on auto's rules: at each
+ *  decision it follows them or overrides with idle, spot or on-demand; the
+ *  Safety Net and Exploitation rules stay in force) on opts->starts seeded
+ *  starts (seed + i for trace i) of each trace, for `decisions` decisions,
+ *  and write the model to out_path for GPUARB_SPOT_RL.  stats may be NULL.
+ *  Deterministic for a seed.  Returns GPUARB_ERR_ARG, GPUARB_ERR_INPUT (a
+ *  trace shorter than the deadline), GPUARB_ERR_IO, GPUARB_ERR_NOMEM. */
+GPUARB_API gpuarb_status gpuarb_spot_train(gpuarb_ctx *ctx,
+                                           const gpuarb_spot_trace *const *traces,
+                                           size_t ntraces, const gpuarb_spot_opts *opts,
+                                           int64_t decisions, const char *out_path,
+                                           gpuarb_spot_train_stats *stats);
 /* ==== end of issue 11 part B ==== */
 
 #ifdef __cplusplus

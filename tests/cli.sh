@@ -736,6 +736,20 @@ run spot --trace tests/data/spot/always.json --policy greedy --job-hours 2 --dea
 expect_rc "spot: a trace shorter than the deadline" 3
 run spot --trace tests/data/spot/always.json
 expect_rc "spot: --policy is required" 2
+# Train a model (on an always-available trace every decision that matters
+# is spot), then replay it: the same cost as the hand-computed one above.
+run spot --trace tests/data/spot/always.json --job-hours 2 --deadline-hours 4 --restart-hours 0.5 \
+    --price-ratio 3 --starts 4 --train-out "$T/spot.model" --train-decisions 2048
+expect_rc "spot: --train-out writes a model" 0
+run spot --trace tests/data/spot/always.json --job-hours 2 --deadline-hours 4 --restart-hours 0.5 \
+    --price-ratio 3 --starts 5 --policy "rl:$T/spot.model"
+pycheck "spot: the trained rl model replays with zero misses at the optimum's cost" "
+assert d['policy'] == 'rl' and d['deadline_misses'] == 0 and close(d['normalized_cost'], 2.5 / 6, 1e-12), d
+"
+head -c 100 "$T/spot.model" >"$T/cut.model"
+run spot --trace tests/data/spot/always.json --job-hours 2 --deadline-hours 4 --policy "rl:$T/cut.model"
+expect_rc "spot: a truncated model file is bad input" 3
+expect_err "spot: the error says truncated" "truncated"
 
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"

@@ -456,6 +456,13 @@ static void issue11b_layouts(void **state)
     PIN(gpuarb_spot_summary, has_optimum, 56, 4);
     PIN(gpuarb_spot_summary, reserved0, 60, 4);
     PIN(gpuarb_spot_summary, reserved, 64, 64);
+    assert_int_equal(sizeof(gpuarb_spot_train_stats), 64);
+    PIN(gpuarb_spot_train_stats, size, 0, 4);
+    PIN(gpuarb_spot_train_stats, reserved0, 4, 4);
+    PIN(gpuarb_spot_train_stats, decisions, 8, 8);
+    PIN(gpuarb_spot_train_stats, episodes, 16, 8);
+    PIN(gpuarb_spot_train_stats, last_mean_return, 24, 8);
+    PIN(gpuarb_spot_train_stats, reserved, 32, 32);
 }
 
 static void print_layout(void)

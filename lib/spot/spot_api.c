@@ -340,3 +340,83 @@ gpuarb_status gpuarb_spot_summary_to_json(gpuarb_ctx *ctx, const gpuarb_spot_sum
     ga_w_obj_end(&w);
     return ga_w_finish(&w, ctx, out);
 }
+
+gpuarb_status gpuarb_spot_train(gpuarb_ctx *ctx, const gpuarb_spot_trace *const *traces,
+                                size_t ntraces, const gpuarb_spot_opts *opts, int64_t decisions,
+                                const char *out_path, gpuarb_spot_train_stats *stats)
+{
+    gpuarb_spot_opts def;
+    if (!traces || ntraces == 0 || ntraces > 1024 || !out_path || !out_path[0] ||
+        decisions < 1 || decisions > ((int64_t)1 << 40))
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
+                        "spot train: need 1 to 1024 traces, an output path and 1 or more "
+                        "decisions");
+    for (size_t i = 0; i < ntraces; i++)
+        if (!traces[i])
+            return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "spot train: trace %zu is NULL",
+                            i);
+    if (!opts) {
+        gpuarb_spot_opts_init(&def);
+        opts = &def;
+    }
+    gpuarb_spot_opts o = *opts;
+    o.policy = GPUARB_SPOT_AUTO; /* the model path is not needed to train */
+    gpuarb_status st = check_opts(ctx, &o);
+    if (st != GPUARB_OK)
+        return st;
+    ga_spot_env e;
+    memset(&e, 0, sizeof e);
+    ga_spot_job_from_opts(&o, &e.job);
+    const ga_spot_trace **trs = ga_calloc(ntraces, sizeof *trs);
+    size_t **stp = ga_calloc(ntraces, sizeof *stp);
+    size_t *ns = ga_calloc(ntraces, sizeof *ns);
+    ga_net *net = NULL;
+    if (!trs || !stp || !ns)
+        st = ga_nomem(ctx);
+    for (size_t i = 0; st == GPUARB_OK && i < ntraces; i++) {
+        trs[i] = &traces[i]->t;
+        ns[i] = (size_t)o.starts;
+        stp[i] = ga_mallocarray(ns[i], sizeof **stp);
+        if (!stp[i]) {
+            st = ga_nomem(ctx);
+            break;
+        }
+        size_t usable = o.max_ticks > 0 && (size_t)o.max_ticks < trs[i]->n ? (size_t)o.max_ticks
+                                                                            : trs[i]->n;
+        st = ga_spot_starts(ctx, trs[i], &e.job, usable, o.starts, o.seed + i, stp[i]);
+    }
+    if (st == GPUARB_OK)
+        st = ga_net_create(ctx, GA_SPOT_RL_OBS, 32, GA_SPOT_RL_ACTIONS, o.seed, &net);
+    if (st == GPUARB_OK) {
+        net->bp[0] = 3; /* start near auto: "follow the rules" has p = 0.87 */
+        e.traces = trs;
+        e.starts = (const size_t *const *)stp;
+        e.nstarts = ns;
+        e.ntraces = ntraces;
+        ga_env env;
+        ga_spot_env_bind(&e, &env);
+        ga_ppo_opts po;
+        ga_ppo_opts_init(&po);
+        po.total_steps = decisions;
+        po.gamma = 1.0;
+        po.lambda = 0.99;
+        po.ent_coef = 0.003;
+        po.seed = o.seed;
+        ga_ppo_stats ps = {0};
+        st = ga_ppo_train(ctx, net, &env, &po, &ps);
+        if (st == GPUARB_OK)
+            st = ga_net_save(ctx, net, out_path);
+        if (st == GPUARB_OK && stats && stats->size >= 32) {
+            stats->decisions = ps.steps;
+            stats->episodes = ps.episodes;
+            stats->last_mean_return = ps.last_mean_return;
+        }
+    }
+    ga_net_free(net);
+    for (size_t i = 0; stp && i < ntraces; i++)
+        free(stp[i]);
+    free(stp);
+    free(trs);
+    free(ns);
+    return st;
+}
