@@ -746,6 +746,11 @@ run spot --trace tests/data/spot/always.json --job-hours 2 --deadline-hours 4 --
 pycheck "spot: the trained rl model replays with zero misses at the optimum's cost" "
 assert d['policy'] == 'rl' and d['deadline_misses'] == 0 and close(d['normalized_cost'], 2.5 / 6, 1e-12), d
 "
+# A deadline with no slack: the Safety Net decides every tick, the agent
+# never does; training still ends (it used to wait forever for a decision).
+run spot --trace tests/data/spot/always.json --job-hours 2 --deadline-hours 2 --restart-hours 0.5 \
+    --starts 2 --train-out "$T/noslack.model" --train-decisions 300
+expect_rc "spot: training on jobs with no decision to make ends" 0
 head -c 100 "$T/spot.model" >"$T/cut.model"
 run spot --trace tests/data/spot/always.json --job-hours 2 --deadline-hours 4 --policy "rl:$T/cut.model"
 expect_rc "spot: a truncated model file is bad input" 3

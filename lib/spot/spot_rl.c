@@ -72,19 +72,21 @@ static uint64_t xs(uint64_t *r)
     return *r;
 }
 
+/* A new job at a random (trace, start).  A job the rules run from start to
+ * end (a deadline with no slack) still gets its one observation: the
+ * agent's step on it is a no-op that ends the episode, so training never
+ * waits for a start with a decision in it. */
 static void env_new_episode(ga_spot_env *e, double *obs)
 {
     ga_spot_obs o;
-    for (;;) {
-        size_t i = (size_t)(xs(&e->rs) % e->ntraces);
-        size_t j = (size_t)(xs(&e->rs) % e->nstarts[i]);
-        ga_spot_sim_init(&e->sim, e->traces[i], &e->job, e->starts[i][j]);
-        ga_spot_rule_init(&e->rule, GA_SPOT_POL_AUTO);
-        e->latched = 0;
-        advance(&e->sim, &e->latched, &o);
-        if (!e->sim.done)
-            break;
-    }
+    size_t i = (size_t)(xs(&e->rs) % e->ntraces);
+    size_t j = (size_t)(xs(&e->rs) % e->nstarts[i]);
+    ga_spot_sim_init(&e->sim, e->traces[i], &e->job, e->starts[i][j]);
+    ga_spot_rule_init(&e->rule, GA_SPOT_POL_AUTO);
+    e->latched = 0;
+    advance(&e->sim, &e->latched, &o);
+    if (e->sim.done)
+        ga_spot_sim_observe(&e->sim, &o);
     ga_spot_rl_features(&o, obs);
 }
 
