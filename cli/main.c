@@ -42,6 +42,8 @@ static const struct {
     {"version", cmd_version, "print library and CLI versions", 0, "input"},
     {"forecast", cmd_forecast, "forecast a series and backtest it against seasonal naive",
      CLI_STDIN_CATALOG, "series"},
+    {"spot", cmd_spot, "a deadline job on spot with on-demand fallback (Can't Be Late)",
+     CLI_STDIN_CATALOG, "spot trace"},
 };
 
 /* The running verb's standard input limit (one verb per process). */
@@ -53,7 +55,7 @@ static const char *stdin_what = "spec";
 /* Verbs of the SPEC contract that this version does not have yet: named
  * as such rather than as unknown. */
 static const char *const missing_verbs[] = {
-    "mig", "share", "train", "spot",
+    "mig", "share", "train",
 };
 
 static void usage(FILE *f)

@@ -699,6 +699,99 @@ GPUARB_API gpuarb_status gpuarb_forecast_result_to_json(gpuarb_ctx *ctx,
                                                         const gpuarb_forecast_result *res,
                                                         char **out);
 GPUARB_API void gpuarb_forecast_result_free(gpuarb_forecast_result *res);
+/* ---- spot with a deadline (SPEC section 6, `gpuarb spot`; Can't Be Late,
+ * Wu et al., NSDI'24) ---- */
+/** A spot availability trace: {"metadata": {"gap_seconds": N}, "data":
+ *  [...]}, one count per tick, 1 or more = spot available. */
+typedef struct gpuarb_spot_trace gpuarb_spot_trace;
+
+typedef enum gpuarb_spot_policy {
+    GPUARB_SPOT_ONDEMAND = 0,         /* on-demand from start to end */
+    GPUARB_SPOT_GREEDY = 1,           /* spot when available, wait, safety net */
+    GPUARB_SPOT_UNIFORM_PROGRESS = 2, /* the paper's policy, with hysteresis */
+    GPUARB_SPOT_OMNISCIENT = 3,       /* the offline optimum (knows the future) */
+    GPUARB_SPOT_AUTO = 4,             /* the library's best online policy */
+    GPUARB_SPOT_RL = 5                /* a trained policy (model_path) */
+} gpuarb_spot_policy;
+
+typedef struct gpuarb_spot_opts {
+    uint32_t size;           /* sizeof(gpuarb_spot_opts) */
+    int32_t policy;          /* gpuarb_spot_policy (default AUTO) */
+    double job_hours;        /* C(0), default 48 */
+    double deadline_hours;   /* R(0) >= C(0), default 60 */
+    double restart_hours;    /* changeover delay d, default 0.2 */
+    double price_ratio;      /* on-demand / spot price, >= 1, default 3.14 */
+    int32_t starts;          /* random start points, 1..100000 (default 300) */
+    int32_t max_ticks;       /* use the first max_ticks ticks only; 0 all */
+    uint64_t seed;           /* start points; same seed, same starts (default 1) */
+    const char *model_path;  /* policy RL: the model file (borrowed) */
+    int32_t compare_optimum; /* 1: also compute the optimum at the same starts */
+    int32_t reserved0;
+    uint8_t reserved[40];
+} gpuarb_spot_opts;
+
+typedef struct gpuarb_spot_summary {
+    uint32_t size;           /* set by the caller */
+    int32_t policy;
+    int32_t starts;
+    int32_t deadline_misses; /* starts that finished after the deadline */
+    double normalized_cost;  /* mean cost / (price_ratio x job_hours) */
+    double spot_hours;       /* mean progress hours made on spot */
+    double ondemand_hours;   /* mean progress hours made on on-demand */
+    double optimum_normalized_cost; /* with has_optimum, else -1 */
+    double optimum_spot_hours;      /* with has_optimum, else -1 */
+    int32_t has_optimum;
+    int32_t reserved0;
+    uint8_t reserved[64];
+} gpuarb_spot_summary;
+
+GPUARB_API gpuarb_status gpuarb_spot_trace_parse(gpuarb_ctx *ctx, const char *text, size_t len,
+                                                 const char *source, gpuarb_spot_trace **out);
+GPUARB_API gpuarb_status gpuarb_spot_trace_load(gpuarb_ctx *ctx, const char *path,
+                                                gpuarb_spot_trace **out);
+GPUARB_API int64_t gpuarb_spot_trace_ticks(const gpuarb_spot_trace *trace);
+GPUARB_API double gpuarb_spot_trace_gap_s(const gpuarb_spot_trace *trace);
+GPUARB_API void gpuarb_spot_trace_free(gpuarb_spot_trace *trace);
+GPUARB_API void gpuarb_spot_opts_init(gpuarb_spot_opts *opts);
+/** "ondemand", "greedy", "uniform_progress", "omniscient", "auto", "rl". */
+GPUARB_API const char *gpuarb_spot_policy_name(int32_t policy);
+/** Replay the job from opts->starts seeded random start points (each with
+ *  the whole deadline inside the trace) under one policy; means over the
+ *  starts into *out (whose size the caller sets).  A job that misses its
+ *  deadline finishes on on-demand and counts in deadline_misses.  Returns
+ *  GPUARB_ERR_ARG, GPUARB_ERR_INPUT (a trace shorter than the deadline),
+ *  GPUARB_ERR_LIMIT, GPUARB_ERR_IO / INPUT / SYNTAX (the RL model file),
+ *  GPUARB_ERR_NOMEM. */
+GPUARB_API gpuarb_status gpuarb_spot_run(gpuarb_ctx *ctx, const gpuarb_spot_trace *trace,
+                                         const gpuarb_spot_opts *opts,
+                                         gpuarb_spot_summary *out);
+/** SPEC section 6 JSON {"policy", "normalized_cost", "deadline_misses",
+ *  "spot_hours", "ondemand_hours", "starts"} and, with has_optimum,
+ *  "optimum_normalized_cost" and "gap_to_optimum" (free with gpuarb_free). */
+GPUARB_API gpuarb_status gpuarb_spot_summary_to_json(gpuarb_ctx *ctx,
+                                                     const gpuarb_spot_summary *summary,
+                                                     char **out);
+typedef struct gpuarb_spot_train_stats {
+    uint32_t size;             /* set by the caller */
+    int32_t reserved0;
+    int64_t decisions;         /* agent decisions trained on */
+    int64_t episodes;          /* jobs run to completion */
+    double last_mean_return;   /* -10 x the normalised cost of the last update's jobs */
+    uint8_t reserved[32];
+} gpuarb_spot_train_stats;
+
+/** Train an RL spot policy by PPO (a residual policy on auto's rules: at each
+ *  decision it follows them or overrides with idle, spot or on-demand; the
+ *  Safety Net and Exploitation rules stay in force) on opts->starts seeded
+ *  starts (seed + i for trace i) of each trace, for `decisions` decisions,
+ *  and write the model to out_path for GPUARB_SPOT_RL.  stats may be NULL.
+ *  Deterministic for a seed.  Returns GPUARB_ERR_ARG, GPUARB_ERR_INPUT (a
+ *  trace shorter than the deadline), GPUARB_ERR_IO, GPUARB_ERR_NOMEM. */
+GPUARB_API gpuarb_status gpuarb_spot_train(gpuarb_ctx *ctx,
+                                           const gpuarb_spot_trace *const *traces,
+                                           size_t ntraces, const gpuarb_spot_opts *opts,
+                                           int64_t decisions, const char *out_path,
+                                           gpuarb_spot_train_stats *stats);
 /* ==== end of issue 11 part B ==== */
 /* ==== Embedding: export plans to cluster engines ==== */
 /* A plan (an optimize result) written as what the engines that run clusters

@@ -907,6 +907,48 @@ assert d['simulations'] <= 10 and d['policy'].startswith('threshold:'), d
 run tune --trace "$T/sim/t.csv"
 expect_rc "sim: tune without --policy is a usage error" 2
 
+# A trace with spot always available (10 ticks of 1 h): a 2 h job with a
+# 4 h deadline and a 0.5 h changeover runs on spot from any start: 2.5
+# spot-hours, normalised by 2 h x ratio 3 = 6 (hand-computed).
+run spot --trace tests/data/spot/always.json --job-hours 2 --deadline-hours 4 \
+    --restart-hours 0.5 --price-ratio 3 --policy uniform_progress --starts 5 --compare-optimum
+expect_rc "spot: uniform progress on an always-available trace" 0
+pycheck "spot: SPEC section 6 keys and the hand-computed cost" "
+assert d['policy'] == 'uniform_progress' and d['deadline_misses'] == 0, d
+assert close(d['normalized_cost'], 2.5 / 6, 1e-12) and close(d['spot_hours'], 2, 1e-12), d
+assert d['ondemand_hours'] == 0 and close(d['gap_to_optimum'], 0, 1e-12), d
+"
+run spot --trace tests/data/spot/always.json --job-hours 2 --deadline-hours 4 --policy ondemand --starts 3
+pycheck "spot: on-demand only costs the job plus one changeover at the on-demand price" "
+assert close(d['normalized_cost'], (2 + 0.2) / 2, 1e-12) and d['spot_hours'] == 0, d
+"
+run spot --trace tests/data/spot/bad.json --policy greedy
+expect_rc "spot: a trace value that is not a number" 3
+expect_err "spot: the error names file, line, column and key" "gpuarb: tests/data/spot/bad.json:2:17: data[2]:"
+run spot --trace tests/data/spot/always.json --policy greedy --job-hours 2 --deadline-hours 20
+expect_rc "spot: a trace shorter than the deadline" 3
+run spot --trace tests/data/spot/always.json
+expect_rc "spot: --policy is required" 2
+# Train a model (on an always-available trace every decision that matters
+# is spot), then replay it: the same cost as the hand-computed one above.
+run spot --trace tests/data/spot/always.json --job-hours 2 --deadline-hours 4 --restart-hours 0.5 \
+    --price-ratio 3 --starts 4 --train-out "$T/spot.model" --train-decisions 2048
+expect_rc "spot: --train-out writes a model" 0
+run spot --trace tests/data/spot/always.json --job-hours 2 --deadline-hours 4 --restart-hours 0.5 \
+    --price-ratio 3 --starts 5 --policy "rl:$T/spot.model"
+pycheck "spot: the trained rl model replays with zero misses at the optimum's cost" "
+assert d['policy'] == 'rl' and d['deadline_misses'] == 0 and close(d['normalized_cost'], 2.5 / 6, 1e-12), d
+"
+# A deadline with no slack: the Safety Net decides every tick, the agent
+# never does; training still ends (it used to wait forever for a decision).
+run spot --trace tests/data/spot/always.json --job-hours 2 --deadline-hours 2 --restart-hours 0.5 \
+    --starts 2 --train-out "$T/noslack.model" --train-decisions 300
+expect_rc "spot: training on jobs with no decision to make ends" 0
+head -c 100 "$T/spot.model" >"$T/cut.model"
+run spot --trace tests/data/spot/always.json --job-hours 2 --deadline-hours 4 --policy "rl:$T/cut.model"
+expect_rc "spot: a truncated model file is bad input" 3
+expect_err "spot: the error says truncated" "truncated"
+
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

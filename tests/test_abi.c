@@ -506,6 +506,40 @@ static void issue11b_layouts(void **state)
     PIN(gpuarb_forecast_opts, origins, 16, 4);
     PIN(gpuarb_forecast_opts, reserved0, 20, 4);
     PIN(gpuarb_forecast_opts, reserved, 24, 48);
+    assert_int_equal(sizeof(gpuarb_spot_opts), 112);
+    PIN(gpuarb_spot_opts, size, 0, 4);
+    PIN(gpuarb_spot_opts, policy, 4, 4);
+    PIN(gpuarb_spot_opts, job_hours, 8, 8);
+    PIN(gpuarb_spot_opts, deadline_hours, 16, 8);
+    PIN(gpuarb_spot_opts, restart_hours, 24, 8);
+    PIN(gpuarb_spot_opts, price_ratio, 32, 8);
+    PIN(gpuarb_spot_opts, starts, 40, 4);
+    PIN(gpuarb_spot_opts, max_ticks, 44, 4);
+    PIN(gpuarb_spot_opts, seed, 48, 8);
+    PIN(gpuarb_spot_opts, model_path, 56, 8);
+    PIN(gpuarb_spot_opts, compare_optimum, 64, 4);
+    PIN(gpuarb_spot_opts, reserved0, 68, 4);
+    PIN(gpuarb_spot_opts, reserved, 72, 40);
+    assert_int_equal(sizeof(gpuarb_spot_summary), 128);
+    PIN(gpuarb_spot_summary, size, 0, 4);
+    PIN(gpuarb_spot_summary, policy, 4, 4);
+    PIN(gpuarb_spot_summary, starts, 8, 4);
+    PIN(gpuarb_spot_summary, deadline_misses, 12, 4);
+    PIN(gpuarb_spot_summary, normalized_cost, 16, 8);
+    PIN(gpuarb_spot_summary, spot_hours, 24, 8);
+    PIN(gpuarb_spot_summary, ondemand_hours, 32, 8);
+    PIN(gpuarb_spot_summary, optimum_normalized_cost, 40, 8);
+    PIN(gpuarb_spot_summary, optimum_spot_hours, 48, 8);
+    PIN(gpuarb_spot_summary, has_optimum, 56, 4);
+    PIN(gpuarb_spot_summary, reserved0, 60, 4);
+    PIN(gpuarb_spot_summary, reserved, 64, 64);
+    assert_int_equal(sizeof(gpuarb_spot_train_stats), 64);
+    PIN(gpuarb_spot_train_stats, size, 0, 4);
+    PIN(gpuarb_spot_train_stats, reserved0, 4, 4);
+    PIN(gpuarb_spot_train_stats, decisions, 8, 8);
+    PIN(gpuarb_spot_train_stats, episodes, 16, 8);
+    PIN(gpuarb_spot_train_stats, last_mean_return, 24, 8);
+    PIN(gpuarb_spot_train_stats, reserved, 32, 32);
 }
 
 static void print_layout(void)

@@ -685,6 +685,65 @@ static gpuarb_status c_simulate(gpuarb_ctx *ctx, const void *arg, char **text)
     return st;
 }
 
+/* issue 11 part B: the forecaster and the spot replay. */
+static gpuarb_status c_forecast(gpuarb_ctx *ctx, const void *arg, char **text)
+{
+    (void)arg;
+    char src[8192];
+    size_t len = 0;
+    for (int t = 0; t < 200; t++)
+        len += (size_t)snprintf(src + len, sizeof src - len, "%d,%d\n", 3600 * t,
+                                40 + t / 4 + (t * 7) % 24);
+    gpuarb_forecast_opts o;
+    gpuarb_forecast_opts_init(&o);
+    o.horizon = 6;
+    o.origins = 3;
+    gpuarb_forecast_result *r = NULL;
+    char *json = NULL;
+    arm();
+    gpuarb_status st = gpuarb_forecast_parse(ctx, src, len, "s.csv", &o, &r);
+    if (st == GPUARB_OK)
+        st = gpuarb_forecast_result_to_json(ctx, r, &json);
+    disarm();
+    if (st == GPUARB_OK)
+        *text = take(json);
+    else
+        gpuarb_free(json);
+    gpuarb_forecast_result_free(r);
+    return st;
+}
+
+static gpuarb_status c_spot(gpuarb_ctx *ctx, const void *arg, char **text)
+{
+    (void)arg;
+    static const char src[] = "{\"metadata\": {\"gap_seconds\": 600}, \"data\": "
+                              "[1,1,0,0,1,1,1,0,1,1,1,1,0,0,0,1,1,1,1,1,0,1,1,1]}";
+    gpuarb_spot_opts o;
+    gpuarb_spot_opts_init(&o);
+    o.policy = GPUARB_SPOT_UNIFORM_PROGRESS;
+    o.job_hours = 1;
+    o.deadline_hours = 2;
+    o.starts = 4;
+    o.compare_optimum = 1;
+    gpuarb_spot_trace *t = NULL;
+    gpuarb_spot_summary s;
+    s.size = sizeof s;
+    char *json = NULL;
+    arm();
+    gpuarb_status st = gpuarb_spot_trace_parse(ctx, src, sizeof src - 1, "t.json", &t);
+    if (st == GPUARB_OK)
+        st = gpuarb_spot_run(ctx, t, &o, &s);
+    if (st == GPUARB_OK)
+        st = gpuarb_spot_summary_to_json(ctx, &s, &json);
+    disarm();
+    if (st == GPUARB_OK)
+        *text = take(json);
+    else
+        gpuarb_free(json);
+    gpuarb_spot_trace_free(t);
+    return st;
+}
+
 static chaos_case CASES[] = {
     {"ctx_create", c_ctx_create, NULL},
     {"catalog_load", c_catalog_load, NULL},
@@ -740,6 +799,8 @@ static chaos_case CASES[] = {
     {"simulate threshold", c_simulate, "threshold:spot=1"},
     {"simulate predictive", c_simulate, "predictive:spot=1"},
     {"simulate auto", c_simulate, "auto"},
+    {"forecast_parse + to_json", c_forecast, NULL},
+    {"spot trace_parse + run + to_json", c_spot, NULL},
 };
 #define N_CASES (sizeof CASES / sizeof CASES[0])
 
