@@ -934,6 +934,7 @@ static const char *PROV[3] = {"aws", "gcp", "lambda"};
 static const char *GPU[3] = {"H100", "A100", "L4"};
 
 static uint64_t rng_state;
+static int gen_gang_spot; /* gen(): force workload 0 to a gang on spot */
 static int rnd(int n)
 {
     rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -983,6 +984,20 @@ static void gen(binst *b)
     b->budget = (b->objective || rnd(3) == 0) ? 5.0 + rnd(60) : -1;
     b->pshare = rnd(3) == 0 ? 0.5 + rnd(4) * 0.1 : -1;
     b->sshare = rnd(3) == 0 ? rnd(5) * 0.2 : -1;
+    if (gen_gang_spot) {
+        /* SPEC section 2's gang formula: workload 0 a gang that may (or
+         * must) use spot, every offer with a spot market and a rate */
+        static const double rates[4] = {0.05, 0.1, 0.2, 0.3};
+        bwl *x = &b->wl[0];
+        x->same_region = 1;
+        x->spot = 1 + rnd(2);
+        x->ckpt = 30.0 * (1 + rnd(4));
+        for (int i = 0; i < b->n_off; i++) {
+            boff *o = &b->off[i];
+            o->spot = o->price * (0.2 + rnd(6) * 0.1);
+            o->rate = rates[rnd(4)];
+        }
+    }
 }
 
 static void render(const binst *b, char *cat, size_t cn, char *sp, size_t sn)
@@ -1076,13 +1091,20 @@ static void bf_eval(const binst *b, const bcol *c, int nc, const int *x, bbest *
      * spot, and in the whole plan */
     int pg[3] = {0, 0, 0}, spotg = 0, allg = 0;
     int gpus[2] = {0, 0}, used[2][3][2], capuse[5] = {0};
+    double gprice[2] = {0, 0}, glam[2] = {0, 0};
     memset(used, 0, sizeof used);
     for (int j = 0; j < nc; j++) {
         if (!x[j])
             continue;
         const boff *o = &b->off[c[j].o];
-        double cc = x[j] * c[j].unit;
-        cph += cc;
+        if (b->wl[c[j].w].same_region) {
+            /* a gang: list prices and spot rates summed, the formula below */
+            gprice[c[j].w] += x[j] * (c[j].spot ? o->spot : o->price);
+            if (c[j].spot)
+                glam[c[j].w] += x[j] * o->rate;
+        } else {
+            cph += x[j] * c[j].unit;
+        }
         pg[o->prov] += x[j] * o->gpc;
         if (c[j].spot)
             spotg += x[j] * o->gpc;
@@ -1114,6 +1136,14 @@ static void bf_eval(const binst *b, const bcol *c, int nc, const int *x, bbest *
             }
         if (x2->same_region && places > 1)
             return;
+        if (x2->same_region) {
+            /* SPEC section 2: the gang stops when any spot instance is
+             * interrupted; each of its instances costs price / den */
+            double den = 1 - glam[w] * (x2->ckpt / 60.0 / 2 + x2->restart / 60.0);
+            if (den <= 0.1)
+                return;
+            cph += gprice[w] / den;
+        }
     }
     double tol = 1e-9 * (1 + cph);
     if (b->budget >= 0 && cph > b->budget + tol)
@@ -1196,10 +1226,14 @@ static bbest brute(const binst *b)
     return best;
 }
 
-static void random_instances_match_brute_force(void **state)
+/* Gang plans (workload 0) with two or more spot instances, counted by
+ * brute_batch: the instances where the gang formula differs from the
+ * per-instance one. */
+static int gang_multi_spot;
+
+static void brute_batch(uint64_t seed, int *checked_out, int *feasible_out)
 {
-    (void)state;
-    rng_state = 20261123;
+    rng_state = seed;
     int checked = 0, feasible = 0;
     for (int t = 0; t < 300; t++) {
         binst b;
@@ -1231,14 +1265,51 @@ static void random_instances_match_brute_force(void **state)
                 fail_msg("instance %d: total %.9g, brute force %.9g\n%s\n%s", t, got.s.total_cost,
                          want.total, cat, sp);
             feasible++;
+            int spot_n = 0;
+            for (int32_t i = 0; i < gpuarb_result_allocation_count(got.r); i++) {
+                gpuarb_allocation a;
+                assert_int_equal(gpuarb_result_allocation(got.r, i, &a), GPUARB_OK);
+                if (a.spot && strcmp(a.workload, "w0") == 0)
+                    spot_n += a.count;
+            }
+            gang_multi_spot += b.wl[0].same_region && spot_n >= 2;
         }
         checked++;
         gpuarb_result_free(got.r);
     }
+    *checked_out = checked;
+    *feasible_out = feasible;
+}
+
+static void random_instances_match_brute_force(void **state)
+{
+    (void)state;
+    int checked, feasible;
+    gen_gang_spot = 0;
+    brute_batch(20261123, &checked, &feasible);
     assert_int_equal(checked, 300);
     /* the generator must exercise both outcomes */
     assert_true(feasible > 100);
     assert_true(feasible < 300);
+}
+
+/* Issue 7: gangs on spot against the brute force, which applies SPEC
+ * section 2's gang formula itself (rates of the gang's spot instances
+ * summed, every instance's price over 1 - L (c/2 + r), denominators <= 0.1
+ * refused), over 300 tiny random instances with budgets, capacities and
+ * share caps (so the MIP's level model runs too, not only the DP). */
+static void random_gangs_on_spot_match_brute_force(void **state)
+{
+    (void)state;
+    int checked, feasible;
+    gen_gang_spot = 1;
+    gang_multi_spot = 0;
+    brute_batch(20261128, &checked, &feasible);
+    gen_gang_spot = 0;
+    assert_int_equal(checked, 300);
+    assert_true(feasible > 100);
+    /* the formula must matter: plans with several spot instances in a gang */
+    assert_true(gang_multi_spot > 30);
 }
 
 int main(void)
@@ -1273,6 +1344,7 @@ int main(void)
         cmocka_unit_test(greedy_plan_kept_when_time_runs_out),
         cmocka_unit_test(verifier_repairs_gang_and_budget),
         cmocka_unit_test(random_instances_match_brute_force),
+        cmocka_unit_test(random_gangs_on_spot_match_brute_force),
     };
     return cmocka_run_group_tests_name("optimize", tests, setup, tu_teardown);
 }

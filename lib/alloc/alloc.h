@@ -31,6 +31,9 @@ typedef struct oclass {
     int32_t prov, reg;    /* interned ids */
     int32_t shape;        /* id of (GPU model, GPU count, memory): what
                              ga_model_ok looks at */
+    int32_t zone;         /* interned (provider, region, zone) when some
+                             workload has same_zone (then a class is one
+                             zone's: zones split classes), else 0 */
     int64_t cap;          /* -1 unlimited */
 } oclass;
 
@@ -59,6 +62,9 @@ typedef struct base {
                              reg_c0[r + 1]) */
     int32_t *shape_rep;   /* shape id -> an offer of that shape */
     int32_t n_shape;
+    int32_t split_zones;  /* some workload has same_zone: classes are
+                             per zone, ordered by (region, zone) */
+    int32_t n_zone;
 } base;
 
 /* qsort has no context argument in C11: sort (key, index) pairs instead. */
@@ -90,12 +96,20 @@ typedef struct view {
 
 typedef struct gcol {
     int32_t w, k, spot, gpc, grp;
-    double unit;   /* $/h per instance */
+    double unit;   /* $/h per instance: the spot formula's effective price,
+                      except in a gang, whose price is the market's list
+                      price and whose multiplier depends on the whole gang
+                      (SPEC section 2; ga_gang_factor) */
     double tput;   /* per instance: gpc x throughput factor */
+    double lam;    /* what an instance adds to its gang's interruption rate
+                      (the offer's rate on spot in a gang), else 0 */
 } gcol;
+
 
 typedef struct ggrp {
     int32_t w, reg;
+    int32_t zone;  /* same_zone workloads: the zone id of its classes, else -1 */
+    int32_t lam;   /* 1 if a column of the group has lam > 0 */
     double egress; /* one-time $ if the workload uses this region */
     int32_t c0, nc;/* its columns [c0, c0 + nc) */
 } ggrp;
@@ -182,6 +196,18 @@ typedef struct knap_t {
         int32_t col, mult, wt; /* mult units of column col, wt GPUs */
     } *it;
     unsigned char *keep;   /* n_items x (top + 1) */
+    /* a gang on spot (a column with lam > 0): the cost of k GPUs is
+     * P / (1 - L (c/2 + r)), P the list prices and L the interruption
+     * rates summed, not a sum over instances; the DP keeps, per k, the
+     * plans no other beats on both P and L (a Pareto front), which is
+     * exact because the cost rises with each.  Plans are chains of
+     * entries in pool; best[k] is K[k]'s entry (-1: none). */
+    struct knap_ent {
+        double lam, P;
+        int32_t prev, item;
+    } *pool;
+    size_t n_pool, cap_pool;
+    int32_t *best;
 } knap_t;
 
 /* Bounded knapsack over columns cols[0..n) with exact GPU totals
@@ -208,7 +234,21 @@ typedef struct mipmap {
     int32_t *zcol;        /* group -> MIP column or -1 */
     int32_t tcol;         /* the share caps' total-GPU column or -1 */
     int32_t n_cols;
+    /* a gang's group with spot columns (ggrp.lam): its interruption-rate
+     * levels lv[lv0[g] .. lv0[g] + nlv[g]), a binary y per level from
+     * column ycol[g] on, then a list-price column P per level */
+    int32_t *ycol, *nlv, *lv0;
+    double *lv;
 } mipmap;
+
+/* Most interruption-rate levels of one gang's region in the MIP. */
+#define GA_GANG_LEVELS_MAX 4096
+/* The distinct interruption rates (sums of lam x count, each under the
+ * gang formula's limit, ascending, 0 first) that group g's columns can
+ * reach within their bounds, into *lv (caller frees).  0, -1 on allocation
+ * failure, -4 when there are more than GA_GANG_LEVELS_MAX. */
+int ga_gang_levels(const prob *p, const ggrp *g, double **lv, int32_t *n);
+void ga_mipmap_free(mipmap *mm);
 
 /* When the solver may stop: relative gap, and absolute gap in dollars over
  * the horizon (cost objectives only).  A plan is reported optimal only

@@ -109,6 +109,8 @@ static int push_col(prob *p, const gcol *c)
 typedef struct domkey {
     int32_t prov, spot, gpc, idx, unlimited;
     double run_speed;     /* the speed when runs must share it, else 0 */
+    double lam;           /* a gang's interruption rate per instance: runs
+                             share it */
     double speed, unit;
 } domkey;
 
@@ -121,6 +123,8 @@ static int cmp_domkey(const void *x, const void *y)
         return a->spot - b->spot;
     if (a->run_speed != b->run_speed)
         return a->run_speed < b->run_speed ? -1 : 1;
+    if (a->lam != b->lam)
+        return a->lam < b->lam ? -1 : 1;
     if (a->gpc != b->gpc)
         return a->gpc - b->gpc;
     if (a->unit != b->unit)
@@ -157,6 +161,7 @@ static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc, int by_prov, int 
         d[i].unlimited = b->cls[c[i].k].cap < 0;
         d[i].speed = c[i].tput / c[i].gpc;
         d[i].run_speed = any_speed ? 0 : d[i].speed;
+        d[i].lam = c[i].lam;
         d[i].unit = c[i].unit;
     }
     qsort(d, (size_t)nc, sizeof *d, cmp_domkey);
@@ -166,7 +171,7 @@ static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc, int by_prov, int 
     for (int32_t i = 0; i < nc;) {
         int32_t j = i, ng = 0;
         while (j < nc && d[j].prov == d[i].prov && d[j].spot == d[i].spot &&
-               d[j].run_speed == d[i].run_speed)
+               d[j].run_speed == d[i].run_speed && d[j].lam == d[i].lam)
             j++;
         /* runs of equal gpc inside [i, j): cheapest, then fastest, first;
          * everything after the first unlimited column is dearer, or as
@@ -192,8 +197,10 @@ static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc, int by_prov, int 
             t = u;
         }
         /* a smaller unlimited shape whose copies are no dearer (and no
-         * slower), or strictly cheaper */
-        for (int32_t t = i; t < j; t++) {
+         * slower), or strictly cheaper; never in a gang on spot, where m
+         * copies add m times the interruption rate of one (SPEC section
+         * 2's gang formula) */
+        for (int32_t t = i; t < j && d[i].lam == 0; t++) {
             if (dead[d[t].idx])
                 continue;
             for (int32_t q = 0; q < ng; q++) {
@@ -237,6 +244,10 @@ static int close_group(prob *p, int32_t wi, int32_t reg, int32_t gstart, int red
     ggrp *g = &p->g[p->n_g];
     g->w = wi;
     g->reg = reg;
+    g->zone = w->same_zone ? b->cls[p->c[gstart].k].zone : -1;
+    g->lam = 0;
+    for (int32_t j = gstart; j < gstart + nc; j++)
+        g->lam |= p->c[j].lam > 0;
     g->c0 = gstart;
     g->nc = nc;
     g->egress = 0;
@@ -657,7 +668,7 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
         int region_free = !w->same_region && !(w->has_data && w->data_gb > 0);
         p->w_c0[wi] = (int32_t)p->n_c;
         p->w_g0[wi] = (int32_t)p->n_g;
-        int32_t cur_reg = -1;
+        int32_t cur_reg = -1, cur_zone = -1;
         int32_t gstart = (int32_t)p->n_c;
         int32_t rep = -1;
         for (size_t r = 0; region_free && r < n_reps && rep < 0; r++)
@@ -696,12 +707,16 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
                 kk = (size_t)b->reg_c0[reg + 1] - 1; /* another provider's region */
                 continue;
             }
-            if (reg != cur_reg && !region_free) {
+            /* a same_zone gang's groups are zones (classes are listed by
+             * region, then zone) */
+            int32_t zone = w->same_zone ? b->cls[k].zone : -1;
+            if ((reg != cur_reg || zone != cur_zone) && !region_free) {
                 if (cur_reg >= 0 && close_group(p, (int32_t)wi, cur_reg, gstart, group_reduce))
                     goto nomem;
                 gstart = (int32_t)p->n_c;
             }
             cur_reg = reg;
+            cur_zone = zone;
             const oclass *cl = &b->cls[k];
             if (v->only_prov >= 0 && cl->prov != v->only_prov)
                 continue;
@@ -725,6 +740,13 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
                 c.gpc = o->gpu_count;
                 c.grp = -1;
                 c.unit = u;
+                c.lam = 0;
+                if (spot && w->same_region) {
+                    /* a gang: list price here, the gang's multiplier on
+                     * top (knapsack.c, mip.c, verify.c) */
+                    c.unit = o->spot;
+                    c.lam = o->rate;
+                }
                 c.tput = o->gpu_count * ga_workload_tput(w, o->gpu);
                 if ((pc = push_col(p, &c)))
                     goto fail_col;
@@ -855,6 +877,20 @@ void ga_model_size(const prob *p, int stage, ga_model_size_t *z)
     if (stage == 1) {
         rows++;
         nnz += nc;
+    }
+    /* a gang's spot region (mip.c): a y and a P column per level, the
+     * level, rate and price rows, a link per level, P in the budget */
+    for (size_t g = 0; g < p->n_g; g++) {
+        if (!p->g[g].lam || !s->w[p->g[g].w].same_region)
+            continue;
+        double *lv = NULL;
+        int32_t n = 1;
+        if (ga_gang_levels(p, &p->g[g], &lv, &n))
+            n = GA_GANG_LEVELS_MAX; /* the MIP refuses it, or cannot be built */
+        free(lv);
+        nz_cols += 2.0 * n;
+        rows += 3.0 + n;
+        nnz += 5.0 * n + 2.0 * p->g[g].nc + 1;
     }
     z->cols = nc + nz_cols;
     z->rows = rows;

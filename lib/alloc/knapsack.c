@@ -1,7 +1,9 @@
 /*
  * knapsack.c - step 3 of the allocation pipeline: the exact per-workload
  * optimum by dynamic programming (a bounded knapsack over exact GPU totals,
- * per region when a gang or egress ties the workload to regions), and the
+ * per region when a gang or egress ties the workload to regions; a gang
+ * with instances on spot by a Pareto front over list price and
+ * interruption rate, as SPEC section 2's gang formula needs), and the
  * greedy plan built from it (workloads solved in turn on the capacity left)
  * that starts the MIP.  Wraps no dependency.  Invariants: costs are never
  * negative; INF_COST means "no plan"; instances above DP_MAX_GPUS or
@@ -18,6 +20,7 @@
 #include <string.h>
 
 #include "alloc/alloc.h"
+#include "alloc/cost.h"
 
 /* Cell updates between two looks at the clock (about 0.1 ms of work). */
 #define DP_CLOCK_STEPS 65536
@@ -34,7 +37,132 @@ void ga_knap_free(knap_t *q)
     free(q->K);
     free(q->it);
     free(q->keep);
+    free(q->pool);
+    free(q->best);
     memset(q, 0, sizeof *q);
+}
+
+/* Most entries of a gang knapsack's pool (24 bytes each): past it the
+ * workload is left to the MIP, like a knapsack over DP_MAX_GPUS. */
+#define GANG_POOL_MAX ((size_t)1 << 21)
+
+/* A front: pool indices with lam ascending and P strictly descending. */
+typedef struct front {
+    int32_t *e;
+    int32_t n, cap;
+} front;
+
+/* Put (lam, P) into front f unless an entry is at least as good on both;
+ * drop the entries it beats on both.  0, -1 on allocation failure, -4 at
+ * GANG_POOL_MAX. */
+static int front_add(knap_t *q, front *f, double lam, double P, int32_t prev, int32_t item)
+{
+    int32_t at = 0;
+    for (int32_t t = 0; t < f->n; t++) {
+        const struct knap_ent *e = &q->pool[f->e[t]];
+        if (e->lam <= lam + 1e-15 && e->P <= P + 1e-12 * GA_MAX(1.0, P))
+            return 0; /* no better than what is there */
+        if (e->lam < lam)
+            at = t + 1;
+    }
+    if (q->n_pool >= GANG_POOL_MAX)
+        return -4;
+    if (ga_grow((void **)&q->pool, &q->cap_pool, q->n_pool + 1, sizeof *q->pool))
+        return -1;
+    int32_t id = (int32_t)q->n_pool++;
+    q->pool[id].lam = lam;
+    q->pool[id].P = P;
+    q->pool[id].prev = prev;
+    q->pool[id].item = item;
+    /* entries it beats: at least its lam and at least its P */
+    int32_t k = 0;
+    for (int32_t t = 0; t < f->n; t++) {
+        const struct knap_ent *e = &q->pool[f->e[t]];
+        if (e->lam >= lam && e->P >= P) {
+            if (t < at)
+                at--;
+            continue;
+        }
+        f->e[k++] = f->e[t];
+    }
+    f->n = k;
+    if (f->n == f->cap) {
+        size_t cap = (size_t)f->cap;
+        if (ga_grow((void **)&f->e, &cap, (size_t)f->n + 1, sizeof(int32_t)))
+            return -1;
+        f->cap = (int32_t)cap;
+    }
+    memmove(f->e + at + 1, f->e + at, sizeof(int32_t) * (size_t)(f->n - at));
+    f->e[at] = id;
+    f->n++;
+    return 0;
+}
+
+/* The knapsack of a gang with columns on spot (knap_t): q's items are set;
+ * fills K and best.  Same codes as ga_knap_solve. */
+static int knap_gang(const prob *p, const ga_workload *w, int32_t top, knap_t *q)
+{
+    size_t T = (size_t)top + 1;
+    front *fr = ga_calloc(T, sizeof(front));
+    q->best = ga_mallocarray(T, sizeof(int32_t));
+    int rc = 0;
+    if (!fr || !q->best) {
+        free(fr);
+        return -1;
+    }
+    if (ga_grow((void **)&q->pool, &q->cap_pool, 1, sizeof *q->pool)) {
+        free(fr);
+        return -1;
+    }
+    q->pool[0].lam = q->pool[0].P = 0;
+    q->pool[0].prev = q->pool[0].item = -1;
+    q->n_pool = 1;
+    if (!(fr[0].e = ga_mallocarray(1, sizeof(int32_t)))) {
+        free(fr);
+        return -1;
+    }
+    fr[0].e[0] = 0;
+    fr[0].n = fr[0].cap = 1;
+    size_t steps = 0;
+    for (int32_t i = 0; i < q->n_items && !rc; i++) {
+        const gcol *c = &p->c[q->it[i].col];
+        int32_t wt = q->it[i].wt;
+        double dl = q->it[i].mult * c->lam, dP = q->it[i].mult * c->unit;
+        for (int32_t k = top; k >= wt && !rc; k--) {
+            const front *src = &fr[k - wt];
+            if ((steps += (size_t)src->n + 1) >= DP_CLOCK_STEPS) {
+                steps = 0;
+                if (past_deadline(p))
+                    rc = -3;
+            }
+            for (int32_t t = 0; t < src->n && !rc; t++) {
+                int32_t from = src->e[t];
+                double lam = q->pool[from].lam + dl, P = q->pool[from].P + dP;
+                if (ga_gang_factor(lam, w->checkpoint_minutes, w->restart_minutes) < 0)
+                    break; /* lam only grows along the front */
+                rc = front_add(q, &fr[k], lam, P, from, i);
+            }
+        }
+        if (!rc && p->b->lim.mem_bytes > 0 &&
+            (double)q->n_pool * sizeof *q->pool > p->b->lim.mem_bytes / 4)
+            rc = -4;
+    }
+    for (size_t k = 0; k < T; k++) {
+        q->K[k] = INF_COST;
+        q->best[k] = -1;
+        for (int32_t t = 0; !rc && t < fr[k].n; t++) {
+            const struct knap_ent *e = &q->pool[fr[k].e[t]];
+            double f = ga_gang_factor(e->lam, w->checkpoint_minutes, w->restart_minutes);
+            double v = e->P * f * p->H;
+            if (f > 0 && v < q->K[k] - 1e-12) {
+                q->K[k] = v;
+                q->best[k] = fr[k].e[t];
+            }
+        }
+        free(fr[k].e);
+    }
+    free(fr);
+    return rc;
 }
 
 /* Bounded knapsack over columns cols[0..n) (indices into p->c) with exact
@@ -54,11 +182,21 @@ int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
     q->it = ga_mallocarray(max_items, sizeof *q->it);
     if (!q->K || !q->it)
         return -1;
+    int gang = 0;
+    const ga_workload *w = n ? &p->b->spec->w[p->c[cols[0]].w] : NULL;
     for (int32_t j = 0; j < n; j++) {
         const gcol *c = &p->c[cols[j]];
         int64_t m = top / c->gpc;
         if (cap && cap[c->k] >= 0)
             m = GA_MIN(m, cap[c->k]);
+        if (c->lam > 0) {
+            /* a gang on spot: past 0.9 / (lam (c/2 + r)) instances of
+             * this column alone its denominator is under 0.1 */
+            double a = ga_loss_hours(w->checkpoint_minutes, w->restart_minutes);
+            gang = 1;
+            if (a > 0)
+                m = GA_MIN(m, (int64_t)(0.9 / (a * c->lam)) + 1);
+        }
         for (int64_t part = 1; m > 0; part *= 2) {
             int64_t take = GA_MIN(part, m);
             q->it[q->n_items].col = cols[j];
@@ -68,6 +206,8 @@ int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
             m -= take;
         }
     }
+    if (gang)
+        return knap_gang(p, w, top, q);
     if (p->b->lim.mem_bytes > 0 && (double)q->n_items * (double)T > p->b->lim.mem_bytes / 4)
         return -4;
     q->keep = ga_calloc(q->n_items ? (size_t)q->n_items : 1, T);
@@ -99,6 +239,12 @@ int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
 
 void ga_knap_take(const knap_t *q, int32_t k, double *x)
 {
+    if (q->best) {
+        /* a gang's plan: the chain of its entries */
+        for (int32_t e = q->best[k]; e >= 0 && q->pool[e].item >= 0; e = q->pool[e].prev)
+            x[q->it[q->pool[e].item].col] += q->it[q->pool[e].item].mult;
+        return;
+    }
     size_t T = (size_t)q->top + 1;
     for (int32_t i = q->n_items - 1; i >= 0 && k > 0; i--) {
         if (q->keep[(size_t)i * T + k]) {

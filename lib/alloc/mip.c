@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "alloc/alloc.h"
+#include "alloc/cost.h"
 #include "numeric/lp.h"
 
 /* The largest big-M whose indicator GLPK's integrality tolerance (1e-5)
@@ -35,6 +36,107 @@ static double col_ub(const prob *p, size_t j)
     return ub;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int ga_gang_levels(const prob *p, const ggrp *g, double **lv, int32_t *n)
+{
+    const ga_workload *w = &p->b->spec->w[g->w];
+    size_t cap = 64, cnt = 1;
+    double *v = ga_mallocarray(cap, sizeof(double));
+    *lv = NULL;
+    *n = 0;
+    if (!v)
+        return -1;
+    v[0] = 0;
+    for (int32_t j = g->c0; j < g->c0 + g->nc; j++) {
+        double lam = p->c[j].lam, ub = col_ub(p, (size_t)j);
+        if (!(lam > 0) || ub < 1)
+            continue;
+        size_t old = cnt;
+        for (size_t i = 0; i < old; i++)
+            for (double t = 1; t <= ub; t++) {
+                double L = v[i] + t * lam;
+                if (ga_gang_factor(L, w->checkpoint_minutes, w->restart_minutes) < 0)
+                    break;
+                if (cnt == cap && ga_grow((void **)&v, &cap, cnt + 1, sizeof(double))) {
+                    free(v);
+                    return -1;
+                }
+                v[cnt++] = L;
+            }
+        /* sort and merge equal sums (equal up to rounding) */
+        qsort(v, cnt, sizeof(double), cmp_double);
+        size_t k = 1;
+        for (size_t i = 1; i < cnt; i++)
+            if (v[i] > v[k - 1] * (1 + 1e-12) + 1e-15)
+                v[k++] = v[i];
+        cnt = k;
+        if (cnt > GA_GANG_LEVELS_MAX) {
+            free(v);
+            return -4;
+        }
+    }
+    *lv = v;
+    *n = (int32_t)cnt;
+    return 0;
+}
+
+void ga_mipmap_free(mipmap *mm)
+{
+    free(mm->zcol);
+    free(mm->ycol);
+    free(mm->nlv);
+    free(mm->lv0);
+    free(mm->lv);
+    mm->zcol = mm->ycol = mm->nlv = mm->lv0 = NULL;
+    mm->lv = NULL;
+}
+
+/* The levels of every gang group with spot columns into mm (nlv[g] = 0
+ * elsewhere); *total their sum.  GPUARB_OK, NOMEM, or LIMIT. */
+static gpuarb_status map_levels(gpuarb_ctx *ctx, const prob *p, mipmap *mm, size_t *total)
+{
+    size_t ng = p->n_g ? p->n_g : 1, cap = 0;
+    *total = 0;
+    mm->ycol = ga_mallocarray(ng, sizeof(int32_t));
+    mm->nlv = ga_calloc(ng, sizeof(int32_t));
+    mm->lv0 = ga_calloc(ng, sizeof(int32_t));
+    if (!mm->ycol || !mm->nlv || !mm->lv0)
+        return ga_nomem(ctx);
+    for (size_t g = 0; g < p->n_g; g++) {
+        mm->ycol[g] = -1;
+        if (!p->g[g].lam || !p->b->spec->w[p->g[g].w].same_region)
+            continue;
+        double *v;
+        int32_t n;
+        int rc = ga_gang_levels(p, &p->g[g], &v, &n);
+        if (rc == -1)
+            return ga_nomem(ctx);
+        if (rc == -4)
+            return ga_error(ctx, GPUARB_ERR_LIMIT, p->b->spec->source, 0, 0, NULL,
+                            "workload '%s' is a gang on spot whose offers in region %s reach "
+                            "more than %d distinct interruption rates: too many for the MIP; "
+                            "narrow its offers or give them fewer distinct interruption_rate "
+                            "values",
+                            p->b->spec->w[p->g[g].w].name, p->b->reg_name[p->g[g].reg],
+                            GA_GANG_LEVELS_MAX);
+        if (ga_grow((void **)&mm->lv, &cap, *total + (size_t)n, sizeof(double))) {
+            free(v);
+            return ga_nomem(ctx);
+        }
+        memcpy(mm->lv + *total, v, sizeof(double) * (size_t)n);
+        free(v);
+        mm->lv0[g] = (int32_t)*total;
+        mm->nlv[g] = n;
+        *total += (size_t)n;
+    }
+    return GPUARB_OK;
+}
+
 /* stage 0: the objective of the spec; stage 1 (max_throughput only): least
  * cost subject to throughput >= tfloor.
  * Rows: GPUs per workload; gang (one region); links x <= M z per region
@@ -44,7 +146,14 @@ static double col_ub(const prob *p, size_t j)
  * integrality tolerance of 1e-5, so M must be as small as the data allow;
  * the verifier catches the rest); shared capacity; budget; the share caps
  * through one total-GPU column T (T = sum of GPUs; GPUs of provider q <=
- * share x T), so they cost O(columns) nonzeros, not providers x columns. */
+ * share x T), so they cost O(columns) nonzeros, not providers x columns.
+ * A gang with spot columns in a region (SPEC section 2: every instance
+ * costs its price / (1 - L (c/2 + r)), L the interruption rates of its spot
+ * instances summed) is modelled exactly by the rates L_l it can reach:
+ * one binary y_l per level (sum y_l = z, the region's indicator), the
+ * rates summed over its spot columns equal to sum L_l y_l, and its list
+ * prices P = sum P_l with P_l <= M y_l; P_l costs 1 / (1 - L_l (c/2 + r))
+ * per dollar in the objective and the budget, and its x columns nothing. */
 gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, double tfloor,
                                  ga_mip **out, mipmap *mm)
 {
@@ -54,10 +163,17 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
     if (st0)
         return st0;
     int maximize = p->objective == GA_OBJ_MAX_THROUGHPUT && stage == 0;
+    memset(mm, 0, sizeof *mm);
+    size_t n_lv = 0;
+    gpuarb_status stl = map_levels(ctx, p, mm, &n_lv);
+    if (stl) {
+        ga_mipmap_free(mm);
+        return stl;
+    }
     ga_mip *m = ga_mip_new(maximize);
     int32_t *idx = NULL;
     double *val = NULL;
-    size_t nn = p->n_c + p->n_g + 1;
+    size_t nn = p->n_c + p->n_g + n_lv + 1;
     mm->tcol = -1;
     mm->zcol = ga_mallocarray((p->n_g ? p->n_g : 1), sizeof(int32_t));
     idx = ga_mallocarray(nn, sizeof(int32_t));
@@ -69,7 +185,8 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
     for (size_t j = 0; j < p->n_c; j++) {
         const gcol *c = &p->c[j];
         double ub = col_ub(p, j);
-        double obj = maximize ? c->tput : p->H * c->unit;
+        /* a gang's spot region pays through its P columns */
+        double obj = maximize ? c->tput : mm->nlv[c->grp] ? 0 : p->H * c->unit;
         snprintf(nm, sizeof nm, "x_w%d_o%d_%s", (int)c->w, (int)b->cls[c->k].rep,
                  c->spot ? "spot" : "od");
         if (ga_mip_add_col(m, obj, 0, ub, 1, nm) != (int32_t)j)
@@ -83,6 +200,31 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
             snprintf(nm, sizeof nm, "z_w%d_r%d", (int)gr->w, (int)gr->reg);
             mm->zcol[g] = ga_mip_add_col(m, maximize ? 0 : gr->egress, 0, 1, 1, nm);
             if (mm->zcol[g] < 0)
+                goto nomem;
+        }
+    }
+    /* y and P columns: a gang's interruption-rate level and its prices */
+    for (size_t g = 0; g < p->n_g; g++) {
+        const ggrp *gr = &p->g[g];
+        const ga_workload *w = &s->w[gr->w];
+        if (!mm->nlv[g])
+            continue;
+        double M = 0;
+        for (int32_t j = gr->c0; j < gr->c0 + gr->nc; j++)
+            M += col_ub(p, (size_t)j) * p->c[j].unit;
+        for (int32_t l = 0; l < mm->nlv[g]; l++) {
+            snprintf(nm, sizeof nm, "y_w%d_r%d_l%d", (int)gr->w, (int)g, (int)l);
+            int32_t c = ga_mip_add_col(m, 0, 0, 1, 1, nm);
+            if (c < 0)
+                goto nomem;
+            if (l == 0)
+                mm->ycol[g] = c;
+        }
+        for (int32_t l = 0; l < mm->nlv[g]; l++) {
+            double f = ga_gang_factor(mm->lv[mm->lv0[g] + l], w->checkpoint_minutes,
+                                      w->restart_minutes);
+            snprintf(nm, sizeof nm, "P_w%d_r%d_l%d", (int)gr->w, (int)g, (int)l);
+            if (ga_mip_add_col(m, maximize ? 0 : p->H * f, 0, M, 0, nm) < 0)
                 goto nomem;
         }
     }
@@ -144,6 +286,56 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
                 goto nomem;
         }
     }
+    /* a gang's level, its interruption rate and its prices */
+    for (size_t g = 0; g < p->n_g; g++) {
+        const ggrp *gr = &p->g[g];
+        int32_t nl = mm->nlv[g], y0 = mm->ycol[g], n = 0;
+        if (!nl)
+            continue;
+        for (int32_t l = 0; l < nl; l++) {
+            idx[n] = y0 + l;
+            val[n++] = 1;
+        }
+        idx[n] = mm->zcol[g];
+        val[n++] = -1;
+        snprintf(nm, sizeof nm, "level_w%d_r%d", (int)gr->w, (int)g);
+        if (ga_mip_add_row(m, n, idx, val, 0, 0, nm) < 0)
+            goto nomem;
+        n = 0;
+        for (int32_t j = gr->c0; j < gr->c0 + gr->nc; j++)
+            if (p->c[j].lam > 0) {
+                idx[n] = j;
+                val[n++] = p->c[j].lam;
+            }
+        for (int32_t l = 1; l < nl; l++) {
+            idx[n] = y0 + l;
+            val[n++] = -mm->lv[mm->lv0[g] + l];
+        }
+        snprintf(nm, sizeof nm, "rate_w%d_r%d", (int)gr->w, (int)g);
+        if (ga_mip_add_row(m, n, idx, val, 0, 0, nm) < 0)
+            goto nomem;
+        n = 0;
+        double M = 0;
+        for (int32_t j = gr->c0; j < gr->c0 + gr->nc; j++) {
+            idx[n] = j;
+            val[n++] = -p->c[j].unit;
+            M += col_ub(p, (size_t)j) * p->c[j].unit;
+        }
+        for (int32_t l = 0; l < nl; l++) {
+            idx[n] = y0 + nl + l;
+            val[n++] = 1;
+        }
+        snprintf(nm, sizeof nm, "price_w%d_r%d", (int)gr->w, (int)g);
+        if (ga_mip_add_row(m, n, idx, val, 0, 0, nm) < 0)
+            goto nomem;
+        for (int32_t l = 0; l < nl; l++) {
+            int32_t i2[2] = {y0 + nl + l, y0 + l};
+            double v2[2] = {1, -M};
+            snprintf(nm, sizeof nm, "plink_w%d_r%d_l%d", (int)gr->w, (int)g, (int)l);
+            if (ga_mip_add_row(m, 2, i2, v2, -GA_INF, 0, nm) < 0)
+                goto nomem;
+        }
+    }
     /* capacity shared across workloads */
     {
         int32_t *first = ga_mallocarray((b->n_cls ? b->n_cls : 1), sizeof(int32_t));
@@ -184,11 +376,22 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
     }
     /* budget */
     if (s->budget_per_hour >= 0 && !p->v.drop_budget && p->n_c) {
+        int32_t n = 0;
         for (size_t j = 0; j < p->n_c; j++) {
-            idx[j] = (int32_t)j;
-            val[j] = p->c[j].unit;
+            if (mm->nlv[p->c[j].grp])
+                continue; /* paid through the gang's P columns */
+            idx[n] = (int32_t)j;
+            val[n++] = p->c[j].unit;
         }
-        if (ga_mip_add_row(m, (int32_t)p->n_c, idx, val, -GA_INF, s->budget_per_hour, "budget") < 0)
+        for (size_t g = 0; g < p->n_g; g++) {
+            const ga_workload *w = &s->w[p->g[g].w];
+            for (int32_t l = 0; l < mm->nlv[g]; l++) {
+                idx[n] = mm->ycol[g] + mm->nlv[g] + l;
+                val[n++] = ga_gang_factor(mm->lv[mm->lv0[g] + l], w->checkpoint_minutes,
+                                          w->restart_minutes);
+            }
+        }
+        if (ga_mip_add_row(m, n, idx, val, -GA_INF, s->budget_per_hour, "budget") < 0)
             goto nomem;
     }
     /* share caps, in GPUs, against the total T: T - sum gpc x = 0, then
@@ -282,8 +485,7 @@ nomem:
     free(idx);
     free(val);
     ga_mip_free(m);
-    free(mm->zcol);
-    mm->zcol = NULL;
+    ga_mipmap_free(mm);
     return ga_nomem(ctx);
 }
 
@@ -301,6 +503,27 @@ static void start_with_z(const prob *p, const mipmap *mm, const double *x, doubl
     }
     if (mm->tcol >= 0)
         start[mm->tcol] = total;
+    /* a gang's level: the one its spot instances' rates sum to */
+    for (size_t g = 0; g < p->n_g; g++) {
+        int32_t nl = mm->nlv[g];
+        if (!nl)
+            continue;
+        double L = 0, P = 0;
+        int used = 0;
+        for (int32_t j = p->g[g].c0; j < p->g[g].c0 + p->g[g].nc; j++) {
+            L += x[j] * p->c[j].lam;
+            P += x[j] * p->c[j].unit;
+            used |= x[j] > 0.5;
+        }
+        if (!used)
+            continue;
+        int32_t lb = 0;
+        for (int32_t l = 1; l < nl; l++)
+            if (fabs(mm->lv[mm->lv0[g] + l] - L) < fabs(mm->lv[mm->lv0[g] + lb] - L))
+                lb = l;
+        start[mm->ycol[g] + lb] = 1;
+        start[mm->ycol[g] + nl + lb] = P;
+    }
 }
 
 gpuarb_status ga_alloc_mip_run(gpuarb_ctx *ctx, const prob *p, int stage, double tfloor,
@@ -324,7 +547,7 @@ gpuarb_status ga_alloc_mip_run(gpuarb_ctx *ctx, const prob *p, int stage, double
     double *xx = ga_calloc((size_t)mm.n_cols + 1, sizeof(double));
     if (!xx) {
         ga_mip_free(m);
-        free(mm.zcol);
+        ga_mipmap_free(&mm);
         return ga_nomem(ctx);
     }
     if (start) {
@@ -350,6 +573,6 @@ gpuarb_status ga_alloc_mip_run(gpuarb_ctx *ctx, const prob *p, int stage, double
     free(xx);
     mo->x = NULL;
     ga_mip_free(m);
-    free(mm.zcol);
+    ga_mipmap_free(&mm);
     return st;
 }

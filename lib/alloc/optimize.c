@@ -51,6 +51,7 @@
 #include <string.h>
 
 #include "alloc/alloc.h"
+#include "alloc/cost.h"
 #include "alloc/optimize.h"
 #include "catalog/catalog.h"
 #include "catalog/gpumodel.h"
@@ -64,6 +65,7 @@ static gpuarb_status fill_rows(gpuarb_ctx *ctx, const prob *p, const sol *sv, gp
     const gpuarb_spec *s = b->spec;
     const gpuarb_catalog *cat = b->cat;
     size_t rows_cap = 0;
+    double *gf = NULL;
     int64_t *left = ga_mallocarray((cat->n ? cat->n : 1), sizeof(int64_t));
     r->wl = ga_calloc(s->n_w ? s->n_w : 1, sizeof(ga_wl_row));
     if (!left || !r->wl) {
@@ -76,6 +78,21 @@ static gpuarb_status fill_rows(gpuarb_ctx *ctx, const prob *p, const sol *sv, gp
     for (size_t wi = 0; wi < s->n_w; wi++)
         if (!(r->wl[wi].name = ga_strdup(s->w[wi].name)))
             goto nomem;
+    /* a gang's multiplier (SPEC section 2): its spot instances' rates */
+    gf = ga_calloc(s->n_w ? s->n_w : 1, sizeof(double));
+    if (!gf)
+        goto nomem;
+    for (size_t j = 0; j < p->n_c; j++)
+        if (sv->x[j] > 0.5)
+            gf[p->c[j].w] += floor(sv->x[j] + 0.5) * p->c[j].lam;
+    for (size_t wi = 0; wi < s->n_w; wi++) {
+        const ga_workload *w = &s->w[wi];
+        gf[wi] = w->same_region ? ga_gang_factor(gf[wi], w->checkpoint_minutes,
+                                                 w->restart_minutes)
+                                : 1.0;
+        if (gf[wi] < 0)
+            gf[wi] = 1; /* never: the plan passed the verifier */
+    }
     /* egress per workload */
     for (size_t g = 0; g < p->n_g; g++) {
         int used = 0;
@@ -91,8 +108,9 @@ static gpuarb_status fill_rows(gpuarb_ctx *ctx, const prob *p, const sol *sv, gp
         const gcol *c = &p->c[j];
         const oclass *cl = &b->cls[c->k];
         ga_wl_row *wr = &r->wl[c->w];
+        double unit = c->unit * gf[c->w];
         wr->gpus += (int32_t)(cnt * c->gpc);
-        wr->cost_per_hour += cnt * c->unit;
+        wr->cost_per_hour += cnt * unit;
         wr->throughput += cnt * c->tput;
         for (int32_t mi = 0; mi < cl->n_members && cnt > 0; mi++) {
             int32_t oi = b->members[cl->first_member + mi];
@@ -125,12 +143,14 @@ static gpuarb_status fill_rows(gpuarb_ctx *ctx, const prob *p, const sol *sv, gp
             a->count = (int32_t)take;
             a->spot = c->spot;
             a->price_hour = c->spot ? o->spot : o->price;
-            a->unit_cost = c->unit;
+            a->unit_cost = unit;
         }
     }
+    free(gf);
     free(left);
     return GPUARB_OK;
 nomem:
+    free(gf);
     free(left);
     return ga_nomem(ctx);
 }
@@ -299,7 +319,7 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
         }
         st = ga_mip_write_lp(ctx, m, opts->write_model);
         ga_mip_free(m);
-        free(mm.zcol);
+        ga_mipmap_free(&mm);
         ga_prob_free(&pm);
         if (st)
             goto done;

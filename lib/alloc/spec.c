@@ -212,13 +212,13 @@ static gpuarb_status parse_data(sp *s, const ga_doc_node *n, ga_workload *w)
 
 enum {
     W_NAME, W_GPUS, W_MIN_GPUS, W_MAX_GPUS, W_GPU, W_MIN_MEM, W_GPN, W_SAME_REGION, W_SPOT,
-    W_CKPT, W_RESTART, W_TPUT, W_DATA, W_NKEYS
+    W_CKPT, W_RESTART, W_TPUT, W_DATA, W_SAME_ZONE, W_NKEYS
 };
 static const ga_rd_field WORKLOAD_KEYS[] = {
     {"name", GA_RD_REQUIRED}, {"gpus", 0}, {"min_gpus", 0}, {"max_gpus", 0}, {"gpu", 0},
     {"min_gpu_memory_gb", 0}, {"gpus_per_node", 0}, {"same_region", 0}, {"spot", 0},
     {"checkpoint_minutes", 0}, {"restart_minutes", 0}, {"throughput", 0}, {"data", 0},
-    {NULL, 0}};
+    {"same_zone", 0}, {NULL, 0}};
 static const char *const SPOT_NAMES[] = {"never", "allow", "only", NULL};
 static const char *const OBJECTIVE_NAMES[] = {"min_cost", "max_throughput", NULL};
 
@@ -257,6 +257,8 @@ static gpuarb_status workload_field(sp *s, int k, const ga_doc_node *v, ga_workl
         return parse_throughput(s, v, w);
     case W_DATA:
         return parse_data(s, v, w);
+    case W_SAME_ZONE:
+        return ga_rd_bool(r, v, &w->same_zone);
     }
     return GPUARB_OK;
 }
@@ -313,6 +315,14 @@ static gpuarb_status workload_counts(sp *s, const ga_doc_node *n, const ga_doc_n
                                  "and max_gpus (%d)",
                                  (int)g, (int)w->min_gpus, (int)w->max_gpus);
         }
+    }
+    /* one zone is stricter than one region: same_zone makes a gang */
+    if (w->same_zone) {
+        if (at[W_SAME_REGION] && !w->same_region)
+            return workload_fail(s, at[W_SAME_REGION], "same_region",
+                                 "same_region: false contradicts same_zone: true (one zone is "
+                                 "in one region)");
+        w->same_region = 1;
     }
     return GPUARB_OK;
 }
@@ -740,6 +750,7 @@ static void put_workload(ga_writer *w, const ga_workload *wl)
     ga_w_kv_num_or_null(w, "min_gpu_memory_gb", wl->min_gpu_memory_gb > 0, wl->min_gpu_memory_gb);
     ga_w_kv_int_or_null(w, "gpus_per_node", wl->gpus_per_node > 0, wl->gpus_per_node);
     ga_w_kv_bool(w, "same_region", wl->same_region);
+    ga_w_kv_bool(w, "same_zone", wl->same_zone);
     ga_w_kv_str(w, "spot", SPOT_NAMES[wl->spot >= 0 && wl->spot <= 2 ? wl->spot : 0]);
     ga_w_kv_num(w, "checkpoint_minutes", wl->checkpoint_minutes);
     ga_w_kv_num(w, "restart_minutes", wl->restart_minutes);

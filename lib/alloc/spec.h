@@ -27,7 +27,9 @@ typedef struct ga_workload {
     size_t n_models;
     double min_gpu_memory_gb; /* 0 = no minimum */
     int32_t gpus_per_node;    /* 0 = any */
-    int32_t same_region;      /* 0/1 */
+    int32_t same_region;      /* 0/1: a gang in one (provider, region); also
+                                 set by same_zone */
+    int32_t same_zone;        /* 0/1: a gang in one (provider, region, zone) */
     int32_t spot;             /* GA_SPOT_* */
     double checkpoint_minutes;/* default 60 */
     double restart_minutes;   /* default 5 */
