@@ -193,6 +193,112 @@ static void same_region_gang(void **state)
     gpuarb_result_free(o.r);
 }
 
+/* Issue 7: an 8-node DDP gang on spot.  p4d (8 x A100) spot $10 at rate
+ * 0.05/h, checkpoint 30 min, restart 5: c/2 + r = 0.25 + 1/12 = 1/3 h.
+ * Independent replicas: 10 / (1 - 0.05/3) = 10.169492 each, 1.69 % over
+ * list.  A gang of 8 stops on any of 8 interruptions: L = 8 x 0.05 = 0.4,
+ * every node 10 / (1 - 0.4/3) = 10 / 0.866667 = 11.538462, 15.38 % over
+ * list; 8 nodes 92.307692/h (on demand 8 x 32.77 = 262.16, not chosen). */
+static void gang_on_spot_ddp_surcharge(void **state)
+{
+    (void)state;
+    const char *cat = HDR "aws,us-east-1,us-east-1a,p4d,A100,8,32.77,10,0.05,\n";
+    const char *sp = "version: 1\nworkloads:\n  - {name: ddp, gpus: 64, spot: allow, "
+                     "checkpoint_minutes: 30, restart_minutes: 5%s}\n";
+    char text[256];
+    snprintf(text, sizeof text, sp, "");
+    solved o = solve_check(cat, text, GPUARB_SOLVE_OPTIMAL, 8 * 10 / (1 - 0.05 / 3), 1e-6);
+    assert_int_equal(count_of(o.r, "ddp", "p4d", 1), 8);
+    gpuarb_result_free(o.r);
+    snprintf(text, sizeof text, sp, ", same_region: true");
+    o = solve_check(cat, text, GPUARB_SOLVE_OPTIMAL, 80 / (1 - 0.4 / 3), 1e-6);
+    assert_int_equal(count_of(o.r, "ddp", "p4d", 1), 8);
+    gpuarb_allocation a;
+    assert_int_equal(gpuarb_result_allocation(o.r, 0, &a), GPUARB_OK);
+    assert_float_equal(a.cost_per_hour / a.count / a.price_hour, 1.153846, 1e-6);
+    gpuarb_result_free(o.r);
+}
+
+/* A gang where the gang formula changes the plan.  On demand $20, spot $10
+ * at rate 0.5/h; checkpoint 60, restart 5: c/2 + r = 0.583333 h.  Replicas:
+ * spot 10 / (1 - 0.291667) = 14.117647 < 20, so 4 spot = 56.470588.  A gang
+ * of 4 nodes with s on spot: s = 0: 80; s = 1: (10 + 60) / 0.708333 =
+ * 98.823529; s = 2: 60 / 0.416667 = 144; s >= 3: denominator <= 0.1, not
+ * allowed.  So the gang stays on demand at 80, and spot: only is
+ * infeasible. */
+static void gang_on_spot_changes_the_plan(void **state)
+{
+    (void)state;
+    const char *cat = HDR "gcp,us-central1,,g,L4,1,20,10,0.5,\n";
+    solved o = solve_check(cat, "version: 1\nworkloads:\n  - {name: r, gpus: 4, spot: allow}\n",
+                           GPUARB_SOLVE_OPTIMAL, 40 / (1 - 0.5 * (0.5 + 5.0 / 60)), 1e-6);
+    gpuarb_result_free(o.r);
+    o = solve_check(cat,
+                    "version: 1\nworkloads:\n  - {name: g, gpus: 4, spot: allow, same_region: true}\n",
+                    GPUARB_SOLVE_OPTIMAL, 80.0, 1e-9);
+    assert_int_equal(count_of(o.r, "g", "g", 0), 4);
+    gpuarb_result_free(o.r);
+    o = solve_check(cat,
+                    "version: 1\nworkloads:\n  - {name: g, gpus: 4, spot: only, same_region: true}\n",
+                    GPUARB_SOLVE_INFEASIBLE, NAN, 0);
+    gpuarb_result_free(o.r);
+    /* two gangs share the one offer's capacity of 5:
+     * g1 needs 4, g2 needs 1; g2 alone on spot pays 14.117647, and g1 on
+     * demand 80 plus nothing else: 94.117647 */
+    const char *cat5 = HDR "gcp,us-central1,,g,L4,1,20,10,0.5,5\n";
+    o = solve_check(cat5,
+                    "version: 1\nworkloads:\n"
+                    "  - {name: g1, gpus: 4, spot: allow, same_region: true}\n"
+                    "  - {name: g2, gpus: 1, spot: allow, same_region: true}\n",
+                    GPUARB_SOLVE_OPTIMAL, 80 + 10 / (1 - 0.5 * (0.5 + 5.0 / 60)), 1e-6);
+    gpuarb_result_free(o.r);
+}
+
+/* Issue 7: same_zone.  Three p5 nodes (24 GPUs).  us-east-1 sells one node
+ * in each of zones a, b, c at 98.32 and four in zone d at 99; us-west-2
+ * two region-wide nodes at 97.  same_region spreads the gang over a, b, c
+ * (3 x 98.32 = 294.96); same_zone keeps it in d (297). */
+static void same_zone_keeps_gang_in_one_zone(void **state)
+{
+    (void)state;
+    const char *cat = HDR "aws,us-east-1,us-east-1a,p5,H100,8,98.32,,,1\n"
+                          "aws,us-east-1,us-east-1b,p5,H100,8,98.32,,,1\n"
+                          "aws,us-east-1,us-east-1c,p5,H100,8,98.32,,,1\n"
+                          "aws,us-east-1,us-east-1d,p5,H100,8,99,,,4\n"
+                          "aws,us-west-2,,p5,H100,8,97,,,2\n";
+    solved o = solve_check(cat, "version: 1\nworkloads:\n  - {name: efa, gpus: 24, same_region: true}\n",
+                           GPUARB_SOLVE_OPTIMAL, 294.96, 1e-9);
+    assert_int_equal(gpuarb_result_allocation_count(o.r), 3);
+    gpuarb_result_free(o.r);
+    o = solve_check(cat, "version: 1\nworkloads:\n  - {name: efa, gpus: 24, same_zone: true}\n",
+                    GPUARB_SOLVE_OPTIMAL, 297.0, 1e-9);
+    for (int32_t i = 0; i < gpuarb_result_allocation_count(o.r); i++) {
+        gpuarb_allocation a;
+        assert_int_equal(gpuarb_result_allocation(o.r, i, &a), GPUARB_OK);
+        assert_string_equal(a.zone, "us-east-1d");
+    }
+    gpuarb_result_free(o.r);
+}
+
+/* same_zone and region-wide offers (no zone): a region's region-wide offers
+ * are one placement of their own, never mixed with its zoned offers.
+ * us-east-1: zone a 2 nodes at 98, region-wide 2 nodes at 90; us-west-2:
+ * region-wide only, 4 at 100.  Three nodes: same_region mixes us-east-1
+ * (2 x 90 + 98 = 278); same_zone cannot, and takes us-west-2 (300). */
+static void same_zone_region_wide_offers(void **state)
+{
+    (void)state;
+    const char *cat = HDR "aws,us-east-1,us-east-1a,p5,H100,8,98,,,2\n"
+                          "aws,us-east-1,,p5,H100,8,90,,,2\n"
+                          "aws,us-west-2,,p5,H100,8,100,,,4\n";
+    solved o = solve_check(cat, "version: 1\nworkloads:\n  - {name: efa, gpus: 24, same_region: true}\n",
+                           GPUARB_SOLVE_OPTIMAL, 278.0, 1e-9);
+    gpuarb_result_free(o.r);
+    o = solve_check(cat, "version: 1\nworkloads:\n  - {name: efa, gpus: 24, same_zone: true}\n",
+                    GPUARB_SOLVE_OPTIMAL, 300.0, 1e-9);
+    gpuarb_result_free(o.r);
+}
+
 /* spot: on-demand $10, spot $4 at rate 0.5/h.  checkpoint 60, restart 6:
  * den = 1 - 0.5 * (0.5 + 0.1) = 0.7, effective 4 / 0.7 = 5.714285..
  * never -> 10; allow -> 5.714285; only -> 5.714285.  With checkpoint 120 and
@@ -1319,6 +1425,10 @@ int main(void)
         cmocka_unit_test(min_max_range),
         cmocka_unit_test(gpus_per_node_restricts_shape),
         cmocka_unit_test(same_region_gang),
+        cmocka_unit_test(gang_on_spot_ddp_surcharge),
+        cmocka_unit_test(gang_on_spot_changes_the_plan),
+        cmocka_unit_test(same_zone_keeps_gang_in_one_zone),
+        cmocka_unit_test(same_zone_region_wide_offers),
         cmocka_unit_test(spot_markets),
         cmocka_unit_test(capacity_shared_between_workloads),
         cmocka_unit_test(budget_binds),
