@@ -299,6 +299,40 @@ static void same_zone_region_wide_offers(void **state)
     gpuarb_result_free(o.r);
 }
 
+/* Issue 7: max_throughput's baseline is the most throughput one provider
+ * reaches on demand within the same budget ($12/h).  Speeds: H100 2.0,
+ * A100 1.5, L4 0.4.  aws: A100 $3, 2 left; gcp: H100 $4, 1 left, L4 $1.
+ *   mixed: 2 A100 + 1 H100 + 2 L4 = $12, 3 + 2 + 0.8 = 5.8 (1 A100 + 1 H100
+ *          + 5 L4 = 5.5; 2 A100 + 6 L4 = 5.4; 1 H100 + 8 L4 = 5.2);
+ *   aws only: 2 A100 = 3.0 at $6; gcp only: 1 H100 + 8 L4 = 5.2 at $12.
+ * Baseline gcp, throughput 5.2; gain 100 (5.8 / 5.2 - 1) = 11.538462 %;
+ * savings_pct does not apply (-1 in the summary). */
+static void max_throughput_baseline_gain(void **state)
+{
+    (void)state;
+    solved o = solve_check(HDR "aws,us-east-1,,a,A100,1,3,,,2\n"
+                               "gcp,us-central1,,h,H100,1,4,,,1\n"
+                               "gcp,us-central1,,l,L4,1,1,,,\n",
+                           "version: 1\nobjective: max_throughput\nbudget_per_hour: 12\n"
+                           "workloads:\n  - {name: w, min_gpus: 1, throughput: {H100: 2.0, "
+                           "A100: 1.5, L4: 0.4}}\n",
+                           GPUARB_SOLVE_OPTIMAL, 12.0, 1e-9);
+    assert_float_equal(o.s.throughput, 5.8, 1e-9);
+    assert_non_null(o.s.baseline_provider);
+    assert_string_equal(o.s.baseline_provider, "gcp");
+    assert_float_equal(o.s.baseline_throughput, 5.2, 1e-9);
+    assert_float_equal(o.s.baseline_cost_per_hour, 12.0, 1e-9);
+    assert_float_equal(o.s.throughput_gain_pct, 100.0 * (5.8 / 5.2 - 1), 1e-9);
+    assert_float_equal(o.s.savings_pct, -1, 0);
+    char *json = NULL;
+    assert_int_equal(gpuarb_result_to_json(ctx, o.r, &json), GPUARB_OK);
+    assert_non_null(strstr(json, "\"savings_pct\":null"));
+    assert_non_null(strstr(json, "\"throughput\":5.2}"));
+    assert_non_null(strstr(json, "\"throughput_gain_pct\":11.53846"));
+    gpuarb_free(json);
+    gpuarb_result_free(o.r);
+}
+
 /* spot: on-demand $10, spot $4 at rate 0.5/h.  checkpoint 60, restart 6:
  * den = 1 - 0.5 * (0.5 + 0.1) = 0.7, effective 4 / 0.7 = 5.714285..
  * never -> 10; allow -> 5.714285; only -> 5.714285.  With checkpoint 120 and
@@ -1425,6 +1459,7 @@ int main(void)
         cmocka_unit_test(min_max_range),
         cmocka_unit_test(gpus_per_node_restricts_shape),
         cmocka_unit_test(same_region_gang),
+        cmocka_unit_test(max_throughput_baseline_gain),
         cmocka_unit_test(gang_on_spot_ddp_surcharge),
         cmocka_unit_test(gang_on_spot_changes_the_plan),
         cmocka_unit_test(same_zone_keeps_gang_in_one_zone),

@@ -7,6 +7,7 @@
 #define GPUARB_OPTIMIZE_H
 
 #include "base/internal.h"
+#include "alloc/spec.h" /* GA_OBJ_* */
 
 typedef struct ga_alloc_row {
     int32_t w;               /* workload index */
@@ -40,6 +41,9 @@ struct gpuarb_result {
     int32_t has_baseline;
     char *baseline_provider;
     double baseline_cph, baseline_total, savings_pct;
+    double baseline_tput;    /* the baseline plan's throughput */
+    double tput_gain_pct;    /* max_throughput: 100 (throughput / baseline_tput
+                                - 1); savings_pct is then not reported */
     ga_alloc_row *rows;
     size_t n_rows;
     ga_wl_row *wl;
