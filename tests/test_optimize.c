@@ -333,6 +333,74 @@ static void max_throughput_baseline_gain(void **state)
     gpuarb_result_free(o.r);
 }
 
+/* Issue 7, throughput-aware cost: 6400 GPU-hours of work (speed 1.0),
+ * due within 100 h.  An 8 x A100-80GB node costs $22.32/h (speed 1.0), an
+ * 8 x H100 node $31.80/h, declared 2.5x faster.  As a fleet of 64 GPUs
+ * (gpus: 64, horizon 100 h) min_cost buys 8 A100 nodes, $178.56/h,
+ * $17,856.  As work, a plan of n H100 nodes runs 6400 / (20 n) hours at
+ * 31.80 n per hour: $10,176 whatever n, and the deadline (throughput >= 64)
+ * needs n >= 4 (3 nodes: 60 < 64); A100 nodes: 6400 / (8 m) hours at 22.32 m:
+ * $17,856.  So 4 H100 nodes, 80 h, $10,176: 43.0 % cheaper than the A100s.
+ * Without a deadline one H100 node is as cheap (320 h, same $10,176): the
+ * fewest GPUs that cost least. */
+static void work_pays_for_the_hours_it_takes(void **state)
+{
+    (void)state;
+    const char *cat = HDR "gcp,us-central1,,a2,A100-80GB,8,22.32,,,\n"
+                          "aws,us-east-1,,p5,H100,8,31.80,,,\n";
+    solved o = solve_check(cat,
+                           "version: 1\nhorizon_hours: 100\nworkloads:\n"
+                           "  - {name: t, gpus: 64, throughput: {H100: 2.5}}\n",
+                           GPUARB_SOLVE_OPTIMAL, 178.56, 1e-9);
+    assert_float_equal(o.s.total_cost, 17856.0, 1e-6);
+    assert_int_equal(count_of(o.r, "t", "a2", 0), 8);
+    gpuarb_result_free(o.r);
+    o = solve_check(cat,
+                    "version: 1\nworkloads:\n  - {name: t, work_gpu_hours: 6400, "
+                    "deadline_hours: 100, throughput: {H100: 2.5}}\n",
+                    GPUARB_SOLVE_OPTIMAL, 4 * 31.80, 1e-9);
+    assert_float_equal(o.s.total_cost, 10176.0, 1e-6);
+    assert_int_equal(count_of(o.r, "t", "p5", 0), 4);
+    gpuarb_result_free(o.r);
+    o = solve_check(cat,
+                    "version: 1\nworkloads:\n  - {name: t, work_gpu_hours: 6400, "
+                    "throughput: {H100: 2.5}}\n",
+                    GPUARB_SOLVE_OPTIMAL, 31.80, 1e-9);
+    assert_float_equal(o.s.total_cost, 10176.0, 1e-6);
+    gpuarb_result_free(o.r);
+    /* a deadline no plan meets: 6400 GPU-hours in 1 h needs throughput 6400 */
+    o = solve_check(cat,
+                    "version: 1\nworkloads:\n  - {name: t, work_gpu_hours: 6400, "
+                    "deadline_hours: 1, max_gpus: 64, throughput: {H100: 2.5}}\n",
+                    GPUARB_SOLVE_INFEASIBLE, NAN, 0);
+    gpuarb_result_free(o.r);
+}
+
+/* throughput: table uses the GPU model table's relative speed (read here
+ * through the public API, not a constant): one 1-GPU H100 at $4 against a
+ * 1-GPU T4 at $0.5 for 100 GPU-hours of work: cost 100 x price / speed. */
+static void work_with_the_model_table_speeds(void **state)
+{
+    (void)state;
+    double sp_h = 0, sp_t = 0;
+    for (int32_t i = 0; i < gpuarb_gpu_model_count(); i++) {
+        gpuarb_gpu_model m;
+        assert_int_equal(gpuarb_gpu_model_get(i, &m), GPUARB_OK);
+        if (strcmp(m.name, "H100") == 0)
+            sp_h = m.relative_speed;
+        if (strcmp(m.name, "T4") == 0)
+            sp_t = m.relative_speed;
+    }
+    assert_true(sp_h > 0 && sp_t > 0);
+    double want = 100 * GA_MIN(4 / sp_h, 0.5 / sp_t);
+    solved o = solve_check(HDR "aws,us-east-1,,h,H100,1,4,,,\naws,us-east-1,,t,T4,1,0.5,,,\n",
+                           "version: 1\nworkloads:\n  - {name: t, work_gpu_hours: 100, "
+                           "max_gpus: 1, throughput: table}\n",
+                           GPUARB_SOLVE_OPTIMAL, NAN, 0);
+    assert_float_equal(o.s.total_cost, want, 1e-9 * want);
+    gpuarb_result_free(o.r);
+}
+
 /* spot: on-demand $10, spot $4 at rate 0.5/h.  checkpoint 60, restart 6:
  * den = 1 - 0.5 * (0.5 + 0.1) = 0.7, effective 4 / 0.7 = 5.714285..
  * never -> 10; allow -> 5.714285; only -> 5.714285.  With checkpoint 120 and
@@ -1060,6 +1128,7 @@ typedef struct bwl {
     int lo, hi, exact, models; /* models: bit mask over gpu ids; 0 = any */
     int spot, same_region, has_data, dprov, dreg;
     double ckpt, restart, gb, tput[3];
+    double work, deadline; /* work_gpu_hours (0: none), deadline_hours (0: none) */
 } bwl;
 
 typedef struct binst {
@@ -1075,6 +1144,7 @@ static const char *GPU[3] = {"H100", "A100", "L4"};
 
 static uint64_t rng_state;
 static int gen_gang_spot; /* gen(): force workload 0 to a gang on spot */
+static int gen_work;      /* gen(): workload 0 work-based, min_cost */
 static int rnd(int n)
 {
     rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -1124,6 +1194,16 @@ static void gen(binst *b)
     b->budget = (b->objective || rnd(3) == 0) ? 5.0 + rnd(60) : -1;
     b->pshare = rnd(3) == 0 ? 0.5 + rnd(4) * 0.1 : -1;
     b->sshare = rnd(3) == 0 ? rnd(5) * 0.2 : -1;
+    if (gen_work) {
+        /* work_gpu_hours: paid for the hours the work takes on what is
+         * bought, within an optional deadline; min_cost only */
+        bwl *x = &b->wl[0];
+        b->objective = 0;
+        x->work = 10.0 * (1 + rnd(20));
+        x->deadline = rnd(2) ? 0 : x->work / (1.0 + rnd(6));
+        if (!x->exact && x->lo == 0)
+            x->lo = 1;
+    }
     if (gen_gang_spot) {
         /* SPEC section 2's gang formula: workload 0 a gang that may (or
          * must) use spot, every offer with a spot market and a rate */
@@ -1192,6 +1272,10 @@ static void render(const binst *b, char *cat, size_t cn, char *sp, size_t sn)
                               " \"A100\": %.17g, \"L4\": %.17g}",
                               SPOT[x->spot], x->same_region ? "true" : "false", x->ckpt, x->restart,
                               x->tput[0], x->tput[1], x->tput[2]);
+        if (x->work > 0)
+            n += (size_t)snprintf(sp + n, sn - n, ", \"work_gpu_hours\": %.17g", x->work);
+        if (x->deadline > 0)
+            n += (size_t)snprintf(sp + n, sn - n, ", \"deadline_hours\": %.17g", x->deadline);
         if (x->has_data)
             n += (size_t)snprintf(sp + n, sn - n,
                                   ", \"data\": {\"provider\": \"%s\", \"region\": \"r%d\", \"gb\": %.17g}",
@@ -1231,7 +1315,7 @@ static void bf_eval(const binst *b, const bcol *c, int nc, const int *x, bbest *
      * spot, and in the whole plan */
     int pg[3] = {0, 0, 0}, spotg = 0, allg = 0;
     int gpus[2] = {0, 0}, used[2][3][2], capuse[5] = {0};
-    double gprice[2] = {0, 0}, glam[2] = {0, 0};
+    double gprice[2] = {0, 0}, glam[2] = {0, 0}, wtput[2] = {0, 0}, work = 0, cph_h = 0;
     memset(used, 0, sizeof used);
     for (int j = 0; j < nc; j++) {
         if (!x[j])
@@ -1243,8 +1327,9 @@ static void bf_eval(const binst *b, const bcol *c, int nc, const int *x, bbest *
             if (c[j].spot)
                 glam[c[j].w] += x[j] * o->rate;
         } else {
-            cph += x[j] * c[j].unit;
+            gprice[c[j].w] += x[j] * c[j].unit;
         }
+        wtput[c[j].w] += x[j] * o->gpc * b->wl[c[j].w].tput[o->gpu];
         pg[o->prov] += x[j] * o->gpc;
         if (c[j].spot)
             spotg += x[j] * o->gpc;
@@ -1276,13 +1361,23 @@ static void bf_eval(const binst *b, const bcol *c, int nc, const int *x, bbest *
             }
         if (x2->same_region && places > 1)
             return;
+        double rate = gprice[w];
         if (x2->same_region) {
             /* SPEC section 2: the gang stops when any spot instance is
              * interrupted; each of its instances costs price / den */
             double den = 1 - glam[w] * (x2->ckpt / 60.0 / 2 + x2->restart / 60.0);
             if (den <= 0.1)
                 return;
-            cph += gprice[w] / den;
+            rate = gprice[w] / den;
+        }
+        cph += rate;
+        if (x2->work > 0) {
+            /* it runs work / throughput hours, within the deadline */
+            if (wtput[w] <= 0 || (x2->deadline > 0 && x2->work / wtput[w] > x2->deadline + 1e-9))
+                return;
+            work += x2->work * rate / wtput[w];
+        } else {
+            cph_h += rate;
         }
     }
     double tol = 1e-9 * (1 + cph);
@@ -1296,7 +1391,7 @@ static void bf_eval(const binst *b, const bcol *c, int nc, const int *x, bbest *
                 return;
     if (b->sshare >= 0 && spotg > b->sshare * allg + 1e-9)
         return;
-    double total = b->H * cph + egress;
+    double total = b->H * cph_h + work + egress;
     if (!best->found) {
         best->found = 1;
         best->total = total;
@@ -1433,6 +1528,26 @@ static void random_instances_match_brute_force(void **state)
     assert_true(feasible < 300);
 }
 
+/* Issue 7: work-based workloads (work_gpu_hours, deadline_hours) against
+ * the brute force, which prices them itself: the plan's $/h (spot and gang
+ * formulas included) times work / throughput, a deadline met when work /
+ * throughput <= deadline.  Workload 0 is work-based; half the batch also
+ * makes it a gang on spot. */
+static void random_work_matches_brute_force(void **state)
+{
+    (void)state;
+    int checked, feasible;
+    gen_work = 1;
+    brute_batch(20261129, &checked, &feasible);
+    assert_int_equal(checked, 300);
+    assert_true(feasible > 80); /* both outcomes exercised */
+    gen_gang_spot = 1;
+    brute_batch(20261130, &checked, &feasible);
+    gen_gang_spot = gen_work = 0;
+    assert_int_equal(checked, 300);
+    assert_true(feasible > 80); /* both outcomes exercised */
+}
+
 /* Issue 7: gangs on spot against the brute force, which applies SPEC
  * section 2's gang formula itself (rates of the gang's spot instances
  * summed, every instance's price over 1 - L (c/2 + r), denominators <= 0.1
@@ -1459,6 +1574,8 @@ int main(void)
         cmocka_unit_test(min_max_range),
         cmocka_unit_test(gpus_per_node_restricts_shape),
         cmocka_unit_test(same_region_gang),
+        cmocka_unit_test(work_pays_for_the_hours_it_takes),
+        cmocka_unit_test(work_with_the_model_table_speeds),
         cmocka_unit_test(max_throughput_baseline_gain),
         cmocka_unit_test(gang_on_spot_ddp_surcharge),
         cmocka_unit_test(gang_on_spot_changes_the_plan),
@@ -1490,6 +1607,7 @@ int main(void)
         cmocka_unit_test(verifier_repairs_gang_and_budget),
         cmocka_unit_test(random_instances_match_brute_force),
         cmocka_unit_test(random_gangs_on_spot_match_brute_force),
+        cmocka_unit_test(random_work_matches_brute_force),
     };
     return cmocka_run_group_tests_name("optimize", tests, setup, tu_teardown);
 }

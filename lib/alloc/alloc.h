@@ -137,6 +137,7 @@ typedef struct prob {
 
 typedef struct plan_eval {
     double cph, egress, total, tput;
+    double work;           /* what work-based workloads cost (in total) */
     int feasible;          /* meets every constraint of the view */
 } plan_eval;
 
@@ -148,6 +149,9 @@ void ga_prob_free(prob *p);
 int ga_model_ok(const ga_workload *w, const ga_offer *o);
 /* Per-instance per-hour cost of o for w in a market; -1 if unusable. */
 double ga_unit_cost(const ga_workload *w, const ga_offer *o, int spot);
+/* The throughput a work-based workload needs (work / deadline); 0 without
+ * a deadline. */
+double ga_work_floor(const ga_workload *w);
 
 /* ---- the plan verifier (verify.c) ---- */
 
@@ -196,14 +200,17 @@ typedef struct knap_t {
         int32_t col, mult, wt; /* mult units of column col, wt GPUs */
     } *it;
     unsigned char *keep;   /* n_items x (top + 1) */
-    /* a gang on spot (a column with lam > 0): the cost of k GPUs is
-     * P / (1 - L (c/2 + r)), P the list prices and L the interruption
-     * rates summed, not a sum over instances; the DP keeps, per k, the
-     * plans no other beats on both P and L (a Pareto front), which is
-     * exact because the cost rises with each.  Plans are chains of
-     * entries in pool; best[k] is K[k]'s entry (-1: none). */
+    /* a gang on spot (a column with lam > 0) or a work-based workload:
+     * the cost of k GPUs is not a sum over instances but
+     * H P / (1 - L (c/2 + r)), or W P / ((1 - L (c/2 + r)) T) for work W,
+     * P the prices, L the gang's spot rates and T the throughput summed.
+     * The DP keeps, per k, the plans no other beats on all of P, L and T
+     * (a Pareto front), which is exact because the cost rises with P and
+     * L and falls with T, and the deadline only asks T to be large
+     * enough.  Plans are chains of entries in pool; best[k] is K[k]'s
+     * entry (-1: none). */
     struct knap_ent {
-        double lam, P;
+        double lam, P, T;
         int32_t prev, item;
     } *pool;
     size_t n_pool, cap_pool;
@@ -234,20 +241,26 @@ typedef struct mipmap {
     int32_t *zcol;        /* group -> MIP column or -1 */
     int32_t tcol;         /* the share caps' total-GPU column or -1 */
     int32_t n_cols;
-    /* a gang's group with spot columns (ggrp.lam): its interruption-rate
-     * levels lv[lv0[g] .. lv0[g] + nlv[g]), a binary y per level from
-     * column ycol[g] on, then a list-price column P per level */
+    /* per workload whose cost is not a sum over instances (a gang with
+     * spot columns, a work-based workload; ga_level_kind): the (rate,
+     * throughput) levels lv[2 l], lv[2 l + 1] for l in [lv0[w], lv0[w] +
+     * nlv[w]), a binary y per level from column ycol[w] on, then a price
+     * column P per level */
     int32_t *ycol, *nlv, *lv0;
     double *lv;
 } mipmap;
 
-/* Most interruption-rate levels of one gang's region in the MIP. */
-#define GA_GANG_LEVELS_MAX 4096
-/* The distinct interruption rates (sums of lam x count, each under the
- * gang formula's limit, ascending, 0 first) that group g's columns can
- * reach within their bounds, into *lv (caller frees).  0, -1 on allocation
- * failure, -4 when there are more than GA_GANG_LEVELS_MAX. */
-int ga_gang_levels(const prob *p, const ggrp *g, double **lv, int32_t *n);
+/* Most levels of one workload in the MIP. */
+#define GA_LEVELS_MAX 4096
+/* 1 if workload wi's cost in p is not a sum over its instances: a gang
+ * with spot columns that add to its rate, or a work-based workload. */
+int ga_level_kind(const prob *p, int32_t wi);
+/* The distinct (interruption rate, throughput) pairs workload wi's plans
+ * can reach within its columns' bounds (for a gang, within one of its
+ * regions), rates under the gang formula's limit and, for work, throughput
+ * that meets the deadline; into *lv as pairs (caller frees).  0, -1 on
+ * allocation failure, -4 past GA_LEVELS_MAX. */
+int ga_levels(const prob *p, int32_t wi, double **lv, int32_t *n);
 void ga_mipmap_free(mipmap *mm);
 
 /* When the solver may stop: relative gap, and absolute gap in dollars over

@@ -63,6 +63,12 @@ double ga_unit_cost(const ga_workload *w, const ga_offer *o, int spot)
     return ga_spot_cost(o->spot, o->rate, w->checkpoint_minutes, w->restart_minutes);
 }
 
+double ga_work_floor(const ga_workload *w)
+{
+    return w->work_gpu_hours > 0 && w->deadline_hours > 0 ? w->work_gpu_hours / w->deadline_hours
+                                                          : 0;
+}
+
 /* Append a column; -1 on allocation failure, -2 when the columns alone
  * (doubled by the growth) would take half the memory budget: a model
  * that size is past the budget whatever solves it. */
@@ -236,8 +242,11 @@ static int close_group(prob *p, int32_t wi, int32_t reg, int32_t gstart, int red
     int32_t nc = (int32_t)p->n_c - gstart;
     if (nc <= 0)
         return 0;
+    /* a work-based workload pays by speed: a slower column never
+     * dominates a faster one there */
     if (reduce)
-        nc = drop_dominated(p, gstart, nc, reduce == 1, p->objective == GA_OBJ_MIN_COST);
+        nc = drop_dominated(p, gstart, nc, reduce == 1,
+                            p->objective == GA_OBJ_MIN_COST && !(w->work_gpu_hours > 0));
     p->n_c = (size_t)(gstart + nc);
     if (ga_grow((void **)&p->g, &p->cap_g, p->n_g + 1, sizeof(ggrp)))
         return -1;
@@ -506,7 +515,8 @@ static int same_columns(const ga_workload *a, const ga_workload *b)
     if (a->n_models != b->n_models || a->min_gpu_memory_gb != b->min_gpu_memory_gb ||
         a->gpus_per_node != b->gpus_per_node || a->spot != b->spot ||
         a->checkpoint_minutes != b->checkpoint_minutes ||
-        a->restart_minutes != b->restart_minutes || a->n_tput != b->n_tput)
+        a->restart_minutes != b->restart_minutes || a->n_tput != b->n_tput ||
+        a->tput_table != b->tput_table || (a->work_gpu_hours > 0) != (b->work_gpu_hours > 0))
         return 0;
     for (size_t i = 0; i < a->n_models; i++)
         if (a->models[i] != b->models[i])
@@ -581,6 +591,23 @@ static void set_top(prob *p, int32_t wi)
     } else {
         top = (double)w->min_gpus + maxg - 1;
     }
+    if (w->work_gpu_hours > 0 && w->max_gpus < 0) {
+        /* a plan's cost for the work is W P f / T: dropping an instance
+         * whose price per throughput is at least the plan's P / T (one
+         * always is) lowers neither P / T nor a gang's f, nor the budget;
+         * so an optimal plan exists from which no instance can be dropped
+         * without going under min_gpus or the deadline's throughput
+         * floor: fewer than min + the largest node's GPUs, or throughput
+         * under floor + the fastest instance's, whose GPUs number at most
+         * that over the slowest speed per GPU */
+        double tmax = 0, smin = INF_COST;
+        for (int32_t j = p->w_c0[wi]; j < (int32_t)p->n_c; j++) {
+            tmax = GA_MAX(tmax, p->c[j].tput);
+            smin = GA_MIN(smin, p->c[j].tput / p->c[j].gpc);
+        }
+        double by_t = n_c && smin > 0 ? ceil((ga_work_floor(w) + tmax) / smin) : 0;
+        top = GA_MAX(top, GA_MAX((double)w->min_gpus + maxg - 1, by_t));
+    }
     if (top > 1e8) {
         top = 1e8;
         p->restricted = 1;
@@ -601,10 +628,10 @@ static void set_tops(prob *p, const view *v)
     const gpuarb_spec *s = p->b->spec;
     if (!(p->shares && p->objective == GA_OBJ_MIN_COST && v->has_cost_cap))
         return;
-    double need = 0; /* sum over workloads of H pu min_u */
+    double need = 0; /* sum over workloads of H pu min_u (work: 0) */
     for (size_t u = 0; u < s->n_w; u++) {
         double pu = least_per_gpu(p, (int32_t)u, p->w_nc[u]);
-        if (s->w[u].min_gpus > 0 && pu < INF_COST)
+        if (s->w[u].min_gpus > 0 && pu < INF_COST && !(s->w[u].work_gpu_hours > 0))
             need += p->H * pu * s->w[u].min_gpus;
     }
     int restricted = 0;
@@ -612,6 +639,12 @@ static void set_tops(prob *p, const view *v)
         const ga_workload *w = &s->w[wi];
         if (w->max_gpus >= 0 || p->w_nc[wi] == 0)
             continue;
+        if (w->work_gpu_hours > 0) {
+            /* its cost is not H x $/h: set_top's range, a restriction
+             * under the caps */
+            restricted = 1;
+            continue;
+        }
         double pw = least_per_gpu(p, (int32_t)wi, p->w_nc[wi]);
         double own = p->H * pw * w->min_gpus;
         double room = v->cost_cap - (need - own);
@@ -770,7 +803,7 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
             filter_max_gpus(p, (int32_t)wi);
         /* the most GPUs worth buying for this workload (see set_tops) */
         set_top(p, (int32_t)wi);
-        if (w->same_region && p->objective == GA_OBJ_MIN_COST &&
+        if (w->same_region && p->objective == GA_OBJ_MIN_COST && !(w->work_gpu_hours > 0) &&
             (reduce ? prune_gang_regions(p, (int32_t)wi)
                     : prune_gang_regions_capped(p, (int32_t)wi)))
             goto nomem;
@@ -878,19 +911,20 @@ void ga_model_size(const prob *p, int stage, ga_model_size_t *z)
         rows++;
         nnz += nc;
     }
-    /* a gang's spot region (mip.c): a y and a P column per level, the
-     * level, rate and price rows, a link per level, P in the budget */
-    for (size_t g = 0; g < p->n_g; g++) {
-        if (!p->g[g].lam || !s->w[p->g[g].w].same_region)
+    /* a workload with levels (mip.c): a y and a P column per level, the
+     * level, rate, throughput and price rows, a link per level, P in the
+     * budget */
+    for (size_t wi = 0; wi < s->n_w; wi++) {
+        if (!ga_level_kind(p, (int32_t)wi))
             continue;
         double *lv = NULL;
         int32_t n = 1;
-        if (ga_gang_levels(p, &p->g[g], &lv, &n))
-            n = GA_GANG_LEVELS_MAX; /* the MIP refuses it, or cannot be built */
+        if (ga_levels(p, (int32_t)wi, &lv, &n))
+            n = GA_LEVELS_MAX; /* the MIP refuses it, or cannot be built */
         free(lv);
         nz_cols += 2.0 * n;
-        rows += 3.0 + n;
-        nnz += 5.0 * n + 2.0 * p->g[g].nc + 1;
+        rows += 4.0 + n;
+        nnz += 6.0 * n + 3.0 * p->w_nc[wi] + 1;
     }
     z->cols = nc + nz_cols;
     z->rows = rows;

@@ -2,8 +2,9 @@
  * knapsack.c - step 3 of the allocation pipeline: the exact per-workload
  * optimum by dynamic programming (a bounded knapsack over exact GPU totals,
  * per region when a gang or egress ties the workload to regions; a gang
- * with instances on spot by a Pareto front over list price and
- * interruption rate, as SPEC section 2's gang formula needs), and the
+ * with instances on spot and a work-based workload by a Pareto front over
+ * price, interruption rate and throughput, as SPEC section 2's gang
+ * formula and the work's hours need), and the
  * greedy plan built from it (workloads solved in turn on the capacity left)
  * that starts the MIP.  Wraps no dependency.  Invariants: costs are never
  * negative; INF_COST means "no plan"; instances above DP_MAX_GPUS or
@@ -42,47 +43,48 @@ void ga_knap_free(knap_t *q)
     memset(q, 0, sizeof *q);
 }
 
-/* Most entries of a gang knapsack's pool (24 bytes each): past it the
+/* Most entries of a front knapsack's pool (32 bytes each): past it the
  * workload is left to the MIP, like a knapsack over DP_MAX_GPUS. */
-#define GANG_POOL_MAX ((size_t)1 << 21)
+#define FRONT_POOL_MAX ((size_t)1 << 21)
 
-/* A front: pool indices with lam ascending and P strictly descending. */
+/* A front: pool indices of plans none of which beats another on all of
+ * P, lam and T. */
 typedef struct front {
     int32_t *e;
     int32_t n, cap;
 } front;
 
-/* Put (lam, P) into front f unless an entry is at least as good on both;
- * drop the entries it beats on both.  0, -1 on allocation failure, -4 at
- * GANG_POOL_MAX. */
-static int front_add(knap_t *q, front *f, double lam, double P, int32_t prev, int32_t item)
+/* 1 if entry a is at least as good as (lam, P, T) on all three. */
+static int ent_covers(const struct knap_ent *a, double lam, double P, double T)
 {
-    int32_t at = 0;
-    for (int32_t t = 0; t < f->n; t++) {
-        const struct knap_ent *e = &q->pool[f->e[t]];
-        if (e->lam <= lam + 1e-15 && e->P <= P + 1e-12 * GA_MAX(1.0, P))
+    return a->lam <= lam + 1e-15 && a->P <= P + 1e-12 * GA_MAX(1.0, P) &&
+           a->T >= T - 1e-12 * GA_MAX(1.0, T);
+}
+
+/* Put (lam, P, T) into front f unless an entry covers it; drop the entries
+ * it covers.  0, -1 on allocation failure, -4 at FRONT_POOL_MAX. */
+static int front_add(knap_t *q, front *f, double lam, double P, double T, int32_t prev,
+                     int32_t item)
+{
+    for (int32_t t = 0; t < f->n; t++)
+        if (ent_covers(&q->pool[f->e[t]], lam, P, T))
             return 0; /* no better than what is there */
-        if (e->lam < lam)
-            at = t + 1;
-    }
-    if (q->n_pool >= GANG_POOL_MAX)
+    if (q->n_pool >= FRONT_POOL_MAX)
         return -4;
     if (ga_grow((void **)&q->pool, &q->cap_pool, q->n_pool + 1, sizeof *q->pool))
         return -1;
     int32_t id = (int32_t)q->n_pool++;
-    q->pool[id].lam = lam;
-    q->pool[id].P = P;
-    q->pool[id].prev = prev;
-    q->pool[id].item = item;
-    /* entries it beats: at least its lam and at least its P */
+    struct knap_ent *ne = &q->pool[id];
+    ne->lam = lam;
+    ne->P = P;
+    ne->T = T;
+    ne->prev = prev;
+    ne->item = item;
     int32_t k = 0;
     for (int32_t t = 0; t < f->n; t++) {
         const struct knap_ent *e = &q->pool[f->e[t]];
-        if (e->lam >= lam && e->P >= P) {
-            if (t < at)
-                at--;
-            continue;
-        }
+        if (e->lam >= lam && e->P >= P && e->T <= T)
+            continue; /* beaten on all three */
         f->e[k++] = f->e[t];
     }
     f->n = k;
@@ -92,17 +94,34 @@ static int front_add(knap_t *q, front *f, double lam, double P, int32_t prev, in
             return -1;
         f->cap = (int32_t)cap;
     }
-    memmove(f->e + at + 1, f->e + at, sizeof(int32_t) * (size_t)(f->n - at));
-    f->e[at] = id;
-    f->n++;
+    f->e[f->n++] = id;
     return 0;
 }
 
-/* The knapsack of a gang with columns on spot (knap_t): q's items are set;
- * fills K and best.  Same codes as ga_knap_solve. */
-static int knap_gang(const prob *p, const ga_workload *w, int32_t top, knap_t *q)
+/* The cost of a plan with prices P, gang rate lam and throughput T for
+ * workload w (knap_t): over the horizon, or for the work; INF_COST when
+ * not allowed (a gang's denominator <= 0.1, a deadline missed). */
+static double front_cost(const prob *p, const ga_workload *w, const struct knap_ent *e)
+{
+    double f = w->same_region ? ga_gang_factor(e->lam, w->checkpoint_minutes, w->restart_minutes)
+                              : 1.0;
+    if (f < 0)
+        return INF_COST;
+    if (w->work_gpu_hours > 0) {
+        /* the work's hours: work / T; the deadline: T >= work / deadline */
+        if (!(e->T > 0) || e->T < ga_work_floor(w) * (1 - 1e-12))
+            return INF_COST;
+        return w->work_gpu_hours * e->P * f / e->T;
+    }
+    return p->H * e->P * f;
+}
+
+/* The knapsack of a gang on spot or a work-based workload (knap_t): q's
+ * items are set; fills K and best.  Same codes as ga_knap_solve. */
+static int knap_front(const prob *p, const ga_workload *w, int32_t top, knap_t *q)
 {
     size_t T = (size_t)top + 1;
+    int work = w->work_gpu_hours > 0;
     front *fr = ga_calloc(T, sizeof(front));
     q->best = ga_mallocarray(T, sizeof(int32_t));
     int rc = 0;
@@ -114,7 +133,7 @@ static int knap_gang(const prob *p, const ga_workload *w, int32_t top, knap_t *q
         free(fr);
         return -1;
     }
-    q->pool[0].lam = q->pool[0].P = 0;
+    memset(&q->pool[0], 0, sizeof q->pool[0]);
     q->pool[0].prev = q->pool[0].item = -1;
     q->n_pool = 1;
     if (!(fr[0].e = ga_mallocarray(1, sizeof(int32_t)))) {
@@ -128,6 +147,7 @@ static int knap_gang(const prob *p, const ga_workload *w, int32_t top, knap_t *q
         const gcol *c = &p->c[q->it[i].col];
         int32_t wt = q->it[i].wt;
         double dl = q->it[i].mult * c->lam, dP = q->it[i].mult * c->unit;
+        double dT = work ? q->it[i].mult * c->tput : 0;
         for (int32_t k = top; k >= wt && !rc; k--) {
             const front *src = &fr[k - wt];
             if ((steps += (size_t)src->n + 1) >= DP_CLOCK_STEPS) {
@@ -137,10 +157,12 @@ static int knap_gang(const prob *p, const ga_workload *w, int32_t top, knap_t *q
             }
             for (int32_t t = 0; t < src->n && !rc; t++) {
                 int32_t from = src->e[t];
-                double lam = q->pool[from].lam + dl, P = q->pool[from].P + dP;
-                if (ga_gang_factor(lam, w->checkpoint_minutes, w->restart_minutes) < 0)
-                    break; /* lam only grows along the front */
-                rc = front_add(q, &fr[k], lam, P, from, i);
+                double lam = q->pool[from].lam + dl;
+                if (dl > 0 &&
+                    ga_gang_factor(lam, w->checkpoint_minutes, w->restart_minutes) < 0)
+                    continue; /* the gang's denominator is <= 0.1 */
+                rc = front_add(q, &fr[k], lam, q->pool[from].P + dP, q->pool[from].T + dT, from,
+                               i);
             }
         }
         if (!rc && p->b->lim.mem_bytes > 0 &&
@@ -151,10 +173,8 @@ static int knap_gang(const prob *p, const ga_workload *w, int32_t top, knap_t *q
         q->K[k] = INF_COST;
         q->best[k] = -1;
         for (int32_t t = 0; !rc && t < fr[k].n; t++) {
-            const struct knap_ent *e = &q->pool[fr[k].e[t]];
-            double f = ga_gang_factor(e->lam, w->checkpoint_minutes, w->restart_minutes);
-            double v = e->P * f * p->H;
-            if (f > 0 && v < q->K[k] - 1e-12) {
+            double v = front_cost(p, w, &q->pool[fr[k].e[t]]);
+            if (v < q->K[k] - 1e-12 * GA_MAX(1.0, v)) {
                 q->K[k] = v;
                 q->best[k] = fr[k].e[t];
             }
@@ -206,8 +226,8 @@ int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
             m -= take;
         }
     }
-    if (gang)
-        return knap_gang(p, w, top, q);
+    if (gang || (w && w->work_gpu_hours > 0))
+        return knap_front(p, w, top, q);
     if (p->b->lim.mem_bytes > 0 && (double)q->n_items * (double)T > p->b->lim.mem_bytes / 4)
         return -4;
     q->keep = ga_calloc(q->n_items ? (size_t)q->n_items : 1, T);
@@ -297,6 +317,10 @@ double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x)
     for (int32_t g = g0; g < g0 + ng; g++)
         if (p->g[g].egress > 0)
             any_egress = 1;
+    /* a work-based workload pays work / T for the plan as a whole: spread
+     * over regions its cost is not a sum of the regions' (the MIP's) */
+    if (w->work_gpu_hours > 0 && !w->same_region && any_egress)
+        return -1;
     int32_t *cols = ga_mallocarray((size_t)nc, sizeof(int32_t));
     if (!cols)
         return -2;

@@ -146,6 +146,13 @@ static gpuarb_status fill_rows(gpuarb_ctx *ctx, const prob *p, const sol *sv, gp
             a->unit_cost = unit;
         }
     }
+    for (size_t wi = 0; wi < s->n_w; wi++) {
+        ga_wl_row *wr = &r->wl[wi];
+        if (s->w[wi].work_gpu_hours > 0 && wr->throughput > 0) {
+            wr->hours = s->w[wi].work_gpu_hours / wr->throughput;
+            wr->work_cost = wr->hours * wr->cost_per_hour;
+        }
+    }
     free(gf);
     free(left);
     return GPUARB_OK;

@@ -26,6 +26,8 @@ typedef struct ga_wl_row {
     double cost_per_hour;
     double egress_cost;
     double throughput;
+    double hours;            /* work-based: the hours its work takes; 0 else */
+    double work_cost;        /* work-based: what the work costs in all */
 } ga_wl_row;
 
 struct gpuarb_result {
