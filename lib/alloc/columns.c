@@ -586,7 +586,10 @@ static void set_top(prob *p, int32_t wi)
         if (s->max_spot_share >= 0 && s->max_spot_share < 1 && !p->v.drop_sshare)
             cap = GA_MIN(cap, s->max_spot_share);
         double dilute = cap > 0 ? ceil(other / cap) + maxg : 0;
-        top = (double)w->min_gpus + GA_MAX(64.0 * maxg, dilute);
+        /* a work-based workload gets room to dilute only: its own range
+         * (below) is what its cost allows, and every GPU more multiplies
+         * the MIP's levels */
+        top = (double)w->min_gpus + (w->work_gpu_hours > 0 ? dilute : GA_MAX(64.0 * maxg, dilute));
         p->restricted = 1;
     } else {
         top = (double)w->min_gpus + maxg - 1;
@@ -919,8 +922,11 @@ void ga_model_size(const prob *p, int stage, ga_model_size_t *z)
             continue;
         double *lv = NULL;
         int32_t n = 1;
-        if (ga_levels(p, (int32_t)wi, &lv, &n))
-            n = GA_LEVELS_MAX; /* the MIP refuses it, or cannot be built */
+        int rc = ga_levels(p, (int32_t)wi, &lv, &n);
+        if (rc)
+            /* past the limit the MIP refuses it; out of memory, its own
+             * count fails the same way when it is built */
+            n = rc == -4 ? GA_LEVELS_MAX : 1;
         free(lv);
         nz_cols += 2.0 * n;
         rows += 4.0 + n;

@@ -446,12 +446,26 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
         snprintf(nm, sizeof nm, "price_w%d", (int)wi);
         if (ga_mip_add_row(m, n, idx, val, 0, 0, nm) < 0)
             goto nomem;
+        /* work: a plan of throughput T pays between the least and the
+         * most price per throughput of its columns times T, which keeps
+         * the LP from putting the price on a level it does not choose */
+        double rmin = INF_COST, rmax = 0;
+        for (int32_t j = p->w_c0[wi]; work && j < p->w_c0[wi] + p->w_nc[wi]; j++) {
+            rmin = GA_MIN(rmin, p->c[j].unit / p->c[j].tput);
+            rmax = GA_MAX(rmax, p->c[j].unit / p->c[j].tput);
+        }
         for (int32_t l = 0; l < nl; l++) {
             int32_t i2[2] = {y0 + nl + l, y0 + l};
-            double v2[2] = {1, -M};
+            double v2[2] = {1, -(work ? GA_MIN(M, rmax * lv[2 * l + 1]) : M)};
             snprintf(nm, sizeof nm, "plink_w%d_l%d", (int)wi, (int)l);
             if (ga_mip_add_row(m, 2, i2, v2, -GA_INF, 0, nm) < 0)
                 goto nomem;
+            if (work && rmin > 0) {
+                v2[1] = -rmin * lv[2 * l + 1] * (1 - 1e-9);
+                snprintf(nm, sizeof nm, "pfloor_w%d_l%d", (int)wi, (int)l);
+                if (ga_mip_add_row(m, 2, i2, v2, 0, GA_INF, nm) < 0)
+                    goto nomem;
+            }
         }
     }
     /* capacity shared across workloads */
