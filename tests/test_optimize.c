@@ -401,6 +401,26 @@ static void work_with_the_model_table_speeds(void **state)
     gpuarb_result_free(o.r);
 }
 
+/* Issue 7, finding 1: max_spot_share 0.3 on a 40-GPU inference fleet
+ * counts GPUs.  g2-standard-4 (1 x L4) $0.71 on demand, $0.28 on spot at
+ * rate 0; g2-standard-8 (1 x L4) $0.85 on demand only.  At most 0.3 x 40 =
+ * 12 GPUs on spot: 12 x 0.28 + 28 x 0.71 = 23.24.  A cap on dollars would
+ * have paid for g2-standard-8s to raise the on-demand bill; a cap on GPUs
+ * never buys one (each swap adds $0.14 and no GPU). */
+static void spot_cap_counts_gpus_not_dollars(void **state)
+{
+    (void)state;
+    solved o = solve_check(HDR "gcp,us-east4,,g2-standard-4,L4,1,0.71,0.28,0,\n"
+                               "gcp,us-east4,,g2-standard-8,L4,1,0.85,,,\n",
+                           "version: 1\nconstraints: {max_spot_share: 0.3}\nworkloads:\n"
+                           "  - {name: inference, gpus: 40, spot: allow}\n",
+                           GPUARB_SOLVE_OPTIMAL, 23.24, 1e-9);
+    assert_int_equal(count_of(o.r, "inference", "g2-standard-4", 1), 12);
+    assert_int_equal(count_of(o.r, "inference", "g2-standard-4", 0), 28);
+    assert_int_equal(count_of(o.r, "inference", "g2-standard-8", 0), 0);
+    gpuarb_result_free(o.r);
+}
+
 /* spot: on-demand $10, spot $4 at rate 0.5/h.  checkpoint 60, restart 6:
  * den = 1 - 0.5 * (0.5 + 0.1) = 0.7, effective 4 / 0.7 = 5.714285..
  * never -> 10; allow -> 5.714285; only -> 5.714285.  With checkpoint 120 and
@@ -1574,6 +1594,7 @@ int main(void)
         cmocka_unit_test(min_max_range),
         cmocka_unit_test(gpus_per_node_restricts_shape),
         cmocka_unit_test(same_region_gang),
+        cmocka_unit_test(spot_cap_counts_gpus_not_dollars),
         cmocka_unit_test(work_pays_for_the_hours_it_takes),
         cmocka_unit_test(work_with_the_model_table_speeds),
         cmocka_unit_test(max_throughput_baseline_gain),
