@@ -373,6 +373,9 @@ static void work_pays_for_the_hours_it_takes(void **state)
                     "version: 1\nworkloads:\n  - {name: t, work_gpu_hours: 6400, "
                     "deadline_hours: 1, max_gpus: 64, throughput: {H100: 2.5}}\n",
                     GPUARB_SOLVE_INFEASIBLE, NAN, 0);
+    /* 64 GPUs at 2.5 give 160 */
+    assert_true(diag_mentions(o.r, "needs throughput 6400"));
+    assert_true(diag_mentions(o.r, "at most 160 with 64 GPUs"));
     gpuarb_result_free(o.r);
 }
 

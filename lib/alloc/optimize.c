@@ -162,6 +162,33 @@ nomem:
     return ga_nomem(ctx);
 }
 
+/* Name the work-based workloads whose deadline no plan can meet: the
+ * throughput it needs above the most its offers give within its GPU range
+ * (the fastest speed per GPU times its most GPUs).  1 if any. */
+static int explain_deadlines(const prob *p, gpuarb_result *r)
+{
+    const gpuarb_spec *s = p->b->spec;
+    int any = 0;
+    for (size_t wi = 0; wi < s->n_w; wi++) {
+        const ga_workload *w = &s->w[wi];
+        double need = ga_work_floor(w), speed = 0;
+        if (!(need > 0) || p->w_nc[wi] == 0)
+            continue;
+        for (int32_t j = p->w_c0[wi]; j < p->w_c0[wi] + p->w_nc[wi]; j++)
+            speed = GA_MAX(speed, p->c[j].tput / p->c[j].gpc);
+        double most = speed * p->w_top[wi];
+        if (most < need * (1 - 1e-9)) {
+            ga_result_diag(r, "workload '%s' needs throughput %.6g (work_gpu_hours %.6g / "
+                              "deadline_hours %.6g) but its offers give at most %.6g with %d "
+                              "GPUs",
+                           w->name, need, w->work_gpu_hours, w->deadline_hours, most,
+                           (int)p->w_top[wi]);
+            any = 1;
+        }
+    }
+    return any;
+}
+
 void gpuarb_optimize_opts_init(gpuarb_optimize_opts *o)
 {
     if (!o)
@@ -376,7 +403,7 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
             ga_result_diag(r, "the throughput is proven best, but the cheapest plan with it "
                               "was not proven (time limit or solver tolerance)");
     } else if (sv.status == GPUARB_SOLVE_INFEASIBLE) {
-        if (!ga_explain_workloads(&p, r))
+        if (!explain_deadlines(&p, r) && !ga_explain_workloads(&p, r))
             if ((st = ga_explain_families(ctx, &b, &v, ga_stage_deadline(&b, 0, 1.0), &tol, r)))
                 goto done;
         if (sv.range_only) {
