@@ -123,6 +123,11 @@ static int write_catalog(const char *path, size_t n, int fleet)
 /* A spec of nw workloads, a quarter each (all gangs with gangs_only):
  * 8-GPU-node gangs with data elsewhere, spot fine-tuning, inference ranges,
  * small spot experiments; constraints is a YAML line or NULL. */
+/* Issue 7's semantics in write_spec: 1 the pretraining gangs may use spot
+ * (the gang formula), 2 the fine-tuning workloads are work-based (GPU-hours
+ * due within a deadline). */
+static int spec_variant;
+
 static int write_spec(const char *path, const char *catalog, int nw, int limit_s,
                       const char *constraints, int gangs_only)
 {
@@ -141,12 +146,19 @@ static int write_spec(const char *path, const char *catalog, int nw, int limit_s
         switch (t) {
         case 0:
             fprintf(f, "  - {name: pretrain-%d, gpus: %d, gpu: [H100, A100-80GB], gpus_per_node: 8,"
-                       " same_region: true, data: {provider: %s, region: %s, gb: %d}}\n",
-                    w, 8 * (1 + (w / 4) % 4), dp[d], dr[d], 500 + 250 * (w % 5));
+                       " same_region: true, data: {provider: %s, region: %s, gb: %d}%s}\n",
+                    w, 8 * (1 + (w / 4) % 4), dp[d], dr[d], 500 + 250 * (w % 5),
+                    spec_variant == 1 ? ", spot: allow, checkpoint_minutes: 30" : "");
             break;
         case 1:
-            fprintf(f, "  - {name: finetune-%d, gpus: %d, gpu: [A100, A100-80GB, L40S, H100],"
-                       " spot: allow, checkpoint_minutes: 20}\n", w, 1 + (w / 4) % 8);
+            if (spec_variant == 2)
+                fprintf(f, "  - {name: finetune-%d, work_gpu_hours: %d, deadline_hours: 24,"
+                           " max_gpus: 16, gpu: [A100, A100-80GB, L40S, H100], spot: allow,"
+                           " checkpoint_minutes: 20, throughput: {H100: 2.5, A100-80GB: 1.3}}\n",
+                        w, 48 * (1 + (w / 4) % 8));
+            else
+                fprintf(f, "  - {name: finetune-%d, gpus: %d, gpu: [A100, A100-80GB, L40S, H100],"
+                           " spot: allow, checkpoint_minutes: 20}\n", w, 1 + (w / 4) % 8);
             break;
         case 2:
             fprintf(f, "  - {name: inference-%d, min_gpus: %d, max_gpus: %d, min_gpu_memory_gb: 24}\n",
@@ -513,21 +525,26 @@ int main(int argc, char **argv)
            "ours_ms", "gap_%", "mip_cols", "rows", "rss_MiB", "cbc", "cbc_ms", "ratio", "cbc_obj");
     struct {
         const char *name, *catalog;
-        int nw, coupled;
+        int nw, coupled, variant;
     } cases[] = {
-        {"builtin x 1", "builtin", 1, 0},
-        {"builtin x 10", "builtin", 10, 0},
-        {"builtin x 50", "builtin", 50, 0},
-        {"builtin x 50 (spot cap)", "builtin", 50, 1},
-        {"5,000 offers x 100", cat5k, 100, 1},
-        {"20,000 offers x 1,000", cat20k, 1000, 1},
+        {"builtin x 1", "builtin", 1, 0, 0},
+        {"builtin x 10", "builtin", 10, 0, 0},
+        {"builtin x 50", "builtin", 50, 0, 0},
+        {"builtin x 50 (spot cap)", "builtin", 50, 1, 0},
+        {"builtin x 50 (gangs on spot)", "builtin", 50, 0, 1},
+        {"builtin x 50 (gang spot,cap)", "builtin", 50, 1, 1},
+        {"builtin x 50 (work)", "builtin", 50, 0, 2},
+        {"5,000 offers x 100", cat5k, 100, 1, 0},
+        {"20,000 offers x 1,000", cat20k, 1000, 1, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         if (quick && cases[i].nw >= 1000)
             continue;
         snprintf(spec, sizeof spec, "%s/spec%zu.yaml", dir, i);
+        spec_variant = cases[i].variant;
         write_spec(spec, cases[i].catalog, cases[i].nw, 60,
                    cases[i].coupled ? "{max_spot_share: 0.6}" : NULL, 0);
+        spec_variant = 0;
         run_case(cases[i].name, spec, cbc);
     }
     char cmd[600];

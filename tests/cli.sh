@@ -948,6 +948,52 @@ head -c 100 "$T/spot.model" >"$T/cut.model"
 run spot --trace tests/data/spot/always.json --job-hours 2 --deadline-hours 4 --policy "rl:$T/cut.model"
 expect_rc "spot: a truncated model file is bad input" 3
 expect_err "spot: the error says truncated" "truncated"
+# ---- trust-alloc (issue 7, semantics)
+# An 8-node DDP gang on spot pays the gang formula: p4d spot $10 at rate
+# 0.05/h, c = 30 min, r = 5 min: L = 0.4, each node 10 / (1 - 0.4/3) =
+# 11.538462 (15.4 % over list; independent replicas would pay 1.7 %).
+mkdir -p "$T/ta"
+printf 'provider,region,zone,instance_type,gpu,gpu_count,price_hour,spot_price_hour,interruption_rate\naws,us-east-1,us-east-1a,p4d,A100,8,32.77,10,0.05\n' >"$T/ta/ddp.csv"
+printf 'version: 1\ncatalog: ddp.csv\nworkloads:\n  - {name: ddp, gpus: 64, same_region: true, spot: allow, checkpoint_minutes: 30, restart_minutes: 5}\n' >"$T/ta/ddp.yaml"
+run optimize --format json "$T/ta/ddp.yaml"
+expect_rc "trust-alloc: a gang on spot is planned" 0
+pycheck "trust-alloc: every node of the gang pays 1 / (1 - 0.4/3)" "
+a = d['allocations'][0]
+assert a['count'] == 8 and a['market'] == 'spot', a
+assert close(a['effective_price_hour'], 10 / (1 - 0.4 / 3), 1e-6), a
+assert close(d['cost_per_hour'], 80 / (1 - 0.4 / 3), 1e-6), d['cost_per_hour']
+"
+# same_zone: three p5 nodes in one zone (d, 3 x 99) rather than one each in
+# a, b and c (3 x 98.32).
+printf 'provider,region,zone,instance_type,gpu,gpu_count,price_hour,capacity\naws,us-east-1,us-east-1a,p5,H100,8,98.32,1\naws,us-east-1,us-east-1b,p5,H100,8,98.32,1\naws,us-east-1,us-east-1c,p5,H100,8,98.32,1\naws,us-east-1,us-east-1d,p5,H100,8,99,4\n' >"$T/ta/p5.csv"
+printf 'version: 1\ncatalog: p5.csv\nworkloads:\n  - {name: efa, gpus: 24, same_zone: true}\n' >"$T/ta/p5.yaml"
+run optimize --format json "$T/ta/p5.yaml"
+expect_rc "trust-alloc: a same_zone gang is planned" 0
+pycheck "trust-alloc: the same_zone gang is in one zone" "
+assert {a['zone'] for a in d['allocations']} == {'us-east-1d'}, d['allocations']
+assert close(d['cost_per_hour'], 297.0, 1e-9), d['cost_per_hour']
+"
+# max_throughput compares throughput with the one-provider baseline
+# (tests/test_optimize.c, max_throughput_baseline_gain: 5.8 against 5.2).
+printf 'provider,region,zone,instance_type,gpu,gpu_count,price_hour,capacity\naws,us-east-1,,a,A100,1,3,2\ngcp,us-central1,,h,H100,1,4,1\ngcp,us-central1,,l,L4,1,1,\n' >"$T/ta/mt.csv"
+printf 'version: 1\ncatalog: mt.csv\nobjective: max_throughput\nbudget_per_hour: 12\nworkloads:\n  - {name: w, min_gpus: 1, throughput: {H100: 2.0, A100: 1.5, L4: 0.4}}\n' >"$T/ta/mt.yaml"
+run optimize --format json "$T/ta/mt.yaml"
+expect_rc "trust-alloc: max_throughput is planned" 0
+pycheck "trust-alloc: max_throughput reports throughput_gain_pct, not savings" "
+assert d['savings_pct'] is None, d['savings_pct']
+assert close(d['baseline']['throughput'], 5.2, 1e-12), d['baseline']
+assert close(d['throughput_gain_pct'], 100 * (5.8 / 5.2 - 1), 1e-9), d['throughput_gain_pct']
+"
+# Work: 6400 GPU-hours due in 100 h on H100 nodes declared 2.5x faster:
+# 4 nodes, 80 h, $10,176 (the A100 fleet of the same GPUs costs $17,856).
+printf 'provider,region,zone,instance_type,gpu,gpu_count,price_hour\ngcp,us-central1,,a2,A100-80GB,8,22.32\naws,us-east-1,,p5,H100,8,31.80\n' >"$T/ta/w.csv"
+printf 'version: 1\ncatalog: w.csv\nworkloads:\n  - {name: t, work_gpu_hours: 6400, deadline_hours: 100, throughput: {H100: 2.5}}\n' >"$T/ta/w.yaml"
+run optimize --format json "$T/ta/w.yaml"
+expect_rc "trust-alloc: a work-based workload is planned" 0
+pycheck "trust-alloc: the work pays for its 80 hours on 4 H100 nodes" "
+assert d['allocations'][0]['instance_type'] == 'p5' and d['allocations'][0]['count'] == 4
+assert close(d['total_cost'], 10176.0, 1e-9), d['total_cost']
+"
 
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"

@@ -644,6 +644,20 @@ static const opt_arg OPT_EGRESS = {EGRESS_JSON, 0};
 static const opt_arg OPT_INFEASIBLE = {DATA "infeasible.yaml", 0};
 static const opt_arg OPT_SPOT = {DATA "spot.yaml", 1};
 static const opt_arg OPT_EXPLAIN = {DATA "plan.yaml", 1, 1};
+/* issue 7: a gang on spot under a spot cap and a work-based gang under a
+ * budget that binds (so the MIP's levels are built, not only the DP's
+ * fronts) */
+static const opt_arg OPT_GANG_SPOT = {"# gang on spot\nversion: 1\n"
+                                      "constraints: {max_spot_share: 0.5}\nworkloads:\n"
+                                      "  - {name: g, gpus: 24, same_region: true, spot: allow}\n"
+                                      "  - {name: h, gpus: 8, spot: allow}\n",
+                                      1};
+static const opt_arg OPT_WORK = {"# work\nversion: 1\n"
+                                 "budget_per_hour: 60\nworkloads:\n"
+                                 "  - {name: w, work_gpu_hours: 400, deadline_hours: 20, "
+                                 "spot: allow, same_region: true}\n"
+                                 "  - {name: h, gpus: 8, spot: allow}\n",
+                                 1};
 static const pack_arg PK_BPP = {DATA "tiny.bpp", -1, -1, 0};
 static const pack_arg PK_BPP_EXACT = {"tests/data/cli/tiny.bpp", -1, GPUARB_PACK_EXACT, 0};
 static const pack_arg PK_VEC_NODES = {DATA "pack.yaml", GPUARB_PACK_MIN_NODES, -1, 0};
@@ -774,6 +788,8 @@ static chaos_case CASES[] = {
     {"optimize infeasible", c_optimize, &OPT_INFEASIBLE, NULL},
     {"optimize spot", c_optimize, &OPT_SPOT, NULL},
     {"optimize explain", c_optimize, &OPT_EXPLAIN, NULL},
+    {"optimize gang on spot", c_optimize, &OPT_GANG_SPOT, NULL},
+    {"optimize work", c_optimize, &OPT_WORK, NULL},
     {"optimize write_model", c_optimize_write, NULL, NULL},
     {"result_to_json", c_result_out, &R[0]},
     {"result_to_table", c_result_out, &R[1]},

@@ -193,6 +193,237 @@ static void same_region_gang(void **state)
     gpuarb_result_free(o.r);
 }
 
+/* Issue 7: an 8-node DDP gang on spot.  p4d (8 x A100) spot $10 at rate
+ * 0.05/h, checkpoint 30 min, restart 5: c/2 + r = 0.25 + 1/12 = 1/3 h.
+ * Independent replicas: 10 / (1 - 0.05/3) = 10.169492 each, 1.69 % over
+ * list.  A gang of 8 stops on any of 8 interruptions: L = 8 x 0.05 = 0.4,
+ * every node 10 / (1 - 0.4/3) = 10 / 0.866667 = 11.538462, 15.38 % over
+ * list; 8 nodes 92.307692/h (on demand 8 x 32.77 = 262.16, not chosen). */
+static void gang_on_spot_ddp_surcharge(void **state)
+{
+    (void)state;
+    const char *cat = HDR "aws,us-east-1,us-east-1a,p4d,A100,8,32.77,10,0.05,\n";
+    const char *sp = "version: 1\nworkloads:\n  - {name: ddp, gpus: 64, spot: allow, "
+                     "checkpoint_minutes: 30, restart_minutes: 5%s}\n";
+    char text[256];
+    snprintf(text, sizeof text, sp, "");
+    solved o = solve_check(cat, text, GPUARB_SOLVE_OPTIMAL, 8 * 10 / (1 - 0.05 / 3), 1e-6);
+    assert_int_equal(count_of(o.r, "ddp", "p4d", 1), 8);
+    gpuarb_result_free(o.r);
+    snprintf(text, sizeof text, sp, ", same_region: true");
+    o = solve_check(cat, text, GPUARB_SOLVE_OPTIMAL, 80 / (1 - 0.4 / 3), 1e-6);
+    assert_int_equal(count_of(o.r, "ddp", "p4d", 1), 8);
+    gpuarb_allocation a;
+    assert_int_equal(gpuarb_result_allocation(o.r, 0, &a), GPUARB_OK);
+    assert_float_equal(a.cost_per_hour / a.count / a.price_hour, 1.153846, 1e-6);
+    gpuarb_result_free(o.r);
+}
+
+/* A gang where the gang formula changes the plan.  On demand $20, spot $10
+ * at rate 0.5/h; checkpoint 60, restart 5: c/2 + r = 0.583333 h.  Replicas:
+ * spot 10 / (1 - 0.291667) = 14.117647 < 20, so 4 spot = 56.470588.  A gang
+ * of 4 nodes with s on spot: s = 0: 80; s = 1: (10 + 60) / 0.708333 =
+ * 98.823529; s = 2: 60 / 0.416667 = 144; s >= 3: denominator <= 0.1, not
+ * allowed.  So the gang stays on demand at 80, and spot: only is
+ * infeasible. */
+static void gang_on_spot_changes_the_plan(void **state)
+{
+    (void)state;
+    const char *cat = HDR "gcp,us-central1,,g,L4,1,20,10,0.5,\n";
+    solved o = solve_check(cat, "version: 1\nworkloads:\n  - {name: r, gpus: 4, spot: allow}\n",
+                           GPUARB_SOLVE_OPTIMAL, 40 / (1 - 0.5 * (0.5 + 5.0 / 60)), 1e-6);
+    gpuarb_result_free(o.r);
+    o = solve_check(cat,
+                    "version: 1\nworkloads:\n  - {name: g, gpus: 4, spot: allow, same_region: true}\n",
+                    GPUARB_SOLVE_OPTIMAL, 80.0, 1e-9);
+    assert_int_equal(count_of(o.r, "g", "g", 0), 4);
+    gpuarb_result_free(o.r);
+    o = solve_check(cat,
+                    "version: 1\nworkloads:\n  - {name: g, gpus: 4, spot: only, same_region: true}\n",
+                    GPUARB_SOLVE_INFEASIBLE, NAN, 0);
+    gpuarb_result_free(o.r);
+    /* two gangs share the one offer's capacity of 5:
+     * g1 needs 4, g2 needs 1; g2 alone on spot pays 14.117647, and g1 on
+     * demand 80 plus nothing else: 94.117647 */
+    const char *cat5 = HDR "gcp,us-central1,,g,L4,1,20,10,0.5,5\n";
+    o = solve_check(cat5,
+                    "version: 1\nworkloads:\n"
+                    "  - {name: g1, gpus: 4, spot: allow, same_region: true}\n"
+                    "  - {name: g2, gpus: 1, spot: allow, same_region: true}\n",
+                    GPUARB_SOLVE_OPTIMAL, 80 + 10 / (1 - 0.5 * (0.5 + 5.0 / 60)), 1e-6);
+    gpuarb_result_free(o.r);
+}
+
+/* Issue 7: same_zone.  Three p5 nodes (24 GPUs).  us-east-1 sells one node
+ * in each of zones a, b, c at 98.32 and four in zone d at 99; us-west-2
+ * two region-wide nodes at 97.  same_region spreads the gang over a, b, c
+ * (3 x 98.32 = 294.96); same_zone keeps it in d (297). */
+static void same_zone_keeps_gang_in_one_zone(void **state)
+{
+    (void)state;
+    const char *cat = HDR "aws,us-east-1,us-east-1a,p5,H100,8,98.32,,,1\n"
+                          "aws,us-east-1,us-east-1b,p5,H100,8,98.32,,,1\n"
+                          "aws,us-east-1,us-east-1c,p5,H100,8,98.32,,,1\n"
+                          "aws,us-east-1,us-east-1d,p5,H100,8,99,,,4\n"
+                          "aws,us-west-2,,p5,H100,8,97,,,2\n";
+    solved o = solve_check(cat, "version: 1\nworkloads:\n  - {name: efa, gpus: 24, same_region: true}\n",
+                           GPUARB_SOLVE_OPTIMAL, 294.96, 1e-9);
+    assert_int_equal(gpuarb_result_allocation_count(o.r), 3);
+    gpuarb_result_free(o.r);
+    o = solve_check(cat, "version: 1\nworkloads:\n  - {name: efa, gpus: 24, same_zone: true}\n",
+                    GPUARB_SOLVE_OPTIMAL, 297.0, 1e-9);
+    for (int32_t i = 0; i < gpuarb_result_allocation_count(o.r); i++) {
+        gpuarb_allocation a;
+        assert_int_equal(gpuarb_result_allocation(o.r, i, &a), GPUARB_OK);
+        assert_string_equal(a.zone, "us-east-1d");
+    }
+    gpuarb_result_free(o.r);
+}
+
+/* same_zone and region-wide offers (no zone): a region's region-wide offers
+ * are one placement of their own, never mixed with its zoned offers.
+ * us-east-1: zone a 2 nodes at 98, region-wide 2 nodes at 90; us-west-2:
+ * region-wide only, 4 at 100.  Three nodes: same_region mixes us-east-1
+ * (2 x 90 + 98 = 278); same_zone cannot, and takes us-west-2 (300). */
+static void same_zone_region_wide_offers(void **state)
+{
+    (void)state;
+    const char *cat = HDR "aws,us-east-1,us-east-1a,p5,H100,8,98,,,2\n"
+                          "aws,us-east-1,,p5,H100,8,90,,,2\n"
+                          "aws,us-west-2,,p5,H100,8,100,,,4\n";
+    solved o = solve_check(cat, "version: 1\nworkloads:\n  - {name: efa, gpus: 24, same_region: true}\n",
+                           GPUARB_SOLVE_OPTIMAL, 278.0, 1e-9);
+    gpuarb_result_free(o.r);
+    o = solve_check(cat, "version: 1\nworkloads:\n  - {name: efa, gpus: 24, same_zone: true}\n",
+                    GPUARB_SOLVE_OPTIMAL, 300.0, 1e-9);
+    gpuarb_result_free(o.r);
+}
+
+/* Issue 7: max_throughput's baseline is the most throughput one provider
+ * reaches on demand within the same budget ($12/h).  Speeds: H100 2.0,
+ * A100 1.5, L4 0.4.  aws: A100 $3, 2 left; gcp: H100 $4, 1 left, L4 $1.
+ *   mixed: 2 A100 + 1 H100 + 2 L4 = $12, 3 + 2 + 0.8 = 5.8 (1 A100 + 1 H100
+ *          + 5 L4 = 5.5; 2 A100 + 6 L4 = 5.4; 1 H100 + 8 L4 = 5.2);
+ *   aws only: 2 A100 = 3.0 at $6; gcp only: 1 H100 + 8 L4 = 5.2 at $12.
+ * Baseline gcp, throughput 5.2; gain 100 (5.8 / 5.2 - 1) = 11.538462 %;
+ * savings_pct does not apply (-1 in the summary). */
+static void max_throughput_baseline_gain(void **state)
+{
+    (void)state;
+    solved o = solve_check(HDR "aws,us-east-1,,a,A100,1,3,,,2\n"
+                               "gcp,us-central1,,h,H100,1,4,,,1\n"
+                               "gcp,us-central1,,l,L4,1,1,,,\n",
+                           "version: 1\nobjective: max_throughput\nbudget_per_hour: 12\n"
+                           "workloads:\n  - {name: w, min_gpus: 1, throughput: {H100: 2.0, "
+                           "A100: 1.5, L4: 0.4}}\n",
+                           GPUARB_SOLVE_OPTIMAL, 12.0, 1e-9);
+    assert_float_equal(o.s.throughput, 5.8, 1e-9);
+    assert_non_null(o.s.baseline_provider);
+    assert_string_equal(o.s.baseline_provider, "gcp");
+    assert_float_equal(o.s.baseline_throughput, 5.2, 1e-9);
+    assert_float_equal(o.s.baseline_cost_per_hour, 12.0, 1e-9);
+    assert_float_equal(o.s.throughput_gain_pct, 100.0 * (5.8 / 5.2 - 1), 1e-9);
+    assert_float_equal(o.s.savings_pct, -1, 0);
+    char *json = NULL;
+    assert_int_equal(gpuarb_result_to_json(ctx, o.r, &json), GPUARB_OK);
+    assert_non_null(strstr(json, "\"savings_pct\":null"));
+    assert_non_null(strstr(json, "\"throughput\":5.2}"));
+    assert_non_null(strstr(json, "\"throughput_gain_pct\":11.53846"));
+    gpuarb_free(json);
+    gpuarb_result_free(o.r);
+}
+
+/* Issue 7, throughput-aware cost: 6400 GPU-hours of work (speed 1.0),
+ * due within 100 h.  An 8 x A100-80GB node costs $22.32/h (speed 1.0), an
+ * 8 x H100 node $31.80/h, declared 2.5x faster.  As a fleet of 64 GPUs
+ * (gpus: 64, horizon 100 h) min_cost buys 8 A100 nodes, $178.56/h,
+ * $17,856.  As work, a plan of n H100 nodes runs 6400 / (20 n) hours at
+ * 31.80 n per hour: $10,176 whatever n, and the deadline (throughput >= 64)
+ * needs n >= 4 (3 nodes: 60 < 64); A100 nodes: 6400 / (8 m) hours at 22.32 m:
+ * $17,856.  So 4 H100 nodes, 80 h, $10,176: 43.0 % cheaper than the A100s.
+ * Without a deadline one H100 node is as cheap (320 h, same $10,176): the
+ * fewest GPUs that cost least. */
+static void work_pays_for_the_hours_it_takes(void **state)
+{
+    (void)state;
+    const char *cat = HDR "gcp,us-central1,,a2,A100-80GB,8,22.32,,,\n"
+                          "aws,us-east-1,,p5,H100,8,31.80,,,\n";
+    solved o = solve_check(cat,
+                           "version: 1\nhorizon_hours: 100\nworkloads:\n"
+                           "  - {name: t, gpus: 64, throughput: {H100: 2.5}}\n",
+                           GPUARB_SOLVE_OPTIMAL, 178.56, 1e-9);
+    assert_float_equal(o.s.total_cost, 17856.0, 1e-6);
+    assert_int_equal(count_of(o.r, "t", "a2", 0), 8);
+    gpuarb_result_free(o.r);
+    o = solve_check(cat,
+                    "version: 1\nworkloads:\n  - {name: t, work_gpu_hours: 6400, "
+                    "deadline_hours: 100, throughput: {H100: 2.5}}\n",
+                    GPUARB_SOLVE_OPTIMAL, 4 * 31.80, 1e-9);
+    assert_float_equal(o.s.total_cost, 10176.0, 1e-6);
+    assert_int_equal(count_of(o.r, "t", "p5", 0), 4);
+    gpuarb_result_free(o.r);
+    o = solve_check(cat,
+                    "version: 1\nworkloads:\n  - {name: t, work_gpu_hours: 6400, "
+                    "throughput: {H100: 2.5}}\n",
+                    GPUARB_SOLVE_OPTIMAL, 31.80, 1e-9);
+    assert_float_equal(o.s.total_cost, 10176.0, 1e-6);
+    gpuarb_result_free(o.r);
+    /* a deadline no plan meets: 6400 GPU-hours in 1 h needs throughput 6400 */
+    o = solve_check(cat,
+                    "version: 1\nworkloads:\n  - {name: t, work_gpu_hours: 6400, "
+                    "deadline_hours: 1, max_gpus: 64, throughput: {H100: 2.5}}\n",
+                    GPUARB_SOLVE_INFEASIBLE, NAN, 0);
+    /* 64 GPUs at 2.5 give 160 */
+    assert_true(diag_mentions(o.r, "needs throughput 6400"));
+    assert_true(diag_mentions(o.r, "at most 160 with 64 GPUs"));
+    gpuarb_result_free(o.r);
+}
+
+/* throughput: table uses the GPU model table's relative speed (read here
+ * through the public API, not a constant): one 1-GPU H100 at $4 against a
+ * 1-GPU T4 at $0.5 for 100 GPU-hours of work: cost 100 x price / speed. */
+static void work_with_the_model_table_speeds(void **state)
+{
+    (void)state;
+    double sp_h = 0, sp_t = 0;
+    for (int32_t i = 0; i < gpuarb_gpu_model_count(); i++) {
+        gpuarb_gpu_model m;
+        assert_int_equal(gpuarb_gpu_model_get(i, &m), GPUARB_OK);
+        if (strcmp(m.name, "H100") == 0)
+            sp_h = m.relative_speed;
+        if (strcmp(m.name, "T4") == 0)
+            sp_t = m.relative_speed;
+    }
+    assert_true(sp_h > 0 && sp_t > 0);
+    double want = 100 * GA_MIN(4 / sp_h, 0.5 / sp_t);
+    solved o = solve_check(HDR "aws,us-east-1,,h,H100,1,4,,,\naws,us-east-1,,t,T4,1,0.5,,,\n",
+                           "version: 1\nworkloads:\n  - {name: t, work_gpu_hours: 100, "
+                           "max_gpus: 1, throughput: table}\n",
+                           GPUARB_SOLVE_OPTIMAL, NAN, 0);
+    assert_float_equal(o.s.total_cost, want, 1e-9 * want);
+    gpuarb_result_free(o.r);
+}
+
+/* Issue 7, finding 1: max_spot_share 0.3 on a 40-GPU inference fleet
+ * counts GPUs.  g2-standard-4 (1 x L4) $0.71 on demand, $0.28 on spot at
+ * rate 0; g2-standard-8 (1 x L4) $0.85 on demand only.  At most 0.3 x 40 =
+ * 12 GPUs on spot: 12 x 0.28 + 28 x 0.71 = 23.24.  A cap on dollars would
+ * have paid for g2-standard-8s to raise the on-demand bill; a cap on GPUs
+ * never buys one (each swap adds $0.14 and no GPU). */
+static void spot_cap_counts_gpus_not_dollars(void **state)
+{
+    (void)state;
+    solved o = solve_check(HDR "gcp,us-east4,,g2-standard-4,L4,1,0.71,0.28,0,\n"
+                               "gcp,us-east4,,g2-standard-8,L4,1,0.85,,,\n",
+                           "version: 1\nconstraints: {max_spot_share: 0.3}\nworkloads:\n"
+                           "  - {name: inference, gpus: 40, spot: allow}\n",
+                           GPUARB_SOLVE_OPTIMAL, 23.24, 1e-9);
+    assert_int_equal(count_of(o.r, "inference", "g2-standard-4", 1), 12);
+    assert_int_equal(count_of(o.r, "inference", "g2-standard-4", 0), 28);
+    assert_int_equal(count_of(o.r, "inference", "g2-standard-8", 0), 0);
+    gpuarb_result_free(o.r);
+}
+
 /* spot: on-demand $10, spot $4 at rate 0.5/h.  checkpoint 60, restart 6:
  * den = 1 - 0.5 * (0.5 + 0.1) = 0.7, effective 4 / 0.7 = 5.714285..
  * never -> 10; allow -> 5.714285; only -> 5.714285.  With checkpoint 120 and
@@ -920,6 +1151,7 @@ typedef struct bwl {
     int lo, hi, exact, models; /* models: bit mask over gpu ids; 0 = any */
     int spot, same_region, has_data, dprov, dreg;
     double ckpt, restart, gb, tput[3];
+    double work, deadline; /* work_gpu_hours (0: none), deadline_hours (0: none) */
 } bwl;
 
 typedef struct binst {
@@ -934,6 +1166,8 @@ static const char *PROV[3] = {"aws", "gcp", "lambda"};
 static const char *GPU[3] = {"H100", "A100", "L4"};
 
 static uint64_t rng_state;
+static int gen_gang_spot; /* gen(): force workload 0 to a gang on spot */
+static int gen_work;      /* gen(): workload 0 work-based, min_cost */
 static int rnd(int n)
 {
     rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -984,6 +1218,30 @@ static void gen(binst *b)
     b->budget = (b->objective || rnd(3) == 0) ? 5.0 + rnd(60) : -1;
     b->pshare = rnd(3) == 0 ? 0.5 + rnd(4) * 0.1 : -1;
     b->sshare = rnd(3) == 0 ? rnd(5) * 0.2 : -1;
+    if (gen_work) {
+        /* work_gpu_hours: paid for the hours the work takes on what is
+         * bought, within an optional deadline; min_cost only */
+        bwl *x = &b->wl[0];
+        b->objective = 0;
+        x->work = 10.0 * (1 + rnd(20));
+        x->deadline = rnd(2) ? 0 : x->work / (1.0 + rnd(6));
+        if (!x->exact && x->lo == 0)
+            x->lo = 1;
+    }
+    if (gen_gang_spot) {
+        /* SPEC section 2's gang formula: workload 0 a gang that may (or
+         * must) use spot, every offer with a spot market and a rate */
+        static const double rates[4] = {0.05, 0.1, 0.2, 0.3};
+        bwl *x = &b->wl[0];
+        x->same_region = 1;
+        x->spot = 1 + rnd(2);
+        x->ckpt = 30.0 * (1 + rnd(4));
+        for (int i = 0; i < b->n_off; i++) {
+            boff *o = &b->off[i];
+            o->spot = o->price * (0.2 + rnd(6) * 0.1);
+            o->rate = rates[rnd(4)];
+        }
+    }
 }
 
 static void render(const binst *b, char *cat, size_t cn, char *sp, size_t sn)
@@ -1038,6 +1296,10 @@ static void render(const binst *b, char *cat, size_t cn, char *sp, size_t sn)
                               " \"A100\": %.17g, \"L4\": %.17g}",
                               SPOT[x->spot], x->same_region ? "true" : "false", x->ckpt, x->restart,
                               x->tput[0], x->tput[1], x->tput[2]);
+        if (x->work > 0)
+            n += (size_t)snprintf(sp + n, sn - n, ", \"work_gpu_hours\": %.17g", x->work);
+        if (x->deadline > 0)
+            n += (size_t)snprintf(sp + n, sn - n, ", \"deadline_hours\": %.17g", x->deadline);
         if (x->has_data)
             n += (size_t)snprintf(sp + n, sn - n,
                                   ", \"data\": {\"provider\": \"%s\", \"region\": \"r%d\", \"gb\": %.17g}",
@@ -1077,13 +1339,21 @@ static void bf_eval(const binst *b, const bcol *c, int nc, const int *x, bbest *
      * spot, and in the whole plan */
     int pg[3] = {0, 0, 0}, spotg = 0, allg = 0;
     int gpus[2] = {0, 0}, used[2][3][2], capuse[5] = {0};
+    double gprice[2] = {0, 0}, glam[2] = {0, 0}, wtput[2] = {0, 0}, work = 0, cph_h = 0;
     memset(used, 0, sizeof used);
     for (int j = 0; j < nc; j++) {
         if (!x[j])
             continue;
         const boff *o = &b->off[c[j].o];
-        double cc = x[j] * c[j].unit;
-        cph += cc;
+        if (b->wl[c[j].w].same_region) {
+            /* a gang: list prices and spot rates summed, the formula below */
+            gprice[c[j].w] += x[j] * (c[j].spot ? o->spot : o->price);
+            if (c[j].spot)
+                glam[c[j].w] += x[j] * o->rate;
+        } else {
+            gprice[c[j].w] += x[j] * c[j].unit;
+        }
+        wtput[c[j].w] += x[j] * o->gpc * b->wl[c[j].w].tput[o->gpu];
         pg[o->prov] += x[j] * o->gpc;
         if (c[j].spot)
             spotg += x[j] * o->gpc;
@@ -1115,6 +1385,24 @@ static void bf_eval(const binst *b, const bcol *c, int nc, const int *x, bbest *
             }
         if (x2->same_region && places > 1)
             return;
+        double rate = gprice[w];
+        if (x2->same_region) {
+            /* SPEC section 2: the gang stops when any spot instance is
+             * interrupted; each of its instances costs price / den */
+            double den = 1 - glam[w] * (x2->ckpt / 60.0 / 2 + x2->restart / 60.0);
+            if (den <= 0.1)
+                return;
+            rate = gprice[w] / den;
+        }
+        cph += rate;
+        if (x2->work > 0) {
+            /* it runs work / throughput hours, within the deadline */
+            if (wtput[w] <= 0 || (x2->deadline > 0 && x2->work / wtput[w] > x2->deadline + 1e-9))
+                return;
+            work += x2->work * rate / wtput[w];
+        } else {
+            cph_h += rate;
+        }
     }
     double tol = 1e-9 * (1 + cph);
     if (b->budget >= 0 && cph > b->budget + tol)
@@ -1127,7 +1415,7 @@ static void bf_eval(const binst *b, const bcol *c, int nc, const int *x, bbest *
                 return;
     if (b->sshare >= 0 && spotg > b->sshare * allg + 1e-9)
         return;
-    double total = b->H * cph + egress;
+    double total = b->H * cph_h + work + egress;
     if (!best->found) {
         best->found = 1;
         best->total = total;
@@ -1197,10 +1485,14 @@ static bbest brute(const binst *b)
     return best;
 }
 
-static void random_instances_match_brute_force(void **state)
+/* Gang plans (workload 0) with two or more spot instances, counted by
+ * brute_batch: the instances where the gang formula differs from the
+ * per-instance one. */
+static int gang_multi_spot;
+
+static void brute_batch(uint64_t seed, int *checked_out, int *feasible_out)
 {
-    (void)state;
-    rng_state = 20261123;
+    rng_state = seed;
     int checked = 0, feasible = 0;
     for (int t = 0; t < 300; t++) {
         binst b;
@@ -1232,14 +1524,71 @@ static void random_instances_match_brute_force(void **state)
                 fail_msg("instance %d: total %.9g, brute force %.9g\n%s\n%s", t, got.s.total_cost,
                          want.total, cat, sp);
             feasible++;
+            int spot_n = 0;
+            for (int32_t i = 0; i < gpuarb_result_allocation_count(got.r); i++) {
+                gpuarb_allocation a;
+                assert_int_equal(gpuarb_result_allocation(got.r, i, &a), GPUARB_OK);
+                if (a.spot && strcmp(a.workload, "w0") == 0)
+                    spot_n += a.count;
+            }
+            gang_multi_spot += b.wl[0].same_region && spot_n >= 2;
         }
         checked++;
         gpuarb_result_free(got.r);
     }
+    *checked_out = checked;
+    *feasible_out = feasible;
+}
+
+static void random_instances_match_brute_force(void **state)
+{
+    (void)state;
+    int checked, feasible;
+    gen_gang_spot = 0;
+    brute_batch(20261123, &checked, &feasible);
     assert_int_equal(checked, 300);
     /* the generator must exercise both outcomes */
     assert_true(feasible > 100);
     assert_true(feasible < 300);
+}
+
+/* Issue 7: work-based workloads (work_gpu_hours, deadline_hours) against
+ * the brute force, which prices them itself: the plan's $/h (spot and gang
+ * formulas included) times work / throughput, a deadline met when work /
+ * throughput <= deadline.  Workload 0 is work-based; half the batch also
+ * makes it a gang on spot. */
+static void random_work_matches_brute_force(void **state)
+{
+    (void)state;
+    int checked, feasible;
+    gen_work = 1;
+    brute_batch(20261129, &checked, &feasible);
+    assert_int_equal(checked, 300);
+    assert_true(feasible > 80); /* both outcomes exercised */
+    gen_gang_spot = 1;
+    brute_batch(20261130, &checked, &feasible);
+    gen_gang_spot = gen_work = 0;
+    assert_int_equal(checked, 300);
+    assert_true(feasible > 80); /* both outcomes exercised */
+}
+
+/* Issue 7: gangs on spot against the brute force, which applies SPEC
+ * section 2's gang formula itself (rates of the gang's spot instances
+ * summed, every instance's price over 1 - L (c/2 + r), denominators <= 0.1
+ * refused), over 300 tiny random instances with budgets, capacities and
+ * share caps (so the MIP's level model runs too, not only the DP). */
+static void random_gangs_on_spot_match_brute_force(void **state)
+{
+    (void)state;
+    int checked, feasible;
+    gen_gang_spot = 1;
+    gang_multi_spot = 0;
+    brute_batch(20261128, &checked, &feasible);
+    gen_gang_spot = 0;
+    assert_int_equal(checked, 300);
+    assert_true(feasible > 100);
+    /* the formula must matter: plans with several spot instances in a gang */
+    assert_true(gang_multi_spot > 30);
 }
 
 int main(void)
@@ -1249,6 +1598,14 @@ int main(void)
         cmocka_unit_test(min_max_range),
         cmocka_unit_test(gpus_per_node_restricts_shape),
         cmocka_unit_test(same_region_gang),
+        cmocka_unit_test(spot_cap_counts_gpus_not_dollars),
+        cmocka_unit_test(work_pays_for_the_hours_it_takes),
+        cmocka_unit_test(work_with_the_model_table_speeds),
+        cmocka_unit_test(max_throughput_baseline_gain),
+        cmocka_unit_test(gang_on_spot_ddp_surcharge),
+        cmocka_unit_test(gang_on_spot_changes_the_plan),
+        cmocka_unit_test(same_zone_keeps_gang_in_one_zone),
+        cmocka_unit_test(same_zone_region_wide_offers),
         cmocka_unit_test(spot_markets),
         cmocka_unit_test(capacity_shared_between_workloads),
         cmocka_unit_test(budget_binds),
@@ -1274,6 +1631,8 @@ int main(void)
         cmocka_unit_test(greedy_plan_kept_when_time_runs_out),
         cmocka_unit_test(verifier_repairs_gang_and_budget),
         cmocka_unit_test(random_instances_match_brute_force),
+        cmocka_unit_test(random_gangs_on_spot_match_brute_force),
+        cmocka_unit_test(random_work_matches_brute_force),
     };
     return cmocka_run_group_tests_name("optimize", tests, setup, tu_teardown);
 }

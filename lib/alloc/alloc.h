@@ -31,6 +31,9 @@ typedef struct oclass {
     int32_t prov, reg;    /* interned ids */
     int32_t shape;        /* id of (GPU model, GPU count, memory): what
                              ga_model_ok looks at */
+    int32_t zone;         /* interned (provider, region, zone) when some
+                             workload has same_zone (then a class is one
+                             zone's: zones split classes), else 0 */
     int64_t cap;          /* -1 unlimited */
 } oclass;
 
@@ -59,6 +62,9 @@ typedef struct base {
                              reg_c0[r + 1]) */
     int32_t *shape_rep;   /* shape id -> an offer of that shape */
     int32_t n_shape;
+    int32_t split_zones;  /* some workload has same_zone: classes are
+                             per zone, ordered by (region, zone) */
+    int32_t n_zone;
 } base;
 
 /* qsort has no context argument in C11: sort (key, index) pairs instead. */
@@ -90,12 +96,20 @@ typedef struct view {
 
 typedef struct gcol {
     int32_t w, k, spot, gpc, grp;
-    double unit;   /* $/h per instance */
+    double unit;   /* $/h per instance: the spot formula's effective price,
+                      except in a gang, whose price is the market's list
+                      price and whose multiplier depends on the whole gang
+                      (SPEC section 2; ga_gang_factor) */
     double tput;   /* per instance: gpc x throughput factor */
+    double lam;    /* what an instance adds to its gang's interruption rate
+                      (the offer's rate on spot in a gang), else 0 */
 } gcol;
+
 
 typedef struct ggrp {
     int32_t w, reg;
+    int32_t zone;  /* same_zone workloads: the zone id of its classes, else -1 */
+    int32_t lam;   /* 1 if a column of the group has lam > 0 */
     double egress; /* one-time $ if the workload uses this region */
     int32_t c0, nc;/* its columns [c0, c0 + nc) */
 } ggrp;
@@ -123,6 +137,7 @@ typedef struct prob {
 
 typedef struct plan_eval {
     double cph, egress, total, tput;
+    double work;           /* what work-based workloads cost (in total) */
     int feasible;          /* meets every constraint of the view */
 } plan_eval;
 
@@ -134,6 +149,9 @@ void ga_prob_free(prob *p);
 int ga_model_ok(const ga_workload *w, const ga_offer *o);
 /* Per-instance per-hour cost of o for w in a market; -1 if unusable. */
 double ga_unit_cost(const ga_workload *w, const ga_offer *o, int spot);
+/* The throughput a work-based workload needs (work / deadline); 0 without
+ * a deadline. */
+double ga_work_floor(const ga_workload *w);
 
 /* ---- the plan verifier (verify.c) ---- */
 
@@ -182,6 +200,21 @@ typedef struct knap_t {
         int32_t col, mult, wt; /* mult units of column col, wt GPUs */
     } *it;
     unsigned char *keep;   /* n_items x (top + 1) */
+    /* a gang on spot (a column with lam > 0) or a work-based workload:
+     * the cost of k GPUs is not a sum over instances but
+     * H P / (1 - L (c/2 + r)), or W P / ((1 - L (c/2 + r)) T) for work W,
+     * P the prices, L the gang's spot rates and T the throughput summed.
+     * The DP keeps, per k, the plans no other beats on all of P, L and T
+     * (a Pareto front), which is exact because the cost rises with P and
+     * L and falls with T, and the deadline only asks T to be large
+     * enough.  Plans are chains of entries in pool; best[k] is K[k]'s
+     * entry (-1: none). */
+    struct knap_ent {
+        double lam, P, T;
+        int32_t prev, item;
+    } *pool;
+    size_t n_pool, cap_pool;
+    int32_t *best;
 } knap_t;
 
 /* Bounded knapsack over columns cols[0..n) with exact GPU totals
@@ -208,7 +241,27 @@ typedef struct mipmap {
     int32_t *zcol;        /* group -> MIP column or -1 */
     int32_t tcol;         /* the share caps' total-GPU column or -1 */
     int32_t n_cols;
+    /* per workload whose cost is not a sum over instances (a gang with
+     * spot columns, a work-based workload; ga_level_kind): the (rate,
+     * throughput) levels lv[2 l], lv[2 l + 1] for l in [lv0[w], lv0[w] +
+     * nlv[w]), a binary y per level from column ycol[w] on, then a price
+     * column P per level */
+    int32_t *ycol, *nlv, *lv0;
+    double *lv;
 } mipmap;
+
+/* Most levels of one workload in the MIP. */
+#define GA_LEVELS_MAX 4096
+/* 1 if workload wi's cost in p is not a sum over its instances: a gang
+ * with spot columns that add to its rate, or a work-based workload. */
+int ga_level_kind(const prob *p, int32_t wi);
+/* The distinct (interruption rate, throughput) pairs workload wi's plans
+ * can reach within its columns' bounds (for a gang, within one of its
+ * regions), rates under the gang formula's limit and, for work, throughput
+ * that meets the deadline; into *lv as pairs (caller frees).  0, -1 on
+ * allocation failure, -4 past GA_LEVELS_MAX. */
+int ga_levels(const prob *p, int32_t wi, double **lv, int32_t *n);
+void ga_mipmap_free(mipmap *mm);
 
 /* When the solver may stop: relative gap, and absolute gap in dollars over
  * the horizon (cost objectives only).  A plan is reported optimal only

@@ -2,7 +2,8 @@
  * classes.c - step 1 of the allocation pipeline (see optimize.c): the offers
  * that pass the spec's provider and region globs, merged into classes of
  * identical offers (same provider, region, GPU, count, memory, prices and
- * interruption rate; zones and instance names aside) with their capacities
+ * interruption rate; instance names aside, and zones too unless a workload
+ * has same_zone) with their capacities
  * added, plus the interned provider and region ids every later step uses
  * (interned with base/strmap; classes have their own open-addressing table).
  * Wraps no dependency.  Invariants: the spec and catalog are only read (the
@@ -73,10 +74,11 @@ void ga_base_free(base *b)
     memset(b, 0, sizeof *b);
 }
 
-static uint64_t class_hash(const ga_offer *o, int32_t reg)
+static uint64_t class_hash(const ga_offer *o, int32_t reg, int32_t zone)
 {
     uint64_t h = 14695981039346656037ULL;
     h = hash_bytes(&reg, sizeof reg, h);
+    h = hash_bytes(&zone, sizeof zone, h);
     h = hash_bytes(&o->gpu, sizeof o->gpu, h);
     h = hash_bytes(&o->gpu_count, sizeof o->gpu_count, h);
     h = hash_bytes(&o->gpu_memory_gb, sizeof(double), h);
@@ -123,7 +125,9 @@ gpuarb_status ga_base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
     if (lim)
         b->lim = *lim;
     b->cat = cat;
-    ga_strmap provs = GA_STRMAP_INIT, regs = GA_STRMAP_INIT;
+    ga_strmap provs = GA_STRMAP_INIT, regs = GA_STRMAP_INIT, zones = GA_STRMAP_INIT;
+    for (size_t wi = 0; wi < spec->n_w; wi++)
+        b->split_zones |= spec->w[wi].same_zone != 0;
     int32_t *off_cls = NULL;
     int32_t *cls_slot = NULL;
     size_t slot_cap = 16;
@@ -170,11 +174,23 @@ gpuarb_status ga_base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
             b->reg_name[r] = o->region;
             b->n_reg++;
         }
-        size_t h = class_hash(o, r) & (slot_cap - 1);
+        /* same_zone: an offer's zone is part of its class (a region-wide
+         * offer, zone "", is the region's one unnamed zone) */
+        int32_t z = 0;
+        if (b->split_zones) {
+            ga_sb_putc(&key, '\x1f');
+            ga_sb_puts(&key, o->zone ? o->zone : "");
+            if (key.oom)
+                goto nomem_sb;
+            if ((z = intern(&zones, key.s, 1)) < 0)
+                goto nomem_sb;
+            b->n_zone = GA_MAX(b->n_zone, z + 1);
+        }
+        size_t h = class_hash(o, r, z) & (slot_cap - 1);
         int32_t k = -1;
         while (cls_slot[h] >= 0) {
             oclass *c = &b->cls[cls_slot[h]];
-            if (c->reg == r && class_same(&cat->v[c->rep], o)) {
+            if (c->reg == r && c->zone == z && class_same(&cat->v[c->rep], o)) {
                 k = cls_slot[h];
                 break;
             }
@@ -188,6 +204,7 @@ gpuarb_status ga_base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
             c->n_members = 0;
             c->prov = p;
             c->reg = r;
+            c->zone = z;
             c->cap = 0;
         }
         oclass *c = &b->cls[k];
@@ -237,7 +254,7 @@ gpuarb_status ga_base_build(gpuarb_ctx *ctx, const gpuarb_spec *spec,
         if (!kp)
             goto nomem;
         for (size_t k = 0; k < b->n_cls; k++) {
-            kp[k].key = b->cls[k].reg;
+            kp[k].key = (int64_t)b->cls[k].reg * ((int64_t)b->n_zone + 1) + b->cls[k].zone;
             kp[k].idx = (int32_t)k;
         }
         qsort(kp, b->n_cls, sizeof *kp, ga_cmp_kpair);
@@ -261,6 +278,7 @@ nomem:
 out:
     ga_strmap_free(&provs);
     free_copies(&regs);
+    free_copies(&zones);
     free(off_cls);
     free(cls_slot);
     return st;

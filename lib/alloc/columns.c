@@ -63,6 +63,12 @@ double ga_unit_cost(const ga_workload *w, const ga_offer *o, int spot)
     return ga_spot_cost(o->spot, o->rate, w->checkpoint_minutes, w->restart_minutes);
 }
 
+double ga_work_floor(const ga_workload *w)
+{
+    return w->work_gpu_hours > 0 && w->deadline_hours > 0 ? w->work_gpu_hours / w->deadline_hours
+                                                          : 0;
+}
+
 /* Append a column; -1 on allocation failure, -2 when the columns alone
  * (doubled by the growth) would take half the memory budget: a model
  * that size is past the budget whatever solves it. */
@@ -109,6 +115,8 @@ static int push_col(prob *p, const gcol *c)
 typedef struct domkey {
     int32_t prov, spot, gpc, idx, unlimited;
     double run_speed;     /* the speed when runs must share it, else 0 */
+    double lam;           /* a gang's interruption rate per instance: runs
+                             share it */
     double speed, unit;
 } domkey;
 
@@ -121,6 +129,8 @@ static int cmp_domkey(const void *x, const void *y)
         return a->spot - b->spot;
     if (a->run_speed != b->run_speed)
         return a->run_speed < b->run_speed ? -1 : 1;
+    if (a->lam != b->lam)
+        return a->lam < b->lam ? -1 : 1;
     if (a->gpc != b->gpc)
         return a->gpc - b->gpc;
     if (a->unit != b->unit)
@@ -157,6 +167,7 @@ static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc, int by_prov, int 
         d[i].unlimited = b->cls[c[i].k].cap < 0;
         d[i].speed = c[i].tput / c[i].gpc;
         d[i].run_speed = any_speed ? 0 : d[i].speed;
+        d[i].lam = c[i].lam;
         d[i].unit = c[i].unit;
     }
     qsort(d, (size_t)nc, sizeof *d, cmp_domkey);
@@ -166,7 +177,7 @@ static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc, int by_prov, int 
     for (int32_t i = 0; i < nc;) {
         int32_t j = i, ng = 0;
         while (j < nc && d[j].prov == d[i].prov && d[j].spot == d[i].spot &&
-               d[j].run_speed == d[i].run_speed)
+               d[j].run_speed == d[i].run_speed && d[j].lam == d[i].lam)
             j++;
         /* runs of equal gpc inside [i, j): cheapest, then fastest, first;
          * everything after the first unlimited column is dearer, or as
@@ -192,8 +203,10 @@ static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc, int by_prov, int 
             t = u;
         }
         /* a smaller unlimited shape whose copies are no dearer (and no
-         * slower), or strictly cheaper */
-        for (int32_t t = i; t < j; t++) {
+         * slower), or strictly cheaper; never in a gang on spot, where m
+         * copies add m times the interruption rate of one (SPEC section
+         * 2's gang formula) */
+        for (int32_t t = i; t < j && d[i].lam == 0; t++) {
             if (dead[d[t].idx])
                 continue;
             for (int32_t q = 0; q < ng; q++) {
@@ -229,14 +242,21 @@ static int close_group(prob *p, int32_t wi, int32_t reg, int32_t gstart, int red
     int32_t nc = (int32_t)p->n_c - gstart;
     if (nc <= 0)
         return 0;
+    /* a work-based workload pays by speed: a slower column never
+     * dominates a faster one there */
     if (reduce)
-        nc = drop_dominated(p, gstart, nc, reduce == 1, p->objective == GA_OBJ_MIN_COST);
+        nc = drop_dominated(p, gstart, nc, reduce == 1,
+                            p->objective == GA_OBJ_MIN_COST && !(w->work_gpu_hours > 0));
     p->n_c = (size_t)(gstart + nc);
     if (ga_grow((void **)&p->g, &p->cap_g, p->n_g + 1, sizeof(ggrp)))
         return -1;
     ggrp *g = &p->g[p->n_g];
     g->w = wi;
     g->reg = reg;
+    g->zone = w->same_zone ? b->cls[p->c[gstart].k].zone : -1;
+    g->lam = 0;
+    for (int32_t j = gstart; j < gstart + nc; j++)
+        g->lam |= p->c[j].lam > 0;
     g->c0 = gstart;
     g->nc = nc;
     g->egress = 0;
@@ -495,7 +515,8 @@ static int same_columns(const ga_workload *a, const ga_workload *b)
     if (a->n_models != b->n_models || a->min_gpu_memory_gb != b->min_gpu_memory_gb ||
         a->gpus_per_node != b->gpus_per_node || a->spot != b->spot ||
         a->checkpoint_minutes != b->checkpoint_minutes ||
-        a->restart_minutes != b->restart_minutes || a->n_tput != b->n_tput)
+        a->restart_minutes != b->restart_minutes || a->n_tput != b->n_tput ||
+        a->tput_table != b->tput_table || (a->work_gpu_hours > 0) != (b->work_gpu_hours > 0))
         return 0;
     for (size_t i = 0; i < a->n_models; i++)
         if (a->models[i] != b->models[i])
@@ -565,10 +586,30 @@ static void set_top(prob *p, int32_t wi)
         if (s->max_spot_share >= 0 && s->max_spot_share < 1 && !p->v.drop_sshare)
             cap = GA_MIN(cap, s->max_spot_share);
         double dilute = cap > 0 ? ceil(other / cap) + maxg : 0;
-        top = (double)w->min_gpus + GA_MAX(64.0 * maxg, dilute);
+        /* a work-based workload gets room to dilute only: its own range
+         * (below) is what its cost allows, and every GPU more multiplies
+         * the MIP's levels */
+        top = (double)w->min_gpus + (w->work_gpu_hours > 0 ? dilute : GA_MAX(64.0 * maxg, dilute));
         p->restricted = 1;
     } else {
         top = (double)w->min_gpus + maxg - 1;
+    }
+    if (w->work_gpu_hours > 0 && w->max_gpus < 0) {
+        /* a plan's cost for the work is W P f / T: dropping an instance
+         * whose price per throughput is at least the plan's P / T (one
+         * always is) lowers neither P / T nor a gang's f, nor the budget;
+         * so an optimal plan exists from which no instance can be dropped
+         * without going under min_gpus or the deadline's throughput
+         * floor: fewer than min + the largest node's GPUs, or throughput
+         * under floor + the fastest instance's, whose GPUs number at most
+         * that over the slowest speed per GPU */
+        double tmax = 0, smin = INF_COST;
+        for (int32_t j = p->w_c0[wi]; j < (int32_t)p->n_c; j++) {
+            tmax = GA_MAX(tmax, p->c[j].tput);
+            smin = GA_MIN(smin, p->c[j].tput / p->c[j].gpc);
+        }
+        double by_t = n_c && smin > 0 ? ceil((ga_work_floor(w) + tmax) / smin) : 0;
+        top = GA_MAX(top, GA_MAX((double)w->min_gpus + maxg - 1, by_t));
     }
     if (top > 1e8) {
         top = 1e8;
@@ -590,10 +631,10 @@ static void set_tops(prob *p, const view *v)
     const gpuarb_spec *s = p->b->spec;
     if (!(p->shares && p->objective == GA_OBJ_MIN_COST && v->has_cost_cap))
         return;
-    double need = 0; /* sum over workloads of H pu min_u */
+    double need = 0; /* sum over workloads of H pu min_u (work: 0) */
     for (size_t u = 0; u < s->n_w; u++) {
         double pu = least_per_gpu(p, (int32_t)u, p->w_nc[u]);
-        if (s->w[u].min_gpus > 0 && pu < INF_COST)
+        if (s->w[u].min_gpus > 0 && pu < INF_COST && !(s->w[u].work_gpu_hours > 0))
             need += p->H * pu * s->w[u].min_gpus;
     }
     int restricted = 0;
@@ -601,6 +642,12 @@ static void set_tops(prob *p, const view *v)
         const ga_workload *w = &s->w[wi];
         if (w->max_gpus >= 0 || p->w_nc[wi] == 0)
             continue;
+        if (w->work_gpu_hours > 0) {
+            /* its cost is not H x $/h: set_top's range, a restriction
+             * under the caps */
+            restricted = 1;
+            continue;
+        }
         double pw = least_per_gpu(p, (int32_t)wi, p->w_nc[wi]);
         double own = p->H * pw * w->min_gpus;
         double room = v->cost_cap - (need - own);
@@ -657,7 +704,7 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
         int region_free = !w->same_region && !(w->has_data && w->data_gb > 0);
         p->w_c0[wi] = (int32_t)p->n_c;
         p->w_g0[wi] = (int32_t)p->n_g;
-        int32_t cur_reg = -1;
+        int32_t cur_reg = -1, cur_zone = -1;
         int32_t gstart = (int32_t)p->n_c;
         int32_t rep = -1;
         for (size_t r = 0; region_free && r < n_reps && rep < 0; r++)
@@ -696,12 +743,16 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
                 kk = (size_t)b->reg_c0[reg + 1] - 1; /* another provider's region */
                 continue;
             }
-            if (reg != cur_reg && !region_free) {
+            /* a same_zone gang's groups are zones (classes are listed by
+             * region, then zone) */
+            int32_t zone = w->same_zone ? b->cls[k].zone : -1;
+            if ((reg != cur_reg || zone != cur_zone) && !region_free) {
                 if (cur_reg >= 0 && close_group(p, (int32_t)wi, cur_reg, gstart, group_reduce))
                     goto nomem;
                 gstart = (int32_t)p->n_c;
             }
             cur_reg = reg;
+            cur_zone = zone;
             const oclass *cl = &b->cls[k];
             if (v->only_prov >= 0 && cl->prov != v->only_prov)
                 continue;
@@ -725,6 +776,13 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
                 c.gpc = o->gpu_count;
                 c.grp = -1;
                 c.unit = u;
+                c.lam = 0;
+                if (spot && w->same_region) {
+                    /* a gang: list price here, the gang's multiplier on
+                     * top (knapsack.c, mip.c, verify.c) */
+                    c.unit = o->spot;
+                    c.lam = o->rate;
+                }
                 c.tput = o->gpu_count * ga_workload_tput(w, o->gpu);
                 if ((pc = push_col(p, &c)))
                     goto fail_col;
@@ -748,7 +806,7 @@ gpuarb_status ga_prob_build(gpuarb_ctx *ctx, const base *b, const view *v, prob 
             filter_max_gpus(p, (int32_t)wi);
         /* the most GPUs worth buying for this workload (see set_tops) */
         set_top(p, (int32_t)wi);
-        if (w->same_region && p->objective == GA_OBJ_MIN_COST &&
+        if (w->same_region && p->objective == GA_OBJ_MIN_COST && !(w->work_gpu_hours > 0) &&
             (reduce ? prune_gang_regions(p, (int32_t)wi)
                     : prune_gang_regions_capped(p, (int32_t)wi)))
             goto nomem;
@@ -855,6 +913,24 @@ void ga_model_size(const prob *p, int stage, ga_model_size_t *z)
     if (stage == 1) {
         rows++;
         nnz += nc;
+    }
+    /* a workload with levels (mip.c): a y and a P column per level, the
+     * level, rate, throughput and price rows, a link per level, P in the
+     * budget */
+    for (size_t wi = 0; wi < s->n_w; wi++) {
+        if (!ga_level_kind(p, (int32_t)wi))
+            continue;
+        double *lv = NULL;
+        int32_t n = 1;
+        int rc = ga_levels(p, (int32_t)wi, &lv, &n);
+        if (rc)
+            /* past the limit the MIP refuses it; out of memory, its own
+             * count fails the same way when it is built */
+            n = rc == -4 ? GA_LEVELS_MAX : 1;
+        free(lv);
+        nz_cols += 2.0 * n;
+        rows += 4.0 + n;
+        nnz += 6.0 * n + 3.0 * p->w_nc[wi] + 1;
     }
     z->cols = nc + nz_cols;
     z->rows = rows;

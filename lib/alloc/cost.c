@@ -1,6 +1,7 @@
 /*
  * cost.c - SPEC section 2's cost formulas and nothing else: the effective
- * price of a spot instance per useful hour and the one-time egress charge.
+ * price of a spot instance per useful hour, the multiplier of a gang with
+ * instances on spot, and the one-time egress charge.
  * Pure functions; no state, no errors (invalid arguments give -1).
  */
 #include <math.h>
@@ -20,6 +21,25 @@ double ga_spot_cost(double spot_price, double rate, double checkpoint_minutes,
     if (den <= GA_SPOT_MIN_DENOMINATOR)
         return -1.0;
     return spot_price / den;
+}
+
+double ga_loss_hours(double checkpoint_minutes, double restart_minutes)
+{
+    return checkpoint_minutes / 60.0 / 2.0 + restart_minutes / 60.0;
+}
+
+double ga_gang_factor(double lambda_sum, double checkpoint_minutes, double restart_minutes)
+{
+    if (!isfinite(lambda_sum) || !isfinite(checkpoint_minutes) || !isfinite(restart_minutes) ||
+        lambda_sum < 0 || checkpoint_minutes < 0 || restart_minutes < 0)
+        return -1.0;
+    if (lambda_sum == 0)
+        return 1.0;
+    /* the gang stops whenever any of its spot instances is interrupted */
+    double den = 1.0 - lambda_sum * ga_loss_hours(checkpoint_minutes, restart_minutes);
+    if (den <= GA_SPOT_MIN_DENOMINATOR)
+        return -1.0;
+    return 1.0 / den;
 }
 
 double ga_egress(const char *dp, const char *dr, double gb, const char *p, const char *r,

@@ -1,7 +1,10 @@
 /*
  * knapsack.c - step 3 of the allocation pipeline: the exact per-workload
  * optimum by dynamic programming (a bounded knapsack over exact GPU totals,
- * per region when a gang or egress ties the workload to regions), and the
+ * per region when a gang or egress ties the workload to regions; a gang
+ * with instances on spot and a work-based workload by a Pareto front over
+ * price, interruption rate and throughput, as SPEC section 2's gang
+ * formula and the work's hours need), and the
  * greedy plan built from it (workloads solved in turn on the capacity left)
  * that starts the MIP.  Wraps no dependency.  Invariants: costs are never
  * negative; INF_COST means "no plan"; instances above DP_MAX_GPUS or
@@ -18,6 +21,7 @@
 #include <string.h>
 
 #include "alloc/alloc.h"
+#include "alloc/cost.h"
 
 /* Cell updates between two looks at the clock (about 0.1 ms of work). */
 #define DP_CLOCK_STEPS 65536
@@ -34,7 +38,151 @@ void ga_knap_free(knap_t *q)
     free(q->K);
     free(q->it);
     free(q->keep);
+    free(q->pool);
+    free(q->best);
     memset(q, 0, sizeof *q);
+}
+
+/* Most entries of a front knapsack's pool (32 bytes each): past it the
+ * workload is left to the MIP, like a knapsack over DP_MAX_GPUS. */
+#define FRONT_POOL_MAX ((size_t)1 << 21)
+
+/* A front: pool indices of plans none of which beats another on all of
+ * P, lam and T. */
+typedef struct front {
+    int32_t *e;
+    int32_t n, cap;
+} front;
+
+/* 1 if entry a is at least as good as (lam, P, T) on all three. */
+static int ent_covers(const struct knap_ent *a, double lam, double P, double T)
+{
+    return a->lam <= lam + 1e-15 && a->P <= P + 1e-12 * GA_MAX(1.0, P) &&
+           a->T >= T - 1e-12 * GA_MAX(1.0, T);
+}
+
+/* Put (lam, P, T) into front f unless an entry covers it; drop the entries
+ * it covers.  0, -1 on allocation failure, -4 at FRONT_POOL_MAX. */
+static int front_add(knap_t *q, front *f, double lam, double P, double T, int32_t prev,
+                     int32_t item)
+{
+    for (int32_t t = 0; t < f->n; t++)
+        if (ent_covers(&q->pool[f->e[t]], lam, P, T))
+            return 0; /* no better than what is there */
+    if (q->n_pool >= FRONT_POOL_MAX)
+        return -4;
+    if (ga_grow((void **)&q->pool, &q->cap_pool, q->n_pool + 1, sizeof *q->pool))
+        return -1;
+    int32_t id = (int32_t)q->n_pool++;
+    struct knap_ent *ne = &q->pool[id];
+    ne->lam = lam;
+    ne->P = P;
+    ne->T = T;
+    ne->prev = prev;
+    ne->item = item;
+    int32_t k = 0;
+    for (int32_t t = 0; t < f->n; t++) {
+        const struct knap_ent *e = &q->pool[f->e[t]];
+        if (e->lam >= lam && e->P >= P && e->T <= T)
+            continue; /* beaten on all three */
+        f->e[k++] = f->e[t];
+    }
+    f->n = k;
+    if (f->n == f->cap) {
+        size_t cap = (size_t)f->cap;
+        if (ga_grow((void **)&f->e, &cap, (size_t)f->n + 1, sizeof(int32_t)))
+            return -1;
+        f->cap = (int32_t)cap;
+    }
+    f->e[f->n++] = id;
+    return 0;
+}
+
+/* The cost of a plan with prices P, gang rate lam and throughput T for
+ * workload w (knap_t): over the horizon, or for the work; INF_COST when
+ * not allowed (a gang's denominator <= 0.1, a deadline missed). */
+static double front_cost(const prob *p, const ga_workload *w, const struct knap_ent *e)
+{
+    double f = w->same_region ? ga_gang_factor(e->lam, w->checkpoint_minutes, w->restart_minutes)
+                              : 1.0;
+    if (f < 0)
+        return INF_COST;
+    if (w->work_gpu_hours > 0) {
+        /* the work's hours: work / T; the deadline: T >= work / deadline */
+        if (!(e->T > 0) || e->T < ga_work_floor(w) * (1 - 1e-12))
+            return INF_COST;
+        return w->work_gpu_hours * e->P * f / e->T;
+    }
+    return p->H * e->P * f;
+}
+
+/* The knapsack of a gang on spot or a work-based workload (knap_t): q's
+ * items are set; fills K and best.  Same codes as ga_knap_solve. */
+static int knap_front(const prob *p, const ga_workload *w, int32_t top, knap_t *q)
+{
+    size_t T = (size_t)top + 1;
+    int work = w->work_gpu_hours > 0;
+    front *fr = ga_calloc(T, sizeof(front));
+    q->best = ga_mallocarray(T, sizeof(int32_t));
+    int rc = 0;
+    if (!fr || !q->best) {
+        free(fr);
+        return -1;
+    }
+    if (ga_grow((void **)&q->pool, &q->cap_pool, 1, sizeof *q->pool)) {
+        free(fr);
+        return -1;
+    }
+    memset(&q->pool[0], 0, sizeof q->pool[0]);
+    q->pool[0].prev = q->pool[0].item = -1;
+    q->n_pool = 1;
+    if (!(fr[0].e = ga_mallocarray(1, sizeof(int32_t)))) {
+        free(fr);
+        return -1;
+    }
+    fr[0].e[0] = 0;
+    fr[0].n = fr[0].cap = 1;
+    size_t steps = 0;
+    for (int32_t i = 0; i < q->n_items && !rc; i++) {
+        const gcol *c = &p->c[q->it[i].col];
+        int32_t wt = q->it[i].wt;
+        double dl = q->it[i].mult * c->lam, dP = q->it[i].mult * c->unit;
+        double dT = work ? q->it[i].mult * c->tput : 0;
+        for (int32_t k = top; k >= wt && !rc; k--) {
+            const front *src = &fr[k - wt];
+            if ((steps += (size_t)src->n + 1) >= DP_CLOCK_STEPS) {
+                steps = 0;
+                if (past_deadline(p))
+                    rc = -3;
+            }
+            for (int32_t t = 0; t < src->n && !rc; t++) {
+                int32_t from = src->e[t];
+                double lam = q->pool[from].lam + dl;
+                if (dl > 0 &&
+                    ga_gang_factor(lam, w->checkpoint_minutes, w->restart_minutes) < 0)
+                    continue; /* the gang's denominator is <= 0.1 */
+                rc = front_add(q, &fr[k], lam, q->pool[from].P + dP, q->pool[from].T + dT, from,
+                               i);
+            }
+        }
+        if (!rc && p->b->lim.mem_bytes > 0 &&
+            (double)q->n_pool * sizeof *q->pool > p->b->lim.mem_bytes / 4)
+            rc = -4;
+    }
+    for (size_t k = 0; k < T; k++) {
+        q->K[k] = INF_COST;
+        q->best[k] = -1;
+        for (int32_t t = 0; !rc && t < fr[k].n; t++) {
+            double v = front_cost(p, w, &q->pool[fr[k].e[t]]);
+            if (v < q->K[k] - 1e-12 * GA_MAX(1.0, v)) {
+                q->K[k] = v;
+                q->best[k] = fr[k].e[t];
+            }
+        }
+        free(fr[k].e);
+    }
+    free(fr);
+    return rc;
 }
 
 /* Bounded knapsack over columns cols[0..n) (indices into p->c) with exact
@@ -54,11 +202,21 @@ int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
     q->it = ga_mallocarray(max_items, sizeof *q->it);
     if (!q->K || !q->it)
         return -1;
+    int gang = 0;
+    const ga_workload *w = n ? &p->b->spec->w[p->c[cols[0]].w] : NULL;
     for (int32_t j = 0; j < n; j++) {
         const gcol *c = &p->c[cols[j]];
         int64_t m = top / c->gpc;
         if (cap && cap[c->k] >= 0)
             m = GA_MIN(m, cap[c->k]);
+        if (c->lam > 0) {
+            /* a gang on spot: past 0.9 / (lam (c/2 + r)) instances of
+             * this column alone its denominator is under 0.1 */
+            double a = ga_loss_hours(w->checkpoint_minutes, w->restart_minutes);
+            gang = 1;
+            if (a > 0)
+                m = GA_MIN(m, (int64_t)(0.9 / (a * c->lam)) + 1);
+        }
         for (int64_t part = 1; m > 0; part *= 2) {
             int64_t take = GA_MIN(part, m);
             q->it[q->n_items].col = cols[j];
@@ -68,6 +226,8 @@ int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
             m -= take;
         }
     }
+    if (gang || (w && w->work_gpu_hours > 0))
+        return knap_front(p, w, top, q);
     if (p->b->lim.mem_bytes > 0 && (double)q->n_items * (double)T > p->b->lim.mem_bytes / 4)
         return -4;
     q->keep = ga_calloc(q->n_items ? (size_t)q->n_items : 1, T);
@@ -99,6 +259,12 @@ int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
 
 void ga_knap_take(const knap_t *q, int32_t k, double *x)
 {
+    if (q->best) {
+        /* a gang's plan: the chain of its entries */
+        for (int32_t e = q->best[k]; e >= 0 && q->pool[e].item >= 0; e = q->pool[e].prev)
+            x[q->it[q->pool[e].item].col] += q->it[q->pool[e].item].mult;
+        return;
+    }
     size_t T = (size_t)q->top + 1;
     for (int32_t i = q->n_items - 1; i >= 0 && k > 0; i--) {
         if (q->keep[(size_t)i * T + k]) {
@@ -151,6 +317,10 @@ double ga_dp_workload(const prob *p, int32_t wi, const int64_t *cap, double *x)
     for (int32_t g = g0; g < g0 + ng; g++)
         if (p->g[g].egress > 0)
             any_egress = 1;
+    /* a work-based workload pays work / T for the plan as a whole: spread
+     * over regions its cost is not a sum of the regions' (the MIP's) */
+    if (w->work_gpu_hours > 0 && !w->same_region && any_egress)
+        return -1;
     int32_t *cols = ga_mallocarray((size_t)nc, sizeof(int32_t));
     if (!cols)
         return -2;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "alloc/alloc.h"
+#include "alloc/cost.h"
 #include "numeric/lp.h"
 
 /* The largest big-M whose indicator GLPK's integrality tolerance (1e-5)
@@ -35,6 +36,204 @@ static double col_ub(const prob *p, size_t j)
     return ub;
 }
 
+/* (rate, throughput) pairs, ordered for merging. */
+static int cmp_pair(const void *a, const void *b)
+{
+    const double *x = a, *y = b;
+    if (x[0] != y[0])
+        return (x[0] > y[0]) - (x[0] < y[0]);
+    return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* A sum of rates or throughputs on a grid of 1e-9, so that the same sum
+ * reached in two orders (0.1 + 0.2 and 0.3) is one level; the MIP's rows
+ * hold to 1e-7 and its costs to 1e-6 relative, far above the snap. */
+static double snap(double v)
+{
+    return nearbyint(v * 1e9) / 1e9;
+}
+
+/* Sort the n pairs of v and merge equal ones; the new n. */
+static size_t merge_pairs(double *v, size_t n)
+{
+    qsort(v, n, 2 * sizeof(double), cmp_pair);
+    size_t k = n ? 1 : 0;
+    for (size_t i = 1; i < n; i++) {
+        const double *a = v + 2 * (k - 1), *b = v + 2 * i;
+        if (b[0] != a[0] || b[1] != a[1]) {
+            v[2 * k] = b[0];
+            v[2 * k + 1] = b[1];
+            k++;
+        }
+    }
+    return k;
+}
+
+int ga_level_kind(const prob *p, int32_t wi)
+{
+    const ga_workload *w = &p->b->spec->w[wi];
+    if (w->work_gpu_hours > 0)
+        return 1;
+    if (!w->same_region)
+        return 0;
+    for (int32_t g = p->w_g0[wi]; g < p->w_g0[wi] + p->w_ng[wi]; g++)
+        if (p->g[g].lam)
+            return 1;
+    return 0;
+}
+
+/* The pairs columns [c0, c0 + nc) reach, appended to *v (n pairs, cap
+ * doubles).  0, -1 on allocation failure, -4 past the limit. */
+static int reach(const prob *p, const ga_workload *w, int32_t c0, int32_t nc, double **v,
+                 size_t *n, size_t *cap)
+{
+    int work = w->work_gpu_hours > 0;
+    size_t b0 = *n, cnt = 1;
+    if (ga_grow((void **)v, cap, 2 * (b0 + 1), sizeof(double)))
+        return -1;
+    (*v)[2 * b0] = (*v)[2 * b0 + 1] = 0;
+    for (int32_t j = c0; j < c0 + nc; j++) {
+        double lam = p->c[j].lam, t = work ? p->c[j].tput : 0, ub = col_ub(p, (size_t)j);
+        if ((!(lam > 0) && !(t > 0)) || ub < 1)
+            continue;
+        size_t old = cnt;
+        for (size_t i = 0; i < old; i++)
+            for (double k = 1; k <= ub; k++) {
+                double L = snap((*v)[2 * (b0 + i)] + k * lam);
+                double T = snap((*v)[2 * (b0 + i) + 1] + k * t);
+                if (lam > 0 && ga_gang_factor(L, w->checkpoint_minutes, w->restart_minutes) < 0)
+                    break;
+                if (cnt >= 8 * (size_t)GA_LEVELS_MAX)
+                    return -4;
+                if (ga_grow((void **)v, cap, 2 * (b0 + cnt + 1), sizeof(double)))
+                    return -1;
+                (*v)[2 * (b0 + cnt)] = L;
+                (*v)[2 * (b0 + cnt) + 1] = T;
+                cnt++;
+            }
+        cnt = merge_pairs(*v + 2 * b0, cnt);
+        if (cnt > GA_LEVELS_MAX)
+            return -4;
+    }
+    *n = b0 + cnt;
+    return 0;
+}
+
+int ga_levels(const prob *p, int32_t wi, double **lv, int32_t *n)
+{
+    const ga_workload *w = &p->b->spec->w[wi];
+    double *v = NULL;
+    size_t cnt = 0, cap = 0;
+    int rc = 0;
+    *lv = NULL;
+    *n = 0;
+    if (w->same_region) {
+        /* a gang lives in one region: the union of each region's pairs */
+        for (int32_t g = p->w_g0[wi]; g < p->w_g0[wi] + p->w_ng[wi] && !rc; g++)
+            rc = reach(p, w, p->g[g].c0, p->g[g].nc, &v, &cnt, &cap);
+    } else {
+        rc = reach(p, w, p->w_c0[wi], p->w_nc[wi], &v, &cnt, &cap);
+    }
+    if (!rc) {
+        cnt = merge_pairs(v, cnt);
+        if (w->work_gpu_hours > 0) {
+            /* no throughput, no progress; and the deadline */
+            size_t k = 0;
+            double floor_t = ga_work_floor(w) * (1 - 1e-12);
+            for (size_t i = 0; i < cnt; i++)
+                if (v[2 * i + 1] > 0 && v[2 * i + 1] >= floor_t) {
+                    v[2 * k] = v[2 * i];
+                    v[2 * k + 1] = v[2 * i + 1];
+                    k++;
+                }
+            cnt = k;
+        }
+        if (cnt > GA_LEVELS_MAX)
+            rc = -4;
+    }
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *lv = v;
+    *n = (int32_t)cnt;
+    return 0;
+}
+
+void ga_mipmap_free(mipmap *mm)
+{
+    free(mm->zcol);
+    free(mm->ycol);
+    free(mm->nlv);
+    free(mm->lv0);
+    free(mm->lv);
+    mm->zcol = mm->ycol = mm->nlv = mm->lv0 = NULL;
+    mm->lv = NULL;
+}
+
+/* The levels of every workload ga_level_kind names into mm (nlv[w] = 0
+ * elsewhere); *total their sum.  GPUARB_OK, NOMEM, or LIMIT. */
+static gpuarb_status map_levels(gpuarb_ctx *ctx, const prob *p, mipmap *mm, size_t *total)
+{
+    const gpuarb_spec *s = p->b->spec;
+    size_t nw = s->n_w ? s->n_w : 1, cap = 0;
+    *total = 0;
+    mm->ycol = ga_mallocarray(nw, sizeof(int32_t));
+    mm->nlv = ga_calloc(nw, sizeof(int32_t));
+    mm->lv0 = ga_calloc(nw, sizeof(int32_t));
+    if (!mm->ycol || !mm->nlv || !mm->lv0)
+        return ga_nomem(ctx);
+    for (size_t wi = 0; wi < s->n_w; wi++) {
+        mm->ycol[wi] = -1;
+        if (!ga_level_kind(p, (int32_t)wi) || p->w_nc[wi] == 0)
+            continue;
+        double *v;
+        int32_t n;
+        int rc = ga_levels(p, (int32_t)wi, &v, &n);
+        if (rc == -1)
+            return ga_nomem(ctx);
+        if (rc == -4)
+            return ga_error(ctx, GPUARB_ERR_LIMIT, s->source, s->w[wi].line, s->w[wi].col, NULL,
+                            "workload '%s' (a gang on spot or a work-based workload) can reach "
+                            "more than %d distinct (interruption rate, throughput) levels: too "
+                            "many for the MIP that its shared constraints need; narrow its "
+                            "offers (gpu, gpus_per_node, max_gpus) or its throughput table",
+                            s->w[wi].name, GA_LEVELS_MAX);
+        if (n == 0) {
+            free(v);
+            continue; /* no plan reaches the deadline: the GPU rows say so */
+        }
+        if (ga_grow((void **)&mm->lv, &cap, 2 * (*total + (size_t)n), sizeof(double))) {
+            free(v);
+            return ga_nomem(ctx);
+        }
+        memcpy(mm->lv + 2 * *total, v, 2 * sizeof(double) * (size_t)n);
+        free(v);
+        mm->lv0[wi] = (int32_t)*total;
+        mm->nlv[wi] = n;
+        *total += (size_t)n;
+    }
+    return GPUARB_OK;
+}
+
+/* Per dollar of price at level l of workload wi: what the objective pays
+ * (horizon hours, or the work's hours) and what the budget counts. */
+static double level_obj(const prob *p, const mipmap *mm, int32_t wi, int32_t l)
+{
+    const ga_workload *w = &p->b->spec->w[wi];
+    const double *v = mm->lv + 2 * (size_t)(mm->lv0[wi] + l);
+    double f = w->same_region ? ga_gang_factor(v[0], w->checkpoint_minutes, w->restart_minutes)
+                              : 1.0;
+    return w->work_gpu_hours > 0 ? w->work_gpu_hours * f / v[1] : p->H * f;
+}
+
+static double level_rate(const prob *p, const mipmap *mm, int32_t wi, int32_t l)
+{
+    const ga_workload *w = &p->b->spec->w[wi];
+    const double *v = mm->lv + 2 * (size_t)(mm->lv0[wi] + l);
+    return w->same_region ? ga_gang_factor(v[0], w->checkpoint_minutes, w->restart_minutes) : 1.0;
+}
+
 /* stage 0: the objective of the spec; stage 1 (max_throughput only): least
  * cost subject to throughput >= tfloor.
  * Rows: GPUs per workload; gang (one region); links x <= M z per region
@@ -44,7 +243,14 @@ static double col_ub(const prob *p, size_t j)
  * integrality tolerance of 1e-5, so M must be as small as the data allow;
  * the verifier catches the rest); shared capacity; budget; the share caps
  * through one total-GPU column T (T = sum of GPUs; GPUs of provider q <=
- * share x T), so they cost O(columns) nonzeros, not providers x columns. */
+ * share x T), so they cost O(columns) nonzeros, not providers x columns.
+ * A gang with spot columns in a region (SPEC section 2: every instance
+ * costs its price / (1 - L (c/2 + r)), L the interruption rates of its spot
+ * instances summed) is modelled exactly by the rates L_l it can reach:
+ * one binary y_l per level (sum y_l = z, the region's indicator), the
+ * rates summed over its spot columns equal to sum L_l y_l, and its list
+ * prices P = sum P_l with P_l <= M y_l; P_l costs 1 / (1 - L_l (c/2 + r))
+ * per dollar in the objective and the budget, and its x columns nothing. */
 gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, double tfloor,
                                  ga_mip **out, mipmap *mm)
 {
@@ -54,10 +260,17 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
     if (st0)
         return st0;
     int maximize = p->objective == GA_OBJ_MAX_THROUGHPUT && stage == 0;
+    memset(mm, 0, sizeof *mm);
+    size_t n_lv = 0;
+    gpuarb_status stl = map_levels(ctx, p, mm, &n_lv);
+    if (stl) {
+        ga_mipmap_free(mm);
+        return stl;
+    }
     ga_mip *m = ga_mip_new(maximize);
     int32_t *idx = NULL;
     double *val = NULL;
-    size_t nn = p->n_c + p->n_g + 1;
+    size_t nn = p->n_c + p->n_g + n_lv + 1;
     mm->tcol = -1;
     mm->zcol = ga_mallocarray((p->n_g ? p->n_g : 1), sizeof(int32_t));
     idx = ga_mallocarray(nn, sizeof(int32_t));
@@ -69,7 +282,8 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
     for (size_t j = 0; j < p->n_c; j++) {
         const gcol *c = &p->c[j];
         double ub = col_ub(p, j);
-        double obj = maximize ? c->tput : p->H * c->unit;
+        /* a gang's spot region pays through its P columns */
+        double obj = maximize ? c->tput : mm->nlv[c->w] ? 0 : p->H * c->unit;
         snprintf(nm, sizeof nm, "x_w%d_o%d_%s", (int)c->w, (int)b->cls[c->k].rep,
                  c->spot ? "spot" : "od");
         if (ga_mip_add_col(m, obj, 0, ub, 1, nm) != (int32_t)j)
@@ -83,6 +297,29 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
             snprintf(nm, sizeof nm, "z_w%d_r%d", (int)gr->w, (int)gr->reg);
             mm->zcol[g] = ga_mip_add_col(m, maximize ? 0 : gr->egress, 0, 1, 1, nm);
             if (mm->zcol[g] < 0)
+                goto nomem;
+        }
+    }
+    /* y and P columns: a workload's level and its prices there */
+    for (size_t wi = 0; wi < s->n_w; wi++) {
+        int32_t nl = mm->nlv[wi];
+        if (!nl)
+            continue;
+        double M = 0;
+        for (int32_t j = p->w_c0[wi]; j < p->w_c0[wi] + p->w_nc[wi]; j++)
+            M += col_ub(p, (size_t)j) * p->c[j].unit;
+        for (int32_t l = 0; l < nl; l++) {
+            snprintf(nm, sizeof nm, "y_w%d_l%d", (int)wi, (int)l);
+            int32_t c = ga_mip_add_col(m, 0, 0, 1, 1, nm);
+            if (c < 0)
+                goto nomem;
+            if (l == 0)
+                mm->ycol[wi] = c;
+        }
+        for (int32_t l = 0; l < nl; l++) {
+            snprintf(nm, sizeof nm, "P_w%d_l%d", (int)wi, (int)l);
+            if (ga_mip_add_col(m, maximize ? 0 : level_obj(p, mm, (int32_t)wi, l), 0, M, 0, nm) <
+                0)
                 goto nomem;
         }
     }
@@ -144,6 +381,93 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
                 goto nomem;
         }
     }
+    /* a workload's level: one (or none, for a gang without GPUs); its
+     * spot instances' rates and its throughput sum to the level's; its
+     * prices are the level's P, each at most M while its level is chosen */
+    for (size_t wi = 0; wi < s->n_w; wi++) {
+        const ga_workload *w = &s->w[wi];
+        int32_t nl = mm->nlv[wi], y0 = mm->ycol[wi], n = 0;
+        int work = w->work_gpu_hours > 0;
+        if (!nl) {
+            if (work && p->w_nc[wi] > 0) {
+                /* no plan meets the deadline: no instance at all */
+                for (int32_t j = p->w_c0[wi]; j < p->w_c0[wi] + p->w_nc[wi]; j++) {
+                    idx[n] = j;
+                    val[n++] = 1;
+                }
+                snprintf(nm, sizeof nm, "deadline_w%d", (int)wi);
+                if (ga_mip_add_row(m, n, idx, val, 0, 0, nm) < 0)
+                    goto nomem;
+            }
+            continue;
+        }
+        const double *lv = mm->lv + 2 * (size_t)mm->lv0[wi];
+        for (int32_t l = 0; l < nl; l++) {
+            idx[n] = y0 + l;
+            val[n++] = 1;
+        }
+        snprintf(nm, sizeof nm, "level_w%d", (int)wi);
+        if (ga_mip_add_row(m, n, idx, val, work ? 1 : 0, 1, nm) < 0)
+            goto nomem;
+        for (int pass = 0; pass < 2; pass++) {
+            /* pass 0: the gang's spot rates; pass 1: the throughput */
+            if (pass == 1 && !work)
+                break;
+            n = 0;
+            for (int32_t j = p->w_c0[wi]; j < p->w_c0[wi] + p->w_nc[wi]; j++) {
+                double a = pass ? p->c[j].tput : p->c[j].lam;
+                if (a > 0) {
+                    idx[n] = j;
+                    val[n++] = a;
+                }
+            }
+            if (n == 0)
+                continue;
+            for (int32_t l = 0; l < nl; l++)
+                if (lv[2 * l + pass] != 0) {
+                    idx[n] = y0 + l;
+                    val[n++] = -lv[2 * l + pass];
+                }
+            snprintf(nm, sizeof nm, "%s_w%d", pass ? "tput" : "rate", (int)wi);
+            if (ga_mip_add_row(m, n, idx, val, 0, 0, nm) < 0)
+                goto nomem;
+        }
+        n = 0;
+        double M = 0;
+        for (int32_t j = p->w_c0[wi]; j < p->w_c0[wi] + p->w_nc[wi]; j++) {
+            idx[n] = j;
+            val[n++] = -p->c[j].unit;
+            M += col_ub(p, (size_t)j) * p->c[j].unit;
+        }
+        for (int32_t l = 0; l < nl; l++) {
+            idx[n] = y0 + nl + l;
+            val[n++] = 1;
+        }
+        snprintf(nm, sizeof nm, "price_w%d", (int)wi);
+        if (ga_mip_add_row(m, n, idx, val, 0, 0, nm) < 0)
+            goto nomem;
+        /* work: a plan of throughput T pays between the least and the
+         * most price per throughput of its columns times T, which keeps
+         * the LP from putting the price on a level it does not choose */
+        double rmin = INF_COST, rmax = 0;
+        for (int32_t j = p->w_c0[wi]; work && j < p->w_c0[wi] + p->w_nc[wi]; j++) {
+            rmin = GA_MIN(rmin, p->c[j].unit / p->c[j].tput);
+            rmax = GA_MAX(rmax, p->c[j].unit / p->c[j].tput);
+        }
+        for (int32_t l = 0; l < nl; l++) {
+            int32_t i2[2] = {y0 + nl + l, y0 + l};
+            double v2[2] = {1, -(work ? GA_MIN(M, rmax * lv[2 * l + 1]) : M)};
+            snprintf(nm, sizeof nm, "plink_w%d_l%d", (int)wi, (int)l);
+            if (ga_mip_add_row(m, 2, i2, v2, -GA_INF, 0, nm) < 0)
+                goto nomem;
+            if (work && rmin > 0) {
+                v2[1] = -rmin * lv[2 * l + 1] * (1 - 1e-9);
+                snprintf(nm, sizeof nm, "pfloor_w%d_l%d", (int)wi, (int)l);
+                if (ga_mip_add_row(m, 2, i2, v2, 0, GA_INF, nm) < 0)
+                    goto nomem;
+            }
+        }
+    }
     /* capacity shared across workloads */
     {
         int32_t *first = ga_mallocarray((b->n_cls ? b->n_cls : 1), sizeof(int32_t));
@@ -184,11 +508,19 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
     }
     /* budget */
     if (s->budget_per_hour >= 0 && !p->v.drop_budget && p->n_c) {
+        int32_t n = 0;
         for (size_t j = 0; j < p->n_c; j++) {
-            idx[j] = (int32_t)j;
-            val[j] = p->c[j].unit;
+            if (mm->nlv[p->c[j].w])
+                continue; /* paid through the workload's P columns */
+            idx[n] = (int32_t)j;
+            val[n++] = p->c[j].unit;
         }
-        if (ga_mip_add_row(m, (int32_t)p->n_c, idx, val, -GA_INF, s->budget_per_hour, "budget") < 0)
+        for (size_t wi = 0; wi < s->n_w; wi++)
+            for (int32_t l = 0; l < mm->nlv[wi]; l++) {
+                idx[n] = mm->ycol[wi] + mm->nlv[wi] + l;
+                val[n++] = level_rate(p, mm, (int32_t)wi, l);
+            }
+        if (ga_mip_add_row(m, n, idx, val, -GA_INF, s->budget_per_hour, "budget") < 0)
             goto nomem;
     }
     /* share caps, in GPUs, against the total T: T - sum gpc x = 0, then
@@ -282,8 +614,7 @@ nomem:
     free(idx);
     free(val);
     ga_mip_free(m);
-    free(mm->zcol);
-    mm->zcol = NULL;
+    ga_mipmap_free(mm);
     return ga_nomem(ctx);
 }
 
@@ -301,6 +632,33 @@ static void start_with_z(const prob *p, const mipmap *mm, const double *x, doubl
     }
     if (mm->tcol >= 0)
         start[mm->tcol] = total;
+    /* a workload's level: the one its plan's rates and throughput sum to */
+    const gpuarb_spec *s = p->b->spec;
+    for (size_t wi = 0; wi < s->n_w; wi++) {
+        int32_t nl = mm->nlv[wi];
+        if (!nl)
+            continue;
+        double L = 0, T = 0, P = 0;
+        int used = 0;
+        for (int32_t j = p->w_c0[wi]; j < p->w_c0[wi] + p->w_nc[wi]; j++) {
+            L += x[j] * p->c[j].lam;
+            T += x[j] * p->c[j].tput;
+            P += x[j] * p->c[j].unit;
+            used |= x[j] > 0.5;
+        }
+        if (!used)
+            continue;
+        if (s->w[wi].work_gpu_hours <= 0)
+            T = 0;
+        const double *lv = mm->lv + 2 * (size_t)mm->lv0[wi];
+        int32_t lb = 0;
+        for (int32_t l = 1; l < nl; l++)
+            if (fabs(lv[2 * l] - L) + fabs(lv[2 * l + 1] - T) <
+                fabs(lv[2 * lb] - L) + fabs(lv[2 * lb + 1] - T))
+                lb = l;
+        start[mm->ycol[wi] + lb] = 1;
+        start[mm->ycol[wi] + nl + lb] = P;
+    }
 }
 
 gpuarb_status ga_alloc_mip_run(gpuarb_ctx *ctx, const prob *p, int stage, double tfloor,
@@ -324,7 +682,7 @@ gpuarb_status ga_alloc_mip_run(gpuarb_ctx *ctx, const prob *p, int stage, double
     double *xx = ga_calloc((size_t)mm.n_cols + 1, sizeof(double));
     if (!xx) {
         ga_mip_free(m);
-        free(mm.zcol);
+        ga_mipmap_free(&mm);
         return ga_nomem(ctx);
     }
     if (start) {
@@ -350,6 +708,6 @@ gpuarb_status ga_alloc_mip_run(gpuarb_ctx *ctx, const prob *p, int stage, double
     free(xx);
     mo->x = NULL;
     ga_mip_free(m);
-    free(mm.zcol);
+    ga_mipmap_free(&mm);
     return st;
 }

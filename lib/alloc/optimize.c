@@ -51,6 +51,7 @@
 #include <string.h>
 
 #include "alloc/alloc.h"
+#include "alloc/cost.h"
 #include "alloc/optimize.h"
 #include "alloc/trust.h"
 #include "catalog/catalog.h"
@@ -65,6 +66,7 @@ static gpuarb_status fill_rows(gpuarb_ctx *ctx, const prob *p, const sol *sv, gp
     const gpuarb_spec *s = b->spec;
     const gpuarb_catalog *cat = b->cat;
     size_t rows_cap = 0;
+    double *gf = NULL;
     int64_t *left = ga_mallocarray((cat->n ? cat->n : 1), sizeof(int64_t));
     r->wl = ga_calloc(s->n_w ? s->n_w : 1, sizeof(ga_wl_row));
     if (!left || !r->wl) {
@@ -77,6 +79,21 @@ static gpuarb_status fill_rows(gpuarb_ctx *ctx, const prob *p, const sol *sv, gp
     for (size_t wi = 0; wi < s->n_w; wi++)
         if (!(r->wl[wi].name = ga_strdup(s->w[wi].name)))
             goto nomem;
+    /* a gang's multiplier (SPEC section 2): its spot instances' rates */
+    gf = ga_calloc(s->n_w ? s->n_w : 1, sizeof(double));
+    if (!gf)
+        goto nomem;
+    for (size_t j = 0; j < p->n_c; j++)
+        if (sv->x[j] > 0.5)
+            gf[p->c[j].w] += floor(sv->x[j] + 0.5) * p->c[j].lam;
+    for (size_t wi = 0; wi < s->n_w; wi++) {
+        const ga_workload *w = &s->w[wi];
+        gf[wi] = w->same_region ? ga_gang_factor(gf[wi], w->checkpoint_minutes,
+                                                 w->restart_minutes)
+                                : 1.0;
+        if (gf[wi] < 0)
+            gf[wi] = 1; /* never: the plan passed the verifier */
+    }
     /* egress per workload */
     for (size_t g = 0; g < p->n_g; g++) {
         int used = 0;
@@ -92,8 +109,9 @@ static gpuarb_status fill_rows(gpuarb_ctx *ctx, const prob *p, const sol *sv, gp
         const gcol *c = &p->c[j];
         const oclass *cl = &b->cls[c->k];
         ga_wl_row *wr = &r->wl[c->w];
+        double unit = c->unit * gf[c->w];
         wr->gpus += (int32_t)(cnt * c->gpc);
-        wr->cost_per_hour += cnt * c->unit;
+        wr->cost_per_hour += cnt * unit;
         wr->throughput += cnt * c->tput;
         for (int32_t mi = 0; mi < cl->n_members && cnt > 0; mi++) {
             int32_t oi = b->members[cl->first_member + mi];
@@ -126,14 +144,50 @@ static gpuarb_status fill_rows(gpuarb_ctx *ctx, const prob *p, const sol *sv, gp
             a->count = (int32_t)take;
             a->spot = c->spot;
             a->price_hour = c->spot ? o->spot : o->price;
-            a->unit_cost = c->unit;
+            a->unit_cost = unit;
         }
     }
+    for (size_t wi = 0; wi < s->n_w; wi++) {
+        ga_wl_row *wr = &r->wl[wi];
+        if (s->w[wi].work_gpu_hours > 0 && wr->throughput > 0) {
+            wr->hours = s->w[wi].work_gpu_hours / wr->throughput;
+            wr->work_cost = wr->hours * wr->cost_per_hour;
+        }
+    }
+    free(gf);
     free(left);
     return GPUARB_OK;
 nomem:
+    free(gf);
     free(left);
     return ga_nomem(ctx);
+}
+
+/* Name the work-based workloads whose deadline no plan can meet: the
+ * throughput it needs above the most its offers give within its GPU range
+ * (the fastest speed per GPU times its most GPUs).  1 if any. */
+static int explain_deadlines(const prob *p, gpuarb_result *r)
+{
+    const gpuarb_spec *s = p->b->spec;
+    int any = 0;
+    for (size_t wi = 0; wi < s->n_w; wi++) {
+        const ga_workload *w = &s->w[wi];
+        double need = ga_work_floor(w), speed = 0;
+        if (!(need > 0) || p->w_nc[wi] == 0)
+            continue;
+        for (int32_t j = p->w_c0[wi]; j < p->w_c0[wi] + p->w_nc[wi]; j++)
+            speed = GA_MAX(speed, p->c[j].tput / p->c[j].gpc);
+        double most = speed * p->w_top[wi];
+        if (most < need * (1 - 1e-9)) {
+            ga_result_diag(r, "workload '%s' needs throughput %.6g (work_gpu_hours %.6g / "
+                              "deadline_hours %.6g) but its offers give at most %.6g with %d "
+                              "GPUs",
+                           w->name, need, w->work_gpu_hours, w->deadline_hours, most,
+                           (int)p->w_top[wi]);
+            any = 1;
+        }
+    }
+    return any;
 }
 
 void gpuarb_optimize_opts_init(gpuarb_optimize_opts *o)
@@ -149,11 +203,15 @@ void gpuarb_optimize_opts_init(gpuarb_optimize_opts *o)
 }
 
 /* The baseline before the deadline (b->lim's): the providers share what
- * is left of it equally, in turn. */
+ * is left of it equally, in turn.  min_cost: the cheapest plan on one
+ * provider, on demand.  max_throughput (SPEC section 3): the plan of most
+ * throughput on one provider, on demand, within the same budget, ties to
+ * the cheaper; the comparison is then throughput_gain_pct. */
 static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, const ga_tol *tol,
                                       gpuarb_result *r)
 {
-    double best = INF_COST, best_cph = 0;
+    int maxt = b->spec->objective == GA_OBJ_MAX_THROUGHPUT;
+    double best = INF_COST, best_cph = 0, best_tput = 0;
     int32_t best_p = -1;
     int not_proven = 0;
     /* one provider holds every GPU: a provider cap below 1 rules out every
@@ -174,8 +232,9 @@ static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, const ga_t
                 return GPUARB_OK;
             break;
         }
-        /* the baseline answers "cheapest single-provider plan": min_cost */
-        view v = {.only_prov = q, .ondemand_only = 1, .min_cost = 1};
+        /* min_cost: "the cheapest single-provider plan"; max_throughput:
+         * the spec's own objective on one provider */
+        view v = {.only_prov = q, .ondemand_only = 1, .min_cost = !maxt};
         prob p;
         sol sv;
         double d_q = ga_stage_deadline(b, 0, 1.0 / (double)(b->n_prov - q));
@@ -185,10 +244,15 @@ static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, const ga_t
             ga_prob_free(&p);
             return st;
         }
-        if ((sv.status == GPUARB_SOLVE_OPTIMAL || sv.status == GPUARB_SOLVE_FEASIBLE) &&
-            sv.e.total < best - 1e-9) {
+        int plan = sv.status == GPUARB_SOLVE_OPTIMAL || sv.status == GPUARB_SOLVE_FEASIBLE;
+        double tt = 1e-9 * GA_MAX(1.0, best_tput);
+        int wins = maxt ? best_p < 0 || sv.e.tput > best_tput + tt ||
+                              (sv.e.tput >= best_tput - tt && sv.e.total < best - 1e-9)
+                        : sv.e.total < best - 1e-9;
+        if (plan && wins) {
             best = sv.e.total;
             best_cph = sv.e.cph;
+            best_tput = sv.e.tput;
             best_p = q;
             not_proven = sv.status != GPUARB_SOLVE_OPTIMAL;
         }
@@ -202,10 +266,14 @@ static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, const ga_t
         return ga_nomem(ctx);
     r->baseline_cph = best_cph;
     r->baseline_total = best;
+    r->baseline_tput = best_tput;
     r->savings_pct = best > 0 ? 100.0 * (1.0 - r->total_cost / best) : 0.0;
+    r->tput_gain_pct = best_tput > 0 ? 100.0 * (r->throughput / best_tput - 1.0) : 0.0;
     if (not_proven)
-        ga_result_diag(r, "baseline: the time limit ended before the single-provider plan was "
-                          "proven cheapest");
+        ga_result_diag(r, maxt ? "baseline: the time limit ended before the single-provider "
+                                 "plan was proven of most throughput"
+                               : "baseline: the time limit ended before the single-provider "
+                                 "plan was proven cheapest");
     return GPUARB_OK;
 }
 
@@ -302,7 +370,7 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
         }
         st = ga_mip_write_lp(ctx, m, opts->write_model);
         ga_mip_free(m);
-        free(mm.zcol);
+        ga_mipmap_free(&mm);
         ga_prob_free(&pm);
         if (st)
             goto done;
@@ -338,7 +406,7 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
             ga_result_diag(r, "the throughput is proven best, but the cheapest plan with it "
                               "was not proven (time limit or solver tolerance)");
     } else if (sv.status == GPUARB_SOLVE_INFEASIBLE) {
-        if (!ga_explain_workloads(&p, r))
+        if (!explain_deadlines(&p, r) && !ga_explain_workloads(&p, r))
             if ((st = ga_explain_families(ctx, &b, &v, ga_stage_deadline(&b, 0, 1.0), &tol, r)))
                 goto done;
         if (sv.range_only) {

@@ -8,6 +8,7 @@
 
 #include "base/internal.h"
 #include "catalog/catalog.h" /* ga_catsrc */
+#include "alloc/spec.h" /* GA_OBJ_* */
 
 typedef struct ga_alloc_row {
     int32_t w;               /* workload index */
@@ -36,6 +37,8 @@ typedef struct ga_wl_row {
     double cost_per_hour;
     double egress_cost;
     double throughput;
+    double hours;            /* work-based: the hours its work takes; 0 else */
+    double work_cost;        /* work-based: what the work costs in all */
 } ga_wl_row;
 
 struct gpuarb_result {
@@ -51,6 +54,9 @@ struct gpuarb_result {
     int32_t has_baseline;
     char *baseline_provider;
     double baseline_cph, baseline_total, savings_pct;
+    double baseline_tput;    /* the baseline plan's throughput */
+    double tput_gain_pct;    /* max_throughput: 100 (throughput / baseline_tput
+                                - 1); savings_pct is then not reported */
     ga_alloc_row *rows;
     size_t n_rows;
     ga_wl_row *wl;

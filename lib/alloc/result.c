@@ -93,9 +93,12 @@ gpuarb_status gpuarb_result_summary(const gpuarb_result *r, gpuarb_plan_summary 
     out->solve_ms = r->solve_ms;
     out->baseline_cost_per_hour = r->has_baseline ? r->baseline_cph : -1;
     out->baseline_total_cost = r->has_baseline ? r->baseline_total : -1;
-    out->savings_pct = r->has_baseline ? r->savings_pct : -1;
+    out->savings_pct = r->has_baseline && r->objective == GA_OBJ_MIN_COST ? r->savings_pct : -1;
     out->baseline_provider = r->has_baseline ? r->baseline_provider : NULL;
     out->warning_count = (int32_t)r->n_warn;
+    out->baseline_throughput = r->has_baseline ? r->baseline_tput : 0;
+    out->throughput_gain_pct =
+        r->has_baseline && r->objective == GA_OBJ_MAX_THROUGHPUT ? r->tput_gain_pct : 0;
     return GPUARB_OK;
 }
 

@@ -113,11 +113,16 @@ gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, cha
         ga_w_kv_str(&w, "provider", r->baseline_provider);
         ga_w_kv_money(&w, "cost_per_hour", r->baseline_cph);
         ga_w_kv_money(&w, "total_cost", r->baseline_total);
+        ga_w_kv_num(&w, "throughput", r->baseline_tput);
         ga_w_obj_end(&w);
     } else {
         ga_w_null(&w);
     }
-    ga_w_kv_num_or_null(&w, "savings_pct", r->has_baseline, r->savings_pct);
+    /* max_throughput compares throughput, not cost (SPEC section 3) */
+    int maxt = r->objective == GA_OBJ_MAX_THROUGHPUT;
+    ga_w_kv_num_or_null(&w, "savings_pct", r->has_baseline && !maxt, r->savings_pct);
+    if (maxt)
+        ga_w_kv_num_or_null(&w, "throughput_gain_pct", r->has_baseline, r->tput_gain_pct);
     ga_w_key(&w, "allocations");
     ga_w_arr_begin(&w);
     for (size_t i = 0; i < r->n_rows; i++) {
@@ -270,7 +275,11 @@ gpuarb_status gpuarb_result_to_table(gpuarb_ctx *ctx, const gpuarb_result *r, ch
             money(&b, r->baseline_cph);
             ga_sb_puts(&b, "/h; ");
             money(&b, r->baseline_total);
-            ga_sb_printf(&b, " -> savings %.1f%%\n", r->savings_pct);
+            if (r->objective == GA_OBJ_MAX_THROUGHPUT)
+                ga_sb_printf(&b, ", throughput %.2f -> throughput gain %.1f%%\n",
+                             r->baseline_tput, r->tput_gain_pct);
+            else
+                ga_sb_printf(&b, " -> savings %.1f%%\n", r->savings_pct);
         } else {
             ga_sb_puts(&b, "baseline   none (no single-provider on-demand plan meets the constraints)\n");
         }

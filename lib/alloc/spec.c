@@ -153,6 +153,15 @@ static gpuarb_status parse_throughput(sp *s, const ga_doc_node *n, ga_workload *
 {
     ga_rd *r = &s->rd;
     gpuarb_status st;
+    if (n->kind == GA_DOC_STRING) {
+        /* the GPU model table's relative speeds */
+        static const char *const TABLE[] = {"table", NULL};
+        int32_t k = 0;
+        if ((st = ga_rd_enum(r, n, TABLE, &k)))
+            return st;
+        w->tput_table = 1;
+        return GPUARB_OK;
+    }
     if ((st = ga_rd_kind(r, n, GA_DOC_MAP)))
         return st;
     w->tput_models = ga_calloc(n->n, sizeof *w->tput_models);
@@ -212,13 +221,13 @@ static gpuarb_status parse_data(sp *s, const ga_doc_node *n, ga_workload *w)
 
 enum {
     W_NAME, W_GPUS, W_MIN_GPUS, W_MAX_GPUS, W_GPU, W_MIN_MEM, W_GPN, W_SAME_REGION, W_SPOT,
-    W_CKPT, W_RESTART, W_TPUT, W_DATA, W_NKEYS
+    W_CKPT, W_RESTART, W_TPUT, W_DATA, W_SAME_ZONE, W_WORK, W_DEADLINE, W_NKEYS
 };
 static const ga_rd_field WORKLOAD_KEYS[] = {
     {"name", GA_RD_REQUIRED}, {"gpus", 0}, {"min_gpus", 0}, {"max_gpus", 0}, {"gpu", 0},
     {"min_gpu_memory_gb", 0}, {"gpus_per_node", 0}, {"same_region", 0}, {"spot", 0},
     {"checkpoint_minutes", 0}, {"restart_minutes", 0}, {"throughput", 0}, {"data", 0},
-    {NULL, 0}};
+    {"same_zone", 0}, {"work_gpu_hours", 0}, {"deadline_hours", 0}, {NULL, 0}};
 static const char *const SPOT_NAMES[] = {"never", "allow", "only", NULL};
 static const char *const OBJECTIVE_NAMES[] = {"min_cost", "max_throughput", NULL};
 
@@ -257,6 +266,12 @@ static gpuarb_status workload_field(sp *s, int k, const ga_doc_node *v, ga_workl
         return parse_throughput(s, v, w);
     case W_DATA:
         return parse_data(s, v, w);
+    case W_SAME_ZONE:
+        return ga_rd_bool(r, v, &w->same_zone);
+    case W_WORK:
+        return ga_rd_number(r, v, GA_RD_ABOVE_UPTO(0, GA_LIM_WORK_GPU_HOURS), &w->work_gpu_hours);
+    case W_DEADLINE:
+        return ga_rd_number(r, v, GA_RD_ABOVE_UPTO(0, GA_LIM_HORIZON_HOURS), &w->deadline_hours);
     }
     return GPUARB_OK;
 }
@@ -285,10 +300,22 @@ static gpuarb_status workload_counts(sp *s, const ga_doc_node *n, const ga_doc_n
     if (at[W_GPUS] && range)
         return workload_fail(s, range, range == at[W_MIN_GPUS] ? "min_gpus" : "max_gpus",
                              "give either gpus (an exact count) or min_gpus/max_gpus, not both");
-    if (!at[W_GPUS] && !at[W_MIN_GPUS])
-        return workload_fail(s, n, "gpus", "workload needs gpus or min_gpus");
+    if (at[W_DEADLINE] && !at[W_WORK])
+        return workload_fail(s, at[W_DEADLINE], "deadline_hours",
+                             "deadline_hours needs work_gpu_hours (the work to finish)");
+    if (!at[W_GPUS] && !at[W_MIN_GPUS] && !at[W_WORK])
+        return workload_fail(s, n, "gpus", "workload needs gpus, min_gpus or work_gpu_hours");
     if (at[W_GPUS]) {
         w->min_gpus = w->max_gpus = w->gpus;
+    } else if (at[W_WORK] && !at[W_MIN_GPUS]) {
+        /* work alone: as many GPUs as pay off, at least one */
+        w->gpus = -1;
+        w->min_gpus = 1;
+        if (!at[W_MAX_GPUS])
+            w->max_gpus = -1;
+        else if (w->max_gpus < 1)
+            return workload_fail(s, at[W_MAX_GPUS], "max_gpus",
+                                 "a work-based workload needs max_gpus of at least 1");
     } else {
         w->gpus = -1;
         if (!at[W_MAX_GPUS])
@@ -314,6 +341,18 @@ static gpuarb_status workload_counts(sp *s, const ga_doc_node *n, const ga_doc_n
                                  (int)g, (int)w->min_gpus, (int)w->max_gpus);
         }
     }
+    if (at[W_WORK] && w->min_gpus < 1)
+        return workload_fail(s, at[W_MIN_GPUS], "min_gpus",
+                             "a work-based workload needs min_gpus of at least 1 (no GPU, no "
+                             "progress)");
+    /* one zone is stricter than one region: same_zone makes a gang */
+    if (w->same_zone) {
+        if (at[W_SAME_REGION] && !w->same_region)
+            return workload_fail(s, at[W_SAME_REGION], "same_region",
+                                 "same_region: false contradicts same_zone: true (one zone is "
+                                 "in one region)");
+        w->same_region = 1;
+    }
     return GPUARB_OK;
 }
 
@@ -327,6 +366,7 @@ static gpuarb_status parse_workload(sp *s, const ga_doc_node *n, ga_workload *w)
     w->spot = GA_SPOT_NEVER;
     w->checkpoint_minutes = 60;
     w->restart_minutes = 5;
+    w->deadline_hours = -1;
     ga_rd_map m;
     int k;
     const ga_doc_node *v;
@@ -548,6 +588,18 @@ static gpuarb_status parse_root(sp *s, const ga_doc_node *root)
         return ga_rd_fail(&s->rd, m.at[R_OBJECTIVE],
                           "objective max_throughput needs budget_per_hour");
     }
+    for (size_t i = 0; i < s->spec->n_w; i++) {
+        const ga_workload *w = &s->spec->w[i];
+        if (s->spec->objective == GA_OBJ_MAX_THROUGHPUT && w->work_gpu_hours > 0) {
+            ga_rd_push_key(&s->rd, "objective");
+            return ga_rd_fail(&s->rd, m.at[R_OBJECTIVE],
+                              "objective max_throughput cannot be used with work_gpu_hours "
+                              "(workload '%.100s', line %d): a work-based workload pays for "
+                              "the hours its work takes; use min_cost, with deadline_hours to "
+                              "bound the time",
+                              w->name, (int)w->line);
+        }
+    }
     return GPUARB_OK;
 }
 
@@ -668,6 +720,10 @@ double ga_workload_tput(const ga_workload *w, int32_t model)
     for (size_t i = 0; i < w->n_tput; i++)
         if (w->tput_models[i] == model)
             return w->tput[i];
+    if (w->tput_table) {
+        double v = ga_gpumodel_at(model)->relative_speed;
+        return v > 0 ? v : 1.0;
+    }
     return 1.0;
 }
 
@@ -750,16 +806,23 @@ static void put_workload(ga_writer *w, const ga_workload *wl)
     ga_w_kv_num_or_null(w, "min_gpu_memory_gb", wl->min_gpu_memory_gb > 0, wl->min_gpu_memory_gb);
     ga_w_kv_int_or_null(w, "gpus_per_node", wl->gpus_per_node > 0, wl->gpus_per_node);
     ga_w_kv_bool(w, "same_region", wl->same_region);
+    ga_w_kv_bool(w, "same_zone", wl->same_zone);
     ga_w_kv_str(w, "spot", SPOT_NAMES[wl->spot >= 0 && wl->spot <= 2 ? wl->spot : 0]);
     ga_w_kv_num(w, "checkpoint_minutes", wl->checkpoint_minutes);
     ga_w_kv_num(w, "restart_minutes", wl->restart_minutes);
     ga_w_key(w, "throughput");
-    ga_w_obj_open(w, GA_W_INLINE);
-    for (size_t i = 0; i < wl->n_tput; i++) {
-        ga_w_key(w, ga_gpumodel_at(wl->tput_models[i])->name);
-        ga_w_num(w, wl->tput[i]);
+    if (wl->tput_table) {
+        ga_w_str(w, "table");
+    } else {
+        ga_w_obj_open(w, GA_W_INLINE);
+        for (size_t i = 0; i < wl->n_tput; i++) {
+            ga_w_key(w, ga_gpumodel_at(wl->tput_models[i])->name);
+            ga_w_num(w, wl->tput[i]);
+        }
+        ga_w_obj_end(w);
     }
-    ga_w_obj_end(w);
+    ga_w_kv_num_or_null(w, "work_gpu_hours", wl->work_gpu_hours > 0, wl->work_gpu_hours);
+    ga_w_kv_num_or_null(w, "deadline_hours", wl->deadline_hours > 0, wl->deadline_hours);
     ga_w_key(w, "data");
     if (wl->has_data) {
         ga_w_obj_open(w, GA_W_INLINE);

@@ -10,6 +10,9 @@
 #include "catalog/catalog.h" /* ga_catalog_ref */
 
 enum { GA_OBJ_MIN_COST = 0, GA_OBJ_MAX_THROUGHPUT = 1 };
+/* work_gpu_hours at most: a million GPUs for a thousand hours */
+#define GA_LIM_WORK_GPU_HOURS 1e9
+
 enum { GA_SPOT_NEVER = 0, GA_SPOT_ALLOW = 1, GA_SPOT_ONLY = 2 };
 
 typedef struct ga_globs {
@@ -29,13 +32,20 @@ typedef struct ga_workload {
     size_t n_models;
     double min_gpu_memory_gb; /* 0 = no minimum */
     int32_t gpus_per_node;    /* 0 = any */
-    int32_t same_region;      /* 0/1 */
+    int32_t same_region;      /* 0/1: a gang in one (provider, region); also
+                                 set by same_zone */
+    int32_t same_zone;        /* 0/1: a gang in one (provider, region, zone) */
     int32_t spot;             /* GA_SPOT_* */
     double checkpoint_minutes;/* default 60 */
     double restart_minutes;   /* default 5 */
-    int32_t *tput_models;     /* model index -> factor; models not named: 1.0 */
+    int32_t *tput_models;     /* model index -> factor; models not named: 1.0,
+                                 or the model table's speed with tput_table */
     double *tput;
     size_t n_tput;
+    int32_t tput_table;       /* throughput: table */
+    double work_gpu_hours;    /* > 0: a job of this many GPU-hours at speed
+                                 1.0, paid for the hours it runs; 0: none */
+    double deadline_hours;    /* work must end within it; -1 = none */
     int32_t has_data;
     char *data_provider, *data_region;
     double data_gb;

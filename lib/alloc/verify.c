@@ -7,7 +7,12 @@
  * price.  It checks integrality, each workload's GPU count (min, max, exact),
  * GPU model, memory and gpus_per_node, the market (spot rule, the view's
  * on-demand restriction), the provider and region globs, a gang's single
- * (provider, region), capacities summed over workloads, the budget and both
+ * (provider, region) or, with same_zone, its single zone, a gang's cost by
+ * SPEC section 2's gang formula (its spot instances' rates summed, every
+ * instance's list price divided by 1 - L (c/2 + r), a denominator <= 0.1
+ * not allowed), a work-based workload's cost for the hours its work takes
+ * (work / throughput, within its deadline), capacities summed over
+ * workloads, the budget (every workload's rate at once) and both
  * share caps counted in GPUs.  It also repairs the one defect a solver's
  * tolerances can leave in an integer plan: a gang spread over two regions
  * (a region indicator of 1e-6 counts as 0 for an integrality tolerance of
@@ -69,7 +74,18 @@ gpuarb_status ga_verify(gpuarb_ctx *ctx, const prob *p, const double *x, plan_ev
     unsigned char *multi = ga_calloc(nw ? nw : 1, 1);
     /* (workload, region) pairs that pay egress, once each */
     unsigned char *paid = ga_calloc((nw ? nw : 1) * (size_t)(b->n_reg ? b->n_reg : 1), 1);
-    if (!prov_gpus || !used || !gpus || !reg1 || !multi || !paid) {
+    /* per gang: its spot instances' interruption rates summed, its list
+     * prices summed, its first zone */
+    double *glam = ga_calloc(nw ? nw : 1, sizeof(double));
+    double *gprice = ga_calloc(nw ? nw : 1, sizeof(double));
+    double *gtput = ga_calloc(nw ? nw : 1, sizeof(double));
+    int32_t *zone1 = ga_mallocarray(nw ? nw : 1, sizeof(int32_t));
+    if (!prov_gpus || !used || !gpus || !reg1 || !multi || !paid || !glam || !gprice || !zone1 ||
+        !gtput) {
+        free(gtput);
+        free(glam);
+        free(gprice);
+        free(zone1);
         free(prov_gpus);
         free(used);
         free(gpus);
@@ -80,7 +96,7 @@ gpuarb_status ga_verify(gpuarb_ctx *ctx, const prob *p, const double *x, plan_ev
         return ga_nomem(ctx);
     }
     for (size_t wi = 0; wi < nw; wi++)
-        reg1[wi] = -1;
+        reg1[wi] = zone1[wi] = -1;
     for (size_t j = 0; j < p->n_c; j++) {
         int64_t n = count_of(x[j]);
         if (n < 0) {
@@ -106,7 +122,21 @@ gpuarb_status ga_verify(gpuarb_ctx *ctx, const prob *p, const double *x, plan_ev
             unit = 0;
         }
         int64_t g = n * o->gpu_count;
-        e->cph += (double)n * unit;
+        if (w->same_region) {
+            /* a gang: SPEC section 2's formula over the whole gang, below */
+            gprice[c->w] += (double)n * (c->spot ? o->spot : o->price);
+            if (c->spot)
+                glam[c->w] += (double)n * o->rate;
+        } else {
+            gprice[c->w] += (double)n * unit;
+        }
+        gtput[c->w] += (double)g * ga_workload_tput(w, o->gpu);
+        if (w->same_zone) {
+            if (zone1[c->w] < 0)
+                zone1[c->w] = cl->zone;
+            else if (zone1[c->w] != cl->zone)
+                multi[c->w] = 1;
+        }
         e->tput += (double)g * ga_workload_tput(w, o->gpu);
         prov_gpus[cl->prov] += g;
         if (c->spot)
@@ -132,7 +162,31 @@ gpuarb_status ga_verify(gpuarb_ctx *ctx, const prob *p, const double *x, plan_ev
                                        o->region, s->egress_same, s->egress_other);
         }
     }
-    e->total = p->H * e->cph + e->egress;
+    double cph_h = 0; /* per hour, of the workloads paid by the horizon */
+    for (size_t wi = 0; wi < nw; wi++) {
+        const ga_workload *w = &s->w[wi];
+        double f = 1;
+        if (w->same_region) {
+            f = ga_gang_factor(glam[wi], w->checkpoint_minutes, w->restart_minutes);
+            if (f < 0) {
+                e->feasible = 0; /* the gang's denominator is <= 0.1 */
+                f = 1;
+            }
+        }
+        double rate = gprice[wi] * f;
+        e->cph += rate;
+        if (!(w->work_gpu_hours > 0)) {
+            cph_h += rate;
+            continue;
+        }
+        /* work: it runs work / T hours at this rate, within the deadline */
+        if (!(gtput[wi] > 0) || gtput[wi] < ga_work_floor(w) * (1 - 1e-9)) {
+            e->feasible = 0;
+            continue;
+        }
+        e->work += w->work_gpu_hours * rate / gtput[wi];
+    }
+    e->total = p->H * cph_h + e->work + e->egress;
     for (size_t wi = 0; wi < nw; wi++) {
         const ga_workload *w = &s->w[wi];
         if (gpus[wi] < w->min_gpus || (w->max_gpus >= 0 && gpus[wi] > w->max_gpus))
@@ -160,6 +214,10 @@ gpuarb_status ga_verify(gpuarb_ctx *ctx, const prob *p, const double *x, plan_ev
     if (s->max_spot_share >= 0 && !v->drop_sshare &&
         (double)spot_gpus > s->max_spot_share * (double)all_gpus + gtol)
         e->feasible = 0;
+    free(gtput);
+    free(glam);
+    free(gprice);
+    free(zone1);
     free(prov_gpus);
     free(used);
     free(gpus);
