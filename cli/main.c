@@ -39,6 +39,8 @@ static const struct {
     {"version", cmd_version, "print library and CLI versions", 0, "input"},
     {"forecast", cmd_forecast, "forecast a series and backtest it against seasonal naive",
      CLI_STDIN_CATALOG, "series"},
+    {"market", cmd_market, "benchmark prices against competitors; price a fleet",
+     CLI_STDIN_SPEC, "input"},
 };
 
 /* The running verb's standard input limit (one verb per process). */
