@@ -382,6 +382,43 @@ static void test_attribution_sums(void **state)
     free(rows);
 }
 
+/* by_team and by_project of an optimize result, by hand from the costs in
+ * teams.yaml's comment: ml 16 + 1.10, infra 10, unlabelled 1.10; projects
+ * llm 16, rec 1.10, unlabelled 10 + 1.10; total cost 10 h x each. */
+static void test_optimize_attribution(void **state)
+{
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
+    gpuarb_spec *spec = NULL;
+    gpuarb_result *res = NULL;
+    assert_int_equal(gpuarb_spec_load(ctx, DIR "/teams.yaml", &spec), GPUARB_OK);
+    assert_int_equal(gpuarb_optimize(ctx, spec, NULL, NULL, &res), GPUARB_OK);
+    char *json = NULL;
+    assert_int_equal(gpuarb_result_to_json(ctx, res, &json), GPUARB_OK);
+    const char *want[] = {
+        "\"cost_per_hour\":28.2,",
+        "\"by_team\":[{\"team\":\"infra\",\"cost_per_hour\":10.0,\"total_cost\":100.0,"
+        "\"workloads\":1},{\"team\":\"ml\",\"cost_per_hour\":17.1,\"total_cost\":171.0,"
+        "\"workloads\":2},{\"team\":null,\"cost_per_hour\":1.1,\"total_cost\":11.0,"
+        "\"workloads\":1}]",
+        "\"by_project\":[{\"project\":\"llm\",\"cost_per_hour\":16.0,\"total_cost\":160.0,"
+        "\"workloads\":1},{\"project\":\"rec\",\"cost_per_hour\":1.1,\"total_cost\":11.0,"
+        "\"workloads\":1},{\"project\":null,\"cost_per_hour\":11.1,\"total_cost\":111.0,"
+        "\"workloads\":2}]"};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        if (!strstr(json, want[i]))
+            fprintf(stderr, "missing %s in\n%s\n", want[i], json);
+        assert_non_null(strstr(json, want[i]));
+    }
+    gpuarb_free(json);
+    char *table = NULL;
+    assert_int_equal(gpuarb_result_to_table(ctx, res, &table), GPUARB_OK);
+    assert_non_null(strstr(table, "COST BY TEAM"));
+    assert_non_null(strstr(table, "  total                           28.20 $/h         282.00 total"));
+    gpuarb_free(table);
+    gpuarb_result_free(res);
+    gpuarb_spec_free(spec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -397,6 +434,7 @@ int main(void)
         TU_TEST(test_fleet_file),
         TU_TEST(test_fleet_errors),
         TU_TEST(test_attribution_sums),
+        TU_TEST(test_optimize_attribution),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

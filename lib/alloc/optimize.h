@@ -25,6 +25,7 @@ typedef struct ga_wl_row {
     double cost_per_hour;
     double egress_cost;
     double throughput;
+    char *team, *project;    /* attribution labels (copies); NULL = none */
 } ga_wl_row;
 
 struct gpuarb_result {

@@ -428,8 +428,11 @@ static gpuarb_status price_model(gpuarb_ctx *ctx, ga_rd *rd, const fleet *f,
     ga_mk_price_problem pp = {m->base, H, m->p0, m->elasticity, m->capacity,
                               m->floor_price, m->cap_price, f->step / 100};
     st = ga_mk_price_path(ctx, &pp, m->price);
-    if (st == GPUARB_ERR_INPUT) /* place the message at the model */
-        return ga_rd_fail(rd, fm->node, "%s", gpuarb_errmsg(ctx));
+    if (st == GPUARB_ERR_INPUT) { /* place the message at the model */
+        char msg[512];
+        ga_snprintf_c(msg, sizeof msg, "%s", gpuarb_errmsg(ctx));
+        return ga_rd_fail(rd, fm->node, "%s", msg);
+    }
     if (st)
         return st;
     for (int32_t t = 0; t < H; t++) {

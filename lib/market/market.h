@@ -22,7 +22,8 @@
  * times the GPUs served.  Prices must lie in [floor, cap] (cap < 0: none);
  * a floor above the cap makes the floor the only price (the caller warns).
  * step > 0 bounds the change between consecutive prices, p0 included, to
- * a factor (1 + step) either way; step <= 0: no bound. */
+ * a factor (1 + step) either way; step <= 0: no bound.  The step bound
+ * starts from `start` (yesterday's last price) when it is given. */
 typedef struct ga_mk_price_problem {
     const double *base;  /* H values >= 0 */
     int32_t H;
@@ -32,6 +33,7 @@ typedef struct ga_mk_price_problem {
     double floor;        /* >= 0 */
     double cap;          /* < 0: no cap */
     double step;         /* relative; <= 0: none */
+    double start;        /* the price before period 0 (step bound); <= 0: p0 */
 } ga_mk_price_problem;
 
 /* Grid points per factor (1 + step) when a step bound couples the

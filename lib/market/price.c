@@ -15,9 +15,9 @@
  *
  * A step bound (each price within a factor 1 + s of the previous one,
  * today's included) couples the periods: the path is then the exact
- * optimum over a log-price grid anchored at p0 with GA_MK_STEP_GRID points
+ * optimum over a log-price grid anchored at the price before period 0 with GA_MK_STEP_GRID points
  * per factor 1 + s, by dynamic programming (O(H G K) for G grid points).
- * When today's price lies outside [floor, cap] the path moves toward the
+ * When that price lies outside [floor, cap] the path moves toward the
  * bounds at full step speed, which the grid holds exactly.
  */
 #include <math.h>
@@ -50,7 +50,7 @@ double ga_mk_period_price(const ga_mk_price_problem *pp, int32_t t)
     if (has_cap && hi < lo)
         return lo; /* the floor wins */
     if (!(pp->base[t] > 0))
-        return clampd(pp->p0, lo, hi, has_cap);
+        return clampd(pp->start > 0 ? pp->start : pp->p0, lo, hi, has_cap);
     if (pp->elasticity > -1)
         return has_cap ? hi : NAN;
     double pc = pp->p0 * pow(pp->capacity / pp->base[t], 1 / pp->elasticity);
@@ -72,16 +72,17 @@ gpuarb_status ga_mk_price_path(gpuarb_ctx *ctx, const ga_mk_price_problem *pp, d
         }
         return GPUARB_OK;
     }
-    /* Grid: price p0 (1 + s)^(j / K), j in [jmin, jmax]; one step moves j
-     * by at most K. */
+    /* Grid: price a0 (1 + s)^(j / K), j in [jmin, jmax], a0 the price
+     * before period 0; one step moves j by at most K. */
     const int32_t K = GA_MK_STEP_GRID;
+    const double a0 = pp->start > 0 ? pp->start : pp->p0;
     double d = log1p(pp->step) / K;
     int has_cap = pp->cap >= 0;
     double lo = pp->floor, hi = has_cap ? (pp->cap < lo ? lo : pp->cap) : 0;
     /* band in grid units, rounded inward (a bound between two points keeps
      * the point inside it) */
-    double jl = lo > 0 ? ceil(log(lo / pp->p0) / d - 1e-9) : -INFINITY;
-    double jh = has_cap ? floor(log(hi / pp->p0) / d + 1e-9) : INFINITY;
+    double jl = lo > 0 ? ceil(log(lo / a0) / d - 1e-9) : -INFINITY;
+    double jh = has_cap ? floor(log(hi / a0) / d + 1e-9) : INFINITY;
     if (jl > jh) /* the band falls between two grid points: take the floor's */
         jh = jl;
     double reach = (double)K * H;
@@ -99,7 +100,7 @@ gpuarb_status ga_mk_price_path(gpuarb_ctx *ctx, const ga_mk_price_problem *pp, d
         free(from);
         return ga_nomem(ctx);
     }
-    int64_t j0 = (int64_t)-jmin; /* index of p0 */
+    int64_t j0 = (int64_t)-jmin; /* index of a0 */
     for (size_t g = 0; g < G; g++)
         V[g] = (int64_t)g == j0 ? 0 : -INFINITY;
     for (int32_t t = 0; t < H; t++) {
@@ -131,7 +132,7 @@ gpuarb_status ga_mk_price_path(gpuarb_ctx *ctx, const ga_mk_price_problem *pp, d
             }
             if (arg < 0)
                 continue;
-            W[g] = best + ga_mk_revenue(pp, t, pp->p0 * exp(d * j), NULL);
+            W[g] = best + ga_mk_revenue(pp, t, a0 * exp(d * j), NULL);
             from[(size_t)t * G + g] = (int32_t)arg;
         }
         double *tmp = V;
@@ -151,7 +152,7 @@ gpuarb_status ga_mk_price_path(gpuarb_ctx *ctx, const ga_mk_price_problem *pp, d
                       "market: no price path within the step bound");
     } else {
         for (int32_t t = H - 1; t >= 0; t--) {
-            out[t] = pp->p0 * exp(d * (jmin + (double)arg));
+            out[t] = a0 * exp(d * (jmin + (double)arg));
             arg = from[(size_t)t * G + (size_t)arg];
         }
     }
