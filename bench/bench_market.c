@@ -115,7 +115,7 @@ int main(void)
            "competitor at %.2f), step <= 10 %%/h.  Elasticity assumed (openb has no prices).\n\n",
            n, DAYS, C, SIZING_DAYS, p0, cost * (1 + margin), cost, 100 * margin,
            competitor * (1 - undercut), 100 * undercut, competitor);
-    printf("%6s  %-22s %12s %9s %8s %10s\n", "e", "pricing", "revenue $", "vs fixed", "util %",
+    printf("%6s  %-24s %12s %9s %8s %10s\n", "e", "pricing", "revenue $", "vs fixed", "util %",
            "full hours");
     for (size_t ie = 0; ie < sizeof es / sizeof es[0]; ie++) {
         double e = es[ie];
@@ -171,7 +171,7 @@ int main(void)
                     {"dynamic (forecast)", &dyn},
                     {"dynamic (perfect fcst)", &oracle}};
         for (size_t i = 0; i < 4; i++)
-            printf("%6.1f  %-22s %12.0f %9.3f %8.1f %10.0f\n", e, rows[i].name, rows[i].s->rev,
+            printf("%6.1f  %-24s %12.0f %9.3f %8.1f %10.0f\n", e, rows[i].name, rows[i].s->rev,
                    rows[i].s->rev / fixed.rev, 100 * rows[i].s->served / (C * DAYS * 24),
                    rows[i].s->full_hours);
         printf("%6s  best fixed price %.3f; forecast + price path %.2f ms per day\n\n", "",

@@ -645,6 +645,57 @@ static const pack_arg PK_JSON = {NULL, GPUARB_PACK_MIN_COST, -1, 1};
 static const pack_arg PK_TABLE = {DATA "tiny.bpp", -1, -1, 2};
 static const pack_arg PK_ROWS = {DATA "pack.yaml", -1, -1, 3};
 
+/* ---- market (issue 13): compare with both writers; a fleet priced ---- */
+static gpuarb_status c_market_compare(gpuarb_ctx *ctx, const void *arg, char **text)
+{
+    (void)arg;
+    gpuarb_catalog *c = NULL;
+    assert_int_equal(gpuarb_catalog_load(ctx, "tests/data/market/catalog.csv",
+                                         GPUARB_CATALOG_NATIVE, NULL, &c),
+                     GPUARB_OK);
+    gpuarb_market_compare_opts o;
+    gpuarb_market_compare_opts_init(&o);
+    o.ours = "acme";
+    gpuarb_market_compare *m = NULL;
+    char *json = NULL, *table = NULL;
+    arm();
+    gpuarb_status st = gpuarb_market_compare_run(ctx, c, &o, &m);
+    if (st == GPUARB_OK)
+        st = gpuarb_market_compare_to_json(ctx, m, &json);
+    if (st == GPUARB_OK)
+        st = gpuarb_market_compare_to_table(ctx, m, &table);
+    disarm();
+    if (st == GPUARB_OK)
+        *text = take(json);
+    else
+        gpuarb_free(json);
+    gpuarb_free(table);
+    gpuarb_market_compare_free(m);
+    gpuarb_catalog_free(c);
+    return st;
+}
+
+static gpuarb_status c_market_price(gpuarb_ctx *ctx, const void *arg, char **text)
+{
+    (void)arg;
+    gpuarb_market_price_result *r = NULL;
+    char *json = NULL, *table = NULL;
+    arm();
+    gpuarb_status st = gpuarb_market_price_load(ctx, "tests/data/market/fleet.yaml", NULL, &r);
+    if (st == GPUARB_OK)
+        st = gpuarb_market_price_to_json(ctx, r, &json);
+    if (st == GPUARB_OK)
+        st = gpuarb_market_price_to_table(ctx, r, &table);
+    disarm();
+    if (st == GPUARB_OK)
+        *text = take(json);
+    else
+        gpuarb_free(json);
+    gpuarb_free(table);
+    gpuarb_market_price_result_free(r);
+    return st;
+}
+
 static chaos_case CASES[] = {
     {"ctx_create", c_ctx_create, NULL},
     {"catalog_load", c_catalog_load, NULL},
@@ -692,6 +743,8 @@ static chaos_case CASES[] = {
     {"pack_result_to_table", c_pack, &PK_TABLE},
     {"pack summary nodes", c_pack, &PK_ROWS},
     {"version_to_json", c_version, NULL},
+    {"market compare", c_market_compare, NULL},
+    {"market price", c_market_price, NULL},
 };
 #define N_CASES (sizeof CASES / sizeof CASES[0])
 

@@ -345,6 +345,13 @@ static void test_fleet_errors(void **state)
     snprintf(buf, sizeof buf, "%s    capacity_gpus: 3\n    price_per_gpu_hour: 2\n"
                               "    cost_per_gpu_hour: 1\n    history: noprice.csv\n", head);
     tu_assert_error(ctx, fleet_text(ctx, buf), GPUARB_ERR_INPUT, 7, 14, "give elasticity");
+    /* inelastic demand with neither cap nor step: at the model, whole message */
+    snprintf(buf, sizeof buf, "%s    capacity_gpus: 3\n    price_per_gpu_hour: 2\n"
+                              "    cost_per_gpu_hour: 1\n    history: noprice.csv\n"
+                              "    elasticity: -0.5\n", head);
+    tu_assert_error(ctx, fleet_text(ctx, buf), GPUARB_ERR_INPUT, 3, 5,
+                    "earns more at every higher price");
+    assert_string_equal(gpuarb_errpath(ctx), "models[0]");
     /* a bad history row: its own file, line and column */
     snprintf(buf, sizeof buf, "%s    capacity_gpus: 3\n    price_per_gpu_hour: 2\n"
                               "    cost_per_gpu_hour: 1\n    history: bad.csv\n", head);
