@@ -352,6 +352,11 @@ static void test_fleet_errors(void **state)
     tu_assert_error(ctx, fleet_text(ctx, buf), GPUARB_ERR_INPUT, 3, 5,
                     "earns more at every higher price");
     assert_string_equal(gpuarb_errpath(ctx), "models[0]");
+    /* a history that is not there: the fleet's line and column */
+    snprintf(buf, sizeof buf, "%s    capacity_gpus: 3\n    price_per_gpu_hour: 2\n"
+                              "    cost_per_gpu_hour: 1\n    history: nothere.csv\n", head);
+    tu_assert_error(ctx, fleet_text(ctx, buf), GPUARB_ERR_IO, 7, 14, "cannot read the history");
+    assert_string_equal(gpuarb_errsource(ctx), "f.yaml");
     /* a bad history row: its own file, line and column */
     snprintf(buf, sizeof buf, "%s    capacity_gpus: 3\n    price_per_gpu_hour: 2\n"
                               "    cost_per_gpu_hour: 1\n    history: bad.csv\n", head);

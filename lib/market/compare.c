@@ -403,7 +403,7 @@ gpuarb_status gpuarb_market_compare_to_json(gpuarb_ctx *ctx, const gpuarb_market
                               ho ? m->p[m->ours].od.per_gpu : 0);
         ga_w_kv_int_or_null(&w, "rank", m->rank > 0, m->rank);
         ga_w_kv_int(&w, "providers_ranked", m->ranked);
-        ga_w_kv_num_or_null(&w, "percentile", m->rank > 0, m->percentile);
+        ga_w_kv_num_or_null(&w, "percentile", m->rank > 0, round(m->percentile * 1e4) / 1e4);
         ga_w_kv_num_or_null(&w, "gap_pct", m->have_gap, round(m->gap_pct * 1e4) / 1e4);
         ga_w_obj_end(&w);
     }

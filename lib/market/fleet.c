@@ -366,6 +366,12 @@ static gpuarb_status price_model(gpuarb_ctx *ctx, ga_rd *rd, const fleet *f,
     size_t n = 0;
     gpuarb_status st = read_history(ctx, hp, &q, &p, &n);
     free(hp);
+    if (st == GPUARB_ERR_IO) { /* name the fleet file's line too */
+        char msg[512];
+        ga_snprintf_c(msg, sizeof msg, "%s", gpuarb_errmsg(ctx));
+        return ga_rd_fail_at(rd, GPUARB_ERR_IO, fm->history_node->line, fm->history_node->col,
+                             "cannot read the history: %s", msg);
+    }
     if (st)
         return st;
     const ga_doc_node *at = fm->history_node;
