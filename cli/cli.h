@@ -32,6 +32,7 @@ int cmd_forecast(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_tune(int argc, char **argv);
 int cmd_spot(int argc, char **argv);
+int cmd_market(int argc, char **argv);
 
 /* Table on a terminal, JSON otherwise. */
 int cli_default_format(void);

@@ -44,6 +44,8 @@ static const struct {
      CLI_STDIN_CATALOG, "series"},
     {"spot", cmd_spot, "a deadline job on spot with on-demand fallback (Can't Be Late)",
      CLI_STDIN_CATALOG, "spot trace"},
+    {"market", cmd_market, "benchmark prices against competitors; price a fleet",
+     CLI_STDIN_SPEC, "input"},
 };
 
 /* The running verb's standard input limit (one verb per process). */

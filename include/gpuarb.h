@@ -1076,6 +1076,140 @@ GPUARB_API gpuarb_status gpuarb_tune(gpuarb_ctx *ctx, const gpuarb_sim_config *c
                                      const char *policy, const gpuarb_tune_opts *opts,
                                      char **best, char **json);
 
+/* ==== market: competitive benchmarking, dynamic pricing (issue 13) ==== */
+
+/* ---- competitive benchmarking (`gpuarb market compare`) ---- */
+/** Per GPU model, each provider's cheapest on-demand and spot price per
+ *  GPU-hour (price_hour / gpu_count, least over its offers), the cheapest
+ *  competitor and where "our" provider ranks among the on-demand prices. */
+typedef struct gpuarb_market_compare gpuarb_market_compare;
+
+typedef struct gpuarb_market_compare_opts {
+    uint32_t size;          /* sizeof(gpuarb_market_compare_opts) */
+    int32_t reserved0;
+    const char *ours;       /* our provider (borrowed); NULL = none: no rank */
+    const char *gpu;        /* one model, by name or alias; NULL = every model */
+    uint8_t reserved[48];
+} gpuarb_market_compare_opts;
+
+GPUARB_API void gpuarb_market_compare_opts_init(gpuarb_market_compare_opts *opts);
+/** Compare the offers of cat (borrowed; not kept).  opts may be NULL.
+ *  Returns GPUARB_ERR_ARG (misuse, opts->size below 72), GPUARB_ERR_INPUT
+ *  (an unknown model; an "ours" provider with no offer in cat, the message
+ *  naming the providers cat has), GPUARB_ERR_NOMEM.  Models come in model
+ *  table order, providers by on-demand price (none last), then spot price,
+ *  then name. */
+GPUARB_API gpuarb_status gpuarb_market_compare_run(gpuarb_ctx *ctx, const gpuarb_catalog *cat,
+                                                   const gpuarb_market_compare_opts *opts,
+                                                   gpuarb_market_compare **out);
+GPUARB_API void gpuarb_market_compare_free(gpuarb_market_compare *cmp);
+GPUARB_API int32_t gpuarb_market_compare_model_count(const gpuarb_market_compare *cmp);
+
+/** One model of a comparison.  Strings are borrowed from the comparison;
+ *  prices are per GPU-hour, -1 (strings NULL) where absent. */
+typedef struct gpuarb_market_model_summary {
+    uint32_t size;                /* sizeof(gpuarb_market_model_summary), set by caller */
+    int32_t provider_count;
+    const char *gpu;              /* canonical model name */
+    const char *cheapest;         /* cheapest competitor on demand (ours excluded) */
+    const char *ours;             /* our provider, if it sells this model */
+    double cheapest_per_gpu_hour;
+    double ours_per_gpu_hour;     /* on demand */
+    int32_t rank;                 /* 1 + providers strictly cheaper on demand; 0 = none */
+    int32_t ranked_count;         /* providers with an on-demand price */
+    double percentile;            /* 100 (rank - 1) / (ranked_count - 1); 0 cheapest */
+    double gap_pct;               /* 100 (ours / cheapest - 1); valid when have_gap */
+    int32_t have_gap;
+    int32_t reserved0;
+    uint8_t reserved[32];
+} gpuarb_market_model_summary;
+
+/** Model i into *out (the caller sets out->size; only that many bytes are
+ *  written).  GPUARB_ERR_ARG if i is out of range or out->size is below
+ *  sizeof(gpuarb_market_model_summary) (112). */
+GPUARB_API gpuarb_status gpuarb_market_compare_model(const gpuarb_market_compare *cmp, int32_t i,
+                                                     gpuarb_market_model_summary *out);
+/** Provider j of model i: its name (borrowed) and per-GPU-hour prices
+ *  (-1 = no such market); any out pointer may be NULL. */
+GPUARB_API gpuarb_status gpuarb_market_compare_provider(const gpuarb_market_compare *cmp,
+                                                        int32_t i, int32_t j,
+                                                        const char **provider,
+                                                        double *ondemand_per_gpu_hour,
+                                                        double *spot_per_gpu_hour);
+/** JSON {"ours", "models": [{"gpu", "providers": [{"provider",
+ *  "ondemand_per_gpu_hour", "spot_per_gpu_hour", "instance_type", "region",
+ *  ...}], "cheapest", "ours", "rank", "percentile", "gap_pct", ...}]} and a
+ *  readable table (free with gpuarb_free). */
+GPUARB_API gpuarb_status gpuarb_market_compare_to_json(gpuarb_ctx *ctx,
+                                                       const gpuarb_market_compare *cmp,
+                                                       char **out);
+GPUARB_API gpuarb_status gpuarb_market_compare_to_table(gpuarb_ctx *ctx,
+                                                        const gpuarb_market_compare *cmp,
+                                                        char **out);
+
+/* ---- dynamic pricing (`gpuarb market price`) ---- */
+/** Recommended hourly prices per GPU model of a seller's fleet (a FLEET
+ *  YAML or JSON file, man gpuarb(1)): demand q(p) = D_t (p / p0)^e with the
+ *  forecast demand D_t at today's price p0 and elasticity e (given, or
+ *  fitted in log-log with one intercept per hour of day), served up to
+ *  capacity; each period's price maximises p min(capacity, q(p)) within the
+ *  policy: at least undercut_pct under the cheapest competitor, at least
+ *  cost (1 + min_margin_pct/100), and at most a factor (1 + max_step_pct/100)
+ *  from the previous period's price. */
+typedef struct gpuarb_market_price_result gpuarb_market_price_result;
+
+/** Load a fleet file and price it.  catalog: the competitors' offers
+ *  (borrowed), or NULL for the fleet's `catalog` (default builtin).
+ *  Returns GPUARB_ERR_IO, GPUARB_ERR_SYNTAX / GPUARB_ERR_INPUT (with file,
+ *  line, column and key path), GPUARB_ERR_LIMIT, GPUARB_ERR_NOMEM. */
+GPUARB_API gpuarb_status gpuarb_market_price_load(gpuarb_ctx *ctx, const char *path,
+                                                  const gpuarb_catalog *catalog,
+                                                  gpuarb_market_price_result **out);
+/** As _load from memory: JSON if the first non-blank byte is '{', YAML
+ *  otherwise; source names it in errors (NULL "<string>"); base_dir
+ *  resolves relative history and catalog paths (NULL: the current
+ *  directory). */
+GPUARB_API gpuarb_status gpuarb_market_price_parse(gpuarb_ctx *ctx, const char *text,
+                                                   size_t len, const char *source,
+                                                   const char *base_dir,
+                                                   const gpuarb_catalog *catalog,
+                                                   gpuarb_market_price_result **out);
+GPUARB_API void gpuarb_market_price_result_free(gpuarb_market_price_result *res);
+GPUARB_API int32_t gpuarb_market_price_model_count(const gpuarb_market_price_result *res);
+
+/** One model's recommendation.  Money per GPU-hour or per period (USD). */
+typedef struct gpuarb_market_price_summary {
+    uint32_t size;                   /* sizeof(gpuarb_market_price_summary), set by caller */
+    int32_t periods;                 /* prices recommended */
+    const char *gpu;                 /* borrowed */
+    double current_price;            /* today's price p0 */
+    double elasticity;               /* used */
+    int32_t elasticity_fitted;       /* 1: fitted from the history */
+    int32_t reserved0;
+    double floor_price;              /* cost (1 + margin) */
+    double cap_price;                /* undercut cap; -1 none */
+    double expected_revenue;         /* over the periods, at the recommended prices */
+    double revenue_at_current_price; /* the same demand at today's price */
+    double mean_utilization;         /* served / capacity, mean over the periods */
+    double mean_utilization_at_current_price;
+    uint8_t reserved[32];
+} gpuarb_market_price_summary;
+
+/** Model i into *out (only out->size bytes written; below 120 is
+ *  GPUARB_ERR_ARG); prices (may be NULL) receives `periods` prices. */
+GPUARB_API gpuarb_status gpuarb_market_price_model(const gpuarb_market_price_result *res,
+                                                   int32_t i, gpuarb_market_price_summary *out,
+                                                   double *prices);
+/** JSON {"horizon", "models": [{"gpu", "prices": [...], ...}], "warnings"}
+ *  and a readable table (free with gpuarb_free). */
+GPUARB_API gpuarb_status gpuarb_market_price_to_json(gpuarb_ctx *ctx,
+                                                     const gpuarb_market_price_result *res,
+                                                     char **out);
+GPUARB_API gpuarb_status gpuarb_market_price_to_table(gpuarb_ctx *ctx,
+                                                      const gpuarb_market_price_result *res,
+                                                      char **out);
+/* ==== end of market ==== */
+
 #ifdef __cplusplus
 }
 #endif

@@ -995,6 +995,35 @@ assert d['allocations'][0]['instance_type'] == 'p5' and d['allocations'][0]['cou
 assert close(d['total_cost'], 10176.0, 1e-9), d['total_cost']
 "
 
+# ---- issue 13: market
+# tests/data/market/catalog.csv: per-GPU H100 prices vast 2.00, acme 2.50,
+# runpod 2.69, lambda 2.99 (counted by hand from its rows).
+run market compare --catalog tests/data/market/catalog.csv --ours acme --gpu H100 --format json
+expect_rc "market compare: a small catalog" 0
+pycheck "market compare: ranks and gap by hand" "
+m = d['models']; assert len(m) == 1 and m[0]['gpu'] == 'H100', d
+assert [p['provider'] for p in m[0]['providers']] == ['vast', 'acme', 'runpod', 'lambda'], m
+assert m[0]['cheapest'] == 'vast' and m[0]['ours'] == 'acme' and m[0]['rank'] == 2, m
+assert close(m[0]['gap_pct'], 25.0, 1e-9) and close(m[0]['providers'][1]['spot_per_gpu_hour'], 1.5, 1e-12), m
+"
+run market compare --catalog tests/data/market/catalog.csv --ours acne
+expect_rc "market compare: an unknown provider of ours" 3
+run market price --fleet tests/data/market/fleet.yaml --format json
+expect_rc "market price: the test fleet" 0
+pycheck "market price: 24 prices within floor and cap, first step 10 % down" "
+m = d['models'][0]; assert d['horizon'] == 24 and len(m['periods']) == 24, d
+assert close(m['cap_price'], 1.9, 1e-9) and close(m['floor_price'], 1.1, 1e-9), m
+assert close(m['periods'][0]['price'], 2 / 1.1, 1e-6), m['periods'][0]
+assert all(1.1 <= p['price'] <= 1.9 for p in m['periods']), m
+assert m['expected_revenue'] > m['revenue_at_current_price'], m
+"
+printf 'models:\n  - gpu: H100\n    capacity_gpus: zero\n' >"$T/bad_fleet.yaml"
+run market price --fleet "$T/bad_fleet.yaml"
+expect_rc "market price: a bad fleet file" 3
+expect_err "market price: the error names file, line and column" "gpuarb: $T/bad_fleet.yaml:3:20: models[0].capacity_gpus:"
+run market
+expect_rc "market: a subcommand is required" 2
+
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -542,6 +542,49 @@ static void issue11b_layouts(void **state)
     PIN(gpuarb_spot_train_stats, reserved, 32, 32);
 }
 
+/* issue 13: market. */
+static void market_layouts(void **state)
+{
+    (void)state;
+    SKIP_NOT_LP64();
+    assert_int_equal(sizeof(gpuarb_market_compare_opts), 72);
+    PIN(gpuarb_market_compare_opts, size, 0, 4);
+    PIN(gpuarb_market_compare_opts, reserved0, 4, 4);
+    PIN(gpuarb_market_compare_opts, ours, 8, 8);
+    PIN(gpuarb_market_compare_opts, gpu, 16, 8);
+    PIN(gpuarb_market_compare_opts, reserved, 24, 48);
+    assert_int_equal(sizeof(gpuarb_market_model_summary), 112);
+    PIN(gpuarb_market_model_summary, size, 0, 4);
+    PIN(gpuarb_market_model_summary, provider_count, 4, 4);
+    PIN(gpuarb_market_model_summary, gpu, 8, 8);
+    PIN(gpuarb_market_model_summary, cheapest, 16, 8);
+    PIN(gpuarb_market_model_summary, ours, 24, 8);
+    PIN(gpuarb_market_model_summary, cheapest_per_gpu_hour, 32, 8);
+    PIN(gpuarb_market_model_summary, ours_per_gpu_hour, 40, 8);
+    PIN(gpuarb_market_model_summary, rank, 48, 4);
+    PIN(gpuarb_market_model_summary, ranked_count, 52, 4);
+    PIN(gpuarb_market_model_summary, percentile, 56, 8);
+    PIN(gpuarb_market_model_summary, gap_pct, 64, 8);
+    PIN(gpuarb_market_model_summary, have_gap, 72, 4);
+    PIN(gpuarb_market_model_summary, reserved0, 76, 4);
+    PIN(gpuarb_market_model_summary, reserved, 80, 32);
+    assert_int_equal(sizeof(gpuarb_market_price_summary), 120);
+    PIN(gpuarb_market_price_summary, size, 0, 4);
+    PIN(gpuarb_market_price_summary, periods, 4, 4);
+    PIN(gpuarb_market_price_summary, gpu, 8, 8);
+    PIN(gpuarb_market_price_summary, current_price, 16, 8);
+    PIN(gpuarb_market_price_summary, elasticity, 24, 8);
+    PIN(gpuarb_market_price_summary, elasticity_fitted, 32, 4);
+    PIN(gpuarb_market_price_summary, reserved0, 36, 4);
+    PIN(gpuarb_market_price_summary, floor_price, 40, 8);
+    PIN(gpuarb_market_price_summary, cap_price, 48, 8);
+    PIN(gpuarb_market_price_summary, expected_revenue, 56, 8);
+    PIN(gpuarb_market_price_summary, revenue_at_current_price, 64, 8);
+    PIN(gpuarb_market_price_summary, mean_utilization, 72, 8);
+    PIN(gpuarb_market_price_summary, mean_utilization_at_current_price, 80, 8);
+    PIN(gpuarb_market_price_summary, reserved, 88, 32);
+}
+
 static void print_layout(void)
 {
     printf("gpuarb_optimize_opts sizeof 0 %zu\n", sizeof(gpuarb_optimize_opts));
@@ -616,6 +659,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(pack_sizes_are_checked),
         cmocka_unit_test(issue11b_layouts),
         cmocka_unit_test(sim_layouts),
+        cmocka_unit_test(market_layouts),
     };
     return cmocka_run_group_tests_name("abi", tests, setup, tu_teardown);
 }

@@ -758,6 +758,57 @@ static gpuarb_status c_spot(gpuarb_ctx *ctx, const void *arg, char **text)
     return st;
 }
 
+/* ---- market (issue 13): compare with both writers; a fleet priced ---- */
+static gpuarb_status c_market_compare(gpuarb_ctx *ctx, const void *arg, char **text)
+{
+    (void)arg;
+    gpuarb_catalog *c = NULL;
+    assert_int_equal(gpuarb_catalog_load(ctx, "tests/data/market/catalog.csv",
+                                         GPUARB_CATALOG_NATIVE, NULL, &c),
+                     GPUARB_OK);
+    gpuarb_market_compare_opts o;
+    gpuarb_market_compare_opts_init(&o);
+    o.ours = "acme";
+    gpuarb_market_compare *m = NULL;
+    char *json = NULL, *table = NULL;
+    arm();
+    gpuarb_status st = gpuarb_market_compare_run(ctx, c, &o, &m);
+    if (st == GPUARB_OK)
+        st = gpuarb_market_compare_to_json(ctx, m, &json);
+    if (st == GPUARB_OK)
+        st = gpuarb_market_compare_to_table(ctx, m, &table);
+    disarm();
+    if (st == GPUARB_OK)
+        *text = take(json);
+    else
+        gpuarb_free(json);
+    gpuarb_free(table);
+    gpuarb_market_compare_free(m);
+    gpuarb_catalog_free(c);
+    return st;
+}
+
+static gpuarb_status c_market_price(gpuarb_ctx *ctx, const void *arg, char **text)
+{
+    (void)arg;
+    gpuarb_market_price_result *r = NULL;
+    char *json = NULL, *table = NULL;
+    arm();
+    gpuarb_status st = gpuarb_market_price_load(ctx, "tests/data/market/fleet.yaml", NULL, &r);
+    if (st == GPUARB_OK)
+        st = gpuarb_market_price_to_json(ctx, r, &json);
+    if (st == GPUARB_OK)
+        st = gpuarb_market_price_to_table(ctx, r, &table);
+    disarm();
+    if (st == GPUARB_OK)
+        *text = take(json);
+    else
+        gpuarb_free(json);
+    gpuarb_free(table);
+    gpuarb_market_price_result_free(r);
+    return st;
+}
+
 static chaos_case CASES[] = {
     {"ctx_create", c_ctx_create, NULL},
     {"catalog_load", c_catalog_load, NULL},
@@ -817,6 +868,8 @@ static chaos_case CASES[] = {
     {"simulate auto", c_simulate, "auto"},
     {"forecast_parse + to_json", c_forecast, NULL},
     {"spot trace_parse + run + to_json", c_spot, NULL},
+    {"market compare", c_market_compare, NULL},
+    {"market price", c_market_price, NULL},
 };
 #define N_CASES (sizeof CASES / sizeof CASES[0])
 

@@ -77,7 +77,9 @@ static gpuarb_status fill_rows(gpuarb_ctx *ctx, const prob *p, const sol *sv, gp
     for (size_t i = 0; i < cat->n; i++)
         left[i] = cat->v[i].capacity;
     for (size_t wi = 0; wi < s->n_w; wi++)
-        if (!(r->wl[wi].name = ga_strdup(s->w[wi].name)))
+        if (!(r->wl[wi].name = ga_strdup(s->w[wi].name)) ||
+            (s->w[wi].team && !(r->wl[wi].team = ga_strdup(s->w[wi].team))) ||
+            (s->w[wi].project && !(r->wl[wi].project = ga_strdup(s->w[wi].project))))
             goto nomem;
     /* a gang's multiplier (SPEC section 2): its spot instances' rates */
     gf = ga_calloc(s->n_w ? s->n_w : 1, sizeof(double));

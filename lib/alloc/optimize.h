@@ -39,6 +39,7 @@ typedef struct ga_wl_row {
     double throughput;
     double hours;            /* work-based: the hours its work takes; 0 else */
     double work_cost;        /* work-based: what the work costs in all */
+    char *team, *project;    /* attribution labels (copies); NULL = none */
 } ga_wl_row;
 
 struct gpuarb_result {

@@ -49,8 +49,11 @@ void gpuarb_result_free(gpuarb_result *r)
         free(a->gpu);
     }
     free(r->rows);
-    for (size_t i = 0; i < r->n_wl; i++)
+    for (size_t i = 0; i < r->n_wl; i++) {
         free(r->wl[i].name);
+        free(r->wl[i].team);
+        free(r->wl[i].project);
+    }
     free(r->wl);
     for (size_t i = 0; i < r->n_diag; i++)
         free(r->diag[i]);

@@ -8,12 +8,101 @@
  * Statuses: GPUARB_OK, GPUARB_ERR_ARG, GPUARB_ERR_NOMEM.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc/alloc.h"
 #include "alloc/optimize.h"
 #include "alloc/spec.h"
 #include "io/writer.h"
+#include "market/market.h"
+
+/* ---- cost attribution by team and project (issue 13) ---- */
+/* The workloads' costs grouped by label (which = 0 team, 1 project) into
+ * *rows (free with free()); the rows add up to the plan's cost per hour
+ * and total cost (horizon x cost per hour + egress). */
+static gpuarb_status attr_rows(gpuarb_ctx *ctx, const gpuarb_result *r, int which,
+                               ga_mk_attr_row **rows, size_t *n)
+{
+    size_t m = r->n_wl ? r->n_wl : 1;
+    const char **labels = ga_calloc(m, sizeof *labels);
+    double *cph = ga_calloc(m, sizeof *cph), *total = ga_calloc(m, sizeof *total);
+    gpuarb_status st = GPUARB_ERR_NOMEM;
+    if (labels && cph && total) {
+        for (size_t i = 0; i < r->n_wl; i++) {
+            labels[i] = which ? r->wl[i].project : r->wl[i].team;
+            cph[i] = r->wl[i].cost_per_hour;
+            total[i] = r->horizon_hours * r->wl[i].cost_per_hour + r->wl[i].egress_cost;
+        }
+        st = ga_mk_attribute(ctx, labels, cph, total, r->n_wl, rows, n);
+    } else {
+        ga_nomem(ctx);
+    }
+    free(labels);
+    free(cph);
+    free(total);
+    return st;
+}
+
+/* "by_team": [{"team", "cost_per_hour", "total_cost", "workloads"}], the
+ * unlabelled last with a null label; an empty list without a plan. */
+static gpuarb_status put_attribution(gpuarb_ctx *ctx, ga_writer *w, const gpuarb_result *r,
+                                     int plan)
+{
+    static const char *const key[2] = {"by_team", "by_project"}, *const label[2] = {"team",
+                                                                                    "project"};
+    for (int which = 0; which < 2; which++) {
+        ga_mk_attr_row *rows = NULL;
+        size_t n = 0;
+        if (plan) {
+            gpuarb_status st = attr_rows(ctx, r, which, &rows, &n);
+            if (st)
+                return st;
+        }
+        ga_w_key(w, key[which]);
+        ga_w_arr_begin(w);
+        for (size_t i = 0; i < n; i++) {
+            ga_w_obj_begin(w);
+            ga_w_kv_str(w, label[which], rows[i].label);
+            ga_w_kv_money(w, "cost_per_hour", rows[i].cost);
+            ga_w_kv_money(w, "total_cost", rows[i].cost2);
+            ga_w_kv_int(w, "workloads", rows[i].items);
+            ga_w_obj_end(w);
+        }
+        ga_w_arr_end(w);
+        free(rows);
+    }
+    return GPUARB_OK;
+}
+
+/* The table's COST BY TEAM / PROJECT, when any workload carries a label;
+ * each ends in a total line equal to the plan's. */
+static gpuarb_status table_attribution(gpuarb_ctx *ctx, ga_strbuf *b, const gpuarb_result *r)
+{
+    for (int which = 0; which < 2; which++) {
+        int any = 0;
+        for (size_t i = 0; i < r->n_wl && !any; i++)
+            any = (which ? r->wl[i].project : r->wl[i].team) != NULL;
+        if (!any)
+            continue;
+        ga_mk_attr_row *rows = NULL;
+        size_t n = 0;
+        gpuarb_status st = attr_rows(ctx, r, which, &rows, &n);
+        if (st)
+            return st;
+        double cph = 0, tot = 0;
+        ga_sb_printf(b, "\nCOST BY %s\n", which ? "PROJECT" : "TEAM");
+        for (size_t i = 0; i < n; i++) {
+            ga_sb_printf(b, "  %-24.24s %12.2f $/h %14.2f total\n",
+                         rows[i].label ? rows[i].label : "(none)", rows[i].cost, rows[i].cost2);
+            cph += rows[i].cost;
+            tot += rows[i].cost2;
+        }
+        ga_sb_printf(b, "  %-24s %12.2f $/h %14.2f total\n", "total", cph, tot);
+        free(rows);
+    }
+    return GPUARB_OK;
+}
 
 static const char *status_word(int32_t s)
 {
@@ -153,9 +242,17 @@ gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, cha
         ga_w_kv_money(&w, "cost_per_hour", wl->cost_per_hour);
         ga_w_kv_money(&w, "egress_cost", wl->egress_cost);
         ga_w_kv_num(&w, "throughput", wl->throughput);
+        if (wl->team)
+            ga_w_kv_str(&w, "team", wl->team);
+        if (wl->project)
+            ga_w_kv_str(&w, "project", wl->project);
         ga_w_obj_end(&w);
     }
     ga_w_arr_end(&w);
+    if (put_attribution(ctx, &w, r, plan) != GPUARB_OK) {
+        ga_w_discard(&w);
+        return GPUARB_ERR_NOMEM;
+    }
     ga_w_key(&w, "diagnostics");
     ga_w_arr_begin(&w);
     for (size_t i = 0; i < r->n_diag; i++)
@@ -324,6 +421,10 @@ gpuarb_status gpuarb_result_to_table(gpuarb_ctx *ctx, const gpuarb_result *r, ch
                 money(&b, w->egress_cost);
             }
             ga_sb_putc(&b, '\n');
+        }
+        if (table_attribution(ctx, &b, r) != GPUARB_OK) {
+            ga_sb_free(&b);
+            return GPUARB_ERR_NOMEM;
         }
     }
     write_trust_table(&b, r);

@@ -221,13 +221,14 @@ static gpuarb_status parse_data(sp *s, const ga_doc_node *n, ga_workload *w)
 
 enum {
     W_NAME, W_GPUS, W_MIN_GPUS, W_MAX_GPUS, W_GPU, W_MIN_MEM, W_GPN, W_SAME_REGION, W_SPOT,
-    W_CKPT, W_RESTART, W_TPUT, W_DATA, W_SAME_ZONE, W_WORK, W_DEADLINE, W_NKEYS
+    W_CKPT, W_RESTART, W_TPUT, W_DATA, W_SAME_ZONE, W_WORK, W_DEADLINE, W_TEAM, W_PROJECT, W_NKEYS
 };
 static const ga_rd_field WORKLOAD_KEYS[] = {
     {"name", GA_RD_REQUIRED}, {"gpus", 0}, {"min_gpus", 0}, {"max_gpus", 0}, {"gpu", 0},
     {"min_gpu_memory_gb", 0}, {"gpus_per_node", 0}, {"same_region", 0}, {"spot", 0},
     {"checkpoint_minutes", 0}, {"restart_minutes", 0}, {"throughput", 0}, {"data", 0},
-    {"same_zone", 0}, {"work_gpu_hours", 0}, {"deadline_hours", 0}, {NULL, 0}};
+    {"same_zone", 0}, {"work_gpu_hours", 0}, {"deadline_hours", 0}, {"team", 0}, {"project", 0},
+    {NULL, 0}};
 static const char *const SPOT_NAMES[] = {"never", "allow", "only", NULL};
 static const char *const OBJECTIVE_NAMES[] = {"min_cost", "max_throughput", NULL};
 
@@ -272,6 +273,11 @@ static gpuarb_status workload_field(sp *s, int k, const ga_doc_node *v, ga_workl
         return ga_rd_number(r, v, GA_RD_ABOVE_UPTO(0, GA_LIM_WORK_GPU_HOURS), &w->work_gpu_hours);
     case W_DEADLINE:
         return ga_rd_number(r, v, GA_RD_ABOVE_UPTO(0, GA_LIM_HORIZON_HOURS), &w->deadline_hours);
+    case W_TEAM: /* cost attribution labels (issue 13) */
+    case W_PROJECT:
+        if ((st = ga_rd_string(r, v, &str)))
+            return st;
+        return dup_str(s, str, k == W_TEAM ? &w->team : &w->project);
     }
     return GPUARB_OK;
 }
@@ -627,6 +633,8 @@ void gpuarb_spec_free(gpuarb_spec *spec)
         free(w->tput);
         free(w->data_provider);
         free(w->data_region);
+        free(w->team);
+        free(w->project);
     }
     free(spec->w);
     for (size_t i = 0; i < spec->n_catalogs; i++)
@@ -833,6 +841,10 @@ static void put_workload(ga_writer *w, const ga_workload *wl)
     } else {
         ga_w_null(w);
     }
+    if (wl->team) /* attribution labels (issue 13): only when given */
+        ga_w_kv_str(w, "team", wl->team);
+    if (wl->project)
+        ga_w_kv_str(w, "project", wl->project);
     ga_w_obj_end(w);
 }
 

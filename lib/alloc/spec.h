@@ -49,6 +49,7 @@ typedef struct ga_workload {
     int32_t has_data;
     char *data_provider, *data_region;
     double data_gb;
+    char *team, *project;     /* cost attribution labels; NULL = none (issue 13) */
 } ga_workload;
 
 struct gpuarb_spec {
