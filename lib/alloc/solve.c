@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "alloc/alloc.h"
+#include "alloc/decomp.h"
 #include "alloc/optimize.h"
 #include "numeric/lp.h"
 
@@ -489,7 +490,11 @@ static gpuarb_status run_stage(gpuarb_ctx *ctx, const base *b, const view *vw, c
             return st;
         }
     }
-    st = ga_solve_view(ctx, &t->p, deadline, tol, hint, &t->s);
+    /* the full view under share caps: the Lagrangian decomposition */
+    if (t->p.shares && !vw->reduce && ga_decomp_applies(&t->p))
+        st = ga_decomp_solve(ctx, &t->p, deadline, tol, hint, &t->s, NULL);
+    else
+        st = ga_solve_view(ctx, &t->p, deadline, tol, hint, &t->s);
     free(hint);
     if (st)
         return st;
