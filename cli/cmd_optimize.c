@@ -159,6 +159,32 @@ static int outcome(const gpuarb_result *res, const char *source, double time_lim
     }
 }
 
+/* The one-line progress display on a terminal's standard error, for
+ * solves over a second: elapsed time, best plan, proven bound, gap. */
+typedef struct progress_line {
+    int shown;
+} progress_line;
+
+static int show_progress(void *arg, double inc, double bound, double elapsed_ms)
+{
+    progress_line *pl = arg;
+    if (elapsed_ms < 1000)
+        return 0;
+    char ib[32] = "none", bb[32] = "none", gb[32] = "";
+    if (inc == inc)
+        snprintf(ib, sizeof ib, "%.10g", inc);
+    if (bound == bound)
+        snprintf(bb, sizeof bb, "%.10g", bound);
+    if (inc == inc && bound == bound && inc != 0)
+        snprintf(gb, sizeof gb, "  gap %.4f%%", 100.0 * (inc > bound ? inc - bound : bound - inc) /
+                                                    (inc > 0 ? inc : -inc));
+    fprintf(stderr, "\r\033[Kgpuarb: %.1f s  plan %s  bound %s%s", elapsed_ms / 1000.0, ib, bb,
+            gb);
+    fflush(stderr);
+    pl->shown = 1;
+    return 0;
+}
+
 int cmd_optimize(int argc, char **argv)
 {
     int fmt = cli_default_format();
@@ -247,7 +273,14 @@ int cmd_optimize(int argc, char **argv)
             opts.memory_limit_mib = mem_limit;
         opts.skip_baseline = no_baseline;
         opts.write_model = write_model;
+        progress_line pl = {0};
+        if (isatty(STDERR_FILENO)) {
+            opts.progress = show_progress;
+            opts.progress_arg = &pl;
+        }
         gpuarb_status st = gpuarb_optimize(ctx, spec, cat, &opts, &res);
+        if (pl.shown)
+            fputs("\r\033[K", stderr); /* the line gives way to the result */
         if (st != GPUARB_OK) {
             cli_report(ctx);
             /* past the memory budget: the input is valid, the budget is what

@@ -406,10 +406,75 @@ static void decomposition_matches_brute_force(void **state)
     assert_true(binding > 40);
 }
 
+/* ---- the progress callback ---- */
+
+typedef struct pstate {
+    int calls, after_stop;
+    double last_inc, last_bound, last_ms;
+} pstate;
+
+static int stop_at_first(void *arg, double inc, double bound, double elapsed_ms)
+{
+    pstate *ps = arg;
+    if (ps->calls > 0)
+        ps->after_stop++;
+    ps->calls++;
+    ps->last_inc = inc;
+    ps->last_bound = bound;
+    ps->last_ms = elapsed_ms;
+    return 1;
+}
+
+/* 120 workloads on the built-in catalog under provider and spot caps: a
+ * solve of some seconds.  The callback asks to stop at its first call; the
+ * solve then ends with its plan and a bound no higher than it, and the
+ * callback is never called again. */
+static void progress_stops_the_solve(void **state)
+{
+    (void)state;
+    char *sp = tu_alloc(64, 1024);
+    size_t n = (size_t)snprintf(sp, 65536, "{\"version\": 1, \"horizon_hours\": 72, "
+                                           "\"time_limit_s\": 60, \"constraints\": "
+                                           "{\"max_provider_share\": 0.3, \"max_spot_share\": 0.4},"
+                                           " \"workloads\": [");
+    for (int w = 0; w < 120; w++)
+        n += (size_t)snprintf(sp + n, 65536 - n,
+                              "%s{\"name\": \"w%d\", \"gpus\": %d, \"spot\": \"allow\"}",
+                              w ? ", " : "", w, 1 + w % 8);
+    snprintf(sp + n, 65536 - n, "]}");
+    gpuarb_spec *s = NULL;
+    if (gpuarb_spec_parse(ctx, sp, strlen(sp), "p.json", NULL, &s))
+        fail_msg("%s", gpuarb_errfull(ctx));
+    gpuarb_optimize_opts o;
+    gpuarb_optimize_opts_init(&o);
+    o.skip_baseline = 1;
+    pstate ps = {0};
+    o.progress = stop_at_first;
+    o.progress_arg = &ps;
+    gpuarb_result *r = NULL;
+    assert_int_equal(gpuarb_optimize(ctx, s, NULL, &o, &r), GPUARB_OK);
+    gpuarb_plan_summary sum;
+    sum.size = sizeof sum;
+    assert_int_equal(gpuarb_result_summary(r, &sum), GPUARB_OK);
+    assert_true(ps.calls >= 1);
+    assert_int_equal(ps.after_stop, 0);
+    if (sum.status == GPUARB_SOLVE_FEASIBLE || sum.status == GPUARB_SOLVE_OPTIMAL) {
+        assert_true(sum.bound <= sum.total_cost * (1 + 1e-9));
+        /* stopped: well inside the 60 s limit */
+        assert_true(sum.solve_ms < 30000);
+    } else {
+        assert_int_equal(sum.status, GPUARB_SOLVE_TIME_LIMIT);
+    }
+    gpuarb_result_free(r);
+    gpuarb_spec_free(s);
+    free(sp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(decomposition_matches_brute_force),
+        cmocka_unit_test(progress_stops_the_solve),
     };
     return cmocka_run_group_tests(tests, setup, tu_teardown);
 }

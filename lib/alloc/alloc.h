@@ -37,9 +37,12 @@ typedef struct oclass {
 /* What one optimize call may spend: a wall-clock deadline and a memory
  * budget for the model, both carried through every phase (classes,
  * columns, DP, MIP, baseline, explanations). */
+typedef struct ga_progress ga_progress; /* progress.c */
+
 typedef struct ga_limits {
     double deadline_ms;   /* ga_now_ms() value at which to stop; 0: none */
     double mem_bytes;     /* memory budget of the model; 0: none */
+    ga_progress *prog;    /* the caller's progress callback, or NULL */
 } ga_limits;
 
 typedef struct base {

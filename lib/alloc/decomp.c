@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "alloc/decomp.h"
+#include "alloc/progress.h"
 #include "numeric/lp.h"
 
 /* Largest ng x T^2 of the region DP of a workload with egress; above it
@@ -1132,7 +1133,8 @@ gpuarb_status ga_decomp_solve(gpuarb_ctx *ctx, const prob *p, double deadline, c
     double d_dual = ga_stage_deadline(p->b, deadline, 0.4);
     double Lbest = -INF_COST;
     int have_L = 0;
-    for (int it = 0; it < DEC_MAX_ITERS; it++) {
+    int break_now = 0;
+    for (int it = 0; it < DEC_MAX_ITERS && !break_now; it++) {
         double L;
         int rc = evaluate(&d, lam, x, &L, d_dual);
         if (rc == -1) {
@@ -1146,6 +1148,13 @@ gpuarb_status ga_decomp_solve(gpuarb_ctx *ctx, const prob *p, double deadline, c
         if (rc)
             break; /* the deadline */
         stats->iters++;
+        if (!p->restricted && p->b->lim.prog) {
+            double bnd = L > Lbest || !have_L ? L : Lbest;
+            if (ga_progress_note(p->b->lim.prog,
+                                 have_inc ? (maxt ? ie.tput : ie.total) : NAN, maxt ? -bnd : bnd,
+                                 0))
+                break_now = 1;
+        }
         if (!have_L || L > Lbest) {
             if (have_L)
                 for (int32_t r = 0; r < R; r++)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "alloc/alloc.h"
+#include "alloc/progress.h"
 #include "numeric/lp.h"
 
 /* The largest big-M whose indicator GLPK's integrality tolerance (1e-5)
@@ -341,6 +342,14 @@ gpuarb_status ga_alloc_mip_run(gpuarb_ctx *ctx, const prob *p, int stage, double
     o.abs_gap = cost_objective ? tol->abs_cost : 0;
     o.cuts = 1;
     o.mem_limit_mib = p->b->lim.mem_bytes / 1048576.0; /* GLPK within the budget */
+    if (p->b->lim.prog) {
+        /* progress: the objective is the spec's only in stage 0, and the
+         * bound is the view's only when the model is not a restriction */
+        o.progress = ga_progress_mip;
+        o.progress_arg = p->b->lim.prog;
+        o.progress_bound = stage == 0 && !p->restricted && !p->col_off && !p->v.reduce;
+        o.progress_inc = stage == 0;
+    }
     mo->x = xx;
     st = ga_mip_solve(ctx, m, &o, mo);
     if (!st && (mo->status == GA_MIP_OPTIMAL || mo->status == GA_MIP_FEASIBLE))

@@ -52,6 +52,7 @@
 
 #include "alloc/alloc.h"
 #include "alloc/optimize.h"
+#include "alloc/progress.h"
 #include "catalog/catalog.h"
 #include "catalog/gpumodel.h"
 #include "numeric/lp.h"
@@ -256,7 +257,11 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
     r->horizon_hours = spec->horizon_hours;
     r->offers_in = (int32_t)GA_MIN(catalog->n, (size_t)INT32_MAX);
     double mem_mib = opts->memory_limit_mib >= 0 ? opts->memory_limit_mib : spec->memory_limit_mib;
-    ga_limits lim = {time_ms > 0 ? t0 + time_ms : 0, mem_mib * 1048576.0};
+    ga_progress prog;
+    ga_progress_init(&prog, opts->progress, opts->progress_arg,
+                     spec->objective == GA_OBJ_MAX_THROUGHPUT);
+    ga_limits lim = {time_ms > 0 ? t0 + time_ms : 0, mem_mib * 1048576.0,
+                     opts->progress ? &prog : NULL};
     if ((st = ga_base_build(ctx, spec, catalog, &lim, &b)))
         goto done;
     r->classes = (int32_t)b.n_cls;
@@ -362,6 +367,9 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
                               "reach more throughput than %.10g", limit_s, sv.bound);
     }
     r->solve_ms = ga_now_ms() - t0;
+    if (opts->progress && (sv.status == GPUARB_SOLVE_OPTIMAL || sv.status == GPUARB_SOLVE_FEASIBLE))
+        ga_progress_note(&prog, spec->objective == GA_OBJ_MAX_THROUGHPUT ? sv.e.tput : sv.e.total,
+                         sv.bound, 1);
     if (!opts->skip_baseline && (r->status == GPUARB_SOLVE_OPTIMAL || r->status == GPUARB_SOLVE_FEASIBLE)) {
         if ((st = compute_baseline(ctx, &b, &tol, r)))
             goto done;

@@ -23,11 +23,14 @@
 
 #include "alloc/alloc.h"
 #include "alloc/decomp.h"
+#include "alloc/progress.h"
 #include "alloc/optimize.h"
 #include "numeric/lp.h"
 
 double ga_stage_deadline(const base *b, double deadline, double frac)
 {
+    if (ga_progress_stopped(b->lim.prog))
+        return ga_now_ms(); /* the caller asked to stop: every stage ends */
     double d = deadline;
     if (b->lim.deadline_ms > 0 && (d <= 0 || b->lim.deadline_ms < d))
         d = b->lim.deadline_ms;
