@@ -36,6 +36,9 @@ static void help(void)
           "  --catalog PATH        use this native CSV catalog instead of the spec's; repeat\n"
           "                        to merge several; 'skypilot:PROVIDER:PATH' reads a SkyPilot\n"
           "                        vms.csv; 'builtin' is the built-in snapshot\n"
+          "  --current FLEET       plan the changes from the fleet running now (YAML or\n"
+          "                        JSON rows, or the JSON plan of an earlier run): each\n"
+          "                        launch costs move_hours of its price, keeping is free\n"
           "  --write-model FILE    also write the MIP in CPLEX LP format to FILE\n"
           "  --no-baseline         skip the single-provider on-demand baseline\n"
           "  --help                this text\n"
@@ -191,7 +194,7 @@ int cmd_optimize(int argc, char **argv)
     double time_limit = -1, gap = -1, abs_gap = -1, mem_limit = -1;
     const char *catalogs[MAX_CATALOGS];
     int n_catalogs = 0, no_baseline = 0, ended = 0;
-    const char *write_model = NULL, *spec_path = NULL;
+    const char *write_model = NULL, *spec_path = NULL, *current = NULL;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
@@ -238,6 +241,10 @@ int cmd_optimize(int argc, char **argv)
             if (n_catalogs == MAX_CATALOGS)
                 return cli_usage_error(VERB, "too many --catalog options");
             catalogs[n_catalogs++] = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--current", &v)) != 0) {
+            if (r < 0 || !v[0])
+                return cli_usage_error(VERB, "--current needs a fleet file");
+            current = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--write-model", &v)) != 0) {
             if (r < 0 || !v[0])
                 return cli_usage_error(VERB, "--write-model needs a file name");
@@ -260,6 +267,18 @@ int cmd_optimize(int argc, char **argv)
     int code = load_spec(ctx, spec_path, &spec);
     if (code == CLI_EXIT_OK)
         code = load_catalogs(ctx, catalogs, n_catalogs, &cat);
+    if (code == CLI_EXIT_OK && current) {
+        /* delta plans: the fleet running now replaces the spec's current: */
+        gpuarb_fleet *fleet = NULL;
+        gpuarb_status st = gpuarb_fleet_load(ctx, current, &fleet);
+        if (!st)
+            st = gpuarb_spec_set_current(ctx, spec, fleet);
+        gpuarb_fleet_free(fleet);
+        if (st) {
+            cli_report(ctx);
+            code = cli_exit_for_status(st);
+        }
+    }
     if (code == CLI_EXIT_OK) {
         gpuarb_optimize_opts opts;
         gpuarb_optimize_opts_init(&opts);

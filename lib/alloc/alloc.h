@@ -38,6 +38,7 @@ typedef struct oclass {
  * budget for the model, both carried through every phase (classes,
  * columns, DP, MIP, baseline, explanations). */
 typedef struct ga_progress ga_progress; /* progress.c */
+typedef struct ga_delta ga_delta;       /* delta.c: the fleet running now */
 
 typedef struct ga_limits {
     double deadline_ms;   /* ga_now_ms() value at which to stop; 0: none */
@@ -62,6 +63,7 @@ typedef struct base {
                              reg_c0[r + 1]) */
     int32_t *shape_rep;   /* shape id -> an offer of that shape */
     int32_t n_shape;
+    const ga_delta *delta;/* delta plans: the fleet running now, or NULL */
 } base;
 
 /* qsort has no context argument in C11: sort (key, index) pairs instead. */
@@ -126,6 +128,7 @@ typedef struct prob {
 
 typedef struct plan_eval {
     double cph, egress, total, tput;
+    double churn;          /* delta plans: launch cost, included in total */
     int feasible;          /* meets every constraint of the view */
 } plan_eval;
 
@@ -183,6 +186,7 @@ typedef struct knap_t {
     int32_t n_items;
     struct knap_item {
         int32_t col, mult, wt; /* mult units of column col, wt GPUs */
+        double cost;           /* what they cost (launches included) */
     } *it;
     unsigned char *keep;   /* n_items x (top + 1) */
 } knap_t;
@@ -210,6 +214,7 @@ int ga_greedy(const prob *p, double *x);
 typedef struct mipmap {
     int32_t *zcol;        /* group -> MIP column or -1 */
     int32_t tcol;         /* the share caps' total-GPU column or -1 */
+    int32_t e0;           /* delta plans: the first launch-excess column */
     int32_t n_cols;
 } mipmap;
 

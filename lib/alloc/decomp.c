@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "alloc/decomp.h"
+#include "alloc/delta.h"
 #include "alloc/progress.h"
 #include "numeric/lp.h"
 
@@ -145,6 +146,10 @@ static int shared_caps(const prob *p, unsigned char *two)
 
 int ga_decomp_applies(const prob *p)
 {
+    /* delta plans price launches inside the knapsack, which max_throughput's
+     * pricing (by throughput) must not see */
+    if (p->b->delta && p->objective == GA_OBJ_MAX_THROUGHPUT)
+        return 0;
     return pshare_on(p) || sshare_on(p) || budget_on(p);
 }
 
@@ -559,6 +564,21 @@ static int price(dec *d, int32_t wi, double *lb, double *x, wfix *f)
     return rc;
 }
 
+/* Launch cost of workload wi's plan x (delta plans; 0 otherwise). */
+static double wl_churn(const prob *p, int32_t wi, const double *x)
+{
+    double sum = 0;
+    for (int32_t j = p->w_c0[wi]; j < p->w_c0[wi] + p->w_nc[wi] && p->b->delta; j++) {
+        if (x[j] < 0.5)
+            continue;
+        double L;
+        double extra = x[j] - (double)ga_delta_col(p, (size_t)j, &L);
+        if (extra > 0)
+            sum += extra * L;
+    }
+    return sum;
+}
+
 /* 64-bit FNV-1a over (workload, column, count) of a plan. */
 static uint64_t plan_hash(const prob *p, int32_t wi, const double *x)
 {
@@ -640,6 +660,8 @@ static int add_cut(dec *d, int32_t wi, const double *x)
         if (used)
             objv += d->gcharge[g];
     }
+    if (p->objective != GA_OBJ_MAX_THROUGHPUT)
+        objv += wl_churn(p, wi, x);
     if (d->mvar >= 0)
         d->acc[d->mvar] = -d->ps * G;
     if (d->spot_row >= 0)
@@ -853,6 +875,8 @@ static double wl_obj(const dec *d, int32_t wi, const double *x)
         if (used)
             v += d->gcharge[g];
     }
+    if (p->objective != GA_OBJ_MAX_THROUGHPUT)
+        v += wl_churn(p, wi, x);
     return v;
 }
 

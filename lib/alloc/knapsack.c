@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "alloc/alloc.h"
+#include "alloc/delta.h"
 
 /* Cell updates between two looks at the clock (about 0.1 ms of work). */
 #define DP_CLOCK_STEPS 65536
@@ -50,7 +51,7 @@ int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
         return -3;
     size_t T = (size_t)top + 1;
     q->K = ga_mallocarray(T, sizeof(double));
-    size_t max_items = (size_t)n * 32 + 1;
+    size_t max_items = (size_t)n * 64 + 1; /* two price segments per column */
     q->it = ga_mallocarray(max_items, sizeof *q->it);
     if (!q->K || !q->it)
         return -1;
@@ -59,13 +60,23 @@ int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
         int64_t m = top / c->gpc;
         if (cap && cap[c->k] >= 0)
             m = GA_MIN(m, cap[c->k]);
-        for (int64_t part = 1; m > 0; part *= 2) {
-            int64_t take = GA_MIN(part, m);
-            q->it[q->n_items].col = cols[j];
-            q->it[q->n_items].mult = (int32_t)take;
-            q->it[q->n_items].wt = (int32_t)(take * c->gpc);
-            q->n_items++;
-            m -= take;
+        /* delta plans (delta.c): the instances running now cost their
+         * price, the ones beyond them the launch cost more; a convex price,
+         * so the DP fills the cheaper segment first */
+        double launch;
+        int64_t running = GA_MIN(m, ga_delta_col(p, (size_t)cols[j], &launch));
+        for (int seg = 0; seg < 2; seg++) {
+            int64_t left = seg == 0 ? (launch > 0 ? running : m) : (launch > 0 ? m - running : 0);
+            for (int64_t part = 1; left > 0; part *= 2) {
+                int64_t take = GA_MIN(part, left);
+                q->it[q->n_items].col = cols[j];
+                q->it[q->n_items].mult = (int32_t)take;
+                q->it[q->n_items].wt = (int32_t)(take * c->gpc);
+                q->it[q->n_items].cost = (int32_t)take * c->unit * p->H +
+                                         (seg == 1 ? (double)take * launch : 0);
+                q->n_items++;
+                left -= take;
+            }
         }
     }
     if (p->b->lim.mem_bytes > 0 && (double)q->n_items * (double)T > p->b->lim.mem_bytes / 4)
@@ -84,7 +95,7 @@ int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
                 return -3;
         }
         int32_t wt = q->it[i].wt;
-        double cost = q->it[i].mult * p->c[q->it[i].col].unit * p->H;
+        double cost = q->it[i].cost;
         unsigned char *kp = q->keep + (size_t)i * T;
         for (int32_t k = top; k >= wt; k--) {
             double cand = q->K[k - wt] + cost;

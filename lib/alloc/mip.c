@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "alloc/alloc.h"
+#include "alloc/delta.h"
 #include "alloc/progress.h"
 #include "numeric/lp.h"
 
@@ -71,6 +72,9 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
         const gcol *c = &p->c[j];
         double ub = col_ub(p, j);
         double obj = maximize ? c->tput : p->H * c->unit;
+        double launch;
+        if (!maximize && ga_delta_col(p, j, &launch) == 0)
+            obj += launch; /* delta plans: every instance here is launched */
         snprintf(nm, sizeof nm, "x_w%d_o%d_%s", (int)c->w, (int)b->cls[c->k].rep,
                  c->spot ? "spot" : "od");
         if (ga_mip_add_col(m, obj, 0, ub, 1, nm) != (int32_t)j)
@@ -259,6 +263,22 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
                 goto nomem;
         }
     }
+    /* delta plans: on a column with instances running, the launched ones
+     * are the excess e >= x - running, each at the launch cost (delta.c) */
+    mm->e0 = ga_mip_cols(m);
+    for (size_t j = 0; j < p->n_c && !maximize && p->b->delta; j++) {
+        double launch;
+        int64_t running = ga_delta_col(p, j, &launch);
+        if (running <= 0 || !(launch > 0))
+            continue;
+        snprintf(nm, sizeof nm, "launch_%d", (int)j);
+        int32_t e = ga_mip_add_col(m, launch, 0, GA_INF, 0, nm);
+        int32_t i2[2] = {(int32_t)j, e};
+        double v2[2] = {1, -1};
+        if (e < 0 || ga_mip_add_row(m, 2, i2, v2, -GA_INF, (double)running, nm) < 0)
+            goto nomem;
+    }
+    mm->n_cols = ga_mip_cols(m);
     /* stage 1: keep the best throughput, minimise cost */
     if (stage == 1) {
         for (size_t j = 0; j < p->n_c; j++) {
@@ -302,6 +322,15 @@ static void start_with_z(const prob *p, const mipmap *mm, const double *x, doubl
     }
     if (mm->tcol >= 0)
         start[mm->tcol] = total;
+    /* the launch excess columns, in the order mip_build added them */
+    int32_t e = mm->e0;
+    for (size_t j = 0; j < p->n_c && e < mm->n_cols; j++) {
+        double launch;
+        int64_t running = ga_delta_col(p, j, &launch);
+        if (running <= 0 || !(launch > 0))
+            continue;
+        start[e++] = GA_MAX(0.0, x[j] - (double)running);
+    }
 }
 
 gpuarb_status ga_alloc_mip_run(gpuarb_ctx *ctx, const prob *p, int stage, double tfloor,

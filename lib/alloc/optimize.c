@@ -53,6 +53,7 @@
 #include "alloc/alloc.h"
 #include "alloc/optimize.h"
 #include "alloc/progress.h"
+#include "alloc/delta.h"
 #include "catalog/catalog.h"
 #include "catalog/gpumodel.h"
 #include "numeric/lp.h"
@@ -95,12 +96,17 @@ static gpuarb_status fill_rows(gpuarb_ctx *ctx, const prob *p, const sol *sv, gp
         wr->gpus += (int32_t)(cnt * c->gpc);
         wr->cost_per_hour += cnt * c->unit;
         wr->throughput += cnt * c->tput;
-        for (int32_t mi = 0; mi < cl->n_members && cnt > 0; mi++) {
+        /* delta plans: the member offers running now come first (pass 0),
+         * up to what runs there, so kept instances stay where they are */
+        for (int32_t pass = b->delta ? 0 : 1, mi = 0; pass < 2 && cnt > 0;
+             mi = mi + 1 < cl->n_members ? mi + 1 : (pass++, 0)) {
             int32_t oi = b->members[cl->first_member + mi];
             int64_t take = cnt;
             if (left[oi] >= 0)
                 take = GA_MIN(take, left[oi]);
-            if (mi == cl->n_members - 1)
+            if (pass == 0)
+                take = GA_MIN(take, ga_delta_running(b->delta, c->w, oi, c->spot));
+            else if (mi == cl->n_members - 1)
                 take = cnt; /* capacities were summed: cannot run short */
             if (take <= 0)
                 continue;
@@ -108,6 +114,15 @@ static gpuarb_status fill_rows(gpuarb_ctx *ctx, const prob *p, const sol *sv, gp
                 left[oi] -= take;
             cnt -= take;
             const ga_offer *o = &cat->v[oi];
+            ga_alloc_row *same = NULL; /* pass 1 may add to pass 0's row */
+            for (size_t t = r->n_rows; t-- > 0 && b->delta && !same;)
+                if (r->rows[t].w == c->w && r->rows[t].spot == c->spot &&
+                    r->rows[t].offer == oi)
+                    same = &r->rows[t];
+            if (same) {
+                same->count += (int32_t)take;
+                continue;
+            }
             if (ga_grow((void **)&r->rows, &rows_cap, r->n_rows + 1, sizeof(ga_alloc_row)))
                 goto nomem;
             ga_alloc_row *a = &r->rows[r->n_rows];
@@ -123,6 +138,7 @@ static gpuarb_status fill_rows(gpuarb_ctx *ctx, const prob *p, const sol *sv, gp
             if (!a->workload || !a->provider || !a->region || !a->zone || !a->instance_type || !a->gpu)
                 goto nomem;
             a->gpus_per_instance = o->gpu_count;
+            a->offer = oi;
             a->count = (int32_t)take;
             a->spot = c->spot;
             a->price_hour = c->spot ? o->spot : o->price;
@@ -245,6 +261,8 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
     gpuarb_result *r = ga_calloc(1, sizeof *r);
     base b;
     memset(&b, 0, sizeof b);
+    ga_delta delta;
+    memset(&delta, 0, sizeof delta);
     prob p;
     memset(&p, 0, sizeof p);
     sol sv;
@@ -265,6 +283,13 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
     if ((st = ga_base_build(ctx, spec, catalog, &lim, &b)))
         goto done;
     r->classes = (int32_t)b.n_cls;
+    if (spec->current) {
+        /* delta plans: the fleet running now, resolved onto the classes */
+        if ((st = ga_delta_build(ctx, &b, spec->current, &delta)))
+            goto done;
+        b.delta = &delta;
+        r->delta = 1;
+    }
     view v = {.only_prov = -1};
     /* the main solve leaves a share of the deadline to the baseline */
     double d_main = ga_stage_deadline(&b, 0, opts->skip_baseline ? 1.0 : 0.85);
@@ -318,11 +343,14 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
     if (sv.status == GPUARB_SOLVE_OPTIMAL || sv.status == GPUARB_SOLVE_FEASIBLE) {
         r->cost_per_hour = sv.e.cph;
         r->egress_cost = sv.e.egress;
-        r->total_cost = sv.e.total;
+        r->total_cost = sv.e.total - sv.e.churn; /* SPEC's total; churn apart */
+        r->churn_cost = sv.e.churn;
         r->throughput = sv.e.tput;
         r->mip_gap = sv.gap;
         r->bound = sv.bound;
         if ((st = fill_rows(ctx, &p, &sv, r)))
+            goto done;
+        if (b.delta && (st = ga_delta_changes(ctx, &b, r)))
             goto done;
         double dist = spec->objective == GA_OBJ_MIN_COST ? sv.e.total - sv.bound
                                                          : sv.bound - sv.e.tput;
@@ -378,6 +406,7 @@ done:
     ga_sol_free(&sv);
     ga_prob_free(&p);
     ga_base_free(&b);
+    ga_delta_free(&delta);
     gpuarb_catalog_free(owned);
     if (!st && r->nomem)
         st = ga_nomem(ctx); /* a sentence of the result was lost */

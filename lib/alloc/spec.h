@@ -37,6 +37,7 @@ typedef struct ga_workload {
     int32_t has_data;
     char *data_provider, *data_region;
     double data_gb;
+    double move_hours;        /* delta plans: hours of price per launch; 0.25 */
 } ga_workload;
 
 struct gpuarb_spec {
@@ -57,6 +58,7 @@ struct gpuarb_spec {
     double egress_other;      /* default 0.09 */
     ga_workload *w;
     size_t n_w;
+    gpuarb_fleet *current;    /* delta plans: the fleet running now, or NULL */
 };
 
 /* Throughput factor of model for workload w (1.0 unless named). */

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "alloc/alloc.h"
+#include "alloc/delta.h"
 #include "alloc/cost.h"
 #include "catalog/catalog.h"
 
@@ -132,7 +133,8 @@ gpuarb_status ga_verify(gpuarb_ctx *ctx, const prob *p, const double *x, plan_ev
                                        o->region, s->egress_same, s->egress_other);
         }
     }
-    e->total = p->H * e->cph + e->egress;
+    e->churn = ga_delta_churn(p, x); /* delta plans: launches (delta.c) */
+    e->total = p->H * e->cph + e->egress + e->churn;
     for (size_t wi = 0; wi < nw; wi++) {
         const ga_workload *w = &s->w[wi];
         if (gpus[wi] < w->min_gpus || (w->max_gpus >= 0 && gpus[wi] > w->max_gpus))
