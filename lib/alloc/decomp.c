@@ -911,6 +911,7 @@ static int repair(gpuarb_ctx *ctx, dec *d, const double *lam0, double deadline, 
     double *alt = ga_calloc(nc, sizeof(double));
     double *rc0 = ga_mallocarray(nc, sizeof(double));
     kpair *cand = ga_mallocarray(nw ? nw : 1, sizeof(kpair));
+    double *xs = NULL;
     int rc = 0;
     if (!lam || !ex || !ex2 || !a0 || !a1 || !x || !alt || !rc0 || !cand) {
         rc = -1;
@@ -926,8 +927,7 @@ static int repair(gpuarb_ctx *ctx, dec *d, const double *lam0, double deadline, 
         }
     }
     memcpy(rc0, d->rc, sizeof(double) * p->n_c);
-    double *xs = ga_mallocarray(nc, sizeof(double)); /* the plans at lam0 */
-    if (!xs) {
+    if (!(xs = ga_mallocarray(nc, sizeof(double)))) { /* the plans at lam0 */
         rc = -1;
         goto out;
     }
@@ -1029,7 +1029,6 @@ static int repair(gpuarb_ctx *ctx, dec *d, const double *lam0, double deadline, 
     if (found) {
         plan_eval pe;
         if (ga_verify(ctx, p, x, &pe)) {
-            free(xs);
             rc = -1;
             goto out;
         }
@@ -1039,8 +1038,8 @@ static int repair(gpuarb_ctx *ctx, dec *d, const double *lam0, double deadline, 
             *have = 1;
         }
     }
-    free(xs);
 out:
+    free(xs);
     free(lam);
     free(ex);
     free(ex2);
