@@ -986,7 +986,10 @@ static int repair(gpuarb_ctx *ctx, dec *d, const double *lam0, double deadline, 
         if (n_k == 0)
             break;
         qsort(cand, n_k, sizeof *cand, ga_cmp_kpair);
-        for (size_t t = 0; t < n_k && v0 > 0; t++) {
+        /* only the moves about as good as the best one this round: the
+         * dearer ones wait for the rows as these moves leave them */
+        int64_t worst = cand[0].key + cand[0].key / 2 + 1;
+        for (size_t t = 0; t < n_k && v0 > 0 && cand[t].key <= worst; t++) {
             int32_t wi = cand[t].idx;
             wl_rows(d, wi, x, a0);
             wl_rows(d, wi, alt, a1);
