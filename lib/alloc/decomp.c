@@ -947,9 +947,10 @@ static int repair(gpuarb_ctx *ctx, dec *d, const double *lam0, double deadline, 
             found = pe.feasible;
             break;
         }
-        /* the broken rows priced at ten times their scale above lam0 */
+        /* the broken rows, and those at their limit (a move onto them
+         * would break them), priced at ten times their scale above lam0 */
         for (int32_t r = 0; r < R; r++)
-            lam[r] = lam0[r] + (ex[r] > 1e-9 ? 10 * d->rows[r].scale : 0);
+            lam[r] = lam0[r] + (ex[r] > -1e-9 ? 10 * d->rows[r].scale : 0);
         reduced_costs(d, lam);
         /* every workload on a broken row gets its alternative (alt holds
          * them all: each writes only its own columns), ranked by cost per
