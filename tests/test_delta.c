@@ -238,7 +238,7 @@ typedef struct binst {
     int n_off, lo, hi, spot_ok;
     boff off[BOFF];
     int cur[BOFF][2]; /* instances running per offer and market */
-    double H, mh;
+    double H, mh, pshare; /* pshare -1: no provider cap */
 } binst;
 
 static double best_total;
@@ -261,6 +261,15 @@ static void bf(const binst *b, int col, int *x, int gpus)
         for (int i = 0; i < b->n_off; i++)
             if (b->off[i].cap >= 0 && x[2 * i] + x[2 * i + 1] > b->off[i].cap)
                 return;
+        if (b->pshare >= 0) {
+            /* the provider cap counts GPUs: each provider <= share x all */
+            int pg[3] = {0, 0, 0};
+            for (int c = 0; c < 2 * b->n_off; c++)
+                pg[b->off[c / 2].prov] += x[c] * b->off[c / 2].gpc;
+            for (int q = 0; q < 3; q++)
+                if (pg[q] > b->pshare * gpus + 1e-9)
+                    return;
+        }
         double tot = b->H * cph + churn;
         if (tot < best_total)
             best_total = tot;
@@ -284,7 +293,7 @@ static void random_fleets_match_brute_force(void **state)
     (void)state;
     seed = 12345;
     int moved = 0, kept = 0;
-    for (int it = 0; it < 200; it++) {
+    for (int it = 0; it < 300; it++) {
         binst b;
         memset(&b, 0, sizeof b);
         b.n_off = 2 + rnd(3);
@@ -301,10 +310,18 @@ static void random_fleets_match_brute_force(void **state)
         }
         b.lo = 1 + rnd(6);
         b.hi = b.lo + rnd(3);
+        if (rnd(2)) {
+            /* half the fleets are one plan of the workload already: all
+             * on one offer, on demand, as many as its GPU count needs */
+            int i = rnd(b.n_off);
+            memset(b.cur, 0, sizeof b.cur);
+            b.cur[i][0] = (b.lo + b.off[i].gpc - 1) / b.off[i].gpc;
+        }
         b.spot_ok = rnd(2);
         b.H = 1 + rnd(12);
-        b.mh = rnd(4) * 0.5;
-        char cat[1024], spec[512], fleet[2048];
+        b.mh = rnd(3) == 0 ? 24 : rnd(4) * 0.5; /* a dear launch keeps more */
+        b.pshare = rnd(3) == 0 ? 0.5 + 0.1 * rnd(3) : -1;
+        char cat[1024], spec[640], fleet[2048];
         size_t n = (size_t)snprintf(cat, sizeof cat, HDR);
         static const char *P[3] = {"aws", "gcp", "lambda"};
         for (int i = 0; i < b.n_off; i++) {
@@ -316,10 +333,13 @@ static void random_fleets_match_brute_force(void **state)
             n += (size_t)snprintf(cat + n, sizeof cat - n, "%s,r%d,,t%d,L4,%d,%.17g,%s,0,%s\n",
                                   P[b.off[i].prov], i, i, b.off[i].gpc, b.off[i].price, sp, cp);
         }
+        char caps[64] = "";
+        if (b.pshare >= 0)
+            snprintf(caps, sizeof caps, "constraints: {max_provider_share: %.17g}, ", b.pshare);
         snprintf(spec, sizeof spec,
-                 "{version: 1, horizon_hours: %.17g, workloads: [{name: w, min_gpus: %d, "
+                 "{version: 1, horizon_hours: %.17g, %sworkloads: [{name: w, min_gpus: %d, "
                  "max_gpus: %d, spot: %s, move_hours: %.17g}]}",
-                 b.H, b.lo, b.hi, b.spot_ok ? "allow" : "never", b.mh);
+                 b.H, caps, b.lo, b.hi, b.spot_ok ? "allow" : "never", b.mh);
         n = (size_t)snprintf(fleet, sizeof fleet, "[");
         for (int i = 0; i < b.n_off; i++)
             for (int m = 0; m < 2; m++)
@@ -350,9 +370,10 @@ static void random_fleets_match_brute_force(void **state)
         }
         gpuarb_result_free(r.r);
     }
+    print_message("%d moved, %d kept\n", moved, kept);
     /* both outcomes occur */
-    assert_true(moved > 20);
-    assert_true(kept > 5);
+    assert_true(moved > 60);
+    assert_true(kept > 15);
 }
 
 int main(void)
