@@ -169,7 +169,7 @@ void gpuarb_optimize_opts_init(gpuarb_optimize_opts *o)
 static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, const ga_tol *tol,
                                       gpuarb_result *r)
 {
-    double best = INF_COST, best_cph = 0;
+    double best = INF_COST, best_cph = 0, best_churn = 0;
     int32_t best_p = -1;
     int not_proven = 0;
     /* one provider holds every GPU: a provider cap below 1 rules out every
@@ -202,8 +202,9 @@ static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, const ga_t
             return st;
         }
         if ((sv.status == GPUARB_SOLVE_OPTIMAL || sv.status == GPUARB_SOLVE_FEASIBLE) &&
-            sv.e.total < best - 1e-9) {
-            best = sv.e.total;
+            sv.e.total - sv.e.churn < best - 1e-9) {
+            best = sv.e.total - sv.e.churn; /* delta plans: SPEC's total, as the plan's */
+            best_churn = sv.e.churn;
             best_cph = sv.e.cph;
             best_p = q;
             not_proven = sv.status != GPUARB_SOLVE_OPTIMAL;
@@ -219,6 +220,8 @@ static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, const ga_t
     r->baseline_cph = best_cph;
     r->baseline_total = best;
     r->savings_pct = best > 0 ? 100.0 * (1.0 - r->total_cost / best) : 0.0;
+    if (b->delta && best + best_churn > 0) /* delta plans: launches counted on both sides */
+        r->savings_pct = 100.0 * (1.0 - (r->total_cost + r->churn_cost) / (best + best_churn));
     if (not_proven)
         ga_result_diag(r, "baseline: the time limit ended before the single-provider plan was "
                           "proven cheapest");
