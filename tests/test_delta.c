@@ -142,6 +142,37 @@ static void saving_below_launch_cost_stays(void **state)
     gpuarb_result_free(c.r);
 }
 
+/* The baseline starts from the same fleet: over 12 h staying on aws
+ * (960 + 0) beats moving to gcp (948 + 19.75), so the baseline is aws with
+ * 960 and the savings are 0 (before: gcp was chosen by its total without
+ * its launches, and the plan looked 1.3 % dearer than its own baseline). */
+static void baseline_counts_launches(void **state)
+{
+    (void)state;
+    gpuarb_catalog *c = NULL;
+    gpuarb_spec *s = NULL;
+    gpuarb_fleet *f = NULL;
+    const char *sp = "---\n{version: 1, horizon_hours: 12, workloads: [{name: t, gpus: 16}]}";
+    const char *fl = "- {workload: t, provider: aws, region: us-east-1, instance_type: a8, count: 2}";
+    assert_int_equal(gpuarb_catalog_parse(ctx, CAT2, strlen(CAT2), "t.csv", GPUARB_CATALOG_NATIVE,
+                                          NULL, &c), GPUARB_OK);
+    assert_int_equal(gpuarb_spec_parse(ctx, sp, strlen(sp), "t.yaml", NULL, &s), GPUARB_OK);
+    assert_int_equal(gpuarb_fleet_parse(ctx, fl, strlen(fl), "f.yaml", &f), GPUARB_OK);
+    assert_int_equal(gpuarb_spec_set_current(ctx, s, f), GPUARB_OK);
+    gpuarb_result *r = NULL;
+    assert_int_equal(gpuarb_optimize(ctx, s, c, NULL, &r), GPUARB_OK);
+    gpuarb_plan_summary sum;
+    sum.size = sizeof sum;
+    assert_int_equal(gpuarb_result_summary(r, &sum), GPUARB_OK);
+    assert_string_equal(sum.baseline_provider, "aws");
+    assert_true(fabs(sum.baseline_total_cost - 960.0) < 1e-9);
+    assert_true(fabs(sum.savings_pct) < 1e-9);
+    gpuarb_result_free(r);
+    gpuarb_fleet_free(f);
+    gpuarb_spec_free(s);
+    gpuarb_catalog_free(c);
+}
+
 /* Capacity drops to 1 on the offer 3 instances run on: the fewest moves
  * are 2 (one is kept), onto the next cheapest offer. */
 static void capacity_drop_moves_fewest(void **state)
@@ -382,6 +413,7 @@ int main(void)
         cmocka_unit_test(already_optimal_is_empty),
         cmocka_unit_test(saving_below_launch_cost_stays),
         cmocka_unit_test(capacity_drop_moves_fewest),
+        cmocka_unit_test(baseline_counts_launches),
         cmocka_unit_test(gone_rows_terminate),
         cmocka_unit_test(plan_json_is_a_fleet),
         cmocka_unit_test(bad_fleet_is_located),

@@ -202,8 +202,10 @@ static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, const ga_t
             return st;
         }
         if ((sv.status == GPUARB_SOLVE_OPTIMAL || sv.status == GPUARB_SOLVE_FEASIBLE) &&
-            sv.e.total - sv.e.churn < best - 1e-9) {
-            best = sv.e.total - sv.e.churn; /* delta plans: SPEC's total, as the plan's */
+            sv.e.total < best + best_churn - 1e-9) {
+            /* delta plans: chosen by total + launches, reported as SPEC's
+             * total like the plan's */
+            best = sv.e.total - sv.e.churn;
             best_churn = sv.e.churn;
             best_cph = sv.e.cph;
             best_p = q;
