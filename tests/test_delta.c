@@ -231,6 +231,26 @@ static void plan_json_is_a_fleet(void **state)
     gpuarb_result_free(b.r);
 }
 
+/* A plan's allocation rows may carry keys a later version adds: read
+ * the fleet's keys, ignore the rest; a fleet's own rows stay strict. */
+static void plan_rows_ignore_new_keys(void **state)
+{
+    (void)state;
+    const char *plan = "{\"status\": \"optimal\", \"allocations\": [{\"workload\": \"t\", "
+                       "\"provider\": \"gcp\", \"region\": \"us-central1\", \"zone\": \"\", "
+                       "\"instance_type\": \"g8\", \"market\": \"ondemand\", \"count\": 2, "
+                       "\"why\": {\"cheapest\": true}}]}";
+    gpuarb_fleet *f = NULL;
+    assert_int_equal(gpuarb_fleet_parse(ctx, plan, strlen(plan), "p.json", &f), GPUARB_OK);
+    assert_int_equal(gpuarb_fleet_count(f), 1);
+    gpuarb_fleet_free(f);
+    f = NULL;
+    const char *rows = "- {workload: t, provider: gcp, region: r, instance_type: g8, count: 1,"
+                       " why: x}";
+    assert_int_equal(gpuarb_fleet_parse(ctx, rows, strlen(rows), "f.yaml", &f), GPUARB_ERR_INPUT);
+    assert_non_null(strstr(gpuarb_errfull(ctx), "why"));
+}
+
 /* A bad fleet names its file, line, column and key. */
 static void bad_fleet_is_located(void **state)
 {
@@ -417,6 +437,7 @@ int main(void)
         cmocka_unit_test(gone_rows_terminate),
         cmocka_unit_test(plan_json_is_a_fleet),
         cmocka_unit_test(bad_fleet_is_located),
+        cmocka_unit_test(plan_rows_ignore_new_keys),
         cmocka_unit_test(random_fleets_match_brute_force),
     };
     return cmocka_run_group_tests(tests, setup, tu_teardown);

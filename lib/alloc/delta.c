@@ -55,46 +55,75 @@ void gpuarb_fleet_free(gpuarb_fleet *f)
     free(f);
 }
 
-static gpuarb_status read_row(ga_rd *r, const ga_doc_node *n, ga_fleet_row *w)
+/* One value of a row (k: its F_ index) into w. */
+static gpuarb_status row_field(ga_rd *r, int k, const ga_doc_node *v, ga_fleet_row *w)
 {
-    ga_rd_map m;
-    int k;
-    const ga_doc_node *v;
     const char *s = NULL;
     char **dst[5] = {&w->workload, &w->provider, &w->region, &w->zone, &w->instance_type};
-    gpuarb_status st = ga_rd_map_begin(r, n, ROW_KEYS, "a mapping (one running instance group)",
-                                       &m);
-    while (!st && !(st = ga_rd_map_next(r, &m, &k, &v)) && k >= 0) {
-        switch (k) {
-        case F_WORKLOAD: case F_PROVIDER: case F_REGION: case F_ITYPE:
-            if (!(st = ga_rd_string(r, v, &s)) && !(*dst[k] = ga_strdup(s)))
-                st = ga_nomem(r->ctx);
-            break;
-        case F_ZONE:
-            /* a plan writes "" for region-wide offers */
-            if (v->kind == GA_DOC_STRING) {
-                if (!(*dst[k] = ga_strdup(v->str)))
-                    st = ga_nomem(r->ctx);
-            } else {
-                st = ga_rd_wrong_type(r, v, "a string");
-            }
-            break;
-        case F_MARKET:
-            st = ga_rd_enum(r, v, MARKETS, &w->spot);
-            break;
-        case F_COUNT:
-            st = ga_rd_int(r, v, 0, GA_LIM_GPUS, &w->count);
-            break;
-        default:
-            break;
+    gpuarb_status st = GPUARB_OK;
+    switch (k) {
+    case F_WORKLOAD: case F_PROVIDER: case F_REGION: case F_ITYPE:
+        if (!(st = ga_rd_string(r, v, &s)) && !(*dst[k] = ga_strdup(s)))
+            st = ga_nomem(r->ctx);
+        break;
+    case F_ZONE:
+        /* a plan writes "" for region-wide offers */
+        if (v->kind != GA_DOC_STRING)
+            st = ga_rd_wrong_type(r, v, "a string");
+        else if (!(*dst[k] = ga_strdup(v->str)))
+            st = ga_nomem(r->ctx);
+        break;
+    case F_MARKET:
+        st = ga_rd_enum(r, v, MARKETS, &w->spot);
+        break;
+    case F_COUNT:
+        st = ga_rd_int(r, v, 0, GA_LIM_GPUS, &w->count);
+        break;
+    default:
+        break;
+    }
+    return st;
+}
+
+/* A row of a plan's allocations: the keys a fleet needs are read, any
+ * other key (a later version's) is ignored. */
+static gpuarb_status read_plan_row(ga_rd *r, const ga_doc_node *n, ga_fleet_row *w)
+{
+    gpuarb_status st = ga_rd_kind(r, n, GA_DOC_MAP);
+    int seen[F_COUNT + 1] = {0};
+    for (size_t i = 0; i < n->n && !st; i++) {
+        for (int k = 0; k <= F_COUNT; k++) {
+            if (strcmp(n->keys[i], ROW_KEYS[k].name) != 0 || n->items[i]->kind == GA_DOC_NULL)
+                continue;
+            size_t mark = ga_rd_push_key(r, n->keys[i]);
+            st = row_field(r, k, n->items[i], w);
+            ga_rd_pop(r, mark);
+            seen[k] = 1;
         }
     }
+    for (int k = 0; k <= F_COUNT && !st; k++)
+        if ((ROW_KEYS[k].flags & GA_RD_REQUIRED) && !seen[k])
+            st = ga_rd_fail(r, n, "missing key '%s' in an allocation row", ROW_KEYS[k].name);
     if (!st && !w->zone && !(w->zone = ga_strdup("")))
         st = ga_nomem(r->ctx);
     return st;
 }
 
-gpuarb_status ga_fleet_read_rows(ga_rd *r, const ga_doc_node *n, gpuarb_fleet *f)
+static gpuarb_status read_row(ga_rd *r, const ga_doc_node *n, ga_fleet_row *w)
+{
+    ga_rd_map m;
+    int k;
+    const ga_doc_node *v;
+    gpuarb_status st = ga_rd_map_begin(r, n, ROW_KEYS, "a mapping (one running instance group)",
+                                       &m);
+    while (!st && !(st = ga_rd_map_next(r, &m, &k, &v)) && k >= 0)
+        st = row_field(r, k, v, w);
+    if (!st && !w->zone && !(w->zone = ga_strdup("")))
+        st = ga_nomem(r->ctx);
+    return st;
+}
+
+static gpuarb_status read_rows(ga_rd *r, const ga_doc_node *n, gpuarb_fleet *f, int plan)
 {
     gpuarb_status st = ga_rd_kind(r, n, GA_DOC_SEQ);
     if (st)
@@ -109,7 +138,7 @@ gpuarb_status ga_fleet_read_rows(ga_rd *r, const ga_doc_node *n, gpuarb_fleet *f
         ga_fleet_row *w = &f->v[f->n];
         memset(w, 0, sizeof *w);
         size_t mark = ga_rd_push_index(r, i);
-        st = read_row(r, n->items[i], w);
+        st = plan ? read_plan_row(r, n->items[i], w) : read_row(r, n->items[i], w);
         ga_rd_pop(r, mark);
         if (st) {
             row_free(w);
@@ -120,16 +149,21 @@ gpuarb_status ga_fleet_read_rows(ga_rd *r, const ga_doc_node *n, gpuarb_fleet *f
     return GPUARB_OK;
 }
 
+gpuarb_status ga_fleet_read_rows(ga_rd *r, const ga_doc_node *n, gpuarb_fleet *f)
+{
+    return read_rows(r, n, f, 0);
+}
+
 gpuarb_status ga_fleet_read(ga_rd *r, const ga_doc_node *n, gpuarb_fleet *f)
 {
     if (n->kind == GA_DOC_SEQ)
-        return ga_fleet_read_rows(r, n, f);
+        return read_rows(r, n, f, 0);
     if (n->kind == GA_DOC_MAP) {
         for (size_t i = 0; i < n->n; i++) {
             if (strcmp(n->keys[i], "allocations") != 0 && strcmp(n->keys[i], "current") != 0)
                 continue;
             size_t mark = ga_rd_push_key(r, n->keys[i]);
-            gpuarb_status st = ga_fleet_read_rows(r, n->items[i], f);
+            gpuarb_status st = read_rows(r, n->items[i], f, n->keys[i][0] == 'a');
             ga_rd_pop(r, mark);
             return st;
         }
