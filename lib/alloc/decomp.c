@@ -1005,31 +1005,78 @@ static int repair(gpuarb_ctx *ctx, dec *d, const double *lam0, double deadline, 
                 x[j] = alt[j];
         }
     }
-    /* improvement: a workload goes back to its plan at lam0 when that is
-     * cheaper and every row still holds, until no workload moves */
-    for (int pass = 0; found && pass < 8; pass++) {
+    /* improvement: each workload in turn takes the cheapest (true
+     * objective) of three plans that keeps every row: its plan at lam0,
+     * its plan with the rows at their limit priced high, and its plan at
+     * its own prices; passes repeat until no workload moves */
+    double *xt = NULL;
+    if (found && !(xt = ga_calloc(nc, sizeof(double)))) {
+        rc = -1;
+        goto out;
+    }
+    if (found) {
+        for (int32_t r = 0; r < R; r++)
+            lam[r] = 0;
+        reduced_costs(d, lam);
+        for (size_t wi = 0; wi < nw && rc == 0; wi++) {
+            double lb;
+            int e = price(d, (int32_t)wi, &lb, xt, NULL);
+            if (e == -1)
+                rc = -1;
+            else if (e || lb >= INF_COST)
+                memcpy(xt + p->w_c0[wi], xs + p->w_c0[wi], sizeof(double) * (size_t)p->w_nc[wi]);
+        }
+    }
+    for (int pass = 0; found && rc == 0 && pass < 8; pass++) {
+        if (deadline > 0 && ga_now_ms() >= deadline)
+            break;
         int moved = 0;
         row_excess(d, x, ex);
-        for (size_t wi = 0; wi < nw; wi++) {
-            double gain = wl_obj(d, (int32_t)wi, x) - wl_obj(d, (int32_t)wi, xs);
-            if (gain <= 1e-9 * GA_MAX(1.0, fabs(wl_obj(d, (int32_t)wi, x))))
-                continue;
+        for (int32_t r = 0; r < R; r++)
+            lam[r] = lam0[r] + (ex[r] > -1e-9 ? 10 * d->rows[r].scale : 0);
+        reduced_costs(d, lam);
+        for (size_t wi = 0; wi < nw && rc == 0; wi++) {
+            double lb;
+            int e = price(d, (int32_t)wi, &lb, alt, NULL);
+            if (e == -1)
+                rc = -1;
+            else if (e || lb >= INF_COST)
+                memcpy(alt + p->w_c0[wi], x + p->w_c0[wi], sizeof(double) * (size_t)p->w_nc[wi]);
+        }
+        for (size_t wi = 0; wi < nw && rc == 0; wi++) {
+            const double *cands[3] = {xs, alt, xt};
+            double cur = wl_obj(d, (int32_t)wi, x);
+            int bc = -1;
+            double bo = cur - 1e-9 * GA_MAX(1.0, fabs(cur));
             wl_rows(d, (int32_t)wi, x, a0);
-            wl_rows(d, (int32_t)wi, xs, a1);
-            int ok = 1;
-            for (int32_t r = 0; r < R && ok; r++)
-                ok = ex[r] - a0[r] + a1[r] <= 1e-9;
-            if (!ok)
+            for (int c = 0; c < 3; c++) {
+                double o = wl_obj(d, (int32_t)wi, cands[c]);
+                if (!(o < bo))
+                    continue;
+                wl_rows(d, (int32_t)wi, cands[c], a1);
+                int ok = 1;
+                for (int32_t r = 0; r < R && ok; r++)
+                    ok = ex[r] - a0[r] + a1[r] <= 1e-9;
+                if (ok) {
+                    bo = o;
+                    bc = c;
+                }
+            }
+            if (bc < 0)
                 continue;
+            wl_rows(d, (int32_t)wi, cands[bc], a1);
             for (int32_t r = 0; r < R; r++)
                 ex[r] += a1[r] - a0[r];
             for (int32_t j = p->w_c0[wi]; j < p->w_c0[wi] + p->w_nc[wi]; j++)
-                x[j] = xs[j];
+                x[j] = cands[bc][j];
             moved = 1;
         }
         if (!moved)
             break;
     }
+    free(xt);
+    if (rc)
+        goto out;
     if (found) {
         plan_eval pe;
         if (ga_verify(ctx, p, x, &pe)) {
