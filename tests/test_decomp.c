@@ -10,7 +10,10 @@
  * brute-force optimum (below it for min_cost, above it for throughput);
  * its plan has the brute-force optimum and is reported optimal; the full
  * MIP of the same view (ga_solve_view) gives the same value; and
- * gpuarb_optimize, which runs the decomposition under share caps, agrees.
+ * gpuarb_optimize agrees (it runs the decomposition from
+ * GA_DECOMP_MIN_WORKLOADS workloads up, the MIP below).  With a fleet
+ * running now, the decomposition and the MIP agree; and the progress
+ * callback stops a 120-workload solve.
  */
 #include <math.h>
 #include <stdio.h>
@@ -21,6 +24,7 @@
 
 #include "alloc/alloc.h"
 #include "alloc/decomp.h"
+#include "alloc/delta.h"
 
 static gpuarb_ctx *ctx;
 
@@ -335,7 +339,7 @@ static void decomposition_matches_brute_force(void **state)
             gpuarb_spec_parse(ctx, sp, strlen(sp), "t.json", NULL, &s))
             fail_msg("instance %d: %s\n%s\n%s", it, gpuarb_errfull(ctx), cat, sp);
         base b;
-        ga_limits lim = {0, 0};
+        ga_limits lim = {0, 0, NULL};
         assert_int_equal(ga_base_build(ctx, s, c, &lim, &b), GPUARB_OK);
         view v = {.only_prov = -1};
         prob p;
@@ -406,6 +410,76 @@ static void decomposition_matches_brute_force(void **state)
     assert_true(binding > 40);
 }
 
+/* ---- delta plans through the decomposition ---- */
+
+/* The random instances again, each with a fleet running now (one to three
+ * instances of each workload on some offer): the decomposition, whose
+ * knapsacks price launches in two segments, and GLPK's MIP, which prices
+ * them with excess columns, find the same total + launch cost. */
+static void decomposition_with_fleet_matches_mip(void **state)
+{
+    (void)state;
+    seed = 4242;
+    int compared = 0;
+    for (int it = 0; it < 150; it++) {
+        tinst t;
+        gen(&t);
+        if (t.objective)
+            continue; /* delta plans with max_throughput use the MIP alone */
+        char cat[2048], sp[4096], fl[2048];
+        render(&t, cat, sizeof cat, sp, sizeof sp);
+        size_t n = (size_t)snprintf(fl, sizeof fl, "[");
+        for (int w = 0; w < t.n_wl; w++) {
+            int o = rnd(t.n_off);
+            n += (size_t)snprintf(fl + n, sizeof fl - n,
+                                  "%s{\"workload\": \"w%d\", \"provider\": \"%s\", "
+                                  "\"region\": \"r%d\", \"instance_type\": \"t%d\", "
+                                  "\"count\": %d}",
+                                  w ? ", " : "", w, PROV[t.off[o].prov], t.off[o].reg, o,
+                                  1 + rnd(3));
+        }
+        snprintf(fl + n, sizeof fl - n, "]");
+        gpuarb_catalog *c = NULL;
+        gpuarb_spec *s = NULL;
+        gpuarb_fleet *f = NULL;
+        if (gpuarb_catalog_parse(ctx, cat, strlen(cat), "t.csv", GPUARB_CATALOG_NATIVE, NULL, &c) ||
+            gpuarb_spec_parse(ctx, sp, strlen(sp), "t.json", NULL, &s) ||
+            gpuarb_fleet_parse(ctx, fl, strlen(fl), "f.json", &f))
+            fail_msg("instance %d: %s", it, gpuarb_errfull(ctx));
+        base b;
+        ga_limits lim = {0, 0, NULL};
+        assert_int_equal(ga_base_build(ctx, s, c, &lim, &b), GPUARB_OK);
+        ga_delta dl;
+        assert_int_equal(ga_delta_build(ctx, &b, f, &dl), GPUARB_OK);
+        b.delta = &dl;
+        view v = {.only_prov = -1};
+        prob p;
+        assert_int_equal(ga_prob_build(ctx, &b, &v, &p), GPUARB_OK);
+        ga_tol tol = {0, 0};
+        sol sd, sm;
+        assert_int_equal(ga_decomp_solve(ctx, &p, 0, &tol, NULL, &sd, NULL), GPUARB_OK);
+        assert_int_equal(ga_solve_view(ctx, &p, 0, &tol, NULL, &sm), GPUARB_OK);
+        if (sd.status != sm.status)
+            fail_msg("instance %d: decomposition status %d, MIP %d\n%s\n%s\n%s", it, sd.status,
+                     sm.status, cat, sp, fl);
+        if (sd.status == GPUARB_SOLVE_OPTIMAL) {
+            if (fabs(sd.e.total - sm.e.total) > 1e-6 * (1 + sm.e.total))
+                fail_msg("instance %d: decomposition %.9g, MIP %.9g\n%s\n%s\n%s", it, sd.e.total,
+                         sm.e.total, cat, sp, fl);
+            compared++;
+        }
+        ga_sol_free(&sd);
+        ga_sol_free(&sm);
+        ga_prob_free(&p);
+        ga_delta_free(&dl);
+        ga_base_free(&b);
+        gpuarb_fleet_free(f);
+        gpuarb_spec_free(s);
+        gpuarb_catalog_free(c);
+    }
+    assert_true(compared > 40);
+}
+
 /* ---- the progress callback ---- */
 
 typedef struct pstate {
@@ -474,6 +548,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(decomposition_matches_brute_force),
+        cmocka_unit_test(decomposition_with_fleet_matches_mip),
         cmocka_unit_test(progress_stops_the_solve),
     };
     return cmocka_run_group_tests(tests, setup, tu_teardown);

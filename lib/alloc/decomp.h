@@ -32,6 +32,12 @@ typedef struct ga_decomp_stats {
 gpuarb_status ga_decomp_solve(gpuarb_ctx *ctx, const prob *p, double deadline, const ga_tol *tol,
                               const double *hint, sol *out, ga_decomp_stats *stats);
 
+/* Fewer workloads than this are solved by the MIP alone (solve.c): on
+ * tests/test_scale's small capped instances the decomposition's GLPK calls
+ * (one per cutting-plane step, one per MIP stage) took 16 times the MIP's
+ * time. */
+#define GA_DECOMP_MIN_WORKLOADS 16
+
 /* 1 when the view has a shared row the decomposition prices (a share cap,
  * the budget, or a capacity two workloads compete for). */
 int ga_decomp_applies(const prob *p);

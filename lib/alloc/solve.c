@@ -493,8 +493,11 @@ static gpuarb_status run_stage(gpuarb_ctx *ctx, const base *b, const view *vw, c
             return st;
         }
     }
-    /* the full view under share caps: the Lagrangian decomposition */
-    if (t->p.shares && !vw->reduce && ga_decomp_applies(&t->p))
+    /* the full view under share caps: the Lagrangian decomposition, from
+     * GA_DECOMP_MIN_WORKLOADS workloads (below, GLPK alone is faster: its
+     * set-up cost is paid once, not per cutting-plane step) */
+    if (t->p.shares && !vw->reduce && b->spec->n_w >= GA_DECOMP_MIN_WORKLOADS &&
+        ga_decomp_applies(&t->p))
         st = ga_decomp_solve(ctx, &t->p, deadline, tol, hint, &t->s, NULL);
     else
         st = ga_solve_view(ctx, &t->p, deadline, tol, hint, &t->s);
