@@ -41,6 +41,9 @@ static void help(void)
           "  --catalog PATH        use this native CSV catalog instead of the spec's; repeat\n"
           "                        to merge several; 'skypilot:PROVIDER:PATH' reads a SkyPilot\n"
           "                        vms.csv; 'builtin' is the built-in snapshot\n"
+          "  --current FLEET       plan the changes from the fleet running now (YAML or\n"
+          "                        JSON rows, or the JSON plan of an earlier run): each\n"
+          "                        launch costs move_hours of its price, keeping is free\n"
           "  --write-model FILE    also write the MIP in CPLEX LP format to FILE\n"
           "  --no-baseline         skip the single-provider on-demand baseline\n"
           "  --explain             also show, per workload, the best plan on each other\n"
@@ -168,13 +171,39 @@ static int outcome(const gpuarb_result *res, const char *source, double time_lim
     }
 }
 
+/* The one-line progress display on a terminal's standard error, for
+ * solves over a second: elapsed time, best plan, proven bound, gap. */
+typedef struct progress_line {
+    int shown;
+} progress_line;
+
+static int show_progress(void *arg, double inc, double bound, double elapsed_ms)
+{
+    progress_line *pl = arg;
+    if (elapsed_ms < 1000)
+        return 0;
+    char ib[32] = "none", bb[32] = "none", gb[32] = "";
+    if (inc == inc)
+        snprintf(ib, sizeof ib, "%.10g", inc);
+    if (bound == bound)
+        snprintf(bb, sizeof bb, "%.10g", bound);
+    if (inc == inc && bound == bound && inc != 0)
+        snprintf(gb, sizeof gb, "  gap %.4f%%", 100.0 * (inc > bound ? inc - bound : bound - inc) /
+                                                    (inc > 0 ? inc : -inc));
+    fprintf(stderr, "\r\033[Kgpuarb: %.1f s  plan %s  bound %s%s", elapsed_ms / 1000.0, ib, bb,
+            gb);
+    fflush(stderr);
+    pl->shown = 1;
+    return 0;
+}
+
 int cmd_optimize(int argc, char **argv)
 {
     int fmt = cli_default_format();
     double time_limit = -1, gap = -1, abs_gap = -1, mem_limit = -1;
     const char *catalogs[MAX_CATALOGS];
     int n_catalogs = 0, no_baseline = 0, ended = 0, explain = 0;
-    const char *write_model = NULL, *spec_path = NULL, *today = NULL;
+    const char *write_model = NULL, *spec_path = NULL, *today = NULL, *current = NULL;
     int export_fmt = -1;
     const char *image = NULL, *k8s_namespace = NULL, *queue = NULL;
 
@@ -244,6 +273,10 @@ int cmd_optimize(int argc, char **argv)
             if (r < 0 || !v[0])
                 return cli_usage_error(VERB, "--today needs a date YYYY-MM-DD");
             today = v;
+        } else if ((r = cli_opt_value(argc, argv, &i, "--current", &v)) != 0) {
+            if (r < 0 || !v[0])
+                return cli_usage_error(VERB, "--current needs a fleet file");
+            current = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--write-model", &v)) != 0) {
             if (r < 0 || !v[0])
                 return cli_usage_error(VERB, "--write-model needs a file name");
@@ -282,6 +315,18 @@ int cmd_optimize(int argc, char **argv)
     int code = load_spec(ctx, spec_path, &spec);
     if (code == CLI_EXIT_OK)
         code = load_catalogs(ctx, catalogs, n_catalogs, &cat);
+    if (code == CLI_EXIT_OK && current) {
+        /* delta plans: the fleet running now replaces the spec's current: */
+        gpuarb_fleet *fleet = NULL;
+        gpuarb_status st = gpuarb_fleet_load(ctx, current, &fleet);
+        if (!st)
+            st = gpuarb_spec_set_current(ctx, spec, fleet);
+        gpuarb_fleet_free(fleet);
+        if (st) {
+            cli_report(ctx);
+            code = cli_exit_for_status(st);
+        }
+    }
     if (code == CLI_EXIT_OK) {
         gpuarb_optimize_opts opts;
         gpuarb_optimize_opts_init(&opts);
@@ -296,7 +341,14 @@ int cmd_optimize(int argc, char **argv)
         opts.skip_baseline = no_baseline;
         opts.write_model = write_model;
         opts.explain = explain;
+        progress_line pl = {0};
+        if (isatty(STDERR_FILENO)) {
+            opts.progress = show_progress;
+            opts.progress_arg = &pl;
+        }
         gpuarb_status st = gpuarb_optimize(ctx, spec, cat, &opts, &res);
+        if (pl.shown)
+            fputs("\r\033[K", stderr); /* the line gives way to the result */
         if (st != GPUARB_OK) {
             cli_report(ctx);
             /* past the memory budget: the input is valid, the budget is what

@@ -1209,6 +1209,43 @@ GPUARB_API gpuarb_status gpuarb_market_price_to_table(gpuarb_ctx *ctx,
                                                       const gpuarb_market_price_result *res,
                                                       char **out);
 /* ==== end of market ==== */
+/* ==== delta plans (the fleet running now) ==== */
+/** A fleet: the instances running now, as rows of (workload, provider,
+ *  region, zone, instance_type, market, count).  Read from YAML or JSON: a
+ *  list of rows, a mapping with current: [...], or the JSON plan printed by
+ *  gpuarb optimize (its allocations).  Opaque; free with gpuarb_fleet_free. */
+typedef struct gpuarb_fleet gpuarb_fleet;
+
+/** Load a fleet file (JSON when the name ends in .json, YAML otherwise).
+ *  Errors name the file, line, column and key (GPUARB_ERR_INPUT, _SYNTAX,
+ *  _IO, _LIMIT, _NOMEM). */
+GPUARB_API gpuarb_status gpuarb_fleet_load(gpuarb_ctx *ctx, const char *path,
+                                           gpuarb_fleet **out);
+/** The same from len bytes of text; source names it in errors (NULL:
+ *  "<string>"). */
+GPUARB_API gpuarb_status gpuarb_fleet_parse(gpuarb_ctx *ctx, const char *text, size_t len,
+                                            const char *source, gpuarb_fleet **out);
+/** Rows of a fleet (0 for NULL). */
+GPUARB_API int32_t gpuarb_fleet_count(const gpuarb_fleet *fleet);
+GPUARB_API void gpuarb_fleet_free(gpuarb_fleet *fleet);
+/** Make fleet (copied; NULL clears it) the spec's current fleet, replacing
+ *  its current: key.  gpuarb_optimize then plans the delta: launching an
+ *  instance costs the workload's move_hours of its price, keeping one costs
+ *  nothing extra; the result lists the changes and their churn_cost. */
+GPUARB_API gpuarb_status gpuarb_spec_set_current(gpuarb_ctx *ctx, gpuarb_spec *spec,
+                                                 const gpuarb_fleet *fleet);
+/** The i-th change of a delta plan (0 <= i < summary.change_count).
+ *  Strings are borrowed from the result. */
+typedef struct gpuarb_change {
+    uint32_t size;              /* sizeof(gpuarb_change), set by caller */
+    int32_t spot;               /* market: 1 spot, 0 on demand */
+    const char *workload, *provider, *region, *zone, *instance_type;
+    int64_t launch, keep, terminate;
+    double launch_cost;         /* launch x move_hours x price */
+    uint8_t reserved[32];
+} gpuarb_change;
+GPUARB_API gpuarb_status gpuarb_result_change(const gpuarb_result *res, int32_t i,
+                                              gpuarb_change *out);
 
 #ifdef __cplusplus
 }

@@ -1023,6 +1023,37 @@ expect_rc "market price: a bad fleet file" 3
 expect_err "market price: the error names file, line and column" "gpuarb: $T/bad_fleet.yaml:3:20: models[0].capacity_gpus:"
 run market
 expect_rc "market: a subcommand is required" 2
+# ---- fleet (issue 8): delta plans from the fleet running now
+F=tests/data/fleet
+# delta.yaml's hand computation: terminate both aws boxes, launch lambda and
+# gcp: total 10 x 43 = 430, churn 0.5 h x (14 + 29) = 21.5.
+run optimize --format json "$F/delta.yaml"
+expect_rc "fleet: a delta plan from current:" 0
+pycheck "fleet: changes and churn_cost as computed by hand" "
+assert d['status'] == 'optimal', d['status']
+assert close(d['total_cost'], 430) and close(d['churn_cost'], 21.5), (d['total_cost'], d['churn_cost'])
+ch = {(c['provider'], c['launch'], c['keep'], c['terminate']) for c in d['changes']}
+assert ch == {('aws', 0, 0, 2), ('lambda', 1, 0, 0), ('gcp', 1, 0, 0)}, ch
+"
+cp "$T/out" "$T/plan.json"
+# the JSON plan of that run as the fleet: already optimal, empty delta
+run optimize --format json --current "$T/plan.json" "$F/delta.yaml"
+expect_rc "fleet: an earlier plan as --current" 0
+pycheck "fleet: re-planning an optimal plan changes nothing" "
+assert d['changes'] == [] and d['churn_cost'] == 0, d['changes']
+assert close(d['total_cost'], 430)
+"
+# --current replaces current:; the fleet file's rows are the plan itself
+run optimize --format json --current "$F/fleet.yaml" "$F/delta.yaml"
+pycheck "fleet: --current replaces the spec's current:" "assert d['changes'] == [], d['changes']"
+# a bad fleet file is bad input, located
+printf -- '- {workload: train, provider: aws, region: r, instance_type: x, count: many}\n' >"$T/bad_fleet.yaml"
+run optimize --current "$T/bad_fleet.yaml" "$F/delta.yaml"
+expect_rc "fleet: a bad fleet file is bad input" 3
+expect_err "fleet: the error names file, line and column" "bad_fleet.yaml:1:"
+expect_no_stdout "fleet: bad fleet"
+run optimize --current
+expect_rc "fleet: --current without a file" 2
 
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"

@@ -152,6 +152,26 @@ static void allocation_layout(void **state)
     PIN(gpuarb_allocation, cost_per_hour, 72, 8);
 }
 
+/* delta plans (gpuarb.h, "delta plans"): one change of the plan */
+static void change_layout(void **state)
+{
+    (void)state;
+    SKIP_NOT_LP64();
+    assert_int_equal(sizeof(gpuarb_change), 112);
+    PIN(gpuarb_change, size, 0, 4);
+    PIN(gpuarb_change, spot, 4, 4);
+    PIN(gpuarb_change, workload, 8, 8);
+    PIN(gpuarb_change, provider, 16, 8);
+    PIN(gpuarb_change, region, 24, 8);
+    PIN(gpuarb_change, zone, 32, 8);
+    PIN(gpuarb_change, instance_type, 40, 8);
+    PIN(gpuarb_change, launch, 48, 8);
+    PIN(gpuarb_change, keep, 56, 8);
+    PIN(gpuarb_change, terminate, 64, 8);
+    PIN(gpuarb_change, launch_cost, 72, 8);
+    PIN(gpuarb_change, reserved, 80, 32);
+}
+
 static void pack_opts_layout(void **state)
 {
     (void)state;
@@ -648,6 +668,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(optimize_opts_layout),
         cmocka_unit_test(plan_summary_layout),
         cmocka_unit_test(allocation_layout),
+        cmocka_unit_test(change_layout),
         cmocka_unit_test(pack_opts_layout),
         cmocka_unit_test(pack_summary_layout),
         cmocka_unit_test(pack_node_layout),

@@ -658,6 +658,23 @@ static const opt_arg OPT_WORK = {"# work\nversion: 1\n"
                                  "spot: allow, same_region: true}\n"
                                  "  - {name: h, gpus: 8, spot: allow}\n",
                                  1};
+static const opt_arg OPT_DELTA = {"tests/data/fleet/delta.yaml", 0};
+
+/* gpuarb_fleet_load: the answer is its row count. */
+static gpuarb_status c_fleet_load(gpuarb_ctx *ctx, const void *arg, char **text)
+{
+    gpuarb_fleet *f = NULL;
+    arm();
+    gpuarb_status st = gpuarb_fleet_load(ctx, arg, &f);
+    disarm();
+    if (st == GPUARB_OK) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%d", (int)gpuarb_fleet_count(f));
+        *text = take(strdup(buf));
+    }
+    gpuarb_fleet_free(f);
+    return st;
+}
 static const pack_arg PK_BPP = {DATA "tiny.bpp", -1, -1, 0};
 static const pack_arg PK_BPP_EXACT = {"tests/data/cli/tiny.bpp", -1, GPUARB_PACK_EXACT, 0};
 static const pack_arg PK_VEC_NODES = {DATA "pack.yaml", GPUARB_PACK_MIN_NODES, -1, 0};
@@ -842,6 +859,8 @@ static chaos_case CASES[] = {
     {"optimize gang on spot", c_optimize, &OPT_GANG_SPOT, NULL},
     {"optimize work", c_optimize, &OPT_WORK, NULL},
     {"optimize write_model", c_optimize_write, NULL, NULL},
+    {"optimize delta", c_optimize, &OPT_DELTA, NULL},
+    {"fleet_load", c_fleet_load, "tests/data/fleet/fleet.yaml", NULL},
     {"result_to_json", c_result_out, &R[0]},
     {"result_to_table", c_result_out, &R[1]},
     {"result summary rows", c_result_out, &R[2]},

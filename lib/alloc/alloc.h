@@ -40,9 +40,13 @@ typedef struct oclass {
 /* What one optimize call may spend: a wall-clock deadline and a memory
  * budget for the model, both carried through every phase (classes,
  * columns, DP, MIP, baseline, explanations). */
+typedef struct ga_progress ga_progress; /* progress.c */
+typedef struct ga_delta ga_delta;       /* delta.c: the fleet running now */
+
 typedef struct ga_limits {
     double deadline_ms;   /* ga_now_ms() value at which to stop; 0: none */
     double mem_bytes;     /* memory budget of the model; 0: none */
+    ga_progress *prog;    /* the caller's progress callback, or NULL */
 } ga_limits;
 
 typedef struct base {
@@ -65,6 +69,7 @@ typedef struct base {
     int32_t split_zones;  /* some workload has same_zone: classes are
                              per zone, ordered by (region, zone) */
     int32_t n_zone;
+    const ga_delta *delta;/* delta plans: the fleet running now, or NULL */
 } base;
 
 /* qsort has no context argument in C11: sort (key, index) pairs instead. */
@@ -138,6 +143,7 @@ typedef struct prob {
 typedef struct plan_eval {
     double cph, egress, total, tput;
     double work;           /* what work-based workloads cost (in total) */
+    double churn;          /* delta plans: launch cost, included in total */
     int feasible;          /* meets every constraint of the view */
 } plan_eval;
 
@@ -198,6 +204,7 @@ typedef struct knap_t {
     int32_t n_items;
     struct knap_item {
         int32_t col, mult, wt; /* mult units of column col, wt GPUs */
+        double cost;           /* what they cost (launches included) */
     } *it;
     unsigned char *keep;   /* n_items x (top + 1) */
     /* a gang on spot (a column with lam > 0) or a work-based workload:
@@ -240,6 +247,7 @@ int ga_greedy(const prob *p, double *x);
 typedef struct mipmap {
     int32_t *zcol;        /* group -> MIP column or -1 */
     int32_t tcol;         /* the share caps' total-GPU column or -1 */
+    int32_t e0;           /* delta plans: the first launch-excess column */
     int32_t n_cols;
     /* per workload whose cost is not a sum over instances (a gang with
      * spot columns, a work-based workload; ga_level_kind): the (rate,

@@ -148,8 +148,8 @@ static int cmp_domkey(const void *x, const void *y)
  * fast, so a tie never trades throughput away. */
 static int32_t drop_dominated(prob *p, int32_t c0, int32_t nc, int by_prov, int any_speed)
 {
-    if (nc < 2)
-        return nc;
+    if (nc < 2 || p->b->delta)
+        return nc; /* delta plans: a running column beats a cheaper one */
     gcol *c = p->c + c0;
     const base *b = p->b;
     domkey *d = ga_mallocarray((size_t)nc, sizeof(domkey));
@@ -301,7 +301,7 @@ static int prune_gang_regions(prob *p, int32_t wi)
 {
     const ga_workload *w = &p->b->spec->w[wi];
     int32_t g0 = p->w_g0[wi], ng = (int32_t)p->n_g - g0, top = p->w_top[wi];
-    if (ng < 2 || w->min_gpus == 0 || top > DP_MAX_GPUS)
+    if (ng < 2 || w->min_gpus == 0 || top > DP_MAX_GPUS || p->b->delta)
         return 0;
     double *tot = ga_mallocarray((size_t)ng, sizeof(double));
     int32_t *cols = ga_mallocarray((p->n_c - (size_t)p->w_c0[wi] + 1), sizeof(int32_t));
@@ -406,7 +406,7 @@ static int prune_gang_regions_capped(prob *p, int32_t wi)
     const gpuarb_spec *s = b->spec;
     const ga_workload *w = &s->w[wi];
     int32_t g0 = p->w_g0[wi], ng = (int32_t)p->n_g - g0, top = p->w_top[wi], lo = w->min_gpus;
-    if (ng < 2 || lo <= 0 || top > DP_MAX_GPUS || top < lo)
+    if (ng < 2 || lo <= 0 || top > DP_MAX_GPUS || top < lo || p->b->delta)
         return 0;
     if (s->max_spot_share >= 0 && s->max_spot_share < 1 && !p->v.drop_sshare)
         for (int32_t j = p->w_c0[wi]; j < (int32_t)p->n_c; j++)

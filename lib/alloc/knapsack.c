@@ -22,6 +22,7 @@
 
 #include "alloc/alloc.h"
 #include "alloc/cost.h"
+#include "alloc/delta.h"
 
 /* Cell updates between two looks at the clock (about 0.1 ms of work). */
 #define DP_CLOCK_STEPS 65536
@@ -198,11 +199,11 @@ int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
         return -3;
     size_t T = (size_t)top + 1;
     q->K = ga_mallocarray(T, sizeof(double));
-    size_t max_items = (size_t)n * 32 + 1;
+    size_t max_items = (size_t)n * 64 + 1; /* two price segments per column */
     q->it = ga_mallocarray(max_items, sizeof *q->it);
     if (!q->K || !q->it)
         return -1;
-    int gang = 0;
+    int gang = 0, launches = 0;
     const ga_workload *w = n ? &p->b->spec->w[p->c[cols[0]].w] : NULL;
     for (int32_t j = 0; j < n; j++) {
         const gcol *c = &p->c[cols[j]];
@@ -217,17 +218,35 @@ int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
             if (a > 0)
                 m = GA_MIN(m, (int64_t)(0.9 / (a * c->lam)) + 1);
         }
-        for (int64_t part = 1; m > 0; part *= 2) {
-            int64_t take = GA_MIN(part, m);
-            q->it[q->n_items].col = cols[j];
-            q->it[q->n_items].mult = (int32_t)take;
-            q->it[q->n_items].wt = (int32_t)(take * c->gpc);
-            q->n_items++;
-            m -= take;
+        /* delta plans (delta.c): the instances running now cost their
+         * price, the ones beyond them the launch cost more; a convex price,
+         * so the DP fills the cheaper segment first */
+        double launch;
+        int64_t running = GA_MIN(m, ga_delta_col(p, (size_t)cols[j], &launch));
+        if (launch > 0 && m > running)
+            launches = 1;
+        for (int seg = 0; seg < 2; seg++) {
+            int64_t left = seg == 0 ? (launch > 0 ? running : m) : (launch > 0 ? m - running : 0);
+            for (int64_t part = 1; left > 0; part *= 2) {
+                int64_t take = GA_MIN(part, left);
+                q->it[q->n_items].col = cols[j];
+                q->it[q->n_items].mult = (int32_t)take;
+                q->it[q->n_items].wt = (int32_t)(take * c->gpc);
+                q->it[q->n_items].cost = (int32_t)take * c->unit * p->H +
+                                         (seg == 1 ? (double)take * launch : 0);
+                q->n_items++;
+                left -= take;
+            }
         }
     }
-    if (gang || (w && w->work_gpu_hours > 0))
+    if (gang || (w && w->work_gpu_hours > 0)) {
+        /* the fronts price a plan by its (rate, price, throughput) sums
+         * and know no launch cost: with launches to pay, such a workload
+         * is the MIP's (too large for the DP, as past the memory share) */
+        if (launches)
+            return -4;
         return knap_front(p, w, top, q);
+    }
     if (p->b->lim.mem_bytes > 0 && (double)q->n_items * (double)T > p->b->lim.mem_bytes / 4)
         return -4;
     q->keep = ga_calloc(q->n_items ? (size_t)q->n_items : 1, T);
@@ -244,7 +263,7 @@ int ga_knap_solve(const prob *p, const int32_t *cols, int32_t n, int32_t top,
                 return -3;
         }
         int32_t wt = q->it[i].wt;
-        double cost = q->it[i].mult * p->c[q->it[i].col].unit * p->H;
+        double cost = q->it[i].cost;
         unsigned char *kp = q->keep + (size_t)i * T;
         for (int32_t k = top; k >= wt; k--) {
             double cand = q->K[k - wt] + cost;

@@ -16,6 +16,8 @@
 
 #include "alloc/alloc.h"
 #include "alloc/cost.h"
+#include "alloc/delta.h"
+#include "alloc/progress.h"
 #include "numeric/lp.h"
 
 /* The largest big-M whose indicator GLPK's integrality tolerance (1e-5)
@@ -284,6 +286,9 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
         double ub = col_ub(p, j);
         /* a gang's spot region pays through its P columns */
         double obj = maximize ? c->tput : mm->nlv[c->w] ? 0 : p->H * c->unit;
+        double launch;
+        if (!maximize && ga_delta_col(p, j, &launch) == 0)
+            obj += launch; /* delta plans: every instance here is launched */
         snprintf(nm, sizeof nm, "x_w%d_o%d_%s", (int)c->w, (int)b->cls[c->k].rep,
                  c->spot ? "spot" : "od");
         if (ga_mip_add_col(m, obj, 0, ub, 1, nm) != (int32_t)j)
@@ -590,6 +595,22 @@ gpuarb_status ga_alloc_mip_build(gpuarb_ctx *ctx, const prob *p, int stage, doub
                 goto nomem;
         }
     }
+    /* delta plans: on a column with instances running, the launched ones
+     * are the excess e >= x - running, each at the launch cost (delta.c) */
+    mm->e0 = ga_mip_cols(m);
+    for (size_t j = 0; j < p->n_c && !maximize && p->b->delta; j++) {
+        double launch;
+        int64_t running = ga_delta_col(p, j, &launch);
+        if (running <= 0 || !(launch > 0))
+            continue;
+        snprintf(nm, sizeof nm, "launch_%d", (int)j);
+        int32_t e = ga_mip_add_col(m, launch, 0, GA_INF, 0, nm);
+        int32_t i2[2] = {(int32_t)j, e};
+        double v2[2] = {1, -1};
+        if (e < 0 || ga_mip_add_row(m, 2, i2, v2, -GA_INF, (double)running, nm) < 0)
+            goto nomem;
+    }
+    mm->n_cols = ga_mip_cols(m);
     /* stage 1: keep the best throughput, minimise cost */
     if (stage == 1) {
         for (size_t j = 0; j < p->n_c; j++) {
@@ -659,6 +680,15 @@ static void start_with_z(const prob *p, const mipmap *mm, const double *x, doubl
         start[mm->ycol[wi] + lb] = 1;
         start[mm->ycol[wi] + nl + lb] = P;
     }
+    /* the launch excess columns, in the order mip_build added them */
+    int32_t e = mm->e0;
+    for (size_t j = 0; j < p->n_c && e < mm->n_cols; j++) {
+        double launch;
+        int64_t running = ga_delta_col(p, j, &launch);
+        if (running <= 0 || !(launch > 0))
+            continue;
+        start[e++] = GA_MAX(0.0, x[j] - (double)running);
+    }
 }
 
 gpuarb_status ga_alloc_mip_run(gpuarb_ctx *ctx, const prob *p, int stage, double tfloor,
@@ -699,6 +729,14 @@ gpuarb_status ga_alloc_mip_run(gpuarb_ctx *ctx, const prob *p, int stage, double
     o.abs_gap = cost_objective ? tol->abs_cost : 0;
     o.cuts = 1;
     o.mem_limit_mib = p->b->lim.mem_bytes / 1048576.0; /* GLPK within the budget */
+    if (p->b->lim.prog) {
+        /* progress: the objective is the spec's only in stage 0, and the
+         * bound is the view's only when the model is not a restriction */
+        o.progress = ga_progress_mip;
+        o.progress_arg = p->b->lim.prog;
+        o.progress_bound = stage == 0 && !p->restricted && !p->col_off && !p->v.reduce;
+        o.progress_inc = stage == 0;
+    }
     mo->x = xx;
     st = ga_mip_solve(ctx, m, &o, mo);
     if (!st && (mo->status == GA_MIP_OPTIMAL || mo->status == GA_MIP_FEASIBLE))

@@ -54,6 +54,8 @@
 #include "alloc/cost.h"
 #include "alloc/optimize.h"
 #include "alloc/trust.h"
+#include "alloc/progress.h"
+#include "alloc/delta.h"
 #include "catalog/catalog.h"
 #include "catalog/gpumodel.h"
 #include "numeric/lp.h"
@@ -115,12 +117,17 @@ static gpuarb_status fill_rows(gpuarb_ctx *ctx, const prob *p, const sol *sv, gp
         wr->gpus += (int32_t)(cnt * c->gpc);
         wr->cost_per_hour += cnt * unit;
         wr->throughput += cnt * c->tput;
-        for (int32_t mi = 0; mi < cl->n_members && cnt > 0; mi++) {
+        /* delta plans: the member offers running now come first (pass 0),
+         * up to what runs there, so kept instances stay where they are */
+        for (int32_t pass = b->delta ? 0 : 1, mi = 0; pass < 2 && cnt > 0;
+             mi = mi + 1 < cl->n_members ? mi + 1 : (pass++, 0)) {
             int32_t oi = b->members[cl->first_member + mi];
             int64_t take = cnt;
             if (left[oi] >= 0)
                 take = GA_MIN(take, left[oi]);
-            if (mi == cl->n_members - 1)
+            if (pass == 0)
+                take = GA_MIN(take, ga_delta_running(b->delta, c->w, oi, c->spot));
+            else if (mi == cl->n_members - 1)
                 take = cnt; /* capacities were summed: cannot run short */
             if (take <= 0)
                 continue;
@@ -128,6 +135,15 @@ static gpuarb_status fill_rows(gpuarb_ctx *ctx, const prob *p, const sol *sv, gp
                 left[oi] -= take;
             cnt -= take;
             const ga_offer *o = &cat->v[oi];
+            ga_alloc_row *same = NULL; /* pass 1 may add to pass 0's row */
+            for (size_t t = r->n_rows; t-- > 0 && b->delta && !same;)
+                if (r->rows[t].w == c->w && r->rows[t].spot == c->spot &&
+                    r->rows[t].offer == oi)
+                    same = &r->rows[t];
+            if (same) {
+                same->count += (int32_t)take;
+                continue;
+            }
             if (ga_grow((void **)&r->rows, &rows_cap, r->n_rows + 1, sizeof(ga_alloc_row)))
                 goto nomem;
             ga_alloc_row *a = &r->rows[r->n_rows];
@@ -143,6 +159,7 @@ static gpuarb_status fill_rows(gpuarb_ctx *ctx, const prob *p, const sol *sv, gp
             if (!a->workload || !a->provider || !a->region || !a->zone || !a->instance_type || !a->gpu)
                 goto nomem;
             a->gpus_per_instance = o->gpu_count;
+            a->offer = oi;
             a->count = (int32_t)take;
             a->spot = c->spot;
             a->price_hour = c->spot ? o->spot : o->price;
@@ -213,7 +230,7 @@ static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, const ga_t
                                       gpuarb_result *r)
 {
     int maxt = b->spec->objective == GA_OBJ_MAX_THROUGHPUT;
-    double best = INF_COST, best_cph = 0, best_tput = 0;
+    double best = INF_COST, best_cph = 0, best_tput = 0, best_churn = 0;
     int32_t best_p = -1;
     int not_proven = 0;
     /* one provider holds every GPU: a provider cap below 1 rules out every
@@ -248,11 +265,15 @@ static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, const ga_t
         }
         int plan = sv.status == GPUARB_SOLVE_OPTIMAL || sv.status == GPUARB_SOLVE_FEASIBLE;
         double tt = 1e-9 * GA_MAX(1.0, best_tput);
+        /* delta plans: chosen by total + launches (sv.e.total holds both),
+         * reported as SPEC's total like the plan's */
+        int cheaper = sv.e.total < best + best_churn - 1e-9;
         int wins = maxt ? best_p < 0 || sv.e.tput > best_tput + tt ||
-                              (sv.e.tput >= best_tput - tt && sv.e.total < best - 1e-9)
-                        : sv.e.total < best - 1e-9;
+                              (sv.e.tput >= best_tput - tt && cheaper)
+                        : cheaper;
         if (plan && wins) {
-            best = sv.e.total;
+            best = sv.e.total - sv.e.churn;
+            best_churn = sv.e.churn;
             best_cph = sv.e.cph;
             best_tput = sv.e.tput;
             best_p = q;
@@ -271,6 +292,8 @@ static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, const ga_t
     r->baseline_tput = best_tput;
     r->savings_pct = best > 0 ? 100.0 * (1.0 - r->total_cost / best) : 0.0;
     r->tput_gain_pct = best_tput > 0 ? 100.0 * (r->throughput / best_tput - 1.0) : 0.0;
+    if (b->delta && best + best_churn > 0) /* delta plans: launches counted on both sides */
+        r->savings_pct = 100.0 * (1.0 - (r->total_cost + r->churn_cost) / (best + best_churn));
     if (not_proven)
         ga_result_diag(r, maxt ? "baseline: the time limit ended before the single-provider "
                                  "plan was proven of most throughput"
@@ -315,6 +338,8 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
     gpuarb_result *r = ga_calloc(1, sizeof *r);
     base b;
     memset(&b, 0, sizeof b);
+    ga_delta delta;
+    memset(&delta, 0, sizeof delta);
     prob p;
     memset(&p, 0, sizeof p);
     sol sv;
@@ -327,12 +352,23 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
     r->horizon_hours = spec->horizon_hours;
     r->offers_in = (int32_t)GA_MIN(catalog->n, (size_t)INT32_MAX);
     double mem_mib = opts->memory_limit_mib >= 0 ? opts->memory_limit_mib : spec->memory_limit_mib;
-    ga_limits lim = {time_ms > 0 ? t0 + time_ms : 0, mem_mib * 1048576.0};
+    ga_progress prog;
+    ga_progress_init(&prog, opts->progress, opts->progress_arg,
+                     spec->objective == GA_OBJ_MAX_THROUGHPUT);
+    ga_limits lim = {time_ms > 0 ? t0 + time_ms : 0, mem_mib * 1048576.0,
+                     opts->progress ? &prog : NULL};
     if ((st = ga_trust_check_spec(ctx, spec, catalog, r))) /* issue 7: unknown providers */
         goto done;
     if ((st = ga_base_build(ctx, spec, catalog, &lim, &b)))
         goto done;
     r->classes = (int32_t)b.n_cls;
+    if (spec->current) {
+        /* delta plans: the fleet running now, resolved onto the classes */
+        if ((st = ga_delta_build(ctx, &b, spec->current, &delta)))
+            goto done;
+        b.delta = &delta;
+        r->delta = 1;
+    }
     view v = {.only_prov = -1};
     /* the main solve leaves a share of the deadline to the baseline */
     double d_main = ga_stage_deadline(&b, 0, opts->skip_baseline ? 1.0 : 0.85);
@@ -386,11 +422,14 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
     if (sv.status == GPUARB_SOLVE_OPTIMAL || sv.status == GPUARB_SOLVE_FEASIBLE) {
         r->cost_per_hour = sv.e.cph;
         r->egress_cost = sv.e.egress;
-        r->total_cost = sv.e.total;
+        r->total_cost = sv.e.total - sv.e.churn; /* SPEC's total; churn apart */
+        r->churn_cost = sv.e.churn;
         r->throughput = sv.e.tput;
         r->mip_gap = sv.gap;
         r->bound = sv.bound;
         if ((st = fill_rows(ctx, &p, &sv, r)))
+            goto done;
+        if (b.delta && (st = ga_delta_changes(ctx, &b, r)))
             goto done;
         double dist = spec->objective == GA_OBJ_MIN_COST ? sv.e.total - sv.bound
                                                          : sv.bound - sv.e.tput;
@@ -435,6 +474,9 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
                               "reach more throughput than %.10g", limit_s, sv.bound);
     }
     r->solve_ms = ga_now_ms() - t0;
+    if (opts->progress && (sv.status == GPUARB_SOLVE_OPTIMAL || sv.status == GPUARB_SOLVE_FEASIBLE))
+        ga_progress_note(&prog, spec->objective == GA_OBJ_MAX_THROUGHPUT ? sv.e.tput : sv.e.total,
+                         sv.bound, 1);
     if (!opts->skip_baseline && (r->status == GPUARB_SOLVE_OPTIMAL || r->status == GPUARB_SOLVE_FEASIBLE)) {
         if ((st = compute_baseline(ctx, &b, &tol, r)))
             goto done;
@@ -445,6 +487,7 @@ done:
     ga_sol_free(&sv);
     ga_prob_free(&p);
     ga_base_free(&b);
+    ga_delta_free(&delta);
     gpuarb_catalog_free(owned);
     if (!st && r->nomem)
         st = ga_nomem(ctx); /* a sentence of the result was lost */

@@ -12,6 +12,7 @@
 
 typedef struct ga_alloc_row {
     int32_t w;               /* workload index */
+    int32_t offer;           /* catalog offer index */
     char *workload;          /* owned copies: a result outlives spec and catalog */
     char *provider, *region, *zone, *instance_type, *gpu;
     int32_t gpus_per_instance;
@@ -30,6 +31,13 @@ typedef struct ga_alt_row {
     double extra;            /* $/h above the plan's own for the workload */
     char *reason;
 } ga_alt_row;
+/* One change of a delta plan (delta.c): per workload, offer and market. */
+typedef struct ga_change {
+    char *workload, *provider, *region, *zone, *instance_type;
+    int32_t spot;
+    int64_t launch, keep, terminate;
+    double launch_cost;
+} ga_change;
 
 typedef struct ga_wl_row {
     char *name;
@@ -77,6 +85,12 @@ struct gpuarb_result {
     ga_alt_row *alt;
     size_t n_alt;
     int32_t explained;       /* opts.explain: "alternatives" is written */
+    /* delta plans: a current fleet was given */
+    int32_t delta;
+    double churn_cost;       /* launch cost of the changes (in the
+                                objective, not in total_cost) */
+    ga_change *changes;
+    size_t n_changes;
 };
 
 enum { GA_METHOD_NONE = 0, GA_METHOD_DECOMPOSED = 1, GA_METHOD_MIP = 2 };

@@ -73,7 +73,37 @@ void gpuarb_result_free(gpuarb_result *r)
     }
     free(r->alt);
     free(r->baseline_provider);
+    for (size_t i = 0; i < r->n_changes; i++) {
+        ga_change *c = &r->changes[i];
+        free(c->workload);
+        free(c->provider);
+        free(c->region);
+        free(c->zone);
+        free(c->instance_type);
+    }
+    free(r->changes);
     free(r);
+}
+
+gpuarb_status gpuarb_result_change(const gpuarb_result *r, int32_t i, gpuarb_change *out)
+{
+    if (!r || !out || out->size < sizeof *out || i < 0 || (size_t)i >= r->n_changes)
+        return GPUARB_ERR_ARG;
+    const ga_change *c = &r->changes[i];
+    uint32_t size = out->size;
+    memset(out, 0, sizeof *out);
+    out->size = size;
+    out->spot = c->spot;
+    out->workload = c->workload;
+    out->provider = c->provider;
+    out->region = c->region;
+    out->zone = c->zone;
+    out->instance_type = c->instance_type;
+    out->launch = c->launch;
+    out->keep = c->keep;
+    out->terminate = c->terminate;
+    out->launch_cost = c->launch_cost;
+    return GPUARB_OK;
 }
 
 gpuarb_status gpuarb_result_summary(const gpuarb_result *r, gpuarb_plan_summary *out)
@@ -102,6 +132,8 @@ gpuarb_status gpuarb_result_summary(const gpuarb_result *r, gpuarb_plan_summary 
     out->baseline_throughput = r->has_baseline ? r->baseline_tput : 0;
     out->throughput_gain_pct =
         r->has_baseline && r->objective == GA_OBJ_MAX_THROUGHPUT ? r->tput_gain_pct : 0;
+    out->churn_cost = r->churn_cost;                /* delta plans */
+    out->change_count = (int32_t)r->n_changes;
     return GPUARB_OK;
 }
 

@@ -253,6 +253,28 @@ gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, cha
         ga_w_discard(&w);
         return GPUARB_ERR_NOMEM;
     }
+    if (r->delta && has_plan(r)) {
+        /* delta plans (delta.c): what changes from the fleet running now */
+        ga_w_kv_money(&w, "churn_cost", r->churn_cost);
+        ga_w_key(&w, "changes");
+        ga_w_arr_begin(&w);
+        for (size_t i = 0; i < r->n_changes; i++) {
+            const ga_change *c = &r->changes[i];
+            ga_w_obj_begin(&w);
+            ga_w_kv_str(&w, "workload", c->workload);
+            ga_w_kv_str(&w, "provider", c->provider);
+            ga_w_kv_str(&w, "region", c->region);
+            ga_w_kv_str(&w, "zone", c->zone);
+            ga_w_kv_str(&w, "instance_type", c->instance_type);
+            ga_w_kv_str(&w, "market", c->spot ? "spot" : "ondemand");
+            ga_w_kv_int(&w, "launch", c->launch);
+            ga_w_kv_int(&w, "keep", c->keep);
+            ga_w_kv_int(&w, "terminate", c->terminate);
+            ga_w_kv_money(&w, "launch_cost", c->launch_cost);
+            ga_w_obj_end(&w);
+        }
+        ga_w_arr_end(&w);
+    }
     ga_w_key(&w, "diagnostics");
     ga_w_arr_begin(&w);
     for (size_t i = 0; i < r->n_diag; i++)
@@ -428,6 +450,18 @@ gpuarb_status gpuarb_result_to_table(gpuarb_ctx *ctx, const gpuarb_result *r, ch
         }
     }
     write_trust_table(&b, r);
+    if (r->delta && has_plan(r)) {
+        ga_sb_puts(&b, "\nCHANGES (churn ");
+        money(&b, r->churn_cost);
+        ga_sb_puts(&b, r->n_changes ? ")\n" : "): none, the fleet running now is kept\n");
+        for (size_t i = 0; i < r->n_changes; i++) {
+            const ga_change *c = &r->changes[i];
+            ga_sb_printf(&b, "  %s  %s/%s%s%s  %s %s: launch %lld, keep %lld, terminate %lld\n",
+                         c->workload, c->provider, c->region, c->zone[0] ? "/" : "", c->zone,
+                         c->instance_type, c->spot ? "spot" : "ondemand", (long long)c->launch,
+                         (long long)c->keep, (long long)c->terminate);
+        }
+    }
     if (r->n_diag) {
         ga_sb_puts(&b, "\ndiagnostics\n");
         for (size_t i = 0; i < r->n_diag; i++)

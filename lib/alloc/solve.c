@@ -22,11 +22,15 @@
 #include <string.h>
 
 #include "alloc/alloc.h"
+#include "alloc/decomp.h"
+#include "alloc/progress.h"
 #include "alloc/optimize.h"
 #include "numeric/lp.h"
 
 double ga_stage_deadline(const base *b, double deadline, double frac)
 {
+    if (ga_progress_stopped(b->lim.prog))
+        return ga_now_ms(); /* the caller asked to stop: every stage ends */
     double d = deadline;
     if (b->lim.deadline_ms > 0 && (d <= 0 || b->lim.deadline_ms < d))
         d = b->lim.deadline_ms;
@@ -489,7 +493,14 @@ static gpuarb_status run_stage(gpuarb_ctx *ctx, const base *b, const view *vw, c
             return st;
         }
     }
-    st = ga_solve_view(ctx, &t->p, deadline, tol, hint, &t->s);
+    /* the full view under share caps: the Lagrangian decomposition, from
+     * GA_DECOMP_MIN_WORKLOADS workloads (below, GLPK alone is faster: its
+     * set-up cost is paid once, not per cutting-plane step) */
+    if (t->p.shares && !vw->reduce && b->spec->n_w >= GA_DECOMP_MIN_WORKLOADS &&
+        ga_decomp_applies(&t->p))
+        st = ga_decomp_solve(ctx, &t->p, deadline, tol, hint, &t->s, NULL);
+    else
+        st = ga_solve_view(ctx, &t->p, deadline, tol, hint, &t->s);
     free(hint);
     if (st)
         return st;

@@ -30,6 +30,7 @@
 #include "io/limits.h"
 #include "catalog/gpumodel.h"
 #include "alloc/spec.h"
+#include "alloc/delta.h"
 #include "io/writer.h"
 
 /* Every number's range: io/limits.h, which says why they keep the
@@ -221,14 +222,15 @@ static gpuarb_status parse_data(sp *s, const ga_doc_node *n, ga_workload *w)
 
 enum {
     W_NAME, W_GPUS, W_MIN_GPUS, W_MAX_GPUS, W_GPU, W_MIN_MEM, W_GPN, W_SAME_REGION, W_SPOT,
-    W_CKPT, W_RESTART, W_TPUT, W_DATA, W_SAME_ZONE, W_WORK, W_DEADLINE, W_TEAM, W_PROJECT, W_NKEYS
+    W_CKPT, W_RESTART, W_TPUT, W_DATA, W_SAME_ZONE, W_WORK, W_DEADLINE, W_TEAM, W_PROJECT,
+    W_MOVE, W_NKEYS
 };
 static const ga_rd_field WORKLOAD_KEYS[] = {
     {"name", GA_RD_REQUIRED}, {"gpus", 0}, {"min_gpus", 0}, {"max_gpus", 0}, {"gpu", 0},
     {"min_gpu_memory_gb", 0}, {"gpus_per_node", 0}, {"same_region", 0}, {"spot", 0},
     {"checkpoint_minutes", 0}, {"restart_minutes", 0}, {"throughput", 0}, {"data", 0},
     {"same_zone", 0}, {"work_gpu_hours", 0}, {"deadline_hours", 0}, {"team", 0}, {"project", 0},
-    {NULL, 0}};
+    {"move_hours", 0}, {NULL, 0}};
 static const char *const SPOT_NAMES[] = {"never", "allow", "only", NULL};
 static const char *const OBJECTIVE_NAMES[] = {"min_cost", "max_throughput", NULL};
 
@@ -278,6 +280,8 @@ static gpuarb_status workload_field(sp *s, int k, const ga_doc_node *v, ga_workl
         if ((st = ga_rd_string(r, v, &str)))
             return st;
         return dup_str(s, str, k == W_TEAM ? &w->team : &w->project);
+    case W_MOVE: /* delta plans (delta.c): at most a week of price per launch */
+        return ga_rd_number(r, v, GA_RD_CLOSED(0, 168), &w->move_hours);
     }
     return GPUARB_OK;
 }
@@ -373,6 +377,7 @@ static gpuarb_status parse_workload(sp *s, const ga_doc_node *n, ga_workload *w)
     w->checkpoint_minutes = 60;
     w->restart_minutes = 5;
     w->deadline_hours = -1;
+    w->move_hours = 0.25;
     ga_rd_map m;
     int k;
     const ga_doc_node *v;
@@ -550,11 +555,11 @@ static gpuarb_status parse_egress(sp *s, const ga_doc_node *n)
 /* ---- the top level ---- */
 
 enum { R_VERSION, R_CATALOG, R_OBJECTIVE, R_HORIZON, R_BUDGET, R_TIME, R_CONSTRAINTS, R_EGRESS,
-       R_WORKLOADS, R_MEMORY, R_NKEYS };
+       R_WORKLOADS, R_MEMORY, R_CURRENT, R_NKEYS };
 static const ga_rd_field ROOT_KEYS[] = {
     {"version", 0}, {"catalog", 0}, {"objective", 0}, {"horizon_hours", 0},
     {"budget_per_hour", 0}, {"time_limit_s", 0}, {"constraints", 0}, {"egress_per_gb", 0},
-    {"workloads", GA_RD_REQUIRED}, {"memory_limit_mib", 0}, {NULL, 0}};
+    {"workloads", GA_RD_REQUIRED}, {"memory_limit_mib", 0}, {"current", 0}, {NULL, 0}};
 
 static gpuarb_status root_field(void *arg, int k, const ga_doc_node *v)
 {
@@ -578,6 +583,11 @@ static gpuarb_status root_field(void *arg, int k, const ga_doc_node *v)
     case R_MEMORY:
         return ga_rd_number(r, v, GA_RD_ABOVE_UPTO(0, GA_MAX_MEMORY_MIB),
                             &spec->memory_limit_mib);
+    case R_CURRENT: /* delta plans: the fleet running now (delta.c) */
+        if (!(spec->current = ga_calloc(1, sizeof *spec->current)) ||
+            !(spec->current->source = ga_strdup(s->src)))
+            return ga_nomem(s->ctx);
+        return ga_fleet_read_rows(r, v, spec->current);
     }
     return GPUARB_OK;
 }
@@ -644,7 +654,22 @@ void gpuarb_spec_free(gpuarb_spec *spec)
     free_globs(&spec->regions);
     free(spec->source);
     free(spec->base_dir);
+    gpuarb_fleet_free(spec->current);
     free(spec);
+}
+
+gpuarb_status gpuarb_spec_set_current(gpuarb_ctx *ctx, gpuarb_spec *spec,
+                                      const gpuarb_fleet *fleet)
+{
+    if (!spec)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
+                        "gpuarb_spec_set_current: NULL spec");
+    gpuarb_fleet *c = NULL;
+    if (fleet && !(c = ga_fleet_copy(fleet)))
+        return ga_nomem(ctx);
+    gpuarb_fleet_free(spec->current);
+    spec->current = c;
+    return GPUARB_OK;
 }
 
 /* Validate doc into a new spec.  doc is freed here in every case. */

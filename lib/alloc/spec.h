@@ -50,6 +50,7 @@ typedef struct ga_workload {
     char *data_provider, *data_region;
     double data_gb;
     char *team, *project;     /* cost attribution labels; NULL = none (issue 13) */
+    double move_hours;        /* delta plans: hours of price per launch; 0.25 */
 } ga_workload;
 
 struct gpuarb_spec {
@@ -70,6 +71,7 @@ struct gpuarb_spec {
     double egress_other;      /* default 0.09 */
     ga_workload *w;
     size_t n_w;
+    gpuarb_fleet *current;    /* delta plans: the fleet running now, or NULL */
 };
 
 /* Throughput factor of model for workload w (1.0 unless named). */

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "alloc/alloc.h"
+#include "alloc/delta.h"
 #include "alloc/cost.h"
 #include "catalog/catalog.h"
 
@@ -186,7 +187,8 @@ gpuarb_status ga_verify(gpuarb_ctx *ctx, const prob *p, const double *x, plan_ev
         }
         e->work += w->work_gpu_hours * rate / gtput[wi];
     }
-    e->total = p->H * cph_h + e->work + e->egress;
+    e->churn = ga_delta_churn(p, x); /* delta plans: launches (delta.c) */
+    e->total = p->H * cph_h + e->work + e->egress + e->churn;
     for (size_t wi = 0; wi < nw; wi++) {
         const ga_workload *w = &s->w[wi];
         if (gpus[wi] < w->min_gpus || (w->max_gpus >= 0 && gpus[wi] > w->max_gpus))

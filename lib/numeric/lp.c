@@ -338,6 +338,10 @@ typedef struct cb_info {
     int64_t nodes;
     double abs_gap;        /* > 0: stop once the incumbent is this close */
     int closed;            /* stopped by abs_gap */
+    int (*progress)(void *, double, double); /* ga_mip_opts.progress */
+    void *progress_arg;
+    int progress_inc, progress_bound;
+    int stopped;           /* stopped by progress */
 } cb_info;
 
 static void on_tree(glp_tree *T, void *info)
@@ -356,6 +360,18 @@ static void on_tree(glp_tree *T, void *info)
     int a = 0, c = 0, t = 0;
     glp_ios_tree_size(T, &a, &c, &t);
     ci->nodes = t;
+    if (ci->progress && !ci->stopped) {
+        glp_prob *P0 = glp_ios_get_prob(T);
+        int st0 = glp_mip_status(P0);
+        double inc = ci->progress_inc && (st0 == GLP_FEAS || st0 == GLP_OPT)
+                         ? glp_mip_obj_val(P0)
+                         : NAN;
+        double bnd = ci->progress_bound && ci->have_bound ? ci->bound : NAN;
+        if (ci->progress(ci->progress_arg, inc, bnd)) {
+            ci->stopped = 1;
+            glp_ios_terminate(T);
+        }
+    }
     if (ci->abs_gap > 0 && ci->have_bound && p) {
         glp_prob *P = glp_ios_get_prob(T);
         int st = glp_mip_status(P);
@@ -716,6 +732,10 @@ static gpuarb_status solve_body(gpuarb_ctx *ctx, glp_job *j)
     ip.cb_func = on_tree;
     ip.cb_info = ci;
     ci->abs_gap = opts->abs_gap > 0 ? opts->abs_gap : 0.0;
+    ci->progress = opts->progress;
+    ci->progress_arg = opts->progress_arg;
+    ci->progress_inc = opts->progress_inc;
+    ci->progress_bound = opts->progress_bound;
     ip.mip_gap = opts->mip_gap > 0 ? opts->mip_gap : 0.0;
     ip.br_tech = GLP_BR_DTH;
     ip.bt_tech = GLP_BT_BLB;
@@ -883,6 +903,7 @@ gpuarb_status ga_mip_solve(gpuarb_ctx *ctx, ga_mip *m, const ga_mip_opts *opts, 
         j.ci.offered = 0;
         j.ci.have_bound = 0;
         j.ci.closed = 0;
+        j.ci.stopped = 0;
         st = glp_guarded(ctx, solve_body, &j, "solving");
     }
     job_free(&j);

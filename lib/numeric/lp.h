@@ -36,6 +36,13 @@ typedef struct ga_mip_opts {
                                our copy leaves, at least 1 MiB).  Past it:
                                GPUARB_ERR_LIMIT, "the model needs more than
                                the memory budget of N MiB (memory_limit_mib)" */
+    /* Called at every branch-and-cut callback with the incumbent's
+     * objective (NaN while there is none) and the best bound (NaN while
+     * there is none); a non-zero return stops the search with what it has
+     * (as a time limit would).  NULL: none.  The callee throttles. */
+    int (*progress)(void *arg, double incumbent, double bound);
+    void *progress_arg;
+    int32_t progress_inc, progress_bound; /* 0: pass NaN for that figure */
 } ga_mip_opts;
 
 /* Outcomes (out->status) when the time runs out:
