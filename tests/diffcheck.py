@@ -348,6 +348,18 @@ def make_case(rng, n):
                 spec['constraints']['max_spot_share'] = rng.choice([0.3, 0.5])
     spec['catalog'] = 'case_%03d.csv' % n
     spec['time_limit_s'] = 30
+    # a family that swaps the catalog keeps the first one's provider rules: a
+    # provider the catalog lacks is bad input (SPEC section 2), so drop those
+    have = {r[0] for r in rows}
+    rule = spec.get('constraints', {}).get('providers')
+    if rule:
+        for k in ('allow', 'deny'):
+            if k in rule:
+                rule[k] = [q for q in rule[k] if q in have]
+                if not rule[k]:
+                    del rule[k]
+        if not rule:
+            del spec['constraints']['providers']
     for w in spec['workloads']:
         g = w.get('gpus_per_node')
         if g and 'max_gpus' in w and w['max_gpus'] < g * -(-max(w.get('min_gpus', 0), 1) // g):
