@@ -36,6 +36,7 @@ static const struct {
     {"catalog", cmd_catalog, "list, filter and convert offer catalogs", CLI_STDIN_CATALOG,
      "catalog"},
     {"pack", cmd_pack, "pack jobs onto nodes (bin packing)", CLI_STDIN_PACK, "pack input"},
+    {"mig", cmd_mig, "MIG profile tables and MIG / GPU-share placement", CLI_STDIN_SPEC, "spec"},
     {"version", cmd_version, "print library and CLI versions", 0, "input"},
 };
 
@@ -48,7 +49,7 @@ static const char *stdin_what = "spec";
 /* Verbs of the SPEC contract that this version does not have yet: named
  * as such rather than as unknown. */
 static const char *const missing_verbs[] = {
-    "mig", "share", "simulate", "train", "tune", "forecast", "spot",
+    "share", "simulate", "train", "tune", "forecast", "spot",
 };
 
 static void usage(FILE *f)

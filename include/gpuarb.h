@@ -632,6 +632,92 @@ GPUARB_API gpuarb_status gpuarb_pack_result_to_table(gpuarb_ctx *ctx,
  *  gpuarb_free).  Returns GPUARB_ERR_ARG for a NULL out, GPUARB_ERR_NOMEM. */
 GPUARB_API gpuarb_status gpuarb_version_to_json(gpuarb_ctx *ctx, char **out);
 
+/* ==== MIG and fractional GPU placement ==== */
+/* MIG profile tables (NVIDIA's names, ids, slices and start slots as
+ * `nvidia-smi mig -lgip`/`-lgipp` print them), the `mig place` solver
+ * (SPEC section 5), and fractional-GPU placement: an incremental placer
+ * a scheduler can call pod by pod, and the FGD-style replay of
+ * `gpuarb share replay`. */
+
+/** One MIG profile of a GPU model.  Rows are filled by value and frozen;
+ *  name is static. */
+typedef struct gpuarb_mig_profile {
+    const char *name;           /* NVIDIA's, e.g. "1g.10gb" */
+    int32_t id;                 /* nvidia-smi profile id; -1 when not known */
+    int32_t compute_slices;
+    int32_t memory_slots;       /* slots of the GPU's slot axis it occupies */
+    int32_t max_instances;
+    double memory_gib;          /* as nvidia-smi prints it */
+    uint32_t start_mask;        /* bit s set: the instance may start at slot s */
+    int32_t slots;              /* the GPU's slot axis (8, or 4 on A30 / RTX PRO 6000) */
+} gpuarb_mig_profile;
+
+/** Number of MIG profiles of a model (canonical name or alias, any case);
+ *  -1 when the model is unknown or has no MIG table. */
+GPUARB_API int32_t gpuarb_mig_profile_count(const char *model);
+/** Profile i (0 <= i < count) of model into *out; GPUARB_ERR_ARG if the
+ *  model has no table or i is out of range. */
+GPUARB_API gpuarb_status gpuarb_mig_profile_get(const char *model, int32_t i,
+                                                gpuarb_mig_profile *out);
+/** The profile table of model as SPEC section 5 JSON ({"gpu", "profiles":
+ *  [...]}) or a readable table (table != 0), into *out (free with
+ *  gpuarb_free).  GPUARB_ERR_INPUT, naming near matches, for a model that
+ *  is unknown or not MIG-capable. */
+GPUARB_API gpuarb_status gpuarb_mig_profiles_to_text(gpuarb_ctx *ctx, const char *model,
+                                                     int32_t table, char **out);
+
+typedef struct gpuarb_mig_problem gpuarb_mig_problem;
+typedef struct gpuarb_mig_result gpuarb_mig_result;
+
+/** Load / parse a mig place spec (SPEC section 5; YAML or JSON).  Invalid
+ *  input (unknown model or profile for the model, an illegal or
+ *  overlapping existing instance, a fraction outside (0, 1], memory over
+ *  the GPU's) is GPUARB_ERR_INPUT with source, line, column and key path. */
+GPUARB_API gpuarb_status gpuarb_mig_spec_load(gpuarb_ctx *ctx, const char *path,
+                                              gpuarb_mig_problem **out);
+GPUARB_API gpuarb_status gpuarb_mig_spec_parse(gpuarb_ctx *ctx, const char *text, size_t len,
+                                               const char *source, gpuarb_mig_problem **out);
+GPUARB_API void gpuarb_mig_problem_free(gpuarb_mig_problem *prob);
+
+/** Place the requests.  Returns GPUARB_OK whenever a result was produced,
+ *  also when some requests are unplaced.  The problem is not modified;
+ *  the answer does not depend on the order requests are listed in. */
+GPUARB_API gpuarb_status gpuarb_mig_place(gpuarb_ctx *ctx, const gpuarb_mig_problem *prob,
+                                          gpuarb_mig_result **out);
+GPUARB_API void gpuarb_mig_result_free(gpuarb_mig_result *res);
+
+/** Figures of a placement. */
+typedef struct gpuarb_mig_summary {
+    uint32_t size;              /* sizeof(gpuarb_mig_summary), set by caller */
+    int32_t exact;              /* 1: the exact search proved the placement best */
+    int64_t requests;
+    int64_t placed;
+    int64_t unplaced;
+    int64_t gpus_used;          /* GPUs holding anything afterwards */
+    int64_t gpus_lower_bound;   /* proven bound on gpus_used for the placed requests */
+    int64_t moves;              /* existing instances re-created elsewhere */
+    int64_t gpus_changed;       /* GPUs whose layout the plan changes */
+    double solve_ms;
+    uint8_t reserved[64];
+} gpuarb_mig_summary;
+
+/** Fill *out; GPUARB_ERR_ARG when out->size is below
+ *  sizeof(gpuarb_mig_summary) (136). */
+GPUARB_API gpuarb_status gpuarb_mig_result_summary(const gpuarb_mig_result *res,
+                                                   gpuarb_mig_summary *out);
+
+/** Output formats of gpuarb_mig_result_to_text. */
+typedef enum gpuarb_mig_format {
+    GPUARB_MIG_JSON = 0,        /* SPEC section 5 JSON */
+    GPUARB_MIG_TABLE = 1,       /* readable table */
+    GPUARB_MIG_PARTED = 2       /* an NVIDIA mig-parted v1 config (YAML) */
+} gpuarb_mig_format;
+
+/** The result in a gpuarb_mig_format into *out (free with gpuarb_free). */
+GPUARB_API gpuarb_status gpuarb_mig_result_to_text(gpuarb_ctx *ctx,
+                                                   const gpuarb_mig_result *res,
+                                                   int32_t format, char **out);
+
 #ifdef __cplusplus
 }
 #endif

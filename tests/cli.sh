@@ -689,6 +689,54 @@ assert t['gap'] == 1e-9 and t['rounding'] == 1e-6 and t['integrality'] == 1e-5, 
 assert t['feasibility'] == 1e-7 and t['budget'] == 1e-9, t
 "
 
+# ---- issue 10: MIG profiles and mig place
+run mig profiles --gpu H100 --format json
+expect_rc "mig profiles: H100 table" 0
+pycheck "mig profiles: H100 rows as nvidia-smi -lgip/-lgipp print them" "
+p = {r['name']: r for r in d['profiles']}
+assert d['gpu'] == 'H100' and len(p) == 7, d
+assert p['3g.40gb'] == {'name': '3g.40gb', 'id': 9, 'compute_slices': 3, 'memory_slots': 4,
+                        'memory_gib': 39.5, 'max_instances': 2, 'placements': [0, 4]}, p['3g.40gb']
+assert p['1g.10gb']['placements'] == [0, 1, 2, 3, 4, 5, 6]
+"
+run mig profiles --gpu L4
+expect_rc "mig profiles: a GPU without MIG is bad input" 3
+expect_err "mig profiles: names the MIG models" "has no MIG profile table"
+run mig place --format json tests/data/mig/adversarial.yaml
+expect_rc "mig place: everything placed" 0
+pycheck "mig place: the 4g and three 1g share the existing A100's free slots sensibly" "
+pl = {p['request']: p for p in d['placements']}
+assert d['placed'] == 5 and d['unplaced'] == [], d
+assert pl['notebook']['fraction'] == 0.25 and pl['notebook']['memory_gb'] == 10
+assert d['gpus_used'] >= d['gpus_lower_bound']
+"
+run mig place --format json tests/data/mig/bad_profile.yaml
+expect_rc "mig place: a profile the model lacks is bad input" 3
+expect_err "mig place: names file, line and column" "gpuarb: tests/data/mig/bad_profile.yaml:5:26:"
+run mig place --format json tests/data/mig/unplaced.yaml
+expect_rc "mig place: a request that does not fit exits 4" 4
+pycheck "mig place: the unplaced request is listed with a reason" "
+assert d['unplaced'][0]['request'] == 'big' and d['unplaced'][0]['reason'], d
+assert d['gpus_untouched'] == ['g'] and d['moves'] == [], d
+"
+run mig place --format mig-parted tests/data/mig/adversarial.yaml
+expect_rc "mig place: mig-parted export" 0
+if [ -n "$HAVE_PY" ] && "$PY" -c 'import yaml' 2>/dev/null; then
+    if msg=$("$PY" -c '
+import sys, yaml
+c = yaml.safe_load(open(sys.argv[1]))
+assert c["version"] == "v1", c
+plan = c["mig-configs"]["gpuarb-plan"]
+devs = sorted(i for e in plan for i in e["devices"])
+assert devs == [0, 1, 2], devs
+for e in plan:
+    assert isinstance(e["mig-enabled"], bool)
+    for k, v in (e.get("mig-devices") or {}).items():
+        assert isinstance(v, int) and v > 0 and "g." in k, (k, v)
+' "$T/out" 2>&1); then ok "mig place: the mig-parted config reads as mig-parted v1"
+    else bad "mig place: mig-parted config" "$msg"; fi
+else skip "mig place: mig-parted config: no python3-yaml"; fi
+
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
