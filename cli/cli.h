@@ -29,6 +29,7 @@ int cmd_catalog(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_mig(int argc, char **argv);
+int cmd_share(int argc, char **argv);
 
 /* Table on a terminal, JSON otherwise. */
 int cli_default_format(void);

@@ -37,6 +37,7 @@ static const struct {
      "catalog"},
     {"pack", cmd_pack, "pack jobs onto nodes (bin packing)", CLI_STDIN_PACK, "pack input"},
     {"mig", cmd_mig, "MIG profile tables and MIG / GPU-share placement", CLI_STDIN_SPEC, "spec"},
+    {"share", cmd_share, "replay pods onto GPU nodes under a GPU-sharing policy", 0, "input"},
     {"version", cmd_version, "print library and CLI versions", 0, "input"},
 };
 
@@ -49,7 +50,7 @@ static const char *stdin_what = "spec";
 /* Verbs of the SPEC contract that this version does not have yet: named
  * as such rather than as unknown. */
 static const char *const missing_verbs[] = {
-    "share", "simulate", "train", "tune", "forecast", "spot",
+    "simulate", "train", "tune", "forecast", "spot",
 };
 
 static void usage(FILE *f)

@@ -718,6 +718,77 @@ GPUARB_API gpuarb_status gpuarb_mig_result_to_text(gpuarb_ctx *ctx,
                                                    const gpuarb_mig_result *res,
                                                    int32_t format, char **out);
 
+/* ---- fractional GPUs: the incremental placer ---- */
+
+/** Placement policies.  RANDOM: a random feasible node; BESTFIT: the node
+ *  left with the least free (GPU, CPU) after placing; DOTPROD: the largest
+ *  dot product of request and free vector; PACKING: partly used GPUs first,
+ *  then used nodes, then idle ones; FGD: fragmentation gradient descent
+ *  (Weng et al., USENIX ATC'23): the least growth of the expected
+ *  fragmentation under the target workload; AUTO: ours, FGD with a
+ *  best-fit term on the GPU a node keeps free. */
+typedef enum gpuarb_share_policy {
+    GPUARB_SHARE_RANDOM = 0,
+    GPUARB_SHARE_BESTFIT = 1,
+    GPUARB_SHARE_DOTPROD = 2,
+    GPUARB_SHARE_PACKING = 3,
+    GPUARB_SHARE_FGD = 4,
+    GPUARB_SHARE_AUTO = 5,
+    GPUARB_SHARE_OFFLINE = 6    /* replay only: each level's pods packed at once,
+                                   largest first, best fit, with a lower bound */
+} gpuarb_share_policy;
+
+typedef struct gpuarb_share_cluster gpuarb_share_cluster;
+
+/** An empty cluster placing by policy with the given seed (for RANDOM and
+ *  ties).  Same nodes, pods and seed give the same placements. */
+GPUARB_API gpuarb_status gpuarb_share_cluster_create(gpuarb_ctx *ctx, int32_t policy,
+                                                     uint64_t seed,
+                                                     gpuarb_share_cluster **out);
+GPUARB_API void gpuarb_share_cluster_free(gpuarb_share_cluster *cl);
+/** Add a node: model (copied; NULL or "" for a CPU-only node), gpus 0..64,
+ *  cpus and memory_gb >= 0.  *index (may be NULL) gets its 0-based index. */
+GPUARB_API gpuarb_status gpuarb_share_add_node(gpuarb_ctx *ctx, gpuarb_share_cluster *cl,
+                                               const char *model, int32_t gpus, double cpus,
+                                               double memory_gb, int32_t *index);
+
+/** A pod: either gpus whole GPUs (gpu_fraction 1) or one share
+ *  (gpus 1, 0 < gpu_fraction < 1), or no GPU (gpus 0). */
+typedef struct gpuarb_share_pod {
+    uint32_t size;              /* sizeof(gpuarb_share_pod) */
+    int32_t gpus;               /* 0..64 */
+    double gpu_fraction;        /* per GPU, (0, 1]; 1 for whole GPUs */
+    double cpus;
+    double memory_gb;
+    const char *models;         /* allowed models, '|'-separated; NULL or "" = any */
+    uint8_t reserved[32];
+} gpuarb_share_pod;
+
+/** Initialise a pod: size set, one whole GPU, nothing else. */
+GPUARB_API void gpuarb_share_pod_init(gpuarb_share_pod *pod);
+
+/** Tell the FGD and AUTO policies the target workload: pods that are typical
+ *  of what will arrive (each counts once).  Without it the pods placed so
+ *  far are used. */
+GPUARB_API gpuarb_status gpuarb_share_add_target(gpuarb_ctx *ctx, gpuarb_share_cluster *cl,
+                                                 const gpuarb_share_pod *pod);
+
+/** Place one pod.  On success *node is the node's index and gpu_mask has
+ *  bit g set for each of its GPUs the pod uses; when it fits nowhere *node
+ *  is -1 and *reason (static text) says why.  Returns GPUARB_OK either way;
+ *  GPUARB_ERR_ARG for an invalid pod. */
+GPUARB_API gpuarb_status gpuarb_share_place(gpuarb_ctx *ctx, gpuarb_share_cluster *cl,
+                                            const gpuarb_share_pod *pod, int32_t *node,
+                                            uint64_t *gpu_mask, const char **reason);
+
+/** The replay of SPEC section 5 (`gpuarb share replay`): openb node and pod
+ *  CSVs, pods shuffled by seed and resampled or trimmed to tune x the
+ *  cluster's GPUs, placed one at a time; the JSON into *out (free with
+ *  gpuarb_free).  policy is a gpuarb_share_policy. */
+GPUARB_API gpuarb_status gpuarb_share_replay(gpuarb_ctx *ctx, const char *nodes_csv,
+                                             const char *pods_csv, int32_t policy,
+                                             uint64_t seed, double tune, char **out);
+
 #ifdef __cplusplus
 }
 #endif

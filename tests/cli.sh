@@ -737,6 +737,19 @@ for e in plan:
     else bad "mig place: mig-parted config" "$msg"; fi
 else skip "mig place: mig-parted config: no python3-yaml"; fi
 
+run share replay --nodes tests/data/mig/nodes_small.csv --pods tests/data/mig/pods_small.csv --policy fgd --seed 42
+expect_rc "share replay: tiny trace" 0
+pycheck "share replay: 3 pods after resampling to 1.3 x, 2 placed, nothing unallocated" "
+assert d['policy'] == 'fgd' and d['pods'] == 3 and d['placed'] == 2 and d['failed'] == 1, d
+assert set(d['unallocated_gpu_pct']) == {'80', '90', '100', '110', '120', '130'}, d
+assert all(v == 0 for v in d['unallocated_gpu_pct'].values()), d
+"
+run share replay --nodes tests/data/mig/nodes_small.csv --pods tests/data/mig/pods_bad.csv
+expect_rc "share replay: a bad pod row is bad input" 3
+expect_err "share replay: names file, line and column" "gpuarb: tests/data/mig/pods_bad.csv:3:16:"
+run share replay --nodes tests/data/mig/nodes_small.csv --pods tests/data/mig/pods_small.csv --policy best
+expect_rc "share replay: an unknown policy is a usage error" 2
+
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

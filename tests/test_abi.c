@@ -467,6 +467,14 @@ static void mig_layout(void **state)
     PIN(gpuarb_mig_summary, gpus_changed, 56, 8);
     PIN(gpuarb_mig_summary, solve_ms, 64, 8);
     PIN(gpuarb_mig_summary, reserved, 72, 64);
+    assert_int_equal(sizeof(gpuarb_share_pod), 72);
+    PIN(gpuarb_share_pod, size, 0, 4);
+    PIN(gpuarb_share_pod, gpus, 4, 4);
+    PIN(gpuarb_share_pod, gpu_fraction, 8, 8);
+    PIN(gpuarb_share_pod, cpus, 16, 8);
+    PIN(gpuarb_share_pod, memory_gb, 24, 8);
+    PIN(gpuarb_share_pod, models, 32, 8);
+    PIN(gpuarb_share_pod, reserved, 40, 32);
 }
 
 int main(int argc, char **argv)
