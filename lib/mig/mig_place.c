@@ -16,16 +16,20 @@
  * Across GPUs: a greedy over classes of identical GPU states (same model,
  * same layout, same new instances or share load) so 10,000 GPUs cost as
  * much as the few hundred states among them; each request goes to the best
- * class (a used GPU where it fits tightest, leaving the largest profile
- * still creatable; an idle GPU of the smallest model only when none does),
+ * class (a used GPU before an idle one; then the GPU where the request takes
+ * the smallest share of the GPU, so a 1g.10gb goes to an H100 before taking
+ * two slots of an A100-40GB; then the tightest fit, leaving the largest
+ * profile still creatable, then the smaller model),
  * and the lowest-indexed GPU of that class.  Small cases (at most
  * MP_EXACT_REQS requests and MP_EXACT_GPUS GPUs) are then searched exactly
  * by branch and bound over request-to-GPU assignments (identical requests
  * in non-decreasing GPU order, one idle GPU per model); when its node
  * budget runs out the better of the two is kept and not called exact.
  * gpus_lower_bound is max(GPUs with existing instances, ceil of the summed
- * demand), demand = max(memory-slot share, compute share) of each instance
- * and request on the smallest table it may use, and a share's fraction.
+ * memory-slot shares, ceil of the summed compute shares), each instance
+ * and request counted with its smallest share over the tables it may use
+ * and a GPU share with its fraction in both (no GPU holds more than 1 of
+ * either).
  *
  * allow_moves: a MIG request that fits on no GPU as it stands may re-create
  * existing instances of one GPU at other start slots; the GPU with the
@@ -60,7 +64,9 @@ typedef struct rq {
     const ga_mp_req *q;
     int32_t idx;                   /* index in the problem */
     int32_t level;                 /* priority level (0 = highest) */
-    double demand;                 /* for the lower bound */
+    double demand;                 /* max of the two below (sort key) */
+    double dslot, dcomp;           /* smallest memory-slot and compute share of a
+                                      GPU it may take (shares: the fraction) */
     double size;                   /* sort key */
 } rq;
 
@@ -69,13 +75,23 @@ typedef struct mp {
     const gpuarb_mig_problem *p;
     rq *r;                         /* canonical order */
     int32_t nr, nlevels, ng;
-    int32_t *prof;                 /* nr x ng: profile index on GPU g, -1 cannot */
+    const ga_mig_table *tabs[16];  /* the distinct MIG tables of the GPUs */
+    int32_t ntab;
+    int32_t *gtab;                 /* per GPU: index into tabs, -1 no MIG */
+    int32_t *prof;                 /* nr x ntab: profile index in the table, -1 none */
     gst *g;
     int32_t *assign;               /* per canonical request: GPU or -1 */
     int32_t *moved;                /* per GPU: some existing instance moved */
 } mp;
 
 /* ---- helpers on one GPU ---- */
+
+/* Request k's profile index on GPU gi's table, -1 when it has none. */
+static int32_t prof_of(const mp *m, int32_t k, int32_t gi)
+{
+    int32_t ti = m->gtab[gi];
+    return ti < 0 ? -1 : m->prof[(size_t)k * (size_t)m->ntab + (size_t)ti];
+}
 
 static int32_t gpu_layout(const mp *m, int32_t gi, const gst *s, int32_t *out)
 {
@@ -120,7 +136,7 @@ static int fits(const mp *m, int32_t k, int32_t gi, const gst *s)
             return 0;
         return s->milli + q->milli <= 1000 && s->mem + q->memory_gb <= G->memory_gb + 1e-9;
     }
-    int32_t p = m->prof[(size_t)k * (size_t)m->ng + (size_t)gi];
+    int32_t p = prof_of(m, k, gi);
     if (p < 0 || s->mode == 2 || s->nfixed + s->nadd >= G->t->slots)
         return 0;
     gst t = *s;
@@ -139,7 +155,7 @@ static void apply(const mp *m, int32_t k, int32_t gi, gst *s)
         s->mem += q->memory_gb;
     } else {
         s->mode = 1;
-        s->add[s->nadd++] = m->prof[(size_t)k * (size_t)m->ng + (size_t)gi];
+        s->add[s->nadd++] = prof_of(m, k, gi);
     }
 }
 
@@ -197,16 +213,18 @@ typedef struct ckey {
 
 typedef struct cls {
     ckey key;
-    int32_t gpu0;                  /* a member, for its table and memory */
     int32_t *heap;                 /* member GPU indices, min-heap */
     size_t n, cap;
     int8_t fit[GA_MIG_MAX_PROFILES + 1]; /* cache: -1 unknown; [MAX] shares unused */
     int32_t after[GA_MIG_MAX_PROFILES];  /* free rank after adding profile p */
+    double score[GA_MIG_MAX_PROFILES];   /* fit_class's score for profile p */
 } cls;
 
 typedef struct ctab {
     cls *c;
     size_t n, cap;
+    int32_t *act;                  /* classes with members (unordered) */
+    size_t nact, acap;
     int32_t *slot;                 /* hash slots: class index + 1, 0 empty */
     size_t nslot;
 } ctab;
@@ -246,6 +264,15 @@ static uint64_t key_hash(const ckey *k)
     return h;
 }
 
+/* c gained its first member: list it as active. */
+static int activate(ctab *t, int32_t c)
+{
+    if (ga_grow((void **)&t->act, &t->acap, t->nact + 1, sizeof *t->act))
+        return -1;
+    t->act[t->nact++] = c;
+    return 0;
+}
+
 static int heap_push(cls *c, int32_t v)
 {
     if (ga_grow((void **)&c->heap, &c->cap, c->n + 1, sizeof *c->heap))
@@ -283,7 +310,7 @@ static int32_t heap_pop(cls *c)
 }
 
 /* The class of key k (created when new): its index, or -1 out of memory. */
-static int32_t class_of(ctab *t, const ckey *k, int32_t gpu)
+static int32_t class_of(ctab *t, const ckey *k)
 {
     if (t->n * 2 + 2 > t->nslot) {
         size_t ns = t->nslot ? t->nslot * 2 : 256;
@@ -312,7 +339,6 @@ static int32_t class_of(ctab *t, const ckey *k, int32_t gpu)
     cls *c = &t->c[t->n];
     memset(c, 0, sizeof *c);
     c->key = *k;
-    c->gpu0 = gpu;
     memset(c->fit, -1, sizeof c->fit);
     t->slot[h] = (int32_t)t->n + 1;
     return (int32_t)t->n++;
@@ -320,6 +346,7 @@ static int32_t class_of(ctab *t, const ckey *k, int32_t gpu)
 
 static void ctab_free(ctab *t)
 {
+    free(t->act);
     for (size_t i = 0; i < t->n; i++)
         free(t->c[i].heap);
     free(t->c);
@@ -331,20 +358,25 @@ static void ctab_free(ctab *t)
  * the largest profile left creatable, then the smaller model. */
 static int fit_class(mp *m, cls *c, int32_t k, double *score)
 {
-    int32_t gi = c->gpu0;
+    int32_t gi = c->heap[0]; /* any member: they share one state */
     const gst *s = &m->g[gi];
     const ga_mp_req *q = m->r[k].q;
     const ga_mp_gpu *G = &m->p->gpus[gi];
-    double resid, lfree;
+    double resid, lfree, demand;
     if (q->kind == GA_MP_SHARE) {
         if (!fits(m, k, gi, s))
             return -1;
         resid = (double)(1000 - s->milli - q->milli) / 1000.0;
         lfree = 0;
+        demand = q->milli / 1000.0;
     } else {
-        int32_t p = m->prof[(size_t)k * (size_t)m->ng + (size_t)gi];
-        if (p < 0)
+        int32_t p = prof_of(m, k, gi);
+        if (p < 0 || (q->model >= 0 && q->model != G->model))
             return -1;
+        if (c->fit[p] > 0 && !m->p->spread) {
+            *score = c->score[p];
+            return 0;
+        }
         if (c->fit[p] < 0) {
             c->fit[p] = (int8_t)fits(m, k, gi, s);
             if (c->fit[p]) {
@@ -362,12 +394,25 @@ static int fit_class(mp *m, cls *c, int32_t k, double *score)
             su += G->t->profiles[s->add[i]].size;
         resid = (double)(G->t->slots - su) / (double)G->t->slots;
         lfree = c->after[p];
+        const ga_mig_profile *pr = &G->t->profiles[p];
+        demand = fmax((double)pr->size / G->t->slots, (double)pr->compute / G->t->compute);
     }
     int idle = s->mode == 0;
     double tier = m->p->spread ? (idle ? 0 : 1) : (idle ? 1 : 0);
     double sgn = m->p->spread ? -1.0 : 1.0;
-    *score = tier * 1e12 + sgn * resid * 1e6 - lfree * 1e3 + G->memory_gb * 1e-3;
+    *score = tier * 1e12 + demand * 1e9 + sgn * resid * 1e6 - lfree * 1e3 + G->memory_gb * 1e-3;
+    if (q->kind == GA_MP_MIG) {
+        int32_t p = prof_of(m, k, gi);
+        c->score[p] = *score;
+    }
     return 0;
+}
+
+static int same_req(const ga_mp_req *a, const ga_mp_req *b)
+{
+    return a->kind == b->kind && a->model == b->model && a->priority == b->priority &&
+           a->milli == b->milli && a->memory_gb == b->memory_gb &&
+           (a->kind != GA_MP_MIG || strcmp(a->profile, b->profile) == 0);
 }
 
 static gpuarb_status greedy(mp *m, gst *g, int32_t *assign)
@@ -382,24 +427,43 @@ static gpuarb_status greedy(mp *m, gst *g, int32_t *assign)
         init_state(&m->p->gpus[i], &g[i]);
         ckey k;
         make_key(m, i, &g[i], &k);
-        int32_t c = class_of(&t, &k, i);
-        if (c < 0 || heap_push(&t.c[c], i))
+        int32_t c = class_of(&t, &k);
+        if (c < 0 || heap_push(&t.c[c], i) || (t.c[c].n == 1 && activate(&t, c)))
             goto nomem;
         gcls[i] = c;
     }
+    int32_t prev_best = -1, prev_recv = -1;
     for (int32_t k = 0; k < m->nr; k++) {
         int32_t best = -1;
         double bs = 0;
-        for (size_t c = 0; c < t.n; c++) {
+        /* capacity only shrinks without moves: a request like the last
+         * failed one fails too */
+        if (k > 0 && assign[k - 1] < 0 && !m->p->allow_moves &&
+            same_req(m->r[k].q, m->r[k - 1].q)) {
+            assign[k] = -1;
+            continue;
+        }
+        /* the best class: least score, ties to the class made first.  For
+         * a request like the last placed one only two classes can have
+         * changed, the last best (its score stays) and the one that took
+         * the GPU, so the best is the better of those two. */
+        int shortcut = k > 0 && assign[k - 1] >= 0 && prev_best >= 0 &&
+                       t.c[prev_best].n > 0 && same_req(m->r[k].q, m->r[k - 1].q) &&
+                       !m->p->allow_moves;
+        for (size_t ai = 0; ai < (shortcut ? 2 : t.nact); ai++) {
             double sc;
-            if (t.c[c].n == 0)
+            size_t c = shortcut ? (size_t)(ai ? prev_recv : prev_best) : (size_t)t.act[ai];
+            if (!shortcut && t.c[c].n == 0) { /* emptied: drop it from the list */
+                t.act[ai--] = t.act[--t.nact];
                 continue;
-            if (fit_class(m, &t.c[c], k, &sc) == 0 &&
-                (best < 0 || sc < bs || (sc == bs && t.c[c].heap[0] < t.c[best].heap[0]))) {
+            }
+            if (t.c[c].n > 0 && fit_class(m, &t.c[c], k, &sc) == 0 &&
+                (best < 0 || sc < bs || (sc == bs && c < (size_t)best))) {
                 best = (int32_t)c;
                 bs = sc;
             }
         }
+        prev_best = best;
         int32_t gi = -1;
         if (best >= 0) {
             gi = heap_pop(&t.c[best]);
@@ -410,7 +474,7 @@ static gpuarb_status greedy(mp *m, gst *g, int32_t *assign)
             int32_t out[2 * GA_MIG_SLOTS], bout[2 * GA_MIG_SLOTS];
             for (int32_t i = 0; i < m->ng; i++) {
                 gst *s = &g[i];
-                int32_t p = m->prof[(size_t)k * (size_t)m->ng + (size_t)i];
+                int32_t p = prof_of(m, k, i);
                 const ga_mp_gpu *G = &m->p->gpus[i];
                 if (p < 0 || s->mode != 1 || s->nfixed == 0 ||
                     s->nfixed + s->nadd >= G->t->slots ||
@@ -451,10 +515,11 @@ static gpuarb_status greedy(mp *m, gst *g, int32_t *assign)
         if (gi >= 0) {
             ckey key;
             make_key(m, gi, &g[gi], &key);
-            int32_t c = class_of(&t, &key, gi);
-            if (c < 0 || heap_push(&t.c[c], gi))
+            int32_t c = class_of(&t, &key);
+            if (c < 0 || heap_push(&t.c[c], gi) || (t.c[c].n == 1 && activate(&t, c)))
                 goto nomem;
             gcls[gi] = c;
+            prev_recv = c;
         }
     }
     goto out;
@@ -477,13 +542,6 @@ typedef struct ex {
     int32_t aborted;
     int32_t *remain;               /* per level: requests at k.. of that level */
 } ex;
-
-static int same_req(const ga_mp_req *a, const ga_mp_req *b)
-{
-    return a->kind == b->kind && a->model == b->model && a->priority == b->priority &&
-           a->milli == b->milli && a->memory_gb == b->memory_gb &&
-           (a->kind != GA_MP_MIG || strcmp(a->profile, b->profile) == 0);
-}
 
 static void ex_dfs(ex *e, int32_t k, int32_t used)
 {
@@ -633,8 +691,34 @@ static gpuarb_status build_result(mp *m, const gst *g, const int32_t *assign, in
                              ? "no GPU has legal free slots for this profile"
                              : "no GPU has that much free compute share and memory";
     }
+    /* the requests of each GPU, in canonical order (a counting sort) */
+    int32_t *bstart = ga_calloc(ng + 2, sizeof *bstart);
+    int32_t *bucket = ga_mallocarray(nr + 1, sizeof *bucket);
+    if (!bstart || !bucket) {
+        free(bstart);
+        free(bucket);
+        goto nomem;
+    }
+    for (int32_t k = 0; k < m->nr; k++)
+        if (assign[k] >= 0)
+            bstart[assign[k] + 1]++;
+    for (size_t gi = 0; gi < ng; gi++)
+        bstart[gi + 1] += bstart[gi];
+    {
+        int32_t *fill = ga_mallocarray(ng + 1, sizeof *fill);
+        if (!fill) {
+            free(bstart);
+            free(bucket);
+            goto nomem;
+        }
+        memcpy(fill, bstart, ng * sizeof *fill);
+        for (int32_t k = 0; k < m->nr; k++)
+            if (assign[k] >= 0)
+                bucket[fill[assign[k]]++] = k;
+        free(fill);
+    }
     int64_t placed = 0, lbsum_fixed = 0;
-    double demand = 0;
+    double dslot = 0, dcomp = 0;
     for (size_t gi = 0; gi < ng; gi++) {
         const gst *s = &g[gi];
         const ga_mp_gpu *G = &p->gpus[gi];
@@ -644,6 +728,8 @@ static gpuarb_status build_result(mp *m, const gst *g, const int32_t *assign, in
         if (G->ninst > 0)
             lbsum_fixed++;
         if (s->mode == 1 && !gpu_layout(m, (int32_t)gi, s, starts)) {
+            free(bstart);
+            free(bucket);
             gpuarb_mig_result_free(r);
             return ga_error(m->ctx, GPUARB_ERR_INTERNAL, NULL, 0, 0, NULL,
                             "mig place: a layout the search accepted has no solution");
@@ -661,17 +747,17 @@ static gpuarb_status build_result(mp *m, const gst *g, const int32_t *assign, in
                 mv->to = starts[j];
             }
             const ga_mig_profile *pr = &G->t->profiles[s->fixed[j].profile];
-            double d = fmax((double)pr->size / G->t->slots, (double)pr->compute / G->t->compute);
-            demand += d;
+            dslot += (double)pr->size / G->t->slots;
+            dcomp += (double)pr->compute / G->t->compute;
         }
         /* new instances: the k-th request on this GPU in canonical order is
          * s->add[k]'s owner */
         int32_t j = 0;
-        for (int32_t k = 0; k < m->nr; k++) {
-            if (assign[k] != (int32_t)gi)
-                continue;
+        for (int32_t bi = bstart[gi]; bi < bstart[gi + 1]; bi++) {
+            int32_t k = bucket[bi];
             placed++;
-            demand += m->r[k].demand;
+            dslot += m->r[k].dslot;
+            dcomp += m->r[k].dcomp;
             if (m->r[k].q->kind == GA_MP_MIG) {
                 r->place[k].profile = s->add[j];
                 r->place[k].start = starts[s->nfixed + j];
@@ -683,6 +769,8 @@ static gpuarb_status build_result(mp *m, const gst *g, const int32_t *assign, in
         r->final_n[gi] = n;
         r->changed[gi] = s->nadd > 0 || s->milli > 0 || m->moved[gi];
     }
+    free(bstart);
+    free(bucket);
     gpuarb_mig_summary *sum = &r->sum;
     sum->size = sizeof *sum;
     sum->exact = exact;
@@ -693,7 +781,7 @@ static gpuarb_status build_result(mp *m, const gst *g, const int32_t *assign, in
         sum->gpus_used += r->used[gi];
         sum->gpus_changed += r->changed[gi];
     }
-    int64_t lb = (int64_t)ceil(demand - 1e-9);
+    int64_t lb = (int64_t)ceil(fmax(dslot, dcomp) - 1e-9);
     sum->gpus_lower_bound = lb > lbsum_fixed ? lb : lbsum_fixed;
     sum->moves = (int64_t)r->nmoves;
     sum->solve_ms = ga_now_ms() - t0;
@@ -725,62 +813,64 @@ gpuarb_status gpuarb_mig_place(gpuarb_ctx *ctx, const gpuarb_mig_problem *p,
     ex e;
     memset(&e, 0, sizeof e);
     m.r = ga_calloc((size_t)m.nr + 1, sizeof *m.r);
-    m.prof = ga_mallocarray((size_t)m.nr * (size_t)m.ng + 1, sizeof *m.prof);
+    m.gtab = ga_mallocarray((size_t)m.ng + 1, sizeof *m.gtab);
     m.g = ga_calloc((size_t)m.ng + 1, sizeof *m.g);
     m.assign = ga_calloc((size_t)m.nr + 1, sizeof *m.assign);
     m.moved = ga_calloc((size_t)m.ng + 1, sizeof *m.moved);
-    if (!m.r || !m.prof || !m.g || !m.assign || !m.moved)
+    if (!m.r || !m.gtab || !m.g || !m.assign || !m.moved)
+        goto nomem;
+    for (int32_t gi = 0; gi < m.ng; gi++) {
+        const ga_mig_table *t = p->gpus[gi].t;
+        int32_t ti = -1;
+        for (int32_t j = 0; t && j < m.ntab && ti < 0; j++)
+            if (m.tabs[j] == t)
+                ti = j;
+        if (t && ti < 0 && m.ntab < 16) {
+            ti = m.ntab;
+            m.tabs[m.ntab++] = t;
+        }
+        m.gtab[gi] = ti;
+    }
+    m.prof = ga_mallocarray((size_t)m.nr * (size_t)(m.ntab ? m.ntab : 1) + 1, sizeof *m.prof);
+    if (!m.prof)
         goto nomem;
     for (int32_t k = 0; k < m.nr; k++) {
         const ga_mp_req *q = &p->reqs[k];
         rq *x = &m.r[k];
         x->q = q;
         x->idx = k;
-        double best = 2.0;
-        if (q->kind == GA_MP_SHARE) {
-            best = q->milli / 1000.0;
-        } else {
-            /* the smallest demand over the tables it may use */
-            const ga_mig_table *seen = NULL;
-            for (int32_t gi = 0; gi < m.ng; gi++) {
-                const ga_mp_gpu *G = &p->gpus[gi];
-                if (!G->t || G->t == seen || (q->model >= 0 && q->model != G->model))
-                    continue;
-                int32_t pi = ga_mig_profile_find(G->t, q->profile);
-                if (pi < 0)
-                    continue;
-                seen = G->t;
-                const ga_mig_profile *pr = &G->t->profiles[pi];
-                double d = fmax((double)pr->size / G->t->slots,
-                                (double)pr->compute / G->t->compute);
-                if (d < best)
-                    best = d;
-            }
+        x->dslot = x->dcomp = 1.0;
+        if (q->kind == GA_MP_SHARE)
+            x->dslot = x->dcomp = q->milli / 1000.0;
+        const ga_mig_table *mt =
+            q->model >= 0 ? ga_mig_table_find(ga_gpumodel_at(q->model)->name) : NULL;
+        for (int32_t ti = 0; ti < m.ntab; ti++) {
+            const ga_mig_table *t = m.tabs[ti];
+            int32_t pi = q->kind == GA_MP_MIG ? ga_mig_profile_find(t, q->profile) : -1;
+            m.prof[(size_t)k * (size_t)m.ntab + (size_t)ti] = pi;
+            if (pi < 0 || (q->model >= 0 && t != mt))
+                continue;
+            const ga_mig_profile *pr = &t->profiles[pi];
+            x->dslot = fmin(x->dslot, (double)pr->size / t->slots);
+            x->dcomp = fmin(x->dcomp, (double)pr->compute / t->compute);
         }
-        x->demand = best > 1.0 ? 1.0 : best;
+        x->demand = fmax(x->dslot, x->dcomp);
         x->size = x->demand;
     }
     qsort(m.r, (size_t)m.nr, sizeof *m.r, rq_cmp);
+    /* prof rows follow the canonical order */
+    int32_t *pr2 = ga_mallocarray((size_t)m.nr * (size_t)(m.ntab ? m.ntab : 1) + 1, sizeof *pr2);
+    if (!pr2)
+        goto nomem;
     for (int32_t k = 0; k < m.nr; k++) {
+        memcpy(&pr2[(size_t)k * (size_t)m.ntab], &m.prof[(size_t)m.r[k].idx * (size_t)m.ntab],
+               (size_t)m.ntab * sizeof *pr2);
         if (k > 0 && m.r[k].q->priority != m.r[k - 1].q->priority)
             m.nlevels++;
         m.r[k].level = m.nlevels;
-        const ga_mp_req *q = m.r[k].q;
-        const ga_mig_table *lt = NULL;
-        int32_t lp = -1;
-        for (int32_t gi = 0; gi < m.ng; gi++) {
-            const ga_mp_gpu *G = &p->gpus[gi];
-            int32_t pi = -1;
-            if (q->kind == GA_MP_MIG && G->t) {
-                if (G->t != lt) {
-                    lt = G->t;
-                    lp = ga_mig_profile_find(G->t, q->profile);
-                }
-                pi = lp;
-            }
-            m.prof[(size_t)k * (size_t)m.ng + (size_t)gi] = pi;
-        }
     }
+    free(m.prof);
+    m.prof = pr2;
     m.nlevels++;
     if ((st = greedy(&m, m.g, m.assign)))
         goto out;
@@ -823,6 +913,7 @@ out:
     free(a2);
     free(m.r);
     free(m.prof);
+    free(m.gtab);
     free(m.g);
     free(m.assign);
     free(m.moved);

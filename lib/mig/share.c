@@ -44,7 +44,9 @@
 #include "base/rng.h"
 #include "mig/share.h"
 
-#define CACHE_WAYS 8
+/* FGD's cache of fragmentation changes: entries keyed by node state and pod
+ * class, so identical nodes (idle ones above all) share one computation */
+#define FCACHE_BITS 16
 
 const char *const ga_share_policy_names[] = {"random", "bestfit", "dotprod",
                                              "packing", "fgd",     "auto", NULL};
@@ -61,6 +63,10 @@ void ga_share_free(ga_share_cluster *c)
     for (int32_t i = 0; i <= GA_SHARE_MAX_MODELS; i++) {
         free(c->view[i].cls);
         free(c->view[i].wpre);
+        free(c->view[i].ms);
+        free(c->view[i].ks);
+        free(c->view[i].sw);
+        free(c->view[i].kw);
     }
     free((struct gpuarb_share_cluster *)c);
 }
@@ -107,8 +113,7 @@ int ga_share_add_node(ga_share_cluster *c, int32_t model, int32_t gpus, int64_t 
 {
     if (ga_grow((void **)&c->nodes, &c->cap, c->n + 1, sizeof *c->nodes))
         return -1;
-    size_t ways = (c->n + 1) * CACHE_WAYS;
-    if (ga_grow((void **)&c->cache, &c->ccap, ways, sizeof *c->cache))
+    if (!c->cache && !(c->cache = ga_calloc((size_t)1 << FCACHE_BITS, sizeof *c->cache)))
         return -1;
     ga_share_node *nd = &c->nodes[c->n];
     memset(nd, 0, sizeof *nd);
@@ -119,7 +124,7 @@ int ga_share_add_node(ga_share_cluster *c, int32_t model, int32_t gpus, int64_t 
     for (int32_t g = 0; g < gpus; g++)
         nd->gfree[g] = 1000;
     nd->frag_ok = 0;
-    memset(&c->cache[c->n * CACHE_WAYS], 0, CACHE_WAYS * sizeof *c->cache);
+    ga_share_rehash(nd);
     c->n++;
     c->gpus += gpus;
     return 0;
@@ -222,6 +227,61 @@ static struct ga_share_view *view_of(ga_share_cluster *c, int32_t model)
     wp[0] = 0;
     for (int32_t j = 0; j < v->n; j++)
         wp[j + 1] = wp[j] + c->cls[ix[j]].w;
+    /* distinct share milli and whole k */
+    int32_t *ms = ga_reallocarray(v->ms, (size_t)v->n + 1, sizeof *ms);
+    if (ms)
+        v->ms = ms;
+    int32_t *ks = ms ? ga_reallocarray(v->ks, (size_t)v->n + 1, sizeof *ks) : NULL;
+    if (!ks)
+        return NULL;
+    v->ks = ks;
+    v->nm = v->nk = 0;
+    for (int32_t j = 0; j < v->n; j++) {
+        const ga_share_cls *x = &c->cls[ix[j]];
+        int32_t *a = x->milli < 1000 ? ms : ks, *na = x->milli < 1000 ? &v->nm : &v->nk;
+        int32_t val = x->milli < 1000 ? x->milli : x->k, q = *na;
+        int dup = 0;
+        for (int32_t i = 0; i < q && !dup; i++)
+            dup = a[i] == val;
+        if (dup)
+            continue;
+        while (q > 0 && a[q - 1] > val) {
+            a[q] = a[q - 1];
+            q--;
+        }
+        a[q] = val;
+        (*na)++;
+    }
+    size_t rows = (size_t)v->n + 1;
+    double *sw = ga_reallocarray(v->sw, rows * (size_t)(v->nm + 1), sizeof *sw);
+    if (sw)
+        v->sw = sw;
+    double *kw = sw ? ga_reallocarray(v->kw, rows * (size_t)(v->nk + 1), sizeof *kw) : NULL;
+    if (!kw)
+        return NULL;
+    v->kw = kw;
+    /* row lo: weights of classes lo..n-1, cumulative over the sorted values */
+    for (int32_t lo = v->n; lo >= 0; lo--) {
+        double *rs = &sw[(size_t)lo * (size_t)(v->nm + 1)];
+        double *rk = &kw[(size_t)lo * (size_t)(v->nk + 1)];
+        if (lo == v->n) {
+            memset(rs, 0, (size_t)(v->nm + 1) * sizeof *rs);
+            memset(rk, 0, (size_t)(v->nk + 1) * sizeof *rk);
+            continue;
+        }
+        memcpy(rs, rs + v->nm + 1, (size_t)(v->nm + 1) * sizeof *rs);
+        memcpy(rk, rk + v->nk + 1, (size_t)(v->nk + 1) * sizeof *rk);
+        const ga_share_cls *x = &c->cls[ix[lo]];
+        if (x->milli < 1000) {
+            for (int32_t j = 0; j < v->nm; j++) /* rs[j + 1]: milli <= ms[j] */
+                if (x->milli <= ms[j])
+                    rs[j + 1] += x->w;
+        } else {
+            for (int32_t j = 0; j < v->nk; j++)
+                if (x->k <= ks[j])
+                    rk[j + 1] += x->w;
+        }
+    }
     v->built = 1;
     v->epoch = c->epoch;
     return v;
@@ -254,22 +314,39 @@ static double node_frag(ga_share_cluster *c, const ga_share_node *nd, const int1
             hi = mid;
     }
     double f = (v->wout + v->wpre[lo]) * S;
-    for (int32_t j = lo; j < v->n; j++) {
-        const ga_share_cls *x = &c->cls[v->cls[j]];
-        int32_t lost;
-        if (x->milli < 1000) {
-            if (mx < x->milli) {
-                lost = S;
-            } else {
-                lost = 0;
-                for (int32_t g = 0; g < nd->ngpu; g++)
-                    if (gfree[g] < x->milli)
-                        lost += gfree[g];
+    const double *rs = &v->sw[(size_t)lo * (size_t)(v->nm + 1)];
+    const double *rk = &v->kw[(size_t)lo * (size_t)(v->nk + 1)];
+    /* share classes: with the free GPU sorted g1 <= ... <= gG, a class of
+     * milli x loses the free of GPUs below x, or everything above gG */
+    if (v->nm > 0) {
+        int16_t g[GA_SHARE_MAX_GPUS];
+        int32_t n = nd->ngpu;
+        memcpy(g, gfree, (size_t)n * sizeof *g);
+        for (int32_t i = 1; i < n; i++)
+            for (int32_t j = i; j > 0 && g[j - 1] > g[j]; j--) {
+                int16_t t = g[j];
+                g[j] = g[j - 1];
+                g[j - 1] = t;
             }
-        } else {
-            lost = full < x->k ? S : S - 1000 * full;
+        double prev = 0;   /* weight of milli <= the previous g */
+        int32_t below = 0; /* free of the GPUs below */
+        int32_t j = 0;
+        for (int32_t i = 0; i < n; i++) {
+            /* classes with milli in (g[i-1], g[i]] lose the GPUs below g[i] */
+            while (j < v->nm && v->ms[j] <= g[i])
+                j++;
+            double upto = rs[j];
+            f += (upto - prev) * below;
+            prev = upto;
+            below += g[i];
         }
-        f += x->w * lost;
+        f += (rs[v->nm] - prev) * S; /* milli above every GPU's free */
+    }
+    if (v->nk > 0) {
+        int32_t j = 0;
+        while (j < v->nk && v->ks[j] <= full)
+            j++;
+        f += rk[j] * (double)(S - 1000 * full) + (rk[v->nk] - rk[j]) * S;
     }
     return f / (c->wsum > 0 ? c->wsum : 1);
 }
@@ -384,26 +461,57 @@ static double share_of(double a, double cap)
 /* auto: two scores are equal when they differ by less than this */
 #define AUTO_TOL 1e-9
 
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    return x ^ (x >> 33);
+}
+
+void ga_share_rehash(ga_share_node *nd)
+{
+    int16_t g[GA_SHARE_MAX_GPUS];
+    memcpy(g, nd->gfree, (size_t)nd->ngpu * sizeof *g);
+    for (int32_t i = 1; i < nd->ngpu; i++)
+        for (int32_t j = i; j > 0 && g[j - 1] > g[j]; j--) {
+            int16_t t = g[j];
+            g[j] = g[j - 1];
+            g[j - 1] = t;
+        }
+    uint64_t h = mix64((uint64_t)(uint32_t)nd->model ^ ((uint64_t)nd->ngpu << 32));
+    h = mix64(h ^ (uint64_t)nd->cpu_free);
+    for (int32_t i = 0; i < nd->ngpu; i++)
+        h = mix64(h ^ (uint64_t)(uint16_t)g[i] ^ ((uint64_t)i << 20));
+    nd->shash = h;
+}
+
 static double cached_fgd(ga_share_cluster *c, size_t i, const ga_share_pod *p, uint64_t *m)
 {
     ga_share_node *nd = &c->nodes[i];
-    ga_share_cache *w = &c->cache[i * CACHE_WAYS];
-    uint64_t key = ((uint64_t)(uint32_t)p->k << 48) ^ ((uint64_t)(uint32_t)p->milli << 32) ^
-                   (uint64_t)p->cpu ^ (p->mask * 0x9e3779b97f4a7c15ull);
-    size_t h = (size_t)((key * 0x2545f4914f6cdd1dull) >> 61) % CACHE_WAYS;
-    if (w[h].valid && w[h].key == key && w[h].version == nd->version &&
-        w[h].epoch == c->epoch) {
-        *m = w[h].mask;
-        return w[h].delta;
+    uint64_t tag = mix64(nd->shash ^ mix64(((uint64_t)(uint32_t)p->k << 48) ^
+                                           ((uint64_t)(uint32_t)p->milli << 32) ^
+                                           (uint64_t)p->cpu) ^
+                         mix64(p->mask + ((uint64_t)c->epoch << 1)));
+    ga_share_cache *e = &c->cache[tag & (((uint64_t)1 << FCACHE_BITS) - 1)];
+    if (e->valid && e->key == tag) {
+        if (e->gval < 0) {
+            *m = bestfit_gpus(nd, p);
+        } else {
+            *m = 0;
+            for (int32_t g = 0; g < nd->ngpu && !*m; g++)
+                if (nd->gfree[g] == e->gval)
+                    *m = (uint64_t)1 << g;
+        }
+        return e->delta;
     }
     double d;
     *m = fgd_node(c, nd, p, &d);
-    w[h].valid = 1;
-    w[h].key = key;
-    w[h].version = nd->version;
-    w[h].epoch = c->epoch;
-    w[h].mask = *m;
-    w[h].delta = d;
+    e->valid = 1;
+    e->key = tag;
+    e->gval = p->k == 1 && p->milli < 1000 ? nd->gfree[__builtin_ctzll(*m)] : -1;
+    e->delta = d;
     return d;
 }
 
@@ -489,6 +597,7 @@ int64_t ga_share_place(ga_share_cluster *c, const ga_share_pod *p, uint64_t *gma
             nd->gfree[g] = (int16_t)(nd->gfree[g] - p->milli);
     nd->version++;
     nd->frag_ok = 0;
+    ga_share_rehash(nd);
     c->allocated += (int64_t)p->k * p->milli;
     *gmask = bm;
     return best;

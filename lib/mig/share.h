@@ -34,6 +34,7 @@ typedef struct ga_share_node {
     int32_t model, ngpu;
     int64_t cpu_cap, cpu_free, mem_cap, mem_free;
     uint32_t version;              /* bumped on every change */
+    uint64_t shash;                /* hash of the state FGD sees */
     int32_t frag_ok;
     double frag;                   /* F_n(M) of the current state when frag_ok */
     int16_t gfree[GA_SHARE_MAX_GPUS];
@@ -48,9 +49,9 @@ typedef struct ga_share_cls {
 } ga_share_cls;
 
 typedef struct ga_share_cache {
-    uint64_t key, mask;
-    uint32_t version, epoch;
+    uint64_t key;                  /* node state, pod class and epoch, mixed */
     int32_t valid;
+    int32_t gval;                  /* a share's GPU: its free before; -1 whole */
     double delta;
 } ga_share_cache;
 
@@ -65,8 +66,7 @@ typedef struct ga_share_cluster {
     size_t ncls, clscap;
     double wsum;
     uint32_t epoch;                /* bumped when the target workload changes */
-    ga_share_cache *cache;         /* CACHE_WAYS per node */
-    size_t ccap;
+    ga_share_cache *cache;         /* FGD's, 2^FCACHE_BITS entries */
     int64_t gpus;                  /* GPUs in the cluster */
     int64_t allocated;             /* thousandths of GPU allocated */
     int32_t explicit_target;       /* the caller gave the target workload */
@@ -80,6 +80,14 @@ typedef struct ga_share_cluster {
         int32_t *cls;              /* class indices */
         double *wpre;              /* wpre[i] = weight of cls[0..i) */
         double wout;               /* weight of classes that may not run on it */
+        /* suffix tables (the classes cls[lo..n), those whose CPU fits when
+         * lo is the first that fits): share classes by per-GPU milli and
+         * whole-GPU classes by k, as cumulative weights */
+        int32_t nm, nk;
+        int32_t *ms;               /* distinct share milli, ascending */
+        int32_t *ks;               /* distinct whole k, ascending */
+        double *sw;                /* sw[lo * (nm + 1) + j]: milli < ms[j] */
+        double *kw;                /* kw[lo * (nk + 1) + j]: k < ks[j] */
     } view[GA_SHARE_MAX_MODELS + 1];
 } ga_share_cluster;
 
@@ -102,6 +110,7 @@ int ga_share_add_class(ga_share_cluster *c, const ga_share_pod *p, double weight
 void ga_share_trim_classes(ga_share_cluster *c, double share);
 /* Place p: the node index (and *gmask its GPUs), or -1 when it fits nowhere. */
 int64_t ga_share_place(ga_share_cluster *c, const ga_share_pod *p, uint64_t *gmask);
+void ga_share_rehash(ga_share_node *nd);
 const char *ga_share_reason(const ga_share_cluster *c, const ga_share_pod *p);
 
 #endif
