@@ -514,6 +514,49 @@ static void profiles_json(void **state)
     assert_null(j);
 }
 
+
+/* Bugs found while benchmarking (each failed before its fix):
+ * - 14 x 3g on 20 H100s took 14 GPUs (the idle class was judged by a GPU
+ *   that had left it); two 3g share a GPU: 7.
+ * - the bound summed max(slot share, compute share) per instance, which
+ *   over-counts 4g + 3g (4/7 + 1/2 > 1): 5 x (4g + 3g) on 10 H100s use 5
+ *   GPUs and the bound said 6.
+ * - a 1g.10gb took two slots of an A100-40GB while H100s had room, leaving
+ *   no slot for the 1g.5gb only the A100 can hold. */
+static void regressions_from_the_benchmark(void **state)
+{
+    fixture *f = *state;
+    gpuarb_mig_summary s;
+    gpuarb_mig_result *r = place_text(f->ctx,
+                                      "gpus: [{model: H100, count: 20}]\n"
+                                      "requests: [{name: c, profile: 3g.40gb, count: 14}]\n",
+                                      &s);
+    assert_int_equal(s.placed, 14);
+    assert_int_equal(s.gpus_used, 7);
+    gpuarb_mig_result_free(r);
+    r = place_text(f->ctx,
+                   "gpus: [{model: H100, count: 30}]\n"
+                   "requests:\n"
+                   "  - {name: d, profile: 4g.40gb, count: 5}\n"
+                   "  - {name: c, profile: 3g.40gb, count: 5}\n",
+                   &s);
+    assert_int_equal(s.placed, 10);
+    assert_int_equal(s.gpus_used, 5);
+    assert_true(s.gpus_lower_bound <= s.gpus_used);
+    assert_int_equal(s.gpus_lower_bound, 5);
+    gpuarb_mig_result_free(r);
+    r = place_text(f->ctx,
+                   "gpus:\n"
+                   "  - {model: H100, count: 2}\n"
+                   "  - {model: A100, count: 2}\n"
+                   "requests:\n"
+                   "  - {name: a, profile: 1g.10gb, count: 16}\n"
+                   "  - {name: f, profile: 1g.5gb, count: 3}\n",
+                   &s);
+    assert_int_equal(s.placed, 19);
+    gpuarb_mig_result_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -530,6 +573,7 @@ int main(void)
         TU_TEST(move_plans_are_minimal),
         TU_TEST(mig_parted_export),
         TU_TEST(profiles_json),
+        TU_TEST(regressions_from_the_benchmark),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
