@@ -288,7 +288,8 @@ static struct ga_share_view *view_of(ga_share_cluster *c, int32_t model)
 }
 
 /* F_n(M): the expected free GPU (thousandths) that the target workload
- * cannot use on this node.  -1 when memory for the view ran out. */
+ * cannot use on this node.  When memory for the view runs out it sets
+ * c->oom (the caller gives up) and returns 0. */
 static double node_frag(ga_share_cluster *c, const ga_share_node *nd, const int16_t *gfree,
                         int64_t cpu_free)
 {
@@ -302,8 +303,10 @@ static double node_frag(ga_share_cluster *c, const ga_share_node *nd, const int1
     if (S == 0)
         return 0;
     struct ga_share_view *v = view_of(c, nd->model);
-    if (!v)
-        return -1;
+    if (!v) {
+        c->oom = 1;
+        return 0;
+    }
     /* classes needing more CPU than is free: a prefix (CPU descending) */
     int32_t lo = 0, hi = v->n;
     while (lo < hi) {
@@ -586,6 +589,14 @@ int64_t ga_share_place(ga_share_cluster *c, const ga_share_pod *p, uint64_t *gma
         }
         if (c->policy == GA_SHARE_POL_RANDOM)
             break;
+    }
+    if (c->oom) {
+        c->oom = 0;
+        /* cached changes may have been computed without their view */
+        memset(c->cache, 0, ((size_t)1 << FCACHE_BITS) * sizeof *c->cache);
+        for (size_t i = 0; i < c->n; i++)
+            c->nodes[i].frag_ok = 0;
+        return -2;
     }
     if (best < 0)
         return -1;

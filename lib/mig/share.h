@@ -71,6 +71,7 @@ typedef struct ga_share_cluster {
     int64_t allocated;             /* thousandths of GPU allocated */
     int32_t explicit_target;       /* the caller gave the target workload */
     double auto_dot;               /* auto: weight of the dot-product term */
+    int32_t oom;                   /* memory ran out inside ga_share_place */
     /* per model (index model + 1; 0 = no model): the classes that may run on
      * it, by CPU descending, with prefix weight sums; built for epoch */
     struct ga_share_view {
@@ -108,7 +109,8 @@ int ga_share_add_class(ga_share_cluster *c, const ga_share_pod *p, double weight
 /* Keep the most popular classes until they cover share (0..1] of the
  * weight (the FGD simulator's popularity threshold). */
 void ga_share_trim_classes(ga_share_cluster *c, double share);
-/* Place p: the node index (and *gmask its GPUs), or -1 when it fits nowhere. */
+/* Place p: the node index (and *gmask its GPUs), -1 when it fits nowhere,
+ * -2 when memory ran out (nothing placed). */
 int64_t ga_share_place(ga_share_cluster *c, const ga_share_pod *p, uint64_t *gmask);
 void ga_share_rehash(ga_share_node *nd);
 const char *ga_share_reason(const ga_share_cluster *c, const ga_share_pod *p);

@@ -168,6 +168,8 @@ gpuarb_status gpuarb_share_place(gpuarb_ctx *ctx, gpuarb_share_cluster *cl,
         return ga_nomem(ctx);
     uint64_t m = 0;
     int64_t i = ga_share_place(&cl->c, &p, &m);
+    if (i == -2)
+        return ga_nomem(ctx);
     if (i < 0) {
         if (reason)
             *reason = ga_share_reason(&cl->c, &p);
@@ -454,9 +456,15 @@ static gpuarb_status offline(gpuarb_ctx *ctx, const trace *t, const int32_t *ord
                 free(buf);
                 return ga_nomem(ctx);
             }
-            for (size_t i = 0; i < n; i++) {
+            for (size_t i = 0; i < n && !bad; i++) {
                 uint64_t m;
-                ga_share_place(c, &t->pods[ord[buf[i].idx]], &m);
+                bad = ga_share_place(c, &t->pods[ord[buf[i].idx]], &m) == -2;
+            }
+            if (bad) {
+                ga_share_free(c);
+                ga_share_free(empty);
+                free(buf);
+                return ga_nomem(ctx);
             }
             out->pct[l] = fmin(out->pct[l], unalloc_pct(c));
             ga_share_free(c);
@@ -545,7 +553,10 @@ static gpuarb_status replay_cfg(gpuarb_ctx *ctx, const trace *t, int32_t policy,
     size_t l = 0;
     for (size_t i = 0; !st && i < n; i++) {
         uint64_t m;
-        if (ga_share_place(c, &t->pods[ord[i]], &m) >= 0)
+        int64_t at = ga_share_place(c, &t->pods[ord[i]], &m);
+        if (at == -2)
+            st = ga_nomem(ctx);
+        else if (at >= 0)
             out->placed++;
         while (l < NLEVELS && level_end[l] == i + 1)
             out->pct[l++] = unalloc_pct(c);
