@@ -619,7 +619,10 @@ static int rq_cmp(const void *a, const void *b)
     } else if (x->q->memory_gb != y->q->memory_gb) {
         return x->q->memory_gb > y->q->memory_gb ? -1 : 1;
     }
-    return strcmp(x->q->name, y->q->name);
+    int c = strcmp(x->q->name, y->q->name);
+    if (c)
+        return c;
+    return x->idx < y->idx ? -1 : x->idx > y->idx; /* equal twins: keep a total order */
 }
 
 void gpuarb_mig_result_free(gpuarb_mig_result *r)
