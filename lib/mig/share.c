@@ -173,16 +173,7 @@ static int node_fits(const ga_share_node *nd, const ga_share_pod *p)
         return 1;
     if (!model_ok(p->mask, nd->model) || nd->ngpu == 0)
         return 0;
-    if (p->milli < 1000) {
-        for (int32_t g = 0; g < nd->ngpu; g++)
-            if (nd->gfree[g] >= p->milli)
-                return 1;
-        return 0;
-    }
-    int32_t full = 0;
-    for (int32_t g = 0; g < nd->ngpu; g++)
-        full += nd->gfree[g] == 1000;
-    return full >= p->k;
+    return p->milli < 1000 ? nd->gmax >= p->milli : nd->gfull >= p->k;
 }
 
 static int cls_cpu_desc(const void *a, const void *b, const ga_share_cls *cls)
@@ -450,10 +441,7 @@ static uint64_t fgd_node(ga_share_cluster *c, ga_share_node *nd, const ga_share_
 
 static int32_t gpu_free_sum(const ga_share_node *nd)
 {
-    int32_t s = 0;
-    for (int32_t g = 0; g < nd->ngpu; g++)
-        s += nd->gfree[g];
-    return s;
+    return nd->gsum;
 }
 
 static double share_of(double a, double cap)
@@ -483,6 +471,12 @@ void ga_share_rehash(ga_share_node *nd)
             g[j] = g[j - 1];
             g[j - 1] = t;
         }
+    nd->gsum = nd->gfull = 0;
+    nd->gmax = nd->ngpu ? g[nd->ngpu - 1] : 0;
+    for (int32_t i = 0; i < nd->ngpu; i++) {
+        nd->gsum += g[i];
+        nd->gfull += g[i] == 1000;
+    }
     uint64_t h = mix64((uint64_t)(uint32_t)nd->model ^ ((uint64_t)nd->ngpu << 32));
     h = mix64(h ^ (uint64_t)nd->cpu_free);
     for (int32_t i = 0; i < nd->ngpu; i++)
@@ -490,13 +484,19 @@ void ga_share_rehash(ga_share_node *nd)
     nd->shash = h;
 }
 
-static double cached_fgd(ga_share_cluster *c, size_t i, const ga_share_pod *p, uint64_t *m)
+/* The pod's and the workload's part of a cache key (once per pod). */
+static uint64_t pod_tag(const ga_share_cluster *c, const ga_share_pod *p)
+{
+    return mix64(((uint64_t)(uint32_t)p->k << 48) ^ ((uint64_t)(uint32_t)p->milli << 32) ^
+                 (uint64_t)p->cpu) ^
+           mix64(p->mask + ((uint64_t)c->epoch << 1));
+}
+
+static double cached_fgd(ga_share_cluster *c, size_t i, const ga_share_pod *p, uint64_t ptag,
+                         uint64_t *m)
 {
     ga_share_node *nd = &c->nodes[i];
-    uint64_t tag = mix64(nd->shash ^ mix64(((uint64_t)(uint32_t)p->k << 48) ^
-                                           ((uint64_t)(uint32_t)p->milli << 32) ^
-                                           (uint64_t)p->cpu) ^
-                         mix64(p->mask + ((uint64_t)c->epoch << 1)));
+    uint64_t tag = mix64(nd->shash ^ ptag);
     ga_share_cache *e = &c->cache[tag & (((uint64_t)1 << FCACHE_BITS) - 1)];
     if (e->valid && e->key == tag) {
         if (e->gval < 0) {
@@ -524,6 +524,7 @@ int64_t ga_share_place(ga_share_cluster *c, const ga_share_pod *p, uint64_t *gma
     double bs = 0, bs2 = 0, sc2 = 0;
     uint64_t bm = 0;
     size_t feasible = 0, pick = 0;
+    uint64_t ptag = pod_tag(c, p);
     if (c->policy == GA_SHARE_POL_RANDOM) {
         for (size_t i = 0; i < c->n; i++)
             feasible += node_fits(&c->nodes[i], p);
@@ -568,10 +569,10 @@ int64_t ga_share_place(ga_share_cluster *c, const ga_share_pod *p, uint64_t *gma
             break;
         }
         case GA_SHARE_POL_FGD:
-            sc = cached_fgd(c, i, p, &m);
+            sc = cached_fgd(c, i, p, ptag, &m);
             break;
         default: /* auto */
-            sc = cached_fgd(c, i, p, &m) +
+            sc = cached_fgd(c, i, p, ptag, &m) +
                  c->auto_dot * 1000.0 *
                      (share_of((double)p->cpu, (double)nd->cpu_cap) *
                           share_of((double)nd->cpu_free, (double)nd->cpu_cap) +

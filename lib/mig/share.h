@@ -35,6 +35,7 @@ typedef struct ga_share_node {
     int64_t cpu_cap, cpu_free, mem_cap, mem_free;
     uint32_t version;              /* bumped on every change */
     uint64_t shash;                /* hash of the state FGD sees */
+    int32_t gsum, gmax, gfull;     /* free GPU: total, largest, whole GPUs */
     int32_t frag_ok;
     double frag;                   /* F_n(M) of the current state when frag_ok */
     int16_t gfree[GA_SHARE_MAX_GPUS];
@@ -112,6 +113,7 @@ void ga_share_trim_classes(ga_share_cluster *c, double share);
 /* Place p: the node index (and *gmask its GPUs), -1 when it fits nowhere,
  * -2 when memory ran out (nothing placed). */
 int64_t ga_share_place(ga_share_cluster *c, const ga_share_pod *p, uint64_t *gmask);
+/* Recompute a node's summaries (gsum, gmax, gfull, shash) after a change. */
 void ga_share_rehash(ga_share_node *nd);
 const char *ga_share_reason(const ga_share_cluster *c, const ga_share_pod *p);
 
