@@ -151,9 +151,11 @@ out:
 
 int cmd_mig(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    if (argc < 2)
+        return cli_usage_error(VERB, "expected 'profiles' or 'place'");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         help();
-        return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+        return CLI_EXIT_OK;
     }
     if (strcmp(argv[1], "profiles") == 0)
         return profiles(argc - 1, argv + 1);

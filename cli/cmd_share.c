@@ -36,9 +36,11 @@ static void help(void)
 
 int cmd_share(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    if (argc < 2)
+        return cli_usage_error(VERB, "expected 'replay'");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         help();
-        return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+        return CLI_EXIT_OK;
     }
     if (strcmp(argv[1], "replay") != 0)
         return cli_usage_error(VERB, "expected 'replay'");
