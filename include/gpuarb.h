@@ -725,8 +725,9 @@ GPUARB_API gpuarb_status gpuarb_mig_result_to_text(gpuarb_ctx *ctx,
  *  dot product of request and free vector; PACKING: partly used GPUs first,
  *  then used nodes, then idle ones; FGD: fragmentation gradient descent
  *  (Weng et al., USENIX ATC'23): the least growth of the expected
- *  fragmentation under the target workload; AUTO: ours, FGD with a
- *  best-fit term on the GPU a node keeps free. */
+ *  fragmentation under the target workload; AUTO: ours, FGD with ties
+ *  broken by best fit (the replay also weighs in a dot-product term and
+ *  GPU-weighted classes, tuned on a different shuffle of the trace). */
 typedef enum gpuarb_share_policy {
     GPUARB_SHARE_RANDOM = 0,
     GPUARB_SHARE_BESTFIT = 1,
