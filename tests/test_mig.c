@@ -557,6 +557,31 @@ static void regressions_from_the_benchmark(void **state)
     gpuarb_mig_result_free(r);
 }
 
+/* A30, 4 memory slots (MIG User Guide: 1g.6gb x4, 2g.12gb x2 at {0,2}, 4g.24gb
+ * x1): 2g at slot 1 is illegal; 1g + 1g + 2g fill one GPU (by hand: 2g at 0
+ * or 2, the 1g's in the other pair); a 4g takes a GPU alone. */
+static void a30_four_slots(void **state)
+{
+    fixture *f = *state;
+    gpuarb_mig_problem *p = NULL;
+    const char *bad = "gpus: [{model: A30, instances: [{profile: 2g.12gb, start: 1}]}]\n"
+                      "requests: []\n";
+    gpuarb_status st = gpuarb_mig_spec_parse(f->ctx, bad, strlen(bad), "t", &p);
+    tu_assert_error(f->ctx, st, GPUARB_ERR_INPUT, 1, 33, "legal starts {0,2}:2");
+    gpuarb_mig_summary s;
+    gpuarb_mig_result *r = place_text(f->ctx,
+                                      "gpus: [{model: A30, count: 3}]\n"
+                                      "requests:\n"
+                                      "  - {name: a, profile: 1g.6gb, count: 2}\n"
+                                      "  - {name: b, profile: 2g.12gb}\n"
+                                      "  - {name: c, profile: 4g.24gb}\n",
+                                      &s);
+    assert_int_equal(s.placed, 4);
+    assert_int_equal(s.gpus_used, 2);
+    assert_int_equal(s.exact, 1);
+    gpuarb_mig_result_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -574,6 +599,7 @@ int main(void)
         TU_TEST(mig_parted_export),
         TU_TEST(profiles_json),
         TU_TEST(regressions_from_the_benchmark),
+        TU_TEST(a30_four_slots),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
