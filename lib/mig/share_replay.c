@@ -17,7 +17,8 @@
  * The pseudo-policy "offline" (GPUARB_SHARE_OFFLINE) is the reference with
  * full knowledge: at each level, all pods arrived by then are placed at once,
  * largest GPU request first, by best fit and by fgd (with those pods as its
- * target workload), and the better of the two counts; its JSON adds
+ * target workload), and also the online fgd and packing placements of the
+ * same arrivals; the best of the four counts; its JSON adds
  * "lower_bound_pct", a bound no placement can beat: the GPU of the arrived
  * pods that fit an empty node at all, capped at the cluster's GPU.
  *
@@ -532,6 +533,14 @@ static gpuarb_status replay_cfg(gpuarb_ctx *ctx, const trace *t, int32_t policy,
     if (policy == OFFLINE_POLICY) {
         st = offline(ctx, t, ord, level_end, out);
         free(ord);
+        /* the online fgd and packing placements of the same arrivals are
+         * placements with full knowledge too: the reference is the best */
+        for (int32_t pol = GA_SHARE_POL_PACKING; !st && pol <= GA_SHARE_POL_FGD; pol++) {
+            rep on;
+            st = replay_cfg(ctx, t, pol, seed, tune, NULL, &on);
+            for (int l = 0; !st && l < NLEVELS; l++)
+                out->pct[l] = fmin(out->pct[l], on.pct[l]);
+        }
         out->ms = ga_now_ms() - t0;
         return st;
     }
