@@ -749,6 +749,10 @@ expect_rc "share replay: a bad pod row is bad input" 3
 expect_err "share replay: names file, line and column" "gpuarb: tests/data/mig/pods_bad.csv:3:16:"
 run share replay --nodes tests/data/mig/nodes_small.csv --pods tests/data/mig/pods_small.csv --policy best
 expect_rc "share replay: an unknown policy is a usage error" 2
+run mig
+expect_rc "mig without profiles or place is a usage error" 2
+expect_err "mig without a sub-verb says what it expects" "gpuarb: mig: expected 'profiles' or 'place'"
+expect_no_stdout "mig without a sub-verb"
 
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"
