@@ -33,6 +33,8 @@ int cmd_simulate(int argc, char **argv);
 int cmd_tune(int argc, char **argv);
 int cmd_spot(int argc, char **argv);
 int cmd_market(int argc, char **argv);
+int cmd_mig(int argc, char **argv);
+int cmd_share(int argc, char **argv);
 
 /* Table on a terminal, JSON otherwise. */
 int cli_default_format(void);

@@ -39,6 +39,8 @@ static const struct {
     {"simulate", cmd_simulate, "simulate an autoscaled GPU pool on a job trace",
      CLI_STDIN_CATALOG, "trace"},
     {"tune", cmd_tune, "grid-search an autoscaling policy's parameters", 0, "input"},
+    {"mig", cmd_mig, "MIG profile tables and MIG / GPU-share placement", CLI_STDIN_SPEC, "spec"},
+    {"share", cmd_share, "replay pods onto GPU nodes under a GPU-sharing policy", 0, "input"},
     {"version", cmd_version, "print library and CLI versions", 0, "input"},
     {"forecast", cmd_forecast, "forecast a series and backtest it against seasonal naive",
      CLI_STDIN_CATALOG, "series"},
@@ -57,7 +59,7 @@ static const char *stdin_what = "spec";
 /* Verbs of the SPEC contract that this version does not have yet: named
  * as such rather than as unknown. */
 static const char *const missing_verbs[] = {
-    "mig", "share", "train",
+    "train",
 };
 
 static void usage(FILE *f)

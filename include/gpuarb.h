@@ -1246,6 +1246,163 @@ typedef struct gpuarb_change {
 } gpuarb_change;
 GPUARB_API gpuarb_status gpuarb_result_change(const gpuarb_result *res, int32_t i,
                                               gpuarb_change *out);
+/* ==== MIG and fractional GPU placement ==== */
+/* MIG profile tables (NVIDIA's names, ids, slices and start slots as
+ * `nvidia-smi mig -lgip`/`-lgipp` print them), the `mig place` solver
+ * (SPEC section 5), and fractional-GPU placement: an incremental placer
+ * a scheduler can call pod by pod, and the FGD-style replay of
+ * `gpuarb share replay`. */
+
+/** One MIG profile of a GPU model.  Rows are filled by value and frozen;
+ *  name is static. */
+typedef struct gpuarb_mig_profile {
+    const char *name;           /* NVIDIA's, e.g. "1g.10gb" */
+    int32_t id;                 /* nvidia-smi profile id; -1 when not known */
+    int32_t compute_slices;
+    int32_t memory_slots;       /* slots of the GPU's slot axis it occupies */
+    int32_t max_instances;
+    double memory_gib;          /* as nvidia-smi prints it */
+    uint32_t start_mask;        /* bit s set: the instance may start at slot s */
+    int32_t slots;              /* the GPU's slot axis (8, or 4 on A30 / RTX PRO 6000) */
+} gpuarb_mig_profile;
+
+/** Number of MIG profiles of a model (canonical name or alias, any case);
+ *  -1 when the model is unknown or has no MIG table. */
+GPUARB_API int32_t gpuarb_mig_profile_count(const char *model);
+/** Profile i (0 <= i < count) of model into *out; GPUARB_ERR_ARG if the
+ *  model has no table or i is out of range. */
+GPUARB_API gpuarb_status gpuarb_mig_profile_get(const char *model, int32_t i,
+                                                gpuarb_mig_profile *out);
+/** The profile table of model as SPEC section 5 JSON ({"gpu", "profiles":
+ *  [...]}) or a readable table (table != 0), into *out (free with
+ *  gpuarb_free).  GPUARB_ERR_INPUT, naming near matches, for a model that
+ *  is unknown or not MIG-capable. */
+GPUARB_API gpuarb_status gpuarb_mig_profiles_to_text(gpuarb_ctx *ctx, const char *model,
+                                                     int32_t table, char **out);
+
+typedef struct gpuarb_mig_problem gpuarb_mig_problem;
+typedef struct gpuarb_mig_result gpuarb_mig_result;
+
+/** Load / parse a mig place spec (SPEC section 5; YAML or JSON).  Invalid
+ *  input (unknown model or profile for the model, an illegal or
+ *  overlapping existing instance, a fraction outside (0, 1], memory over
+ *  the GPU's) is GPUARB_ERR_INPUT with source, line, column and key path. */
+GPUARB_API gpuarb_status gpuarb_mig_spec_load(gpuarb_ctx *ctx, const char *path,
+                                              gpuarb_mig_problem **out);
+GPUARB_API gpuarb_status gpuarb_mig_spec_parse(gpuarb_ctx *ctx, const char *text, size_t len,
+                                               const char *source, gpuarb_mig_problem **out);
+GPUARB_API void gpuarb_mig_problem_free(gpuarb_mig_problem *prob);
+
+/** Place the requests.  Returns GPUARB_OK whenever a result was produced,
+ *  also when some requests are unplaced.  The problem is not modified;
+ *  the answer does not depend on the order requests are listed in. */
+GPUARB_API gpuarb_status gpuarb_mig_place(gpuarb_ctx *ctx, const gpuarb_mig_problem *prob,
+                                          gpuarb_mig_result **out);
+GPUARB_API void gpuarb_mig_result_free(gpuarb_mig_result *res);
+
+/** Figures of a placement. */
+typedef struct gpuarb_mig_summary {
+    uint32_t size;              /* sizeof(gpuarb_mig_summary), set by caller */
+    int32_t exact;              /* 1: the exact search proved the placement best */
+    int64_t requests;
+    int64_t placed;
+    int64_t unplaced;
+    int64_t gpus_used;          /* GPUs holding anything afterwards */
+    int64_t gpus_lower_bound;   /* proven bound on gpus_used for the placed requests */
+    int64_t moves;              /* existing instances re-created elsewhere */
+    int64_t gpus_changed;       /* GPUs whose layout the plan changes */
+    double solve_ms;
+    uint8_t reserved[64];
+} gpuarb_mig_summary;
+
+/** Fill *out; GPUARB_ERR_ARG when out->size is below
+ *  sizeof(gpuarb_mig_summary) (136). */
+GPUARB_API gpuarb_status gpuarb_mig_result_summary(const gpuarb_mig_result *res,
+                                                   gpuarb_mig_summary *out);
+
+/** Output formats of gpuarb_mig_result_to_text. */
+typedef enum gpuarb_mig_format {
+    GPUARB_MIG_JSON = 0,        /* SPEC section 5 JSON */
+    GPUARB_MIG_TABLE = 1,       /* readable table */
+    GPUARB_MIG_PARTED = 2       /* an NVIDIA mig-parted v1 config (YAML) */
+} gpuarb_mig_format;
+
+/** The result in a gpuarb_mig_format into *out (free with gpuarb_free). */
+GPUARB_API gpuarb_status gpuarb_mig_result_to_text(gpuarb_ctx *ctx,
+                                                   const gpuarb_mig_result *res,
+                                                   int32_t format, char **out);
+
+/* ---- fractional GPUs: the incremental placer ---- */
+
+/** Placement policies.  RANDOM: a random feasible node; BESTFIT: the node
+ *  left with the least free (GPU, CPU) after placing; DOTPROD: the largest
+ *  dot product of request and free vector; PACKING: partly used GPUs first,
+ *  then used nodes, then idle ones; FGD: fragmentation gradient descent
+ *  (Weng et al., USENIX ATC'23): the least growth of the expected
+ *  fragmentation under the target workload; AUTO: ours, FGD with ties
+ *  broken by best fit (the replay also weighs in a dot-product term and
+ *  GPU-weighted classes, tuned on a different shuffle of the trace). */
+typedef enum gpuarb_share_policy {
+    GPUARB_SHARE_RANDOM = 0,
+    GPUARB_SHARE_BESTFIT = 1,
+    GPUARB_SHARE_DOTPROD = 2,
+    GPUARB_SHARE_PACKING = 3,
+    GPUARB_SHARE_FGD = 4,
+    GPUARB_SHARE_AUTO = 5,
+    GPUARB_SHARE_OFFLINE = 6    /* replay only: each level's pods packed at once,
+                                   largest first, best fit, with a lower bound */
+} gpuarb_share_policy;
+
+typedef struct gpuarb_share_cluster gpuarb_share_cluster;
+
+/** An empty cluster placing by policy with the given seed (for RANDOM and
+ *  ties).  Same nodes, pods and seed give the same placements. */
+GPUARB_API gpuarb_status gpuarb_share_cluster_create(gpuarb_ctx *ctx, int32_t policy,
+                                                     uint64_t seed,
+                                                     gpuarb_share_cluster **out);
+GPUARB_API void gpuarb_share_cluster_free(gpuarb_share_cluster *cl);
+/** Add a node: model (copied; NULL or "" for a CPU-only node), gpus 0..64,
+ *  cpus and memory_gb >= 0.  *index (may be NULL) gets its 0-based index. */
+GPUARB_API gpuarb_status gpuarb_share_add_node(gpuarb_ctx *ctx, gpuarb_share_cluster *cl,
+                                               const char *model, int32_t gpus, double cpus,
+                                               double memory_gb, int32_t *index);
+
+/** A pod: either gpus whole GPUs (gpu_fraction 1) or one share
+ *  (gpus 1, 0 < gpu_fraction < 1), or no GPU (gpus 0). */
+typedef struct gpuarb_share_pod {
+    uint32_t size;              /* sizeof(gpuarb_share_pod) */
+    int32_t gpus;               /* 0..64 */
+    double gpu_fraction;        /* per GPU, (0, 1]; 1 for whole GPUs */
+    double cpus;
+    double memory_gb;
+    const char *models;         /* allowed models, '|'-separated; NULL or "" = any */
+    uint8_t reserved[32];
+} gpuarb_share_pod;
+
+/** Initialise a pod: size set, one whole GPU, nothing else. */
+GPUARB_API void gpuarb_share_pod_init(gpuarb_share_pod *pod);
+
+/** Tell the FGD and AUTO policies the target workload: pods that are typical
+ *  of what will arrive (each counts once).  Without it the pods placed so
+ *  far are used. */
+GPUARB_API gpuarb_status gpuarb_share_add_target(gpuarb_ctx *ctx, gpuarb_share_cluster *cl,
+                                                 const gpuarb_share_pod *pod);
+
+/** Place one pod.  On success *node is the node's index and gpu_mask has
+ *  bit g set for each of its GPUs the pod uses; when it fits nowhere *node
+ *  is -1 and *reason (static text) says why.  Returns GPUARB_OK either way;
+ *  GPUARB_ERR_ARG for an invalid pod. */
+GPUARB_API gpuarb_status gpuarb_share_place(gpuarb_ctx *ctx, gpuarb_share_cluster *cl,
+                                            const gpuarb_share_pod *pod, int32_t *node,
+                                            uint64_t *gpu_mask, const char **reason);
+
+/** The replay of SPEC section 5 (`gpuarb share replay`): openb node and pod
+ *  CSVs, pods shuffled by seed and resampled or trimmed to tune x the
+ *  cluster's GPUs, placed one at a time; the JSON into *out (free with
+ *  gpuarb_free).  policy is a gpuarb_share_policy. */
+GPUARB_API gpuarb_status gpuarb_share_replay(gpuarb_ctx *ctx, const char *nodes_csv,
+                                             const char *pods_csv, int32_t policy,
+                                             uint64_t seed, double tune, char **out);
 
 #ifdef __cplusplus
 }

@@ -1054,6 +1054,70 @@ expect_err "fleet: the error names file, line and column" "bad_fleet.yaml:1:"
 expect_no_stdout "fleet: bad fleet"
 run optimize --current
 expect_rc "fleet: --current without a file" 2
+# ---- issue 10: MIG profiles and mig place
+run mig profiles --gpu H100 --format json
+expect_rc "mig profiles: H100 table" 0
+pycheck "mig profiles: H100 rows as nvidia-smi -lgip/-lgipp print them" "
+p = {r['name']: r for r in d['profiles']}
+assert d['gpu'] == 'H100' and len(p) == 7, d
+assert p['3g.40gb'] == {'name': '3g.40gb', 'id': 9, 'compute_slices': 3, 'memory_slots': 4,
+                        'memory_gib': 39.5, 'max_instances': 2, 'placements': [0, 4]}, p['3g.40gb']
+assert p['1g.10gb']['placements'] == [0, 1, 2, 3, 4, 5, 6]
+"
+run mig profiles --gpu L4
+expect_rc "mig profiles: a GPU without MIG is bad input" 3
+expect_err "mig profiles: names the MIG models" "has no MIG profile table"
+run mig place --format json tests/data/mig/adversarial.yaml
+expect_rc "mig place: everything placed" 0
+pycheck "mig place: the 4g and three 1g share the existing A100's free slots sensibly" "
+pl = {p['request']: p for p in d['placements']}
+assert d['placed'] == 5 and d['unplaced'] == [], d
+assert pl['notebook']['fraction'] == 0.25 and pl['notebook']['memory_gb'] == 10
+assert d['gpus_used'] >= d['gpus_lower_bound']
+"
+run mig place --format json tests/data/mig/bad_profile.yaml
+expect_rc "mig place: a profile the model lacks is bad input" 3
+expect_err "mig place: names file, line and column" "gpuarb: tests/data/mig/bad_profile.yaml:5:26:"
+run mig place --format json tests/data/mig/unplaced.yaml
+expect_rc "mig place: a request that does not fit exits 4" 4
+pycheck "mig place: the unplaced request is listed with a reason" "
+assert d['unplaced'][0]['request'] == 'big' and d['unplaced'][0]['reason'], d
+assert d['gpus_untouched'] == ['g'] and d['moves'] == [], d
+"
+run mig place --format mig-parted tests/data/mig/adversarial.yaml
+expect_rc "mig place: mig-parted export" 0
+if [ -n "$HAVE_PY" ] && "$PY" -c 'import yaml' 2>/dev/null; then
+    if msg=$("$PY" -c '
+import sys, yaml
+c = yaml.safe_load(open(sys.argv[1]))
+assert c["version"] == "v1", c
+plan = c["mig-configs"]["gpuarb-plan"]
+devs = sorted(i for e in plan for i in e["devices"])
+assert devs == [0, 1, 2], devs
+for e in plan:
+    assert isinstance(e["mig-enabled"], bool)
+    for k, v in (e.get("mig-devices") or {}).items():
+        assert isinstance(v, int) and v > 0 and "g." in k, (k, v)
+' "$T/out" 2>&1); then ok "mig place: the mig-parted config reads as mig-parted v1"
+    else bad "mig place: mig-parted config" "$msg"; fi
+else skip "mig place: mig-parted config: no python3-yaml"; fi
+
+run share replay --nodes tests/data/mig/nodes_small.csv --pods tests/data/mig/pods_small.csv --policy fgd --seed 42
+expect_rc "share replay: tiny trace" 0
+pycheck "share replay: 3 pods after resampling to 1.3 x, 2 placed, nothing unallocated" "
+assert d['policy'] == 'fgd' and d['pods'] == 3 and d['placed'] == 2 and d['failed'] == 1, d
+assert set(d['unallocated_gpu_pct']) == {'80', '90', '100', '110', '120', '130'}, d
+assert all(v == 0 for v in d['unallocated_gpu_pct'].values()), d
+"
+run share replay --nodes tests/data/mig/nodes_small.csv --pods tests/data/mig/pods_bad.csv
+expect_rc "share replay: a bad pod row is bad input" 3
+expect_err "share replay: names file, line and column" "gpuarb: tests/data/mig/pods_bad.csv:3:16:"
+run share replay --nodes tests/data/mig/nodes_small.csv --pods tests/data/mig/pods_small.csv --policy best
+expect_rc "share replay: an unknown policy is a usage error" 2
+run mig
+expect_rc "mig without profiles or place is a usage error" 2
+expect_err "mig without a sub-verb says what it expects" "gpuarb: mig: expected 'profiles' or 'place'"
+expect_no_stdout "mig without a sub-verb"
 
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"

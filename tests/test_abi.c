@@ -655,6 +655,42 @@ static int setup(void **state)
     return rc;
 }
 
+/* ---- MIG (issue 10) ---- */
+static void mig_layout(void **state)
+{
+    (void)state;
+    SKIP_NOT_LP64();
+    assert_int_equal(sizeof(gpuarb_mig_profile), 40);
+    PIN(gpuarb_mig_profile, name, 0, 8);
+    PIN(gpuarb_mig_profile, id, 8, 4);
+    PIN(gpuarb_mig_profile, compute_slices, 12, 4);
+    PIN(gpuarb_mig_profile, memory_slots, 16, 4);
+    PIN(gpuarb_mig_profile, max_instances, 20, 4);
+    PIN(gpuarb_mig_profile, memory_gib, 24, 8);
+    PIN(gpuarb_mig_profile, start_mask, 32, 4);
+    PIN(gpuarb_mig_profile, slots, 36, 4);
+    assert_int_equal(sizeof(gpuarb_mig_summary), 136);
+    PIN(gpuarb_mig_summary, size, 0, 4);
+    PIN(gpuarb_mig_summary, exact, 4, 4);
+    PIN(gpuarb_mig_summary, requests, 8, 8);
+    PIN(gpuarb_mig_summary, placed, 16, 8);
+    PIN(gpuarb_mig_summary, unplaced, 24, 8);
+    PIN(gpuarb_mig_summary, gpus_used, 32, 8);
+    PIN(gpuarb_mig_summary, gpus_lower_bound, 40, 8);
+    PIN(gpuarb_mig_summary, moves, 48, 8);
+    PIN(gpuarb_mig_summary, gpus_changed, 56, 8);
+    PIN(gpuarb_mig_summary, solve_ms, 64, 8);
+    PIN(gpuarb_mig_summary, reserved, 72, 64);
+    assert_int_equal(sizeof(gpuarb_share_pod), 72);
+    PIN(gpuarb_share_pod, size, 0, 4);
+    PIN(gpuarb_share_pod, gpus, 4, 4);
+    PIN(gpuarb_share_pod, gpu_fraction, 8, 8);
+    PIN(gpuarb_share_pod, cpus, 16, 8);
+    PIN(gpuarb_share_pod, memory_gb, 24, 8);
+    PIN(gpuarb_share_pod, models, 32, 8);
+    PIN(gpuarb_share_pod, reserved, 40, 32);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--layout") == 0) {
@@ -681,6 +717,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(issue11b_layouts),
         cmocka_unit_test(sim_layouts),
         cmocka_unit_test(market_layouts),
+        cmocka_unit_test(mig_layout),
     };
     return cmocka_run_group_tests_name("abi", tests, setup, tu_teardown);
 }

@@ -825,6 +825,112 @@ static gpuarb_status c_market_price(gpuarb_ctx *ctx, const void *arg, char **tex
     gpuarb_market_price_result_free(r);
     return st;
 }
+/* ---- MIG and shares (issue 10) ---- */
+static const char MIG_SPEC[] =
+    "gpus:\n"
+    "  - {model: H100, count: 2}\n"
+    "  - {name: old, model: A100-80GB, instances: [{profile: 1g.10gb, start: 0}]}\n"
+    "  - {model: L4}\n"
+    "requests:\n"
+    "  - {name: s, profile: 1g.10gb, count: 3}\n"
+    "  - {name: b, profile: 4g.40gb}\n"
+    "  - {name: n, fraction: 0.25, memory_gb: 5, count: 2}\n"
+    "allow_moves: true\n";
+
+/* what: 0 parse, 1 place, 2 JSON, 3 mig-parted, 4 profiles JSON */
+static gpuarb_status c_mig(gpuarb_ctx *ctx, const void *arg, char **text)
+{
+    int what = *(const int *)arg;
+    gpuarb_mig_problem *p = NULL;
+    gpuarb_mig_result *r = NULL;
+    char *s = NULL;
+    gpuarb_status st;
+    if (what == 4) {
+        arm();
+        st = gpuarb_mig_profiles_to_text(ctx, "H100-NVL", 0, &s);
+        disarm();
+        if (!st)
+            *text = take(s);
+        return st;
+    }
+    if (what == 0) {
+        arm();
+        st = gpuarb_mig_spec_parse(ctx, MIG_SPEC, strlen(MIG_SPEC), "mig", &p);
+        disarm();
+    } else {
+        assert_int_equal(gpuarb_mig_spec_parse(ctx, MIG_SPEC, strlen(MIG_SPEC), "mig", &p), 0);
+        st = GPUARB_OK;
+    }
+    if (!st && what == 1) {
+        arm();
+        st = gpuarb_mig_place(ctx, p, &r);
+        disarm();
+    } else if (!st) {
+        assert_int_equal(gpuarb_mig_place(ctx, p, &r), GPUARB_OK);
+    }
+    if (!st && what >= 2) {
+        arm();
+        st = gpuarb_mig_result_to_text(ctx, r, what == 2 ? GPUARB_MIG_JSON : GPUARB_MIG_PARTED, &s);
+        disarm();
+    } else if (!st) {
+        assert_int_equal(gpuarb_mig_result_to_text(ctx, r, GPUARB_MIG_JSON, &s), GPUARB_OK);
+    }
+    if (!st)
+        *text = take(s);
+    gpuarb_mig_result_free(r);
+    gpuarb_mig_problem_free(p);
+    return st;
+}
+
+/* the incremental placer: a cluster built and pods placed, all armed */
+static gpuarb_status c_share(gpuarb_ctx *ctx, const void *arg, char **text)
+{
+    (void)arg;
+    gpuarb_share_cluster *cl = NULL;
+    char buf[256] = "";
+    size_t k = 0;
+    arm();
+    gpuarb_status st = gpuarb_share_cluster_create(ctx, GPUARB_SHARE_FGD, 3, &cl);
+    for (int i = 0; !st && i < 3; i++)
+        st = gpuarb_share_add_node(ctx, cl, i == 2 ? "V100M32" : "T4", 2 + 2 * i, 16, 64, NULL);
+    for (int i = 0; !st && i < 6; i++) {
+        gpuarb_share_pod p;
+        gpuarb_share_pod_init(&p);
+        p.gpus = i % 3 == 0 ? 2 : 1;
+        p.gpu_fraction = i % 3 == 1 ? 0.4 : 1;
+        p.cpus = 2;
+        p.memory_gb = 4;
+        p.models = i == 5 ? "V100M32" : NULL;
+        int32_t node = -1;
+        uint64_t m = 0;
+        const char *why = NULL;
+        st = gpuarb_share_place(ctx, cl, &p, &node, &m, &why);
+        if (!st && k < sizeof buf)
+            k += (size_t)snprintf(buf + k, sizeof buf - k, "%d:%llx ", (int)node,
+                                  (unsigned long long)m);
+    }
+    disarm();
+    gpuarb_share_cluster_free(cl);
+    if (!st)
+        *text = mask_timings(buf);
+    return st;
+}
+
+static gpuarb_status c_share_replay(gpuarb_ctx *ctx, const void *arg, char **text)
+{
+    int policy = *(const int *)arg;
+    char *s = NULL;
+    arm();
+    gpuarb_status st = gpuarb_share_replay(ctx, "tests/data/mig/nodes_small.csv",
+                                           "tests/data/mig/pods_small.csv", policy, 7, 1.3, &s);
+    disarm();
+    if (!st)
+        *text = take(s);
+    return st;
+}
+
+static const int MIG_W[] = {0, 1, 2, 3, 4};
+static const int SHARE_P[] = {GPUARB_SHARE_AUTO, GPUARB_SHARE_OFFLINE};
 
 static chaos_case CASES[] = {
     {"ctx_create", c_ctx_create, NULL},
@@ -889,6 +995,14 @@ static chaos_case CASES[] = {
     {"spot trace_parse + run + to_json", c_spot, NULL},
     {"market compare", c_market_compare, NULL},
     {"market price", c_market_price, NULL},
+    {"mig_spec_parse", c_mig, &MIG_W[0]},
+    {"mig_place", c_mig, &MIG_W[1]},
+    {"mig_result_to_text json", c_mig, &MIG_W[2]},
+    {"mig_result_to_text mig-parted", c_mig, &MIG_W[3]},
+    {"mig_profiles_to_text", c_mig, &MIG_W[4]},
+    {"share cluster and place", c_share, NULL},
+    {"share_replay auto", c_share_replay, &SHARE_P[0]},
+    {"share_replay offline", c_share_replay, &SHARE_P[1]},
 };
 #define N_CASES (sizeof CASES / sizeof CASES[0])
 
