@@ -77,12 +77,25 @@ int32_t ga_vec_open_node(vsol *s, int32_t type)
     return s->nn++;
 }
 
-/* Is solution a better than b for the objective?  Placed items first. */
-static int better(const vctx *c, const vsol *a, int64_t placed_a, const vsol *b,
-                  int64_t placed_b)
+/* Items placed per priority rank into cnt[nlev]. */
+static void placed_levels(const vctx *c, const vsol *s, int64_t *cnt)
 {
-    if (placed_a != placed_b)
-        return placed_a > placed_b;
+    memset(cnt, 0, (size_t)c->nlev * sizeof *cnt);
+    for (int32_t k = 0; k < s->nn; k++)
+        for (int32_t x = 0; x < s->nd[k].n; x++)
+            cnt[c->rank[s->nd[k].it[x]]]++;
+}
+
+int ga_vec_better(const vctx *c, const vsol *a, const vsol *b)
+{
+    if (c->limited) {
+        vctx *m = (vctx *)c; /* the scratch counts only */
+        placed_levels(c, a, m->lev_a);
+        placed_levels(c, b, m->lev_b);
+        for (int32_t l = c->nlev - 1; l >= 0; l--)
+            if (m->lev_a[l] != m->lev_b[l])
+                return m->lev_a[l] > m->lev_b[l];
+    }
     double ca = ga_vec_sol_cost(c, a), cb = ga_vec_sol_cost(c, b);
     if (c->vp->objective == GPUARB_PACK_MIN_COST) {
         if (fabs(ca - cb) > 1e-9 * fmax(1, fabs(cb)))
@@ -127,10 +140,11 @@ static int cmp_i64_desc(const void *a, const void *b)
     return x < y ? 1 : x > y ? -1 : 0;
 }
 
-static int64_t node_bound(const vctx *c, int *oom)
+/* Bounds over the items items[0..m) (items NULL: all c->n of them). */
+static int64_t node_bound(const vctx *c, const int32_t *items, size_t m_items, int *oom)
 {
     const ga_vec_problem *vp = c->vp;
-    int64_t lb = c->n > 0;
+    int64_t lb = m_items > 0;
     int64_t *w = ga_mallocarray(c->n + 1, sizeof *w);
     if (!w) {
         *oom = 1;
@@ -145,11 +159,13 @@ static int64_t node_bound(const vctx *c, int *oom)
             continue;
         size_t m = 0;
         int64_t tot = 0;
-        for (size_t i = 0; i < c->n; i++)
+        for (size_t q = 0; q < m_items; q++) {
+            size_t i = items ? (size_t)items[q] : q;
             if (vp->size[i][d] > 0) {
                 w[m++] = vp->size[i][d];
                 tot += vp->size[i][d];
             }
+        }
         if (m == 0)
             continue;
         qsort(w, m, sizeof *w, cmp_i64_desc);
@@ -168,7 +184,7 @@ static int64_t node_bound(const vctx *c, int *oom)
  * every item needs a node of some type it fits.  Count limits are
  * relaxed.  Item x type work is capped: past it, the price per unit is
  * taken over all types. */
-static double cost_bound(const vctx *c)
+static double cost_bound(const vctx *c, const int32_t *items, size_t m_items)
 {
     const ga_vec_problem *vp = c->vp;
     const int64_t inf = (int64_t)1 << 62;
@@ -187,7 +203,8 @@ static double cost_bound(const vctx *c)
         }
     }
     int64_t zero[D] = {0, 0, 0, 0};
-    for (size_t i = 0; i < c->n; i++) {
+    for (size_t q = 0; q < m_items; q++) {
+        size_t i = items ? (size_t)items[q] : q;
         double rate[D] = {-1, -1, -1, -1}, cheapest = -1;
         if (per_item) {
             for (size_t t = 0; t < c->nt; t++) {
@@ -740,6 +757,8 @@ static int improve(vctx *c, vsol *s, int64_t lb)
  * --------------------------------------------------------------------- */
 static int cmp_ord(vctx *c, int32_t a, int32_t b)
 {
+    if (c->limited && c->rank[a] != c->rank[b])
+        return c->rank[a] > c->rank[b] ? -1 : 1;
     if (c->meas[a] != c->meas[b])
         return c->meas[a] > c->meas[b] ? -1 : 1;
     return a < b ? -1 : 1;
@@ -819,6 +838,200 @@ static int emit(const vctx *c, const vsol *s, int32_t *node_of, int32_t *node_ty
     return 0;
 }
 
+/* Count limits: place what is left unplaced where it fits (an open node,
+ * else a new node of the cheapest type with count left), highest priority
+ * first and smallest first within a priority; then let an unplaced item
+ * take the place of a placed one of lower priority.  Returns 0 or -1. */
+static int place_unplaced(vctx *c, vsol *s)
+{
+    const ga_vec_problem *vp = c->vp;
+    size_t n = c->n;
+    unsigned char *on = ga_calloc(n + 1, 1);
+    int64_t *left = ga_mallocarray(c->nt + 1, sizeof *left);
+    if (!on || !left) {
+        free(on);
+        free(left);
+        return -1;
+    }
+    memcpy(left, c->left0, c->nt * sizeof *left);
+    for (int32_t k = 0; k < s->nn; k++) {
+        if (left[s->nd[k].type] > 0)
+            left[s->nd[k].type]--;
+        for (int32_t x = 0; x < s->nd[k].n; x++)
+            on[s->nd[k].it[x]] = 1;
+    }
+    int rc = 0;
+    int64_t zero[D] = {0, 0, 0, 0};
+    /* c->ord is by rank, then measure descending: walk each rank backwards */
+    for (size_t q = n; q-- > 0 && rc == 0;) {
+        int32_t i = c->ord[q];
+        if (on[i])
+            continue;
+        ga_budget_spend(&c->budget, s->nn + (int64_t)c->nt + 1);
+        int32_t pick = -1;
+        for (int32_t k = 0; k < s->nn && pick < 0; k++)
+            if (ga_vec_fits_add(s->nd[k].load, vp->size[i], vp->types[s->nd[k].type].cap))
+                pick = k;
+        if (pick < 0) {
+            int32_t t = -1;
+            for (size_t u = 0; u < c->nt; u++)
+                if (left[u] != 0 && ga_vec_fits_add(zero, vp->size[i], vp->types[u].cap) &&
+                    (t < 0 || vp->types[u].cost < vp->types[t].cost))
+                    t = (int32_t)u;
+            if (t >= 0) {
+                if ((pick = ga_vec_open_node(s, t)) < 0) {
+                    rc = -1;
+                    break;
+                }
+                if (left[t] > 0)
+                    left[t]--;
+            }
+        }
+        if (pick < 0) {
+            /* swap out a placed item of lower priority (the lowest, then
+             * the largest) whose room takes i */
+            int32_t bk = -1, bx = -1;
+            for (int32_t k = 0; k < s->nn; k++) {
+                vnode *v = &s->nd[k];
+                const int64_t *cap = vp->types[v->type].cap;
+                for (int32_t x = 0; x < v->n; x++) {
+                    int32_t y = v->it[x];
+                    if (c->rank[y] >= c->rank[i])
+                        continue;
+                    int ok = 1;
+                    for (int d = 0; d < D && ok; d++)
+                        ok = v->load[d] - vp->size[y][d] + vp->size[i][d] <= cap[d];
+                    if (!ok)
+                        continue;
+                    if (bk < 0 || c->rank[y] < c->rank[s->nd[bk].it[bx]] ||
+                        (c->rank[y] == c->rank[s->nd[bk].it[bx]] &&
+                         c->meas[y] > c->meas[s->nd[bk].it[bx]])) {
+                        bk = k;
+                        bx = x;
+                    }
+                }
+            }
+            if (bk >= 0) {
+                int32_t y = s->nd[bk].it[bx];
+                node_remove_at(&s->nd[bk], bx, vp->size[y]);
+                on[y] = 0;
+                pick = bk;
+            }
+        }
+        if (pick >= 0) {
+            if (ga_vec_node_push(&s->nd[pick], i, vp->size[i]) != 0)
+                rc = -1;
+            on[i] = 1;
+        }
+    }
+    /* drop nodes the swaps emptied */
+    for (int32_t k = 0; k < s->nn;)
+        if (s->nd[k].n == 0) {
+            free(s->nd[k].it);
+            s->nd[k] = s->nd[--s->nn];
+        } else {
+            k++;
+        }
+    free(on);
+    free(left);
+    return rc;
+}
+
+/* Within each priority rank of c->ord, reverse the order (smallest
+ * first): with count limits, small items first place more of them. */
+static void reverse_within_ranks(vctx *c)
+{
+    size_t a = 0;
+    while (a < c->n) {
+        size_t b = a;
+        while (b < c->n && c->rank[c->ord[b]] == c->rank[c->ord[a]])
+            b++;
+        for (size_t x = a, y = b - 1; x < y; x++, y--) {
+            int32_t t = c->ord[x];
+            c->ord[x] = c->ord[y];
+            c->ord[y] = t;
+        }
+        a = b;
+    }
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Ranks of the items' priorities (0 = lowest) and their number. */
+static int rank_items(vctx *c)
+{
+    const ga_vec_problem *vp = c->vp;
+    c->rank = ga_calloc(c->n + 1, sizeof *c->rank);
+    if (!c->rank)
+        return -1;
+    c->nlev = 1;
+    if (!vp->prio || c->n == 0)
+        goto scratch;
+    int32_t *v = ga_mallocarray(c->n, sizeof *v);
+    if (!v)
+        return -1;
+    memcpy(v, vp->prio, c->n * sizeof *v);
+    qsort(v, c->n, sizeof *v, cmp_i32);
+    size_t u = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (u == 0 || v[i] != v[u - 1])
+            v[u++] = v[i];
+    for (size_t i = 0; i < c->n; i++) {
+        size_t lo = 0, hi = u;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (v[mid] < vp->prio[i])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        c->rank[i] = (int32_t)lo;
+    }
+    c->nlev = (int32_t)u;
+    free(v);
+scratch:
+    c->lev_a = ga_calloc((size_t)c->nlev, sizeof *c->lev_a);
+    c->lev_b = ga_calloc((size_t)c->nlev, sizeof *c->lev_b);
+    return c->lev_a && c->lev_b ? 0 : -1;
+}
+
+static void vctx_free(vctx *c)
+{
+    free(c->left0);
+    free(c->meas);
+    free(c->ord);
+    free(c->rank);
+    free(c->lev_a);
+    free(c->lev_b);
+}
+
+/* Is the packing's cost the least among packings with as many nodes?
+ * Sure when every usable type costs the same, or every node has the
+ * cheapest usable type, or the cost meets the cost bound. */
+static int cost_tie_proven(const vctx *c, const vsol *s, double clb)
+{
+    double lo = -1, hi = -1;
+    for (size_t t = 0; t < c->nt; t++) {
+        if (c->left0[t] == 0)
+            continue;
+        double x = c->vp->types[t].cost;
+        if (lo < 0 || x < lo)
+            lo = x;
+        if (hi < 0 || x > hi)
+            hi = x;
+    }
+    if (hi <= lo)
+        return 1;
+    double cost = ga_vec_sol_cost(c, s);
+    if (cost <= (double)s->nn * lo * (1 + 1e-12))
+        return 1;
+    return clb >= 0 && cost <= clb + 1e-9 * fmax(1, clb);
+}
+
 gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t algorithm,
                            const ga_pack_limits *lim, uint64_t seed, int32_t *node_of,
                            int32_t *node_type, ga_vec_report *rep)
@@ -836,37 +1049,48 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
     memset(&best, 0, sizeof best);
     memset(&cur, 0, sizeof cur);
     int oom = 0;
+    int32_t *placed = NULL;
     c.left0 = ga_mallocarray(c.nt + 1, sizeof *c.left0);
     if (!c.left0)
         goto nomem;
     for (size_t t = 0; t < c.nt; t++) {
         c.left0[t] = vp->types[t].count;
+        if (c.left0[t] >= 0)
+            c.limited = 1;
         for (int d = 0; d < D; d++) {
             int64_t cap = vp->types[t].cap[d];
             if (c.left0[t] != 0 && cap < ((int64_t)1 << 62) && (double)cap > c.R[d])
                 c.R[d] = (double)cap;
         }
     }
-    if (sort_items(&c) != 0)
+    if (rank_items(&c) != 0 || sort_items(&c) != 0)
         goto nomem;
-    int64_t lb = node_bound(&c, &oom);
+    int64_t lb = node_bound(&c, NULL, c.n, &oom);
     if (oom)
         goto nomem;
-    double clb = cost_bound(&c);
 
-    /* constructive phase */
+    /* constructive phase: with count limits also smallest first */
     int modes[3] = {algorithm == GPUARB_PACK_BFD ? 1 : 0, 2, 1};
     int n_modes = algorithm == GPUARB_PACK_FFD || algorithm == GPUARB_PACK_BFD ? 1 : 3;
-    for (int mi = 0; mi < n_modes; mi++) {
-        if (mi > 0 && (c.budget.stopped || (modes[mi] == 2 && c.n > 20000)))
-            continue;
-        ga_vec_sol_free(&cur);
-        if (construct(&c, &cur, modes[mi], -1) != 0)
-            goto nomem;
-        downsize(&c, &cur);
-        if (mi == 0 || better(&c, &cur, ga_vec_placed_count(&cur), &best, ga_vec_placed_count(&best)))
-            if (vsol_copy(&best, &cur) != 0)
+    int n_orders = c.limited && n_modes > 1 ? 2 : 1;
+    int have = 0;
+    for (int o = 0; o < n_orders; o++) {
+        if (o == 1)
+            reverse_within_ranks(&c);
+        for (int mi = 0; mi < n_modes; mi++) {
+            if (mi > 0 && (c.budget.stopped || (modes[mi] == 2 && c.n > 20000)))
+                continue;
+            ga_vec_sol_free(&cur);
+            if (construct(&c, &cur, modes[mi], -1) != 0)
                 goto nomem;
+            downsize(&c, &cur);
+            if (!have || ga_vec_better(&c, &cur, &best))
+                if (vsol_copy(&best, &cur) != 0)
+                    goto nomem;
+            have = 1;
+        }
+        if (o == 1)
+            reverse_within_ranks(&c);
     }
     if (n_modes > 1 && vp->objective == GPUARB_PACK_MIN_COST && c.nt > 1) {
         /* one packing per node type, then cheaper types where they fit */
@@ -879,18 +1103,26 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
             if (ga_vec_placed_count(&cur) < (int64_t)c.n)
                 continue;
             downsize(&c, &cur);
-            if (better(&c, &cur, ga_vec_placed_count(&cur), &best, ga_vec_placed_count(&best)))
+            if (ga_vec_better(&c, &cur, &best))
                 if (vsol_copy(&best, &cur) != 0)
                     goto nomem;
         }
     }
     int optimal = 0;
     if (algorithm != GPUARB_PACK_FFD && algorithm != GPUARB_PACK_BFD) {
+        if (c.limited && ga_vec_placed_count(&best) < (int64_t)c.n) {
+            if (vsol_copy(&cur, &best) != 0 || place_unplaced(&c, &cur) != 0)
+                goto nomem;
+            downsize(&c, &cur);
+            if (ga_vec_better(&c, &cur, &best))
+                if (vsol_copy(&best, &cur) != 0)
+                    goto nomem;
+        }
         if (ga_vec_placed_count(&best) == (int64_t)c.n && best.nn > lb) {
             if (vsol_copy(&cur, &best) != 0 || improve(&c, &cur, lb) != 0)
                 goto nomem;
             downsize(&c, &cur);
-            if (better(&c, &cur, ga_vec_placed_count(&cur), &best, ga_vec_placed_count(&best)))
+            if (ga_vec_better(&c, &cur, &best))
                 if (vsol_copy(&best, &cur) != 0)
                     goto nomem;
         }
@@ -898,34 +1130,51 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
             if (vsol_copy(&cur, &best) != 0 || merge_pairs(&c, &cur) != 0)
                 goto nomem;
             downsize(&c, &cur);
-            if (better(&c, &cur, ga_vec_placed_count(&cur), &best, ga_vec_placed_count(&best)))
+            if (ga_vec_better(&c, &cur, &best))
                 if (vsol_copy(&best, &cur) != 0)
                     goto nomem;
         }
-        int proven = vp->objective == GPUARB_PACK_MIN_COST
-                         ? ga_vec_sol_cost(&c, &best) <= clb + 1e-9 * fmax(1, clb)
-                         : best.nn <= lb;
+        double clb0 = cost_bound(&c, NULL, c.n);
+        int all = ga_vec_placed_count(&best) == (int64_t)c.n;
+        int proven = all && (vp->objective == GPUARB_PACK_MIN_COST
+                                 ? ga_vec_sol_cost(&c, &best) <= clb0 + 1e-9 * fmax(1, clb0)
+                                 : best.nn <= lb && cost_tie_proven(&c, &best, clb0));
         if (!proven && algorithm != GPUARB_PACK_LOCAL && !c.budget.stopped) {
-            int r = ga_vec_exact(&c, &best, lb);
+            int r = 0;
+            if (c.n <= BP_MAX && c.nt <= 64)
+                r = ga_vec_bp(&c, &best);
+            else if (!c.limited)
+                r = ga_vec_exact(&c, &best, lb);
             if (r < 0)
                 goto nomem;
-            if (r == 1) {
-                optimal = ga_vec_placed_count(&best) == (int64_t)c.n;
-                if (optimal) {
-                    lb = best.nn > lb && vp->objective == GPUARB_PACK_MIN_NODES ? best.nn : lb;
-                    if (vp->objective == GPUARB_PACK_MIN_COST)
-                        clb = ga_vec_sol_cost(&c, &best);
-                }
-            }
+            optimal = r == 1;
         }
     }
-    if (ga_vec_placed_count(&best) == (int64_t)c.n) {
+    /* bounds over what is placed */
+    placed = ga_mallocarray(c.n + 1, sizeof *placed);
+    if (!placed)
+        goto nomem;
+    size_t np = 0;
+    for (int32_t k = 0; k < best.nn; k++)
+        for (int32_t x = 0; x < best.nd[k].n; x++)
+            placed[np++] = best.nd[k].it[x];
+    qsort(placed, np, sizeof *placed, cmp_i32);
+    lb = node_bound(&c, placed, np, &oom);
+    if (oom)
+        goto nomem;
+    double clb = cost_bound(&c, placed, np);
+    if (optimal) {
+        /* proven: the packing's own value is the tightest bound */
+        if (best.nn > lb)
+            lb = best.nn;
+        double cost = ga_vec_sol_cost(&c, &best);
+        if (vp->objective == GPUARB_PACK_MIN_COST && cost > clb)
+            clb = cost;
+    } else if (np == c.n) {
         if (vp->objective == GPUARB_PACK_MIN_NODES)
-            optimal = optimal || best.nn <= lb;
+            optimal = best.nn <= lb && cost_tie_proven(&c, &best, clb);
         else
-            optimal = optimal || ga_vec_sol_cost(&c, &best) <= clb + 1e-9 * fmax(1, clb);
-    } else {
-        optimal = 0;
+            optimal = ga_vec_sol_cost(&c, &best) <= clb + 1e-9 * fmax(1, clb);
     }
     if (emit(&c, &best, node_of, node_type, rep) != 0)
         goto nomem;
@@ -935,15 +1184,13 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
     rep->by_clock = c.budget.by_clock;
     ga_vec_sol_free(&best);
     ga_vec_sol_free(&cur);
-    free(c.left0);
-    free(c.meas);
-    free(c.ord);
+    free(placed);
+    vctx_free(&c);
     return GPUARB_OK;
 nomem:
     ga_vec_sol_free(&best);
     ga_vec_sol_free(&cur);
-    free(c.left0);
-    free(c.meas);
-    free(c.ord);
+    free(placed);
+    vctx_free(&c);
     return ga_nomem(ctx);
 }
