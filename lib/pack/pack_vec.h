@@ -66,6 +66,11 @@ int ga_vec_bp(vctx *c, vsol *s);
  * nodes)? */
 int ga_vec_better(const vctx *c, const vsol *a, const vsol *b);
 
+/* Column-generation diving (pack_vec_dive.c) for problems without count
+ * limits: replaces *s by a better packing when it finds one; 1 then, 0
+ * when not, -1 when memory runs out. */
+int ga_vec_dive(vctx *c, vsol *s);
+
 /* Does s fit beside load within cap in every dimension? */
 static inline int ga_vec_fits_add(const int64_t *load, const int64_t *s, const int64_t *cap)
 {
