@@ -775,7 +775,8 @@ static int eliminate(vctx *c, vsol *s, int32_t k, int64_t max_iter, elim *E)
 
 /* Drop nodes until the bound is met or the budget is spent: every node is
  * a candidate, least filled first, then in random order; a pass that
- * empties none doubles the iterations each attempt may take. */
+ * empties none doubles the iterations each attempt may take (6 such
+ * passes in a row end it). */
 static int improve(vctx *c, vsol *s, int64_t lb)
 {
     elim E;
@@ -841,9 +842,11 @@ static int improve(vctx *c, vsol *s, int64_t lb)
         if (progress) {
             pass = 0;
         } else {
-            pass++;
-            if (iters < ((int64_t)1 << 40))
-                iters *= 2;
+            /* without a time limit the ticks never end it: 6 fruitless
+             * passes (the last with 32 times the first's iterations) do */
+            if (++pass > 6)
+                break;
+            iters *= 2;
         }
     }
 out:
@@ -1136,6 +1139,24 @@ static int cost_tie_proven(const vctx *c, const vsol *s, double clb)
     return clb >= 0 && cost <= clb + 1e-9 * fmax(1, clb);
 }
 
+/* Run fn(c, s) on 1/part of the ticks c's budget has left, then charge
+ * what it spent (a clock stop carries over). */
+static int budget_share(vctx *c, int64_t part, int (*fn)(vctx *, vsol *), vsol *s)
+{
+    ga_budget keep = c->budget, sub = c->budget;
+    if (sub.ticks_left > 0)
+        sub.ticks_left /= part;
+    c->budget = sub;
+    int r = fn(c, s);
+    int64_t spent = sub.ticks_left - c->budget.ticks_left;
+    int by_clock = c->budget.by_clock;
+    c->budget = keep;
+    ga_budget_spend(&c->budget, spent);
+    if (by_clock)
+        c->budget.stopped = c->budget.by_clock = 1;
+    return r;
+}
+
 gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t algorithm,
                            const ga_pack_limits *lim, uint64_t seed, int32_t *node_of,
                            int32_t *node_type, ga_vec_report *rep)
@@ -1225,7 +1246,9 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
         /* small problems: branch and price first; proven, nothing else runs */
         int bp_tried = 0;
         if (algorithm != GPUARB_PACK_LOCAL && c.n <= BP_MAX && c.nt <= 64) {
-            int r = ga_vec_bp(&c, &best);
+            /* at most half of what is left, so the searches below still
+             * run when it cannot finish */
+            int r = budget_share(&c, 2, ga_vec_bp, &best);
             if (r < 0)
                 goto nomem;
             optimal = r == 1;
@@ -1237,20 +1260,9 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
                            : best.nn <= lb;
         if (!optimal && !c.limited && !at_bound && !c.budget.stopped) {
             /* the dive gets half of what is left; the local search the rest */
-            ga_budget sub = c.budget;
-            if (sub.ticks_left > 0)
-                sub.ticks_left /= 2;
-            ga_budget keep = c.budget;
-            c.budget = sub;
             if (vsol_copy(&cur, &best) != 0)
                 goto nomem;
-            int r = ga_vec_dive(&c, &cur);
-            int64_t spent = sub.ticks_left - c.budget.ticks_left;
-            int by_clock = c.budget.by_clock;
-            c.budget = keep;
-            ga_budget_spend(&c.budget, spent);
-            if (by_clock)
-                c.budget.stopped = c.budget.by_clock = 1;
+            int r = budget_share(&c, 2, ga_vec_dive, &cur);
             if (r < 0)
                 goto nomem;
             downsize(&c, &cur);
