@@ -523,6 +523,42 @@ static void eighteen_jobs_three_p4d(void **state)
     gpuarb_pack_problem_free(p);
 }
 
+/* One priced type under min_cost (issue 9's case 15 of
+ * bench/pack_cbc_check.py): 23 jobs on p5-like nodes at $98.32.  CBC
+ * proves 8 nodes, $786.56 (63 GPUs need ceil(63 / 8) = 8 nodes by hand).
+ * Before prices were counted in whole units, the cost bound stayed at the
+ * volume bound ($774.27) and the packing was left "feasible". */
+static void one_price_min_cost_proven(void **state)
+{
+    fixture *f = *state;
+    static const double jobs[23][3] = {
+        {4, 69, 86},   {2, 87, 1002}, {1, 41, 202},  {2, 87, 150},  {2, 30, 30},
+        {2, 83, 105},  {4, 37, 162},  {2, 74, 503},  {4, 10, 736},  {2, 72, 820},
+        {4, 15, 512},  {1, 5, 862},   {4, 75, 199},  {4, 90, 381},  {2, 34, 353},
+        {2, 68, 706},  {4, 39, 361},  {4, 15, 54},   {3, 13, 282},  {2, 64, 321},
+        {3, 26, 1029}, {1, 21, 19},   {4, 15, 1035},
+    };
+    inst I;
+    memset(&I, 0, sizeof I);
+    I.n = 23;
+    I.nt = 1;
+    I.cap[0][0] = 8, I.cap[0][1] = 192, I.cap[0][2] = 2048;
+    I.cost[0] = 98.32;
+    I.count[0] = -1;
+    for (int i = 0; i < 23; i++)
+        memcpy(I.sz[i], jobs[i], sizeof I.sz[i]);
+    gpuarb_pack_problem *p = build(f, &I);
+    gpuarb_pack_result *r = solve(f, p, GPUARB_PACK_MIN_COST, 60000);
+    gpuarb_pack_summary s = summary(r);
+    check_feasible(r, &I);
+    assert_int_equal(s.nodes_used, 8);
+    assert_true(fabs(s.cost_per_hour - 786.56) < 1e-9);
+    assert_int_equal(s.status, GPUARB_SOLVE_OPTIMAL);
+    assert_true(s.cost_lower_bound <= 786.56 + 1e-9);
+    gpuarb_pack_result_free(r);
+    gpuarb_pack_problem_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -532,6 +568,7 @@ int main(void)
         cmocka_unit_test(eighteen_jobs_three_p4d),
         cmocka_unit_test(known_optimum_by_construction),
         cmocka_unit_test(exact_vs_subset_dp),
+        cmocka_unit_test(one_price_min_cost_proven),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

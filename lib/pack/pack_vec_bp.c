@@ -14,7 +14,10 @@
  * one objective carries SPEC section 4's order.  min_nodes runs phase A
  * (every column costs 1, so bounds round up) and, when the usable types
  * differ in price, phase B (column cost c_t with at most N* nodes, N* from
- * phase A): the cheapest packing among those with the fewest nodes.
+ * phase A): the cheapest packing among those with the fewest nodes.  Prices
+ * that are whole numbers of cents (of 10^-k, k <= 4) are counted in units of
+ * their greatest common divisor, so every packing's value is whole and LP
+ * bounds round up in every phase (one price: min_cost is min_nodes).
  *
  * The restricted master is solved by our own revised simplex with an
  * explicit basis inverse (numeric/dense.c: Gauss-Jordan and eta updates),
@@ -631,6 +634,44 @@ static int run(bp *B)
     return node(B, 0);
 }
 
+static int64_t gcd64(int64_t a, int64_t b)
+{
+    while (b) {
+        int64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* Prices in a common unit: when every usable type's price is a whole
+ * number of 10^-k (k <= 4), unit[t] = price / g in whole units, g their
+ * greatest common divisor, so every packing's value is a whole number
+ * and LP bounds round up.  0 when the prices have no such unit. */
+static int cost_units(const vctx *c, double *unit)
+{
+    for (int k = 0; k <= 4; k++) {
+        double sc = pow(10, k);
+        int64_t g = 0;
+        int ok = 1;
+        for (size_t t = 0; t < c->nt && ok; t++) {
+            double v = c->vp->types[t].cost * sc;
+            if (v > 1e12 || fabs(v - nearbyint(v)) > 1e-6 * fmax(1, v))
+                ok = 0;
+            else if (c->left0[t] != 0)
+                g = gcd64(g, (int64_t)llround(v));
+        }
+        if (!ok)
+            continue;
+        if (g == 0)
+            g = 1;
+        for (size_t t = 0; t < c->nt; t++)
+            unit[t] = (double)(llround(c->vp->types[t].cost * sc) / g);
+        return 1;
+    }
+    return 0;
+}
+
 int ga_vec_bp(vctx *c, vsol *s)
 {
     const ga_vec_problem *vp = c->vp;
@@ -646,18 +687,18 @@ int ga_vec_bp(vctx *c, vsol *s)
     int n = B->n, rc = 0;
     /* rows: items, then a count row per type whose count could bind */
     B->m = n;
+    double unit[64];
+    int allint = cost_units(c, unit);
     double cmax = 0;
-    int allint = 1;
     for (int t = 0; t < B->nt; t++) {
         B->limrow[t] = -1;
         if (c->left0[t] >= 0 && c->left0[t] < n) {
             B->limrow[t] = B->m;
             B->b[B->m++] = (double)c->left0[t];
         }
-        if (vp->types[t].cost > cmax)
-            cmax = vp->types[t].cost;
-        if (vp->types[t].cost != floor(vp->types[t].cost))
-            allint = 0;
+        double ct = allint ? unit[t] : vp->types[t].cost;
+        if (ct > cmax)
+            cmax = ct;
     }
     for (int i = 0; i < n; i++)
         B->b[i] = 1;
@@ -701,7 +742,7 @@ int ga_vec_bp(vctx *c, vsol *s)
         B->pen[i] = (S + 1) * w;
     }
     for (int t = 0; t < B->nt; t++)
-        B->ccost[t] = min_nodes ? 1 : vp->types[t].cost;
+        B->ccost[t] = min_nodes ? 1 : allint ? unit[t] : vp->types[t].cost;
     B->integral = min_nodes || allint;
     rc = run(B);
     int proven = rc == 0 && !B->aborted && !B->unproven;
@@ -724,7 +765,7 @@ int ga_vec_bp(vctx *c, vsol *s)
             B->pen[i] = (S + 1) * w;
         }
         for (int t = 0; t < B->nt; t++)
-            B->ccost[t] = vp->types[t].cost;
+            B->ccost[t] = allint ? unit[t] : vp->types[t].cost;
         B->integral = allint;
         rc = run(B);
         proven = rc == 0 && !B->aborted && !B->unproven;
