@@ -511,6 +511,13 @@ GPUARB_API gpuarb_status gpuarb_pack_add_item(gpuarb_ctx *ctx, gpuarb_pack_probl
                                               const char *name, double gpus, double cpus,
                                               double memory_gb, int64_t count, int64_t *first);
 
+/** Set the priority of the items one gpuarb_pack_add_item call added
+ *  (first is the index it returned; default 0).  When node counts cannot
+ *  hold every item, items of higher priority are placed first (SPEC
+ *  section 4).  GPUARB_ERR_ARG when no add_item call returned first. */
+GPUARB_API gpuarb_status gpuarb_pack_set_item_priority(gpuarb_ctx *ctx,
+                                                       gpuarb_pack_problem *prob, int64_t first,
+                                                       int32_t priority);
 /** Load a pack spec file (".json" as JSON, anything else as YAML). */
 GPUARB_API gpuarb_status gpuarb_pack_spec_load(gpuarb_ctx *ctx, const char *path,
                                                gpuarb_pack_problem **out);

@@ -1119,6 +1119,28 @@ expect_rc "mig without profiles or place is a usage error" 2
 expect_err "mig without a sub-verb says what it expects" "gpuarb: mig: expected 'profiles' or 'place'"
 expect_no_stdout "mig without a sub-verb"
 
+# ---- pack: issue 9 (count limits, priority, clock_limited)
+# One node of 8 GPUs, jobs of 5, 3, 3, 2 GPUs: by hand three fit (3+3+2),
+# never four; the 5-GPU job is left out, the packing is proven optimal and
+# the bounds stay at or below it.  With priority 1 on the 5-GPU job it is
+# placed first (5+3): two placed.  Exit 4: items unplaced.
+printf 'nodes:\n  - {name: n, gpus: 8, count: 1}\nitems:\n  - {name: a, gpus: 5}\n  - {name: b, gpus: 3, count: 2}\n  - {name: d, gpus: 2}\n' >"$T/pack_cnt.yaml"
+run pack --format json "$T/pack_cnt.yaml"
+expect_rc "pack: count limits leave an item unplaced (exit 4)" 4
+pycheck "pack: three of four placed where three fit, optimal, bounds below" "
+assert [u['item'] for u in d['unplaced']] == ['a'], d['unplaced']
+assert d['status'] == 'optimal' and d['nodes_used'] == 1, d
+assert d['lower_bound'] <= d['nodes_used'], d
+assert d['clock_limited'] is False, d
+"
+sed 's/{name: a, gpus: 5}/{name: a, gpus: 5, priority: 1}/' "$T/pack_cnt.yaml" >"$T/pack_prio.yaml"
+run pack --format json "$T/pack_prio.yaml"
+expect_rc "pack: priority, items unplaced (exit 4)" 4
+pycheck "pack: the priority job is placed first" "
+placed = [i for n in d['nodes'] for i in n['items']]
+assert 'a' in placed and len(placed) == 2, placed
+"
+
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

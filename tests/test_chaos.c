@@ -514,6 +514,8 @@ static gpuarb_status c_pack_problem(gpuarb_ctx *ctx, const void *arg, char **tex
             st = gpuarb_pack_add_item(ctx, p, "job", 3, 8, 64, 5, NULL);
         if (!st)
             st = gpuarb_pack_add_item(ctx, p, NULL, 2, 1, 1, 1, NULL);
+        if (!st)
+            st = gpuarb_pack_set_item_priority(ctx, p, 5, 1);
         break;
     case P_SPEC_LOAD: st = gpuarb_pack_spec_load(ctx, DATA "pack.yaml", &p); break;
     case P_SPEC_PARSE:

@@ -66,6 +66,7 @@ typedef struct ga_pack_group {
     double size[GA_PACK_DIMS];
     int64_t count;
     int64_t first;     /* index of the group's first item */
+    int32_t priority;  /* SPEC section 4: higher is placed first; 0 default */
     int32_t count_line, count_col; /* the spec's count value; 0 = none */
 } ga_pack_group;
 
@@ -264,6 +265,7 @@ typedef struct ga_vec_problem {
     size_t n_types;
     const ga_vec_type *types;
     int32_t objective;              /* 0 min_nodes, 1 min_cost */
+    const int32_t *prio;            /* per item priority; NULL = all 0 */
 } ga_vec_problem;
 
 typedef struct ga_vec_report {

@@ -192,6 +192,28 @@ gpuarb_status gpuarb_pack_add_item(gpuarb_ctx *ctx, gpuarb_pack_problem *prob, c
     return st;
 }
 
+gpuarb_status gpuarb_pack_set_item_priority(gpuarb_ctx *ctx, gpuarb_pack_problem *prob,
+                                            int64_t first, int32_t priority)
+{
+    gpuarb_status st = spec_problem(ctx, prob, "items of a BPP instance have no priority");
+    if (st)
+        return st;
+    /* groups are in item order: binary search for the one starting at first */
+    size_t lo = 0, hi = prob->n_groups;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (prob->groups[mid].first < first)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo >= prob->n_groups || prob->groups[lo].first != first)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
+                        "no gpuarb_pack_add_item call returned first = %lld", (long long)first);
+    prob->groups[lo].priority = priority;
+    return GPUARB_OK;
+}
+
 int64_t gpuarb_pack_problem_item_count(const gpuarb_pack_problem *prob)
 {
     if (!prob)

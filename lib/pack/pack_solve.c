@@ -594,7 +594,9 @@ gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
         size_t *map = ga_mallocarray(n_ok + 1, sizeof *map);
         ga_vec_type *vt = ga_mallocarray(J.nt + 1, sizeof *vt);
         int32_t *node_of = ga_mallocarray(n_ok + 1, sizeof *node_of);
-        if (!sz || !map || !vt || !node_of) {
+        int32_t *prio = ga_calloc(n_ok + 1, sizeof *prio);
+        if (!sz || !map || !vt || !node_of || !prio) {
+            free(prio);
             free(sz);
             free(map);
             free(vt);
@@ -602,8 +604,14 @@ gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
             st = ga_nomem(ctx);
             goto done;
         }
+        size_t g = 0;
         for (size_t j = 0; j < J.n; j++)
             if (ok[j]) {
+                while (p->kind != GA_PACK_KIND_BPP && g + 1 < p->n_groups &&
+                       p->groups[g + 1].first <= (int64_t)j)
+                    g++;
+                if (p->kind != GA_PACK_KIND_BPP)
+                    prio[m] = p->groups[g].priority;
                 memcpy(sz[m], J.isz[j], sizeof sz[m]);
                 map[m++] = j;
             }
@@ -612,7 +620,7 @@ gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
             vt[t].cost = p->kind == GA_PACK_KIND_BPP ? 0 : fmax(0, p->types[t].cost);
             vt[t].count = left[t];
         }
-        ga_vec_problem vp = {m, (const int64_t(*)[GA_PACK_DIMS])sz, J.nt, vt, objective};
+        ga_vec_problem vp = {m, (const int64_t(*)[GA_PACK_DIMS])sz, J.nt, vt, objective, prio};
         ga_vec_report rep;
         st = ga_vec_solve(ctx, &vp, algorithm, &lim, seed, node_of, J.node_type, &rep);
         if (st == GPUARB_OK) {
@@ -628,6 +636,7 @@ gpuarb_status gpuarb_pack_solve(gpuarb_ctx *ctx, const gpuarb_pack_problem *p,
         free(map);
         free(vt);
         free(node_of);
+        free(prio);
         if (st)
             goto done;
     }

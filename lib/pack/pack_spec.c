@@ -5,7 +5,8 @@
  * getters and key walker of lib/io/docread.c, so its errors are worded as
  * the optimize spec's are.  Keys: version (1), nodes (list of {name, gpus,
  * cpus, memory_gb, cost_hour, count}), items (list of {name, gpus, cpus,
- * memory_gb, count}), objective, algorithm, time_limit_s, memory_limit_mib
+ * memory_gb, count, priority}: an integer within +-10^6, higher placed first
+ * when count limits bind), objective, algorithm, time_limit_s, memory_limit_mib
  * (each item group keeps where its count is, for the memory budget's
  * error at solve time).  A node type's
  * absent capacity does not constrain that dimension; an item's absent size
@@ -60,10 +61,11 @@ enum { K_NAME, K_GPUS, K_CPUS, K_MEM, K_COST, K_COUNT };
 static const ga_rd_field NODE_KEYS[] = {{"name", 0},      {"gpus", 0},      {"cpus", 0},
                                         {"memory_gb", 0}, {"cost_hour", 0}, {"count", 0},
                                         {NULL, 0}};
-/* items have no cost_hour: their count is key 4 */
-enum { I_COUNT = 4 };
-static const ga_rd_field ITEM_KEYS[] = {{"name", 0}, {"gpus", 0}, {"cpus", 0}, {"memory_gb", 0},
-                                        {"count", 0}, {NULL, 0}};
+/* items have no cost_hour: their count is key 4, then priority */
+enum { I_COUNT = 4, I_PRIORITY = 5 };
+static const ga_rd_field ITEM_KEYS[] = {{"name", 0},  {"gpus", 0},     {"cpus", 0},
+                                        {"memory_gb", 0}, {"count", 0}, {"priority", 0},
+                                        {NULL, 0}};
 enum { R_VERSION, R_NODES, R_ITEMS, R_OBJECTIVE, R_ALGORITHM, R_TIME, R_MEMORY };
 static const ga_rd_field ROOT_KEYS[] = {
     {"version", 0},   {"nodes", GA_RD_REQUIRED}, {"items", GA_RD_REQUIRED},
@@ -113,16 +115,18 @@ static gpuarb_status parse_item(ps *s, const ga_doc_node *n, size_t idx, ga_strs
 {
     double size[GA_PACK_DIMS] = {0, 0, 0, 0};
     int64_t count = 1;
+    int32_t priority = 0;
     const char *name = NULL;
     ga_rd_map m;
     int k;
     const ga_doc_node *v;
-    gpuarb_status st = ga_rd_map_begin(&s->rd, n, ITEM_KEYS,
-                                       "a mapping {name, gpus, cpus, memory_gb, count}", &m);
+    gpuarb_status st = ga_rd_map_begin(
+        &s->rd, n, ITEM_KEYS, "a mapping {name, gpus, cpus, memory_gb, count, priority}", &m);
     while (!st && !(st = ga_rd_map_next(&s->rd, &m, &k, &v)) && k >= 0) {
         switch (k) {
         case K_NAME: st = ga_rd_string(&s->rd, v, &name); break;
         case I_COUNT: st = get_count(s, v, 1, &count); break;
+        case I_PRIORITY: st = ga_rd_int32(&s->rd, v, -1000000, 1000000, &priority); break;
         default: st = get_size(s, v, &size[k - K_GPUS]); break;
         }
     }
@@ -141,6 +145,7 @@ static gpuarb_status parse_item(ps *s, const ga_doc_node *n, size_t idx, ga_strs
     }
     if ((st = ga_pack_add_group(s->ctx, s->p, name, size, count)))
         return st;
+    s->p->groups[s->p->n_groups - 1].priority = priority;
     if (m.at[I_COUNT]) {
         /* where the count is, for the memory budget's error at solve time */
         ga_pack_group *g = &s->p->groups[s->p->n_groups - 1];

@@ -77,12 +77,25 @@ int32_t ga_vec_open_node(vsol *s, int32_t type)
     return s->nn++;
 }
 
-/* Is solution a better than b for the objective?  Placed items first. */
-static int better(const vctx *c, const vsol *a, int64_t placed_a, const vsol *b,
-                  int64_t placed_b)
+/* Items placed per priority rank into cnt[nlev]. */
+static void placed_levels(const vctx *c, const vsol *s, int64_t *cnt)
 {
-    if (placed_a != placed_b)
-        return placed_a > placed_b;
+    memset(cnt, 0, (size_t)c->nlev * sizeof *cnt);
+    for (int32_t k = 0; k < s->nn; k++)
+        for (int32_t x = 0; x < s->nd[k].n; x++)
+            cnt[c->rank[s->nd[k].it[x]]]++;
+}
+
+int ga_vec_better(const vctx *c, const vsol *a, const vsol *b)
+{
+    if (c->limited) {
+        vctx *m = (vctx *)c; /* the scratch counts only */
+        placed_levels(c, a, m->lev_a);
+        placed_levels(c, b, m->lev_b);
+        for (int32_t l = c->nlev - 1; l >= 0; l--)
+            if (m->lev_a[l] != m->lev_b[l])
+                return m->lev_a[l] > m->lev_b[l];
+    }
     double ca = ga_vec_sol_cost(c, a), cb = ga_vec_sol_cost(c, b);
     if (c->vp->objective == GPUARB_PACK_MIN_COST) {
         if (fabs(ca - cb) > 1e-9 * fmax(1, fabs(cb)))
@@ -127,10 +140,11 @@ static int cmp_i64_desc(const void *a, const void *b)
     return x < y ? 1 : x > y ? -1 : 0;
 }
 
-static int64_t node_bound(const vctx *c, int *oom)
+/* Bounds over the items items[0..m) (items NULL: all c->n of them). */
+static int64_t node_bound(const vctx *c, const int32_t *items, size_t m_items, int *oom)
 {
     const ga_vec_problem *vp = c->vp;
-    int64_t lb = c->n > 0;
+    int64_t lb = m_items > 0;
     int64_t *w = ga_mallocarray(c->n + 1, sizeof *w);
     if (!w) {
         *oom = 1;
@@ -145,11 +159,13 @@ static int64_t node_bound(const vctx *c, int *oom)
             continue;
         size_t m = 0;
         int64_t tot = 0;
-        for (size_t i = 0; i < c->n; i++)
+        for (size_t q = 0; q < m_items; q++) {
+            size_t i = items ? (size_t)items[q] : q;
             if (vp->size[i][d] > 0) {
                 w[m++] = vp->size[i][d];
                 tot += vp->size[i][d];
             }
+        }
         if (m == 0)
             continue;
         qsort(w, m, sizeof *w, cmp_i64_desc);
@@ -168,7 +184,7 @@ static int64_t node_bound(const vctx *c, int *oom)
  * every item needs a node of some type it fits.  Count limits are
  * relaxed.  Item x type work is capped: past it, the price per unit is
  * taken over all types. */
-static double cost_bound(const vctx *c)
+static double cost_bound(const vctx *c, const int32_t *items, size_t m_items)
 {
     const ga_vec_problem *vp = c->vp;
     const int64_t inf = (int64_t)1 << 62;
@@ -187,7 +203,8 @@ static double cost_bound(const vctx *c)
         }
     }
     int64_t zero[D] = {0, 0, 0, 0};
-    for (size_t i = 0; i < c->n; i++) {
+    for (size_t q = 0; q < m_items; q++) {
+        size_t i = items ? (size_t)items[q] : q;
         double rate[D] = {-1, -1, -1, -1}, cheapest = -1;
         if (per_item) {
             for (size_t t = 0; t < c->nt; t++) {
@@ -550,7 +567,18 @@ static int merge_pairs(vctx *c, vsol *s)
 }
 
 /* ---------------------------------------------------------------------
- * Node elimination: empty one node into a pool, then insert and swap.
+ * Node elimination (a consistent neighbourhood search, after Buljubasic
+ * and Vasquez's for two-dimensional vector packing): empty one node into
+ * a pool of unassigned items and, every node always within its capacity,
+ * move pool items in until the pool is empty.  Moves, each scored by the
+ * change of the pool's weight (an item weighs its summed share of the
+ * largest capacity of every dimension, so big items leave the pool
+ * first): insert a pool item; swap one pool item for one or two node
+ * items; swap two pool items for one node item; an ejection chain that
+ * moves a node item to another node to make room for a pool item.  The
+ * best move is taken even when it makes the pool heavier; an item pushed
+ * out of a node may not return to it for a few iterations (tabu), unless
+ * that empties the pool.
  * --------------------------------------------------------------------- */
 static double node_fill(const vctx *c, const vnode *v)
 {
@@ -560,179 +588,275 @@ static double node_fill(const vctx *c, const vnode *v)
     return f;
 }
 
-/* Try to remove node k from s.  Returns 1 on success (s changed), 0 if
- * not (s unchanged), -1 on allocation failure. */
-static int eliminate(vctx *c, vsol *s, int32_t k, int64_t max_iter)
+typedef struct elim {
+    vctx *c;
+    vsol w;              /* the working packing */
+    int32_t *pool;
+    int32_t np;
+    double *wt;          /* per item */
+    int64_t *tabu_until; /* per item */
+    int32_t *tabu_node;  /* per item */
+} elim;
+
+/* Would node v, without items y and z (-1 = none) and with x and x2 (-1 =
+ * none), fit its type? */
+static int fits_swap(const vctx *c, const vnode *v, int32_t y, int32_t z, int32_t x, int32_t x2)
 {
     const ga_vec_problem *vp = c->vp;
-    vsol w;
-    memset(&w, 0, sizeof w);
-    if (vsol_copy(&w, s) != 0) {
-        ga_vec_sol_free(&w);
-        return -1;
+    const int64_t *cap = vp->types[v->type].cap;
+    for (int d = 0; d < D; d++) {
+        int64_t l = v->load[d];
+        if (y >= 0)
+            l -= vp->size[y][d];
+        if (z >= 0)
+            l -= vp->size[z][d];
+        if (x >= 0)
+            l += vp->size[x][d];
+        if (x2 >= 0)
+            l += vp->size[x2][d];
+        if (l > cap[d])
+            return 0;
     }
-    size_t n = c->n;
-    int32_t *pool = ga_mallocarray(n + 1, sizeof *pool);
-    int64_t *tabu = ga_calloc(n + 1, sizeof *tabu);
-    int32_t *tabu_node = ga_mallocarray(n + 1, sizeof *tabu_node);
-    if (!pool || !tabu || !tabu_node) {
-        free(pool);
-        free(tabu);
-        free(tabu_node);
-        ga_vec_sol_free(&w);
-        return -1;
+    return 1;
+}
+
+static int node_remove_item(vnode *v, int32_t item, const int64_t *sz)
+{
+    for (int32_t q = 0; q < v->n; q++)
+        if (v->it[q] == item) {
+            node_remove_at(v, q, sz);
+            return 1;
+        }
+    return 0;
+}
+
+typedef struct move {
+    int kind;            /* 0 none, 1 insert, 2 swap, 3 chain */
+    int32_t pa, pb;      /* pool positions in (pb -1: one) */
+    int32_t node;
+    int32_t y, z;        /* node items out (-1 none) */
+    int32_t dest;        /* chain: node that takes y */
+    double delta;
+} move;
+
+static int is_tabu(const elim *E, int32_t item, int32_t node, int64_t it)
+{
+    return E->tabu_node[item] == node && E->tabu_until[item] > it;
+}
+
+/* Consider m: keep it in *best when lower, ties by a fair coin toss
+ * among equals. */
+static void consider(elim *E, move *best, const move *m, uint64_t *ties)
+{
+    if (best->kind == 0 || m->delta < best->delta - 1e-12) {
+        *best = *m;
+        *ties = 1;
+    } else if (m->delta < best->delta + 1e-12 && ga_rng_below(&E->c->rng, ++*ties) == 0) {
+        *best = *m;
     }
-    for (size_t i = 0; i < n; i++)
-        tabu_node[i] = -1;
-    int32_t np = 0;
-    for (int32_t x = 0; x < w.nd[k].n; x++)
-        pool[np++] = w.nd[k].it[x];
-    free(w.nd[k].it);
-    w.nd[k] = w.nd[--w.nn];
+}
+
+static int eliminate(vctx *c, vsol *s, int32_t k, int64_t max_iter, elim *E)
+{
+    const ga_vec_problem *vp = c->vp;
+    if (vsol_copy(&E->w, s) != 0)
+        return -1;
+    vsol *w = &E->w;
+    E->np = 0;
+    for (int32_t x = 0; x < w->nd[k].n; x++)
+        E->pool[E->np++] = w->nd[k].it[x];
+    free(w->nd[k].it);
+    w->nd[k] = w->nd[--w->nn];
+    for (int32_t q = 0; q < E->np; q++)
+        E->tabu_until[E->pool[q]] = 0;
     int rc = 0;
-    for (int64_t it = 0; it < max_iter && np > 0; it++) {
-        if (ga_budget_spend(&c->budget, (int64_t)w.nn * (np + 1) + 1))
-            break;
-        /* direct insertions: largest pool item into the best-fitting node */
-        int inserted = 0;
-        for (int32_t a = 0; a < np; a++) {
-            int32_t i = pool[a];
-            int32_t pick = -1;
-            double ps = 0;
-            for (int32_t b = 0; b < w.nn; b++) {
-                const int64_t *cap = vp->types[w.nd[b].type].cap;
-                if (!ga_vec_fits_add(w.nd[b].load, vp->size[i], cap))
+    for (int64_t it = 1; it <= max_iter && E->np > 0; it++) {
+        int64_t work = 0;
+        move best;
+        memset(&best, 0, sizeof best);
+        uint64_t ties = 0;
+        for (int32_t a = 0; a < E->np; a++) {
+            int32_t x = E->pool[a];
+            for (int32_t b = 0; b < w->nn; b++) {
+                vnode *v = &w->nd[b];
+                int tabu = is_tabu(E, x, b, it);
+                work += v->n + 1;
+                if (fits_swap(c, v, -1, -1, x, -1)) {
+                    if (tabu && E->np > 1)
+                        continue;
+                    move m = {1, a, -1, b, -1, -1, -1, -E->wt[x]};
+                    consider(E, &best, &m, &ties);
                     continue;
-                double slack = 0;
-                for (int d = 0; d < D; d++)
-                    if (c->R[d] > 0 && cap[d] < ((int64_t)1 << 62))
-                        slack += (double)(cap[d] - w.nd[b].load[d] - vp->size[i][d]) / c->R[d];
-                if (pick < 0 || slack < ps) {
-                    pick = b;
-                    ps = slack;
                 }
-            }
-            if (pick >= 0) {
-                if (ga_vec_node_push(&w.nd[pick], i, vp->size[i]) != 0) {
-                    rc = -1;
-                    break;
-                }
-                pool[a] = pool[--np];
-                a--;
-                inserted = 1;
-            }
-        }
-        if (rc || np == 0)
-            break;
-        if (inserted)
-            continue;
-        /* swap: pool item x in, node item y out, when x is larger than y
-         * (or equal, to move on); best by measure gain, ties random */
-        int32_t bx = -1, bb = -1, by = -1;
-        double bg = -1e300;
-        uint64_t nties = 0;
-        for (int32_t a = 0; a < np; a++) {
-            int32_t x = pool[a];
-            for (int32_t b = 0; b < w.nn; b++) {
-                vnode *v = &w.nd[b];
-                const int64_t *cap = vp->types[v->type].cap;
-                for (int32_t y = 0; y < v->n; y++) {
-                    int32_t iy = v->it[y];
-                    if (tabu_node[x] == b && tabu[x] > it)
-                        continue;
-                    int ok = 1;
-                    for (int d = 0; d < D && ok; d++)
-                        if (v->load[d] - vp->size[iy][d] + vp->size[x][d] > cap[d])
-                            ok = 0;
-                    if (!ok)
-                        continue;
-                    double g = c->meas[x] - c->meas[iy];
-                    if (g > bg + 1e-12) {
-                        bg = g;
-                        bx = a;
-                        bb = b;
-                        by = y;
-                        nties = 1;
-                    } else if (g > bg - 1e-12 && ga_rng_below(&c->rng, ++nties) == 0) {
-                        bx = a;
-                        bb = b;
-                        by = y;
+                for (int32_t q = 0; q < v->n; q++) {
+                    int32_t y = v->it[q];
+                    if (!tabu && fits_swap(c, v, y, -1, x, -1)) {
+                        move m = {2, a, -1, b, y, -1, -1, E->wt[y] - E->wt[x]};
+                        consider(E, &best, &m, &ties);
+                        /* chain: y to another node */
+                        for (int32_t e = 0; e < w->nn; e++) {
+                            if (e == b || is_tabu(E, y, e, it) ||
+                                !fits_swap(c, &w->nd[e], -1, -1, y, -1))
+                                continue;
+                            move mc = {3, a, -1, b, y, -1, e, -E->wt[x]};
+                            consider(E, &best, &mc, &ties);
+                            break;
+                        }
+                        work += w->nn / 4 + 1;
                     }
+                    if (tabu)
+                        continue;
+                    for (int32_t r = q + 1; r < v->n; r++) {
+                        int32_t z = v->it[r];
+                        if (!fits_swap(c, v, y, z, x, -1))
+                            continue;
+                        move m = {2, a, -1, b, y, z, -1, E->wt[y] + E->wt[z] - E->wt[x]};
+                        consider(E, &best, &m, &ties);
+                    }
+                    work += v->n;
+                    for (int32_t a2 = a + 1; a2 < E->np; a2++) {
+                        int32_t x2 = E->pool[a2];
+                        if (is_tabu(E, x2, b, it) || !fits_swap(c, v, y, -1, x, x2))
+                            continue;
+                        move m = {2, a, a2, b, y, -1, -1, E->wt[y] - E->wt[x] - E->wt[x2]};
+                        consider(E, &best, &m, &ties);
+                    }
+                    work += E->np;
                 }
             }
         }
-        if (bx < 0)
+        if (ga_budget_spend(&c->budget, work / 4 + 1) || best.kind == 0)
             break;
-        int32_t x = pool[bx];
-        vnode *v = &w.nd[bb];
-        int32_t iy = v->it[by];
-        node_remove_at(v, by, vp->size[iy]);
-        if (ga_vec_node_push(v, x, vp->size[x]) != 0) {
+        /* apply: items in, items out */
+        vnode *v = &w->nd[best.node];
+        int32_t x = E->pool[best.pa], x2 = best.pb >= 0 ? E->pool[best.pb] : -1;
+        if (best.y >= 0)
+            node_remove_item(v, best.y, vp->size[best.y]);
+        if (best.z >= 0)
+            node_remove_item(v, best.z, vp->size[best.z]);
+        if (ga_vec_node_push(v, x, vp->size[x]) != 0 ||
+            (x2 >= 0 && ga_vec_node_push(v, x2, vp->size[x2]) != 0)) {
             rc = -1;
             break;
         }
-        pool[bx] = iy;
-        tabu_node[iy] = bb;
-        tabu[iy] = it + 5 + (int64_t)ga_rng_below(&c->rng, 5);
+        /* remove x (and x2) from the pool: higher position first */
+        if (best.pb > best.pa) {
+            E->pool[best.pb] = E->pool[--E->np];
+            E->pool[best.pa] = E->pool[--E->np];
+        } else {
+            E->pool[best.pa] = E->pool[--E->np];
+        }
+        if (best.kind == 3) {
+            if (ga_vec_node_push(&w->nd[best.dest], best.y, vp->size[best.y]) != 0) {
+                rc = -1;
+                break;
+            }
+        } else {
+            int32_t out[2] = {best.y, best.z};
+            for (int q = 0; q < 2; q++) {
+                if (out[q] < 0)
+                    continue;
+                E->pool[E->np++] = out[q];
+                E->tabu_node[out[q]] = best.node;
+                E->tabu_until[out[q]] = it + 3 + (int64_t)ga_rng_below(&c->rng, 8);
+            }
+        }
     }
     int result = 0;
-    if (rc == 0 && np == 0) {
+    if (rc == 0 && E->np == 0) {
         ga_vec_sol_free(s);
-        *s = w;
-        memset(&w, 0, sizeof w);
+        *s = *w;
+        memset(w, 0, sizeof *w);
         result = 1;
     }
-    ga_vec_sol_free(&w);
-    free(pool);
-    free(tabu);
-    free(tabu_node);
+    ga_vec_sol_free(w);
     return rc ? -1 : result;
 }
 
-/* Repeatedly try to drop nodes, least filled first. */
+/* Drop nodes until the bound is met or the budget is spent: every node is
+ * a candidate, least filled first, then in random order; a pass that
+ * empties none doubles the iterations each attempt may take (6 such
+ * passes in a row end it). */
 static int improve(vctx *c, vsol *s, int64_t lb)
 {
-    int progress = 1;
-    while (progress && s->nn > lb && !c->budget.stopped) {
-        progress = 0;
-        /* candidates in order of fill, least first */
-        int32_t *cand = ga_mallocarray((size_t)s->nn + 1, sizeof *cand);
-        double *fill = ga_mallocarray((size_t)s->nn + 1, sizeof *fill);
-        if (!cand || !fill) {
-            free(cand);
-            free(fill);
-            return -1;
-        }
+    elim E;
+    memset(&E, 0, sizeof E);
+    E.c = c;
+    size_t n = c->n;
+    E.pool = ga_mallocarray(n + 1, sizeof *E.pool);
+    E.wt = ga_mallocarray(n + 1, sizeof *E.wt);
+    E.tabu_until = ga_calloc(n + 1, sizeof *E.tabu_until);
+    E.tabu_node = ga_mallocarray(n + 1, sizeof *E.tabu_node);
+    int32_t *cand = ga_mallocarray(n + 1, sizeof *cand);
+    double *fill = ga_mallocarray(n + 1, sizeof *fill);
+    int rc = 0;
+    if (!E.pool || !E.wt || !E.tabu_until || !E.tabu_node || !cand || !fill) {
+        rc = -1;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double v = 0;
+        for (int d = 0; d < D; d++)
+            if (c->R[d] > 0)
+                v += (double)c->vp->size[i][d] / c->R[d];
+        E.wt[i] = v + 1e-6;
+        E.tabu_node[i] = -1;
+    }
+    int64_t iters = 100 + (int64_t)n;
+    int pass = 0;
+    while (s->nn > lb && !c->budget.stopped) {
         int32_t nn = s->nn;
         for (int32_t k = 0; k < nn; k++) {
             cand[k] = k;
             fill[k] = node_fill(c, &s->nd[k]);
         }
-        for (int32_t a = 1; a < nn; a++) {
-            int32_t x = cand[a];
-            int32_t b = a;
-            while (b > 0 && fill[cand[b - 1]] > fill[x]) {
-                cand[b] = cand[b - 1];
-                b--;
+        if (pass == 0) {
+            for (int32_t a = 1; a < nn; a++) {
+                int32_t x = cand[a], b = a;
+                while (b > 0 && fill[cand[b - 1]] > fill[x]) {
+                    cand[b] = cand[b - 1];
+                    b--;
+                }
+                cand[b] = x;
             }
-            cand[b] = x;
+        } else {
+            for (int32_t a = nn - 1; a > 0; a--) {
+                int32_t b = (int32_t)ga_rng_below(&c->rng, (uint64_t)a + 1);
+                int32_t t = cand[a];
+                cand[a] = cand[b];
+                cand[b] = t;
+            }
         }
-        for (int32_t a = 0; a < nn && a < 8 && !c->budget.stopped; a++) {
-            int r = eliminate(c, s, cand[a], 200 + 4 * (int64_t)c->n);
+        int progress = 0;
+        for (int32_t a = 0; a < nn && !c->budget.stopped; a++) {
+            int r = eliminate(c, s, cand[a], iters, &E);
             if (r < 0) {
-                free(cand);
-                free(fill);
-                return -1;
+                rc = -1;
+                goto out;
             }
             if (r == 1) {
                 progress = 1;
                 break;
             }
         }
-        free(cand);
-        free(fill);
+        if (progress) {
+            pass = 0;
+        } else {
+            /* without a time limit the ticks never end it: 6 fruitless
+             * passes (the last with 32 times the first's iterations) do */
+            if (++pass > 6)
+                break;
+            iters *= 2;
+        }
     }
-    return 0;
+out:
+    free(E.pool);
+    free(E.wt);
+    free(E.tabu_until);
+    free(E.tabu_node);
+    free(cand);
+    free(fill);
+    return rc;
 }
 
 /* ---------------------------------------------------------------------
@@ -740,6 +864,8 @@ static int improve(vctx *c, vsol *s, int64_t lb)
  * --------------------------------------------------------------------- */
 static int cmp_ord(vctx *c, int32_t a, int32_t b)
 {
+    if (c->limited && c->rank[a] != c->rank[b])
+        return c->rank[a] > c->rank[b] ? -1 : 1;
     if (c->meas[a] != c->meas[b])
         return c->meas[a] > c->meas[b] ? -1 : 1;
     return a < b ? -1 : 1;
@@ -819,6 +945,218 @@ static int emit(const vctx *c, const vsol *s, int32_t *node_of, int32_t *node_ty
     return 0;
 }
 
+/* Count limits: place what is left unplaced where it fits (an open node,
+ * else a new node of the cheapest type with count left), highest priority
+ * first and smallest first within a priority; then let an unplaced item
+ * take the place of a placed one of lower priority.  Returns 0 or -1. */
+static int place_unplaced(vctx *c, vsol *s)
+{
+    const ga_vec_problem *vp = c->vp;
+    size_t n = c->n;
+    unsigned char *on = ga_calloc(n + 1, 1);
+    int64_t *left = ga_mallocarray(c->nt + 1, sizeof *left);
+    if (!on || !left) {
+        free(on);
+        free(left);
+        return -1;
+    }
+    memcpy(left, c->left0, c->nt * sizeof *left);
+    for (int32_t k = 0; k < s->nn; k++) {
+        if (left[s->nd[k].type] > 0)
+            left[s->nd[k].type]--;
+        for (int32_t x = 0; x < s->nd[k].n; x++)
+            on[s->nd[k].it[x]] = 1;
+    }
+    int rc = 0;
+    int64_t zero[D] = {0, 0, 0, 0};
+    /* c->ord is by rank, then measure descending: walk each rank backwards */
+    for (size_t q = n; q-- > 0 && rc == 0;) {
+        int32_t i = c->ord[q];
+        if (on[i])
+            continue;
+        ga_budget_spend(&c->budget, s->nn + (int64_t)c->nt + 1);
+        int32_t pick = -1;
+        for (int32_t k = 0; k < s->nn && pick < 0; k++)
+            if (ga_vec_fits_add(s->nd[k].load, vp->size[i], vp->types[s->nd[k].type].cap))
+                pick = k;
+        if (pick < 0) {
+            int32_t t = -1;
+            for (size_t u = 0; u < c->nt; u++)
+                if (left[u] != 0 && ga_vec_fits_add(zero, vp->size[i], vp->types[u].cap) &&
+                    (t < 0 || vp->types[u].cost < vp->types[t].cost))
+                    t = (int32_t)u;
+            if (t >= 0) {
+                if ((pick = ga_vec_open_node(s, t)) < 0) {
+                    rc = -1;
+                    break;
+                }
+                if (left[t] > 0)
+                    left[t]--;
+            }
+        }
+        if (pick < 0) {
+            /* swap out a placed item of lower priority (the lowest, then
+             * the largest) whose room takes i */
+            int32_t bk = -1, bx = -1;
+            for (int32_t k = 0; k < s->nn; k++) {
+                vnode *v = &s->nd[k];
+                const int64_t *cap = vp->types[v->type].cap;
+                for (int32_t x = 0; x < v->n; x++) {
+                    int32_t y = v->it[x];
+                    if (c->rank[y] >= c->rank[i])
+                        continue;
+                    int ok = 1;
+                    for (int d = 0; d < D && ok; d++)
+                        ok = v->load[d] - vp->size[y][d] + vp->size[i][d] <= cap[d];
+                    if (!ok)
+                        continue;
+                    if (bk < 0 || c->rank[y] < c->rank[s->nd[bk].it[bx]] ||
+                        (c->rank[y] == c->rank[s->nd[bk].it[bx]] &&
+                         c->meas[y] > c->meas[s->nd[bk].it[bx]])) {
+                        bk = k;
+                        bx = x;
+                    }
+                }
+            }
+            if (bk >= 0) {
+                int32_t y = s->nd[bk].it[bx];
+                node_remove_at(&s->nd[bk], bx, vp->size[y]);
+                on[y] = 0;
+                pick = bk;
+            }
+        }
+        if (pick >= 0) {
+            if (ga_vec_node_push(&s->nd[pick], i, vp->size[i]) != 0)
+                rc = -1;
+            on[i] = 1;
+        }
+    }
+    /* drop nodes the swaps emptied */
+    for (int32_t k = 0; k < s->nn;)
+        if (s->nd[k].n == 0) {
+            free(s->nd[k].it);
+            s->nd[k] = s->nd[--s->nn];
+        } else {
+            k++;
+        }
+    free(on);
+    free(left);
+    return rc;
+}
+
+/* Within each priority rank of c->ord, reverse the order (smallest
+ * first): with count limits, small items first place more of them. */
+static void reverse_within_ranks(vctx *c)
+{
+    size_t a = 0;
+    while (a < c->n) {
+        size_t b = a;
+        while (b < c->n && c->rank[c->ord[b]] == c->rank[c->ord[a]])
+            b++;
+        for (size_t x = a, y = b - 1; x < y; x++, y--) {
+            int32_t t = c->ord[x];
+            c->ord[x] = c->ord[y];
+            c->ord[y] = t;
+        }
+        a = b;
+    }
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Ranks of the items' priorities (0 = lowest) and their number. */
+static int rank_items(vctx *c)
+{
+    const ga_vec_problem *vp = c->vp;
+    c->rank = ga_calloc(c->n + 1, sizeof *c->rank);
+    if (!c->rank)
+        return -1;
+    c->nlev = 1;
+    if (!vp->prio || c->n == 0)
+        goto scratch;
+    int32_t *v = ga_mallocarray(c->n, sizeof *v);
+    if (!v)
+        return -1;
+    memcpy(v, vp->prio, c->n * sizeof *v);
+    qsort(v, c->n, sizeof *v, cmp_i32);
+    size_t u = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (u == 0 || v[i] != v[u - 1])
+            v[u++] = v[i];
+    for (size_t i = 0; i < c->n; i++) {
+        size_t lo = 0, hi = u;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (v[mid] < vp->prio[i])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        c->rank[i] = (int32_t)lo;
+    }
+    c->nlev = (int32_t)u;
+    free(v);
+scratch:
+    c->lev_a = ga_calloc((size_t)c->nlev, sizeof *c->lev_a);
+    c->lev_b = ga_calloc((size_t)c->nlev, sizeof *c->lev_b);
+    return c->lev_a && c->lev_b ? 0 : -1;
+}
+
+static void vctx_free(vctx *c)
+{
+    free(c->left0);
+    free(c->meas);
+    free(c->ord);
+    free(c->rank);
+    free(c->lev_a);
+    free(c->lev_b);
+}
+
+/* Is the packing's cost the least among packings with as many nodes?
+ * Sure when every usable type costs the same, or every node has the
+ * cheapest usable type, or the cost meets the cost bound. */
+static int cost_tie_proven(const vctx *c, const vsol *s, double clb)
+{
+    double lo = -1, hi = -1;
+    for (size_t t = 0; t < c->nt; t++) {
+        if (c->left0[t] == 0)
+            continue;
+        double x = c->vp->types[t].cost;
+        if (lo < 0 || x < lo)
+            lo = x;
+        if (hi < 0 || x > hi)
+            hi = x;
+    }
+    if (hi <= lo)
+        return 1;
+    double cost = ga_vec_sol_cost(c, s);
+    if (cost <= (double)s->nn * lo * (1 + 1e-12))
+        return 1;
+    return clb >= 0 && cost <= clb + 1e-9 * fmax(1, clb);
+}
+
+/* Run fn(c, s) on 1/part of the ticks c's budget has left, then charge
+ * what it spent (a clock stop carries over). */
+static int budget_share(vctx *c, int64_t part, int (*fn)(vctx *, vsol *), vsol *s)
+{
+    ga_budget keep = c->budget, sub = c->budget;
+    if (sub.ticks_left > 0)
+        sub.ticks_left /= part;
+    c->budget = sub;
+    int r = fn(c, s);
+    int64_t spent = sub.ticks_left - c->budget.ticks_left;
+    int by_clock = c->budget.by_clock;
+    c->budget = keep;
+    ga_budget_spend(&c->budget, spent);
+    if (by_clock)
+        c->budget.stopped = c->budget.by_clock = 1;
+    return r;
+}
+
 gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t algorithm,
                            const ga_pack_limits *lim, uint64_t seed, int32_t *node_of,
                            int32_t *node_type, ga_vec_report *rep)
@@ -836,37 +1174,48 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
     memset(&best, 0, sizeof best);
     memset(&cur, 0, sizeof cur);
     int oom = 0;
+    int32_t *placed = NULL;
     c.left0 = ga_mallocarray(c.nt + 1, sizeof *c.left0);
     if (!c.left0)
         goto nomem;
     for (size_t t = 0; t < c.nt; t++) {
         c.left0[t] = vp->types[t].count;
+        if (c.left0[t] >= 0)
+            c.limited = 1;
         for (int d = 0; d < D; d++) {
             int64_t cap = vp->types[t].cap[d];
             if (c.left0[t] != 0 && cap < ((int64_t)1 << 62) && (double)cap > c.R[d])
                 c.R[d] = (double)cap;
         }
     }
-    if (sort_items(&c) != 0)
+    if (rank_items(&c) != 0 || sort_items(&c) != 0)
         goto nomem;
-    int64_t lb = node_bound(&c, &oom);
+    int64_t lb = node_bound(&c, NULL, c.n, &oom);
     if (oom)
         goto nomem;
-    double clb = cost_bound(&c);
 
-    /* constructive phase */
+    /* constructive phase: with count limits also smallest first */
     int modes[3] = {algorithm == GPUARB_PACK_BFD ? 1 : 0, 2, 1};
     int n_modes = algorithm == GPUARB_PACK_FFD || algorithm == GPUARB_PACK_BFD ? 1 : 3;
-    for (int mi = 0; mi < n_modes; mi++) {
-        if (mi > 0 && (c.budget.stopped || (modes[mi] == 2 && c.n > 20000)))
-            continue;
-        ga_vec_sol_free(&cur);
-        if (construct(&c, &cur, modes[mi], -1) != 0)
-            goto nomem;
-        downsize(&c, &cur);
-        if (mi == 0 || better(&c, &cur, ga_vec_placed_count(&cur), &best, ga_vec_placed_count(&best)))
-            if (vsol_copy(&best, &cur) != 0)
+    int n_orders = c.limited && n_modes > 1 ? 2 : 1;
+    int have = 0;
+    for (int o = 0; o < n_orders; o++) {
+        if (o == 1)
+            reverse_within_ranks(&c);
+        for (int mi = 0; mi < n_modes; mi++) {
+            if (mi > 0 && (c.budget.stopped || (modes[mi] == 2 && c.n > 20000)))
+                continue;
+            ga_vec_sol_free(&cur);
+            if (construct(&c, &cur, modes[mi], -1) != 0)
                 goto nomem;
+            downsize(&c, &cur);
+            if (!have || ga_vec_better(&c, &cur, &best))
+                if (vsol_copy(&best, &cur) != 0)
+                    goto nomem;
+            have = 1;
+        }
+        if (o == 1)
+            reverse_within_ranks(&c);
     }
     if (n_modes > 1 && vp->objective == GPUARB_PACK_MIN_COST && c.nt > 1) {
         /* one packing per node type, then cheaper types where they fit */
@@ -879,53 +1228,102 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
             if (ga_vec_placed_count(&cur) < (int64_t)c.n)
                 continue;
             downsize(&c, &cur);
-            if (better(&c, &cur, ga_vec_placed_count(&cur), &best, ga_vec_placed_count(&best)))
+            if (ga_vec_better(&c, &cur, &best))
                 if (vsol_copy(&best, &cur) != 0)
                     goto nomem;
         }
     }
     int optimal = 0;
     if (algorithm != GPUARB_PACK_FFD && algorithm != GPUARB_PACK_BFD) {
-        if (ga_vec_placed_count(&best) == (int64_t)c.n && best.nn > lb) {
+        if (c.limited && ga_vec_placed_count(&best) < (int64_t)c.n) {
+            if (vsol_copy(&cur, &best) != 0 || place_unplaced(&c, &cur) != 0)
+                goto nomem;
+            downsize(&c, &cur);
+            if (ga_vec_better(&c, &cur, &best))
+                if (vsol_copy(&best, &cur) != 0)
+                    goto nomem;
+        }
+        /* small problems: branch and price first; proven, nothing else runs */
+        int bp_tried = 0;
+        if (algorithm != GPUARB_PACK_LOCAL && c.n <= BP_MAX && c.nt <= 64) {
+            /* at most half of what is left, so the searches below still
+             * run when it cannot finish */
+            int r = budget_share(&c, 2, ga_vec_bp, &best);
+            if (r < 0)
+                goto nomem;
+            optimal = r == 1;
+            bp_tried = 1;
+        }
+        double clb_all = cost_bound(&c, NULL, c.n);
+        int at_bound = vp->objective == GPUARB_PACK_MIN_COST
+                           ? ga_vec_sol_cost(&c, &best) <= clb_all + 1e-9 * fmax(1, clb_all)
+                           : best.nn <= lb;
+        if (!optimal && !c.limited && !at_bound && !c.budget.stopped) {
+            /* the dive gets half of what is left; the local search the rest */
+            if (vsol_copy(&cur, &best) != 0)
+                goto nomem;
+            int r = budget_share(&c, 2, ga_vec_dive, &cur);
+            if (r < 0)
+                goto nomem;
+            downsize(&c, &cur);
+            if (ga_vec_better(&c, &cur, &best))
+                if (vsol_copy(&best, &cur) != 0)
+                    goto nomem;
+        }
+        if (!optimal && ga_vec_placed_count(&best) == (int64_t)c.n && best.nn > lb) {
             if (vsol_copy(&cur, &best) != 0 || improve(&c, &cur, lb) != 0)
                 goto nomem;
             downsize(&c, &cur);
-            if (better(&c, &cur, ga_vec_placed_count(&cur), &best, ga_vec_placed_count(&best)))
+            if (ga_vec_better(&c, &cur, &best))
                 if (vsol_copy(&best, &cur) != 0)
                     goto nomem;
         }
-        if (vp->objective == GPUARB_PACK_MIN_COST) {
+        if (!optimal && vp->objective == GPUARB_PACK_MIN_COST) {
             if (vsol_copy(&cur, &best) != 0 || merge_pairs(&c, &cur) != 0)
                 goto nomem;
             downsize(&c, &cur);
-            if (better(&c, &cur, ga_vec_placed_count(&cur), &best, ga_vec_placed_count(&best)))
+            if (ga_vec_better(&c, &cur, &best))
                 if (vsol_copy(&best, &cur) != 0)
                     goto nomem;
         }
-        int proven = vp->objective == GPUARB_PACK_MIN_COST
-                         ? ga_vec_sol_cost(&c, &best) <= clb + 1e-9 * fmax(1, clb)
-                         : best.nn <= lb;
-        if (!proven && algorithm != GPUARB_PACK_LOCAL && !c.budget.stopped) {
+        double clb0 = cost_bound(&c, NULL, c.n);
+        int all = ga_vec_placed_count(&best) == (int64_t)c.n;
+        int proven = all && (vp->objective == GPUARB_PACK_MIN_COST
+                                 ? ga_vec_sol_cost(&c, &best) <= clb0 + 1e-9 * fmax(1, clb0)
+                                 : best.nn <= lb && cost_tie_proven(&c, &best, clb0));
+        if (!optimal && !proven && !bp_tried && algorithm != GPUARB_PACK_LOCAL &&
+            !c.budget.stopped && !c.limited) {
             int r = ga_vec_exact(&c, &best, lb);
             if (r < 0)
                 goto nomem;
-            if (r == 1) {
-                optimal = ga_vec_placed_count(&best) == (int64_t)c.n;
-                if (optimal) {
-                    lb = best.nn > lb && vp->objective == GPUARB_PACK_MIN_NODES ? best.nn : lb;
-                    if (vp->objective == GPUARB_PACK_MIN_COST)
-                        clb = ga_vec_sol_cost(&c, &best);
-                }
-            }
+            optimal = r == 1;
         }
     }
-    if (ga_vec_placed_count(&best) == (int64_t)c.n) {
+    /* bounds over what is placed */
+    placed = ga_mallocarray(c.n + 1, sizeof *placed);
+    if (!placed)
+        goto nomem;
+    size_t np = 0;
+    for (int32_t k = 0; k < best.nn; k++)
+        for (int32_t x = 0; x < best.nd[k].n; x++)
+            placed[np++] = best.nd[k].it[x];
+    qsort(placed, np, sizeof *placed, cmp_i32);
+    lb = node_bound(&c, placed, np, &oom);
+    if (oom)
+        goto nomem;
+    double clb = cost_bound(&c, placed, np);
+    if (optimal) {
+        /* proven: the packing's own value is the tightest bound */
+        if (best.nn > lb)
+            lb = best.nn;
+        double cost = ga_vec_sol_cost(&c, &best);
+        if (vp->objective == GPUARB_PACK_MIN_COST && cost > clb)
+            clb = cost;
+    } else if (np == c.n) {
         if (vp->objective == GPUARB_PACK_MIN_NODES)
-            optimal = optimal || best.nn <= lb;
+            optimal = best.nn <= lb && cost_tie_proven(&c, &best, clb);
         else
-            optimal = optimal || ga_vec_sol_cost(&c, &best) <= clb + 1e-9 * fmax(1, clb);
-    } else {
-        optimal = 0;
+            optimal = ga_vec_sol_cost(&c, &best) <= clb + 1e-9 * fmax(1, clb);
     }
     if (emit(&c, &best, node_of, node_type, rep) != 0)
         goto nomem;
@@ -935,15 +1333,13 @@ gpuarb_status ga_vec_solve(gpuarb_ctx *ctx, const ga_vec_problem *vp, int32_t al
     rep->by_clock = c.budget.by_clock;
     ga_vec_sol_free(&best);
     ga_vec_sol_free(&cur);
-    free(c.left0);
-    free(c.meas);
-    free(c.ord);
+    free(placed);
+    vctx_free(&c);
     return GPUARB_OK;
 nomem:
     ga_vec_sol_free(&best);
     ga_vec_sol_free(&cur);
-    free(c.left0);
-    free(c.meas);
-    free(c.ord);
+    free(placed);
+    vctx_free(&c);
     return ga_nomem(ctx);
 }

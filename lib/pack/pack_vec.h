@@ -33,6 +33,10 @@ typedef struct vctx {
     double *meas;           /* per item */
     int32_t *ord;           /* items by measure, descending */
     int64_t *left0;         /* counts, -1 unlimited */
+    int32_t *rank;          /* per item: its priority's rank, 0 = lowest */
+    int32_t nlev;           /* distinct priorities */
+    int limited;            /* count limits may leave items unplaced */
+    int64_t *lev_a, *lev_b; /* nlev scratch counts for comparisons */
     ga_budget budget;
     ga_rng rng;
 } vctx;
@@ -48,6 +52,24 @@ int32_t ga_vec_open_node(vsol *s, int32_t type);
  * when it finds one; 1 when the search finished (*s optimal), 0 when it
  * was cut short or the problem is too large, -1 when memory runs out. */
 int ga_vec_exact(vctx *c, vsol *s, int64_t lb);
+
+/* Branch and price (pack_vec_bp.c) for problems of at most BP_MAX items
+ * and 64 types: the lexicographic optimum of SPEC section 4 (most items
+ * placed by priority, then the objective, min_nodes ties by cost).
+ * Replaces *s by a better packing when it finds one; 1 when *s is proven
+ * optimal, 0 when not (cut short, too large, or a case it cannot
+ * branch on), -1 when memory runs out. */
+#define BP_MAX 40
+int ga_vec_bp(vctx *c, vsol *s);
+/* Is a better than b: more items placed, priority by priority from the
+ * highest, then the objective (min_nodes ties by cost, min_cost ties by
+ * nodes)? */
+int ga_vec_better(const vctx *c, const vsol *a, const vsol *b);
+
+/* Column-generation diving (pack_vec_dive.c) for problems without count
+ * limits: replaces *s by a better packing when it finds one; 1 then, 0
+ * when not, -1 when memory runs out. */
+int ga_vec_dive(vctx *c, vsol *s);
 
 /* Does s fit beside load within cap in every dimension? */
 static inline int ga_vec_fits_add(const int64_t *load, const int64_t *s, const int64_t *cap)

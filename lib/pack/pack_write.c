@@ -62,6 +62,7 @@ gpuarb_status gpuarb_pack_result_to_json(gpuarb_ctx *ctx, const gpuarb_pack_resu
     ga_w_kv_int(&w, "lower_bound", r->lower_bound);
     ga_w_kv_money_or_null(&w, "cost_lower_bound", r->has_cost && r->cost_lb >= 0, r->cost_lb);
     ga_w_kv_num(&w, "solve_ms", floor(r->solve_ms * 1000 + 0.5) / 1000);
+    ga_w_kv_bool(&w, "clock_limited", r->clock_limited);
     ga_w_kv_int(&w, "items", r->n_items);
     ga_w_break(&w);
     ga_w_key(&w, "nodes");
