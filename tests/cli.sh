@@ -1024,6 +1024,23 @@ expect_err "market price: the error names file, line and column" "gpuarb: $T/bad
 run market
 expect_rc "market: a subcommand is required" 2
 
+# ---- attr (issue 7 work-based output, issue 13 attribution of simulations)
+# The work case of tests/test_attr.c: 6400 GPU-hours on 4 p5 nodes at
+# throughput 80 take 80 h and cost 80 x 127.20 = $10,176 (by hand there).
+mkdir -p "$T/attr"
+printf 'provider,region,zone,instance_type,gpu,gpu_count,price_hour\naws,us-east-1,,p5,H100,8,31.80\n' >"$T/attr/p5.csv"
+printf 'version: 1\ncatalog: p5.csv\nworkloads:\n  - {name: t, work_gpu_hours: 6400, deadline_hours: 100, throughput: {H100: 2.5}}\n' >"$T/attr/work.yaml"
+run optimize --format table "$T/attr/work.yaml"
+expect_rc "attr: a work-based plan" 0
+if grep -qF 'cost       $127.20/h; $10,176.00 until the work is done (80 h)' "$T/out"; then
+    ok "attr: the table says how long the work takes, not 'over 1 h'"
+else bad "attr: the table says how long the work takes, not 'over 1 h'" "$(head -n 3 "$T/out")"; fi
+run optimize --format json "$T/attr/work.yaml"
+pycheck "attr: the work-based workload's hours and work cost in JSON" "
+w = d['workloads'][0]
+assert close(w['hours'], 80, 1e-12) and close(w['work_cost'], 10176, 1e-12), w
+"
+
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
