@@ -139,12 +139,210 @@ static void same_zone_gang_is_named_by_zone(void **state)
     gpuarb_result_free(r);
 }
 
+/* ---- simulate: cost by team and project ------------------------------- */
+
+/* tests/data/sim/catalog.csv: one made-up 2-GPU node at $3.60/h on demand
+ * ($0.001 a second, $0.0005 a GPU-second), $0.36/h spot. */
+#define SIMCAT "catalog: tests/data/sim/catalog.csv\noffer: {provider: test, instance_type: n2}\n"
+#define ONE_NODE SIMCAT "markets: [ondemand]\nprovisioning_delay_s: 100\ndecision_interval_s: 60\n" \
+                 "min_billed_s: 0\nwait_penalty_per_gpu_hour: 1.8\nlimits: {max_nodes: %d}\n"
+
+static gpuarb_sim_result *simulate(const char *yaml, const char *csv, const char *policy,
+                                   uint64_t seed)
+{
+    gpuarb_sim_config *c = NULL;
+    gpuarb_trace *t = NULL;
+    gpuarb_sim_result *r = NULL;
+    if (gpuarb_sim_config_parse(ctx, yaml, strlen(yaml), "sim.yaml", NULL, &c))
+        fail_msg("config: %s", gpuarb_errfull(ctx));
+    if (gpuarb_trace_parse(ctx, csv, strlen(csv), "t.csv", GPUARB_TRACE_NATIVE, NULL, 0, &t))
+        fail_msg("trace: %s", gpuarb_errfull(ctx));
+    if (gpuarb_simulate(ctx, c, t, policy, seed, &r))
+        fail_msg("simulate: %s", gpuarb_errfull(ctx));
+    gpuarb_trace_free(t);
+    gpuarb_sim_config_free(c);
+    return r;
+}
+
+static char *sim_json(const gpuarb_sim_result *r)
+{
+    char *json = NULL;
+    assert_int_equal(gpuarb_sim_result_to_json(ctx, r, &json), GPUARB_OK);
+    return json;
+}
+
+/* test_sim.c's hand-worked run (test_order_and_billing): one node, up at
+ * t=100; a (2 GPUs, 1000 s, team ml, project llm) runs 100..1100, b (1 GPU,
+ * 500 s, team infra, no project) 1100..1600; billed 1600 s = $1.60.
+ *   ml:    2 GPUs x 1000 s x $0.0005 = $1.00, 2000 GPU-s = 0.555556 GPU-h
+ *   infra: 1 GPU x 500 s x $0.0005   = $0.25,  500 GPU-s = 0.138889 GPU-h
+ *   idle:  the 100 s start-up on 2 GPUs (200 GPU-s, $0.10) and the GPU
+ *          beside b (500 GPU-s, $0.25): $0.35, 700 GPU-s = 0.194444 GPU-h
+ * 1.00 + 0.25 + 0.35 = 1.60; 2000 + 500 + 700 = 3200 GPU-s paid. */
+static void sim_cost_by_team_by_hand(void **state)
+{
+    (void)state;
+    char yaml[512];
+    snprintf(yaml, sizeof yaml, ONE_NODE, 1);
+    gpuarb_sim_result *r = simulate(yaml,
+                                    "job_id,submit_s,duration_s,gpus,team,project\n"
+                                    "a,0,1000,2,ml,llm\nb,10,500,1,infra,\n",
+                                    "threshold:up=0,idle=0", 0);
+    gpuarb_sim_summary sum = {.size = sizeof sum};
+    assert_int_equal(gpuarb_sim_result_summary(r, &sum), GPUARB_OK);
+    assert_float_equal(sum.cost, 1.60, 1e-12);
+    char *json = sim_json(r);
+    has(json, "\"by_team\": [{\"team\": \"infra\", \"cost\": 0.25, \"gpu_hours\": 0.13888888888888");
+    has(json, "\"jobs\": 1, \"idle\": false}, {\"team\": \"ml\", \"cost\": 1.0, "
+              "\"gpu_hours\": 0.5555555555555");
+    has(json, "\"jobs\": 1, \"idle\": false}, {\"team\": null, \"cost\": 0.35, "
+              "\"gpu_hours\": 0.1944444444444");
+    has(json, "\"jobs\": 0, \"idle\": true}], \"by_project\": [{\"project\": \"llm\", "
+              "\"cost\": 1.0, ");
+    has(json, "{\"project\": null, \"cost\": 0.25, ");
+    gpuarb_free(json);
+    char *table = NULL;
+    assert_int_equal(gpuarb_sim_result_to_table(ctx, r, &table), GPUARB_OK);
+    has(table, "\nCOST BY TEAM                                $    GPU-HOURS     JOBS\n"
+               "  infra                                  0.25       0.1389        1\n"
+               "  ml                                     1.00       0.5556        1\n"
+               "  (idle: paid, no job)                   0.35       0.1944        0\n"
+               "  total                                  1.60       0.8889        2\n");
+    has(table, "  llm                                    1.00       0.5556        1\n"
+               "  (none)                                 0.25       0.1389        1\n");
+    has(table, "cost: 1.6\n");
+    gpuarb_free(table);
+    gpuarb_sim_result_free(r);
+}
+
+/* A job larger than a node holds whole nodes; a fractional job its share.
+ * 3 GPUs on 2-GPU nodes: the decision at 0 buys 2 nodes, up at 100, the
+ * job runs 100..1100; billed 2 x 1100 s = $2.20.  It holds 2 nodes = 4
+ * GPUs: 4000 GPU-s = $2.00 (though it is busy on 3); idle $0.20, 400
+ * GPU-s.  A 500-milli job of 1000 s alone: one node, billed 1100 s =
+ * $1.10; it holds half a GPU: 500 GPU-s x $0.0005 = $0.25; idle $0.85. */
+static void sim_cost_of_spans_and_shares(void **state)
+{
+    (void)state;
+    char yaml[512];
+    snprintf(yaml, sizeof yaml, ONE_NODE, 2);
+    gpuarb_sim_result *r = simulate(yaml, "job_id,submit_s,duration_s,gpus,team\nbig,0,1000,3,x\n",
+                                    "threshold:up=0,idle=0", 0);
+    char *json = sim_json(r);
+    has(json, "\"cost\": 2.2,");
+    has(json, "\"by_team\": [{\"team\": \"x\", \"cost\": 2.0, \"gpu_hours\": 1.1111111111111");
+    has(json, "{\"team\": null, \"cost\": 0.2, \"gpu_hours\": 0.1111111111111");
+    gpuarb_free(json);
+    gpuarb_sim_result_free(r);
+    r = simulate(yaml, "job_id,submit_s,duration_s,gpus,gpu_milli,team\nf,0,1000,1,500,y\n",
+                 "threshold:up=0,idle=0", 0);
+    json = sim_json(r);
+    has(json, "\"cost\": 1.1,");
+    has(json, "\"by_team\": [{\"team\": \"y\", \"cost\": 0.25, \"gpu_hours\": 0.1388888888888");
+    has(json, "{\"team\": null, \"cost\": 0.85, ");
+    gpuarb_free(json);
+    gpuarb_sim_result_free(r);
+}
+
+/* Sums the rows of the list after key in a simulation's JSON: their costs
+ * (rounded to 6 decimals each) and GPU-hours against the totals. */
+static void rows_add_up(const char *json, const char *key, const gpuarb_sim_summary *sum,
+                        int want_rows)
+{
+    const char *p = strstr(json, key);
+    assert_non_null(p);
+    const char *end = strchr(p, ']');
+    double cost = 0, gh = 0;
+    long jobs = 0;
+    int rows = 0;
+    for (const char *q = p; (q = strstr(q, "\"cost\": ")) && q < end; q++, rows++) {
+        cost += strtod(q + 8, NULL);
+        gh += strtod(strstr(q, "\"gpu_hours\": ") + 13, NULL);
+        jobs += strtol(strstr(q, "\"jobs\": ") + 8, NULL, 10);
+    }
+    assert_float_equal(cost, sum->cost, 1e-5);
+    assert_float_equal(gh, sum->gpu_hours_paid, 1e-9 * sum->gpu_hours_paid);
+    assert_int_equal(jobs, 300);
+    assert_int_equal(rows, want_rows);
+}
+
+/* Over a busier run with spot preemptions (rate 2 per hour), restarts and
+ * several teams, each grouping's rows add up to cost and gpu_hours_paid,
+ * and a trace without labels puts every job in one unlabelled row. */
+static void sim_rows_add_up(void **state)
+{
+    (void)state;
+    const char *yaml = SIMCAT "markets: [ondemand, spot]\nprovisioning_delay_s: 120\n"
+                              "decision_interval_s: 60\nspot_interruption_rate: 2\n"
+                              "restart_s: 300\nlimits: {max_nodes: 6}\n";
+    static const char *const teams[] = {"ml", "infra", "", "search"};
+    size_t cap = 64 * 1024, n = 0;
+    char *csv = tu_alloc(cap, 1), *plain = tu_alloc(cap, 1);
+    size_t np = 0;
+    n += (size_t)snprintf(csv + n, cap - n, "job_id,submit_s,duration_s,gpus,gpu_milli,team,project\n");
+    np += (size_t)snprintf(plain + np, cap - np, "job_id,submit_s,duration_s,gpus,gpu_milli\n");
+    uint64_t x = 88172645463325252u;
+    for (int i = 0; i < 300; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int gpus = 1 + (int)(x % 5), milli = x % 7 == 0 ? 250 : 1000;
+        if (milli < 1000)
+            gpus = 1;
+        double submit = i * 37.0, dur = 200 + (double)(x >> 40 & 4095);
+        n += (size_t)snprintf(csv + n, cap - n, "j%d,%g,%g,%d,%d,%s,%s\n", i, submit, dur, gpus,
+                              milli, teams[x >> 20 & 3], (x >> 30 & 1) ? "p1" : "");
+        np += (size_t)snprintf(plain + np, cap - np, "j%d,%g,%g,%d,%d\n", i, submit, dur, gpus,
+                               milli);
+    }
+    for (int t = 0; t < 2; t++) {
+        gpuarb_sim_result *r = simulate(yaml, t ? plain : csv, "threshold:spot=1", 7);
+        gpuarb_sim_summary sum = {.size = sizeof sum};
+        assert_int_equal(gpuarb_sim_result_summary(r, &sum), GPUARB_OK);
+        assert_true(sum.preemptions > 0); /* the spot path is exercised */
+        char *json = sim_json(r);
+        rows_add_up(json, "\"by_team\": [", &sum, t ? 2 : 5);      /* 3 labels + none + idle */
+        rows_add_up(json, "\"by_project\": [", &sum, t ? 2 : 3);   /* p1 + none + idle */
+        gpuarb_free(json);
+        gpuarb_sim_result_free(r);
+    }
+    free(csv);
+    free(plain);
+}
+
+/* Labels survive the CSV round trip and a window of the trace. */
+static void trace_labels_round_trip(void **state)
+{
+    (void)state;
+    const char *csv = "job_id,submit_s,duration_s,gpus,team,project\n"
+                      "a,0,10,1,ml,\"llm, v2\"\nb,100,10,1,,\nc,200,10,2,infra,x\n";
+    gpuarb_trace *t = NULL, *w = NULL;
+    assert_int_equal(gpuarb_trace_parse(ctx, csv, strlen(csv), "t.csv", GPUARB_TRACE_NATIVE, NULL,
+                                        0, &t),
+                     GPUARB_OK);
+    char *out = NULL;
+    assert_int_equal(gpuarb_trace_to_csv(ctx, t, &out), GPUARB_OK);
+    assert_string_equal(out, "job_id,submit_s,duration_s,gpus,gpu_milli,team,project\n"
+                             "a,0.0,10.0,1,1000,ml,\"llm, v2\"\nb,100.0,10.0,1,1000,,\n"
+                             "c,200.0,10.0,2,1000,infra,x\n");
+    gpuarb_free(out);
+    assert_int_equal(gpuarb_trace_window(ctx, t, 150, 300, &w), GPUARB_OK);
+    assert_int_equal(gpuarb_trace_to_csv(ctx, w, &out), GPUARB_OK);
+    assert_string_equal(out, "job_id,submit_s,duration_s,gpus,gpu_milli,team,project\n"
+                             "c,50.0,10.0,2,1000,infra,x\n");
+    gpuarb_free(out);
+    gpuarb_trace_free(w);
+    gpuarb_trace_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(work_reports_its_hours_and_cost),
         cmocka_unit_test(work_alone_table_line),
         cmocka_unit_test(same_zone_gang_is_named_by_zone),
+        cmocka_unit_test(sim_cost_by_team_by_hand),
+        cmocka_unit_test(sim_cost_of_spans_and_shares),
+        cmocka_unit_test(sim_rows_add_up),
+        cmocka_unit_test(trace_labels_round_trip),
     };
     return cmocka_run_group_tests_name("attr", tests, setup, tu_teardown);
 }
