@@ -308,6 +308,50 @@ static void sim_rows_add_up(void **state)
     free(plain);
 }
 
+/* The learning environment's result mid-episode counts the running job's
+ * run so far.  One node bought at the first decision (t=0), up at 100;
+ * a (2 GPUs, 1000 s, team ml) runs from 100.  At the decision of t=600:
+ * billed 600 s = $0.60; ml held 2 GPUs x 500 s = $0.50; idle the start-up,
+ * $0.10.  (Before, the run was charged only when it stopped: ml $0.) */
+static void sim_env_result_mid_episode(void **state)
+{
+    (void)state;
+    char yaml[512];
+    snprintf(yaml, sizeof yaml, ONE_NODE, 1);
+    const char *csv = "job_id,submit_s,duration_s,gpus,team\na,0,1000,2,ml\n";
+    gpuarb_sim_config *c = NULL;
+    gpuarb_trace *t = NULL;
+    gpuarb_sim_env *env = NULL;
+    gpuarb_sim_result *r = NULL;
+    assert_int_equal(gpuarb_sim_config_parse(ctx, yaml, strlen(yaml), "sim.yaml", NULL, &c),
+                     GPUARB_OK);
+    assert_int_equal(gpuarb_trace_parse(ctx, csv, strlen(csv), "t.csv", GPUARB_TRACE_NATIVE, NULL,
+                                        0, &t),
+                     GPUARB_OK);
+    assert_int_equal(gpuarb_sim_env_create(ctx, c, t, 1, &env), GPUARB_OK);
+    int32_t done = 1;
+    assert_int_equal(gpuarb_sim_env_reset(ctx, env, 0, NULL, &done), GPUARB_OK);
+    assert_int_equal(done, 0);
+    assert_int_equal(gpuarb_sim_env_step(ctx, env, GPUARB_SIM_OD_UP, NULL, NULL, &done),
+                     GPUARB_OK);
+    for (int i = 0; i < 9; i++)
+        assert_int_equal(gpuarb_sim_env_step(ctx, env, GPUARB_SIM_HOLD, NULL, NULL, &done),
+                         GPUARB_OK);
+    assert_int_equal(done, 0);
+    assert_int_equal(gpuarb_sim_env_result(ctx, env, &r), GPUARB_OK);
+    gpuarb_sim_summary sum = {.size = sizeof sum};
+    assert_int_equal(gpuarb_sim_result_summary(r, &sum), GPUARB_OK);
+    assert_float_equal(sum.cost, 0.60, 1e-12);
+    char *json = sim_json(r);
+    has(json, "\"by_team\": [{\"team\": \"ml\", \"cost\": 0.5, ");
+    has(json, "{\"team\": null, \"cost\": 0.1, ");
+    gpuarb_free(json);
+    gpuarb_sim_result_free(r);
+    gpuarb_sim_env_free(env);
+    gpuarb_trace_free(t);
+    gpuarb_sim_config_free(c);
+}
+
 /* Labels survive the CSV round trip and a window of the trace. */
 static void trace_labels_round_trip(void **state)
 {
@@ -342,6 +386,7 @@ int main(void)
         cmocka_unit_test(sim_cost_by_team_by_hand),
         cmocka_unit_test(sim_cost_of_spans_and_shares),
         cmocka_unit_test(sim_rows_add_up),
+        cmocka_unit_test(sim_env_result_mid_episode),
         cmocka_unit_test(trace_labels_round_trip),
     };
     return cmocka_run_group_tests_name("attr", tests, setup, tu_teardown);

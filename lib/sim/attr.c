@@ -33,7 +33,9 @@ static double node_price_s(const ga_sim *s, int32_t i)
     return (s->nodes[i].spot ? s->cfg->spot_price : s->cfg->od_price) / 3600.0;
 }
 
-void ga_sim_charge(ga_sim *s, int32_t j, double ran)
+/* What job j's run on its current placement costs over ran seconds, and
+ * the GPU-seconds it holds. */
+static void run_cost(const ga_sim *s, int32_t j, double ran, double *cost_out, double *gpu_s_out)
 {
     const ga_rjob *r = &s->rj[j];
     double cost = 0, gpu_s;
@@ -46,6 +48,14 @@ void ga_sim_charge(ga_sim *s, int32_t j, double ran)
         cost = node_price_s(s, r->node) * held / s->G * ran;
         gpu_s = held * ran;
     }
+    *cost_out = cost;
+    *gpu_s_out = gpu_s;
+}
+
+void ga_sim_charge(ga_sim *s, int32_t j, double ran)
+{
+    double cost, gpu_s;
+    run_cost(s, j, ran, &cost, &gpu_s);
     s->held_cost += cost;
     s->held_gpu_s += gpu_s;
     if (s->job_cost) {
@@ -73,14 +83,44 @@ static gpuarb_status attribute(gpuarb_ctx *ctx, const ga_sim *s, gpuarb_sim_resu
     size_t n = tr->n;
     ga_mk_attr_row *rows = NULL;
     size_t k = 0;
+    /* a run not finished (the learning environment's result mid-episode)
+     * has jobs running: their runs so far count as held, like cost does */
+    double run_c = 0, run_g = 0;
+    double *jc = NULL, *jg = NULL;
     if (s->job_cost) {
-        const char **labels = ga_mallocarray(n ? n : 1, sizeof *labels);
-        if (!labels)
+        jc = ga_mallocarray(n ? n : 1, sizeof *jc);
+        jg = ga_mallocarray(n ? n : 1, sizeof *jg);
+        if (!jc || !jg) {
+            free(jc);
+            free(jg);
             return ga_nomem(ctx);
-        for (size_t j = 0; j < n; j++)
+        }
+        memcpy(jc, s->job_cost, n * sizeof *jc);
+        memcpy(jg, s->job_gpu_s, n * sizeof *jg);
+    }
+    if (!s->finished) {
+        for (size_t p = 0; p < s->nrun; p++) {
+            int32_t j = s->running[p];
+            double c, g;
+            run_cost(s, j, s->t - s->rj[j].start_t, &c, &g);
+            run_c += c;
+            run_g += g;
+            if (jc) {
+                jc[j] += c;
+                jg[j] += g;
+            }
+        }
+    }
+    if (jc) {
+        const char **labels = ga_mallocarray(n ? n : 1, sizeof *labels);
+        gpuarb_status st = labels ? GPUARB_OK : ga_nomem(ctx);
+        for (size_t j = 0; labels && j < n; j++)
             labels[j] = ga_job_label(tr, &tr->jobs[j], which);
-        gpuarb_status st = ga_mk_attribute(ctx, labels, s->job_cost, s->job_gpu_s, n, &rows, &k);
+        if (!st)
+            st = ga_mk_attribute(ctx, labels, jc, jg, n, &rows, &k);
         free(labels);
+        free(jc);
+        free(jg);
         if (st)
             return st;
     }
@@ -104,8 +144,8 @@ static gpuarb_status attribute(gpuarb_ctx *ctx, const ga_sim *s, gpuarb_sim_resu
             out[m].jobs = rows[i].items;
         }
     } else if (n) {
-        out[m].cost = s->held_cost;
-        out[m].gpu_hours = s->held_gpu_s / 3600.0;
+        out[m].cost = s->held_cost + run_c;
+        out[m].gpu_hours = (s->held_gpu_s + run_g) / 3600.0;
         out[m].jobs = (int64_t)n;
         m++;
     }
