@@ -1,8 +1,9 @@
 /*
  * api.c - the public face of the simulator: gpuarb_simulate (a named
  * policy), gpuarb_simulate_fn (a caller's policy function over the
- * observation vector, the door for a learned policy), the result and its
- * SPEC section 6 JSON, and the reinforcement-learning environment
+ * observation vector, the door for a learned policy), the result, its
+ * SPEC section 6 JSON and its table (with attr.c's cost by team and
+ * project), and the reinforcement-learning environment
  * (reset/step with the objective's increments as rewards).  Returns
  * GPUARB_ERR_ARG on misuse, the policy parser's errors, GPUARB_ERR_NOMEM.
  */

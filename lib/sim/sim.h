@@ -1,8 +1,8 @@
 /*
  * sim.h - the cluster simulator's private types: job traces (trace.c), the
  * SIM.yaml configuration with its spot availability series (config.c), the
- * discrete-event engine (engine.c) and the interface a policy decides
- * through (lib/policy).  Public handles gpuarb_trace, gpuarb_sim_config,
+ * discrete-event engine (engine.c), cost attribution by team and project
+ * (attr.c) and the interface a policy decides through (lib/policy).  Public handles gpuarb_trace, gpuarb_sim_config,
  * gpuarb_sim_result and gpuarb_sim_env are these structs.
  *
  * Units inside the simulator: seconds for time, GPUs for capacity (a
