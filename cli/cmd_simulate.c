@@ -24,7 +24,8 @@ static void help(void)
           "\n"
           "options:\n"
           "  --trace FILE           job trace ('-' = standard input)\n"
-          "  --trace-format F       native (job_id,submit_s,duration_s,gpus[,gpu_milli]; default),\n"
+          "  --trace-format F       native (job_id,submit_s,duration_s,gpus[,gpu_milli,team,\n"
+          "                         project]; default; cost is broken down by team and project),\n"
           "                         openb (Alibaba cluster-trace-gpu-v2023 pod list) or gavel\n"
           "  --throughputs FILE     Gavel's simulation_throughputs.json (gavel traces)\n"
           "  --days A:B             only jobs submitted from day A to day B (B excluded),\n"
@@ -91,47 +92,6 @@ static gpuarb_status load_trace(gpuarb_ctx *ctx, const char *path, int format, c
     }
     *out = tr;
     return st;
-}
-
-static char *table_of(const char *json)
-{
-    /* the JSON object as "key  value" lines: one flat object, no nesting */
-    size_t n = strlen(json);
-    char *t = malloc(2 * n + 64);
-    if (!t)
-        return NULL;
-    size_t w = 0;
-    const char *p = json;
-    while (*p && *p != '{')
-        p++;
-    if (*p)
-        p++;
-    while (*p && *p != '}') {
-        while (*p == ' ' || *p == ',')
-            p++;
-        if (*p != '"')
-            break;
-        p++;
-        size_t k0 = w;
-        while (*p && *p != '"')
-            t[w++] = *p++;
-        if (*p)
-            p++;
-        while (w - k0 < 20)
-            t[w++] = ' ';
-        while (*p == ':' || *p == ' ')
-            p++;
-        int q = *p == '"';
-        if (q)
-            p++;
-        while (*p && (q ? *p != '"' : (*p != ',' && *p != '}')))
-            t[w++] = *p++;
-        if (q && *p)
-            p++;
-        t[w++] = '\n';
-    }
-    t[w] = '\0';
-    return t;
 }
 
 int cmd_simulate(int argc, char **argv)
@@ -216,20 +176,13 @@ int cmd_simulate(int argc, char **argv)
     if (!st)
         st = gpuarb_simulate(ctx, cfg, tr, policy, seed, &res);
     if (!st)
-        st = gpuarb_sim_result_to_json(ctx, res, &text);
+        st = fmt == CLI_FMT_JSON ? gpuarb_sim_result_to_json(ctx, res, &text)
+                                 : gpuarb_sim_result_to_table(ctx, res, &text);
     if (!st) {
-        if (fmt == CLI_FMT_JSON) {
+        if (fmt == CLI_FMT_JSON)
             cli_print(text);
-        } else {
-            char *t = table_of(text);
-            if (!t) {
-                fputs("gpuarb: simulate: out of memory\n", stderr);
-                code = CLI_EXIT_INTERNAL;
-            } else {
-                fputs(t, stdout);
-                free(t);
-            }
-        }
+        else
+            fputs(text, stdout);
     }
 out:
     if (st) {

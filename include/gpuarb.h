@@ -1410,6 +1410,21 @@ GPUARB_API gpuarb_status gpuarb_share_place(gpuarb_ctx *ctx, gpuarb_share_cluste
 GPUARB_API gpuarb_status gpuarb_share_replay(gpuarb_ctx *ctx, const char *nodes_csv,
                                              const char *pods_csv, int32_t policy,
                                              uint64_t seed, double tune, char **out);
+/* ==== simulation cost attribution (issue 13) ==== */
+/* Trace jobs may carry `team` and `project` labels (native CSV columns).
+ * gpuarb_sim_result_to_json then adds "by_team" and "by_project": rows
+ * {"team"|"project", "cost", "gpu_hours", "jobs", "idle"}, one per label
+ * (sorted), one for unlabelled jobs (label null), and one "idle": true row
+ * for paid capacity no job held; each list's costs sum to "cost" and its
+ * GPU-hours to "gpu_hours_paid".  A job pays for the GPUs it holds while
+ * it runs at its node's price per GPU-second (gpuarb(1), SIMULATE). */
+
+/** The result as a readable table: its figures, one per line, then COST BY
+ *  TEAM (and, when jobs carry projects, COST BY PROJECT) with their totals.
+ *  *out: free with gpuarb_free. */
+GPUARB_API gpuarb_status gpuarb_sim_result_to_table(gpuarb_ctx *ctx,
+                                                    const gpuarb_sim_result *res, char **out);
+/* ==== end of simulation cost attribution ==== */
 
 #ifdef __cplusplus
 }

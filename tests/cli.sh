@@ -1141,6 +1141,45 @@ placed = [i for n in d['nodes'] for i in n['items']]
 assert 'a' in placed and len(placed) == 2, placed
 "
 
+# ---- attr (issue 7 work-based output, issue 13 attribution of simulations)
+# The work case of tests/test_attr.c: 6400 GPU-hours on 4 p5 nodes at
+# throughput 80 take 80 h and cost 80 x 127.20 = $10,176 (by hand there).
+mkdir -p "$T/attr"
+printf 'provider,region,zone,instance_type,gpu,gpu_count,price_hour\naws,us-east-1,,p5,H100,8,31.80\n' >"$T/attr/p5.csv"
+printf 'version: 1\ncatalog: p5.csv\nworkloads:\n  - {name: t, work_gpu_hours: 6400, deadline_hours: 100, throughput: {H100: 2.5}}\n' >"$T/attr/work.yaml"
+run optimize --format table "$T/attr/work.yaml"
+expect_rc "attr: a work-based plan" 0
+if grep -qF 'cost       $127.20/h; $10,176.00 until the work is done (80 h)' "$T/out"; then
+    ok "attr: the table says how long the work takes, not 'over 1 h'"
+else bad "attr: the table says how long the work takes, not 'over 1 h'" "$(head -n 3 "$T/out")"; fi
+run optimize --format json "$T/attr/work.yaml"
+pycheck "attr: the work-based workload's hours and work cost in JSON" "
+w = d['workloads'][0]
+assert close(w['hours'], 80, 1e-12) and close(w['work_cost'], 10176, 1e-12), w
+"
+# Simulation cost by team: the hand-worked trace of the sim block above
+# with labels (tests/test_attr.c, sim_cost_by_team_by_hand): ml $1.00,
+# infra $0.25, idle $0.35 = cost $1.60.
+printf 'job_id,submit_s,duration_s,gpus,team,project\na,0,1000,2,ml,llm\nb,10,500,1,infra,\n' >"$T/attr/t.csv"
+run simulate --trace "$T/attr/t.csv" --config "$T/sim/sim.yaml" --policy threshold:up=0,idle=0 --format json
+expect_rc "attr: simulate a trace with teams" 0
+pycheck "attr: by_team and by_project by hand, adding up to cost" "
+t = [(r['team'], r['idle'], r['cost'], r['jobs']) for r in d['by_team']]
+assert t == [('infra', False, 0.25, 1), ('ml', False, 1.0, 1), (None, True, 0.35, 0)], t
+p = [(r['project'], r['idle'], r['cost']) for r in d['by_project']]
+assert p == [('llm', False, 1.0), (None, False, 0.25), (None, True, 0.35)], p
+assert close(sum(r['cost'] for r in d['by_team']), d['cost'], 1e-12), d
+assert close(sum(r['gpu_hours'] for r in d['by_team']), d['gpu_hours_paid'], 1e-12), d
+"
+run simulate --trace "$T/attr/t.csv" --config "$T/sim/sim.yaml" --policy threshold:up=0,idle=0 --format table
+if grep -qF '  total                                  1.60       0.8889        2' "$T/out" &&
+    grep -qF '  ml                                     1.00       0.5556        1' "$T/out"; then
+    ok "attr: the simulate table's COST BY TEAM adds up to the cost"
+else bad "attr: the simulate table's COST BY TEAM adds up to the cost" "$(cat "$T/out")"; fi
+run simulate --trace "$T/attr/t.csv" --print-trace
+if grep -qF 'a,0.0,1000.0,2,1000,ml,llm' "$T/out"; then ok "attr: --print-trace keeps the labels"
+else bad "attr: --print-trace keeps the labels" "$(cat "$T/out")"; fi
+
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

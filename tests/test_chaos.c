@@ -718,6 +718,41 @@ static gpuarb_status c_simulate(gpuarb_ctx *ctx, const void *arg, char **text)
     return st;
 }
 
+/* Cost attribution (issue 13): a trace with team and project labels, its
+ * JSON and table (gpuarb_sim_result_to_table). */
+#define SIM_CSV_LABELS "job_id,submit_s,duration_s,gpus,gpu_milli,team,project\n" \
+                       "a,0,900,1,,ml,llm\nb,30,4000,2,,infra,\nc,60,600,1,500,ml,\n" \
+                       "d,90,20000,4,,,x\n"
+
+static gpuarb_status c_simulate_labels(gpuarb_ctx *ctx, const void *arg, char **text)
+{
+    gpuarb_sim_config *c = NULL;
+    gpuarb_trace *t = NULL;
+    gpuarb_sim_result *r = NULL;
+    char *js = NULL, *tab = NULL;
+    arm();
+    gpuarb_status st = gpuarb_sim_config_parse(ctx, SIM_YAML, strlen(SIM_YAML), "sim", NULL, &c);
+    if (st == GPUARB_OK)
+        st = gpuarb_trace_parse(ctx, SIM_CSV_LABELS, strlen(SIM_CSV_LABELS), "t",
+                                GPUARB_TRACE_NATIVE, NULL, 0, &t);
+    if (st == GPUARB_OK)
+        st = gpuarb_simulate(ctx, c, t, arg, 5, &r);
+    if (st == GPUARB_OK)
+        st = gpuarb_sim_result_to_json(ctx, r, &js);
+    if (st == GPUARB_OK)
+        st = gpuarb_sim_result_to_table(ctx, r, &tab);
+    disarm();
+    if (st == GPUARB_OK)
+        *text = take(js);
+    else
+        gpuarb_free(js);
+    gpuarb_free(tab);
+    gpuarb_sim_result_free(r);
+    gpuarb_trace_free(t);
+    gpuarb_sim_config_free(c);
+    return st;
+}
+
 /* issue 11 part B: the forecaster and the spot replay. */
 static gpuarb_status c_forecast(gpuarb_ctx *ctx, const void *arg, char **text)
 {
@@ -993,6 +1028,7 @@ static chaos_case CASES[] = {
     {"simulate threshold", c_simulate, "threshold:spot=1"},
     {"simulate predictive", c_simulate, "predictive:spot=1"},
     {"simulate auto", c_simulate, "auto"},
+    {"simulate with team labels", c_simulate_labels, "threshold:spot=1"},
     {"forecast_parse + to_json", c_forecast, NULL},
     {"spot trace_parse + run + to_json", c_spot, NULL},
     {"market compare", c_market_compare, NULL},

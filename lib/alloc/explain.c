@@ -120,6 +120,31 @@ int ga_explain_workloads(const prob *p, gpuarb_result *r)
             found = 1;
             continue;
         }
+        if (w->same_region) {
+            /* a gang lives in one group (a region; a zone for same_zone):
+             * the most GPUs any one group's capacity holds */
+            double most = 0;
+            int open = 0;
+            for (int32_t g = p->w_g0[wi]; g < p->w_g0[wi] + p->w_ng[wi] && !open; g++) {
+                double in = 0;
+                for (int32_t j = p->g[g].c0; j < p->g[g].c0 + p->g[g].nc; j++) {
+                    int64_t cap = p->b->cls[p->c[j].k].cap;
+                    if (cap < 0)
+                        open = 1;
+                    else if (j == p->g[g].c0 || p->c[j - 1].k != p->c[j].k)
+                        in += (double)cap * p->c[j].gpc;
+                }
+                most = GA_MAX(most, in);
+            }
+            if (!open && most < w->min_gpus) {
+                const char *unit = w->same_zone ? "zone" : "region";
+                ga_result_diag(r, "workload '%s' needs %d GPUs in one %s (%s) but the most any "
+                                  "%s's capacity holds is %.0f GPUs", w->name, (int)w->min_gpus,
+                               unit, w->same_zone ? "same_zone" : "same_region", unit, most);
+                found = 1;
+                continue;
+            }
+        }
         double v = p->w_top[wi] <= DP_MAX_GPUS ? ga_dp_workload(p, (int32_t)wi, NULL, x) : -1;
         /* -1 too large, -3 deadline: no sentence, not a verdict */
         if (v == -2)
@@ -129,6 +154,10 @@ int ga_explain_workloads(const prob *p, gpuarb_result *r)
                 ga_result_diag(r, "workload '%s' asks for %s%d GPUs but its matching offers come "
                                   "in multiples of %d GPUs per instance", w->name,
                                w->gpus >= 0 ? "exactly " : "at most ", (int)w->max_gpus, gcd);
+            else if (w->same_zone)
+                ga_result_diag(r, "workload '%s' needs %d GPUs in one zone (same_zone) but no "
+                                  "single zone has that many matching GPUs", w->name,
+                               (int)w->min_gpus);
             else if (w->same_region)
                 ga_result_diag(r, "workload '%s' needs %d GPUs in one region (same_region) but no "
                                   "single region has that many matching GPUs", w->name,

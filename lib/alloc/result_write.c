@@ -17,10 +17,26 @@
 #include "io/writer.h"
 #include "market/market.h"
 
+/* A work-based workload (issue 7) of a plan: it is paid for the hours its
+ * work takes (hours > 0), not for the horizon. */
+static int is_work(const ga_wl_row *wl)
+{
+    return wl->hours > 0;
+}
+
+/* What a workload costs in all: the horizon's hours (or, work-based, the
+ * hours its work takes) at its cost per hour, plus its egress.  The
+ * workloads' totals sum to the plan's total_cost. */
+static double wl_total(const gpuarb_result *r, const ga_wl_row *wl)
+{
+    return (is_work(wl) ? wl->work_cost : r->horizon_hours * wl->cost_per_hour) + wl->egress_cost;
+}
+
 /* ---- cost attribution by team and project (issue 13) ---- */
 /* The workloads' costs grouped by label (which = 0 team, 1 project) into
  * *rows (free with free()); the rows add up to the plan's cost per hour
- * and total cost (horizon x cost per hour + egress). */
+ * and total cost (horizon x cost per hour, or a work-based workload's work
+ * cost, plus egress: wl_total). */
 static gpuarb_status attr_rows(gpuarb_ctx *ctx, const gpuarb_result *r, int which,
                                ga_mk_attr_row **rows, size_t *n)
 {
@@ -32,7 +48,7 @@ static gpuarb_status attr_rows(gpuarb_ctx *ctx, const gpuarb_result *r, int whic
         for (size_t i = 0; i < r->n_wl; i++) {
             labels[i] = which ? r->wl[i].project : r->wl[i].team;
             cph[i] = r->wl[i].cost_per_hour;
-            total[i] = r->horizon_hours * r->wl[i].cost_per_hour + r->wl[i].egress_cost;
+            total[i] = wl_total(r, &r->wl[i]);
         }
         st = ga_mk_attribute(ctx, labels, cph, total, r->n_wl, rows, n);
     } else {
@@ -242,6 +258,11 @@ gpuarb_status gpuarb_result_to_json(gpuarb_ctx *ctx, const gpuarb_result *r, cha
         ga_w_kv_money(&w, "cost_per_hour", wl->cost_per_hour);
         ga_w_kv_money(&w, "egress_cost", wl->egress_cost);
         ga_w_kv_num(&w, "throughput", wl->throughput);
+        if (is_work(wl)) {
+            /* issue 7: the hours its work takes on the plan, and their cost */
+            ga_w_kv_num(&w, "hours", wl->hours);
+            ga_w_kv_money(&w, "work_cost", wl->work_cost);
+        }
         if (wl->team)
             ga_w_kv_str(&w, "team", wl->team);
         if (wl->project)
@@ -377,11 +398,27 @@ gpuarb_status gpuarb_result_to_table(gpuarb_ctx *ctx, const gpuarb_result *r, ch
         ga_sb_printf(&b, " (gap %.2f%%)", 100.0 * r->mip_gap);
     ga_sb_printf(&b, ", solved in %.1f ms\n", r->solve_ms);
     if (has_plan(r)) {
+        /* work-based workloads run for the hours their work takes, not
+         * the horizon: say so, with the longest of those hours */
+        size_t n_work = 0;
+        double longest = 0;
+        for (size_t i = 0; i < r->n_wl; i++)
+            if (is_work(&r->wl[i])) {
+                n_work++;
+                longest = GA_MAX(longest, r->wl[i].hours);
+            }
         ga_sb_puts(&b, "cost       ");
         money(&b, r->cost_per_hour);
         ga_sb_puts(&b, "/h; ");
         money(&b, r->total_cost);
-        ga_sb_printf(&b, " over %g h", r->horizon_hours);
+        if (n_work == 0)
+            ga_sb_printf(&b, " over %g h", r->horizon_hours);
+        else if (n_work == r->n_wl)
+            ga_sb_printf(&b, " until the work is done (%s%.4g h)", n_work > 1 ? "longest " : "",
+                         longest);
+        else
+            ga_sb_printf(&b, ": work-based workloads until done (%s%.4g h), the rest over %g h",
+                         n_work > 1 ? "longest " : "", longest, r->horizon_hours);
         if (r->egress_cost > 0) {
             ga_sb_puts(&b, " (incl. ");
             money(&b, r->egress_cost);
@@ -438,6 +475,10 @@ gpuarb_status gpuarb_result_to_table(gpuarb_ctx *ctx, const gpuarb_result *r, ch
             ga_sb_printf(&b, "  %-*.*s %5d GPUs  ", (int)ww, (int)ww, w->name, (int)w->gpus);
             money(&b, w->cost_per_hour);
             ga_sb_puts(&b, "/h");
+            if (is_work(w)) {
+                ga_sb_printf(&b, "  work done in %.4g h: ", w->hours);
+                money(&b, w->work_cost);
+            }
             if (w->egress_cost > 0) {
                 ga_sb_puts(&b, "  egress ");
                 money(&b, w->egress_cost);

@@ -1,8 +1,9 @@
 /*
  * api.c - the public face of the simulator: gpuarb_simulate (a named
  * policy), gpuarb_simulate_fn (a caller's policy function over the
- * observation vector, the door for a learned policy), the result and its
- * SPEC section 6 JSON, and the reinforcement-learning environment
+ * observation vector, the door for a learned policy), the result, its
+ * SPEC section 6 JSON and its table (with attr.c's cost by team and
+ * project), and the reinforcement-learning environment
  * (reset/step with the objective's increments as rewards).  Returns
  * GPUARB_ERR_ARG on misuse, the policy parser's errors, GPUARB_ERR_NOMEM.
  */
@@ -32,6 +33,8 @@ static gpuarb_status finish(gpuarb_ctx *ctx, const ga_sim *s, const char *name,
         return ga_nomem(ctx);
     }
     gpuarb_status st = ga_sim_result_fill(ctx, s, res);
+    if (!st)
+        st = ga_sim_result_attribute(ctx, s, res);
     if (st) {
         gpuarb_sim_result_free(res);
         return st;
@@ -116,6 +119,7 @@ void gpuarb_sim_result_free(gpuarb_sim_result *res)
     if (!res)
         return;
     free(res->policy);
+    ga_sim_result_attr_free(res);
     free(res);
 }
 
@@ -140,6 +144,37 @@ gpuarb_status gpuarb_sim_result_summary(const gpuarb_sim_result *res, gpuarb_sim
     return GPUARB_OK;
 }
 
+/* The result's members in SPEC section 6 order, then (JSON) the cost
+ * attribution; the table writes the scalars as YAML and the attribution
+ * as its own sections. */
+static void put_result(ga_writer *w, const gpuarb_sim_result *res, int attr)
+{
+    ga_w_obj_begin(w);
+    ga_w_kv_str(w, "policy", res->policy);
+    ga_w_kv_int(w, "seed", (int64_t)res->seed);
+    ga_w_kv_int(w, "jobs", res->jobs);
+    ga_w_kv_int(w, "jobs_done", res->jobs_done);
+    ga_w_kv_money(w, "cost", res->cost);
+    ga_w_kv_num(w, "gpu_hours_paid", res->gpu_hours_paid);
+    ga_w_kv_num(w, "gpu_hours_busy", res->gpu_hours_busy);
+    ga_w_kv_num(w, "utilization", res->utilization);
+    ga_w_kv_num(w, "mean_wait_h", res->mean_wait_h);
+    ga_w_kv_num(w, "p95_wait_h", res->p95_wait_h);
+    ga_w_kv_int(w, "preemptions", res->preemptions);
+    ga_w_kv_money(w, "objective", res->objective);
+    ga_w_kv_num(w, "wait_gpu_hours", res->wait_gpu_hours);
+    ga_w_kv_int(w, "jobs_unschedulable", res->jobs_never);
+    ga_w_kv_int(w, "spot_refused", res->spot_rejected);
+    ga_w_kv_int(w, "moves", res->moves);
+    ga_w_kv_int(w, "decisions", res->decisions);
+    ga_w_kv_int(w, "events", res->events);
+    ga_w_kv_num(w, "sim_hours", res->sim_hours);
+    ga_w_kv_bool(w, "stalled", res->stalled);
+    if (attr)
+        ga_sim_attr_json(w, res);
+    ga_w_obj_end(w);
+}
+
 gpuarb_status gpuarb_sim_result_to_json(gpuarb_ctx *ctx, const gpuarb_sim_result *res,
                                         char **out)
 {
@@ -148,29 +183,30 @@ gpuarb_status gpuarb_sim_result_to_json(gpuarb_ctx *ctx, const gpuarb_sim_result
     *out = NULL;
     ga_writer w;
     ga_w_init(&w, GA_W_JSON, GA_W_SPACED);
-    ga_w_obj_begin(&w);
-    ga_w_kv_str(&w, "policy", res->policy);
-    ga_w_kv_int(&w, "seed", (int64_t)res->seed);
-    ga_w_kv_int(&w, "jobs", res->jobs);
-    ga_w_kv_int(&w, "jobs_done", res->jobs_done);
-    ga_w_kv_money(&w, "cost", res->cost);
-    ga_w_kv_num(&w, "gpu_hours_paid", res->gpu_hours_paid);
-    ga_w_kv_num(&w, "gpu_hours_busy", res->gpu_hours_busy);
-    ga_w_kv_num(&w, "utilization", res->utilization);
-    ga_w_kv_num(&w, "mean_wait_h", res->mean_wait_h);
-    ga_w_kv_num(&w, "p95_wait_h", res->p95_wait_h);
-    ga_w_kv_int(&w, "preemptions", res->preemptions);
-    ga_w_kv_money(&w, "objective", res->objective);
-    ga_w_kv_num(&w, "wait_gpu_hours", res->wait_gpu_hours);
-    ga_w_kv_int(&w, "jobs_unschedulable", res->jobs_never);
-    ga_w_kv_int(&w, "spot_refused", res->spot_rejected);
-    ga_w_kv_int(&w, "moves", res->moves);
-    ga_w_kv_int(&w, "decisions", res->decisions);
-    ga_w_kv_int(&w, "events", res->events);
-    ga_w_kv_num(&w, "sim_hours", res->sim_hours);
-    ga_w_kv_bool(&w, "stalled", res->stalled);
-    ga_w_obj_end(&w);
+    put_result(&w, res, 1);
     return ga_w_finish(&w, ctx, out);
+}
+
+gpuarb_status gpuarb_sim_result_to_table(gpuarb_ctx *ctx, const gpuarb_sim_result *res,
+                                         char **out)
+{
+    if (!res || !out)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "result to table: NULL argument");
+    *out = NULL;
+    ga_writer w;
+    ga_w_init(&w, GA_W_YAML, 0);
+    put_result(&w, res, 0);
+    char *head = NULL;
+    gpuarb_status st = ga_w_finish(&w, ctx, &head);
+    if (st)
+        return st;
+    ga_strbuf b;
+    ga_sb_init(&b);
+    ga_sb_puts(&b, head);
+    gpuarb_free(head);
+    ga_sim_attr_table(&b, res);
+    *out = ga_sb_take(&b);
+    return *out ? GPUARB_OK : ga_nomem(ctx);
 }
 
 /* ---- the environment ---- */

@@ -397,6 +397,7 @@ static int stop_job(ga_sim *s, int32_t j)
     double d = job_demand(s, j);
     double ran = s->t - r->start_t;
     s->busy_gpu_s += d * ran;
+    ga_sim_charge(s, j, ran);
     s->busy_gpus -= d;
     r->remaining = GA_MAX(0.0, r->remaining - ran) + s->cfg->restart_s;
     r->gen++;
@@ -601,6 +602,7 @@ static void finish_run(ga_sim *s)
     for (size_t p = 0; p < s->nrun; p++) {
         int32_t j = s->running[p];
         s->busy_gpu_s += job_demand(s, j) * (s->t - s->rj[j].start_t);
+        ga_sim_charge(s, j, s->t - s->rj[j].start_t);
     }
     while (s->nlive > 0)
         release(s, s->live[s->nlive - 1]);
@@ -668,6 +670,7 @@ int ga_sim_advance(gpuarb_ctx *ctx, ga_sim *s)
                 ga_rjob *r = &s->rj[e.a];
                 if (r->gen == e.gen && r->state == GA_JOB_RUNNING) {
                     s->busy_gpu_s += job_demand(s, e.a) * (s->t - r->start_t);
+                    ga_sim_charge(s, e.a, s->t - r->start_t);
                     s->busy_gpus -= job_demand(s, e.a);
                     unplace(s, e.a);
                     running_del(s, e.a);
@@ -862,7 +865,13 @@ gpuarb_status ga_sim_new(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg, const gp
     s->queue = ga_mallocarray(n ? n : 1, sizeof *s->queue);
     s->running = ga_mallocarray(n ? n : 1, sizeof *s->running);
     s->run_pos = ga_mallocarray(n ? n : 1, sizeof *s->run_pos);
-    if (!s->rj || !s->queue || !s->running || !s->run_pos) {
+    if (tr->has_labels) {
+        /* per-job costs for the attribution by label (attr.c) */
+        s->job_cost = ga_calloc(n ? n : 1, sizeof *s->job_cost);
+        s->job_gpu_s = ga_calloc(n ? n : 1, sizeof *s->job_gpu_s);
+    }
+    if (!s->rj || !s->queue || !s->running || !s->run_pos ||
+        (tr->has_labels && (!s->job_cost || !s->job_gpu_s))) {
         ga_sim_free(s);
         return ga_nomem(ctx);
     }
@@ -916,6 +925,8 @@ void ga_sim_free(ga_sim *s)
     free(s->run_pos);
     free(s->heap);
     free(s->scratch);
+    free(s->job_cost);
+    free(s->job_gpu_s);
     free(s);
 }
 

@@ -1,8 +1,8 @@
 /*
  * sim.h - the cluster simulator's private types: job traces (trace.c), the
  * SIM.yaml configuration with its spot availability series (config.c), the
- * discrete-event engine (engine.c) and the interface a policy decides
- * through (lib/policy).  Public handles gpuarb_trace, gpuarb_sim_config,
+ * discrete-event engine (engine.c), cost attribution by team and project
+ * (attr.c) and the interface a policy decides through (lib/policy).  Public handles gpuarb_trace, gpuarb_sim_config,
  * gpuarb_sim_result and gpuarb_sim_env are these structs.
  *
  * Units inside the simulator: seconds for time, GPUs for capacity (a
@@ -32,6 +32,8 @@ typedef struct ga_job {
     int32_t milli;      /* share of each GPU, 1..1000; < 1000 only with gpus == 1 */
     uint32_t id_off;    /* job id: ids + id_off, NUL-terminated */
     int32_t line;       /* line in the source file (0 = made in memory) */
+    uint32_t team_off;  /* cost attribution labels: labels + off, */
+    uint32_t project_off; /* NUL-terminated; offset 0 is "" (none) */
 } ga_job;
 
 struct gpuarb_trace {
@@ -40,7 +42,17 @@ struct gpuarb_trace {
     char *ids;          /* every job id, NUL-separated */
     size_t ids_len;
     int64_t skipped;    /* importer: rows left out (pods without GPUs) */
+    char *labels;       /* team and project labels, NUL-separated; starts with "" */
+    size_t labels_len;
+    int32_t has_labels; /* 1: some job carries a team or project */
 };
+
+/* A job's team or project (which 0 / 1); NULL when it has none. */
+static inline const char *ga_job_label(const gpuarb_trace *tr, const ga_job *j, int which)
+{
+    uint32_t off = which ? j->project_off : j->team_off;
+    return off ? tr->labels + off : NULL;
+}
 
 /* A job's GPU demand in GPUs (fractional for shared pods). */
 static inline double ga_job_gpus(const ga_job *j)
@@ -195,6 +207,11 @@ struct ga_sim {
     int64_t spot_cap;         /* spot nodes the market has now; -1 = any */
     double spot_open_since;   /* when the market last opened (cap went above 0) */
     int64_t moves;            /* on-demand nodes given back by move_od */
+    /* cost attribution (attr.c): what the jobs' runs cost, at the price
+     * per GPU-second of the nodes they ran on, and the GPU-seconds they
+     * held; per job only when the trace carries labels (else NULL) */
+    double held_cost, held_gpu_s;
+    double *job_cost, *job_gpu_s;
     /* accounting */
     double cost_closed;       /* $ of nodes already released */
     double price_open;        /* sum of $/h of open nodes */
@@ -257,6 +274,16 @@ int64_t ga_sim_queue_bins(const ga_sim *s, double *load, size_t cap);
 
 /* ---- results ---- */
 
+/* One row of a simulation's cost attribution (attr.c). */
+typedef struct ga_sim_attr {
+    char *label;              /* owned; NULL: unlabelled jobs, or the idle row */
+    double cost;              /* $ */
+    double gpu_hours;         /* GPU-hours held (the idle row: paid, held by none) */
+    int64_t jobs;
+    int32_t idle;             /* 1: paid capacity no job held */
+    int32_t reserved0;
+} ga_sim_attr;
+
 struct gpuarb_sim_result {
     char *policy;
     uint64_t seed;
@@ -265,7 +292,24 @@ struct gpuarb_sim_result {
     double mean_wait_h, p95_wait_h, wait_gpu_hours, objective;
     double sim_hours;
     int32_t stalled;
+    /* cost by team (0) and project (1), attr.c: the labels' rows sorted by
+     * label, the unlabelled jobs' row, then the idle row */
+    ga_sim_attr *attr[2];
+    size_t n_attr[2];
 };
+
+/* What the run of job j on its placement for ran seconds costs: adds it to
+ * the totals (and per job) of s (engine.c calls it where a run stops). */
+void ga_sim_charge(ga_sim *s, int32_t j, double ran);
+/* The attribution rows of a finished simulation into res (after
+ * ga_sim_result_fill); GPUARB_OK or GPUARB_ERR_NOMEM. */
+gpuarb_status ga_sim_result_attribute(gpuarb_ctx *ctx, const ga_sim *s, gpuarb_sim_result *res);
+void ga_sim_result_attr_free(gpuarb_sim_result *res);
+/* by_team and by_project members of the result's JSON. */
+struct ga_writer;
+void ga_sim_attr_json(struct ga_writer *w, const gpuarb_sim_result *res);
+/* The table's COST BY TEAM / PROJECT sections, each with its total. */
+void ga_sim_attr_table(ga_strbuf *b, const gpuarb_sim_result *res);
 
 /* Summarise a finished simulation into res (fields other than policy). */
 gpuarb_status ga_sim_result_fill(gpuarb_ctx *ctx, const ga_sim *s, gpuarb_sim_result *res);

@@ -1,6 +1,7 @@
 /*
  * trace.c - job traces for the simulator: the native CSV of SPEC section 6
- * (job_id,submit_s,duration_s,gpus[,gpu,gpu_milli,user]) and two importers,
+ * (job_id,submit_s,duration_s,gpus[,gpu,gpu_milli,user,team,project]) and
+ * two importers,
  * the Alibaba openb pod lists (cluster-trace-gpu-v2023) and Gavel's job
  * traces with its throughput table.  All three read through the shared CSV
  * table reader (io/csvtable.h) or the doc reader, so every bad value is an
@@ -25,6 +26,11 @@
  *     scaled linearly: the optimistic weak-scaling assumption.
  *   - The native gpu column is read but not used: the simulated pool has
  *     one node shape, and duration_s is already on the reference GPU.
+ *   - team and project (native CSV only) are cost attribution labels
+ *     (issue 13; attr.c); empty means none.  Neither importer maps any
+ *     column to them: openb pods carry no owner (qos is a service class,
+ *     not a team) and Gavel's jobs no user at all, so imported jobs are
+ *     unlabelled and their cost lands in the unlabelled row.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -40,7 +46,28 @@ typedef struct tb {
     gpuarb_trace *tr;
     size_t cap;
     ga_strbuf ids;
+    ga_strbuf labels;   /* starts with "" so that offset 0 means none */
 } tb;
+
+/* A label's offset in b->labels (0 for none); the previous job's label is
+ * reused when equal (traces list a team's jobs in runs). */
+static uint32_t tb_label(tb *b, const char *s, size_t n, uint32_t prev, int *err)
+{
+    if (n == 0)
+        return 0;
+    if (prev && strlen(b->labels.s + prev) == n && memcmp(b->labels.s + prev, s, n) == 0)
+        return prev;
+    if (b->labels.len > UINT32_MAX - n - 1) {
+        *err = 1;
+        return 0;
+    }
+    uint32_t off = (uint32_t)b->labels.len;
+    ga_sb_putn(&b->labels, s, n);
+    ga_sb_putc(&b->labels, '\0');
+    if (b->labels.oom)
+        *err = 1;
+    return off;
+}
 
 static gpuarb_status tb_add(gpuarb_ctx *ctx, tb *b, const char *id, size_t idlen, double submit,
                             double dur, int32_t gpus, int32_t milli, int32_t line)
@@ -60,6 +87,7 @@ static gpuarb_status tb_add(gpuarb_ctx *ctx, tb *b, const char *id, size_t idlen
     j->milli = milli;
     j->id_off = (uint32_t)b->ids.len;
     j->line = line;
+    j->team_off = j->project_off = 0;
     ga_sb_putn(&b->ids, id, idlen);
     ga_sb_putc(&b->ids, '\0');
     return b->ids.oom ? ga_nomem(ctx) : GPUARB_OK;
@@ -74,9 +102,31 @@ static int cmp_job(const void *pa, const void *pb)
     return a->id_off < b->id_off ? -1 : a->id_off > b->id_off;
 }
 
+/* Give the last job added its team and project labels. */
+static gpuarb_status tb_set_labels(gpuarb_ctx *ctx, tb *b, const char *team, size_t tn,
+                                   const char *project, size_t pn)
+{
+    gpuarb_trace *tr = b->tr;
+    ga_job *j = &tr->jobs[tr->n - 1];
+    const ga_job *prev = tr->n > 1 ? &tr->jobs[tr->n - 2] : NULL;
+    int err = 0;
+    j->team_off = tb_label(b, team, tn, prev ? prev->team_off : 0, &err);
+    j->project_off = tb_label(b, project, pn, prev ? prev->project_off : 0, &err);
+    if (err)
+        return b->labels.oom ? ga_nomem(ctx)
+                             : ga_error(ctx, GPUARB_ERR_LIMIT, NULL, j->line, 0, NULL,
+                                        "team and project labels too long in total");
+    tr->has_labels |= (j->team_off | j->project_off) != 0;
+    return GPUARB_OK;
+}
+
 static gpuarb_status tb_finish(gpuarb_ctx *ctx, tb *b, gpuarb_trace **out)
 {
     gpuarb_trace *tr = b->tr;
+    tr->labels_len = b->labels.len;
+    tr->labels = ga_sb_take(&b->labels);
+    if (!tr->labels)
+        return ga_nomem(ctx);
     tr->ids_len = b->ids.len;
     tr->ids = ga_sb_take(&b->ids);
     if (!tr->ids) {
@@ -91,23 +141,31 @@ static gpuarb_status tb_finish(gpuarb_ctx *ctx, tb *b, gpuarb_trace **out)
     return GPUARB_OK;
 }
 
-static gpuarb_status tb_init(gpuarb_ctx *ctx, tb *b)
-{
-    memset(b, 0, sizeof *b);
-    ga_sb_init(&b->ids);
-    b->tr = ga_calloc(1, sizeof *b->tr);
-    return b->tr ? GPUARB_OK : ga_nomem(ctx);
-}
-
 static void tb_free(tb *b)
 {
     gpuarb_trace_free(b->tr);
     ga_sb_free(&b->ids);
+    ga_sb_free(&b->labels);
 }
+
+static gpuarb_status tb_init(gpuarb_ctx *ctx, tb *b)
+{
+    memset(b, 0, sizeof *b);
+    ga_sb_init(&b->ids);
+    ga_sb_init(&b->labels);
+    ga_sb_putc(&b->labels, '\0');
+    b->tr = ga_calloc(1, sizeof *b->tr);
+    if (b->tr && !b->labels.oom)
+        return GPUARB_OK;
+    tb_free(b);
+    b->tr = NULL;
+    return ga_nomem(ctx);
+}
+
 
 /* ---- native CSV ---- */
 
-enum { N_ID, N_SUBMIT, N_DUR, N_GPUS, N_GPU, N_MILLI, N_USER };
+enum { N_ID, N_SUBMIT, N_DUR, N_GPUS, N_GPU, N_MILLI, N_USER, N_TEAM, N_PROJECT };
 static const ga_tab_col NATIVE_COLS[] = {
     {"job_id", GA_TAB_STRING, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 0, 0, 0},
     {"submit_s", GA_TAB_NUMBER, GA_TAB_COLUMN | GA_TAB_VALUE, 0, 0, 0, 1e12},
@@ -116,6 +174,8 @@ static const ga_tab_col NATIVE_COLS[] = {
     {"gpu", GA_TAB_STRING, 0, 0, 0, 0, 0},
     {"gpu_milli", GA_TAB_INTEGER, 0, 0, 1, 1000, 0},
     {"user", GA_TAB_STRING, 0, 0, 0, 0, 0},
+    {"team", GA_TAB_STRING, 0, 0, 0, 0, 0},
+    {"project", GA_TAB_STRING, 0, 0, 0, 0, 0},
     {NULL, 0, 0, 0, 0, 0, 0}};
 
 static gpuarb_status parse_native(gpuarb_ctx *ctx, const char *text, size_t len,
@@ -146,6 +206,9 @@ static gpuarb_status parse_native(gpuarb_ctx *ctx, const char *text, size_t len,
         }
         st = tb_add(ctx, b, id.s, id.n, submit, dur, (int32_t)gpus, (int32_t)milli,
                     ga_tab_row_line(&t));
+        ga_tab_field team = ga_tab_get(&t, N_TEAM), project = ga_tab_get(&t, N_PROJECT);
+        if (!st)
+            st = tb_set_labels(ctx, b, team.s, team.n, project.s, project.n);
     }
     ga_tab_free(&t);
     return st;
@@ -413,6 +476,7 @@ void gpuarb_trace_free(gpuarb_trace *tr)
         return;
     free(tr->jobs);
     free(tr->ids);
+    free(tr->labels);
     free(tr);
 }
 
@@ -442,11 +506,31 @@ gpuarb_status gpuarb_trace_window(gpuarb_ctx *ctx, const gpuarb_trace *tr, doubl
         const char *id = tr->ids + j->id_off;
         st = tb_add(ctx, &b, id, strlen(id), j->submit - from_s, j->dur, j->gpus, j->milli,
                     j->line);
+        const char *team = ga_job_label(tr, j, 0), *project = ga_job_label(tr, j, 1);
+        if (!st)
+            st = tb_set_labels(ctx, &b, team ? team : "", team ? strlen(team) : 0,
+                               project ? project : "", project ? strlen(project) : 0);
     }
     if (!st)
         st = tb_finish(ctx, &b, out);
     tb_free(&b);
     return st;
+}
+
+/* One CSV field, quoted when it holds a comma, quote or line break. */
+static void csv_field(ga_strbuf *sb, const char *v)
+{
+    if (!strpbrk(v, ",\"\r\n")) {
+        ga_sb_puts(sb, v);
+        return;
+    }
+    ga_sb_putc(sb, '"');
+    for (const char *p = v; *p; p++) {
+        if (*p == '"')
+            ga_sb_putc(sb, '"');
+        ga_sb_putc(sb, *p);
+    }
+    ga_sb_putc(sb, '"');
 }
 
 gpuarb_status gpuarb_trace_to_csv(gpuarb_ctx *ctx, const gpuarb_trace *tr, char **out)
@@ -456,26 +540,23 @@ gpuarb_status gpuarb_trace_to_csv(gpuarb_ctx *ctx, const gpuarb_trace *tr, char 
     *out = NULL;
     ga_strbuf sb;
     ga_sb_init(&sb);
-    ga_sb_puts(&sb, "job_id,submit_s,duration_s,gpus,gpu_milli\n");
+    ga_sb_puts(&sb, tr->has_labels ? "job_id,submit_s,duration_s,gpus,gpu_milli,team,project\n"
+                                   : "job_id,submit_s,duration_s,gpus,gpu_milli\n");
     char a[40], d[40];
     for (size_t i = 0; i < tr->n && !sb.oom; i++) {
         const ga_job *j = &tr->jobs[i];
-        const char *id = tr->ids + j->id_off;
-        int quote = strpbrk(id, ",\"\r\n") != NULL;
-        if (quote) {
-            ga_sb_putc(&sb, '"');
-            for (const char *p = id; *p; p++) {
-                if (*p == '"')
-                    ga_sb_putc(&sb, '"');
-                ga_sb_putc(&sb, *p);
-            }
-            ga_sb_putc(&sb, '"');
-        } else {
-            ga_sb_puts(&sb, id);
-        }
+        csv_field(&sb, tr->ids + j->id_off);
         ga_fmt_double(a, j->submit);
         ga_fmt_double(d, j->dur);
-        ga_sb_printf(&sb, ",%s,%s,%d,%d\n", a, d, (int)j->gpus, (int)j->milli);
+        ga_sb_printf(&sb, ",%s,%s,%d,%d", a, d, (int)j->gpus, (int)j->milli);
+        if (tr->has_labels) {
+            const char *team = ga_job_label(tr, j, 0), *project = ga_job_label(tr, j, 1);
+            ga_sb_putc(&sb, ',');
+            csv_field(&sb, team ? team : "");
+            ga_sb_putc(&sb, ',');
+            csv_field(&sb, project ? project : "");
+        }
+        ga_sb_putc(&sb, '\n');
     }
     if (sb.oom) {
         ga_sb_free(&sb);
