@@ -230,9 +230,14 @@ static int teardown(void **state)
 static void references_are_plans(void **state)
 {
     (void)state;
-    for (int c = 0; c < N_CASES; c++)
+    for (int c = 0; c < N_CASES; c++) {
+        /* the local search's 120 items: min_nodes breaks ties by cost
+         * (SPEC 4), which it does not prove, so its plan is "feasible" */
+        if (c == C_PACK_GEN && strstr(reference[c], "\"status\": \"feasible\""))
+            continue;
         assert_true(strstr(reference[c], "\"status\": \"optimal\"") ||
                     strstr(reference[c], "\"status\":\"optimal\""));
+    }
     /* spot.yaml's hand computation: 12 / (1 - 0.10 x (0.5/2 + 0.1)) = 12.435233... */
     assert_non_null(strstr(reference[C_OPT_SPOT], "12.435233"));
     /* the shared spec and catalog give the plan the spec's own catalog gives */
