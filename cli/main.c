@@ -44,6 +44,7 @@ static const struct {
      CLI_STDIN_CATALOG, "series"},
     {"spot", cmd_spot, "a deadline job on spot with on-demand fallback (Can't Be Late)",
      CLI_STDIN_CATALOG, "spot trace"},
+    {"train", cmd_train, "train the RL autoscaling policy (PPO) on job traces", 0, "input"},
 };
 
 /* The running verb's standard input limit (one verb per process). */
@@ -55,7 +56,7 @@ static const char *stdin_what = "spec";
 /* Verbs of the SPEC contract that this version does not have yet: named
  * as such rather than as unknown. */
 static const char *const missing_verbs[] = {
-    "mig", "share", "train",
+    "mig", "share",
 };
 
 static void usage(FILE *f)
