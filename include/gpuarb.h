@@ -1116,7 +1116,8 @@ GPUARB_API void gpuarb_rl_train_opts_init(gpuarb_rl_train_opts *opts);
  *  a random simulator seed; the reward is minus the objective accrued
  *  between decisions.  Writes the model (lib/learn's versioned little-
  *  endian file with a checksum) to out_path.  opts may be NULL (defaults),
- *  stats may be NULL.  Deterministic for opts->seed.  Returns
+ *  stats may be NULL.  Deterministic for opts->seed on one machine
+ *  (OpenBLAS kernels differ by CPU in the last bits).  Returns
  *  GPUARB_ERR_ARG, GPUARB_ERR_INPUT (traces with no decision in them),
  *  GPUARB_ERR_IO, GPUARB_ERR_NOMEM. */
 GPUARB_API gpuarb_status gpuarb_rl_train(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg,
