@@ -14,15 +14,27 @@
  * Needs ../shared/data (GPUARB_SHARED) for part 2; says so and skips it
  * otherwise.  BENCH_SIM_FULL=1 tunes with 3 seeds per candidate and the
  * whole grid; the default run tunes with 1 seed and 72 simulations a trace.
+ *
+ * RL (lib/policy/rl.c): every table has the shipped model ("rl", trained by
+ * lib/policy/rl_model.sh on openb days 0-100 and Gavel's three training
+ * traces only, so every test set here is held out from it).  The speed
+ * part times the network's decision alone (ga_net_act on observations
+ * recorded from a run) and rl against auto over a whole run.  Each table
+ * times a short training run (20,000 decisions) on its training traces;
+ * BENCH_RL_FULL=1 trains 5 models there (seeds 1-5, BENCH_RL_STEPS
+ * decisions each, default 1,000,000) and evaluates each on the test set.
  */
 #define BENCH_SEED 0x5117ull
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bench.h"
 #include "gpuarb.h"
+#include "policy/rl.h"
+#include "sim/sim.h"
 
 #define NSEEDS 5
 
@@ -58,6 +70,49 @@ static gpuarb_trace *generated(int n)
     return tr;
 }
 
+/* The shipped model's decision time: the network alone (ga_net_act, which
+ * never allocates) on up to 20,000 observations recorded from a run of the
+ * rl policy, then the whole decision (features, auto's rules, network). */
+static void rl_inference(const gpuarb_sim_config *cfg, const gpuarb_trace *tr)
+{
+    enum { NOBS = 20000, REPS = 20 };
+    ga_rl_policy *p = NULL;
+    ga_sim *s = NULL;
+    double *obs = malloc(sizeof(double) * GA_RL_OBS * NOBS);
+    if (!obs || ga_rl_policy_open(ctx, "rl", &p) || ga_sim_new(ctx, cfg, tr, 0, &s))
+        die("rl inference set-up");
+    size_t n = 0;
+    double t_decide = 0;
+    int r;
+    while ((r = ga_sim_advance(ctx, s)) == 1) {
+        ga_sim_action act;
+        double t0 = now_ms();
+        if (ga_rl_decide(p, ctx, s, &act))
+            die("rl decide");
+        t_decide += now_ms() - t0;
+        if (n < NOBS)
+            memcpy(obs + n++ * GA_RL_OBS, p->obs, sizeof(double) * GA_RL_OBS);
+        if (ga_sim_apply(ctx, s, &act))
+            die("rl apply");
+    }
+    int64_t decisions = s->decisions;
+    int32_t sink = 0;
+    double t0 = now_ms();
+    for (int k = 0; k < REPS; k++)
+        for (size_t i = 0; i < n; i++)
+            sink += ga_net_act(p->net, obs + i * GA_RL_OBS);
+    double us = (now_ms() - t0) * 1e3 / ((double)n * REPS);
+    printf("rl inference (shipped model, %d hidden units a layer): %.3f us per decision for "
+           "the network alone (ga_net_act, %zu observations x %d; checksum %d); %.3f us for "
+           "the whole decision (observation, auto's rules, network) over the run's %lld "
+           "decisions\n\n",
+           (int)p->net->hidden, us, n, REPS, (int)(sink % 7), t_decide * 1e3 / (double)decisions,
+           (long long)decisions);
+    ga_sim_free(s);
+    ga_rl_policy_free(p);
+    free(obs);
+}
+
 static void speed(void)
 {
     gpuarb_trace *tr = generated(100000);
@@ -68,8 +123,8 @@ static void speed(void)
     printf("speed: 100,000 generated jobs (Poisson arrivals 30 s apart, 1-8 GPUs, 1 min-6.7 h),\n"
            "8-GPU nodes, at most 200\n");
     printf("| policy | wall ms | events | events/s | jobs done |\n|---|---|---|---|---|\n");
-    const char *pols[] = {"threshold", "predictive", "auto"};
-    for (int k = 0; k < 3; k++) {
+    const char *pols[] = {"threshold", "predictive", "auto", "rl"};
+    for (int k = 0; k < 4; k++) {
         gpuarb_sim_result *res = NULL;
         double t0 = now_ms();
         if (gpuarb_simulate(ctx, cfg, tr, pols[k], 0, &res))
@@ -82,6 +137,7 @@ static void speed(void)
         gpuarb_sim_result_free(res);
     }
     printf("\n");
+    rl_inference(cfg, tr);
     gpuarb_sim_config_free(cfg);
     gpuarb_trace_free(tr);
 }
@@ -92,8 +148,8 @@ typedef struct agg {
     double v[5][NSEEDS];
 } agg;
 
-static void eval(const gpuarb_sim_config *cfg, const gpuarb_trace *tr, const char *label,
-                 const char *policy)
+static double eval(const gpuarb_sim_config *cfg, const gpuarb_trace *tr, const char *label,
+                   const char *policy)
 {
     agg a;
     int32_t done_min = INT32_MAX;
@@ -129,6 +185,62 @@ static void eval(const gpuarb_sim_config *cfg, const gpuarb_trace *tr, const cha
             printf("%.3f ± %.3f | ", mu, sd);
     }
     printf("%d |\n", done_min);
+    double mean = 0;
+    for (int s = 0; s < NSEEDS; s++)
+        mean += a.v[0][s] / NSEEDS;
+    return mean;
+}
+
+/* Train rl models on the table's training traces: a short timed run by
+ * default; with BENCH_RL_FULL=1, 5 models (seeds 1-5) each evaluated on the
+ * test set (a row each), and the mean +- sd over the 5 of their mean
+ * objectives. */
+static void rl_rows(const gpuarb_sim_config *cfg, const gpuarb_trace *const *train, int ntrain,
+                    const gpuarb_trace *test)
+{
+    const char *fe = getenv("BENCH_RL_FULL"), *se = getenv("BENCH_RL_STEPS");
+    int full = fe && strcmp(fe, "0") != 0;
+    int64_t steps = full ? (se ? atoll(se) : 1000000) : 20000;
+    if (steps < 1)
+        steps = 1000000;
+    char path[] = "/tmp/gpuarb-bench-rl-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0)
+        die("mkstemp");
+    close(fd);
+    double objs[5];
+    int nm = full ? 5 : 1;
+    double train_ms = 0;
+    for (int k = 0; k < nm; k++) {
+        gpuarb_rl_train_opts o;
+        gpuarb_rl_train_opts_init(&o);
+        o.steps = steps;
+        o.seed = (uint64_t)k + 1;
+        double t0 = now_ms();
+        if (gpuarb_rl_train(ctx, cfg, train, (size_t)ntrain, &o, path, NULL))
+            die("rl train");
+        train_ms += now_ms() - t0;
+        if (!full)
+            break;
+        char label[128], pol[128];
+        snprintf(label, sizeof label, "rl trained here, seed %d (%lld decisions)", k + 1,
+                 (long long)steps);
+        snprintf(pol, sizeof pol, "rl:%s", path);
+        objs[k] = eval(cfg, test, label, pol);
+    }
+    if (full) {
+        double mu = 0, sd = 0;
+        for (int k = 0; k < 5; k++)
+            mu += objs[k] / 5;
+        for (int k = 0; k < 5; k++)
+            sd += (objs[k] - mu) * (objs[k] - mu) / 4;
+        printf("rl trained here over training seeds 1-5: objective %.0f ± %.0f (sd of the 5 "
+               "models' means)\n",
+               mu, sqrt(sd));
+    }
+    printf("rl training time: %.1f s for %d x %lld decisions (%.0f decisions/s)\n",
+           train_ms / 1e3, nm, (long long)steps, (double)nm * (double)steps / (train_ms / 1e3));
+    unlink(path);
 }
 
 static char *tune(const gpuarb_sim_config *cfg, const gpuarb_trace *const *tr, int n,
@@ -164,7 +276,9 @@ static void table(const gpuarb_sim_config *cfg, const gpuarb_trace *const *train
     snprintf(label, sizeof label, "economic tuned (%s)", ec);
     eval(cfg, test, label, ec);
     eval(cfg, test, "auto", "auto");
-    printf("rl: not in this build (the learning library is another branch's)\n\n");
+    eval(cfg, test, "rl (shipped model, residual on auto)", "rl");
+    rl_rows(cfg, train, ntrain, test);
+    printf("\n");
     gpuarb_free(th);
     gpuarb_free(pr);
     gpuarb_free(ec);

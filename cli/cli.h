@@ -31,6 +31,7 @@ int cmd_version(int argc, char **argv);
 int cmd_forecast(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_tune(int argc, char **argv);
+int cmd_train(int argc, char **argv);
 int cmd_spot(int argc, char **argv);
 int cmd_market(int argc, char **argv);
 int cmd_mig(int argc, char **argv);

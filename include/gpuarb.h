@@ -1425,6 +1425,55 @@ GPUARB_API gpuarb_status gpuarb_share_replay(gpuarb_ctx *ctx, const char *nodes_
 GPUARB_API gpuarb_status gpuarb_sim_result_to_table(gpuarb_ctx *ctx,
                                                     const gpuarb_sim_result *res, char **out);
 /* ==== end of simulation cost attribution ==== */
+/* ==== RL autoscaling policy (issue 11) ==== */
+/* The learned autoscaling policy: an actor-critic network (shared trunk,
+ * policy and value heads) over the simulator's normalised observation,
+ * trained by PPO with GAE and an entropy bonus.  gpuarb_simulate runs it as
+ * the policy "rl" (the model shipped in the library) or "rl:FILE" (a model
+ * written by gpuarb_rl_train).  A residual model (the default) decides at
+ * each interval whether to do what auto does, wait (auto without its
+ * purchases), buy one node more, or keep the idle nodes; a plain model
+ * chooses among the environment's actions (gpuarb_sim_action, one node).
+ * Whether auto uses the shipped model, and why: libgpuarb(3), RL POLICY. */
+typedef struct gpuarb_rl_train_opts {
+    uint32_t size;             /* set by gpuarb_rl_train_opts_init */
+    int32_t hidden;            /* units in each trunk layer (default 32) */
+    int64_t steps;             /* decisions to train on (default 100000) */
+    uint64_t seed;             /* weights, episode draws and sampling (default 1) */
+    int32_t plain;             /* 1: the environment's actions; 0: residual on auto */
+    int32_t reserved0;
+    double lr;                 /* Adam step (default 3e-4) */
+    double ent_coef;           /* entropy bonus (default 0.003) */
+    double gamma;              /* discount per decision (default 0.99) */
+    uint8_t reserved[32];
+} gpuarb_rl_train_opts;
+
+typedef struct gpuarb_rl_train_stats {
+    uint32_t size;             /* set by the caller */
+    int32_t reserved0;
+    int64_t decisions;         /* decisions trained on */
+    int64_t episodes;          /* simulations run to their end */
+    double last_mean_return;   /* minus the objective of the last update's episodes, in
+                                  units of the whole pool on demand for one interval */
+    uint8_t reserved[32];
+} gpuarb_rl_train_stats;
+
+/** Defaults (see the fields). */
+GPUARB_API void gpuarb_rl_train_opts_init(gpuarb_rl_train_opts *opts);
+/** Train the RL autoscaling policy by PPO on the training traces under cfg
+ *  (all borrowed): each episode simulates one trace, drawn at random, from
+ *  a random simulator seed; the reward is minus the objective accrued
+ *  between decisions.  Writes the model (lib/learn's versioned little-
+ *  endian file with a checksum) to out_path.  opts may be NULL (defaults),
+ *  stats may be NULL.  Deterministic for opts->seed on one machine
+ *  (OpenBLAS kernels differ by CPU in the last bits).  Returns
+ *  GPUARB_ERR_ARG, GPUARB_ERR_INPUT (traces with no decision in them),
+ *  GPUARB_ERR_IO, GPUARB_ERR_NOMEM. */
+GPUARB_API gpuarb_status gpuarb_rl_train(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg,
+                                         const gpuarb_trace *const *traces, size_t ntraces,
+                                         const gpuarb_rl_train_opts *opts,
+                                         const char *out_path, gpuarb_rl_train_stats *stats);
+/* ==== end of RL autoscaling policy ==== */
 
 #ifdef __cplusplus
 }

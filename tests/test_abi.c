@@ -603,6 +603,29 @@ static void market_layouts(void **state)
     PIN(gpuarb_market_price_summary, mean_utilization, 72, 8);
     PIN(gpuarb_market_price_summary, mean_utilization_at_current_price, 80, 8);
     PIN(gpuarb_market_price_summary, reserved, 88, 32);
+/* The RL autoscaling policy's option and statistics structs (LP64). */
+static void rl_layouts(void **state)
+{
+    (void)state;
+    SKIP_NOT_LP64();
+    assert_int_equal(sizeof(gpuarb_rl_train_opts), 88);
+    PIN(gpuarb_rl_train_opts, size, 0, 4);
+    PIN(gpuarb_rl_train_opts, hidden, 4, 4);
+    PIN(gpuarb_rl_train_opts, steps, 8, 8);
+    PIN(gpuarb_rl_train_opts, seed, 16, 8);
+    PIN(gpuarb_rl_train_opts, plain, 24, 4);
+    PIN(gpuarb_rl_train_opts, reserved0, 28, 4);
+    PIN(gpuarb_rl_train_opts, lr, 32, 8);
+    PIN(gpuarb_rl_train_opts, ent_coef, 40, 8);
+    PIN(gpuarb_rl_train_opts, gamma, 48, 8);
+    PIN(gpuarb_rl_train_opts, reserved, 56, 32);
+    assert_int_equal(sizeof(gpuarb_rl_train_stats), 64);
+    PIN(gpuarb_rl_train_stats, size, 0, 4);
+    PIN(gpuarb_rl_train_stats, reserved0, 4, 4);
+    PIN(gpuarb_rl_train_stats, decisions, 8, 8);
+    PIN(gpuarb_rl_train_stats, episodes, 16, 8);
+    PIN(gpuarb_rl_train_stats, last_mean_return, 24, 8);
+    PIN(gpuarb_rl_train_stats, reserved, 32, 32);
 }
 
 static void print_layout(void)
@@ -718,6 +741,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(sim_layouts),
         cmocka_unit_test(market_layouts),
         cmocka_unit_test(mig_layout),
+        cmocka_unit_test(rl_layouts),
     };
     return cmocka_run_group_tests_name("abi", tests, setup, tu_teardown);
 }

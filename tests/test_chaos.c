@@ -753,6 +753,45 @@ static gpuarb_status c_simulate_labels(gpuarb_ctx *ctx, const void *arg, char **
     return st;
 }
 
+/* The RL autoscaling policy: a short training run (2 rollouts) written to a
+ * file, rendered as the file's bytes in hex, so a failed allocation either
+ * ends in NOMEM or in the very model an unfailed run writes. */
+static gpuarb_status c_rl_train(gpuarb_ctx *ctx, const void *arg, char **text)
+{
+    (void)arg;
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/gpuarb-chaos-rl-%ld.model", (long)getpid());
+    gpuarb_sim_config *c = NULL;
+    gpuarb_trace *t = NULL;
+    gpuarb_rl_train_opts o;
+    gpuarb_rl_train_opts_init(&o);
+    o.steps = 4096;
+    o.hidden = 4;
+    arm();
+    gpuarb_status st = gpuarb_sim_config_parse(ctx, SIM_YAML, strlen(SIM_YAML), "sim", NULL, &c);
+    if (st == GPUARB_OK)
+        st = gpuarb_trace_parse(ctx, SIM_CSV, strlen(SIM_CSV), "t", GPUARB_TRACE_NATIVE, NULL, 0,
+                                &t);
+    const gpuarb_trace *tr[1] = {t};
+    if (st == GPUARB_OK)
+        st = gpuarb_rl_train(ctx, c, tr, 1, &o, path, NULL);
+    disarm();
+    if (st == GPUARB_OK) {
+        size_t n = 0;
+        char *b = tu_slurp(path, &n);
+        char *hex = tu_alloc(2 * n + 1, 1);
+        for (size_t i = 0; i < n; i++)
+            snprintf(hex + 2 * i, 3, "%02x", (unsigned char)b[i]);
+        *text = mask_timings(hex);
+        free(hex);
+        free(b);
+    }
+    unlink(path);
+    gpuarb_trace_free(t);
+    gpuarb_sim_config_free(c);
+    return st;
+}
+
 /* issue 11 part B: the forecaster and the spot replay. */
 static gpuarb_status c_forecast(gpuarb_ctx *ctx, const void *arg, char **text)
 {
@@ -1029,6 +1068,8 @@ static chaos_case CASES[] = {
     {"simulate predictive", c_simulate, "predictive:spot=1"},
     {"simulate auto", c_simulate, "auto"},
     {"simulate with team labels", c_simulate_labels, "threshold:spot=1"},
+    {"simulate rl (shipped model)", c_simulate, "rl"},
+    {"rl_train + model file", c_rl_train, NULL},
     {"forecast_parse + to_json", c_forecast, NULL},
     {"spot trace_parse + run + to_json", c_spot, NULL},
     {"market compare", c_market_compare, NULL},

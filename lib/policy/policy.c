@@ -130,7 +130,9 @@ gpuarb_status ga_policy_parse(gpuarb_ctx *ctx, const char *spec, ga_policy **out
         free(p);
         if (nlen == 2 && strncmp(spec, "rl", 2) == 0)
             return ga_error(ctx, GPUARB_ERR_UNSUPPORTED, NULL, 0, 0, NULL,
-                            "policy '%.100s': the RL policy is not in this build yet", orig);
+                            "policy '%.100s': the RL policy is run by simulate "
+                            "(rl or rl:FILE) and trained by train, not parsed here",
+                            orig);
         return bad(ctx, orig, "unknown policy");
     }
     const char *q = colon ? colon + 1 : NULL;

@@ -13,6 +13,7 @@
 
 #include "io/writer.h"
 #include "policy/policy.h"
+#include "policy/rl.h"
 #include "sim/sim.h"
 
 static gpuarb_status check(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg,
@@ -53,6 +54,16 @@ gpuarb_status gpuarb_simulate(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg,
     *out = NULL;
     ga_policy *p = NULL;
     ga_sim *s = NULL;
+    if (ga_rl_is_spec(policy)) { /* the learned policy (lib/policy/rl.c) */
+        ga_rl_policy *rl = NULL;
+        if (!(st = ga_rl_policy_open(ctx, policy, &rl)) &&
+            !(st = ga_sim_new(ctx, cfg, trace, seed, &s)) &&
+            !(st = ga_sim_run(ctx, s, ga_rl_decide, rl)))
+            st = finish(ctx, s, policy, out);
+        ga_sim_free(s);
+        ga_rl_policy_free(rl);
+        return st;
+    }
     if (!(st = ga_policy_parse(ctx, policy, &p)) && !(st = ga_sim_new(ctx, cfg, trace, seed, &s)) &&
         !(st = ga_sim_run(ctx, s, ga_policy_decide, p)))
         st = finish(ctx, s, strcmp(policy, "auto") == 0 ? "auto" : p->name, out);
