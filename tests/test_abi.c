@@ -603,6 +603,8 @@ static void market_layouts(void **state)
     PIN(gpuarb_market_price_summary, mean_utilization, 72, 8);
     PIN(gpuarb_market_price_summary, mean_utilization_at_current_price, 80, 8);
     PIN(gpuarb_market_price_summary, reserved, 88, 32);
+}
+
 /* The RL autoscaling policy's option and statistics structs (LP64). */
 static void rl_layouts(void **state)
 {
