@@ -696,8 +696,13 @@ static void time_limit_reports_gap(void **state)
         /* min_cost: the per-workload optima bound the cost from below even
          * when branch and bound found no plan; the bound must be valid */
         assert_int_equal(b.s.status, GPUARB_SOLVE_OPTIMAL);
-        assert_true(a.s.bound > 0);
-        assert_true(a.s.bound <= b.s.total_cost + 1e-6);
+        /* gpuarb.h: -1 when the limit came before any bound (on a loaded
+         * machine a millisecond can end before the per-workload optima);
+         * a bound that is given must be a valid one */
+        if (a.s.bound != -1) {
+            assert_true(a.s.bound > 0);
+            assert_true(a.s.bound <= b.s.total_cost + 1e-6);
+        }
     }
     gpuarb_result_free(a.r);
     gpuarb_result_free(b.r);
