@@ -162,6 +162,39 @@ static void sim_time_bounds(void **state)
     assert_null(c);
 }
 
+/* fuzz/fuzz_trace.c's first timeout: a job submitted 2,113 years after the
+ * other made the default pool (a decision every 300 s) step through 222
+ * million idle intervals, 9 s here and a libFuzzer timeout under ASan.  The
+ * number of steps is bounded (1e8) and checked before any work. */
+static void sim_span_is_bounded(void **state)
+{
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
+    const char *csv = "job_id,submit_s,duration_s,gpus\na,66666661000,0,2\nb,10,500,1\n";
+    gpuarb_trace *t = NULL;
+    gpuarb_sim_config *cfg = NULL;
+    gpuarb_sim_result *r = NULL;
+    assert_int_equal(gpuarb_trace_parse(ctx, csv, strlen(csv), "t", GPUARB_TRACE_NATIVE, NULL, 0,
+                                        &t),
+                     GPUARB_OK);
+    assert_int_equal(gpuarb_sim_config_default(ctx, &cfg), GPUARB_OK);
+    /* (66666661000 - 0 + 400 days) / 300 s = 2.2e8 intervals */
+    tu_assert_error(ctx, gpuarb_simulate(ctx, cfg, t, "threshold:up=0,idle=0", 1, &r),
+                    GPUARB_ERR_LIMIT, 0, 0,
+                    "make 2.22e+08 decision intervals and spot ticks, more than the limit of 1e+08");
+    assert_null(r);
+    /* the same jobs in a window that leaves the far one out run as before */
+    gpuarb_trace *w = NULL;
+    assert_int_equal(gpuarb_trace_window(ctx, t, 0, 1e6, &w), GPUARB_OK);
+    assert_int_equal(gpuarb_simulate(ctx, cfg, w, "threshold:up=0,idle=0", 1, &r), GPUARB_OK);
+    gpuarb_sim_summary m = {.size = sizeof m};
+    assert_int_equal(gpuarb_sim_result_summary(r, &m), GPUARB_OK);
+    assert_int_equal(m.jobs_done, 1);
+    gpuarb_sim_result_free(r);
+    gpuarb_trace_free(w);
+    gpuarb_sim_config_free(cfg);
+    gpuarb_trace_free(t);
+}
+
 /* The work a forecast, a spot replay or a tuning does is bounded by its
  * options: horizon <= 100000, origins <= 1000, starts <= 100000, and a
  * tuning by its budget of simulations. */
@@ -224,6 +257,7 @@ int main(void)
         TU_TEST(sim_yaml_and_spot_json_nesting),
         TU_TEST(sim_yaml_aliases),
         TU_TEST(sim_time_bounds),
+        TU_TEST(sim_span_is_bounded),
         TU_TEST(work_options_are_bounded),
     };
     return cmocka_run_group_tests_name("limits", tests, make_dir, remove_dir);
