@@ -195,6 +195,35 @@ static void sim_span_is_bounded(void **state)
     gpuarb_trace_free(t);
 }
 
+/* fuzz/fuzz_trace_gavel.c's timeout: a 19-GPU job no threshold:up=0,idle=0
+ * pool could start kept the policy buying and releasing a node at every
+ * decision for the whole horizon (400 days, 115,201 decisions); each launch
+ * reallocated the GPU map of every node ever launched, a copy of up to 1.8 MB
+ * a launch under ASan.  The map now grows with the node array.  Under
+ * `make check-asan` this test did not finish before the fix. */
+static void a_pool_that_churns_nodes_finishes(void **state)
+{
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
+    const char *csv = "job_id,submit_s,duration_s,gpus\na,0,0,3\nb,12,0,4\nc,30.5,5.26,19\n";
+    gpuarb_trace *t = NULL;
+    gpuarb_sim_config *cfg = NULL;
+    gpuarb_sim_result *r = NULL;
+    assert_int_equal(gpuarb_trace_parse(ctx, csv, strlen(csv), "t", GPUARB_TRACE_NATIVE, NULL, 0,
+                                        &t),
+                     GPUARB_OK);
+    assert_int_equal(gpuarb_sim_config_default(ctx, &cfg), GPUARB_OK);
+    assert_int_equal(gpuarb_simulate(ctx, cfg, t, "threshold:up=0,idle=0", 1, &r), GPUARB_OK);
+    gpuarb_sim_summary m = {.size = sizeof m};
+    assert_int_equal(gpuarb_sim_result_summary(r, &m), GPUARB_OK);
+    assert_int_equal(m.jobs, 3);
+    assert_int_equal(m.jobs_done, 2); /* the 19-GPU job never gets 3 nodes idle at once */
+    /* the run ends at the horizon: the last arrival (30.5 s) plus 400 days */
+    assert_true(m.sim_hours >= 400 * 24 && m.sim_hours < 400 * 24 + 1);
+    gpuarb_sim_result_free(r);
+    gpuarb_sim_config_free(cfg);
+    gpuarb_trace_free(t);
+}
+
 /* The work a forecast, a spot replay or a tuning does is bounded by its
  * options: horizon <= 100000, origins <= 1000, starts <= 100000, and a
  * tuning by its budget of simulations. */
@@ -258,6 +287,7 @@ int main(void)
         TU_TEST(sim_yaml_aliases),
         TU_TEST(sim_time_bounds),
         TU_TEST(sim_span_is_bounded),
+        TU_TEST(a_pool_that_churns_nodes_finishes),
         TU_TEST(work_options_are_bounded),
     };
     return cmocka_run_group_tests_name("limits", tests, make_dir, remove_dir);

@@ -130,11 +130,15 @@ static int launch(ga_sim *s, int32_t spot)
     if (ga_grow((void **)&s->nodes, &s->cap_nodes, s->nnodes + 1, sizeof *s->nodes) ||
         ga_grow((void **)&s->live, &s->cap_live, s->nlive + 1, sizeof *s->live))
         return -1;
-    size_t gcap = s->cap_nodes * G;
-    int16_t *gm = ga_reallocarray(s->gm, gcap, sizeof *s->gm);
-    if (!gm)
-        return -1;
-    s->gm = gm;
+    if (s->cap_gm < s->cap_nodes) { /* grow with nodes, not at every launch: a realloc
+                                     * per launch copied gm each time (quadratic under
+                                     * ASan, fuzz_trace_gavel's timeout) */
+        int16_t *gm = ga_reallocarray(s->gm, s->cap_nodes * G, sizeof *s->gm);
+        if (!gm)
+            return -1;
+        s->gm = gm;
+        s->cap_gm = s->cap_nodes;
+    }
     int32_t i = (int32_t)s->nnodes;
     ga_node *nd = &s->nodes[i];
     memset(nd, 0, sizeof *nd);

@@ -174,6 +174,7 @@ struct ga_sim {
     ga_node *nodes;
     int16_t *gm;              /* free milli of GPU k of node i: gm[i * G + k] */
     size_t nnodes, cap_nodes;
+    size_t cap_gm;            /* nodes gm has room for */
     int32_t *live;            /* indices of nodes not gone, ascending */
     size_t nlive, cap_live;
     int32_t n_od[2], n_spot[2];  /* [pending, ready] */
