@@ -235,7 +235,7 @@ fuzz-build:
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined" lib
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 
-build-fuzz/fuzz/%: fuzz/%.c fuzz/fuzz_catalog.c build-fuzz/libgpuarb.a
+build-fuzz/fuzz/%: fuzz/%.c fuzz/fuzz_catalog.c fuzz/fuzz_trace.c build-fuzz/libgpuarb.a
 	@mkdir -p $(dir $@)
 	clang -Iinclude -Ilib -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
 	  $< -o $@ build-fuzz/libgpuarb.a $(LDLIBS_DEPS)

@@ -8,6 +8,12 @@
  *       one line: microseconds per optimize of SPEC on CATALOG (a reference:
  *       "builtin" or a CSV path), both loaded once; optimize + result_to_json +
  *       free; best of 5 runs of N calls
+ *   build/bench/bench_threads --per-call-api N forecast|simulate|spot
+ *       the same for issue 11's calls on the inputs bench/bindings.sh gives
+ *       the bindings: forecast (240 values, horizon 24, method auto) +
+ *       to_json; simulate of the hand-worked two-job trace on its SIM.yaml +
+ *       to_json; spot replay of tests/data/spot/always.json (uniform
+ *       progress, 5 starts) + summary_to_json
  *
  * The work is a fixed mix (test_threads' cases): optimize of examples/spec.yaml
  * (decomposed, no MIP), of a max_throughput spec and of a provider-share spec
@@ -181,8 +187,97 @@ static double per_call_us(int n, const char *spec_path, const char *cat_ref)
     return best;
 }
 
+/* The inputs of --per-call-api, the same as bench/bindings.sh's Python and
+ * Go (bindings/go/bench_test.go). */
+static const char bench_sim_yaml[] = "catalog: tests/data/sim/catalog.csv\n"
+                                     "offer: {provider: test, instance_type: n2}\n"
+                                     "markets: [ondemand]\nprovisioning_delay_s: 100\n"
+                                     "decision_interval_s: 60\nmin_billed_s: 0\n"
+                                     "wait_penalty_per_gpu_hour: 1.8\nlimits: {max_nodes: 1}\n";
+static const char bench_trace[] = "job_id,submit_s,duration_s,gpus\na,0,1000,2\nb,10,500,1\n";
+
+static double per_call_api_us(int n, const char *kind)
+{
+    static const double p[24] = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8,
+                                 9, 7, 9, 3, 2, 3, 8, 4, 6, 2, 6, 4};
+    double y[240];
+    for (int t = 0; t < 240; t++)
+        y[t] = 40 + 0.25 * t + 2 * p[t % 24];
+    gpuarb_ctx *ctx = NULL;
+    gpuarb_sim_config *cfg = NULL;
+    gpuarb_trace *tr = NULL;
+    gpuarb_spot_trace *st = NULL;
+    int k = strcmp(kind, "forecast") == 0 ? 0 : strcmp(kind, "simulate") == 0 ? 1
+            : strcmp(kind, "spot") == 0   ? 2 : -1;
+    if (k < 0 || gpuarb_ctx_create(&ctx))
+        return -1;
+    if ((k == 1 && (gpuarb_sim_config_parse(ctx, bench_sim_yaml, sizeof bench_sim_yaml - 1,
+                                            "sim.yaml", ".", &cfg) ||
+                    gpuarb_trace_parse(ctx, bench_trace, sizeof bench_trace - 1, "t.csv",
+                                       GPUARB_TRACE_NATIVE, NULL, 0, &tr))) ||
+        (k == 2 && gpuarb_spot_trace_load(ctx, "tests/data/spot/always.json", &st))) {
+        fprintf(stderr, "bench_threads: %s\n", gpuarb_errfull(ctx));
+        return -1;
+    }
+    gpuarb_forecast_opts fo;
+    gpuarb_forecast_opts_init(&fo);
+    fo.horizon = 24;
+    gpuarb_spot_opts so;
+    gpuarb_spot_opts_init(&so);
+    so.policy = GPUARB_SPOT_UNIFORM_PROGRESS;
+    so.job_hours = 2;
+    so.deadline_hours = 4;
+    so.restart_hours = 0.5;
+    so.price_ratio = 3;
+    so.starts = 5;
+    double best = 1e300;
+    for (int rep = 0; rep < 5; rep++) { /* best of five runs of n calls */
+        double t0 = now_ms();
+        for (int i = 0; i < n; i++) {
+            char *json = NULL;
+            gpuarb_status s;
+            if (k == 0) {
+                gpuarb_forecast_result *r = NULL;
+                s = gpuarb_forecast_run(ctx, y, 240, &fo, &r);
+                if (!s)
+                    s = gpuarb_forecast_result_to_json(ctx, r, &json);
+                gpuarb_forecast_result_free(r);
+            } else if (k == 1) {
+                gpuarb_sim_result *r = NULL;
+                s = gpuarb_simulate(ctx, cfg, tr, "threshold:up=0,idle=0", 0, &r);
+                if (!s)
+                    s = gpuarb_sim_result_to_json(ctx, r, &json);
+                gpuarb_sim_result_free(r);
+            } else {
+                gpuarb_spot_summary m = {.size = sizeof m};
+                s = gpuarb_spot_run(ctx, st, &so, &m);
+                if (!s)
+                    s = gpuarb_spot_summary_to_json(ctx, &m, &json);
+            }
+            gpuarb_free(json);
+            if (s)
+                return -1;
+        }
+        double us = (now_ms() - t0) * 1e3 / n;
+        if (us < best)
+            best = us;
+    }
+    gpuarb_spot_trace_free(st);
+    gpuarb_trace_free(tr);
+    gpuarb_sim_config_free(cfg);
+    gpuarb_ctx_free(ctx);
+    return best;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "--per-call-api") == 0) {
+        double us = per_call_api_us(atoi(argv[2]), argv[3]);
+        if (us < 0)
+            return 1;
+        printf("%.1f\n", us);
+        return 0;
+    }
     if (argc == 5 && strcmp(argv[1], "--per-call") == 0) {
         double us = per_call_us(atoi(argv[2]), argv[3], argv[4]);
         if (us < 0)

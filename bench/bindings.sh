@@ -53,3 +53,53 @@ echo "microseconds per optimize (spec and catalog loaded once; best of 5 runs of
 printf '  %-34s %10s %10s %10s   %-22s %s\n' case C Python Go "Python/C" "Go/C"
 one tests/data/cli/spot.yaml tests/data/cli/cat3.csv "spot.yaml, 3 offers, N=2000" 2000
 one examples/spec.yaml builtin "examples/spec.yaml, 1,576 offers, N=200" 200
+
+# Issue 11's calls: forecast (240 values, horizon 24, auto), simulate (the hand-worked
+# two-job trace on its SIM.yaml) and spot (always.json, uniform progress, 5 starts);
+# C is bench_threads --per-call-api, Python and Go the bindings' same call with the
+# JSON decoded.
+api() {  # KIND LABEL N
+  N=$(( $3 * SCALE ))
+  c=$("$BUILD/bench/bench_threads" --per-call-api "$N" "$1") || { echo "C run failed"; return 1; }
+  py=$(GPUARB_LIB="$BUILD/libgpuarb.so.0" PYTHONPATH=bindings/python python3 -c '
+import sys, time, gpuarb
+kind, n = sys.argv[1], int(sys.argv[2])
+p = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4, 6, 2, 6, 4]
+y = [40 + 0.25 * t + 2 * p[t % 24] for t in range(240)]
+sim = ("catalog: tests/data/sim/catalog.csv\noffer: {provider: test, instance_type: n2}\n"
+       "markets: [ondemand]\nprovisioning_delay_s: 100\ndecision_interval_s: 60\n"
+       "min_billed_s: 0\nwait_penalty_per_gpu_hour: 1.8\nlimits: {max_nodes: 1}\n")
+with gpuarb.Context() as ctx:
+    if kind == "forecast":
+        call = lambda: ctx.forecast(y, 24)
+    elif kind == "simulate":
+        cfg = ctx.parse_sim_config(sim, "sim.yaml", ".")
+        tr = ctx.parse_trace("job_id,submit_s,duration_s,gpus\na,0,1000,2\nb,10,500,1\n")
+        call = lambda: ctx.simulate(tr, cfg, "threshold:up=0,idle=0")
+    else:
+        st = ctx.load_spot_trace("tests/data/spot/always.json")
+        call = lambda: ctx.spot(st, "uniform_progress", job_hours=2, deadline_hours=4,
+                                restart_hours=0.5, price_ratio=3, starts=5)
+    best = 1e300
+    for rep in range(5):
+        t = time.perf_counter()
+        for i in range(n):
+            call()
+        best = min(best, (time.perf_counter() - t) / n * 1e6)
+print("%.1f" % best)' "$1" "$N" 2>/dev/null) || py=
+  go=
+  if [ -n "$have_go" ]; then
+    go=$(cd bindings/go && BENCH_API="$1" PKG_CONFIG_PATH="$ROOT/$BUILD/pkgconfig" \
+         LD_LIBRARY_PATH="$ROOT/$BUILD" GOCACHE="$ROOT/$BUILD/go-cache" GOFLAGS=-mod=mod \
+         go test -run '^$' -bench '^BenchmarkAPI$' -benchtime "${N}x" -count 5 . 2>/dev/null |
+         awk '/^BenchmarkAPI/ { ns = $3 + 0; if (best == "" || ns < best) best = ns }
+              END { if (best != "") printf "%.1f", best / 1000 }')
+  fi
+  printf '  %-34s %10s %10s %10s   %-22s %s\n' "$2" "$c" "${py:-skipped}" "${go:-skipped}" \
+    "$([ -n "$py" ] && ratio "$py" "$c")" "$([ -n "$go" ] && ratio "$go" "$c")"
+}
+echo "microseconds per call of issue 11's APIs (inputs loaded once; best of 5 runs of N calls), same run:"
+printf '  %-34s %10s %10s %10s   %-22s %s\n' case C Python Go "Python/C" "Go/C"
+api forecast "forecast 240 values, h=24, N=200" 200
+api simulate "simulate 2 jobs, N=2000" 2000
+api spot "spot 10 ticks, 5 starts, N=5000" 5000

@@ -9,12 +9,13 @@
 # run at once (default 2, the machine's cores).  A crash, leak, timeout or abort leaves
 # its input in BUILD_DIR/artifacts/ and fails the run; turn it into a regression test
 # (tests/data/invalid/... or a unit test) before fixing it.  Prints, per harness, the
-# executions and the corpus size libFuzzer reports.
+# executions and the corpus size libFuzzer reports.  FUZZ_HARNESSES="a b" runs a subset.
 set -u
 B=${1:?build dir}
 SECS=${2:-10}
 JOBS=${3:-2}
-HARNESSES="fuzz_spec fuzz_catalog fuzz_skypilot fuzz_bpp fuzz_pack_spec fuzz_optimize"
+HARNESSES=${FUZZ_HARNESSES:-"fuzz_spec fuzz_catalog fuzz_skypilot fuzz_bpp fuzz_pack_spec fuzz_optimize
+  fuzz_forecast fuzz_sim_config fuzz_trace fuzz_trace_openb fuzz_trace_gavel fuzz_spot"}
 
 seeds() {
   case $1 in
@@ -26,6 +27,9 @@ seeds() {
   fuzz_bpp) ls tests/data/cli/*.bpp tests/data/invalid/pack/bpp_*/input.bpp ;;
   fuzz_pack_spec) ls tests/data/valid/pack/*/spec.* tests/data/cli/pack.yaml \
                     tests/data/cli/unplaceable.yaml tests/data/invalid/pack/*/spec.* ;;
+  fuzz_forecast|fuzz_sim_config|fuzz_trace|fuzz_trace_openb|fuzz_trace_gavel)
+                  ls fuzz/seeds/$1/* ;;
+  fuzz_spot) ls tests/data/spot/*.json tests/data/sim/avail*.json ;;
   esac 2>/dev/null
 }
 

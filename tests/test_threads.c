@@ -17,7 +17,15 @@
  *     (max_throughput, provider shares), where GLPK's environment lives;
  *   - pack of tests/data/valid/pack/mixed (min_cost over two node types), of a
  *     BPPLIB file, and of a 120-item three-dimensional problem built through
- *     gpuarb_pack_add_item with local search under a fixed seed.
+ *     gpuarb_pack_add_item with local search under a fixed seed;
+ *   - forecast (method auto: a backtest over every method) of an exact
+ *     trend + season series whose next values are known by hand;
+ *   - simulate: the hand-worked two-job trace of tests/test_sim.c on its
+ *     made-up offer, a 300-job generated trace under "auto" on the default
+ *     pool (spot, seeded interruptions), and the same on a configuration and
+ *     trace built once and shared by every thread; tune within a budget;
+ *   - spot: a generated availability trace replayed by auto with the
+ *     offline optimum at the same seeded starts.
  * `make check-tsan` runs this binary under ThreadSanitizer, which is where a
  * data race (a hidden global, GLPK's environment, a shared cache) shows up;
  * the plain run checks that no such race changes an answer.
@@ -35,16 +43,154 @@
 #define N_THREADS 8
 #define N_ROUNDS 3
 
-enum { C_OPT_OWN, C_OPT_SHARED, C_OPT_SPOT, C_OPT_MIP, C_OPT_SHARE, C_PACK_SPEC, C_PACK_BPP, C_PACK_GEN, N_CASES };
+enum { C_OPT_OWN, C_OPT_SHARED, C_OPT_SPOT, C_OPT_MIP, C_OPT_SHARE, C_PACK_SPEC, C_PACK_BPP, C_PACK_GEN,
+       C_FORECAST, C_SIM_HAND, C_SIM_GEN, C_SIM_SHARED, C_TUNE, C_SPOT_RUN, N_CASES };
+enum { N_PLAN_CASES = C_FORECAST }; /* the cases before it are optimize and pack plans */
 static const char *const case_names[N_CASES] = {
     "optimize examples/spec.yaml",   "optimize on a shared spec and catalog",
     "optimize tests/data/cli/spot.yaml", "optimize max_throughput (a GLPK MIP)",
     "optimize tests/data/cli/share.yaml (a GLPK MIP)", "pack tests/data/valid/pack/mixed",
     "pack tests/data/cli/tiny.bpp",  "pack 120 generated items, local search",
+    "forecast 40 + 0.25 t + a daily pattern (auto)", "simulate the hand-worked trace",
+    "simulate 300 generated jobs, auto, default pool", "simulate on a shared config and trace",
+    "tune threshold, budget 6", "spot auto and the optimum on a generated trace",
 };
 
 static gpuarb_spec *shared_spec;
 static gpuarb_catalog *shared_cat;
+static gpuarb_sim_config *shared_simcfg;
+static gpuarb_trace *shared_trace;
+
+/* ---- issue 11's modules: inputs built in memory, deterministic ---- */
+
+/* tests/test_sim.c's first case: a $3.60/h two-GPU node (tests/data/sim/catalog.csv). */
+static const char sim_yaml[] = "catalog: tests/data/sim/catalog.csv\n"
+                               "offer: {provider: test, instance_type: n2}\n"
+                               "markets: [ondemand]\nprovisioning_delay_s: 100\n"
+                               "decision_interval_s: 60\nmin_billed_s: 0\n"
+                               "wait_penalty_per_gpu_hour: 1.8\nlimits: {max_nodes: 1}\n";
+static const char hand_trace[] = "job_id,submit_s,duration_s,gpus\na,0,1000,2\nb,10,500,1\n";
+
+/* y(t) = 40 + 0.25 t + 2 p(t mod 24): the next two values are 106 and 102.25. */
+static const double season_p[24] = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8,
+                                    9, 7, 9, 3, 2, 3, 8, 4, 6, 2, 6, 4};
+static double series[240];
+
+static char *gen_text(int spot)
+{
+    /* 300 jobs (spot = 0) or 400 availability ticks (spot = 1) from a fixed LCG */
+    size_t cap = 32768, n = 0;
+    char *b = malloc(cap);
+    if (!b)
+        return NULL;
+    uint32_t x = 4242;
+    if (!spot) {
+        n += (size_t)snprintf(b + n, cap - n, "job_id,submit_s,duration_s,gpus\n");
+        double t = 0;
+        for (int i = 0; i < 300 && n < cap - 64; i++) {
+            x = x * 1103515245u + 12345u;
+            t += 20 + (x >> 16) % 200;
+            x = x * 1103515245u + 12345u;
+            int gpus = 1 << ((x >> 16) % 4);
+            x = x * 1103515245u + 12345u;
+            n += (size_t)snprintf(b + n, cap - n, "j%d,%.0f,%u,%d\n", i, t, 60 + (x >> 16) % 7200,
+                                  gpus);
+        }
+    } else {
+        n += (size_t)snprintf(b + n, cap - n, "{\"metadata\": {\"gap_seconds\": 600}, \"data\": [");
+        int open = 1;
+        for (int i = 0; i < 400 && n < cap - 16; i++) {
+            x = x * 1103515245u + 12345u;
+            if ((x >> 16) % 10 == 0)
+                open = !open; /* spells of about ten ticks */
+            n += (size_t)snprintf(b + n, cap - n, "%s%d", i ? ", " : "", open);
+        }
+        n += (size_t)snprintf(b + n, cap - n, "]}\n");
+    }
+    return b;
+}
+
+static gpuarb_status forecast_json(gpuarb_ctx *ctx, char **out)
+{
+    gpuarb_forecast_opts o;
+    gpuarb_forecast_opts_init(&o);
+    o.horizon = 2;
+    gpuarb_forecast_result *r = NULL;
+    gpuarb_status st = gpuarb_forecast_run(ctx, series, 240, &o, &r);
+    if (st == GPUARB_OK)
+        st = gpuarb_forecast_result_to_json(ctx, r, out);
+    gpuarb_forecast_result_free(r);
+    return st;
+}
+
+static gpuarb_status sim_json(gpuarb_ctx *ctx, int c, char **out)
+{
+    gpuarb_sim_config *cfg = NULL;
+    gpuarb_trace *tr = NULL;
+    gpuarb_sim_result *r = NULL;
+    char *text = NULL;
+    gpuarb_status st = GPUARB_OK;
+    if (c == C_SIM_SHARED) {
+        st = gpuarb_simulate(ctx, shared_simcfg, shared_trace, "auto", 3, &r);
+    } else if (c == C_SIM_HAND || c == C_TUNE) {
+        st = gpuarb_sim_config_parse(ctx, sim_yaml, sizeof sim_yaml - 1, "sim.yaml", ".", &cfg);
+        if (st == GPUARB_OK)
+            st = gpuarb_trace_parse(ctx, hand_trace, sizeof hand_trace - 1, "t.csv",
+                                    GPUARB_TRACE_NATIVE, NULL, 0, &tr);
+        if (st == GPUARB_OK && c == C_SIM_HAND)
+            st = gpuarb_simulate(ctx, cfg, tr, "threshold:up=0,idle=0", 0, &r);
+        if (st == GPUARB_OK && c == C_TUNE) {
+            gpuarb_tune_opts o;
+            gpuarb_tune_opts_init(&o);
+            o.budget = 6;
+            const gpuarb_trace *trs[2] = {tr, tr};
+            char *best = NULL;
+            st = gpuarb_tune(ctx, cfg, trs, 2, "threshold", &o, &best, out);
+            gpuarb_free(best);
+        }
+    } else {
+        if (!(text = gen_text(0)))
+            st = GPUARB_ERR_NOMEM;
+        if (st == GPUARB_OK)
+            st = gpuarb_sim_config_default(ctx, &cfg);
+        if (st == GPUARB_OK)
+            st = gpuarb_trace_parse(ctx, text, strlen(text), "gen", GPUARB_TRACE_NATIVE, NULL, 0,
+                                    &tr);
+        if (st == GPUARB_OK)
+            st = gpuarb_simulate(ctx, cfg, tr, "auto", 3, &r);
+    }
+    if (st == GPUARB_OK && r)
+        st = gpuarb_sim_result_to_json(ctx, r, out);
+    gpuarb_sim_result_free(r);
+    gpuarb_trace_free(tr);
+    gpuarb_sim_config_free(cfg);
+    free(text);
+    return st;
+}
+
+static gpuarb_status spot_json(gpuarb_ctx *ctx, char **out)
+{
+    char *text = gen_text(1);
+    if (!text)
+        return GPUARB_ERR_NOMEM;
+    gpuarb_spot_trace *t = NULL;
+    gpuarb_status st = gpuarb_spot_trace_parse(ctx, text, strlen(text), "gen.json", &t);
+    if (st == GPUARB_OK) {
+        gpuarb_spot_opts o;
+        gpuarb_spot_opts_init(&o);
+        o.job_hours = 10;
+        o.deadline_hours = 16;
+        o.starts = 20;
+        o.compare_optimum = 1;
+        gpuarb_spot_summary m = {.size = sizeof m};
+        st = gpuarb_spot_run(ctx, t, &o, &m);
+        if (st == GPUARB_OK)
+            st = gpuarb_spot_summary_to_json(ctx, &m, out);
+    }
+    gpuarb_spot_trace_free(t);
+    free(text);
+    return st;
+}
 static char *reference[N_CASES];
 static pthread_barrier_t start;
 
@@ -148,6 +294,9 @@ static gpuarb_status solve_case(gpuarb_ctx *ctx, int c, char **out)
         st = optimize_json(ctx, "tests/data/valid/spec/max_throughput/spec.yaml", NULL, NULL, out);
         break;
     case C_OPT_SHARE: st = optimize_json(ctx, "tests/data/cli/share.yaml", NULL, NULL, out); break;
+    case C_FORECAST: st = forecast_json(ctx, out); break;
+    case C_SIM_HAND: case C_SIM_GEN: case C_SIM_SHARED: case C_TUNE: st = sim_json(ctx, c, out); break;
+    case C_SPOT_RUN: st = spot_json(ctx, out); break;
     default: st = pack_json(ctx, c, out); break;
     }
     if (st == GPUARB_OK)
@@ -201,9 +350,16 @@ static int setup(void **state)
     if (gpuarb_ctx_create(&ctx) != GPUARB_OK)
         return -1;
     int rc = 0;
-    if (gpuarb_spec_load(ctx, "examples/spec.yaml", &shared_spec) != GPUARB_OK ||
-        gpuarb_catalog_builtin(ctx, &shared_cat) != GPUARB_OK)
+    for (int t = 0; t < 240; t++)
+        series[t] = 40 + 0.25 * t + 2 * season_p[t % 24];
+    char *gen = gen_text(0);
+    if (!gen || gpuarb_spec_load(ctx, "examples/spec.yaml", &shared_spec) != GPUARB_OK ||
+        gpuarb_catalog_builtin(ctx, &shared_cat) != GPUARB_OK ||
+        gpuarb_sim_config_default(ctx, &shared_simcfg) != GPUARB_OK ||
+        gpuarb_trace_parse(ctx, gen, strlen(gen), "gen", GPUARB_TRACE_NATIVE, NULL, 0,
+                           &shared_trace) != GPUARB_OK)
         rc = -1;
+    free(gen);
     for (int c = 0; c < N_CASES && rc == 0; c++) {
         if (solve_case(ctx, c, &reference[c]) != GPUARB_OK) {
             fprintf(stderr, "%s: %s\n", case_names[c], gpuarb_errfull(ctx));
@@ -221,6 +377,8 @@ static int teardown(void **state)
         gpuarb_free(reference[c]);
     gpuarb_spec_free(shared_spec);
     gpuarb_catalog_free(shared_cat);
+    gpuarb_sim_config_free(shared_simcfg);
+    gpuarb_trace_free(shared_trace);
     return 0;
 }
 
@@ -230,7 +388,7 @@ static int teardown(void **state)
 static void references_are_plans(void **state)
 {
     (void)state;
-    for (int c = 0; c < N_CASES; c++) {
+    for (int c = 0; c < N_PLAN_CASES; c++) {
         /* the local search's 120 items: min_nodes breaks ties by cost
          * (SPEC 4), which it does not prove, so its plan is "feasible" */
         if (c == C_PACK_GEN && strstr(reference[c], "\"status\": \"feasible\""))
@@ -242,6 +400,26 @@ static void references_are_plans(void **state)
     assert_non_null(strstr(reference[C_OPT_SPOT], "12.435233"));
     /* the shared spec and catalog give the plan the spec's own catalog gives */
     assert_string_equal(reference[C_OPT_SHARED], reference[C_OPT_OWN]);
+    /* the forecast continues the formula: 106 and 102.25 (by hand) */
+    gpuarb_ctx *ctx = NULL;
+    assert_int_equal(gpuarb_ctx_create(&ctx), GPUARB_OK);
+    gpuarb_forecast_result *r = NULL;
+    gpuarb_forecast_opts o;
+    gpuarb_forecast_opts_init(&o);
+    o.horizon = 2;
+    assert_int_equal(gpuarb_forecast_run(ctx, series, 240, &o, &r), GPUARB_OK);
+    assert_float_equal(gpuarb_forecast_result_values(r)[0], 106, 1e-9);
+    assert_float_equal(gpuarb_forecast_result_values(r)[1], 102.25, 1e-9);
+    gpuarb_forecast_result_free(r);
+    gpuarb_ctx_free(ctx);
+    /* the hand-worked simulation: cost $1.60, objective $2.245 (tests/test_sim.c) */
+    assert_non_null(strstr(reference[C_SIM_HAND], "\"cost\": 1.6,"));
+    assert_non_null(strstr(reference[C_SIM_HAND], "\"objective\": 2.245,"));
+    /* the shared config and trace give what each thread's own copies give */
+    assert_string_equal(reference[C_SIM_SHARED], reference[C_SIM_GEN]);
+    assert_non_null(strstr(reference[C_SIM_GEN], "\"jobs_done\": 300,"));
+    assert_non_null(strstr(reference[C_TUNE], "\"policy\": \"threshold:"));
+    assert_non_null(strstr(reference[C_SPOT_RUN], "\"gap_to_optimum\""));
 }
 
 static void eight_threads_match_the_single_threaded_run(void **state)

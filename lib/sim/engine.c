@@ -130,11 +130,15 @@ static int launch(ga_sim *s, int32_t spot)
     if (ga_grow((void **)&s->nodes, &s->cap_nodes, s->nnodes + 1, sizeof *s->nodes) ||
         ga_grow((void **)&s->live, &s->cap_live, s->nlive + 1, sizeof *s->live))
         return -1;
-    size_t gcap = s->cap_nodes * G;
-    int16_t *gm = ga_reallocarray(s->gm, gcap, sizeof *s->gm);
-    if (!gm)
-        return -1;
-    s->gm = gm;
+    if (s->cap_gm < s->cap_nodes) { /* grow with nodes, not at every launch: a realloc
+                                     * per launch copied gm each time (quadratic under
+                                     * ASan, fuzz_trace_gavel's timeout) */
+        int16_t *gm = ga_reallocarray(s->gm, s->cap_nodes * G, sizeof *s->gm);
+        if (!gm)
+            return -1;
+        s->gm = gm;
+        s->cap_gm = s->cap_nodes;
+    }
     int32_t i = (int32_t)s->nnodes;
     ga_node *nd = &s->nodes[i];
     memset(nd, 0, sizeof *nd);
@@ -852,6 +856,19 @@ gpuarb_status ga_sim_new(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg, const gp
                          uint64_t seed, ga_sim **out)
 {
     *out = NULL;
+    /* The running time: a decision every interval and a spot tick every gap
+     * from the first arrival to the horizon, busy or idle.  A trace whose
+     * arrivals span centuries (submit_s goes to 1e12) would loop for hours;
+     * refuse it before any work (found by fuzz/fuzz_trace.c). */
+    double first = tr->n ? tr->jobs[0].submit : 0, last = tr->n ? tr->jobs[tr->n - 1].submit : 0;
+    double span = last + cfg->max_days * 86400.0 - floor(first / cfg->interval_s) * cfg->interval_s;
+    double steps = span / cfg->interval_s + (cfg->navail ? span / cfg->avail_gap_s : 0);
+    if (!(steps <= GA_SIM_MAX_STEPS))
+        return ga_error(ctx, GPUARB_ERR_LIMIT, NULL, 0, 0, NULL,
+                        "simulate: arrivals from %.0f s to %.0f s plus max_days (%g) make %.3g "
+                        "decision intervals and spot ticks, more than the limit of %.0e; use a "
+                        "window of the trace, a longer decision_interval_s or fewer max_days",
+                        first, last, cfg->max_days, steps, GA_SIM_MAX_STEPS);
     ga_sim *s = ga_calloc(1, sizeof *s);
     if (!s)
         return ga_nomem(ctx);
@@ -891,7 +908,6 @@ gpuarb_status ga_sim_new(gpuarb_ctx *ctx, const gpuarb_sim_config *cfg, const gp
         ga_sim_free(s);
         return ga_nomem(ctx);
     }
-    double first = n ? tr->jobs[0].submit : 0, last = n ? tr->jobs[n - 1].submit : 0;
     /* decisions on the interval grid from the first arrival's interval */
     s->next_decide = floor(first / cfg->interval_s) * cfg->interval_s;
     s->t = s->next_decide;

@@ -24,6 +24,10 @@
 #define GA_SIM_MAX_JOBS 10000000
 /* Largest trace or throughput file read (bytes). */
 #define GA_SIM_MAX_FILE_BYTES ((size_t)512 << 20)
+/* Most decision intervals plus spot-availability ticks one simulation may
+ * span, from the first arrival to the last plus max_days (issue 12, resource
+ * limits): an idle step costs about 40 ns, so this is seconds, not hours. */
+#define GA_SIM_MAX_STEPS 1e8
 
 typedef struct ga_job {
     double submit;      /* s from the trace's start */
@@ -182,6 +186,7 @@ struct ga_sim {
     ga_node *nodes;
     int16_t *gm;              /* free milli of GPU k of node i: gm[i * G + k] */
     size_t nnodes, cap_nodes;
+    size_t cap_gm;            /* nodes gm has room for */
     int32_t *live;            /* indices of nodes not gone, ascending */
     size_t nlive, cap_live;
     int32_t n_od[2], n_spot[2];  /* [pending, ready] */

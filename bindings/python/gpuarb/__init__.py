@@ -17,15 +17,18 @@ catalogs may be shared between threads once loaded.
 """
 import ctypes
 import json
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 from . import _native
 from ._native import P
 from ._version import BINDING_VERSION, HEADER_VERSION
 
 __all__ = ['GpuarbError', 'Context', 'Spec', 'Catalog', 'Result', 'PackProblem',
-           'optimize', 'pack', 'catalog', 'version', 'library_version',
-           'BINDING_VERSION', 'HEADER_VERSION', 'EXPORT_FORMATS']
+           'SpotTrace', 'Trace', 'SimConfig',
+           'optimize', 'pack', 'catalog', 'forecast', 'simulate', 'spot',
+           'version', 'library_version',
+           'BINDING_VERSION', 'HEADER_VERSION', 'EXPORT_FORMATS', 'FORECAST_METHODS',
+           'SPOT_POLICIES', 'TRACE_FORMATS']
 
 _lib = _native.load()
 
@@ -34,6 +37,18 @@ _CATALOG_FORMATS = {'native': 0, 'skypilot': 1}
 _PACK_ALGORITHMS = {'auto': 0, 'ffd': 1, 'bfd': 2, 'local': 3, 'exact': 4}
 _PACK_OBJECTIVES = {'min_nodes': 0, 'min_cost': 1}
 _SORTS = {None: 0, 'none': 0, 'price': 1, 'price_per_gpu': 2, 'spot_per_gpu': 3}
+FORECAST_METHODS = {'auto': -1, 'seasonal_naive': 0, 'holt_winters': 1, 'seasonal_ar': 2,
+                    'combined': 3}
+SPOT_POLICIES = {'ondemand': 0, 'greedy': 1, 'uniform_progress': 2, 'omniscient': 3, 'auto': 4,
+                 'rl': 5}
+TRACE_FORMATS = {'native': 0, 'openb': 1, 'gavel': 2}
+
+
+def _pick(table: Dict[Any, int], key: Any, what: str) -> int:
+    if key not in table:
+        raise ValueError('%s must be one of %s' % (what, ', '.join(str(k) for k in table
+                                                                     if k is not None)))
+    return table[key]
 
 
 def _b(s: Optional[str]) -> Optional[bytes]:
@@ -183,6 +198,60 @@ class PackProblem(_Handle):
     _free = 'gpuarb_pack_problem_free'
 
 
+class SpotTrace(_Handle):
+    """A spot availability trace (Can't Be Late's JSON: gap_seconds and one count a tick)."""
+    _free = 'gpuarb_spot_trace_free'
+
+    @property
+    def ticks(self) -> int:
+        return _lib.gpuarb_spot_trace_ticks(self)
+
+    @property
+    def gap_s(self) -> float:
+        """Seconds per tick."""
+        return _lib.gpuarb_spot_trace_gap_s(self)
+
+
+class Trace(_Handle):
+    """A job trace for the simulator (native CSV, openb pod list or Gavel), jobs by submit
+    time."""
+    _free = 'gpuarb_trace_free'
+
+    def __len__(self) -> int:
+        return _lib.gpuarb_trace_job_count(self)
+
+    @property
+    def skipped(self) -> int:
+        """Rows the importer left out (openb CPU-only pods)."""
+        return _lib.gpuarb_trace_skipped_count(self)
+
+    def window(self, from_s: float, to_s: float) -> 'Trace':
+        """A new trace of the jobs submitted in [from_s, to_s), shifted so from_s is 0."""
+        return self._ctx._new(Trace, _lib.gpuarb_trace_window, self, float(from_s), float(to_s))
+
+    def to_csv(self) -> str:
+        """The trace as the native CSV (SPEC section 6)."""
+        return self._ctx._text(_lib.gpuarb_trace_to_csv, self)
+
+
+class SimConfig(_Handle):
+    """A simulator configuration (SIM.yaml), loaded and resolved."""
+    _free = 'gpuarb_sim_config_free'
+
+    def describe(self) -> Dict[str, Any]:
+        """What the configuration resolved to; prices are None for a market not used."""
+        i = _native.SimConfigInfo()
+        i.size = ctypes.sizeof(i)
+        self._ctx._check(_lib.gpuarb_sim_config_describe(self._ctx, self, ctypes.byref(i)))
+        return {'offer': _s(i.offer), 'node_gpus': i.node_gpus, 'has_spot': bool(i.has_spot),
+                'min_nodes': i.min_nodes, 'max_nodes': i.max_nodes,
+                'od_price_hour': None if i.od_price_hour < 0 else i.od_price_hour,
+                'spot_price_hour': None if i.spot_price_hour < 0 else i.spot_price_hour,
+                'provisioning_delay_s': i.provisioning_delay_s,
+                'decision_interval_s': i.decision_interval_s,
+                'wait_penalty_per_gpu_hour': i.wait_penalty_per_gpu_hour}
+
+
 class Context:
     """One library context (gpuarb_ctx): the unit of threading and of error state.
 
@@ -330,6 +399,157 @@ class Context:
             _lib.gpuarb_pack_result_free(out)
 
 
+    # -- forecast (SPEC section 6)
+    def _forecast(self, fn, args, horizon, season, method, origins) -> Dict[str, Any]:
+        o = _native.ForecastOpts()
+        _lib.gpuarb_forecast_opts_init(ctypes.byref(o))
+        o.horizon = int(horizon)
+        if season is not None:
+            o.season = int(season)
+        if method is not None:
+            o.method = _pick(FORECAST_METHODS, method, 'method')
+        if origins is not None:
+            o.origins = int(origins)
+        out = P()
+        self._check(fn(self, *args, ctypes.byref(o), ctypes.byref(out)))
+        try:
+            return json.loads(self._text(_lib.gpuarb_forecast_result_to_json, out))
+        finally:
+            _lib.gpuarb_forecast_result_free(out)
+
+    def forecast(self, values: Sequence[float], horizon: int, *, season: Optional[int] = None,
+                 method: Optional[str] = None, origins: Optional[int] = None) -> Dict[str, Any]:
+        """Forecast the next horizon values of an evenly spaced series; SPEC section 6 JSON
+        ({"method", "horizon", "mape", "forecast", ...}) as a dict.  season: steps per season
+        (default 24), method: a FORECAST_METHODS key (default "auto"), origins: backtest
+        origins (default 30)."""
+        arr = (_native.DBL * len(values))(*[float(v) for v in values])
+        return self._forecast(_lib.gpuarb_forecast_run, (arr, len(values)), horizon, season,
+                              method, origins)
+
+    def forecast_csv(self, text: str, horizon: int, *, source: Optional[str] = None,
+                     **options: Any) -> Dict[str, Any]:
+        """The same on a SERIES CSV text (time_s,value rows); errors carry line and column."""
+        data = text.encode()
+        return self._forecast(_lib.gpuarb_forecast_parse, (data, len(data), _b(source)), horizon,
+                              options.get('season'), options.get('method'),
+                              options.get('origins'))
+
+    def forecast_file(self, path: str, horizon: int, **options: Any) -> Dict[str, Any]:
+        """The same on a SERIES CSV file."""
+        return self._forecast(_lib.gpuarb_forecast_load, (_b(path),), horizon,
+                              options.get('season'), options.get('method'),
+                              options.get('origins'))
+
+    # -- spot with a deadline (SPEC section 6)
+    def load_spot_trace(self, path: str) -> SpotTrace:
+        """A spot availability trace file (JSON)."""
+        return self._new(SpotTrace, _lib.gpuarb_spot_trace_load, _b(path))
+
+    def parse_spot_trace(self, text: str, source: Optional[str] = None) -> SpotTrace:
+        """A spot availability trace from a JSON string."""
+        data = text.encode()
+        return self._new(SpotTrace, _lib.gpuarb_spot_trace_parse, data, len(data), _b(source))
+
+    def spot(self, trace: SpotTrace, policy: str = 'auto', *, job_hours: Optional[float] = None,
+             deadline_hours: Optional[float] = None, restart_hours: Optional[float] = None,
+             price_ratio: Optional[float] = None, starts: Optional[int] = None,
+             max_ticks: Optional[int] = None, seed: Optional[int] = None,
+             model_path: Optional[str] = None, compare_optimum: bool = False) -> Dict[str, Any]:
+        """Replay a job with a deadline on the trace under policy (a SPOT_POLICIES key;
+        "rl" needs model_path); SPEC section 6 JSON as a dict.  None: the library default."""
+        o = _native.SpotOpts()
+        _lib.gpuarb_spot_opts_init(ctypes.byref(o))
+        o.policy = _pick(SPOT_POLICIES, policy, 'policy')
+        for name, v in (('job_hours', job_hours), ('deadline_hours', deadline_hours),
+                        ('restart_hours', restart_hours), ('price_ratio', price_ratio),
+                        ('starts', starts), ('max_ticks', max_ticks), ('seed', seed)):
+            if v is not None:
+                setattr(o, name, v)
+        keep = _b(model_path)
+        o.model_path = keep
+        o.compare_optimum = int(bool(compare_optimum))
+        m = _native.SpotSummary()
+        m.size = ctypes.sizeof(m)
+        self._check(_lib.gpuarb_spot_run(self, trace, ctypes.byref(o), ctypes.byref(m)))
+        return json.loads(self._text(_lib.gpuarb_spot_summary_to_json, ctypes.byref(m)))
+
+    # -- simulation and tuning (SPEC section 6)
+    def load_trace(self, path: str, format: str = 'native',
+                   throughputs: Optional[str] = None) -> Trace:
+        """A job trace file: format a TRACE_FORMATS key; throughputs is Gavel's
+        simulation_throughputs.json (format "gavel" only)."""
+        return self._new(Trace, _lib.gpuarb_trace_load, _b(path),
+                         _pick(TRACE_FORMATS, format, 'format'), _b(throughputs))
+
+    def parse_trace(self, text: str, format: str = 'native', source: Optional[str] = None,
+                    throughputs: Optional[str] = None) -> Trace:
+        """A job trace from a string; throughputs is the Gavel table's JSON text."""
+        data = text.encode()
+        thr = None if throughputs is None else throughputs.encode()
+        return self._new(Trace, _lib.gpuarb_trace_parse, data, len(data), _b(source),
+                         _pick(TRACE_FORMATS, format, 'format'), thr,
+                         0 if thr is None else len(thr))
+
+    def load_sim_config(self, path: str) -> SimConfig:
+        """A SIM.yaml file (relative paths in it resolve from its folder)."""
+        return self._new(SimConfig, _lib.gpuarb_sim_config_load, _b(path))
+
+    def parse_sim_config(self, text: str, source: Optional[str] = None,
+                         base_dir: Optional[str] = None) -> SimConfig:
+        """SIM.yaml from a string; base_dir resolves relative paths (None: the cwd)."""
+        data = text.encode()
+        return self._new(SimConfig, _lib.gpuarb_sim_config_parse, data, len(data), _b(source),
+                         _b(base_dir))
+
+    def default_sim_config(self) -> SimConfig:
+        """The configuration of an empty SIM.yaml."""
+        return self._new(SimConfig, _lib.gpuarb_sim_config_default)
+
+    def simulate(self, trace: Trace, config: Optional[SimConfig] = None, policy: str = 'auto',
+                 seed: int = 0) -> Dict[str, Any]:
+        """Simulate the trace on config (None: the default) under a policy string
+        ("threshold:up=0,idle=600", "auto", ...); SPEC section 6 JSON as a dict."""
+        if config is None:
+            with self.default_sim_config() as cfg:
+                return self.simulate(trace, cfg, policy, seed)
+        out = P()
+        self._check(_lib.gpuarb_simulate(self, config, trace, _b(policy), seed, ctypes.byref(out)))
+        try:
+            return json.loads(self._text(_lib.gpuarb_sim_result_to_json, out))
+        finally:
+            _lib.gpuarb_sim_result_free(out)
+
+    def tune(self, traces: Sequence[Trace], policy: str, config: Optional[SimConfig] = None, *,
+             budget: Optional[int] = None, seeds: Optional[int] = None,
+             seed: Optional[int] = None) -> Dict[str, Any]:
+        """Grid-search policy ("threshold", "predictive", ...) on the training traces within
+        budget simulations: the library's JSON (every candidate) as a dict, with "best", the
+        winning policy string for simulate()."""
+        if config is None:
+            with self.default_sim_config() as cfg:
+                return self.tune(traces, policy, cfg, budget=budget, seeds=seeds, seed=seed)
+        o = _native.TuneOpts()
+        _lib.gpuarb_tune_opts_init(ctypes.byref(o))
+        if budget is not None:
+            o.budget = budget
+        if seeds is not None:
+            o.seeds = seeds
+        if seed is not None:
+            o.seed = seed
+        arr = (P * len(traces))(*[t._as_parameter_ for t in traces])
+        best, js = P(), P()
+        try:
+            self._check(_lib.gpuarb_tune(self, config, arr, len(traces), _b(policy),
+                                         ctypes.byref(o), ctypes.byref(best), ctypes.byref(js)))
+            d = json.loads(_s(ctypes.string_at(js)))
+            d['best'] = _s(ctypes.string_at(best))
+            return d
+        finally:
+            _lib.gpuarb_free(best)
+            _lib.gpuarb_free(js)
+
+
 # -- one-call conveniences (a fresh context each; for loops, keep a Context)
 def optimize(spec_path: str, **options: Any) -> Dict[str, Any]:
     """Solve the spec file at spec_path; SPEC section 3 JSON as a dict.  options: those of
@@ -354,3 +574,26 @@ def catalog(ref: str = 'builtin', **query: Any) -> List[Dict[str, Any]]:
             return cat.offers()
         with cat.select(**query) as sel:
             return sel.offers()
+
+
+def forecast(series_path: str, horizon: int, **options: Any) -> Dict[str, Any]:
+    """Forecast a SERIES CSV file; options: those of Context.forecast."""
+    with Context() as ctx:
+        return ctx.forecast_file(series_path, horizon, **options)
+
+
+def simulate(trace_path: str, config_path: Optional[str] = None, policy: str = 'auto',
+             seed: int = 0, format: str = 'native',
+             throughputs: Optional[str] = None) -> Dict[str, Any]:
+    """Simulate a trace file on a SIM.yaml file (None: the default configuration)."""
+    with Context() as ctx, ctx.load_trace(trace_path, format, throughputs) as tr:
+        if config_path is None:
+            return ctx.simulate(tr, None, policy, seed)
+        with ctx.load_sim_config(config_path) as cfg:
+            return ctx.simulate(tr, cfg, policy, seed)
+
+
+def spot(trace_path: str, policy: str = 'auto', **options: Any) -> Dict[str, Any]:
+    """Replay a deadline job on a spot trace file; options: those of Context.spot."""
+    with Context() as ctx, ctx.load_spot_trace(trace_path) as tr:
+        return ctx.spot(tr, policy, **options)

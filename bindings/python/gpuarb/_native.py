@@ -71,11 +71,87 @@ class ExportOpts(ctypes.Structure):
                 ('reserved', ctypes.c_uint8 * 64)]
 
 
+class ForecastOpts(ctypes.Structure):
+    """gpuarb_forecast_opts."""
+    _fields_ = [('size', ctypes.c_uint32),
+                ('horizon', I32),
+                ('season', I32),
+                ('method', I32),
+                ('origins', I32),
+                ('reserved0', I32),
+                ('reserved', ctypes.c_uint8 * 48)]
+
+
+class SpotOpts(ctypes.Structure):
+    """gpuarb_spot_opts."""
+    _fields_ = [('size', ctypes.c_uint32),
+                ('policy', I32),
+                ('job_hours', DBL),
+                ('deadline_hours', DBL),
+                ('restart_hours', DBL),
+                ('price_ratio', DBL),
+                ('starts', I32),
+                ('max_ticks', I32),
+                ('seed', ctypes.c_uint64),
+                ('model_path', STR),
+                ('compare_optimum', I32),
+                ('reserved0', I32),
+                ('reserved', ctypes.c_uint8 * 40)]
+
+
+class SpotSummary(ctypes.Structure):
+    """gpuarb_spot_summary."""
+    _fields_ = [('size', ctypes.c_uint32),
+                ('policy', I32),
+                ('starts', I32),
+                ('deadline_misses', I32),
+                ('normalized_cost', DBL),
+                ('spot_hours', DBL),
+                ('ondemand_hours', DBL),
+                ('optimum_normalized_cost', DBL),
+                ('optimum_spot_hours', DBL),
+                ('has_optimum', I32),
+                ('reserved0', I32),
+                ('reserved', ctypes.c_uint8 * 64)]
+
+
+class SimConfigInfo(ctypes.Structure):
+    """gpuarb_sim_config_info."""
+    _fields_ = [('size', ctypes.c_uint32),
+                ('node_gpus', I32),
+                ('has_spot', I32),
+                ('max_nodes', I32),
+                ('min_nodes', I32),
+                ('reserved0', I32),
+                ('od_price_hour', DBL),
+                ('spot_price_hour', DBL),
+                ('provisioning_delay_s', DBL),
+                ('decision_interval_s', DBL),
+                ('wait_penalty_per_gpu_hour', DBL),
+                ('offer', STR),
+                ('reserved', ctypes.c_uint8 * 56)]
+
+
+class TuneOpts(ctypes.Structure):
+    """gpuarb_tune_opts."""
+    _fields_ = [('size', ctypes.c_uint32),
+                ('budget', I32),
+                ('seeds', I32),
+                ('reserved0', I32),
+                ('seed', ctypes.c_uint64),
+                ('reserved', ctypes.c_uint8 * 40)]
+
+
 # Every struct a binding declares, by its C name (tests/abi_check.py reads this).
 STRUCTS = {'gpuarb_optimize_opts': OptimizeOpts,
            'gpuarb_pack_opts': PackOpts,
            'gpuarb_catalog_query': CatalogQuery,
-           'gpuarb_export_opts': ExportOpts}
+           'gpuarb_export_opts': ExportOpts,
+           'gpuarb_forecast_opts': ForecastOpts,
+           'gpuarb_spot_opts': SpotOpts,
+           'gpuarb_spot_summary': SpotSummary,
+           'gpuarb_sim_config_info': SimConfigInfo,
+           'gpuarb_tune_opts': TuneOpts}
 
 # name: (restype, argtypes).  A status return is int32 (a C enum).
 PROTOTYPES = {
@@ -124,6 +200,43 @@ PROTOTYPES = {
     'gpuarb_pack_result_to_table': (I32, [P, P, PP]),
     'gpuarb_export_opts_init': (None, [ctypes.POINTER(ExportOpts)]),
     'gpuarb_result_export': (I32, [P, P, P, ctypes.POINTER(ExportOpts), PP]),
+    # forecast (issue 11): the series is passed as a double array
+    'gpuarb_forecast_opts_init': (None, [ctypes.POINTER(ForecastOpts)]),
+    'gpuarb_forecast_method_name': (STR, [I32]),
+    'gpuarb_forecast_run': (I32, [P, ctypes.POINTER(DBL), SIZE, ctypes.POINTER(ForecastOpts),
+                                  PP]),
+    'gpuarb_forecast_parse': (I32, [P, STR, SIZE, STR, ctypes.POINTER(ForecastOpts), PP]),
+    'gpuarb_forecast_load': (I32, [P, STR, ctypes.POINTER(ForecastOpts), PP]),
+    'gpuarb_forecast_result_to_json': (I32, [P, P, PP]),
+    'gpuarb_forecast_result_free': (None, [P]),
+    # spot with a deadline (issue 11)
+    'gpuarb_spot_trace_parse': (I32, [P, STR, SIZE, STR, PP]),
+    'gpuarb_spot_trace_load': (I32, [P, STR, PP]),
+    'gpuarb_spot_trace_ticks': (I64, [P]),
+    'gpuarb_spot_trace_gap_s': (DBL, [P]),
+    'gpuarb_spot_trace_free': (None, [P]),
+    'gpuarb_spot_opts_init': (None, [ctypes.POINTER(SpotOpts)]),
+    'gpuarb_spot_policy_name': (STR, [I32]),
+    'gpuarb_spot_run': (I32, [P, P, ctypes.POINTER(SpotOpts), ctypes.POINTER(SpotSummary)]),
+    'gpuarb_spot_summary_to_json': (I32, [P, ctypes.POINTER(SpotSummary), PP]),
+    # simulation and tuning (issue 11)
+    'gpuarb_trace_load': (I32, [P, STR, I32, STR, PP]),
+    'gpuarb_trace_parse': (I32, [P, STR, SIZE, STR, I32, STR, SIZE, PP]),
+    'gpuarb_trace_free': (None, [P]),
+    'gpuarb_trace_job_count': (I64, [P]),
+    'gpuarb_trace_skipped_count': (I64, [P]),
+    'gpuarb_trace_window': (I32, [P, P, DBL, DBL, PP]),
+    'gpuarb_trace_to_csv': (I32, [P, P, PP]),
+    'gpuarb_sim_config_load': (I32, [P, STR, PP]),
+    'gpuarb_sim_config_parse': (I32, [P, STR, SIZE, STR, STR, PP]),
+    'gpuarb_sim_config_default': (I32, [P, PP]),
+    'gpuarb_sim_config_free': (None, [P]),
+    'gpuarb_sim_config_describe': (I32, [P, P, ctypes.POINTER(SimConfigInfo)]),
+    'gpuarb_simulate': (I32, [P, P, P, STR, ctypes.c_uint64, PP]),
+    'gpuarb_sim_result_free': (None, [P]),
+    'gpuarb_sim_result_to_json': (I32, [P, P, PP]),
+    'gpuarb_tune_opts_init': (None, [ctypes.POINTER(TuneOpts)]),
+    'gpuarb_tune': (I32, [P, P, PP, I32, STR, ctypes.POINTER(TuneOpts), PP, PP]),
 }
 
 
