@@ -708,6 +708,41 @@ static void time_limit_reports_gap(void **state)
     gpuarb_result_free(b.r);
 }
 
+/* tests/diffcheck.py (seed 17, case 257) found max_throughput reporting
+ * "infeasible" where a plan exists: gangs without max_gpus, offers at
+ * $0.0001/h beside $36/h, throughput factors from 1e-6 to 10, a provider
+ * cap.  By hand: w0 on 10 gcp L4x4 ($29.176/h), w1 on 10 lambda A100x4
+ * ($0.001/h), w2 on 1 azure L4x4 ($2.746/h) is $31.923/h within the $400
+ * budget, with 40 + 40 + 4 GPUs, no provider over half; its throughput is
+ * 40 x 10 + 40 x 1e-6 + 4 x 1e-6 = 400.000044.  So the answer is a plan,
+ * and any bound it reports is at least 400.000044. */
+static void max_throughput_never_infeasible_with_a_plan(void **state)
+{
+    (void)state;
+    solved a = solve(HDR "lambda,us-south-1,,a100x4,A100-80GB,4,0.0001,3.7733,0.1,\n"
+                         "lambda,us-south-1,,h100x4,H100,4,0.001,,,\n"
+                         "azure,westeurope,,l4x4a,L4,4,2.746,0.8676,,3\n"
+                         "gcp,europe-west4,,l4x4g,L4,4,2.9176,1.1512,,\n"
+                         "gcp,europe-west4,,h100x8,H100,8,36.6333,,,2\n"
+                         "aws,us-west-2,,h100x2,H100,2,7.3938,,,\n"
+                         "lambda,us-south-1,,a10gx4,A10G,4,3.0224,1.3151,,\n",
+                     "version: 1\nobjective: max_throughput\nhorizon_hours: 24\n"
+                     "budget_per_hour: 400\nconstraints: {max_provider_share: 0.5}\n"
+                     "workloads:\n"
+                     "  - {name: w0, min_gpus: 40, same_region: true, throughput: "
+                     "{A100-80GB: 0.01, A10G: 0.01, H100: 10, L4: 10}}\n"
+                     "  - {name: w1, min_gpus: 40, same_region: true, throughput: "
+                     "{A100-80GB: 0.000001, A10G: 0.000001, H100: 0.000001, L4: 0.01}}\n"
+                     "  - {name: w2, min_gpus: 4, throughput: "
+                     "{A100-80GB: 0.000001, A10G: 1, H100: 0.000001, L4: 0.000001}}\n");
+    assert_true(a.s.status == GPUARB_SOLVE_OPTIMAL || a.s.status == GPUARB_SOLVE_FEASIBLE);
+    assert_true(a.s.cost_per_hour <= 400 * (1 + 1e-9));
+    assert_true(a.s.bound >= 400.000044 - 1e-6);
+    if (a.s.status == GPUARB_SOLVE_OPTIMAL)
+        assert_true(a.s.throughput >= 400.000044 - 1e-6);
+    gpuarb_result_free(a.r);
+}
+
 /* JSON: the SPEC section 3 keys with the right types, no NaN. */
 static void json_shape(void **state)
 {
@@ -1623,6 +1658,7 @@ int main(void)
         cmocka_unit_test(baseline_and_savings),
         cmocka_unit_test(infeasible_diagnostics),
         cmocka_unit_test(time_limit_reports_gap),
+        cmocka_unit_test(max_throughput_never_infeasible_with_a_plan),
         cmocka_unit_test(json_shape),
         cmocka_unit_test(write_model_file),
         cmocka_unit_test(glpk_fatal_error_is_contained),

@@ -302,6 +302,61 @@ static gpuarb_status compute_baseline(gpuarb_ctx *ctx, const base *b, const ga_t
     return GPUARB_OK;
 }
 
+/* max_throughput's "infeasible" is cross-checked by the plain feasibility
+ * question: least cost under the same constraints and budget.  GLPK can
+ * call a model with counts in the millions next to throughput factors of
+ * 1e-6 infeasible when it is not (tests/diffcheck.py, seed 17, case 257:
+ * a gang without max_gpus, $0.0001/h offers, a provider cap).  A plan found
+ * there replaces the verdict: FEASIBLE, its throughput not proven best,
+ * with the bound every plan obeys, budget x the most throughput per $/h of
+ * any column (dominance keeps the column of best ratio).  *p and *sv are
+ * replaced; *crossed says so. */
+static gpuarb_status cross_check_infeasible(gpuarb_ctx *ctx, const base *b, const view *v,
+                                            double deadline, const ga_tol *tol, prob *p, sol *sv,
+                                            int *crossed)
+{
+    double ratio = 0;
+    int free_col = 0;
+    for (size_t j = 0; j < p->n_c; j++) {
+        if (p->c[j].unit > 0)
+            ratio = GA_MAX(ratio, p->c[j].tput / p->c[j].unit);
+        else if (p->c[j].tput > 0)
+            free_col = 1;
+    }
+    view vc = *v;
+    vc.min_cost = 1;
+    prob pc;
+    sol sc;
+    memset(&sc, 0, sizeof sc);
+    gpuarb_status st = ga_solve_exact(ctx, b, &vc, deadline, tol, &pc, &sc);
+    if (st) {
+        ga_sol_free(&sc);
+        ga_prob_free(&pc);
+        return st;
+    }
+    if (sc.status != GPUARB_SOLVE_OPTIMAL && sc.status != GPUARB_SOLVE_FEASIBLE) {
+        ga_sol_free(&sc);
+        ga_prob_free(&pc);
+        return GPUARB_OK;
+    }
+    ga_sol_free(sv);
+    ga_prob_free(p);
+    *p = pc;
+    *sv = sc;
+    sv->status = GPUARB_SOLVE_FEASIBLE;
+    sv->proven = 0;
+    double budget = b->spec->budget_per_hour;
+    if (!free_col && budget >= 0 && ratio > 0) {
+        sv->bound = GA_MAX(budget * ratio, sv->e.tput);
+        sv->gap = sv->bound > 0 ? (sv->bound - sv->e.tput) / sv->bound : 0;
+    } else {
+        sv->bound = sv->e.tput; /* no finite bound is known: the gap is unknown */
+        sv->gap = 1;
+    }
+    *crossed = 1;
+    return GPUARB_OK;
+}
+
 gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
                               const gpuarb_catalog *catalog, const gpuarb_optimize_opts *opts,
                               gpuarb_result **out)
@@ -374,6 +429,10 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
     double d_main = ga_stage_deadline(&b, 0, opts->skip_baseline ? 1.0 : 0.85);
     if ((st = ga_solve_exact(ctx, &b, &v, d_main, &tol, &p, &sv)))
         goto done;
+    int crossed = 0;
+    if (sv.status == GPUARB_SOLVE_INFEASIBLE && spec->objective == GA_OBJ_MAX_THROUGHPUT &&
+        (st = cross_check_infeasible(ctx, &b, &v, d_main, &tol, &p, &sv, &crossed)))
+        goto done;
     if (sv.status == GPUARB_SOLVE_OPTIMAL || sv.status == GPUARB_SOLVE_FEASIBLE) {
         /* the last line of defence: a plan that fails the verifier against
          * the spec is never reported */
@@ -436,7 +495,12 @@ gpuarb_status gpuarb_optimize(gpuarb_ctx *ctx, const gpuarb_spec *spec,
         int within_tol = sv.gap > 0 && ((tol.rel > 0 && sv.gap <= tol.rel * (1 + 1e-9)) ||
                                         (tol.abs_cost > 0 && spec->objective == GA_OBJ_MIN_COST &&
                                          dist <= tol.abs_cost * (1 + 1e-9)));
-        if (sv.status == GPUARB_SOLVE_FEASIBLE && within_tol)
+        if (sv.status == GPUARB_SOLVE_FEASIBLE && crossed)
+            ga_result_diag(r, "the throughput solve found no plan (numerics: offers of very "
+                              "different prices or speeds), but one exists: this plan is the "
+                              "cheapest under the same constraints; its throughput is not "
+                              "proven best (no plan reaches more than %.10g)", sv.bound);
+        else if (sv.status == GPUARB_SOLVE_FEASIBLE && within_tol)
             ga_result_diag(r, "stopped at the tolerance asked for: the plan is at most %.4g "
                               "from the proven bound %.10g (relative gap %.3g); not proven "
                               "optimal", dist, sv.bound, sv.gap);
