@@ -53,22 +53,6 @@ static void help(void)
           stdout);
 }
 
-/* s as a JSON string (the model path the user gave). */
-static void cli_print_json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
-    putchar('"');
-}
-
 static int parse_policy(const char *s, gpuarb_spot_opts *o)
 {
     if (strncmp(s, "rl:", 3) == 0 && s[3]) {
