@@ -21,6 +21,15 @@ int cli_parse_whole(const char *s, long long lo, long long hi, long long *out)
     return 0;
 }
 
+int cli_parse_int32(const char *s, double lo, double hi, int32_t *out)
+{
+    double v;
+    if (cli_parse_number(s, lo, &v) != 0 || v > hi || v != (double)(int32_t)v)
+        return -1;
+    *out = (int32_t)v;
+    return 0;
+}
+
 int cli_parse_seed(const char *s, uint64_t *out)
 {
     char *end = NULL;
@@ -109,6 +118,14 @@ gpuarb_status cli_traces_load(gpuarb_ctx *ctx, const cli_traces *t, gpuarb_trace
         }
     }
     return st;
+}
+
+int cli_unknown_argument(const char *verb, const char *sub, const char *arg)
+{
+    fprintf(stderr, "gpuarb: %s%s%s: unknown argument '%s'\n", verb, sub ? " " : "", sub ? sub : "",
+            arg);
+    fprintf(stderr, "Try 'gpuarb %s --help'.\n", verb);
+    return CLI_EXIT_USAGE;
 }
 
 void cli_print_json_string(const char *s)

@@ -75,6 +75,9 @@ void cli_print(const char *s);
 /* ==== argument helpers several verbs share (cli/args.c) ==== */
 /* A whole number lo..hi spelling the whole of s: 0 with *out set, else -1. */
 int cli_parse_whole(const char *s, long long lo, long long hi, long long *out);
+/* A whole number lo..hi (hi within int32_t), written as any number
+ * cli_parse_number takes ("1e3" is 1000): 0 with *out set, else -1. */
+int cli_parse_int32(const char *s, double lo, double hi, int32_t *out);
 /* A seed, a whole number >= 0 (no sign): 0 with *out set, else -1. */
 int cli_parse_seed(const char *s, uint64_t *out);
 /* "native", "openb" or "gavel" as a GPUARB_TRACE_* value, else -1. */
@@ -102,6 +105,9 @@ int cli_traces_option(int argc, char **argv, int *i, const char *verb, cli_trace
 /* Load every trace into tr[0..t->n) (each cut to --days when given); the
  * caller frees tr[] whatever the status. */
 gpuarb_status cli_traces_load(gpuarb_ctx *ctx, const cli_traces *t, gpuarb_trace **tr);
+/* Print "gpuarb: VERB[ SUB]: unknown argument 'ARG'" and the --help hint
+ * (ARG whole, not cut) to stderr; returns CLI_EXIT_USAGE. */
+int cli_unknown_argument(const char *verb, const char *sub, const char *arg);
 /* s as a JSON string on stdout (quotes, backslashes and controls escaped). */
 void cli_print_json_string(const char *s);
 
