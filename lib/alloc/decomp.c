@@ -787,8 +787,6 @@ static int evaluate(dec *d, const double *lam, double *x, double *L, double dead
     return 0;
 }
 
-static int better(int32_t objective, const plan_eval *a, const plan_eval *b);
-
 /* Row activities of plan x minus their right-hand sides (> 0: violated). */
 static void row_excess(const dec *d, const double *x, double *ex)
 {
@@ -1072,7 +1070,7 @@ static int repair(gpuarb_ctx *ctx, dec *d, const double *lam0, double deadline, 
             rc = -1;
             goto out;
         }
-        if (pe.feasible && (!*have || better(p->objective, &pe, ie))) {
+        if (pe.feasible && (!*have || ga_plan_better(p->objective, &pe, ie))) {
             memcpy(inc, x, sizeof(double) * p->n_c);
             *ie = pe;
             *have = 1;
@@ -1126,19 +1124,6 @@ static int fix_set(dec *d, const double *lam, double gap, unsigned char *off, in
     for (size_t j = 0; j < p->n_c; j++)
         *kept += !off[j];
     return rc;
-}
-
-/* 1 if plan a beats plan b under the objective (throughput first). */
-static int better(int32_t objective, const plan_eval *a, const plan_eval *b)
-{
-    if (objective == GA_OBJ_MAX_THROUGHPUT) {
-        double t = 1e-9 * GA_MAX(1.0, fabs(b->tput));
-        if (a->tput > b->tput + t)
-            return 1;
-        if (a->tput < b->tput - t)
-            return 0;
-    }
-    return a->total < b->total - 1e-9 * GA_MAX(1.0, fabs(b->total));
 }
 
 /* The view's objective of a plan, as the decomposition minimises it. */
@@ -1280,7 +1265,7 @@ gpuarb_status ga_decomp_solve(gpuarb_ctx *ctx, const prob *p, double deadline, c
             if ((st = ga_solve_view(ctx, &qh, dh, tol, have_inc ? inc : NULL, &sh)))
                 goto done;
             int gotp = sh.status == GPUARB_SOLVE_OPTIMAL || sh.status == GPUARB_SOLVE_FEASIBLE;
-            if (gotp && (!have_inc || better(p->objective, &sh.e, &ie))) {
+            if (gotp && (!have_inc || ga_plan_better(p->objective, &sh.e, &ie))) {
                 memcpy(inc, sh.x, sizeof(double) * p->n_c);
                 ie = sh.e;
                 have_inc = 1;
@@ -1323,7 +1308,7 @@ gpuarb_status ga_decomp_solve(gpuarb_ctx *ctx, const prob *p, double deadline, c
     *out = sx;
     memset(&sx, 0, sizeof sx);
     int got = out->status == GPUARB_SOLVE_OPTIMAL || out->status == GPUARB_SOLVE_FEASIBLE;
-    if (have_inc && (!got || better(p->objective, &ie, &out->e))) {
+    if (have_inc && (!got || ga_plan_better(p->objective, &ie, &out->e))) {
         memcpy(out->x, inc, sizeof(double) * p->n_c);
         out->e = ie;
         if (got && out->status == GPUARB_SOLVE_OPTIMAL)
