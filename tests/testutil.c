@@ -302,3 +302,24 @@ uint64_t tu_rng_next(uint64_t *state)
     *state ^= *state << 17;
     return *state;
 }
+
+gpuarb_sim_config *tu_sim_config(gpuarb_ctx *ctx, const char *yaml)
+{
+    gpuarb_sim_config *c = NULL;
+    gpuarb_status st = gpuarb_sim_config_parse(ctx, yaml, strlen(yaml), "sim.yaml", NULL, &c);
+    if (st)
+        fprintf(stderr, "config: %s\n", gpuarb_errfull(ctx));
+    assert_int_equal(st, GPUARB_OK);
+    return c;
+}
+
+gpuarb_trace *tu_trace(gpuarb_ctx *ctx, const char *csv)
+{
+    gpuarb_trace *t = NULL;
+    gpuarb_status st = gpuarb_trace_parse(ctx, csv, strlen(csv), "t.csv", GPUARB_TRACE_NATIVE,
+                                          NULL, 0, &t);
+    if (st)
+        fprintf(stderr, "trace: %s\n", gpuarb_errfull(ctx));
+    assert_int_equal(st, GPUARB_OK);
+    return t;
+}

@@ -101,4 +101,12 @@ void tu_run_invalid(gpuarb_ctx *ctx, const tu_invalid_kind *k);
 /* ---- a seeded RNG (xorshift64; the seed must not be 0) ---- */
 uint64_t tu_rng_next(uint64_t *state);
 
+/* ---- simulator inputs (test_sim, test_policy, test_rl) ---- */
+/* A simulator configuration parsed from yaml (source "sim.yaml"), or a
+ * native trace parsed from csv (source "t.csv"); the library's message is
+ * printed and the test fails when parsing fails.  Free with
+ * gpuarb_sim_config_free / gpuarb_trace_free. */
+gpuarb_sim_config *tu_sim_config(gpuarb_ctx *ctx, const char *yaml);
+gpuarb_trace *tu_trace(gpuarb_ctx *ctx, const char *csv);
+
 #endif
