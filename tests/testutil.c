@@ -323,3 +323,15 @@ gpuarb_trace *tu_trace(gpuarb_ctx *ctx, const char *csv)
     assert_int_equal(st, GPUARB_OK);
     return t;
 }
+
+size_t tu_offer_row(char *buf, size_t n, const char *prov, int reg, int id, const char *gpu,
+                    int gpc, double price, double spot, double rate, int cap)
+{
+    char sp[32] = "", cp[16] = "";
+    if (spot >= 0)
+        snprintf(sp, sizeof sp, "%.17g", spot);
+    if (cap >= 0)
+        snprintf(cp, sizeof cp, "%d", cap);
+    return (size_t)snprintf(buf, n, "%s,r%d,,t%d,%s,%d,%.17g,%s,%.17g,%s\n", prov, reg, id, gpu,
+                            gpc, price, sp, rate, cp);
+}
