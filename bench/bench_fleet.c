@@ -37,6 +37,7 @@
 
 #define BENCH_SEED 0x5DEECE66DULL
 #include "bench.h"
+#include "workloads.h"
 
 /* ---- generated inputs ---- */
 
@@ -93,29 +94,8 @@ static int write_spec(const char *path, const char *catalog, int nw, int maxt, i
     if (maxt)
         fprintf(f, "objective: max_throughput\nbudget_per_hour: %d\n", 20 * nw);
     fprintf(f, "constraints: {max_provider_share: 0.3, max_spot_share: 0.4}\nworkloads:\n");
-    static const char *dp[] = {"aws", "gcp", "azure"};
-    static const char *dr[] = {"us-east-1", "us-central1", "eastus"};
-    for (int w = 0; w < nw; w++) {
-        int d = (w / 4) % 3;
-        switch (w % 4) {
-        case 0:
-            fprintf(f, "  - {name: pretrain-%d, gpus: %d, gpu: [H100, A100-80GB], gpus_per_node: 8,"
-                       " same_region: true, data: {provider: %s, region: %s, gb: %d}}\n",
-                    w, 8 * (1 + (w / 4) % 4), dp[d], dr[d], 500 + 250 * (w % 5));
-            break;
-        case 1:
-            fprintf(f, "  - {name: finetune-%d, gpus: %d, gpu: [A100, A100-80GB, L40S, H100],"
-                       " spot: allow, checkpoint_minutes: 20}\n", w, 1 + (w / 4) % 8);
-            break;
-        case 2:
-            fprintf(f, "  - {name: inference-%d, min_gpus: %d, max_gpus: %d, min_gpu_memory_gb: 24}\n",
-                    w, 2 + (w / 4) % 6, 4 + (w / 4) % 6);
-            break;
-        default:
-            fprintf(f, "  - {name: experiment-%d, gpus: %d, gpu: [L4, A10G, T4, A10], spot: allow}\n",
-                    w, 1 + (w / 4) % 4);
-        }
-    }
+    for (int w = 0; w < nw; w++)
+        bench_workload(f, w, w % 4, 0);
     fclose(f);
     return 0;
 }

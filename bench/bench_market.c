@@ -21,6 +21,7 @@
 
 #define BENCH_SEED 13
 #include "bench.h"
+#include "openb_demand.h"
 #include "forecast/forecast.h"
 #include "market/market.h"
 #include "gpuarb.h"
@@ -28,44 +29,6 @@
 #define MAX_HOURS 4000
 #define DAYS 21
 #define SIZING_DAYS 14
-
-static int load_demand(const char *dir, double *y, size_t *n)
-{
-    char path[1024], line[4096];
-    snprintf(path, sizeof path, "%s/alibaba_gpu_v2023_openb/openb_pod_list_default.csv", dir);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    memset(y, 0, MAX_HOURS * sizeof *y);
-    size_t hours = 0;
-    if (!fgets(line, sizeof line, f)) {
-        fclose(f);
-        return -1;
-    }
-    while (fgets(line, sizeof line, f)) {
-        char *fld[11];
-        int k = 0;
-        for (char *p = line; k < 11; k++) {
-            fld[k] = p;
-            char *c = strchr(p, ',');
-            if (!c)
-                break;
-            *c = '\0';
-            p = c + 1;
-        }
-        if (k < 10)
-            continue;
-        double gpus = atof(fld[3]) * atof(fld[4]) / 1000.0;
-        long c = atol(fld[8]), d = atol(fld[9]);
-        for (long h = (c + 3599) / 3600; h * 3600 < d && h < MAX_HOURS; h++)
-            y[h] += gpus;
-        if ((size_t)(d / 3600) + 1 > hours)
-            hours = (size_t)(d / 3600) + 1;
-    }
-    fclose(f);
-    *n = hours < MAX_HOURS ? hours : MAX_HOURS;
-    return 0;
-}
 
 static int dcmp(const void *a, const void *b)
 {
@@ -90,7 +53,7 @@ int main(void)
     const char *dir = getenv("GPUARB_SHARED");
     static double y[MAX_HOURS], sorted[MAX_HOURS];
     size_t n = 0;
-    if (!dir || load_demand(dir, y, &n) != 0) {
+    if (!dir || openb_demand(dir, y, MAX_HOURS, &n) != 0) {
         printf("skipped: needs $GPUARB_SHARED/alibaba_gpu_v2023_openb (GPUARB_SHARED=%s)\n",
                dir ? dir : "(unset)");
         return 0;

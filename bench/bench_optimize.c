@@ -48,6 +48,7 @@
 
 #define BENCH_SEED 88172645463325252ULL
 #include "bench.h"
+#include "workloads.h"
 
 /* A CSV field, quoted when it holds a comma or a quote. */
 static void csv_field(FILE *f, const char *s, const char *suffix)
@@ -139,36 +140,8 @@ static int write_spec(const char *path, const char *catalog, int nw, int limit_s
     if (constraints)
         fprintf(f, "constraints: %s\n", constraints);
     fprintf(f, "workloads:\n");
-    static const char *dp[] = {"aws", "gcp", "azure"};
-    static const char *dr[] = {"us-east-1", "us-central1", "eastus"};
-    for (int w = 0; w < nw; w++) {
-        int t = gangs_only ? 0 : w % 4, d = (w / 4) % 3;
-        switch (t) {
-        case 0:
-            fprintf(f, "  - {name: pretrain-%d, gpus: %d, gpu: [H100, A100-80GB], gpus_per_node: 8,"
-                       " same_region: true, data: {provider: %s, region: %s, gb: %d}%s}\n",
-                    w, 8 * (1 + (w / 4) % 4), dp[d], dr[d], 500 + 250 * (w % 5),
-                    spec_variant == 1 ? ", spot: allow, checkpoint_minutes: 30" : "");
-            break;
-        case 1:
-            if (spec_variant == 2)
-                fprintf(f, "  - {name: finetune-%d, work_gpu_hours: %d, deadline_hours: 24,"
-                           " max_gpus: 16, gpu: [A100, A100-80GB, L40S, H100], spot: allow,"
-                           " checkpoint_minutes: 20, throughput: {H100: 2.5, A100-80GB: 1.3}}\n",
-                        w, 48 * (1 + (w / 4) % 8));
-            else
-                fprintf(f, "  - {name: finetune-%d, gpus: %d, gpu: [A100, A100-80GB, L40S, H100],"
-                           " spot: allow, checkpoint_minutes: 20}\n", w, 1 + (w / 4) % 8);
-            break;
-        case 2:
-            fprintf(f, "  - {name: inference-%d, min_gpus: %d, max_gpus: %d, min_gpu_memory_gb: 24}\n",
-                    w, 2 + (w / 4) % 6, 4 + (w / 4) % 6);
-            break;
-        default:
-            fprintf(f, "  - {name: experiment-%d, gpus: %d, gpu: [L4, A10G, T4, A10], spot: allow}\n",
-                    w, 1 + (w / 4) % 4);
-        }
-    }
+    for (int w = 0; w < nw; w++)
+        bench_workload(f, w, gangs_only ? 0 : w % 4, spec_variant);
     fclose(f);
     return 0;
 }

@@ -7,6 +7,7 @@
 #define GPUARB_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "gpuarb.h"
 
@@ -70,5 +71,44 @@ int cli_print_export(gpuarb_ctx *ctx, const gpuarb_result *res, const gpuarb_spe
                      const char *queue);
 /* Write s (may be NULL) and a trailing newline if missing to stdout. */
 void cli_print(const char *s);
+
+/* ==== argument helpers several verbs share (cli/args.c) ==== */
+/* A whole number lo..hi spelling the whole of s: 0 with *out set, else -1. */
+int cli_parse_whole(const char *s, long long lo, long long hi, long long *out);
+/* A whole number lo..hi (hi within int32_t), written as any number
+ * cli_parse_number takes ("1e3" is 1000): 0 with *out set, else -1. */
+int cli_parse_int32(const char *s, double lo, double hi, int32_t *out);
+/* A seed, a whole number >= 0 (no sign): 0 with *out set, else -1. */
+int cli_parse_seed(const char *s, uint64_t *out);
+/* "native", "openb" or "gavel" as a GPUARB_TRACE_* value, else -1. */
+int cli_parse_trace_format(const char *s);
+/* --days "A:B" with 0 <= A < B: 0 with *a and *b set, else -1. */
+int cli_parse_days(const char *s, double *a, double *b);
+
+#define CLI_MAX_TRACES 64
+/* The training traces of train and tune and how to read them. */
+typedef struct cli_traces {
+    const char *paths[CLI_MAX_TRACES];
+    int n;
+    int format;              /* GPUARB_TRACE_* (native by default) */
+    const char *throughputs; /* --throughputs FILE, or NULL */
+    int have_days;           /* --days A:B given */
+    double day0, day1;
+} cli_traces;
+void cli_traces_init(cli_traces *t);
+/* Add a trace path: 0, or a usage error's exit code past CLI_MAX_TRACES. */
+int cli_traces_add(cli_traces *t, const char *verb, const char *path);
+/* When argv[*i] is --trace, --trace-format, --throughputs or --days: take
+ * it (and its value) and return 1 with *code 0, or a usage error's exit code
+ * after printing it; else return 0. */
+int cli_traces_option(int argc, char **argv, int *i, const char *verb, cli_traces *t, int *code);
+/* Load every trace into tr[0..t->n) (each cut to --days when given); the
+ * caller frees tr[] whatever the status. */
+gpuarb_status cli_traces_load(gpuarb_ctx *ctx, const cli_traces *t, gpuarb_trace **tr);
+/* Print "gpuarb: VERB[ SUB]: unknown argument 'ARG'" and the --help hint
+ * (ARG whole, not cut) to stderr; returns CLI_EXIT_USAGE. */
+int cli_unknown_argument(const char *verb, const char *sub, const char *arg);
+/* s as a JSON string on stdout (quotes, backslashes and controls escaped). */
+void cli_print_json_string(const char *s);
 
 #endif

@@ -37,15 +37,6 @@ static void help(void)
           stdout);
 }
 
-static int parse_int(const char *s, double lo, double hi, int32_t *out)
-{
-    double v;
-    if (cli_parse_number(s, lo, &v) != 0 || v > hi || v != (double)(int32_t)v)
-        return -1;
-    *out = (int32_t)v;
-    return 0;
-}
-
 static int parse_method(const char *s, int32_t *m)
 {
     static const int32_t all[] = {GPUARB_FORECAST_AUTO, GPUARB_FORECAST_SEASONAL_NAIVE,
@@ -90,16 +81,16 @@ int cmd_forecast(int argc, char **argv)
                 return cli_usage_error(VERB, "--series needs a file");
             series = v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--horizon", &v)) != 0) {
-            if (r < 0 || parse_int(v, 1, 100000, &o.horizon) != 0)
+            if (r < 0 || cli_parse_int32(v, 1, 100000, &o.horizon) != 0)
                 return cli_usage_error(VERB, "--horizon needs a whole number of steps, 1 to "
                                              "100000");
             have_h = 1;
         } else if ((r = cli_opt_value(argc, argv, &i, "--season", &v)) != 0) {
-            if (r < 0 || parse_int(v, 0, 100000, &o.season) != 0)
+            if (r < 0 || cli_parse_int32(v, 0, 100000, &o.season) != 0)
                 return cli_usage_error(VERB, "--season needs a whole number of steps, 0 to "
                                              "100000");
         } else if ((r = cli_opt_value(argc, argv, &i, "--origins", &v)) != 0) {
-            if (r < 0 || parse_int(v, 0, 1000, &o.origins) != 0)
+            if (r < 0 || cli_parse_int32(v, 0, 1000, &o.origins) != 0)
                 return cli_usage_error(VERB, "--origins needs a whole number, 0 to 1000");
         } else if ((r = cli_opt_value(argc, argv, &i, "--method", &v)) != 0) {
             if (r < 0 || parse_method(v, &o.method) != 0)
@@ -111,9 +102,7 @@ int cmd_forecast(int argc, char **argv)
             if (cli_parse_format(v, &fmt) != 0)
                 return CLI_EXIT_USAGE;
         } else {
-            fprintf(stderr, "gpuarb: forecast: unknown argument '%s'\n", a);
-            fputs("Try 'gpuarb forecast --help'.\n", stderr);
-            return CLI_EXIT_USAGE;
+            return cli_unknown_argument(VERB, NULL, a);
         }
     }
     if (!series)

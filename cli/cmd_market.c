@@ -93,9 +93,7 @@ int cmd_market(int argc, char **argv)
             if (cli_parse_format(v, &fmt) != 0)
                 return CLI_EXIT_USAGE;
         } else {
-            fprintf(stderr, "gpuarb: market %s: unknown argument '%s'\n", argv[1], a);
-            fputs("Try 'gpuarb market --help'.\n", stderr);
-            return CLI_EXIT_USAGE;
+            return cli_unknown_argument(VERB, argv[1], a);
         }
     }
     if (price && !fleet)

@@ -113,11 +113,8 @@ int cmd_pack(int argc, char **argv)
                                        "--memory-limit-mib: expected MiB, 0 <= M <= 1048576");
             opts.memory_limit_mib = m;
         } else if ((r = cli_opt_value(argc, argv, &i, "--seed", &val)) != 0) {
-            char *end = NULL;
-            unsigned long long s = r > 0 ? strtoull(val, &end, 10) : 0;
-            if (r < 0 || !end || *end || !*val || val[0] == '-')
+            if (r < 0 || cli_parse_seed(val, &opts.seed) != 0)
                 return cli_usage_error(VERB, "--seed: expected a whole number >= 0");
-            opts.seed = (uint64_t)s;
         } else if ((r = cli_opt_value(argc, argv, &i, "--format", &val)) != 0) {
             if (r < 0)
                 return cli_usage_error(VERB, "--format needs table or json");

@@ -45,30 +45,6 @@ static void help(void)
           stdout);
 }
 
-static int trace_format(const char *s)
-{
-    return strcmp(s, "native") == 0  ? GPUARB_TRACE_NATIVE
-           : strcmp(s, "openb") == 0 ? GPUARB_TRACE_OPENB
-           : strcmp(s, "gavel") == 0 ? GPUARB_TRACE_GAVEL
-                                     : -1;
-}
-
-static int parse_days(const char *s, double *a, double *b)
-{
-    const char *colon = strchr(s, ':');
-    if (!colon)
-        return -1;
-    char buf[64];
-    size_t n = (size_t)(colon - s);
-    if (n == 0 || n >= sizeof buf)
-        return -1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    if (cli_parse_number(buf, 0, a) != 0 || cli_parse_number(colon + 1, 0, b) != 0 || *b <= *a)
-        return -1;
-    return 0;
-}
-
 static gpuarb_status load_trace(gpuarb_ctx *ctx, const char *path, int format, const char *thr,
                                 int have_days, double d0, double d1, gpuarb_trace **out)
 {
@@ -114,14 +90,14 @@ int cmd_simulate(int argc, char **argv)
                 return cli_usage_error(VERB, "--trace needs a FILE");
             trace = val;
         } else if ((r = cli_opt_value(argc, argv, &i, "--trace-format", &val)) != 0) {
-            if (r < 0 || (tfmt = trace_format(val)) < 0)
+            if (r < 0 || (tfmt = cli_parse_trace_format(val)) < 0)
                 return cli_usage_error(VERB, "--trace-format: expected native, openb or gavel");
         } else if ((r = cli_opt_value(argc, argv, &i, "--throughputs", &val)) != 0) {
             if (r < 0)
                 return cli_usage_error(VERB, "--throughputs needs a FILE");
             thr = val;
         } else if ((r = cli_opt_value(argc, argv, &i, "--days", &val)) != 0) {
-            if (r < 0 || parse_days(val, &d0, &d1) != 0)
+            if (r < 0 || cli_parse_days(val, &d0, &d1) != 0)
                 return cli_usage_error(VERB, "--days: expected A:B with 0 <= A < B");
             have_days = 1;
         } else if ((r = cli_opt_value(argc, argv, &i, "--policy", &val)) != 0) {
@@ -133,11 +109,8 @@ int cmd_simulate(int argc, char **argv)
                 return cli_usage_error(VERB, "--config needs a FILE");
             config = val;
         } else if ((r = cli_opt_value(argc, argv, &i, "--seed", &val)) != 0) {
-            char *end = NULL;
-            unsigned long long s = r > 0 ? strtoull(val, &end, 10) : 0;
-            if (r < 0 || !end || *end || !*val || val[0] == '-')
+            if (r < 0 || cli_parse_seed(val, &seed) != 0)
                 return cli_usage_error(VERB, "--seed: expected a whole number >= 0");
-            seed = (uint64_t)s;
         } else if ((r = cli_opt_value(argc, argv, &i, "--format", &val)) != 0) {
             if (r < 0)
                 return cli_usage_error(VERB, "--format needs table or json");

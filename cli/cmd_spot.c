@@ -53,22 +53,6 @@ static void help(void)
           stdout);
 }
 
-/* s as a JSON string (the model path the user gave). */
-static void cli_print_json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
-    putchar('"');
-}
-
 static int parse_policy(const char *s, gpuarb_spot_opts *o)
 {
     if (strncmp(s, "rl:", 3) == 0 && s[3]) {
@@ -133,13 +117,11 @@ int cmd_spot(int argc, char **argv)
             if (r < 0 || cli_parse_number(v, 1, &o.price_ratio) != 0)
                 return cli_usage_error(VERB, "--price-ratio needs a number, 1 or more");
         } else if ((r = cli_opt_value(argc, argv, &i, "--starts", &v)) != 0) {
-            if (r < 0 || cli_parse_number(v, 1, &x) != 0 || x > 100000 || x != (int32_t)x)
+            if (r < 0 || cli_parse_int32(v, 1, 100000, &o.starts) != 0)
                 return cli_usage_error(VERB, "--starts needs a whole number, 1 to 100000");
-            o.starts = (int32_t)x;
         } else if ((r = cli_opt_value(argc, argv, &i, "--max-ticks", &v)) != 0) {
-            if (r < 0 || cli_parse_number(v, 0, &x) != 0 || x > 1e9 || x != (int32_t)x)
+            if (r < 0 || cli_parse_int32(v, 0, 1e9, &o.max_ticks) != 0)
                 return cli_usage_error(VERB, "--max-ticks needs a whole number, 0 or more");
-            o.max_ticks = (int32_t)x;
         } else if ((r = cli_opt_value(argc, argv, &i, "--seed", &v)) != 0) {
             if (r < 0 || cli_parse_number(v, 0, &x) != 0 || x > 9007199254740992.0 ||
                 x != (double)(uint64_t)x)
@@ -150,9 +132,7 @@ int cmd_spot(int argc, char **argv)
                 return cli_usage_error(VERB, "--format: json");
             fmt = CLI_FMT_JSON;
         } else {
-            fprintf(stderr, "gpuarb: spot: unknown argument '%s'\n", a);
-            fputs("Try 'gpuarb spot --help'.\n", stderr);
-            return CLI_EXIT_USAGE;
+            return cli_unknown_argument(VERB, NULL, a);
         }
     }
     (void)fmt;

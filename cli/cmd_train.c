@@ -12,7 +12,6 @@
 #include "cli.h"
 
 #define VERB "train"
-#define MAX_TRACES 64
 
 static void help(void)
 {
@@ -51,77 +50,24 @@ static void help(void)
           stdout);
 }
 
-/* s as a JSON string (the model path). */
-static void json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
-    putchar('"');
-}
-
-static int whole(const char *s, long long lo, long long hi, long long *out)
-{
-    char *end = NULL;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || !end || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 int cmd_train(int argc, char **argv)
 {
-    const char *paths[MAX_TRACES];
-    int ntr = 0, tfmt = GPUARB_TRACE_NATIVE, have_days = 0;
-    const char *config = NULL, *thr = NULL, *val = NULL, *out = NULL;
-    double d0 = 0, d1 = 0;
+    cli_traces tt;
+    const char *config = NULL, *val = NULL, *out = NULL;
     gpuarb_rl_train_opts opts;
     gpuarb_rl_train_opts_init(&opts);
+    cli_traces_init(&tt);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        int r;
+        int r, code;
         long long v;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             help();
             return CLI_EXIT_OK;
         }
-        if ((r = cli_opt_value(argc, argv, &i, "--trace", &val)) != 0) {
-            if (r < 0)
-                return cli_usage_error(VERB, "--trace needs a FILE");
-            if (ntr == MAX_TRACES)
-                return cli_usage_error(VERB, "at most 64 traces");
-            paths[ntr++] = val;
-        } else if ((r = cli_opt_value(argc, argv, &i, "--trace-format", &val)) != 0) {
-            tfmt = r < 0                       ? -1
-                   : strcmp(val, "native") == 0 ? GPUARB_TRACE_NATIVE
-                   : strcmp(val, "openb") == 0  ? GPUARB_TRACE_OPENB
-                   : strcmp(val, "gavel") == 0  ? GPUARB_TRACE_GAVEL
-                                                : -1;
-            if (tfmt < 0)
-                return cli_usage_error(VERB, "--trace-format: expected native, openb or gavel");
-        } else if ((r = cli_opt_value(argc, argv, &i, "--throughputs", &val)) != 0) {
-            if (r < 0)
-                return cli_usage_error(VERB, "--throughputs needs a FILE");
-            thr = val;
-        } else if ((r = cli_opt_value(argc, argv, &i, "--days", &val)) != 0) {
-            const char *colon = r > 0 ? strchr(val, ':') : NULL;
-            char buf[64];
-            size_t n = colon ? (size_t)(colon - val) : 0;
-            if (!colon || n == 0 || n >= sizeof buf)
-                return cli_usage_error(VERB, "--days: expected A:B with 0 <= A < B");
-            memcpy(buf, val, n);
-            buf[n] = '\0';
-            if (cli_parse_number(buf, 0, &d0) || cli_parse_number(colon + 1, 0, &d1) || d1 <= d0)
-                return cli_usage_error(VERB, "--days: expected A:B with 0 <= A < B");
-            have_days = 1;
+        if (cli_traces_option(argc, argv, &i, VERB, &tt, &code)) {
+            if (code != CLI_EXIT_OK)
+                return code;
         } else if ((r = cli_opt_value(argc, argv, &i, "--out", &val)) != 0) {
             if (r < 0 || !*val)
                 return cli_usage_error(VERB, "--out needs a FILE");
@@ -131,19 +77,16 @@ int cmd_train(int argc, char **argv)
                 return cli_usage_error(VERB, "--config needs a FILE");
             config = val;
         } else if ((r = cli_opt_value(argc, argv, &i, "--steps", &val)) != 0) {
-            if (r < 0 || whole(val, 1, 1000000000000LL, &v))
+            if (r < 0 || cli_parse_whole(val, 1, 1000000000000LL, &v))
                 return cli_usage_error(VERB, "--steps: expected a whole number, 1 or more");
             opts.steps = (int64_t)v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--hidden", &val)) != 0) {
-            if (r < 0 || whole(val, 2, 1024, &v))
+            if (r < 0 || cli_parse_whole(val, 2, 1024, &v))
                 return cli_usage_error(VERB, "--hidden: expected 2 to 1024");
             opts.hidden = (int32_t)v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--seed", &val)) != 0) {
-            char *end = NULL;
-            unsigned long long s = r > 0 ? strtoull(val, &end, 10) : 0;
-            if (r < 0 || !end || *end || !*val || val[0] == '-')
+            if (r < 0 || cli_parse_seed(val, &opts.seed) != 0)
                 return cli_usage_error(VERB, "--seed: expected a whole number >= 0");
-            opts.seed = (uint64_t)s;
         } else if ((r = cli_opt_value(argc, argv, &i, "--lr", &val)) != 0) {
             double x;
             if (r < 0 || cli_parse_number(val, 0, &x) || !(x > 0 && x < 1))
@@ -165,33 +108,22 @@ int cmd_train(int argc, char **argv)
             char msg[160];
             snprintf(msg, sizeof msg, "unknown option '%.100s' (see gpuarb train --help)", a);
             return cli_usage_error(VERB, msg);
-        } else {
-            if (ntr == MAX_TRACES)
-                return cli_usage_error(VERB, "at most 64 traces");
-            paths[ntr++] = a;
+        } else if ((code = cli_traces_add(&tt, VERB, a)) != CLI_EXIT_OK) {
+            return code;
         }
     }
-    if (ntr == 0)
+    if (tt.n == 0)
         return cli_usage_error(VERB, "give at least one --trace FILE");
     if (!out)
         return cli_usage_error(VERB, "--out MODEL is required");
-    if (tfmt == GPUARB_TRACE_GAVEL && !thr)
+    if (tt.format == GPUARB_TRACE_GAVEL && !tt.throughputs)
         return cli_usage_error(VERB, "gavel traces need --throughputs FILE");
     gpuarb_ctx *ctx = cli_ctx_create(VERB);
     if (!ctx)
         return CLI_EXIT_INTERNAL;
-    gpuarb_trace *tr[MAX_TRACES] = {0};
+    gpuarb_trace *tr[CLI_MAX_TRACES] = {0};
     gpuarb_sim_config *cfg = NULL;
-    gpuarb_status st = GPUARB_OK;
-    for (int k = 0; k < ntr && !st; k++) {
-        st = gpuarb_trace_load(ctx, paths[k], tfmt, thr, &tr[k]);
-        if (!st && have_days) {
-            gpuarb_trace *w = NULL;
-            st = gpuarb_trace_window(ctx, tr[k], d0 * 86400.0, d1 * 86400.0, &w);
-            gpuarb_trace_free(tr[k]);
-            tr[k] = w;
-        }
-    }
+    gpuarb_status st = cli_traces_load(ctx, &tt, tr);
     if (!st)
         st = config ? gpuarb_sim_config_load(ctx, config, &cfg)
                     : gpuarb_sim_config_default(ctx, &cfg);
@@ -199,7 +131,7 @@ int cmd_train(int argc, char **argv)
     memset(&ts, 0, sizeof ts);
     ts.size = sizeof ts;
     if (!st)
-        st = gpuarb_rl_train(ctx, cfg, (const gpuarb_trace *const *)tr, (size_t)ntr, &opts, out,
+        st = gpuarb_rl_train(ctx, cfg, (const gpuarb_trace *const *)tr, (size_t)tt.n, &opts, out,
                              &ts);
     int code = CLI_EXIT_OK;
     if (st) {
@@ -207,12 +139,12 @@ int cmd_train(int argc, char **argv)
         code = cli_exit_for_status(st);
     } else {
         fputs("{\"model\": ", stdout);
-        json_string(out);
+        cli_print_json_string(out);
         printf(", \"decisions\": %lld, \"episodes\": %lld, \"last_mean_return\": %.6f}\n",
                (long long)ts.decisions, (long long)ts.episodes, ts.last_mean_return);
     }
     gpuarb_sim_config_free(cfg);
-    for (int k = 0; k < ntr; k++)
+    for (int k = 0; k < tt.n; k++)
         gpuarb_trace_free(tr[k]);
     gpuarb_ctx_free(ctx);
     return code;

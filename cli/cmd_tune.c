@@ -12,7 +12,6 @@
 #include "cli.h"
 
 #define VERB "tune"
-#define MAX_TRACES 64
 
 static void help(void)
 {
@@ -40,61 +39,25 @@ static void help(void)
           stdout);
 }
 
-static int whole(const char *s, long long lo, long long hi, long long *out)
-{
-    char *end = NULL;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || !end || *end || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 int cmd_tune(int argc, char **argv)
 {
-    const char *paths[MAX_TRACES];
-    int ntr = 0, fmt = cli_default_format(), tfmt = GPUARB_TRACE_NATIVE, have_days = 0;
-    const char *policy = NULL, *config = NULL, *thr = NULL, *val = NULL;
-    double d0 = 0, d1 = 0;
+    cli_traces tt;
+    int fmt = cli_default_format();
+    const char *policy = NULL, *config = NULL, *val = NULL;
     gpuarb_tune_opts opts;
     gpuarb_tune_opts_init(&opts);
+    cli_traces_init(&tt);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        int r;
+        int r, code;
         long long v;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             help();
             return CLI_EXIT_OK;
         }
-        if ((r = cli_opt_value(argc, argv, &i, "--trace", &val)) != 0) {
-            if (r < 0)
-                return cli_usage_error(VERB, "--trace needs a FILE");
-            if (ntr == MAX_TRACES)
-                return cli_usage_error(VERB, "at most 64 traces");
-            paths[ntr++] = val;
-        } else if ((r = cli_opt_value(argc, argv, &i, "--trace-format", &val)) != 0) {
-            tfmt = r < 0                       ? -1
-                   : strcmp(val, "native") == 0 ? GPUARB_TRACE_NATIVE
-                   : strcmp(val, "openb") == 0  ? GPUARB_TRACE_OPENB
-                   : strcmp(val, "gavel") == 0  ? GPUARB_TRACE_GAVEL
-                                                : -1;
-            if (tfmt < 0)
-                return cli_usage_error(VERB, "--trace-format: expected native, openb or gavel");
-        } else if ((r = cli_opt_value(argc, argv, &i, "--throughputs", &val)) != 0) {
-            if (r < 0)
-                return cli_usage_error(VERB, "--throughputs needs a FILE");
-            thr = val;
-        } else if ((r = cli_opt_value(argc, argv, &i, "--days", &val)) != 0) {
-            const char *colon = r > 0 ? strchr(val, ':') : NULL;
-            char buf[64];
-            size_t n = colon ? (size_t)(colon - val) : 0;
-            if (!colon || n == 0 || n >= sizeof buf)
-                return cli_usage_error(VERB, "--days: expected A:B with 0 <= A < B");
-            memcpy(buf, val, n);
-            buf[n] = '\0';
-            if (cli_parse_number(buf, 0, &d0) || cli_parse_number(colon + 1, 0, &d1) || d1 <= d0)
-                return cli_usage_error(VERB, "--days: expected A:B with 0 <= A < B");
-            have_days = 1;
+        if (cli_traces_option(argc, argv, &i, VERB, &tt, &code)) {
+            if (code != CLI_EXIT_OK)
+                return code;
         } else if ((r = cli_opt_value(argc, argv, &i, "--policy", &val)) != 0) {
             if (r < 0 || (strcmp(val, "threshold") && strcmp(val, "predictive") &&
                           strcmp(val, "economic")))
@@ -106,19 +69,16 @@ int cmd_tune(int argc, char **argv)
                 return cli_usage_error(VERB, "--config needs a FILE");
             config = val;
         } else if ((r = cli_opt_value(argc, argv, &i, "--budget", &val)) != 0) {
-            if (r < 0 || whole(val, 1, 1000000, &v))
+            if (r < 0 || cli_parse_whole(val, 1, 1000000, &v))
                 return cli_usage_error(VERB, "--budget: expected 1 to 1000000 simulations");
             opts.budget = (int32_t)v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--seeds", &val)) != 0) {
-            if (r < 0 || whole(val, 1, 1000, &v))
+            if (r < 0 || cli_parse_whole(val, 1, 1000, &v))
                 return cli_usage_error(VERB, "--seeds: expected 1 to 1000");
             opts.seeds = (int32_t)v;
         } else if ((r = cli_opt_value(argc, argv, &i, "--seed", &val)) != 0) {
-            char *end = NULL;
-            unsigned long long s = r > 0 ? strtoull(val, &end, 10) : 0;
-            if (r < 0 || !end || *end || !*val || val[0] == '-')
+            if (r < 0 || cli_parse_seed(val, &opts.seed) != 0)
                 return cli_usage_error(VERB, "--seed: expected a whole number >= 0");
-            opts.seed = (uint64_t)s;
         } else if ((r = cli_opt_value(argc, argv, &i, "--format", &val)) != 0) {
             if (r < 0)
                 return cli_usage_error(VERB, "--format needs table or json");
@@ -128,39 +88,28 @@ int cmd_tune(int argc, char **argv)
             char msg[160];
             snprintf(msg, sizeof msg, "unknown option '%.100s' (see gpuarb tune --help)", a);
             return cli_usage_error(VERB, msg);
-        } else {
-            if (ntr == MAX_TRACES)
-                return cli_usage_error(VERB, "at most 64 traces");
-            paths[ntr++] = a;
+        } else if ((code = cli_traces_add(&tt, VERB, a)) != CLI_EXIT_OK) {
+            return code;
         }
     }
     if (!policy)
         return cli_usage_error(VERB, "--policy threshold|predictive|economic is required");
-    if (ntr == 0)
+    if (tt.n == 0)
         return cli_usage_error(VERB, "give at least one --trace FILE");
-    if (tfmt == GPUARB_TRACE_GAVEL && !thr)
+    if (tt.format == GPUARB_TRACE_GAVEL && !tt.throughputs)
         return cli_usage_error(VERB, "gavel traces need --throughputs FILE");
     gpuarb_ctx *ctx = cli_ctx_create(VERB);
     if (!ctx)
         return CLI_EXIT_INTERNAL;
-    gpuarb_trace *tr[MAX_TRACES] = {0};
+    gpuarb_trace *tr[CLI_MAX_TRACES] = {0};
     gpuarb_sim_config *cfg = NULL;
     char *best = NULL, *json = NULL;
-    gpuarb_status st = GPUARB_OK;
-    for (int k = 0; k < ntr && !st; k++) {
-        st = gpuarb_trace_load(ctx, paths[k], tfmt, thr, &tr[k]);
-        if (!st && have_days) {
-            gpuarb_trace *w = NULL;
-            st = gpuarb_trace_window(ctx, tr[k], d0 * 86400.0, d1 * 86400.0, &w);
-            gpuarb_trace_free(tr[k]);
-            tr[k] = w;
-        }
-    }
+    gpuarb_status st = cli_traces_load(ctx, &tt, tr);
     if (!st)
         st = config ? gpuarb_sim_config_load(ctx, config, &cfg)
                     : gpuarb_sim_config_default(ctx, &cfg);
     if (!st)
-        st = gpuarb_tune(ctx, cfg, (const gpuarb_trace *const *)tr, ntr, policy, &opts, &best,
+        st = gpuarb_tune(ctx, cfg, (const gpuarb_trace *const *)tr, tt.n, policy, &opts, &best,
                          &json);
     int code = CLI_EXIT_OK;
     if (st) {
@@ -172,7 +121,7 @@ int cmd_tune(int argc, char **argv)
     gpuarb_free(best);
     gpuarb_free(json);
     gpuarb_sim_config_free(cfg);
-    for (int k = 0; k < ntr; k++)
+    for (int k = 0; k < tt.n; k++)
         gpuarb_trace_free(tr[k]);
     gpuarb_ctx_free(ctx);
     return code;

@@ -114,14 +114,8 @@ static void render(const tinst *t, char *cat, size_t cn, char *sp, size_t sn)
                                          "price_hour,spot_price_hour,interruption_rate,capacity\n");
     for (int i = 0; i < t->n_off; i++) {
         const toff *o = &t->off[i];
-        char spot[32] = "", cap[16] = "";
-        if (o->spot >= 0)
-            snprintf(spot, sizeof spot, "%.17g", o->spot);
-        if (o->cap >= 0)
-            snprintf(cap, sizeof cap, "%d", o->cap);
-        n += (size_t)snprintf(cat + n, cn - n, "%s,r%d,,t%d,%s,%d,%.17g,%s,%.17g,%s\n",
-                              PROV[o->prov], o->reg, i, GPU[o->gpu], o->gpc, o->price, spot,
-                              o->rate, cap);
+        n += tu_offer_row(cat + n, cn - n, PROV[o->prov], o->reg, i, GPU[o->gpu], o->gpc,
+                          o->price, o->spot, o->rate, o->cap);
     }
     n = (size_t)snprintf(sp, sn, "{\"version\": 1, \"objective\": \"%s\", \"horizon_hours\": %.17g",
                          t->objective ? "max_throughput" : "min_cost", t->H);

@@ -1289,14 +1289,8 @@ static void render(const binst *b, char *cat, size_t cn, char *sp, size_t sn)
     size_t n = (size_t)snprintf(cat, cn, HDR);
     for (int i = 0; i < b->n_off; i++) {
         const boff *o = &b->off[i];
-        char spot[32] = "", cap[16] = "";
-        if (o->spot >= 0)
-            snprintf(spot, sizeof spot, "%.17g", o->spot);
-        if (o->cap >= 0)
-            snprintf(cap, sizeof cap, "%d", o->cap);
-        n += (size_t)snprintf(cat + n, cn - n, "%s,r%d,,t%d,%s,%d,%.17g,%s,%.17g,%s\n",
-                              PROV[o->prov], o->reg, i, GPU[o->gpu], o->gpc, o->price, spot,
-                              o->rate, cap);
+        n += tu_offer_row(cat + n, cn - n, PROV[o->prov], o->reg, i, GPU[o->gpu], o->gpc,
+                          o->price, o->spot, o->rate, o->cap);
     }
     n = (size_t)snprintf(sp, sn, "{\"version\": 1, \"objective\": \"%s\", \"horizon_hours\": %.17g",
                          b->objective ? "max_throughput" : "min_cost", b->H);

@@ -17,23 +17,6 @@
 #define CAT "catalog: tests/data/sim/catalog.csv\n" \
             "offer: {provider: test, instance_type: n2}\n"
 
-static gpuarb_sim_config *config(gpuarb_ctx *ctx, const char *yaml)
-{
-    gpuarb_sim_config *c = NULL;
-    assert_int_equal(gpuarb_sim_config_parse(ctx, yaml, strlen(yaml), "sim.yaml", NULL, &c),
-                     GPUARB_OK);
-    return c;
-}
-
-static gpuarb_trace *trace(gpuarb_ctx *ctx, const char *csv)
-{
-    gpuarb_trace *t = NULL;
-    assert_int_equal(gpuarb_trace_parse(ctx, csv, strlen(csv), "t.csv", GPUARB_TRACE_NATIVE,
-                                        NULL, 0, &t),
-                     GPUARB_OK);
-    return t;
-}
-
 static void test_names(void **state)
 {
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
@@ -79,9 +62,9 @@ static double wait_of(gpuarb_ctx *ctx, const gpuarb_sim_config *c, const gpuarb_
 static void test_threshold(void **state)
 {
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
-    gpuarb_sim_config *c = config(ctx, CAT "markets: [ondemand]\nprovisioning_delay_s: 0\n");
-    gpuarb_trace *t = trace(ctx, "job_id,submit_s,duration_s,gpus\na,0,50,1\nb,100,50,1\n"
-                                 "c,200,50,1\n");
+    gpuarb_sim_config *c = tu_sim_config(ctx, CAT "markets: [ondemand]\nprovisioning_delay_s: 0\n");
+    gpuarb_trace *t = tu_trace(ctx, "job_id,submit_s,duration_s,gpus\na,0,50,1\nb,100,50,1\n"
+                                    "c,200,50,1\n");
     assert_float_equal(wait_of(ctx, c, t, "threshold:up=2", 0), 300, 1e-9);
     assert_float_equal(wait_of(ctx, c, t, "threshold:up=2", 1), 200, 1e-9);
     assert_float_equal(wait_of(ctx, c, t, "threshold:up=2", 2), 100, 1e-9);
@@ -99,10 +82,10 @@ static void test_threshold(void **state)
 static void test_economic(void **state)
 {
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
-    gpuarb_sim_config *c = config(ctx, CAT "provisioning_delay_s: 0\n"
-                                           "wait_penalty_per_gpu_hour: 1.8\n");
-    gpuarb_trace *one = trace(ctx, "job_id,submit_s,duration_s,gpus\na,0,50,1\n");
-    gpuarb_trace *two = trace(ctx, "job_id,submit_s,duration_s,gpus\na,0,50,2\n");
+    gpuarb_sim_config *c = tu_sim_config(ctx, CAT "provisioning_delay_s: 0\n"
+                                                  "wait_penalty_per_gpu_hour: 1.8\n");
+    gpuarb_trace *one = tu_trace(ctx, "job_id,submit_s,duration_s,gpus\na,0,50,1\n");
+    gpuarb_trace *two = tu_trace(ctx, "job_id,submit_s,duration_s,gpus\na,0,50,2\n");
     assert_float_equal(wait_of(ctx, c, one, "economic:patience=600,spot=0", 0), 600, 1e-9);
     assert_float_equal(wait_of(ctx, c, two, "economic:patience=600,spot=0", 0), 0, 0);
     assert_float_equal(wait_of(ctx, c, one, "economic:patience=600,spot=1", 0), 0, 0);
@@ -124,10 +107,10 @@ static void test_move(void **state)
 {
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_sim_config *c =
-        config(ctx, CAT "provisioning_delay_s: 0\ndecision_interval_s: 60\nmin_billed_s: 0\n"
-                        "restart_s: 30\nspot_trace: tests/data/sim/avail_open.json\n"
-                        "spot_trace_start_s: 0\n");
-    gpuarb_trace *t = trace(ctx, "job_id,submit_s,duration_s,gpus\nJ,0,5000,2\n");
+        tu_sim_config(ctx, CAT "provisioning_delay_s: 0\ndecision_interval_s: 60\nmin_billed_s: 0\n"
+                               "restart_s: 30\nspot_trace: tests/data/sim/avail_open.json\n"
+                               "spot_trace_start_s: 0\n");
+    gpuarb_trace *t = tu_trace(ctx, "job_id,submit_s,duration_s,gpus\nJ,0,5000,2\n");
     gpuarb_sim_result *r = NULL;
     assert_int_equal(gpuarb_simulate(ctx, c, t, "economic:spot=1,move=600", 0, &r), GPUARB_OK);
     assert_int_equal(r->moves, 1);
@@ -178,7 +161,7 @@ static size_t decisions(gpuarb_ctx *ctx, const gpuarb_sim_config *c, const gpuar
 static void test_no_peeking(void **state)
 {
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
-    gpuarb_sim_config *c = config(ctx, CAT "limits: {max_nodes: 32}\n");
+    gpuarb_sim_config *c = tu_sim_config(ctx, CAT "limits: {max_nodes: 32}\n");
     char *a = tu_alloc(1 << 20, 1), *b = tu_alloc(1 << 20, 1);
     size_t wa = (size_t)sprintf(a, "job_id,submit_s,duration_s,gpus\n"), wb;
     uint64_t x = 0x9e3779b97f4a7c15ull;
@@ -192,7 +175,7 @@ static void test_no_peeking(void **state)
     wb = wa;
     for (int i = 0; i < 32; i++)
         wb += (size_t)sprintf(b + wb, "burst%d,%d,7200,2\n", i, 3 * 86400 + 1);
-    gpuarb_trace *ta = trace(ctx, a), *tb = trace(ctx, b);
+    gpuarb_trace *ta = tu_trace(ctx, a), *tb = tu_trace(ctx, b);
     const char *pols[] = {"threshold", "predictive:spot=1", "economic:spot=1,move=600", "auto"};
     size_t cap = 5 * 2000;
     double *da = tu_alloc(cap, sizeof *da), *db = tu_alloc(cap, sizeof *db);
@@ -219,12 +202,12 @@ static void test_no_peeking(void **state)
 static void test_tuner(void **state)
 {
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
-    gpuarb_sim_config *c = config(ctx, CAT "provisioning_delay_s: 120\n"
-                                           "spot_interruption_rate: 0.3\n");
-    gpuarb_trace *t1 = trace(ctx, "job_id,submit_s,duration_s,gpus\na,0,4000,1\nb,50,300,2\n"
-                                  "c,400,9000,1\nd,7000,600,1\ne,7100,100,2\n");
-    gpuarb_trace *t2 = trace(ctx, "job_id,submit_s,duration_s,gpus\na,0,200,2\nb,3000,3000,1\n"
-                                  "c,3100,100,1\n");
+    gpuarb_sim_config *c = tu_sim_config(ctx, CAT "provisioning_delay_s: 120\n"
+                                                  "spot_interruption_rate: 0.3\n");
+    gpuarb_trace *t1 = tu_trace(ctx, "job_id,submit_s,duration_s,gpus\na,0,4000,1\nb,50,300,2\n"
+                                     "c,400,9000,1\nd,7000,600,1\ne,7100,100,2\n");
+    gpuarb_trace *t2 = tu_trace(ctx, "job_id,submit_s,duration_s,gpus\na,0,200,2\nb,3000,3000,1\n"
+                                     "c,3100,100,1\n");
     const gpuarb_trace *tr[2] = {t1, t2};
     static const double UP[] = {0, 2, 4, 8, 16, 32}, IDLE[] = {0, 300, 900, 1800, 3600, 7200};
     double best = INFINITY;

@@ -26,25 +26,6 @@
                  "decision_interval_s: 60\nmin_billed_s: 0\nwait_penalty_per_gpu_hour: 1.8\n"
 #define TWO "job_id,submit_s,duration_s,gpus\na,0,1000,2\nb,10,500,1\n"
 
-static gpuarb_sim_config *config(gpuarb_ctx *ctx, const char *yaml)
-{
-    gpuarb_sim_config *c = NULL;
-    gpuarb_status st = gpuarb_sim_config_parse(ctx, yaml, strlen(yaml), "sim.yaml", NULL, &c);
-    if (st)
-        fprintf(stderr, "config: %s\n", gpuarb_errfull(ctx));
-    assert_int_equal(st, GPUARB_OK);
-    return c;
-}
-
-static gpuarb_trace *trace(gpuarb_ctx *ctx, const char *csv)
-{
-    gpuarb_trace *t = NULL;
-    assert_int_equal(gpuarb_trace_parse(ctx, csv, strlen(csv), "t.csv", GPUARB_TRACE_NATIVE,
-                                        NULL, 0, &t),
-                     GPUARB_OK);
-    return t;
-}
-
 /* A generated trace: n jobs, Poisson arrivals 200 s apart, 1-8 GPUs. */
 static gpuarb_trace *generated(gpuarb_ctx *ctx, int n, uint64_t seed)
 {
@@ -115,9 +96,9 @@ static gpuarb_sim_result *sim(gpuarb_ctx *ctx, const gpuarb_sim_config *c,
 static void test_residual_by_hand(void **state)
 {
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
-    gpuarb_sim_config *c1 = config(ctx, HAND "limits: {max_nodes: 1}\n");
-    gpuarb_sim_config *c2 = config(ctx, HAND "limits: {max_nodes: 2}\n");
-    gpuarb_trace *t = trace(ctx, TWO);
+    gpuarb_sim_config *c1 = tu_sim_config(ctx, HAND "limits: {max_nodes: 1}\n");
+    gpuarb_sim_config *c2 = tu_sim_config(ctx, HAND "limits: {max_nodes: 2}\n");
+    gpuarb_trace *t = tu_trace(ctx, TWO);
     char path[] = "/tmp/gpuarb-test-rl-XXXXXX", pol[64];
     tmpname(path);
     snprintf(pol, sizeof pol, "rl:%s", path);
@@ -158,8 +139,8 @@ static void test_residual_by_hand(void **state)
 static void test_plain_by_hand(void **state)
 {
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
-    gpuarb_sim_config *c = config(ctx, HAND "limits: {max_nodes: 1}\n");
-    gpuarb_trace *t = trace(ctx, TWO);
+    gpuarb_sim_config *c = tu_sim_config(ctx, HAND "limits: {max_nodes: 1}\n");
+    gpuarb_trace *t = tu_trace(ctx, TWO);
     char path[] = "/tmp/gpuarb-test-rl-XXXXXX", pol[64];
     tmpname(path);
     snprintf(pol, sizeof pol, "rl:%s", path);
@@ -238,8 +219,8 @@ static void test_shipped_matches_direct(void **state)
 static void test_bad_model(void **state)
 {
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
-    gpuarb_sim_config *c = config(ctx, HAND "limits: {max_nodes: 1}\n");
-    gpuarb_trace *t = trace(ctx, TWO);
+    gpuarb_sim_config *c = tu_sim_config(ctx, HAND "limits: {max_nodes: 1}\n");
+    gpuarb_trace *t = tu_trace(ctx, TWO);
     gpuarb_sim_result *r = NULL;
     char path[] = "/tmp/gpuarb-test-rl-XXXXXX", pol[64];
     tmpname(path);

@@ -22,27 +22,6 @@
 #define CAT "catalog: tests/data/sim/catalog.csv\n" \
             "offer: {provider: test, instance_type: n2}\n"
 
-static gpuarb_sim_config *config(gpuarb_ctx *ctx, const char *yaml)
-{
-    gpuarb_sim_config *c = NULL;
-    gpuarb_status st = gpuarb_sim_config_parse(ctx, yaml, strlen(yaml), "sim.yaml", NULL, &c);
-    if (st)
-        fprintf(stderr, "config: %s\n", gpuarb_errfull(ctx));
-    assert_int_equal(st, GPUARB_OK);
-    return c;
-}
-
-static gpuarb_trace *trace(gpuarb_ctx *ctx, const char *csv)
-{
-    gpuarb_trace *t = NULL;
-    gpuarb_status st = gpuarb_trace_parse(ctx, csv, strlen(csv), "t.csv", GPUARB_TRACE_NATIVE,
-                                          NULL, 0, &t);
-    if (st)
-        fprintf(stderr, "trace: %s\n", gpuarb_errfull(ctx));
-    assert_int_equal(st, GPUARB_OK);
-    return t;
-}
-
 /* Run a named policy, keeping the simulation for a look at the jobs. */
 static ga_sim *run(gpuarb_ctx *ctx, const gpuarb_sim_config *c, const gpuarb_trace *t,
                    const char *policy, uint64_t seed, gpuarb_sim_result *res);
@@ -79,11 +58,11 @@ static ga_sim *run(gpuarb_ctx *ctx, const gpuarb_sim_config *c, const gpuarb_tra
 static void test_order_and_billing(void **state)
 {
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
-    gpuarb_sim_config *c = config(ctx, CAT "markets: [ondemand]\nprovisioning_delay_s: 100\n"
-                                           "decision_interval_s: 60\nmin_billed_s: 0\n"
-                                           "wait_penalty_per_gpu_hour: 1.8\n"
-                                           "limits: {max_nodes: 1}\n");
-    gpuarb_trace *t = trace(ctx, "job_id,submit_s,duration_s,gpus\na,0,1000,2\nb,10,500,1\n");
+    gpuarb_sim_config *c = tu_sim_config(ctx, CAT "markets: [ondemand]\nprovisioning_delay_s: 100\n"
+                                                  "decision_interval_s: 60\nmin_billed_s: 0\n"
+                                                  "wait_penalty_per_gpu_hour: 1.8\n"
+                                                  "limits: {max_nodes: 1}\n");
+    gpuarb_trace *t = tu_trace(ctx, "job_id,submit_s,duration_s,gpus\na,0,1000,2\nb,10,500,1\n");
     gpuarb_sim_result r;
     ga_sim *s = run(ctx, c, t, "threshold:up=0,idle=0", 0, &r);
     assert_int_equal(r.jobs_done, 2);
@@ -109,10 +88,10 @@ static void test_order_and_billing(void **state)
 static void test_per_second_billing(void **state)
 {
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
-    gpuarb_sim_config *c = config(ctx, CAT "markets: [ondemand]\nprovisioning_delay_s: 0\n"
-                                           "min_billed_s: 60\n");
-    gpuarb_trace *t1 = trace(ctx, "job_id,submit_s,duration_s,gpus\na,0,70.2,1\n");
-    gpuarb_trace *t2 = trace(ctx, "job_id,submit_s,duration_s,gpus\na,0,10,1\n");
+    gpuarb_sim_config *c = tu_sim_config(ctx, CAT "markets: [ondemand]\nprovisioning_delay_s: 0\n"
+                                                  "min_billed_s: 60\n");
+    gpuarb_trace *t1 = tu_trace(ctx, "job_id,submit_s,duration_s,gpus\na,0,70.2,1\n");
+    gpuarb_trace *t2 = tu_trace(ctx, "job_id,submit_s,duration_s,gpus\na,0,10,1\n");
     gpuarb_sim_result r;
     ga_sim *s = run(ctx, c, t1, "threshold", 0, &r);
     assert_float_equal(r.cost, 0.071, 1e-12);
@@ -136,10 +115,10 @@ static void test_per_second_billing(void **state)
 static void test_backfill(void **state)
 {
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
-    gpuarb_sim_config *c = config(ctx, CAT "markets: [ondemand]\nprovisioning_delay_s: 0\n"
-                                           "limits: {max_nodes: 1}\n");
-    gpuarb_trace *t = trace(ctx, "job_id,submit_s,duration_s,gpus\n"
-                                 "A,0,1000,1\nB,1,100,2\nC,2,50,1\nD,3,5000,1\n");
+    gpuarb_sim_config *c = tu_sim_config(ctx, CAT "markets: [ondemand]\nprovisioning_delay_s: 0\n"
+                                                  "limits: {max_nodes: 1}\n");
+    gpuarb_trace *t = tu_trace(ctx, "job_id,submit_s,duration_s,gpus\n"
+                                    "A,0,1000,1\nB,1,100,2\nC,2,50,1\nD,3,5000,1\n");
     gpuarb_sim_result r;
     ga_sim *s = run(ctx, c, t, "threshold:up=0,idle=0", 0, &r);
     assert_int_equal(r.jobs_done, 4);
@@ -161,10 +140,10 @@ static void test_backfill(void **state)
 static void test_fractional(void **state)
 {
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
-    gpuarb_sim_config *c = config(ctx, CAT "markets: [ondemand]\nprovisioning_delay_s: 0\n"
-                                           "limits: {max_nodes: 1}\n");
-    gpuarb_trace *t = trace(ctx, "job_id,submit_s,duration_s,gpus,gpu_milli\n"
-                                 "p1,0,300,1,500\np2,0,300,1,500\np3,0,100,1,500\nw,0,10,1,\n");
+    gpuarb_sim_config *c = tu_sim_config(ctx, CAT "markets: [ondemand]\nprovisioning_delay_s: 0\n"
+                                                  "limits: {max_nodes: 1}\n");
+    gpuarb_trace *t = tu_trace(ctx, "job_id,submit_s,duration_s,gpus,gpu_milli\n"
+                                    "p1,0,300,1,500\np2,0,300,1,500\np3,0,100,1,500\nw,0,10,1,\n");
     gpuarb_sim_result r;
     ga_sim *s = run(ctx, c, t, "threshold:up=0,idle=0", 0, &r);
     assert_float_equal(s->rj[0].wait, 0, 0);
@@ -191,10 +170,10 @@ static void test_preemption(void **state)
 {
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
     gpuarb_sim_config *c =
-        config(ctx, CAT "markets: [spot]\nprovisioning_delay_s: 0\ndecision_interval_s: 60\n"
-                        "min_billed_s: 0\nrestart_s: 30\n"
-                        "spot_trace: tests/data/sim/avail.json\nspot_trace_start_s: 0\n");
-    gpuarb_trace *t = trace(ctx, "job_id,submit_s,duration_s,gpus\nJ,0,800,2\n");
+        tu_sim_config(ctx, CAT "markets: [spot]\nprovisioning_delay_s: 0\ndecision_interval_s: 60\n"
+                               "min_billed_s: 0\nrestart_s: 30\n"
+                               "spot_trace: tests/data/sim/avail.json\nspot_trace_start_s: 0\n");
+    gpuarb_trace *t = tu_trace(ctx, "job_id,submit_s,duration_s,gpus\nJ,0,800,2\n");
     gpuarb_sim_result r;
     ga_sim *s = run(ctx, c, t, "threshold:up=0,idle=0,spot=1", 0, &r);
     assert_int_equal(r.jobs_done, 1);
@@ -208,9 +187,9 @@ static void test_preemption(void **state)
      * starts at the decision at 540 (the first after 500) and is never
      * preempted: cost 800 s x $0.0001, wait 540 s */
     gpuarb_sim_config_free(c);
-    c = config(ctx, CAT "markets: [spot]\nprovisioning_delay_s: 0\ndecision_interval_s: 60\n"
-                        "min_billed_s: 0\nrestart_s: 30\n"
-                        "spot_trace: tests/data/sim/avail.json\nspot_trace_start_s: 500\n");
+    c = tu_sim_config(ctx, CAT "markets: [spot]\nprovisioning_delay_s: 0\ndecision_interval_s: 60\n"
+                               "min_billed_s: 0\nrestart_s: 30\n"
+                               "spot_trace: tests/data/sim/avail.json\nspot_trace_start_s: 500\n");
     s = run(ctx, c, t, "threshold:up=0,idle=0,spot=1", 0, &r);
     assert_int_equal(r.preemptions, 0);
     assert_float_equal(r.cost, 0.08, 1e-12);
@@ -281,11 +260,11 @@ static void test_import_shared(void **state)
 static void test_csv_round_trip(void **state)
 {
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
-    gpuarb_trace *t = trace(ctx, "job_id,submit_s,duration_s,gpus,gpu_milli\n"
-                                 "\"x,1\",5,0.1,1,250\ny,1,3e3,4,\n");
+    gpuarb_trace *t = tu_trace(ctx, "job_id,submit_s,duration_s,gpus,gpu_milli\n"
+                                    "\"x,1\",5,0.1,1,250\ny,1,3e3,4,\n");
     char *csv = NULL;
     assert_int_equal(gpuarb_trace_to_csv(ctx, t, &csv), GPUARB_OK);
-    gpuarb_trace *u = trace(ctx, csv);
+    gpuarb_trace *u = tu_trace(ctx, csv);
     assert_int_equal(u->n, 2);
     for (size_t i = 0; i < 2; i++) {
         assert_float_equal(u->jobs[i].submit, t->jobs[i].submit, 0);
@@ -329,8 +308,8 @@ static void test_errors(void **state)
     tu_assert_error(ctx, st, GPUARB_ERR_INPUT, 2, 8, "no offer");
     assert_null(c);
 
-    gpuarb_sim_config *ok = config(ctx, CAT);
-    gpuarb_trace *tr = trace(ctx, "job_id,submit_s,duration_s,gpus\na,0,1,1\n");
+    gpuarb_sim_config *ok = tu_sim_config(ctx, CAT);
+    gpuarb_trace *tr = tu_trace(ctx, "job_id,submit_s,duration_s,gpus\na,0,1,1\n");
     gpuarb_sim_result *res = NULL;
     st = gpuarb_simulate(ctx, ok, tr, "thresold", 0, &res);
     tu_assert_error(ctx, st, GPUARB_ERR_ARG, 0, 0, "unknown policy");
@@ -367,7 +346,7 @@ static gpuarb_trace *synthetic(gpuarb_ctx *ctx, int n)
         w += (size_t)sprintf(buf + w, "j%d,%.0f,%llu,%d\n", i, t,
                              (unsigned long long)(60 + tu_rng_next(&x) % 20000), g);
     }
-    gpuarb_trace *tr = trace(ctx, buf);
+    gpuarb_trace *tr = tu_trace(ctx, buf);
     free(buf);
     return tr;
 }
@@ -375,7 +354,7 @@ static gpuarb_trace *synthetic(gpuarb_ctx *ctx, int n)
 static void test_determinism(void **state)
 {
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
-    gpuarb_sim_config *c = config(ctx, CAT "spot_interruption_rate: 0.5\n");
+    gpuarb_sim_config *c = tu_sim_config(ctx, CAT "spot_interruption_rate: 0.5\n");
     gpuarb_trace *t = synthetic(ctx, 2000);
     const char *pols[] = {"threshold:spot=1", "predictive:spot=1", "auto"};
     for (size_t k = 0; k < 3; k++) {
@@ -412,7 +391,7 @@ static int32_t rule(void *arg, const double *obs, int32_t n)
 static void test_env(void **state)
 {
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
-    gpuarb_sim_config *c = config(ctx, CAT "markets: [ondemand]\n");
+    gpuarb_sim_config *c = tu_sim_config(ctx, CAT "markets: [ondemand]\n");
     gpuarb_trace *t = synthetic(ctx, 300);
     gpuarb_sim_env *env = NULL;
     assert_int_equal(gpuarb_sim_env_create(ctx, c, t, 2, &env), GPUARB_OK);
@@ -453,9 +432,9 @@ static int32_t hold(void *arg, const double *obs, int32_t n)
 static void test_unschedulable(void **state)
 {
     gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
-    gpuarb_sim_config *c = config(ctx, CAT "markets: [ondemand]\nprovisioning_delay_s: 0\n"
-                                           "limits: {max_nodes: 2}\n");
-    gpuarb_trace *t = trace(ctx, "job_id,submit_s,duration_s,gpus\nbig,0,10,5\nsmall,1,10,1\n");
+    gpuarb_sim_config *c = tu_sim_config(ctx, CAT "markets: [ondemand]\nprovisioning_delay_s: 0\n"
+                                                  "limits: {max_nodes: 2}\n");
+    gpuarb_trace *t = tu_trace(ctx, "job_id,submit_s,duration_s,gpus\nbig,0,10,5\nsmall,1,10,1\n");
     gpuarb_sim_result r;
     ga_sim *s = run(ctx, c, t, "threshold", 0, &r);
     assert_int_equal(r.jobs_done, 1);

@@ -302,3 +302,36 @@ uint64_t tu_rng_next(uint64_t *state)
     *state ^= *state << 17;
     return *state;
 }
+
+gpuarb_sim_config *tu_sim_config(gpuarb_ctx *ctx, const char *yaml)
+{
+    gpuarb_sim_config *c = NULL;
+    gpuarb_status st = gpuarb_sim_config_parse(ctx, yaml, strlen(yaml), "sim.yaml", NULL, &c);
+    if (st)
+        fprintf(stderr, "config: %s\n", gpuarb_errfull(ctx));
+    assert_int_equal(st, GPUARB_OK);
+    return c;
+}
+
+gpuarb_trace *tu_trace(gpuarb_ctx *ctx, const char *csv)
+{
+    gpuarb_trace *t = NULL;
+    gpuarb_status st = gpuarb_trace_parse(ctx, csv, strlen(csv), "t.csv", GPUARB_TRACE_NATIVE,
+                                          NULL, 0, &t);
+    if (st)
+        fprintf(stderr, "trace: %s\n", gpuarb_errfull(ctx));
+    assert_int_equal(st, GPUARB_OK);
+    return t;
+}
+
+size_t tu_offer_row(char *buf, size_t n, const char *prov, int reg, int id, const char *gpu,
+                    int gpc, double price, double spot, double rate, int cap)
+{
+    char sp[32] = "", cp[16] = "";
+    if (spot >= 0)
+        snprintf(sp, sizeof sp, "%.17g", spot);
+    if (cap >= 0)
+        snprintf(cp, sizeof cp, "%d", cap);
+    return (size_t)snprintf(buf, n, "%s,r%d,,t%d,%s,%d,%.17g,%s,%.17g,%s\n", prov, reg, id, gpu,
+                            gpc, price, sp, rate, cp);
+}

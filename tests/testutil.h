@@ -101,4 +101,19 @@ void tu_run_invalid(gpuarb_ctx *ctx, const tu_invalid_kind *k);
 /* ---- a seeded RNG (xorshift64; the seed must not be 0) ---- */
 uint64_t tu_rng_next(uint64_t *state);
 
+/* ---- simulator inputs (test_sim, test_policy, test_rl) ---- */
+/* A simulator configuration parsed from yaml (source "sim.yaml"), or a
+ * native trace parsed from csv (source "t.csv"); the library's message is
+ * printed and the test fails when parsing fails.  Free with
+ * gpuarb_sim_config_free / gpuarb_trace_free. */
+gpuarb_sim_config *tu_sim_config(gpuarb_ctx *ctx, const char *yaml);
+gpuarb_trace *tu_trace(gpuarb_ctx *ctx, const char *csv);
+
+/* ---- generated catalogs (test_optimize, test_decomp brute forces) ---- */
+/* One native catalog row "PROV,rREG,,tID,GPU,GPC,PRICE,SPOT,RATE,CAP\n"
+ * into buf (snprintf's bounds and return value): numbers to 17 digits, the
+ * spot price empty when spot < 0, the capacity empty when cap < 0. */
+size_t tu_offer_row(char *buf, size_t n, const char *prov, int reg, int id, const char *gpu,
+                    int gpc, double price, double spot, double rate, int cap);
+
 #endif

@@ -172,6 +172,9 @@ gpuarb_status ga_verify(gpuarb_ctx *ctx, const prob *p, const double *x, plan_ev
  * infeasible, the best feasible plan one instance smaller.  e is the
  * verdict on the (possibly changed) x. */
 gpuarb_status ga_repair(gpuarb_ctx *ctx, const prob *p, double *x, plan_eval *e);
+/* 1 if plan a beats plan b under objective: throughput first (max
+ * throughput), then cost, each by more than 1e-9 relative. */
+int ga_plan_better(int32_t objective, const plan_eval *a, const plan_eval *b);
 
 /* The memory budget (b->lim.mem_bytes) against the MIP of a view: its size
  * counted from the columns, as mip.c builds it, before anything of it is

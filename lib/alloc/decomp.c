@@ -332,6 +332,50 @@ static int32_t top_of(const double *Mk, int32_t lo, int32_t top, double limit)
     return lo;
 }
 
+/* price()'s one knapsack over the columns d->cols[0..n) of the groups
+ * g0..g0+ng-1, charging e once when any GPU is taken: *lb and x as price()
+ * sets them; with f, each group's columns are fixed at charge e, or at the
+ * group's own one-time charge with own_charge. */
+static int price_knap(dec *d, int32_t n, int32_t g0, int32_t ng, int32_t lo, int32_t top,
+                      double e, int own_charge, double *lb, double *x, wfix *f)
+{
+    size_t T = (size_t)top + 1;
+    knap_t q;
+    int rc = ga_knap_solve(&d->sp, d->cols, n, top, d->cap, &q);
+    if (rc) {
+        ga_knap_free(&q);
+        return rc;
+    }
+    double best = INF_COST;
+    int32_t kb = -1;
+    for (int32_t k = lo; k <= top; k++) {
+        double v = q.K[k] + (k > 0 ? e : 0);
+        if (q.K[k] < INF_COST && v < best) {
+            best = v;
+            kb = k;
+        }
+    }
+    *lb = best;
+    if (kb >= 0)
+        ga_knap_take(&q, kb, x);
+    if (f) {
+        f->limit += best;
+        double *Mk = ga_mallocarray(T, sizeof(double));
+        if (!Mk) {
+            ga_knap_free(&q);
+            return -1;
+        }
+        for (size_t k = 0; k < T; k++)
+            Mk[k] = q.K[k] + (k > 0 ? e : 0);
+        for (int32_t g = g0; g < g0 + ng; g++)
+            fix_cols(d, g, q.K, own_charge ? d->gcharge[g] : e, lo, top, f);
+        f->top = top_of(Mk, lo, top, f->limit);
+        free(Mk);
+    }
+    ga_knap_free(&q);
+    return 0;
+}
+
 /* Price workload wi at the reduced costs set by reduced_costs(): *lb a
  * lower bound on its least reduced cost (INF_COST: no plan), x its plan
  * (wi's columns; none when *lb is INF_COST).  With f, the bound *lb is
@@ -427,41 +471,7 @@ static int price(dec *d, int32_t wi, double *lb, double *x, wfix *f)
             for (int32_t j = p->g[g].c0; j < p->g[g].c0 + p->g[g].nc; j++)
                 if (!(p->col_off && p->col_off[j]))
                     d->cols[n++] = j;
-        knap_t q;
-        int rc = ga_knap_solve(&d->sp, d->cols, n, top, d->cap, &q);
-        if (rc) {
-            ga_knap_free(&q);
-            return rc;
-        }
-        double e = ng == 1 ? d->gcharge[g0] : 0;
-        double best = INF_COST;
-        int32_t kb = -1;
-        for (int32_t k = lo; k <= top; k++) {
-            double v = q.K[k] + (k > 0 ? e : 0);
-            if (q.K[k] < INF_COST && v < best) {
-                best = v;
-                kb = k;
-            }
-        }
-        *lb = best;
-        if (kb >= 0)
-            ga_knap_take(&q, kb, x);
-        if (f) {
-            f->limit += best;
-            double *Mk = ga_mallocarray(T, sizeof(double));
-            if (!Mk) {
-                ga_knap_free(&q);
-                return -1;
-            }
-            for (size_t k = 0; k < T; k++)
-                Mk[k] = q.K[k] + (k > 0 ? e : 0);
-            for (int32_t g = g0; g < g0 + ng; g++)
-                fix_cols(d, g, q.K, e, lo, top, f);
-            f->top = top_of(Mk, lo, top, f->limit);
-            free(Mk);
-        }
-        ga_knap_free(&q);
-        return 0;
+        return price_knap(d, n, g0, ng, lo, top, ng == 1 ? d->gcharge[g0] : 0, 0, lb, x, f);
     }
     /* regions with one-time charges: F[k] over groups, or the relaxation
      * that charges the least of them once when the DP is too large */
@@ -474,40 +484,7 @@ static int price(dec *d, int32_t wi, double *lb, double *x, wfix *f)
                 if (!(p->col_off && p->col_off[j]))
                     d->cols[n++] = j;
         }
-        knap_t q;
-        int rc = ga_knap_solve(&d->sp, d->cols, n, top, d->cap, &q);
-        if (rc) {
-            ga_knap_free(&q);
-            return rc;
-        }
-        double best = INF_COST;
-        int32_t kb = -1;
-        for (int32_t k = lo; k <= top; k++) {
-            double v = q.K[k] + (k > 0 ? emin : 0);
-            if (q.K[k] < INF_COST && v < best) {
-                best = v;
-                kb = k;
-            }
-        }
-        *lb = best;
-        if (kb >= 0)
-            ga_knap_take(&q, kb, x);
-        if (f) {
-            f->limit += best;
-            double *Mk = ga_mallocarray(T, sizeof(double));
-            if (!Mk) {
-                ga_knap_free(&q);
-                return -1;
-            }
-            for (size_t k = 0; k < T; k++)
-                Mk[k] = q.K[k] + (k > 0 ? emin : 0);
-            for (int32_t g = g0; g < g0 + ng; g++)
-                fix_cols(d, g, q.K, d->gcharge[g], lo, top, f);
-            f->top = top_of(Mk, lo, top, f->limit);
-            free(Mk);
-        }
-        ga_knap_free(&q);
-        return 0;
+        return price_knap(d, n, g0, ng, lo, top, emin, 1, lb, x, f);
     }
     double *F = ga_mallocarray(T, sizeof(double)), *Fn = ga_mallocarray(T, sizeof(double));
     int32_t *choice = ga_mallocarray(T * (size_t)ng, sizeof(int32_t));
@@ -810,8 +787,6 @@ static int evaluate(dec *d, const double *lam, double *x, double *L, double dead
     return 0;
 }
 
-static int better(int32_t objective, const plan_eval *a, const plan_eval *b);
-
 /* Row activities of plan x minus their right-hand sides (> 0: violated). */
 static void row_excess(const dec *d, const double *x, double *ex)
 {
@@ -1095,7 +1070,7 @@ static int repair(gpuarb_ctx *ctx, dec *d, const double *lam0, double deadline, 
             rc = -1;
             goto out;
         }
-        if (pe.feasible && (!*have || better(p->objective, &pe, ie))) {
+        if (pe.feasible && (!*have || ga_plan_better(p->objective, &pe, ie))) {
             memcpy(inc, x, sizeof(double) * p->n_c);
             *ie = pe;
             *have = 1;
@@ -1149,19 +1124,6 @@ static int fix_set(dec *d, const double *lam, double gap, unsigned char *off, in
     for (size_t j = 0; j < p->n_c; j++)
         *kept += !off[j];
     return rc;
-}
-
-/* 1 if plan a beats plan b under the objective (throughput first). */
-static int better(int32_t objective, const plan_eval *a, const plan_eval *b)
-{
-    if (objective == GA_OBJ_MAX_THROUGHPUT) {
-        double t = 1e-9 * GA_MAX(1.0, fabs(b->tput));
-        if (a->tput > b->tput + t)
-            return 1;
-        if (a->tput < b->tput - t)
-            return 0;
-    }
-    return a->total < b->total - 1e-9 * GA_MAX(1.0, fabs(b->total));
 }
 
 /* The view's objective of a plan, as the decomposition minimises it. */
@@ -1303,7 +1265,7 @@ gpuarb_status ga_decomp_solve(gpuarb_ctx *ctx, const prob *p, double deadline, c
             if ((st = ga_solve_view(ctx, &qh, dh, tol, have_inc ? inc : NULL, &sh)))
                 goto done;
             int gotp = sh.status == GPUARB_SOLVE_OPTIMAL || sh.status == GPUARB_SOLVE_FEASIBLE;
-            if (gotp && (!have_inc || better(p->objective, &sh.e, &ie))) {
+            if (gotp && (!have_inc || ga_plan_better(p->objective, &sh.e, &ie))) {
                 memcpy(inc, sh.x, sizeof(double) * p->n_c);
                 ie = sh.e;
                 have_inc = 1;
@@ -1346,7 +1308,7 @@ gpuarb_status ga_decomp_solve(gpuarb_ctx *ctx, const prob *p, double deadline, c
     *out = sx;
     memset(&sx, 0, sizeof sx);
     int got = out->status == GPUARB_SOLVE_OPTIMAL || out->status == GPUARB_SOLVE_FEASIBLE;
-    if (have_inc && (!got || better(p->objective, &ie, &out->e))) {
+    if (have_inc && (!got || ga_plan_better(p->objective, &ie, &out->e))) {
         memcpy(out->x, inc, sizeof(double) * p->n_c);
         out->e = ie;
         if (got && out->status == GPUARB_SOLVE_OPTIMAL)

@@ -58,19 +58,6 @@ static int glpk_proved(const ga_mip_out *mo, double value, double rel, double ab
            fabs(value - mo->obj) <= GA_ROUND_TOL * GA_MAX(1.0, fabs(value));
 }
 
-/* 1 if plan a beats plan b under objective (throughput first, then cost). */
-static int plan_better(int32_t objective, const plan_eval *a, const plan_eval *b)
-{
-    if (objective == GA_OBJ_MAX_THROUGHPUT) {
-        double t = 1e-9 * GA_MAX(1.0, fabs(b->tput));
-        if (a->tput > b->tput + t)
-            return 1;
-        if (a->tput < b->tput - t)
-            return 0;
-    }
-    return a->total < b->total - 1e-9 * GA_MAX(1.0, fabs(b->total));
-}
-
 /* The relative gap of s's plan to s->bound (0 below GA_OPT_GAP). */
 static double gap_of(int32_t objective, const sol *s)
 {
@@ -139,11 +126,11 @@ static gpuarb_status split_gang(gpuarb_ctx *ctx, const prob *p, const double *ra
         }
         out->nodes += sub.nodes;
         if (sub.status == GPUARB_SOLVE_OPTIMAL || sub.status == GPUARB_SOLVE_FEASIBLE) {
-            if (!have || plan_better(p->objective, &sub.e, &out->e)) {
+            if (!have || ga_plan_better(p->objective, &sub.e, &out->e)) {
                 memcpy(out->x, sub.x, sizeof(double) * p->n_c);
                 out->e = sub.e;
                 out->proven = sub.proven;
-            } else if (!plan_better(p->objective, &out->e, &sub.e)) {
+            } else if (!ga_plan_better(p->objective, &out->e, &sub.e)) {
                 out->proven &= sub.proven;
             }
             have = 1;
@@ -306,7 +293,7 @@ gpuarb_status ga_solve_view(gpuarb_ctx *ctx, const prob *p, double deadline, con
             /* the split's plan, bound and status are the view's; a start in
              * hand still wins when it is better */
             int got = out->status == GPUARB_SOLVE_OPTIMAL || out->status == GPUARB_SOLVE_FEASIBLE;
-            if (have_start && (!got || plan_better(p->objective, &se, &out->e))) {
+            if (have_start && (!got || ga_plan_better(p->objective, &se, &out->e))) {
                 memcpy(out->x, start, sizeof(double) * p->n_c);
                 out->e = se;
                 out->status = GPUARB_SOLVE_FEASIBLE;
@@ -326,7 +313,7 @@ gpuarb_status ga_solve_view(gpuarb_ctx *ctx, const prob *p, double deadline, con
             return GPUARB_OK;
         }
     }
-    if (have_start && (!have || plan_better(p->objective, &se, &out->e))) {
+    if (have_start && (!have || ga_plan_better(p->objective, &se, &out->e))) {
         memcpy(out->x, start, sizeof(double) * p->n_c);
         out->e = se;
         have = 1;
@@ -576,7 +563,7 @@ gpuarb_status ga_solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, doub
                                     t[0].plan ? &t[0] : NULL, &t[1])))
         goto out;
     int best = t[1].plan ? 1 : t[0].plan ? 0 : -1;
-    if (t[0].plan && t[1].plan && plan_better(objective, &t[0].s.e, &t[1].s.e))
+    if (t[0].plan && t[1].plan && ga_plan_better(objective, &t[0].s.e, &t[1].s.e))
         best = 0;
     if (best >= 0 && bk && t[0].s.proven) {
         /* R0's optimum is a bound; a plan that reaches it is optimal (with
@@ -607,7 +594,7 @@ gpuarb_status ga_solve_exact(gpuarb_ctx *ctx, const base *b, const view *v, doub
                             best >= 0 ? &t[best] : NULL, &t[f])))
             goto out;
         /* F's plan when no worse: its proof is the one that counts */
-        if (t[f].plan && (best < 0 || !plan_better(objective, &t[best].s.e, &t[f].s.e)))
+        if (t[f].plan && (best < 0 || !ga_plan_better(objective, &t[best].s.e, &t[f].s.e)))
             best = f;
         if (!t[f].p.restricted && (t[f].s.status != GPUARB_SOLVE_TIME_LIMIT ||
                                    t[f].s.bound_known)) {

@@ -325,3 +325,15 @@ gpuarb_status ga_repair(gpuarb_ctx *ctx, const prob *p, double *x, plan_eval *e)
         return st;
     return ga_verify(ctx, p, x, e);
 }
+
+int ga_plan_better(int32_t objective, const plan_eval *a, const plan_eval *b)
+{
+    if (objective == GA_OBJ_MAX_THROUGHPUT) {
+        double t = 1e-9 * GA_MAX(1.0, fabs(b->tput));
+        if (a->tput > b->tput + t)
+            return 1;
+        if (a->tput < b->tput - t)
+            return 0;
+    }
+    return a->total < b->total - 1e-9 * GA_MAX(1.0, fabs(b->total));
+}
