@@ -62,6 +62,7 @@ void ga_share_free(ga_share_cluster *c)
         free(c->shapes[i].stamp);
         free(c->shapes[i].delta);
         free(c->shapes[i].gm);
+        free(c->shapes[i].cand);
     }
     free(c->shapes);
     free(c->shape_tab);
@@ -129,9 +130,12 @@ int ga_share_add_node(ga_share_cluster *c, int32_t model, int32_t gpus, int64_t 
             if (d)
                 sh->delta = d;
             uint64_t *g = d ? ga_reallocarray(sh->gm, want, sizeof *g) : NULL;
-            if (!g)
+            if (g)
+                sh->gm = g;
+            int32_t *cd = g ? ga_reallocarray(sh->cand, want, sizeof *cd) : NULL;
+            if (!cd)
                 return -1;
-            sh->gm = g;
+            sh->cand = cd;
             memset(st + c->n, 0, (want - c->n) * sizeof *st);
         }
         c->shape_nodes = want;
@@ -192,10 +196,10 @@ static int model_ok(uint64_t mask, int32_t model)
     return mask == 0 || (model >= 0 && (mask >> model) & 1u);
 }
 
-/* Can p run on nd at all? */
-static int node_fits(const ga_share_node *nd, const ga_share_pod *p)
+/* Can p's shape (all but memory) run on nd? */
+static int shape_fits(const ga_share_node *nd, const ga_share_pod *p)
 {
-    if (p->cpu > nd->cpu_free || p->mem > nd->mem_free)
+    if (p->cpu > nd->cpu_free)
         return 0;
     if (p->k == 0)
         return 1;
@@ -203,6 +207,7 @@ static int node_fits(const ga_share_node *nd, const ga_share_pod *p)
         return 0;
     return p->milli < 1000 ? nd->gmax >= p->milli : nd->gfull >= p->k;
 }
+
 
 static int cls_cpu_desc(const void *a, const void *b, const ga_share_cls *cls)
 {
@@ -560,10 +565,12 @@ static ga_share_shape *shape_of(ga_share_cluster *c, const ga_share_pod *p)
     sh->stamp = ga_calloc(nn, sizeof *sh->stamp);
     sh->delta = ga_mallocarray(nn, sizeof *sh->delta);
     sh->gm = ga_mallocarray(nn, sizeof *sh->gm);
-    if (!sh->stamp || !sh->delta || !sh->gm) {
+    sh->cand = ga_mallocarray(nn, sizeof *sh->cand);
+    if (!sh->stamp || !sh->delta || !sh->gm || !sh->cand) {
         free(sh->stamp);
         free(sh->delta);
         free(sh->gm);
+        free(sh->cand);
         return NULL;
     }
     sh->k = p->k;
@@ -581,7 +588,7 @@ static ga_share_shape *shape_of(ga_share_cluster *c, const ga_share_pod *p)
 
 /* FGD's change of fragmentation for p (of shape sh) on node i, and its
  * GPUs in *m: from the shape's table when node i has not changed since. */
-static double shape_fgd(ga_share_cluster *c, ga_share_shape *sh, size_t i, const ga_share_pod *p,
+static inline double shape_fgd(ga_share_cluster *c, ga_share_shape *sh, size_t i, const ga_share_pod *p,
                         uint64_t *m)
 {
     ga_share_node *nd = &c->nodes[i];
@@ -606,25 +613,41 @@ int64_t ga_share_place(ga_share_cluster *c, const ga_share_pod *p, uint64_t *gma
     size_t feasible = 0, pick = 0;
     const int32_t pol = c->policy;
     const double gneed = (double)p->k * p->milli;
-    ga_share_shape *sh = NULL;
-    if (pol == GA_SHARE_POL_FGD || pol == GA_SHARE_POL_AUTO) {
-        if (!(sh = shape_of(c, p)))
-            return -2;
-        if (sh->epoch != c->epoch) {
-            memset(sh->stamp, 0, c->n * sizeof *sh->stamp);
-            sh->epoch = c->epoch;
-        }
+    const int fgd = pol == GA_SHARE_POL_FGD || pol == GA_SHARE_POL_AUTO;
+    ga_share_shape *sh = shape_of(c, p);
+    if (!sh)
+        return -2;
+    if (fgd && sh->epoch != c->epoch) {
+        memset(sh->stamp, 0, c->n * sizeof *sh->stamp);
+        sh->epoch = c->epoch;
     }
+    /* the shape's candidates: add new nodes, drop (in the same pass that
+     * scores them) those it no longer fits */
+    for (; sh->seen < c->n; sh->seen++)
+        sh->cand[sh->ncand++] = (int32_t)sh->seen;
+    size_t nc = 0, ncand = sh->ncand;
     if (pol == GA_SHARE_POL_RANDOM) {
-        for (size_t i = 0; i < c->n; i++)
-            feasible += node_fits(&c->nodes[i], p);
+        for (size_t j = 0; j < ncand; j++) {
+            const ga_share_node *nd = &c->nodes[sh->cand[j]];
+            if (!shape_fits(nd, p))
+                continue;
+            sh->cand[nc++] = sh->cand[j];
+            feasible += p->mem <= nd->mem_free;
+        }
+        sh->ncand = ncand = nc;
         if (!feasible)
             return -1;
         pick = (size_t)ga_rng_below(&c->rng, feasible);
     }
-    for (size_t i = 0; i < c->n; i++) {
+    for (size_t j = 0; j < ncand; j++) {
+        const size_t i = (size_t)sh->cand[j];
         ga_share_node *nd = &c->nodes[i];
-        if (!node_fits(nd, p))
+        if (pol != GA_SHARE_POL_RANDOM) {
+            if (!shape_fits(nd, p))
+                continue;
+            sh->cand[nc++] = (int32_t)i;
+        }
+        if (p->mem > nd->mem_free)
             continue;
         double sc = 0, sc2 = 0;
         uint64_t m = 0;
@@ -678,6 +701,8 @@ int64_t ga_share_place(ga_share_cluster *c, const ga_share_pod *p, uint64_t *gma
         if (pol == GA_SHARE_POL_RANDOM)
             break;
     }
+    if (pol != GA_SHARE_POL_RANDOM)
+        sh->ncand = nc;
     if (c->oom) {
         /* changes computed without their view are wrong: drop them all */
         c->oom = 0;
@@ -687,7 +712,7 @@ int64_t ga_share_place(ga_share_cluster *c, const ga_share_pod *p, uint64_t *gma
     if (best < 0)
         return -1;
     ga_share_node *nd = &c->nodes[best];
-    if (!sh) /* the others take the best-fitting GPU(s) of the node chosen */
+    if (!fgd) /* the others take the best-fitting GPU(s) of the node chosen */
         bm = bestfit_gpus(nd, p);
     nd->cpu_free -= p->cpu;
     nd->mem_free -= p->mem;

@@ -60,6 +60,10 @@ typedef struct ga_share_shape {
     uint32_t *stamp;
     double *delta;
     uint64_t *gm;                  /* the GPUs FGD picks there */
+    /* nodes that may still take the shape, ascending: free resources only
+     * shrink, so a node that cannot (model, CPU, GPU) never can again */
+    int32_t *cand;
+    size_t ncand, seen;            /* seen: nodes considered so far */
 } ga_share_shape;
 
 typedef struct ga_share_cluster {
