@@ -118,6 +118,189 @@ static void fgd_avoids_the_fragment_best_fit_makes(void **state)
     }
 }
 
+/* ---- FGD against a brute force of the paper's measure ----
+ * F_n(m): all of node n's free GPU when class m cannot run there (model,
+ * CPU, too little GPU; CPU-only classes can never use it), else the free GPU
+ * on the GPUs that cannot hold m's per-GPU request; F_n(M) weights the
+ * classes by popularity.  Every pod must go to a node and GPU(s) whose
+ * growth of F is the least over all feasible choices, computed here from
+ * scratch at every step, whatever the placer caches. */
+#define BF_NODES 7
+#define BF_GPUS 8
+
+typedef struct bf_node {
+    int ngpu, model; /* model 0 "A", 1 "B" */
+    int gfree[BF_GPUS];
+    long cpu;        /* milli-cores free */
+} bf_node;
+
+typedef struct bf_cls {
+    int k, milli, model; /* model -1: any */
+    long cpu;
+    double w;
+} bf_cls;
+
+static double bf_frag(const bf_node *n, const int *gfree, long cpu, const bf_cls *cls, int ncls)
+{
+    double f = 0, wsum = 0;
+    int S = 0, full = 0, maxg = 0;
+    for (int g = 0; g < n->ngpu; g++) {
+        S += gfree[g];
+        full += gfree[g] == 1000;
+        maxg = gfree[g] > maxg ? gfree[g] : maxg;
+    }
+    for (int c = 0; c < ncls; c++) {
+        const bf_cls *m = &cls[c];
+        wsum += m->w;
+        int runs = m->k > 0 && (m->model < 0 || m->model == n->model) && cpu >= m->cpu &&
+                   (m->milli < 1000 ? maxg >= m->milli : full >= m->k);
+        double x = 0;
+        if (!runs)
+            x = S;
+        else
+            for (int g = 0; g < n->ngpu; g++)
+                x += gfree[g] < m->milli ? gfree[g] : 0;
+        f += m->w * x;
+    }
+    return wsum > 0 ? f / wsum : 0;
+}
+
+static uint32_t bf_rand(uint32_t *s)
+{
+    *s = *s * 1664525u + 1013904223u;
+    return *s >> 8;
+}
+
+static void fgd_matches_brute_force(void **state)
+{
+    fixture *f = *state;
+    static const int NG[BF_NODES] = {2, 4, 8, 8, 4, 1, 8};
+    static const int CPU[BF_NODES] = {16, 32, 96, 64, 24, 8, 96};
+    static const int MILLI[] = {200, 300, 500, 700, 1000, 1000, 1000};
+    static const int KS[] = {1, 2, 4, 8};
+    static const int CPUS[] = {1, 2, 4, 8, 16};
+    for (int learned = 0; learned < 2; learned++) {
+        gpuarb_share_cluster *cl = NULL;
+        assert_int_equal(gpuarb_share_cluster_create(f->ctx, GPUARB_SHARE_FGD, 1, &cl), 0);
+        bf_node nd[BF_NODES];
+        for (int i = 0; i < BF_NODES; i++) {
+            memset(&nd[i], 0, sizeof nd[i]);
+            nd[i].ngpu = NG[i];
+            nd[i].model = i % 3 == 2;
+            nd[i].cpu = CPU[i] * 1000L;
+            for (int g = 0; g < NG[i]; g++)
+                nd[i].gfree[g] = 1000;
+            assert_int_equal(gpuarb_share_add_node(f->ctx, cl, nd[i].model ? "B" : "A", NG[i],
+                                                   CPU[i], 10000, NULL),
+                             0);
+        }
+        bf_cls cls[200];
+        int ncls = 0;
+        uint32_t seed = 12345u + (uint32_t)learned;
+        int placed = 0;
+        for (int step = 0; step < 160; step++) {
+            /* a random pod: CPU-only, a share, or 1-8 whole GPUs */
+            int kind = (int)(bf_rand(&seed) % 10), k, milli;
+            if (kind == 0) {
+                k = 0;
+                milli = 0;
+            } else {
+                milli = MILLI[bf_rand(&seed) % 7];
+                k = milli < 1000 ? 1 : KS[bf_rand(&seed) % 4];
+            }
+            long cpu = CPUS[bf_rand(&seed) % 5] * 1000L;
+            int model = bf_rand(&seed) % 4 == 0 ? 0 : -1;
+            gpuarb_share_pod p = pod(k, k ? milli / 1000.0 : 1, (double)cpu / 1000, 1,
+                                     model == 0 ? "A" : NULL);
+            /* the target: fixed classes first (explicit), or each pod
+             * adding itself before it is placed (learned) */
+            if (!learned && step == 0) {
+                for (int c = 0; c < 12; c++) {
+                    int cm = MILLI[c % 7], ck = cm < 1000 ? 1 : KS[c % 4];
+                    if (c == 11)
+                        ck = cm = 0;
+                    bf_cls x = {ck, cm, c % 5 == 0 ? 0 : -1, (long)CPUS[c % 5] * 1000, 1 + c % 3};
+                    cls[ncls++] = x;
+                    gpuarb_share_pod t = pod(ck, ck ? cm / 1000.0 : 1, (double)x.cpu / 1000, 1,
+                                             x.model == 0 ? "A" : NULL);
+                    for (int r = 0; r < (int)x.w; r++)
+                        assert_int_equal(gpuarb_share_add_target(f->ctx, cl, &t), GPUARB_OK);
+                }
+            }
+            if (learned) {
+                int c = 0;
+                while (c < ncls && !(cls[c].k == k && cls[c].milli == milli &&
+                                     cls[c].cpu == cpu && cls[c].model == model))
+                    c++;
+                if (c == ncls) {
+                    bf_cls x = {k, milli, model, cpu, 0};
+                    cls[ncls++] = x;
+                }
+                cls[c].w += 1;
+            }
+            /* brute force: the least growth over every feasible choice */
+            double dmin = 1e300;
+            for (int i = 0; i < BF_NODES; i++) {
+                const bf_node *n = &nd[i];
+                if (n->cpu < cpu || (k && model >= 0 && model != n->model) || n->ngpu < k)
+                    continue;
+                double before = bf_frag(n, n->gfree, n->cpu, cls, ncls);
+                int g2[BF_GPUS];
+                memcpy(g2, n->gfree, sizeof g2);
+                if (k == 0 || milli == 1000) {
+                    int got = 0;
+                    for (int g = 0; g < n->ngpu && got < k; g++)
+                        if (g2[g] == 1000) {
+                            g2[g] = 0;
+                            got++;
+                        }
+                    if (got < k)
+                        continue;
+                    double d = bf_frag(n, g2, n->cpu - cpu, cls, ncls) - before;
+                    dmin = d < dmin ? d : dmin;
+                    continue;
+                }
+                for (int g = 0; g < n->ngpu; g++) {
+                    if (n->gfree[g] < milli)
+                        continue;
+                    g2[g] -= milli;
+                    double d = bf_frag(n, g2, n->cpu - cpu, cls, ncls) - before;
+                    dmin = d < dmin ? d : dmin;
+                    g2[g] += milli;
+                }
+            }
+            uint64_t m = 0;
+            const char *why = NULL;
+            int32_t at = place(f->ctx, cl, p, &m, &why);
+            if (dmin == 1e300) {
+                assert_int_equal(at, -1);
+                continue;
+            }
+            assert_true(at >= 0 && at < BF_NODES);
+            bf_node *n = &nd[at];
+            int g2[BF_GPUS];
+            memcpy(g2, n->gfree, sizeof g2);
+            int taken = 0;
+            for (int g = 0; g < BF_GPUS; g++) {
+                if (!((m >> g) & 1u))
+                    continue;
+                assert_true(g < n->ngpu && g2[g] >= milli);
+                g2[g] -= milli;
+                taken++;
+            }
+            assert_int_equal(taken, k);
+            double d = bf_frag(n, g2, n->cpu - cpu, cls, ncls) -
+                       bf_frag(n, n->gfree, n->cpu, cls, ncls);
+            assert_true(d <= dmin + 1e-6);
+            memcpy(n->gfree, g2, sizeof g2);
+            n->cpu -= cpu;
+            placed++;
+        }
+        assert_true(placed > 40); /* the cluster filled up along the way */
+        gpuarb_share_cluster_free(cl);
+    }
+}
+
 static double level(const char *json, const char *key, const char *lvl)
 {
     char pat[64];
@@ -197,6 +380,7 @@ int main(void)
         TU_TEST(shares_fill_gpus_by_fraction),
         TU_TEST(cpu_memory_and_models_limit),
         TU_TEST(fgd_avoids_the_fragment_best_fit_makes),
+        TU_TEST(fgd_matches_brute_force),
         TU_TEST(replay_tiny_trace),
         TU_TEST(replay_bad_row_has_its_position),
         TU_TEST(replay_openb_respects_the_bound),

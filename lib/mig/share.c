@@ -33,8 +33,11 @@
  * Ties go to the lower node index, then the lower GPU index; the only
  * randomness is random's, from the seed, so runs repeat exactly.
  *
- * FGD's cost is kept down by caching, per node, the change of fragmentation
- * for the last pod classes seen (a node's entries die when it changes).
+ * FGD's cost is kept down by a table per pod shape (GPU count, share, CPU,
+ * models) of each node's change of fragmentation, stamped with the node's
+ * version: a placement changes one node, so only that node is re-scored
+ * the next time a pod of the shape comes (shape_fgd).  Nothing is allocated
+ * per pod once its shape has been seen.
  * Returns GPUARB_OK, GPUARB_ERR_ARG, GPUARB_ERR_NOMEM.
  */
 #include <math.h>
@@ -43,10 +46,6 @@
 
 #include "base/rng.h"
 #include "mig/share.h"
-
-/* FGD's cache of fragmentation changes: entries keyed by node state and pod
- * class, so identical nodes (idle ones above all) share one computation */
-#define FCACHE_BITS 16
 
 const char *const ga_share_policy_names[] = {"random", "bestfit", "dotprod",
                                              "packing", "fgd",     "auto", NULL};
@@ -59,7 +58,14 @@ void ga_share_free(ga_share_cluster *c)
         free(c->models[i]);
     free(c->nodes);
     free(c->cls);
-    free(c->cache);
+    for (size_t i = 0; i < c->nshapes; i++) {
+        free(c->shapes[i].stamp);
+        free(c->shapes[i].delta);
+        free(c->shapes[i].gm);
+        free(c->shapes[i].cand);
+    }
+    free(c->shapes);
+    free(c->shape_tab);
     for (int32_t i = 0; i <= GA_SHARE_MAX_MODELS; i++) {
         free(c->view[i].cls);
         free(c->view[i].wpre);
@@ -113,8 +119,27 @@ int ga_share_add_node(ga_share_cluster *c, int32_t model, int32_t gpus, int64_t 
 {
     if (ga_grow((void **)&c->nodes, &c->cap, c->n + 1, sizeof *c->nodes))
         return -1;
-    if (!c->cache && !(c->cache = ga_calloc((size_t)1 << FCACHE_BITS, sizeof *c->cache)))
-        return -1;
+    if (c->n + 1 > c->shape_nodes) {
+        size_t want = c->cap;
+        for (size_t i = 0; i < c->nshapes; i++) {
+            ga_share_shape *sh = &c->shapes[i];
+            uint32_t *st = ga_reallocarray(sh->stamp, want, sizeof *st);
+            if (st)
+                sh->stamp = st;
+            double *d = st ? ga_reallocarray(sh->delta, want, sizeof *d) : NULL;
+            if (d)
+                sh->delta = d;
+            uint64_t *g = d ? ga_reallocarray(sh->gm, want, sizeof *g) : NULL;
+            if (g)
+                sh->gm = g;
+            int32_t *cd = g ? ga_reallocarray(sh->cand, want, sizeof *cd) : NULL;
+            if (!cd)
+                return -1;
+            sh->cand = cd;
+            memset(st + c->n, 0, (want - c->n) * sizeof *st);
+        }
+        c->shape_nodes = want;
+    }
     ga_share_node *nd = &c->nodes[c->n];
     memset(nd, 0, sizeof *nd);
     nd->model = model;
@@ -130,15 +155,24 @@ int ga_share_add_node(ga_share_cluster *c, int32_t model, int32_t gpus, int64_t 
     return 0;
 }
 
+/* The target workload or its weights changed: every cached fragmentation
+ * is stale (the shapes' tables and the views compare epochs). */
+static void invalidate(ga_share_cluster *c)
+{
+    c->epoch++;
+}
+
 int ga_share_add_class(ga_share_cluster *c, const ga_share_pod *p, double weight)
 {
-    if (p->k == 0)
-        return 0; /* a pod without GPU changes no node's fragmentation choice */
+    /* CPU-only pods are classes too (the FGD simulator's isInvolvedCpuPods):
+     * all free GPU is fragment to them, and they count in the popularity
+     * threshold of ga_share_trim_classes */
     for (size_t i = 0; i < c->ncls; i++) {
         ga_share_cls *x = &c->cls[i];
         if (x->k == p->k && x->milli == p->milli && x->cpu == p->cpu && x->mask == p->mask) {
             x->w += weight;
             c->wsum += weight;
+            invalidate(c);
             return 0;
         }
     }
@@ -151,9 +185,7 @@ int ga_share_add_class(ga_share_cluster *c, const ga_share_pod *p, double weight
     x->mask = p->mask;
     x->w = weight;
     c->wsum += weight;
-    for (size_t i = 0; i < c->n; i++)
-        c->nodes[i].frag_ok = 0;
-    c->epoch++;
+    invalidate(c);
     return 0;
 }
 
@@ -164,10 +196,10 @@ static int model_ok(uint64_t mask, int32_t model)
     return mask == 0 || (model >= 0 && (mask >> model) & 1u);
 }
 
-/* Can p run on nd at all? */
-static int node_fits(const ga_share_node *nd, const ga_share_pod *p)
+/* Can p's shape (all but memory) run on nd? */
+static int shape_fits(const ga_share_node *nd, const ga_share_pod *p)
 {
-    if (p->cpu > nd->cpu_free || p->mem > nd->mem_free)
+    if (p->cpu > nd->cpu_free)
         return 0;
     if (p->k == 0)
         return 1;
@@ -175,6 +207,7 @@ static int node_fits(const ga_share_node *nd, const ga_share_pod *p)
         return 0;
     return p->milli < 1000 ? nd->gmax >= p->milli : nd->gfull >= p->k;
 }
+
 
 static int cls_cpu_desc(const void *a, const void *b, const ga_share_cls *cls)
 {
@@ -202,7 +235,7 @@ static struct ga_share_view *view_of(ga_share_cluster *c, int32_t model)
     v->n = 0;
     v->wout = 0;
     for (size_t i = 0; i < c->ncls; i++) {
-        if (!model_ok(c->cls[i].mask, model)) {
+        if (c->cls[i].k == 0 || !model_ok(c->cls[i].mask, model)) {
             v->wout += c->cls[i].w;
             continue;
         }
@@ -363,16 +396,15 @@ void ga_share_trim_classes(ga_share_cluster *c, double share)
         keep += c->cls[n++].w;
     c->ncls = n;
     c->wsum = keep;
-    c->epoch++;
-    for (size_t i = 0; i < c->n; i++)
-        c->nodes[i].frag_ok = 0;
+    invalidate(c);
 }
 
 static double frag_now(ga_share_cluster *c, ga_share_node *nd)
 {
-    if (!nd->frag_ok) {
+    if (!nd->frag_ok || nd->frag_epoch != c->epoch) {
         nd->frag = node_frag(c, nd, nd->gfree, nd->cpu_free);
         nd->frag_ok = 1;
+        nd->frag_epoch = c->epoch;
     }
     return nd->frag;
 }
@@ -477,102 +509,180 @@ void ga_share_rehash(ga_share_node *nd)
         nd->gsum += g[i];
         nd->gfull += g[i] == 1000;
     }
-    uint64_t h = mix64((uint64_t)(uint32_t)nd->model ^ ((uint64_t)nd->ngpu << 32));
-    h = mix64(h ^ (uint64_t)nd->cpu_free);
-    for (int32_t i = 0; i < nd->ngpu; i++)
-        h = mix64(h ^ (uint64_t)(uint16_t)g[i] ^ ((uint64_t)i << 20));
-    nd->shash = h;
 }
 
-/* The pod's and the workload's part of a cache key (once per pod). */
-static uint64_t pod_tag(const ga_share_cluster *c, const ga_share_pod *p)
+/* ---- pod shapes: FGD's score per shape and node, re-scored only where
+ * the node changed ---- */
+
+static uint64_t shape_key(const ga_share_pod *p)
 {
     return mix64(((uint64_t)(uint32_t)p->k << 48) ^ ((uint64_t)(uint32_t)p->milli << 32) ^
                  (uint64_t)p->cpu) ^
-           mix64(p->mask + ((uint64_t)c->epoch << 1));
+           mix64(p->mask + 0x9e3779b97f4a7c15ull);
 }
 
-static double cached_fgd(ga_share_cluster *c, size_t i, const ga_share_pod *p, uint64_t ptag,
-                         uint64_t *m)
+static int same_shape(const ga_share_shape *sh, const ga_share_pod *p)
+{
+    return sh->k == p->k && sh->milli == p->milli && sh->cpu == p->cpu && sh->mask == p->mask;
+}
+
+/* p's shape, added when new (with tables for every node); NULL when memory
+ * runs out. */
+static ga_share_shape *shape_of(ga_share_cluster *c, const ga_share_pod *p)
+{
+    uint64_t h = shape_key(p);
+    size_t mask = c->shape_tab_n - 1;
+    if (c->shape_tab_n) {
+        for (size_t j = h & mask; c->shape_tab[j]; j = (j + 1) & mask)
+            if (same_shape(&c->shapes[c->shape_tab[j] - 1], p))
+                return &c->shapes[c->shape_tab[j] - 1];
+    }
+    if (c->nshapes >= INT32_MAX - 1)
+        return NULL;
+    if (2 * (c->nshapes + 1) > c->shape_tab_n) { /* grow and rehash */
+        size_t n2 = c->shape_tab_n ? 2 * c->shape_tab_n : 64;
+        int32_t *tab = ga_calloc(n2, sizeof *tab);
+        if (!tab)
+            return NULL;
+        for (size_t i = 0; i < c->nshapes; i++) {
+            const ga_share_shape *x = &c->shapes[i];
+            ga_share_pod q = {x->k, x->milli, x->cpu, 0, x->mask};
+            size_t j = shape_key(&q) & (n2 - 1);
+            while (tab[j])
+                j = (j + 1) & (n2 - 1);
+            tab[j] = (int32_t)i + 1;
+        }
+        free(c->shape_tab);
+        c->shape_tab = tab;
+        c->shape_tab_n = n2;
+        mask = n2 - 1;
+    }
+    if (ga_grow((void **)&c->shapes, &c->shapecap, c->nshapes + 1, sizeof *c->shapes))
+        return NULL;
+    ga_share_shape *sh = &c->shapes[c->nshapes];
+    memset(sh, 0, sizeof *sh);
+    size_t nn = c->shape_nodes ? c->shape_nodes : 1;
+    sh->stamp = ga_calloc(nn, sizeof *sh->stamp);
+    sh->delta = ga_mallocarray(nn, sizeof *sh->delta);
+    sh->gm = ga_mallocarray(nn, sizeof *sh->gm);
+    sh->cand = ga_mallocarray(nn, sizeof *sh->cand);
+    if (!sh->stamp || !sh->delta || !sh->gm || !sh->cand) {
+        free(sh->stamp);
+        free(sh->delta);
+        free(sh->gm);
+        free(sh->cand);
+        return NULL;
+    }
+    sh->k = p->k;
+    sh->milli = p->milli;
+    sh->cpu = p->cpu;
+    sh->mask = p->mask;
+    sh->epoch = c->epoch;
+    size_t j = h & mask;
+    while (c->shape_tab[j])
+        j = (j + 1) & mask;
+    c->shape_tab[j] = (int32_t)c->nshapes + 1;
+    c->nshapes++;
+    return sh;
+}
+
+/* FGD's change of fragmentation for p (of shape sh) on node i, and its
+ * GPUs in *m: from the shape's table when node i has not changed since. */
+static inline double shape_fgd(ga_share_cluster *c, ga_share_shape *sh, size_t i, const ga_share_pod *p,
+                        uint64_t *m)
 {
     ga_share_node *nd = &c->nodes[i];
-    uint64_t tag = mix64(nd->shash ^ ptag);
-    ga_share_cache *e = &c->cache[tag & (((uint64_t)1 << FCACHE_BITS) - 1)];
-    if (e->valid && e->key == tag) {
-        if (e->gval < 0) {
-            *m = bestfit_gpus(nd, p);
-        } else {
-            *m = 0;
-            for (int32_t g = 0; g < nd->ngpu && !*m; g++)
-                if (nd->gfree[g] == e->gval)
-                    *m = (uint64_t)1 << g;
-        }
-        return e->delta;
+    uint32_t v = nd->version + 1;
+    if (sh->stamp[i] == v && v != 0) {
+        *m = sh->gm[i];
+        return sh->delta[i];
     }
     double d;
     *m = fgd_node(c, nd, p, &d);
-    e->valid = 1;
-    e->key = tag;
-    e->gval = p->k == 1 && p->milli < 1000 ? nd->gfree[__builtin_ctzll(*m)] : -1;
-    e->delta = d;
+    sh->stamp[i] = v;
+    sh->delta[i] = d;
+    sh->gm[i] = *m;
     return d;
 }
 
 int64_t ga_share_place(ga_share_cluster *c, const ga_share_pod *p, uint64_t *gmask)
 {
     int64_t best = -1;
-    double bs = 0, bs2 = 0, sc2 = 0;
+    double bs = 0, bs2 = 0;
     uint64_t bm = 0;
     size_t feasible = 0, pick = 0;
-    uint64_t ptag = pod_tag(c, p);
-    if (c->policy == GA_SHARE_POL_RANDOM) {
-        for (size_t i = 0; i < c->n; i++)
-            feasible += node_fits(&c->nodes[i], p);
+    const int32_t pol = c->policy;
+    const double gneed = (double)p->k * p->milli;
+    const int fgd = pol == GA_SHARE_POL_FGD || pol == GA_SHARE_POL_AUTO;
+    ga_share_shape *sh = shape_of(c, p);
+    if (!sh)
+        return -2;
+    if (fgd && sh->epoch != c->epoch) {
+        memset(sh->stamp, 0, c->n * sizeof *sh->stamp);
+        sh->epoch = c->epoch;
+    }
+    /* the shape's candidates: add new nodes, drop (in the same pass that
+     * scores them) those it no longer fits */
+    for (; sh->seen < c->n; sh->seen++)
+        sh->cand[sh->ncand++] = (int32_t)sh->seen;
+    size_t nc = 0, ncand = sh->ncand;
+    if (pol == GA_SHARE_POL_RANDOM) {
+        for (size_t j = 0; j < ncand; j++) {
+            const ga_share_node *nd = &c->nodes[sh->cand[j]];
+            if (!shape_fits(nd, p))
+                continue;
+            sh->cand[nc++] = sh->cand[j];
+            feasible += p->mem <= nd->mem_free;
+        }
+        sh->ncand = ncand = nc;
         if (!feasible)
             return -1;
         pick = (size_t)ga_rng_below(&c->rng, feasible);
     }
-    for (size_t i = 0; i < c->n; i++) {
+    for (size_t j = 0; j < ncand; j++) {
+        const size_t i = (size_t)sh->cand[j];
         ga_share_node *nd = &c->nodes[i];
-        if (!node_fits(nd, p))
+        if (pol != GA_SHARE_POL_RANDOM) {
+            if (!shape_fits(nd, p))
+                continue;
+            sh->cand[nc++] = (int32_t)i;
+        }
+        if (p->mem > nd->mem_free)
             continue;
-        double sc = 0;
+        double sc = 0, sc2 = 0;
         uint64_t m = 0;
-        double gneed = (double)p->k * p->milli;
-        switch (c->policy) {
+        switch (pol) {
         case GA_SHARE_POL_RANDOM:
             if (pick--)
                 continue;
-            m = bestfit_gpus(nd, p);
-            sc = 0;
             break;
         case GA_SHARE_POL_BESTFIT:
-            m = bestfit_gpus(nd, p);
             sc = share_of((double)(nd->cpu_free - p->cpu), (double)nd->cpu_cap) +
                  share_of(gpu_free_sum(nd) - gneed, 1000.0 * nd->ngpu);
             break;
         case GA_SHARE_POL_DOTPROD:
-            m = bestfit_gpus(nd, p);
             sc = share_of((double)p->cpu, (double)nd->cpu_cap) *
                      share_of((double)nd->cpu_free, (double)nd->cpu_cap) +
                  share_of(gneed, 1000.0 * nd->ngpu) *
                      share_of(gpu_free_sum(nd), 1000.0 * nd->ngpu);
             break;
         case GA_SHARE_POL_PACKING: {
-            m = bestfit_gpus(nd, p);
-            int32_t tier = 2, g = m ? __builtin_ctzll(m) : 0;
-            if (p->k == 1 && p->milli < 1000 && m && nd->gfree[g] < 1000)
-                tier = 0;
-            else if (gpu_free_sum(nd) < 1000 * nd->ngpu)
+            int32_t tier = 2;
+            if (p->k == 1 && p->milli < 1000) {
+                m = bestfit_gpus(nd, p);
+                if (m && nd->gfree[__builtin_ctzll(m)] < 1000)
+                    tier = 0;
+            }
+            if (tier && gpu_free_sum(nd) < 1000 * nd->ngpu)
                 tier = 1;
             sc = tier * 10.0 + share_of(gpu_free_sum(nd) - gneed, 1000.0 * nd->ngpu);
             break;
         }
         case GA_SHARE_POL_FGD:
-            sc = cached_fgd(c, i, p, ptag, &m);
+            sc = shape_fgd(c, sh, i, p, &m);
             break;
         default: /* auto */
-            sc = cached_fgd(c, i, p, ptag, &m) +
+            sc = shape_fgd(c, sh, i, p, &m) +
                  c->auto_dot * 1000.0 *
                      (share_of((double)p->cpu, (double)nd->cpu_cap) *
                           share_of((double)nd->cpu_free, (double)nd->cpu_cap) +
@@ -582,26 +692,28 @@ int64_t ga_share_place(ga_share_cluster *c, const ga_share_pod *p, uint64_t *gma
             break;
         }
         if (best < 0 || sc < bs - AUTO_TOL ||
-            (c->policy == GA_SHARE_POL_AUTO && sc <= bs + AUTO_TOL && sc2 < bs2)) {
+            (pol == GA_SHARE_POL_AUTO && sc <= bs + AUTO_TOL && sc2 < bs2)) {
             best = (int64_t)i;
             bs = sc;
             bs2 = sc2;
             bm = m;
         }
-        if (c->policy == GA_SHARE_POL_RANDOM)
+        if (pol == GA_SHARE_POL_RANDOM)
             break;
     }
+    if (pol != GA_SHARE_POL_RANDOM)
+        sh->ncand = nc;
     if (c->oom) {
+        /* changes computed without their view are wrong: drop them all */
         c->oom = 0;
-        /* cached changes may have been computed without their view */
-        memset(c->cache, 0, ((size_t)1 << FCACHE_BITS) * sizeof *c->cache);
-        for (size_t i = 0; i < c->n; i++)
-            c->nodes[i].frag_ok = 0;
+        invalidate(c);
         return -2;
     }
     if (best < 0)
         return -1;
     ga_share_node *nd = &c->nodes[best];
+    if (!fgd) /* the others take the best-fitting GPU(s) of the node chosen */
+        bm = bestfit_gpus(nd, p);
     nd->cpu_free -= p->cpu;
     nd->mem_free -= p->mem;
     for (int32_t g = 0; g < nd->ngpu; g++)

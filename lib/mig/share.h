@@ -34,9 +34,9 @@ typedef struct ga_share_node {
     int32_t model, ngpu;
     int64_t cpu_cap, cpu_free, mem_cap, mem_free;
     uint32_t version;              /* bumped on every change */
-    uint64_t shash;                /* hash of the state FGD sees */
     int32_t gsum, gmax, gfull;     /* free GPU: total, largest, whole GPUs */
     int32_t frag_ok;
+    uint32_t frag_epoch;           /* the cluster's epoch when frag was computed */
     double frag;                   /* F_n(M) of the current state when frag_ok */
     int16_t gfree[GA_SHARE_MAX_GPUS];
 } ga_share_node;
@@ -49,12 +49,22 @@ typedef struct ga_share_cls {
     double w;
 } ga_share_cls;
 
-typedef struct ga_share_cache {
-    uint64_t key;                  /* node state, pod class and epoch, mixed */
-    int32_t valid;
-    int32_t gval;                  /* a share's GPU: its free before; -1 whole */
-    double delta;
-} ga_share_cache;
+/* A pod shape (the part of a pod that FGD's score depends on) and, per
+ * node, its last computed change of fragmentation: valid while the node's
+ * version is stamp - 1 and the shape's epoch is the cluster's. */
+typedef struct ga_share_shape {
+    int32_t k, milli;
+    int64_t cpu;
+    uint64_t mask;
+    uint32_t epoch;
+    uint32_t *stamp;
+    double *delta;
+    uint64_t *gm;                  /* the GPUs FGD picks there */
+    /* nodes that may still take the shape, ascending: free resources only
+     * shrink, so a node that cannot (model, CPU, GPU) never can again */
+    int32_t *cand;
+    size_t ncand, seen;            /* seen: nodes considered so far */
+} ga_share_shape;
 
 typedef struct ga_share_cluster {
     int32_t policy;
@@ -67,11 +77,16 @@ typedef struct ga_share_cluster {
     size_t ncls, clscap;
     double wsum;
     uint32_t epoch;                /* bumped when the target workload changes */
-    ga_share_cache *cache;         /* FGD's, 2^FCACHE_BITS entries */
+    ga_share_shape *shapes;        /* pod shapes seen by fgd/auto */
+    size_t nshapes, shapecap;
+    int32_t *shape_tab;            /* open addressing: shape index + 1 */
+    size_t shape_tab_n;            /* its size, a power of two */
+    size_t shape_nodes;            /* nodes the shapes' arrays hold */
     int64_t gpus;                  /* GPUs in the cluster */
     int64_t allocated;             /* thousandths of GPU allocated */
     int32_t explicit_target;       /* the caller gave the target workload */
-    double auto_dot;               /* auto: weight of the dot-product term */
+    double auto_dot;
+    double auto_tol;               /* auto: weight of the dot-product term */
     int32_t oom;                   /* memory ran out inside ga_share_place */
     /* per model (index model + 1; 0 = no model): the classes that may run on
      * it, by CPU descending, with prefix weight sums; built for epoch */
@@ -113,7 +128,7 @@ void ga_share_trim_classes(ga_share_cluster *c, double share);
 /* Place p: the node index (and *gmask its GPUs), -1 when it fits nowhere,
  * -2 when memory ran out (nothing placed). */
 int64_t ga_share_place(ga_share_cluster *c, const ga_share_pod *p, uint64_t *gmask);
-/* Recompute a node's summaries (gsum, gmax, gfull, shash) after a change. */
+/* Recompute a node's summaries (gsum, gmax, gfull) after a change. */
 void ga_share_rehash(ga_share_node *nd);
 const char *ga_share_reason(const ga_share_cluster *c, const ga_share_pod *p);
 

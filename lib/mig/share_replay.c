@@ -12,7 +12,10 @@
  * a time, never leave, and a pod that fits nowhere is skipped.  When the
  * requested GPU first reaches 80, 90, ..., 130 % of capacity, the share of
  * the cluster's GPU not allocated is recorded.  The target workload of fgd
- * and auto is every pod class of the trace weighted by its pod count.
+ * and auto is the trace's pod classes (CPU, GPU count, GPU share, models;
+ * CPU-only pods included) weighted by pod count, the most popular that
+ * cover 95 % of the pods: the FGD simulator's documented typicalPodsConfig
+ * (isInvolvedCpuPods true, podPopularityThreshold 95, podIncreaseStep 1).
  *
  * The pseudo-policy "offline" (GPUARB_SHARE_OFFLINE) is the reference with
  * full knowledge: at each level, all pods arrived by then are placed at once,
@@ -38,7 +41,7 @@
 #define SHARE_MAX_CSV (512u * 1024u * 1024u)
 #define OFFLINE_POLICY 6
 /* The target workload: the most popular pod classes covering this share of
- * the GPU pods (the FGD simulator's popularity threshold, 95 %). */
+ * all pods (the FGD simulator's popularity threshold, 95 %). */
 #define TARGET_SHARE 0.95
 
 static const int LEVELS[] = {80, 90, 100, 110, 120, 130};
@@ -477,13 +480,17 @@ static gpuarb_status offline(gpuarb_ctx *ctx, const trace *t, const int32_t *ord
 }
 
 /* auto's settings: the target workload weighted by pod count or by GPU
- * requested, and the weight of its dot-product term. */
+ * requested, and the weight of its dot-product term.  The four were chosen
+ * on seeds 60-69 (each setting replayed alone on the four openb traces),
+ * never on the evaluation seeds 42-51: {pods, 0.1} is best on multigpu50,
+ * {gpu, 0} and {gpu, 0.3} on default and gpushare40, {pods, 10} on
+ * gpuspec33. */
 typedef struct auto_cfg {
     int by_gpu;
     double dot;
 } auto_cfg;
 
-static const auto_cfg AUTO_CFGS[] = {{0, 0}, {1, 0}, {0, 10}, {1, 0.3}};
+static const auto_cfg AUTO_CFGS[] = {{0, 0.1}, {1, 0}, {0, 10}, {1, 0.3}};
 #define N_AUTO_CFGS 4
 
 static gpuarb_status replay_cfg(gpuarb_ctx *ctx, const trace *t, int32_t policy, uint64_t seed,
