@@ -9,6 +9,7 @@
  * Randomness (initial weights, action sampling, minibatch order) comes from
  * the library's seeded generator only, so a seed fixes the result.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -623,10 +624,16 @@ gpuarb_status ga_net_save(gpuarb_ctx *ctx, const ga_net *net, const char *path)
     gpuarb_status st = ga_net_to_bytes(ctx, net, &b, &len);
     if (st != GPUARB_OK)
         return st;
+    errno = 0;
     FILE *f = fopen(path, "wb");
     if (!f) {
+        int err = errno;
         free(b);
-        return ga_error(ctx, GPUARB_ERR_IO, path, 0, 0, NULL, "cannot open for writing");
+        /* fopen allocates its FILE: out of memory is never a file problem */
+        if (err == ENOMEM)
+            return ga_nomem(ctx);
+        return ga_error(ctx, GPUARB_ERR_IO, path, 0, 0, NULL, "cannot open for writing: %s",
+                        strerror(err));
     }
     size_t w = fwrite(b, 1, len, f);
     int c = fclose(f);
