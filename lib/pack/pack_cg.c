@@ -734,7 +734,8 @@ static int64_t cg_loop(cg *c, double *work, double *pic, double *pir, int32_t *p
 }
 
 #define DIVE_TABU 512  /* columns a restart may forbid */
-#define DIVE_RUNS 24   /* dives at most per call */
+#define DIVE_RUNS 4000 /* dives at most per call (the budget ends them first) */
+#define DIVE_DEPTH 256 /* steps a dive can back up to */
 
 /* Restart the master over the demands d: columns listed in tabu, the
  * exchange columns (with residual demands they make the master weaker
@@ -820,9 +821,13 @@ static int dive(cg *c, int64_t *d, const ga_bpp *p, ga_bpp_sol *sol, int64_t lb,
     int64_t *take = ga_mallocarray(m, sizeof *take);
     int64_t *dt = ga_mallocarray(m, sizeof *dt);
     int32_t *tabu = ga_mallocarray(DIVE_TABU, sizeof *tabu);
-    size_t ntabu = 0;
+    int64_t *sd = ga_mallocarray((DIVE_DEPTH + 1) * m, sizeof *sd);
+    int64_t *snb = ga_mallocarray(DIVE_DEPTH + 1, sizeof *snb);
+    int32_t *nfail = ga_calloc(DIVE_DEPTH + 1, sizeof *nfail);
+    size_t ntabu = 0, level = 0;
     int rc = -1;
-    if (!d0 || !bin || !rw || !rid || !rbin || !first || !take || !dt || !tabu)
+    if (!d0 || !bin || !rw || !rid || !rbin || !first || !take || !dt || !tabu || !sd || !snb ||
+        !nfail)
         goto out;
     memcpy(d0, d, m * sizeof *d0);
     {
@@ -835,20 +840,35 @@ static int dive(cg *c, int64_t *d, const ga_bpp *p, ga_bpp_sol *sol, int64_t lb,
         first[m] = n;
     }
     for (int run = 0; run < DIVE_RUNS && sol->nbins > lb && !budget->stopped; run++) {
-        memcpy(d, d0, m * sizeof *d);
-        if (run > 0) {
-            int64_t r0 = resolve(c, d, tabu, ntabu, sol->nbins, work, pic, pir, prow, pcoef,
-                                 budget);
-            if (r0 == -1)
-                goto out;
-            if (r0 < 0 || r0 >= sol->nbins || budget->stopped)
-                break; /* the forbidden columns cut off every better packing */
-        }
-        int64_t nb = 0, left_items = (int64_t)n, left_w = p->total;
+        int64_t nb = 0, left_items = 0, left_w = 0;
         int32_t step_col = -1;
         int failed = 0;
+        if (run == 0) {
+            memcpy(d, d0, m * sizeof *d);
+        } else {
+            /* back up to the state before step `level` */
+            memcpy(d, sd + level * m, m * sizeof *d);
+            nb = snb[level];
+        }
+        for (size_t r = 0; r < m; r++)
+            left_items += d[r], left_w += d[r] * c->s[r];
+        if (run > 0) {
+            int64_t r0 = resolve(c, d, tabu, ntabu, sol->nbins - nb, work, pic, pir, prow,
+                                 pcoef, budget);
+            if (r0 == -1)
+                goto out;
+            if (r0 == -2 || budget->stopped)
+                break;
+            if (nb + r0 >= sol->nbins)
+                failed = 1; /* the forbidden columns cut off every better packing here */
+        }
         /* each step takes at least one item, so n steps at most */
-        for (size_t step = 0; step <= n && left_items > 0 && sol->nbins > lb; step++) {
+        size_t step = level;
+        for (; !failed && step <= n && left_items > 0 && sol->nbins > lb; step++) {
+            if (step <= DIVE_DEPTH) {
+                memcpy(sd + step * m, d, m * sizeof *d);
+                snb[step] = nb;
+            }
             /* candidates: columns of the LP solution that take something
              * from what is left and leave a residual whose first bound
              * (its total over the capacity) still lets the dive beat sol;
@@ -971,9 +991,23 @@ static int dive(cg *c, int64_t *d, const ga_bpp *p, ga_bpp_sol *sol, int64_t lb,
         }
         if (!failed)
             break;
-        if (step_col < 0 || ntabu == DIVE_TABU)
+        if (ntabu == DIVE_TABU)
             break;
-        tabu[ntabu++] = step_col;
+        if (step_col >= 0)
+            tabu[ntabu++] = step_col;
+        /* limited backtracking: retry the step that failed with its column
+         * forbidden, twice at most per level, then one level up */
+        size_t at = step < DIVE_DEPTH ? step : DIVE_DEPTH;
+        if (step_col < 0 && at > 0)
+            at--; /* the state itself failed: its parent's choice was wrong */
+        while (at > 0 && nfail[at] >= 2)
+            at--;
+        if (at == 0 && nfail[0] >= DIVE_TABU)
+            break;
+        nfail[at]++;
+        for (size_t l = at + 1; l <= DIVE_DEPTH; l++)
+            nfail[l] = 0;
+        level = at;
     }
     memcpy(d, d0, m * sizeof *d);
     rc = 0;
@@ -987,6 +1021,9 @@ out:
     free(take);
     free(dt);
     free(tabu);
+    free(sd);
+    free(snb);
+    free(nfail);
     return rc;
 }
 
