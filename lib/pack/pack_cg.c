@@ -3,8 +3,11 @@
  * one-dimensional packing, with its own dense revised simplex (no LP
  * library: the master has one row per distinct weight and stays small;
  * its Gauss-Jordan and eta-update kernels are in numeric/dense.c),
- * and a primal heuristic that rounds the LP solution down and packs the
- * residual items with the local search of pack_ls.c.
+ * and two primal heuristics: a dive (fix the LP's columns, re-solve the
+ * master over the residual demands, back up a step with the doubtful
+ * column forbidden when the residual's bound shows the dive cannot beat
+ * the incumbent), then, when the dive fails, rounding the LP solution
+ * down and packing the residual items with the local search of pack_ls.c.
  *
  * Master: min sum_p x_p  s.t.  sum_p a_ip x_p >= d_i,  x >= 0, over
  * patterns p (feasible bin contents), plus zero-cost "exchange" columns
@@ -751,7 +754,7 @@ static int64_t resolve(cg *c, const int64_t *d, const int32_t *tabu, size_t ntab
                        int32_t *prow, double *pcoef, ga_budget *budget)
 {
     size_t m = c->m;
-    unsigned char *dd = realloc(c->dead, c->ncol ? c->ncol : 1);
+    unsigned char *dd = ga_reallocarray(c->dead, c->ncol ? c->ncol : 1, 1);
     if (!dd)
         return -1;
     c->dead = dd;
@@ -1158,11 +1161,13 @@ static int cg_sizes(const ga_bpp *p, cg_size *z)
     double words = (double)((size_t)(z->Cg + 64) / 64);
     double md = (double)m, n = (double)p->n;
     /* the basis inverse and the simplex scratch (24 m^2), the per-row
-     * arrays, the DP, up to 65,536 column slots, and O(n) for the row
-     * map, the incumbent's patterns and the rounding with its local
-     * search */
+     * arrays, the DP, up to 65,536 column slots, O(n) for the row map,
+     * the incumbent's patterns and the rounding with its local search,
+     * and the dive's own arrays */
     z->fixed = 24 * md * md + 400 * (md + 1) + 8 * (double)(z->Cg + 1) +
-               (double)nch * (8 * words + 12) + 65536.0 * 29 + 160 * (n + 1);
+               (double)nch * (8 * words + 12) + 65536.0 * 29 + 160 * (n + 1) +
+               /* the dive's states to back up to, its tabu list and scratch */
+               8.0 * (DIVE_DEPTH + 1) * (md + 2) + 4.0 * DIVE_TABU + 32 * (md + n);
     /* a pattern holds at most min(m, C / lightest) rows */
     double k = fmin(md, (double)(p->C / p->w[p->n - 1]) + 1);
     z->want_nnz = (double)CG_MAX_COLS * k + 4 * md + n;
@@ -1339,10 +1344,16 @@ int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, double mem_left, ga_bpp_so
     if (best_lb < 0)
         goto out;
     if (sol && best_lb < sol->nbins && !budget->stopped) {
-        /* the dive first: on instances with the round-up property it
-         * usually ends the search; the rounding's local search after it
-         * (which takes a quarter of what is left) only when it did not */
-        if (dive(&c, d, p, sol, best_lb, work, pic, pir, prow, pcoef, budget) != 0)
+        /* the dive first, with half of what is left: on instances with
+         * the round-up property it usually ends the search; the rounding's
+         * local search after it only when it did not */
+        ga_budget sub = *budget;
+        sub.ticks_left = budget->ticks_left / 2;
+        int drc = dive(&c, d, p, sol, best_lb, work, pic, pir, prow, pcoef, &sub);
+        budget->ticks_left -= budget->ticks_left / 2 - (sub.ticks_left > 0 ? sub.ticks_left : 0);
+        if (sub.by_clock)
+            budget->stopped = budget->by_clock = 1;
+        if (drc != 0)
             goto out;
         if (sol->nbins > best_lb && !budget->stopped) {
             /* the dive moved the master's demands: the rounding takes the
