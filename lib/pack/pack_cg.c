@@ -3,8 +3,11 @@
  * one-dimensional packing, with its own dense revised simplex (no LP
  * library: the master has one row per distinct weight and stays small;
  * its Gauss-Jordan and eta-update kernels are in numeric/dense.c),
- * and a primal heuristic that rounds the LP solution down and packs the
- * residual items with the local search of pack_ls.c.
+ * and two primal heuristics: a dive (fix the LP's columns, re-solve the
+ * master over the residual demands, back up a step with the doubtful
+ * column forbidden when the residual's bound shows the dive cannot beat
+ * the incumbent), then, when the dive fails, rounding the LP solution
+ * down and packing the residual items with the local search of pack_ls.c.
  *
  * Master: min sum_p x_p  s.t.  sum_p a_ip x_p >= d_i,  x >= 0, over
  * patterns p (feasible bin contents), plus zero-cost "exchange" columns
@@ -72,11 +75,16 @@ typedef struct cg {
     size_t nch_cap, words;
     int64_t gran;          /* DP granularity: 1 = exact */
     int64_t gran_min;      /* the finest granularity memory allows */
+    /* diving: columns below ndead with dead[j] set hold more of some
+     * weight than is left and may not enter the basis */
+    unsigned char *dead;
+    size_t ndead;
 } cg;
 
 static void cg_free(cg *c)
 {
     free(c->dp);
+    free(c->dead);
     free(c->kind);
     free(c->start);
     free(c->rows);
@@ -172,6 +180,13 @@ static ptrdiff_t add_col(cg *c, int32_t kind, const int32_t *rows, const double 
     return (ptrdiff_t)j;
 }
 
+/* May column j enter the basis?  Pricing that finds a forbidden column
+ * again finds nothing new. */
+static int col_live(const cg *c, size_t j)
+{
+    return j >= c->ndead || !c->dead[j];
+}
+
 static double col_cost(const cg *c, size_t j)
 {
     return c->kind[j] == COL_PATTERN ? 1.0 : 0.0;
@@ -245,7 +260,7 @@ static int simplex(cg *c, double *work, ga_budget *budget)
         double best = -CG_TOL;
         int bland = degenerate_run > 30;
         for (size_t j = 0; j < c->ncol; j++) {
-            if (c->inbasis[j])
+            if (c->inbasis[j] || !col_live(c, j))
                 continue;
             double r = reduced_cost(c, j);
             if (r < best) {
@@ -469,7 +484,7 @@ static int price(cg *c, int64_t node_cap, kp_out *ko, int32_t *prow, double *pco
                 ptrdiff_t j = add_pattern(c, prow, pcoef);
                 if (j == -2)
                     return -1;
-                if (j >= 0)
+                if (j >= 0 && col_live(c, (size_t)j))
                     (*n_new)++;
             }
         }
@@ -586,7 +601,7 @@ static int price_dp(cg *c, kp_out *ko, int32_t *prow, double *pcoef, int *n_new)
     ptrdiff_t j = add_pattern(c, prow, pcoef);
     if (j == -2)
         return -1;
-    if (j >= 0)
+    if (j >= 0 && col_live(c, (size_t)j))
         *n_new = 1;
     return 0;
 }
@@ -626,15 +641,398 @@ static int price_all(cg *c, kp_out *ko, int32_t *prow, double *pcoef, int *n_new
     return 0;
 }
 
-/* ---------------------------------------------------------------------
- * Driver.
- * --------------------------------------------------------------------- */
 static int64_t ceil_tol(double v)
 {
     double f = ceil(v - 1e-6);
     return f < 0 ? 0 : (int64_t)f;
 }
 
+/* Column generation from the current basis to the LP optimum, or until
+ * the bound reaches target, or the budget ends.  pic, pir (m) and prow
+ * (2m), pcoef (m) are scratch.  Returns the best Farley bound rounded up
+ * (>= 0) for the demands c->d, or -1 when an allocation fails; *zout is
+ * the restricted master's last value. */
+static int64_t cg_loop(cg *c, double *work, double *pic, double *pir, int32_t *prow,
+                       double *pcoef, int64_t target, ga_budget *budget, double *zout)
+{
+    size_t m = c->m;
+    int64_t best_lb = 0;
+    double best_farley = 0;
+    int have_center = 0;
+    for (int iter = 0; iter < 5000; iter++) {
+        int st = simplex(c, work, budget);
+        if (st < 0) {
+            /* numerical trouble: rebuild and carry on once */
+            if (refactor(c, work) != 0)
+                break;
+            st = simplex(c, work, budget);
+            if (st < 0)
+                break;
+        }
+        if (st == 1)
+            break;
+        compute_pi(c);
+        for (size_t i = 0; i < m; i++) {
+            if (c->pi[i] < 0)
+                c->pi[i] = 0;
+            pir[i] = c->pi[i];
+        }
+        double z = 0;
+        for (size_t k = 0; k < m; k++)
+            if (c->kind[c->basis[k]] == COL_PATTERN)
+                z += c->xb[k];
+        *zout = z;
+        /* dual smoothing (Wentges): price at a point between the best
+         * duals so far and the master's; if that finds nothing that helps
+         * the master, price at the master's duals */
+        int n_new = 0, smoothed = have_center;
+        for (int pass = 0; pass < 2; pass++) {
+            if (smoothed)
+                for (size_t i = 0; i < m; i++)
+                    c->pi[i] = 0.5 * pic[i] + 0.5 * pir[i];
+            else
+                memcpy(c->pi, pir, m * sizeof *c->pi);
+            size_t before = c->ncol;
+            kp_out ko;
+            int rc = price_all(c, &ko, prow, pcoef, &n_new, budget);
+            if (rc < 0)
+                return -1;
+            double dpi = 0;
+            for (size_t i = 0; i < m; i++)
+                dpi += (double)c->d[i] * c->pi[i];
+            double farley = dpi / (ko.ub > 1.0 ? ko.ub : 1.0);
+            if (farley > best_farley) {
+                best_farley = farley;
+                memcpy(pic, c->pi, m * sizeof *pic);
+                have_center = 1;
+            }
+            if (!smoothed)
+                break;
+            /* do the new columns price out at the master's duals? */
+            int helps = 0;
+            for (size_t j = before; j < c->ncol && !helps; j++) {
+                double r = 1.0;
+                for (size_t t = c->start[j]; t < c->start[j + 1]; t++)
+                    r -= pir[c->rows[t]] * c->coef[t];
+                helps = r < -CG_TOL;
+            }
+            if (helps)
+                break;
+            smoothed = 0; /* mispricing: once more at the master's duals */
+        }
+        int64_t lb = ceil_tol(best_farley);
+        if (lb > best_lb)
+            best_lb = lb;
+        if (best_lb >= target)
+            break;
+        if (n_new == 0)
+            break; /* the master is optimal: its duals price nothing out */
+        /* the LP value cannot round up beyond ceil(z) */
+        if (ceil_tol(z) <= best_lb)
+            break;
+        if (budget->stopped)
+            break;
+    }
+    return best_lb;
+}
+
+#define DIVE_TABU 512  /* columns a restart may forbid */
+#define DIVE_RUNS 4000 /* dives at most per call (the budget ends them first) */
+#define DIVE_DEPTH 256 /* steps a dive can back up to */
+
+/* Restart the master over the demands d: columns listed in tabu, the
+ * exchange columns (with residual demands they make the master weaker
+ * than the pattern LP the pricing bounds) and patterns holding more of a
+ * weight than is left may not enter; rows left empty get a demand of
+ * minus the perturbation, so their surplus columns start the basis and
+ * their duals are 0; the other rows start from a single-weight column
+ * within their demand.  Then column generation until the bound reaches
+ * target.  Returns the bound (>= 0), -1 on allocation failure, -2 when
+ * the master could not be restarted. */
+static int64_t resolve(cg *c, const int64_t *d, const int32_t *tabu, size_t ntabu,
+                       int64_t target, double *work, double *pic, double *pir,
+                       int32_t *prow, double *pcoef, ga_budget *budget)
+{
+    size_t m = c->m;
+    unsigned char *dd = ga_reallocarray(c->dead, c->ncol ? c->ncol : 1, 1);
+    if (!dd)
+        return -1;
+    c->dead = dd;
+    c->ndead = c->ncol;
+    for (size_t j = 0; j < c->ncol; j++) {
+        dd[j] = c->kind[j] == COL_EXCHANGE;
+        if (c->kind[j] == COL_PATTERN)
+            for (size_t e = c->start[j]; e < c->start[j + 1] && !dd[j]; e++)
+                dd[j] = c->coef[e] > (double)d[c->rows[e]];
+    }
+    for (size_t t = 0; t < ntabu; t++)
+        dd[tabu[t]] = 1;
+    memset(c->inbasis, 0, c->ncol);
+    for (size_t i = 0; i < m; i++) {
+        double pert = 1e-7 * (double)(1 + (i * 7919) % 101) / 101.0;
+        ptrdiff_t j;
+        if (d[i] == 0) {
+            c->dp[i] = -pert;
+            j = (ptrdiff_t)(2 * m - 1 + i); /* the surplus column of row i */
+            if (c->kind[j] != COL_SURPLUS || c->rows[c->start[j]] != (int32_t)i)
+                return -2;
+        } else {
+            c->dp[i] = (double)d[i] + pert;
+            int32_t r = (int32_t)i;
+            int64_t a = c->C / c->s[i];
+            double v = (double)(a < d[i] ? a : d[i]);
+            j = add_col(c, COL_PATTERN, &r, &v, 1);
+            if (j == -2)
+                return -1;
+            if (j < 0)
+                return -2;
+            if ((size_t)j < c->ndead)
+                dd[j] = 0; /* a tabu single-weight column still starts */
+        }
+        c->basis[i] = (int32_t)j;
+        c->inbasis[j] = 1;
+    }
+    if (refactor(c, work) != 0)
+        return -2;
+    double z = 0;
+    return cg_loop(c, work, pic, pir, prow, pcoef, target, budget, &z);
+}
+
+/* Diving on the master: take every pattern at 1 or more in the LP
+ * solution as many whole times as it holds (or, when none does, one copy
+ * of the largest), take those items out of the demands, re-solve the
+ * master over the residual (resolve above), and repeat until nothing is
+ * left, trying first-fit decreasing on each residual on the way.  A dive
+ * ends as soon as the bins taken plus the residual's bound cannot beat
+ * sol; the column taken at that step that the LP held least of is then forbidden and the next
+ * dive starts again from the root (a tabu restart, at most DIVE_RUNS).
+ * Most BPPLIB instances have the integer round-up property, so a packing
+ * in ceil(z_LP) bins found this way is optimal by the bound already
+ * computed.  d (the master's demands) is restored on success.  Returns 0
+ * or -1. */
+static int dive(cg *c, int64_t *d, const ga_bpp *p, ga_bpp_sol *sol, int64_t lb,
+                double *work, double *pic, double *pir, int32_t *prow, double *pcoef,
+                ga_budget *budget)
+{
+    size_t m = c->m, n = p->n;
+    int64_t *d0 = ga_mallocarray(m, sizeof *d0);
+    int32_t *bin = ga_mallocarray(n, sizeof *bin);
+    int64_t *rw = ga_mallocarray(n, sizeof *rw);
+    int32_t *rid = ga_mallocarray(n, sizeof *rid);
+    int32_t *rbin = ga_mallocarray(n, sizeof *rbin);
+    size_t *first = ga_mallocarray(m + 1, sizeof *first);
+    int64_t *take = ga_mallocarray(m, sizeof *take);
+    int64_t *dt = ga_mallocarray(m, sizeof *dt);
+    int32_t *tabu = ga_mallocarray(DIVE_TABU, sizeof *tabu);
+    int64_t *sd = ga_mallocarray((DIVE_DEPTH + 1) * m, sizeof *sd);
+    int64_t *snb = ga_mallocarray(DIVE_DEPTH + 1, sizeof *snb);
+    int32_t *nfail = ga_calloc(DIVE_DEPTH + 1, sizeof *nfail);
+    size_t ntabu = 0, level = 0;
+    int rc = -1;
+    if (!d0 || !bin || !rw || !rid || !rbin || !first || !take || !dt || !tabu || !sd || !snb ||
+        !nfail)
+        goto out;
+    memcpy(d0, d, m * sizeof *d0);
+    {
+        size_t i = 0;
+        for (size_t r = 0; r < m; r++) {
+            first[r] = i;
+            while (i < n && p->w[i] == c->s[r])
+                i++;
+        }
+        first[m] = n;
+    }
+    for (int run = 0; run < DIVE_RUNS && sol->nbins > lb && !budget->stopped; run++) {
+        int64_t nb = 0, left_items = 0, left_w = 0;
+        int32_t step_col = -1;
+        int failed = 0;
+        if (run == 0) {
+            memcpy(d, d0, m * sizeof *d);
+        } else {
+            /* back up to the state before step `level` */
+            memcpy(d, sd + level * m, m * sizeof *d);
+            nb = snb[level];
+        }
+        for (size_t r = 0; r < m; r++)
+            left_items += d[r], left_w += d[r] * c->s[r];
+        if (run > 0) {
+            int64_t r0 = resolve(c, d, tabu, ntabu, sol->nbins - nb, work, pic, pir, prow,
+                                 pcoef, budget);
+            if (r0 == -1)
+                goto out;
+            if (r0 == -2 || budget->stopped)
+                break;
+            if (nb + r0 >= sol->nbins)
+                failed = 1; /* the forbidden columns cut off every better packing here */
+        }
+        /* each step takes at least one item, so n steps at most */
+        size_t step = level;
+        for (; !failed && step <= n && left_items > 0 && sol->nbins > lb; step++) {
+            if (step <= DIVE_DEPTH) {
+                memcpy(sd + step * m, d, m * sizeof *d);
+                snb[step] = nb;
+            }
+            /* candidates: columns of the LP solution that take something
+             * from what is left and leave a residual whose first bound
+             * (its total over the capacity) still lets the dive beat sol;
+             * every whole copy at once when they all pass together, else
+             * one copy of the largest */
+            size_t kbig = m, kany = m;
+            double xbig = 0, xany = 0;
+            int64_t bulk_w = 0, bulk_bins = 0;
+            memcpy(dt, d, m * sizeof *dt);
+            for (size_t k = 0; k < m; k++) {
+                size_t j = (size_t)c->basis[k];
+                take[k] = 0;
+                if (c->kind[j] != COL_PATTERN || c->xb[k] <= 1e-6)
+                    continue;
+                int64_t one = 0;
+                for (size_t e = c->start[j]; e < c->start[j + 1]; e++) {
+                    int64_t r = c->rows[e], a = (int64_t)c->coef[e];
+                    one += (a < d[r] ? a : d[r]) * c->s[r];
+                }
+                if (one == 0)
+                    continue;
+                if (c->xb[k] > xany)
+                    xany = c->xb[k], kany = k;
+                if (nb + 1 + (left_w - one + p->C - 1) / p->C < sol->nbins && c->xb[k] > xbig)
+                    xbig = c->xb[k], kbig = k;
+                int64_t copies = (int64_t)floor(c->xb[k] + 1e-6);
+                for (int64_t t = 0; t < copies; t++) {
+                    int64_t got = 0;
+                    for (size_t e = c->start[j]; e < c->start[j + 1]; e++) {
+                        int64_t r = c->rows[e], a = (int64_t)c->coef[e];
+                        int64_t g = a < dt[r] ? a : dt[r];
+                        dt[r] -= g;
+                        got += g * c->s[r];
+                    }
+                    if (got > 0)
+                        take[k]++, bulk_w += got, bulk_bins++;
+                }
+            }
+            if (bulk_bins == 0 ||
+                nb + bulk_bins + (left_w - bulk_w + p->C - 1) / p->C >= sol->nbins) {
+                for (size_t k = 0; k < m; k++)
+                    take[k] = 0;
+                if (kbig == m) {
+                    /* no column of the solution can start a better packing */
+                    step_col = kany < m ? c->basis[kany] : -1;
+                    failed = 1;
+                    break;
+                }
+                take[kbig] = 1;
+            }
+            /* the column of this step a failure forbids: the one the LP
+             * holds least of */
+            step_col = -1;
+            double xlow = 0;
+            for (size_t k = 0; k < m; k++) {
+                size_t j = (size_t)c->basis[k];
+                if (take[k] > 0 && (step_col < 0 || c->xb[k] < xlow))
+                    step_col = (int32_t)j, xlow = c->xb[k];
+                for (int64_t t = 0; t < take[k]; t++) {
+                    int took = 0;
+                    for (size_t e = c->start[j]; e < c->start[j + 1]; e++) {
+                        size_t r = (size_t)c->rows[e];
+                        for (int64_t a = 0; a < (int64_t)c->coef[e] && d[r] > 0; a++) {
+                            bin[first[r] + (size_t)(d0[r] - d[r])] = (int32_t)nb;
+                            d[r]--;
+                            left_items--;
+                            left_w -= c->s[r];
+                            took = 1;
+                        }
+                    }
+                    if (took)
+                        nb++;
+                }
+            }
+            if (left_items == 0)
+                break;
+            /* the residual by first-fit decreasing */
+            ga_bpp q = {rw, 0, p->C, 0};
+            for (size_t r = 0; r < m; r++)
+                for (int64_t a = 0; a < d[r]; a++) {
+                    size_t pos = first[r] + (size_t)(d0[r] - d[r]) + (size_t)a;
+                    rw[q.n] = p->w[pos];
+                    rid[q.n] = (int32_t)pos;
+                    q.total += p->w[pos];
+                    q.n++;
+                }
+            ga_bpp_sol rs = {rbin, 0};
+            if (ga_bpp_ffd(&q, &rs) != 0)
+                goto out;
+            if (nb + rs.nbins < sol->nbins) {
+                for (size_t t = 0; t < q.n; t++)
+                    bin[rid[t]] = (int32_t)(nb + rbin[t]);
+                memcpy(sol->bin, bin, n * sizeof *bin);
+                sol->nbins = nb + rs.nbins;
+                if (sol->nbins <= lb)
+                    break;
+            }
+            if (nb + (left_w + p->C - 1) / p->C >= sol->nbins) {
+                failed = 1;
+                break;
+            }
+            int64_t rlb = resolve(c, d, tabu, ntabu, sol->nbins - nb, work, pic, pir, prow,
+                                  pcoef, budget);
+            if (rlb == -1)
+                goto out;
+            if (rlb < 0 || budget->stopped)
+                break;
+            if (nb + rlb >= sol->nbins) {
+                failed = 1;
+                break;
+            }
+        }
+        if (left_items == 0) {
+            if (nb < sol->nbins) {
+                memcpy(sol->bin, bin, n * sizeof *bin);
+                sol->nbins = nb;
+            } else {
+                failed = 1;
+            }
+        }
+        if (!failed)
+            break;
+        if (ntabu == DIVE_TABU)
+            break;
+        if (step_col >= 0)
+            tabu[ntabu++] = step_col;
+        /* limited backtracking: retry the step that failed with its column
+         * forbidden, twice at most per level, then one level up */
+        size_t at = step < DIVE_DEPTH ? step : DIVE_DEPTH;
+        if (step_col < 0 && at > 0)
+            at--; /* the state itself failed: its parent's choice was wrong */
+        while (at > 0 && nfail[at] >= 2)
+            at--;
+        if (at == 0 && nfail[0] >= DIVE_TABU)
+            break;
+        nfail[at]++;
+        for (size_t l = at + 1; l <= DIVE_DEPTH; l++)
+            nfail[l] = 0;
+        level = at;
+    }
+    memcpy(d, d0, m * sizeof *d);
+    rc = 0;
+out:
+    free(d0);
+    free(bin);
+    free(rw);
+    free(rid);
+    free(rbin);
+    free(first);
+    free(take);
+    free(dt);
+    free(tabu);
+    free(sd);
+    free(snb);
+    free(nfail);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Driver.
+ * --------------------------------------------------------------------- */
 /* Residual rounding: take floor(x_p) copies of each pattern (never more
  * than the demand), pack the rest with FFD and the local search, and keep
  * the result if it beats sol.  Returns 0 or -1. */
@@ -763,11 +1161,13 @@ static int cg_sizes(const ga_bpp *p, cg_size *z)
     double words = (double)((size_t)(z->Cg + 64) / 64);
     double md = (double)m, n = (double)p->n;
     /* the basis inverse and the simplex scratch (24 m^2), the per-row
-     * arrays, the DP, up to 65,536 column slots, and O(n) for the row
-     * map, the incumbent's patterns and the rounding with its local
-     * search */
+     * arrays, the DP, up to 65,536 column slots, O(n) for the row map,
+     * the incumbent's patterns and the rounding with its local search,
+     * and the dive's own arrays */
     z->fixed = 24 * md * md + 400 * (md + 1) + 8 * (double)(z->Cg + 1) +
-               (double)nch * (8 * words + 12) + 65536.0 * 29 + 160 * (n + 1);
+               (double)nch * (8 * words + 12) + 65536.0 * 29 + 160 * (n + 1) +
+               /* the dive's states to back up to, its tabu list and scratch */
+               8.0 * (DIVE_DEPTH + 1) * (md + 2) + 4.0 * DIVE_TABU + 32 * (md + n);
     /* a pattern holds at most min(m, C / lightest) rows */
     double k = fmin(md, (double)(p->C / p->w[p->n - 1]) + 1);
     z->want_nnz = (double)CG_MAX_COLS * k + 4 * md + n;
@@ -938,86 +1338,32 @@ int64_t ga_bpp_cg(const ga_bpp *p, ga_budget *budget, double mem_left, ga_bpp_so
         result = 0;
         goto out;
     }
-    int64_t best_lb = 0;
     int64_t target = sol && sol->nbins > 0 ? sol->nbins : INT64_MAX;
-    double best_farley = 0;
-    int have_center = 0;
-    for (int iter = 0; iter < 5000; iter++) {
-        int st = simplex(&c, work, budget);
-        if (st < 0) {
-            /* numerical trouble: rebuild and carry on once */
-            if (refactor(&c, work) != 0)
-                break;
-            st = simplex(&c, work, budget);
-            if (st < 0)
-                break;
-        }
-        if (st == 1)
-            break;
-        compute_pi(&c);
-        for (size_t i = 0; i < m; i++) {
-            if (c.pi[i] < 0)
-                c.pi[i] = 0;
-            pir[i] = c.pi[i];
-        }
-        double z = 0;
-        for (size_t k = 0; k < m; k++)
-            if (c.kind[c.basis[k]] == COL_PATTERN)
-                z += c.xb[k];
-        /* dual smoothing (Wentges): price at a point between the best
-         * duals so far and the master's; if that finds nothing that helps
-         * the master, price at the master's duals */
-        int n_new = 0, smoothed = have_center;
-        for (int pass = 0; pass < 2; pass++) {
-            if (smoothed)
-                for (size_t i = 0; i < m; i++)
-                    c.pi[i] = 0.5 * pic[i] + 0.5 * pir[i];
-            else
-                memcpy(c.pi, pir, m * sizeof *c.pi);
-            size_t before = c.ncol;
-            kp_out ko;
-            int rc = price_all(&c, &ko, prow, pcoef, &n_new, budget);
-            if (rc < 0)
-                goto out;
-            double dpi = 0;
-            for (size_t i = 0; i < m; i++)
-                dpi += (double)d[i] * c.pi[i];
-            double farley = dpi / (ko.ub > 1.0 ? ko.ub : 1.0);
-            if (farley > best_farley) {
-                best_farley = farley;
-                memcpy(pic, c.pi, m * sizeof *pic);
-                have_center = 1;
-            }
-            if (!smoothed)
-                break;
-            /* do the new columns price out at the master's duals? */
-            int helps = 0;
-            for (size_t j = before; j < c.ncol && !helps; j++) {
-                double r = 1.0;
-                for (size_t t = c.start[j]; t < c.start[j + 1]; t++)
-                    r -= pir[c.rows[t]] * c.coef[t];
-                helps = r < -CG_TOL;
-            }
-            if (helps)
-                break;
-            smoothed = 0; /* mispricing: once more at the master's duals */
-        }
-        int64_t lb = ceil_tol(best_farley);
-        if (lb > best_lb)
-            best_lb = lb;
-        if (best_lb >= target)
-            break;
-        if (n_new == 0)
-            break; /* the master is optimal: its duals price nothing out */
-        /* the LP value cannot round up beyond ceil(z) */
-        if (ceil_tol(z) <= best_lb)
-            break;
-        if (budget->stopped)
-            break;
-    }
+    double z = 0;
+    int64_t best_lb = cg_loop(&c, work, pic, pir, prow, pcoef, target, budget, &z);
+    if (best_lb < 0)
+        goto out;
     if (sol && best_lb < sol->nbins && !budget->stopped) {
-        if (round_lp(&c, p, sol, best_lb, budget) != 0)
+        /* the dive first, with half of what is left: on instances with
+         * the round-up property it usually ends the search; the rounding's
+         * local search after it only when it did not */
+        ga_budget sub = *budget;
+        sub.ticks_left = budget->ticks_left / 2;
+        int drc = dive(&c, d, p, sol, best_lb, work, pic, pir, prow, pcoef, &sub);
+        budget->ticks_left -= budget->ticks_left / 2 - (sub.ticks_left > 0 ? sub.ticks_left : 0);
+        if (sub.by_clock)
+            budget->stopped = budget->by_clock = 1;
+        if (drc != 0)
             goto out;
+        if (sol->nbins > best_lb && !budget->stopped) {
+            /* the dive moved the master's demands: the rounding takes the
+             * root solution again */
+            int64_t r0 = resolve(&c, d, NULL, 0, sol->nbins, work, pic, pir, prow, pcoef, budget);
+            if (r0 == -1)
+                goto out;
+            if (r0 >= 0 && !budget->stopped && round_lp(&c, p, sol, best_lb, budget) != 0)
+                goto out;
+        }
     }
     result = best_lb;
 out:
