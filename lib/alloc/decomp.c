@@ -1183,7 +1183,7 @@ gpuarb_status ga_decomp_solve(gpuarb_ctx *ctx, const prob *p, double deadline, c
     int have_L = 0;
     int break_now = 0;
     for (int it = 0; it < DEC_MAX_ITERS && !break_now; it++) {
-        double L;
+        double L = 0;
         int rc = evaluate(&d, lam, x, &L, d_dual);
         if (rc == -1) {
             st = ga_nomem(ctx);
