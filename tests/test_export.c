@@ -526,12 +526,53 @@ static void mig_pods_request_mig_resources(void **state)
     gpuarb_mig_problem_free(p);
 }
 
+/* Names are free text: a newline in a request's name must not end the comment
+ * line naming it (the documents must still parse), and a node part longer than
+ * a label's 63 characters is an error, not a silently dropped selector. */
+static void mig_pods_survive_odd_names(void **state)
+{
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
+    static const char yaml[] = "gpus:\n  - {name: \"n1/0\", model: H100}\n"
+                               "requests:\n  - {name: \"a\\nb: c\", profile: 7g.80gb}\n"
+                               "  - {name: \"d\\ne: f\", profile: 7g.80gb}\n";
+    gpuarb_mig_problem *p = NULL;
+    gpuarb_mig_result *r = NULL;
+    char *text = NULL;
+    assert_int_equal(gpuarb_mig_spec_parse(ctx, yaml, sizeof yaml - 1, "m", &p), GPUARB_OK);
+    assert_int_equal(gpuarb_mig_place(ctx, p, &r), GPUARB_OK);
+    assert_int_equal(gpuarb_mig_result_export(ctx, r, NULL, &text), GPUARB_OK);
+    docs d;
+    parse_docs(ctx, text, &d); /* one placed, one unplaced: both names in comments */
+    assert_int_equal(d.n, 1);
+    /* a Pod has apiVersion, kind, metadata and spec, nothing else: a name that
+     * broke out of its comment would add keys ("b", "e") */
+    assert_int_equal(d.d[0].root->kind, GA_DOC_MAP);
+    assert_int_equal(d.d[0].root->n, 4);
+    assert_string_equal(ga_doc_get(at(d.d[0].root, "metadata/annotations"),
+                                   "gpuarb.io/request")->str, "a\nb: c");
+    free_docs(&d);
+    gpuarb_free(text);
+    gpuarb_mig_result_free(r);
+    gpuarb_mig_problem_free(p);
+
+    char big[512];
+    snprintf(big, sizeof big, "gpus:\n  - {name: \"%064d/0\", model: H100}\n"
+                              "requests:\n  - {name: a, profile: 1g.10gb}\n", 7);
+    assert_int_equal(gpuarb_mig_spec_parse(ctx, big, strlen(big), "m", &p), GPUARB_OK);
+    assert_int_equal(gpuarb_mig_place(ctx, p, &r), GPUARB_OK);
+    assert_int_equal(gpuarb_mig_result_export(ctx, r, NULL, &text), GPUARB_ERR_INPUT);
+    assert_null(text);
+    gpuarb_mig_result_free(r);
+    gpuarb_mig_problem_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         TU_TEST(k8s_manifests_follow_the_plan),   TU_TEST(kueue_quotas_equal_the_plan),
         TU_TEST(skypilot_tasks_pin_the_offer),    TU_TEST(no_plan_and_bad_names_are_errors),
         TU_TEST(names_are_dns_labels),            TU_TEST(mig_pods_request_mig_resources),
+        TU_TEST(mig_pods_survive_odd_names),
     };
     return cmocka_run_group_tests_name("export", tests, NULL, NULL);
 }

@@ -581,16 +581,30 @@ gpuarb_status gpuarb_result_export(gpuarb_ctx *ctx, const gpuarb_result *res,
  * replica of a shared GPU).  The node is known only when the GPU's name says
  * it ("NODE/..."). */
 
-/* The node part of a GPU name "NODE/rest" into buf (cap bytes); 0 when the
- * name has no '/' or the node part is empty or too long. */
-static int gpu_node(char *buf, size_t cap, const char *gpu)
+/* The length of the node part of a GPU name "NODE/rest" (0: no '/', or
+ * nothing before it); copied into buf (cap bytes) when it fits. */
+static size_t gpu_node(char *buf, size_t cap, const char *gpu)
 {
     const char *slash = strrchr(gpu, '/');
-    if (!slash || slash == gpu || (size_t)(slash - gpu) >= cap)
-        return 0;
-    memcpy(buf, gpu, (size_t)(slash - gpu));
-    buf[slash - gpu] = '\0';
-    return 1;
+    size_t n = slash ? (size_t)(slash - gpu) : 0;
+    if (n > 0 && n < cap) {
+        memcpy(buf, gpu, n);
+        buf[n] = '\0';
+    }
+    return n;
+}
+
+/* A comment line's text: names may hold any bytes, a newline would end the
+ * comment and break the YAML, so control characters become '?'. */
+static void comment_text(char *buf, size_t cap, const char *req, const char *gpu)
+{
+    if (gpu)
+        snprintf(buf, cap, "request %s on GPU %s", req, gpu);
+    else
+        snprintf(buf, cap, "%s", req);
+    for (char *c = buf; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
 }
 
 static void mig_pod(ga_writer *w, const gpuarb_mig_result *r, const ga_mp_place *pl,
@@ -700,13 +714,17 @@ gpuarb_status gpuarb_mig_result_export(gpuarb_ctx *ctx, const gpuarb_mig_result 
     }
     if (!image[0])
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "the container image is empty");
-    char node[LABEL_MAX + 2];
-    for (size_t k = 0; k < r->nreqs; k++) /* every node name must be a label value */
-        if (r->place[k].gpu >= 0 && gpu_node(node, sizeof node, r->gpu_names[r->place[k].gpu]) &&
-            !label_value_ok(node))
+    char node[LABEL_MAX + 1];
+    for (size_t k = 0; k < r->nreqs; k++) { /* every node name must be a label value */
+        const char *g = r->place[k].gpu >= 0 ? r->gpu_names[r->place[k].gpu] : NULL;
+        size_t n = g ? gpu_node(node, sizeof node, g) : 0;
+        if (n > LABEL_MAX || (n > 0 && !label_value_ok(node)))
             return ga_error(ctx, GPUARB_ERR_INPUT, NULL, 0, 0, NULL,
-                            "GPU '%s': the node '%s' is not a valid Kubernetes label value",
-                            r->gpu_names[r->place[k].gpu], node);
+                            "GPU '%.200s': the node '%.*s' is not a valid Kubernetes label "
+                            "value (at most 63 characters of A-Z a-z 0-9 - _ ., alphanumeric "
+                            "at both ends)",
+                            g, (int)(n > 200 ? 200 : n), g);
+    }
     int32_t *ix = ga_mallocarray(r->nreqs + 1, sizeof *ix); /* place[] by request order */
     if (!ix)
         return ga_nomem(ctx);
@@ -716,8 +734,11 @@ gpuarb_status gpuarb_mig_result_export(gpuarb_ctx *ctx, const gpuarb_mig_result 
     ga_sb_init(&all);
     for (size_t i = 0; i < r->nreqs; i++) {
         const ga_mp_place *pl = &r->place[ix[i]];
-        if (pl->gpu < 0)
-            ga_sb_printf(&all, "# unplaced: %s (%s)\n", r->reqs[pl->req].name, pl->reason);
+        if (pl->gpu < 0) {
+            char text[256];
+            comment_text(text, sizeof text, r->reqs[pl->req].name, NULL);
+            ga_sb_printf(&all, "# unplaced: %s (%s)\n", text, pl->reason);
+        }
     }
     gpuarb_status st = all.oom ? ga_nomem(ctx) : GPUARB_OK;
     ga_strbuf docs;
@@ -726,14 +747,13 @@ gpuarb_status gpuarb_mig_result_export(gpuarb_ctx *ctx, const gpuarb_mig_result 
         const ga_mp_place *pl = &r->place[ix[i]];
         if (pl->gpu < 0)
             continue;
-        char name[80], comment[256];
+        char name[80], comment[512];
         row_name(name, sizeof name, r->reqs[pl->req].name, (int32_t)i);
-        int has_node = gpu_node(node, sizeof node, r->gpu_names[pl->gpu]);
+        int has_node = gpu_node(node, sizeof node, r->gpu_names[pl->gpu]) > 0;
         ga_writer w;
         ga_w_init(&w, GA_W_YAML, 0);
         mig_pod(&w, r, pl, name, ns, image, o.queue, has_node ? node : NULL);
-        snprintf(comment, sizeof comment, "request %s on GPU %s", r->reqs[pl->req].name,
-                 r->gpu_names[pl->gpu]);
+        comment_text(comment, sizeof comment, r->reqs[pl->req].name, r->gpu_names[pl->gpu]);
         st = add_doc(ctx, &docs, &w, comment);
     }
     if (st == GPUARB_OK && docs.len == 0)
