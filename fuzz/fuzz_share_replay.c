@@ -1,8 +1,8 @@
 /* fuzz_share_replay.c - libFuzzer harness (make fuzz) of `share replay`'s
  * openb node and pod CSV readers and the replay itself.  The input is the
  * node CSV, a form feed, then the pod CSV (no form feed: both get the same
- * bytes); they are written to two temporary files because the API reads
- * paths.  Any bytes must give a status with a message, or JSON. */
+ * bytes); they are written to two temporary files (removed at exit) because
+ * the API reads paths.  Any bytes must give a status with a message, or JSON. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,9 +15,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char nodes_path[64], pods_path[64];
 
+static void remove_files(void)
+{
+    if (nodes_path[0])
+        remove(nodes_path);
+    if (pods_path[0])
+        remove(pods_path);
+}
+
 static int put(char *path, const uint8_t *data, size_t n)
 {
     if (!path[0]) {
+        if (!nodes_path[0] && !pods_path[0])
+            atexit(remove_files);
         snprintf(path, 64, "/tmp/fuzz_share_XXXXXX");
         int fd = mkstemp(path);
         if (fd < 0)
