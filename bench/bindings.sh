@@ -103,3 +103,42 @@ printf '  %-34s %10s %10s %10s   %-22s %s\n' case C Python Go "Python/C" "Go/C"
 api forecast "forecast 240 values, h=24, N=200" 200
 api simulate "simulate 2 jobs, N=2000" 2000
 api spot "spot 10 ticks, 5 starts, N=5000" 5000
+
+# Issue 12's MIG placement: mig place of the bindings' one-H100 case (three 1g.10gb and a
+# 4g.40gb), the result as JSON (decoded by Python and Go), mig-parted and k8s pods;
+# C is bench/bench_embed_mig.
+migcall() {  # LABEL N
+  N=$(( $2 * SCALE ))
+  c=$("$BUILD/bench/bench_embed_mig" "$N") || { echo "C run failed"; return 1; }
+  py=$(GPUARB_LIB="$BUILD/libgpuarb.so.0" PYTHONPATH=bindings/python python3 -c '
+import sys, time, gpuarb
+n = int(sys.argv[1])
+spec = ("gpus:\n  - {name: node-a/0, model: H100}\nrequests:\n"
+        "  - {name: big, profile: 4g.40gb}\n  - {name: small, profile: 1g.10gb, count: 3}\n")
+with gpuarb.Context() as ctx, ctx.parse_mig(spec, "h100") as prob:
+    best = 1e300
+    for rep in range(5):
+        t = time.perf_counter()
+        for i in range(n):
+            with ctx.mig_place(prob) as r:
+                r.to_dict()
+                r.text("mig-parted")
+                r.k8s()
+        best = min(best, (time.perf_counter() - t) / n * 1e6)
+print("%.1f" % best)' "$N" 2>/dev/null) || py=
+  go=
+  if [ -n "$have_go" ]; then
+    go=$(cd bindings/go && BENCH_API=mig PKG_CONFIG_PATH="$ROOT/$BUILD/pkgconfig" \
+         LD_LIBRARY_PATH="$ROOT/$BUILD" GOCACHE="$ROOT/$BUILD/go-cache" GOFLAGS=-mod=mod \
+         go test -run '^$' -bench '^BenchmarkAPI$' -benchtime "${N}x" -count 5 . 2>/dev/null |
+         awk '/^BenchmarkAPI/ { ns = $3 + 0; if (best == "" || ns < best) best = ns }
+              END { if (best != "") printf "%.1f", best / 1000 }')
+  fi
+  printf '  %-34s %10s %10s %10s   %-22s %s\n' "$1" "$c" "${py:-skipped}" "${go:-skipped}" \
+    "$([ -n "$py" ] && ratio "$py" "$c")" "$([ -n "$go" ] && ratio "$go" "$c")"
+}
+if [ -x "$BUILD/bench/bench_embed_mig" ]; then
+  echo "microseconds per mig place (spec parsed once; JSON, mig-parted, k8s; best of 5 runs of N), same run:"
+  printf '  %-34s %10s %10s %10s   %-22s %s\n' case C Python Go "Python/C" "Go/C"
+  migcall "mig place 1 H100, 4 requests, N=2000" 2000
+fi

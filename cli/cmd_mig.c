@@ -16,7 +16,7 @@
 static void help(void)
 {
     fputs("usage: gpuarb mig profiles --gpu MODEL [--format table|json]\n"
-          "       gpuarb mig place [--format table|json|mig-parted] [SPEC|-]\n"
+          "       gpuarb mig place [--format table|json|mig-parted|k8s] [SPEC|-]\n"
           "\n"
           "profiles: the MIG profiles of a GPU model as nvidia-smi mig -lgip/-lgipp print\n"
           "them (name, id, compute slices, memory slots, memory, instances, start slots).\n"
@@ -83,15 +83,17 @@ static int place(int argc, char **argv)
         }
         if ((r = cli_opt_value(argc, argv, &i, "--format", &val)) != 0) {
             if (r < 0)
-                return cli_usage_error(VERB, "--format needs table, json or mig-parted");
-            if (strcmp(val, "mig-parted") == 0)
+                return cli_usage_error(VERB, "--format needs table, json, mig-parted or k8s");
+            if (strcmp(val, "k8s") == 0)
+                fmt = -1; /* Kubernetes pods: gpuarb_mig_result_export */
+            else if (strcmp(val, "mig-parted") == 0)
                 fmt = GPUARB_MIG_PARTED;
             else if (strcmp(val, "json") == 0)
                 fmt = GPUARB_MIG_JSON;
             else if (strcmp(val, "table") == 0)
                 fmt = GPUARB_MIG_TABLE;
             else
-                return cli_usage_error(VERB, "--format: expected table, json or mig-parted");
+                return cli_usage_error(VERB, "--format: expected table, json, mig-parted or k8s");
         } else if (argv[i][0] == '-' && argv[i][1]) {
             char msg[160];
             snprintf(msg, sizeof msg, "unknown option '%.100s' (see gpuarb mig --help)",
@@ -123,7 +125,9 @@ static int place(int argc, char **argv)
     }
     if (!st)
         st = gpuarb_mig_place(ctx, prob, &res);
-    if (!st)
+    if (!st && fmt < 0)
+        st = gpuarb_mig_result_export(ctx, res, NULL, &text);
+    else if (!st)
         st = gpuarb_mig_result_to_text(ctx, res, fmt, &text);
     if (st) {
         cli_report(ctx);

@@ -15,7 +15,8 @@ B=${1:?build dir}
 SECS=${2:-10}
 JOBS=${3:-2}
 HARNESSES=${FUZZ_HARNESSES:-"fuzz_spec fuzz_catalog fuzz_skypilot fuzz_bpp fuzz_pack_spec fuzz_optimize
-  fuzz_forecast fuzz_sim_config fuzz_trace fuzz_trace_openb fuzz_trace_gavel fuzz_spot"}
+  fuzz_forecast fuzz_sim_config fuzz_trace fuzz_trace_openb fuzz_trace_gavel fuzz_spot
+  fuzz_mig_spec fuzz_share_replay"}
 
 seeds() {
   case $1 in
@@ -30,6 +31,8 @@ seeds() {
   fuzz_forecast|fuzz_sim_config|fuzz_trace|fuzz_trace_openb|fuzz_trace_gavel)
                   ls fuzz/seeds/$1/* ;;
   fuzz_spot) ls tests/data/spot/*.json tests/data/sim/avail*.json ;;
+  fuzz_mig_spec) ls tests/data/mig/*.yaml fuzz/seeds/fuzz_mig_spec/* ;;
+  fuzz_share_replay) ls fuzz/seeds/fuzz_share_replay/* ;;
   esac 2>/dev/null
 }
 

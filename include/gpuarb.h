@@ -1475,6 +1475,25 @@ GPUARB_API gpuarb_status gpuarb_rl_train(gpuarb_ctx *ctx, const gpuarb_sim_confi
                                          const char *out_path, gpuarb_rl_train_stats *stats);
 /* ==== end of RL autoscaling policy ==== */
 
+/* ==== embedding: MIG placements as Kubernetes resource requests (issue 12) ==== */
+/** A mig place result as Kubernetes pods (YAML, "---"-separated), one v1 Pod
+ *  per placed request, through the shared YAML writer.  A MIG placement
+ *  requests and is limited to one `nvidia.com/mig-<profile>` (the NVIDIA
+ *  device plugin's "mixed" MIG strategy names); a time-sliced share asks for
+ *  one `nvidia.com/gpu` and carries its fraction and memory as gpuarb.io/
+ *  annotations.  When a GPU's name is "NODE/..." (text before its last '/')
+ *  the pod gets nodeSelector kubernetes.io/hostname: NODE; otherwise no
+ *  nodeSelector (the GPU's node is not known).  Annotations gpuarb.io/gpu
+ *  (and gpuarb.io/mig-start) say where gpuarb placed it.  opts may be NULL;
+ *  its format must be GPUARB_EXPORT_K8S; k8s_namespace, image and queue (the
+ *  kueue.x-k8s.io/queue-name label, only when given) are used as by
+ *  gpuarb_result_export.  Unplaced requests are listed in a leading comment.
+ *  *out: free with gpuarb_free.  GPUARB_ERR_ARG (arguments, options),
+ *  GPUARB_ERR_INPUT (a node name that is no label value), GPUARB_ERR_NOMEM. */
+GPUARB_API gpuarb_status gpuarb_mig_result_export(gpuarb_ctx *ctx, const gpuarb_mig_result *res,
+                                                  const gpuarb_export_opts *opts, char **out);
+/* ==== end of embedding: MIG placements ==== */
+
 #ifdef __cplusplus
 }
 #endif

@@ -1226,6 +1226,37 @@ expect_rc "train: a discount above 1 is a usage error" 2
 run train --trace tests/data/sim/missing.trace --out "$T/x.model"
 expect_rc "train: a missing trace file" 3
 
+# ---- embed3: mig place --format k8s (issue 12)
+printf 'gpus:\n  - {name: node-a/0, model: H100}\n  - {name: solo, model: L4}\nrequests:\n  - {name: small, profile: 1g.10gb, count: 3}\n  - {name: big, profile: 4g.40gb}\n  - {name: nb, fraction: 0.5}\n' >"$T/mig_k8s.yaml"
+run mig place --format k8s "$T/mig_k8s.yaml"
+expect_rc "mig place --format k8s: everything placed" 0
+if [ -n "$HAVE_PY" ] && "$PY" -c 'import yaml' 2>/dev/null; then
+    # NVIDIA's H100 table by hand: 4g.40gb starts at slot 0 only, so the three
+    # 1g.10gb take 4, 5, 6 on the same GPU; the share goes to the L4 (no MIG)
+    if msg=$("$PY" -c '
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+assert len(docs) == 5, docs
+res = {}
+for d in docs:
+    assert d["apiVersion"] == "v1" and d["kind"] == "Pod", d
+    c = d["spec"]["containers"][0]
+    (k, v), = c["resources"]["limits"].items()
+    assert v == 1, c
+    a = d["metadata"]["annotations"]
+    res[a["gpuarb.io/request"]] = (k, a.get("gpuarb.io/mig-start"),
+                                   (d["spec"].get("nodeSelector") or {}).get("kubernetes.io/hostname"))
+assert res == {"small#0": ("nvidia.com/mig-1g.10gb", "4", "node-a"),
+               "small#1": ("nvidia.com/mig-1g.10gb", "5", "node-a"),
+               "small#2": ("nvidia.com/mig-1g.10gb", "6", "node-a"),
+               "big": ("nvidia.com/mig-4g.40gb", "0", "node-a"),
+               "nb": ("nvidia.com/gpu", None, None)}, res
+' "$T/out" 2>&1); then ok "mig place --format k8s: one Pod per placement with its nvidia.com/mig-<profile>"
+    else bad "mig place --format k8s" "$msg"; fi
+else skip "mig place --format k8s: no python3-yaml"; fi
+run mig place --format helm "$T/mig_k8s.yaml"
+expect_rc "mig place: an unknown --format is a usage error" 2
+
 echo "$skipped skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -727,6 +727,36 @@ static void print_layout(void)
     ROW(gpuarb_tune_opts, reserved0);
     ROW(gpuarb_tune_opts, seed);
     ROW(gpuarb_tune_opts, reserved);
+    /* issue 12, MIG: the structs the bindings declare for mig place and share */
+    printf("gpuarb_mig_profile sizeof 0 %zu\n", sizeof(gpuarb_mig_profile));
+    ROW(gpuarb_mig_profile, name);
+    ROW(gpuarb_mig_profile, id);
+    ROW(gpuarb_mig_profile, compute_slices);
+    ROW(gpuarb_mig_profile, memory_slots);
+    ROW(gpuarb_mig_profile, max_instances);
+    ROW(gpuarb_mig_profile, memory_gib);
+    ROW(gpuarb_mig_profile, start_mask);
+    ROW(gpuarb_mig_profile, slots);
+    printf("gpuarb_mig_summary sizeof 0 %zu\n", sizeof(gpuarb_mig_summary));
+    ROW(gpuarb_mig_summary, size);
+    ROW(gpuarb_mig_summary, exact);
+    ROW(gpuarb_mig_summary, requests);
+    ROW(gpuarb_mig_summary, placed);
+    ROW(gpuarb_mig_summary, unplaced);
+    ROW(gpuarb_mig_summary, gpus_used);
+    ROW(gpuarb_mig_summary, gpus_lower_bound);
+    ROW(gpuarb_mig_summary, moves);
+    ROW(gpuarb_mig_summary, gpus_changed);
+    ROW(gpuarb_mig_summary, solve_ms);
+    ROW(gpuarb_mig_summary, reserved);
+    printf("gpuarb_share_pod sizeof 0 %zu\n", sizeof(gpuarb_share_pod));
+    ROW(gpuarb_share_pod, size);
+    ROW(gpuarb_share_pod, gpus);
+    ROW(gpuarb_share_pod, gpu_fraction);
+    ROW(gpuarb_share_pod, cpus);
+    ROW(gpuarb_share_pod, memory_gb);
+    ROW(gpuarb_share_pod, models);
+    ROW(gpuarb_share_pod, reserved);
 }
 
 /* The shared fixture; its context is also kept in ctx for the helpers. */

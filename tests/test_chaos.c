@@ -959,6 +959,32 @@ static gpuarb_status c_mig(gpuarb_ctx *ctx, const void *arg, char **text)
 }
 
 /* the incremental placer: a cluster built and pods placed, all armed */
+/* issue 12: a placement as Kubernetes pods, with and without a node selector,
+ * a share, an unplaced request and a queue label */
+static gpuarb_status c_mig_export(gpuarb_ctx *ctx, const void *arg, char **text)
+{
+    (void)arg;
+    static const char spec[] = "gpus:\n  - {name: n1/0, model: H100}\n  - {model: L4}\n"
+                               "requests:\n  - {name: s, profile: 1g.10gb, count: 2}\n"
+                               "  - {name: f, fraction: 0.5}\n  - {name: x, profile: 7g.80gb}\n";
+    gpuarb_mig_problem *p = NULL;
+    gpuarb_mig_result *r = NULL;
+    char *s = NULL;
+    assert_int_equal(gpuarb_mig_spec_parse(ctx, spec, sizeof spec - 1, "mig", &p), GPUARB_OK);
+    assert_int_equal(gpuarb_mig_place(ctx, p, &r), GPUARB_OK);
+    gpuarb_export_opts o;
+    gpuarb_export_opts_init(&o);
+    o.queue = "q";
+    arm();
+    gpuarb_status st = gpuarb_mig_result_export(ctx, r, &o, &s);
+    disarm();
+    if (!st)
+        *text = take(s);
+    gpuarb_mig_result_free(r);
+    gpuarb_mig_problem_free(p);
+    return st;
+}
+
 static gpuarb_status c_share(gpuarb_ctx *ctx, const void *arg, char **text)
 {
     (void)arg;
@@ -1079,6 +1105,7 @@ static chaos_case CASES[] = {
     {"mig_result_to_text json", c_mig, &MIG_W[2]},
     {"mig_result_to_text mig-parted", c_mig, &MIG_W[3]},
     {"mig_profiles_to_text", c_mig, &MIG_W[4]},
+    {"mig_result_export k8s", c_mig_export, NULL},
     {"share cluster and place", c_share, NULL},
     {"share_replay auto", c_share_replay, &SHARE_P[0]},
     {"share_replay offline", c_share_replay, &SHARE_P[1]},

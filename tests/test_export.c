@@ -424,12 +424,155 @@ static void names_are_dns_labels(void **state)
     gpuarb_spec_free(spec);
 }
 
+/* ---- MIG placements as pods (gpuarb_mig_result_export, issue 12) ----
+ * By hand from NVIDIA's H100 table (nvidia-smi mig -lgipp): 4g.40gb may
+ * start at slot 0 only and takes slots 0-3, so three 1g.10gb go to 4, 5, 6
+ * on the same GPU; 7g.80gb then fits nowhere; the 0.5 share goes to the L4,
+ * which has no MIG.  The H100 is named "node-a/0", so its pods select node
+ * node-a; the L4's name says no node. */
+static const char mig_yaml[] =
+    "gpus:\n"
+    "  - {name: node-a/0, model: H100}\n"
+    "  - {name: solo, model: L4}\n"
+    "requests:\n"
+    "  - {name: small, profile: 1g.10gb, count: 3}\n"
+    "  - {name: big, profile: 4g.40gb}\n"
+    "  - {name: nb, fraction: 0.5, memory_gb: 8}\n"
+    "  - {name: huge, profile: 7g.80gb}\n";
+
+static int64_t resource(const ga_doc_node *pod, const char *name)
+{
+    const ga_doc_node *lim = at(pod, "spec/containers/0/resources/limits");
+    assert_non_null(lim);
+    assert_int_equal(lim->kind, GA_DOC_MAP);
+    assert_int_equal(lim->n, 1); /* one extended resource, nothing else */
+    const ga_doc_node *v = ga_doc_get(lim, name);
+    if (!v || v->kind != GA_DOC_NUMBER || !v->is_integer)
+        fail_msg("limits: no integer %s", name);
+    return (int64_t)v->number;
+}
+
+static void mig_pods_request_mig_resources(void **state)
+{
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
+    gpuarb_mig_problem *p = NULL;
+    gpuarb_mig_result *r = NULL;
+    assert_int_equal(gpuarb_mig_spec_parse(ctx, mig_yaml, sizeof mig_yaml - 1, "m", &p),
+                     GPUARB_OK);
+    assert_int_equal(gpuarb_mig_place(ctx, p, &r), GPUARB_OK);
+    gpuarb_export_opts o;
+    gpuarb_export_opts_init(&o);
+    o.k8s_namespace = "ml";
+    o.queue = "team-a";
+    char *text = NULL;
+    assert_int_equal(gpuarb_mig_result_export(ctx, r, &o, &text), GPUARB_OK);
+    assert_non_null(strstr(text, "# unplaced: huge ("));
+    docs d;
+    parse_docs(ctx, text, &d);
+    assert_int_equal(d.n, 5);
+    static const char *const req[5] = {"small#0", "small#1", "small#2", "big", "nb"};
+    static const char *const res[5] = {"nvidia.com/mig-1g.10gb", "nvidia.com/mig-1g.10gb",
+                                       "nvidia.com/mig-1g.10gb", "nvidia.com/mig-4g.40gb",
+                                       "nvidia.com/gpu"};
+    static const char *const start[4] = {"4", "5", "6", "0"};
+    for (size_t i = 0; i < d.n; i++) {
+        const ga_doc_node *pod = d.d[i].root;
+        assert_string_equal(str_at(pod, "apiVersion"), "v1");
+        assert_string_equal(str_at(pod, "kind"), "Pod");
+        assert_string_equal(str_at(pod, "metadata/namespace"), "ml");
+        assert_true(dns_label_ok(str_at(pod, "metadata/name")));
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(str_at(pod, "metadata/name"),
+                                    str_at(d.d[j].root, "metadata/name"));
+        const ga_doc_node *lab = at(pod, "metadata/labels");
+        assert_string_equal(ga_doc_get(lab, "kueue.x-k8s.io/queue-name")->str, "team-a");
+        const ga_doc_node *ann = at(pod, "metadata/annotations");
+        assert_string_equal(ga_doc_get(ann, "gpuarb.io/request")->str, req[i]);
+        assert_int_equal(resource(pod, res[i]), 1);
+        assert_true(dns_label_ok(str_at(pod, "spec/containers/0/name")));
+        const char *rp = str_at(pod, "spec/restartPolicy");
+        assert_true(strcmp(rp, "Never") == 0 || strcmp(rp, "OnFailure") == 0);
+        const ga_doc_node *sel = at(pod, "spec/nodeSelector");
+        if (i < 4) {
+            assert_string_equal(ga_doc_get(ann, "gpuarb.io/gpu")->str, "node-a/0");
+            assert_string_equal(ga_doc_get(ann, "gpuarb.io/mig-start")->str, start[i]);
+            assert_non_null(sel);
+            assert_string_equal(ga_doc_get(sel, "kubernetes.io/hostname")->str, "node-a");
+        } else {
+            assert_string_equal(ga_doc_get(ann, "gpuarb.io/gpu")->str, "solo");
+            assert_string_equal(ga_doc_get(ann, "gpuarb.io/gpu-fraction")->str, "0.5");
+            assert_null(sel);
+        }
+    }
+    free_docs(&d);
+    gpuarb_free(text);
+
+    /* only k8s; a bad namespace; a node name that is no label value */
+    o.format = GPUARB_EXPORT_KUEUE;
+    assert_int_equal(gpuarb_mig_result_export(ctx, r, &o, &text), GPUARB_ERR_ARG);
+    assert_null(text);
+    o.format = GPUARB_EXPORT_K8S;
+    o.k8s_namespace = "Bad NS";
+    assert_int_equal(gpuarb_mig_result_export(ctx, r, &o, &text), GPUARB_ERR_ARG);
+    gpuarb_mig_result_free(r);
+    gpuarb_mig_problem_free(p);
+    static const char bad[] = "gpus:\n  - {name: \"-x-/0\", model: A100-80GB}\n"
+                              "requests:\n  - {name: a, profile: 1g.10gb}\n";
+    assert_int_equal(gpuarb_mig_spec_parse(ctx, bad, sizeof bad - 1, "b", &p), GPUARB_OK);
+    assert_int_equal(gpuarb_mig_place(ctx, p, &r), GPUARB_OK);
+    assert_int_equal(gpuarb_mig_result_export(ctx, r, NULL, &text), GPUARB_ERR_INPUT);
+    assert_non_null(strstr(gpuarb_errmsg(ctx), "-x-"));
+    gpuarb_mig_result_free(r);
+    gpuarb_mig_problem_free(p);
+}
+
+/* Names are free text: a newline in a request's name must not end the comment
+ * line naming it (the documents must still parse), and a node part longer than
+ * a label's 63 characters is an error, not a silently dropped selector. */
+static void mig_pods_survive_odd_names(void **state)
+{
+    gpuarb_ctx *ctx = ((fixture *)*state)->ctx;
+    static const char yaml[] = "gpus:\n  - {name: \"n1/0\", model: H100}\n"
+                               "requests:\n  - {name: \"a\\nb: c\", profile: 7g.80gb}\n"
+                               "  - {name: \"d\\ne: f\", profile: 7g.80gb}\n";
+    gpuarb_mig_problem *p = NULL;
+    gpuarb_mig_result *r = NULL;
+    char *text = NULL;
+    assert_int_equal(gpuarb_mig_spec_parse(ctx, yaml, sizeof yaml - 1, "m", &p), GPUARB_OK);
+    assert_int_equal(gpuarb_mig_place(ctx, p, &r), GPUARB_OK);
+    assert_int_equal(gpuarb_mig_result_export(ctx, r, NULL, &text), GPUARB_OK);
+    docs d;
+    parse_docs(ctx, text, &d); /* one placed, one unplaced: both names in comments */
+    assert_int_equal(d.n, 1);
+    /* a Pod has apiVersion, kind, metadata and spec, nothing else: a name that
+     * broke out of its comment would add keys ("b", "e") */
+    assert_int_equal(d.d[0].root->kind, GA_DOC_MAP);
+    assert_int_equal(d.d[0].root->n, 4);
+    assert_string_equal(ga_doc_get(at(d.d[0].root, "metadata/annotations"),
+                                   "gpuarb.io/request")->str, "a\nb: c");
+    free_docs(&d);
+    gpuarb_free(text);
+    gpuarb_mig_result_free(r);
+    gpuarb_mig_problem_free(p);
+
+    char big[512];
+    snprintf(big, sizeof big, "gpus:\n  - {name: \"%064d/0\", model: H100}\n"
+                              "requests:\n  - {name: a, profile: 1g.10gb}\n", 7);
+    assert_int_equal(gpuarb_mig_spec_parse(ctx, big, strlen(big), "m", &p), GPUARB_OK);
+    assert_int_equal(gpuarb_mig_place(ctx, p, &r), GPUARB_OK);
+    assert_int_equal(gpuarb_mig_result_export(ctx, r, NULL, &text), GPUARB_ERR_INPUT);
+    assert_null(text);
+    gpuarb_mig_result_free(r);
+    gpuarb_mig_problem_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         TU_TEST(k8s_manifests_follow_the_plan),   TU_TEST(kueue_quotas_equal_the_plan),
         TU_TEST(skypilot_tasks_pin_the_offer),    TU_TEST(no_plan_and_bad_names_are_errors),
-        TU_TEST(names_are_dns_labels),
+        TU_TEST(names_are_dns_labels),            TU_TEST(mig_pods_request_mig_resources),
+        TU_TEST(mig_pods_survive_odd_names),
     };
     return cmocka_run_group_tests_name("export", tests, NULL, NULL);
 }

@@ -25,7 +25,13 @@
  *     pool (spot, seeded interruptions), and the same on a configuration and
  *     trace built once and shared by every thread; tune within a budget;
  *   - spot: a generated availability trace replayed by auto with the
- *     offline optimum at the same seeded starts.
+ *     offline optimum at the same seeded starts;
+ *   - mig place: tests/data/mig/adversarial.yaml (the exact search), and
+ *     three 1g.10gb and a 4g.40gb on one H100, whose slots are known by hand
+ *     from NVIDIA's table (4g at 0, the 1g at 4, 5, 6), with its k8s pods;
+ *   - share: the replay (fgd) of a generated openb-style trace of 16 nodes
+ *     and 300 pods written once to temporary files, and the incremental
+ *     placer (auto, with a target workload) fed 60 generated pods.
  * `make check-tsan` runs this binary under ThreadSanitizer, which is where a
  * data race (a hidden global, GLPK's environment, a shared cache) shows up;
  * the plain run checks that no such race changes an answer.
@@ -44,7 +50,8 @@
 #define N_ROUNDS 3
 
 enum { C_OPT_OWN, C_OPT_SHARED, C_OPT_SPOT, C_OPT_MIP, C_OPT_SHARE, C_PACK_SPEC, C_PACK_BPP, C_PACK_GEN,
-       C_FORECAST, C_SIM_HAND, C_SIM_GEN, C_SIM_SHARED, C_TUNE, C_SPOT_RUN, N_CASES };
+       C_FORECAST, C_SIM_HAND, C_SIM_GEN, C_SIM_SHARED, C_TUNE, C_SPOT_RUN, C_MIG_ADV, C_MIG_H100,
+       C_SHARE_REPLAY, C_SHARE_PLACE, N_CASES };
 enum { N_PLAN_CASES = C_FORECAST }; /* the cases before it are optimize and pack plans */
 static const char *const case_names[N_CASES] = {
     "optimize examples/spec.yaml",   "optimize on a shared spec and catalog",
@@ -54,6 +61,8 @@ static const char *const case_names[N_CASES] = {
     "forecast 40 + 0.25 t + a daily pattern (auto)", "simulate the hand-worked trace",
     "simulate 300 generated jobs, auto, default pool", "simulate on a shared config and trace",
     "tune threshold, budget 6", "spot auto and the optimum on a generated trace",
+    "mig place tests/data/mig/adversarial.yaml", "mig place three 1g and a 4g on one H100 (+k8s)",
+    "share replay fgd, 16 generated nodes and 300 pods", "share place 60 generated pods (auto)",
 };
 
 static gpuarb_spec *shared_spec;
@@ -108,6 +117,117 @@ static char *gen_text(int spot)
         n += (size_t)snprintf(b + n, cap - n, "]}\n");
     }
     return b;
+}
+
+/* ---- issue 10's MIG and share, through the public API (issue 12) ---- */
+
+static const char h100_yaml[] = "gpus:\n  - {name: node-a/0, model: H100}\nrequests:\n"
+                                "  - {name: big, profile: 4g.40gb}\n"
+                                "  - {name: small, profile: 1g.10gb, count: 3}\n";
+static char nodes_csv[64], pods_csv[64]; /* the generated openb trace, written in setup */
+
+static gpuarb_status mig_json(gpuarb_ctx *ctx, int c, char **out)
+{
+    gpuarb_mig_problem *p = NULL;
+    gpuarb_mig_result *r = NULL;
+    char *k8s = NULL;
+    gpuarb_status st = c == C_MIG_ADV
+                           ? gpuarb_mig_spec_load(ctx, "tests/data/mig/adversarial.yaml", &p)
+                           : gpuarb_mig_spec_parse(ctx, h100_yaml, sizeof h100_yaml - 1, "h100", &p);
+    if (st == GPUARB_OK)
+        st = gpuarb_mig_place(ctx, p, &r);
+    if (st == GPUARB_OK)
+        st = gpuarb_mig_result_to_text(ctx, r, GPUARB_MIG_JSON, out);
+    if (st == GPUARB_OK && c == C_MIG_H100) {
+        st = gpuarb_mig_result_export(ctx, r, NULL, &k8s);
+        char *both = st == GPUARB_OK ? malloc(strlen(*out) + strlen(k8s) + 1) : NULL;
+        if (st == GPUARB_OK && !both)
+            st = GPUARB_ERR_NOMEM;
+        if (both) { /* the caller frees it with gpuarb_free, which is free() */
+            strcpy(both, *out);
+            strcat(both, k8s);
+            gpuarb_free(*out);
+            *out = both;
+        }
+    }
+    gpuarb_free(k8s);
+    gpuarb_mig_result_free(r);
+    gpuarb_mig_problem_free(p);
+    return st;
+}
+
+/* A deterministic openb-style trace: 16 nodes of 8 T4, 4 V100M32 or 2 A10; 300 pods
+ * cycling through shares, whole GPUs, CPU-only and model-limited pods. */
+static int write_openb(void)
+{
+    snprintf(nodes_csv, sizeof nodes_csv, "/tmp/gpuarb_threads_nodes_XXXXXX");
+    snprintf(pods_csv, sizeof pods_csv, "/tmp/gpuarb_threads_pods_XXXXXX");
+    int fn = mkstemp(nodes_csv), fp = mkstemp(pods_csv);
+    FILE *n = fn >= 0 ? fdopen(fn, "w") : NULL, *p = fp >= 0 ? fdopen(fp, "w") : NULL;
+    if (!n || !p) {
+        if (n)
+            fclose(n);
+        if (p)
+            fclose(p);
+        return -1;
+    }
+    static const char *const model[3] = {"T4", "V100M32", "A10"};
+    static const int gpus[3] = {8, 4, 2};
+    static const int ng[7] = {1, 1, 1, 2, 0, 1, 4}, milli[7] = {250, 500, 1000, 1000, 0, 100, 1000};
+    fprintf(n, "sn,cpu_milli,memory_mib,gpu,model\n");
+    for (int i = 0; i < 16; i++)
+        fprintf(n, "n%d,64000,262144,%d,%s\n", i, gpus[i % 3], model[i % 3]);
+    fprintf(p, "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,qos,pod_phase,"
+               "creation_time,deletion_time,scheduled_time\n");
+    for (int i = 0; i < 300; i++)
+        fprintf(p, "p%d,%d,%d,%d,%d,%s,LS,Running,0,10,0\n", i, 1000 * (1 + i % 4),
+                2048 * (1 + i % 3), ng[i % 7], milli[i % 7], i % 7 == 5 ? "V100M32|T4" : "");
+    int bad = ferror(n) || ferror(p);
+    bad |= fclose(n) != 0;
+    bad |= fclose(p) != 0;
+    return bad ? -1 : 0;
+}
+
+static gpuarb_status share_place_json(gpuarb_ctx *ctx, char **out)
+{
+    gpuarb_share_cluster *cl = NULL;
+    gpuarb_status st = gpuarb_share_cluster_create(ctx, GPUARB_SHARE_AUTO, 9, &cl);
+    for (int i = 0; i < 6 && st == GPUARB_OK; i++)
+        st = gpuarb_share_add_node(ctx, cl, i % 2 ? "A100" : "T4", i % 2 ? 4 : 8, 32, 128, NULL);
+    gpuarb_share_pod pod;
+    gpuarb_share_pod_init(&pod);
+    static const double frac[5] = {0.25, 0.5, 1, 1, 0.75};
+    for (int k = 0; k < 5 && st == GPUARB_OK; k++) { /* the target workload */
+        pod.gpu_fraction = frac[k];
+        pod.gpus = k == 3 ? 2 : 1;
+        st = gpuarb_share_add_target(ctx, cl, &pod);
+    }
+    size_t cap = 60 * 48 + 1, len = 0;
+    char *b = st == GPUARB_OK ? malloc(cap) : NULL;
+    if (st == GPUARB_OK && !b)
+        st = GPUARB_ERR_NOMEM;
+    unsigned x = 11;
+    for (int i = 0; i < 60 && st == GPUARB_OK; i++) {
+        x = x * 1103515245u + 12345u;
+        int k = (int)((x >> 16) % 5);
+        pod.gpu_fraction = frac[k];
+        pod.gpus = k == 3 ? 2 : 1;
+        pod.cpus = 1 + (x >> 20) % 4;
+        pod.memory_gb = 4;
+        int32_t node = -2;
+        uint64_t mask = 0;
+        const char *why = NULL;
+        st = gpuarb_share_place(ctx, cl, &pod, &node, &mask, &why);
+        len += (size_t)snprintf(b + len, cap - len, "%d:%llx ", (int)node,
+                                (unsigned long long)mask);
+    }
+    gpuarb_share_cluster_free(cl);
+    if (st != GPUARB_OK) {
+        free(b);
+        return st;
+    }
+    *out = b;
+    return GPUARB_OK;
 }
 
 static gpuarb_status forecast_json(gpuarb_ctx *ctx, char **out)
@@ -297,6 +417,11 @@ static gpuarb_status solve_case(gpuarb_ctx *ctx, int c, char **out)
     case C_FORECAST: st = forecast_json(ctx, out); break;
     case C_SIM_HAND: case C_SIM_GEN: case C_SIM_SHARED: case C_TUNE: st = sim_json(ctx, c, out); break;
     case C_SPOT_RUN: st = spot_json(ctx, out); break;
+    case C_MIG_ADV: case C_MIG_H100: st = mig_json(ctx, c, out); break;
+    case C_SHARE_REPLAY:
+        st = gpuarb_share_replay(ctx, nodes_csv, pods_csv, GPUARB_SHARE_FGD, 3, 1.3, out);
+        break;
+    case C_SHARE_PLACE: st = share_place_json(ctx, out); break;
     default: st = pack_json(ctx, c, out); break;
     }
     if (st == GPUARB_OK)
@@ -353,7 +478,7 @@ static int setup(void **state)
     for (int t = 0; t < 240; t++)
         series[t] = 40 + 0.25 * t + 2 * season_p[t % 24];
     char *gen = gen_text(0);
-    if (!gen || gpuarb_spec_load(ctx, "examples/spec.yaml", &shared_spec) != GPUARB_OK ||
+    if (!gen || write_openb() != 0 || gpuarb_spec_load(ctx, "examples/spec.yaml", &shared_spec) != GPUARB_OK ||
         gpuarb_catalog_builtin(ctx, &shared_cat) != GPUARB_OK ||
         gpuarb_sim_config_default(ctx, &shared_simcfg) != GPUARB_OK ||
         gpuarb_trace_parse(ctx, gen, strlen(gen), "gen", GPUARB_TRACE_NATIVE, NULL, 0,
@@ -378,6 +503,10 @@ static int teardown(void **state)
     gpuarb_spec_free(shared_spec);
     gpuarb_catalog_free(shared_cat);
     gpuarb_sim_config_free(shared_simcfg);
+    if (nodes_csv[0])
+        remove(nodes_csv);
+    if (pods_csv[0])
+        remove(pods_csv);
     gpuarb_trace_free(shared_trace);
     return 0;
 }
@@ -420,6 +549,15 @@ static void references_are_plans(void **state)
     assert_non_null(strstr(reference[C_SIM_GEN], "\"jobs_done\": 300,"));
     assert_non_null(strstr(reference[C_TUNE], "\"policy\": \"threshold:"));
     assert_non_null(strstr(reference[C_SPOT_RUN], "\"gap_to_optimum\""));
+    /* NVIDIA's H100 table by hand: 4g.40gb starts at slot 0 only, so the 1g at 4, 5, 6 */
+    assert_non_null(strstr(reference[C_MIG_H100], "\"request\": \"big\", \"gpu\": \"node-a/0\", "
+                                                  "\"profile\": \"4g.40gb\", \"start\": 0}"));
+    assert_non_null(strstr(reference[C_MIG_H100], "\"profile\": \"1g.10gb\", \"start\": 6}"));
+    assert_non_null(strstr(reference[C_MIG_H100], "nvidia.com/mig-4g.40gb: 1"));
+    assert_non_null(strstr(reference[C_MIG_ADV], "\"placed\": 5,"));
+    /* the generated nodes: 6 x 8 T4 + 5 x 4 V100M32 + 5 x 2 A10 = 78 GPUs */
+    assert_non_null(strstr(reference[C_SHARE_REPLAY], "\"cluster_gpus\": 78,"));
+    assert_null(strstr(reference[C_SHARE_PLACE], "-2:")); /* every call answered */
 }
 
 static void eight_threads_match_the_single_threaded_run(void **state)

@@ -38,7 +38,7 @@ func BenchmarkOptimize(b *testing.B) {
 }
 
 // BenchmarkAPI is bench/bindings.sh's Go figure for issue 11's calls ($BENCH_API:
-// forecast, simulate or spot), on the inputs bench_threads --per-call-api times in C:
+// forecast, simulate or spot; mig for mig place, issue 12), on the inputs bench_threads --per-call-api times in C:
 // the call, the library's JSON decoded into the Go result, everything freed.
 func BenchmarkAPI(b *testing.B) {
 	x, err := NewContext()
@@ -71,8 +71,15 @@ func BenchmarkAPI(b *testing.B) {
 		defer tr.Close()
 		o := &SpotOptions{JobHours: 2, DeadlineHours: 4, RestartHours: 0.5, PriceRatio: 3, Starts: 5}
 		call = func() error { _, err := x.Spot(tr, SpotUniformProgress, o); return err }
+	case "mig": // bench/bench_embed_mig.c's call: place, JSON decoded, mig-parted, k8s
+		p, err := x.ParseMig(oneH100, "h100")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer p.Close()
+		call = func() error { _, err := x.MigPlace(p, nil); return err }
 	default:
-		b.Fatalf("BENCH_API %q: forecast, simulate or spot", os.Getenv("BENCH_API"))
+		b.Fatalf("BENCH_API %q: forecast, simulate, spot or mig", os.Getenv("BENCH_API"))
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -31,12 +31,14 @@
  * GPUARB_ERR_LIMIT, GPUARB_ERR_NOMEM (and what the writer latches).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc/spec.h"
 #include "base/internal.h"
 #include "base/strbuf.h"
 #include "io/writer.h"
+#include "mig/mig.h"
 
 #define DEFAULT_NAMESPACE "default"
 #define DEFAULT_IMAGE "nvidia/cuda:12.4.1-base-ubuntu22.04"
@@ -568,5 +570,200 @@ gpuarb_status gpuarb_result_export(gpuarb_ctx *ctx, const gpuarb_result *res,
             st = ga_nomem(ctx);
     }
     ga_sb_free(&all);
+    return st;
+}
+
+/* ---- MIG placements as Kubernetes pods (issue 12) --------------------------
+ * One v1 Pod per placed request of a mig place result, read from the
+ * result's own arrays (mig/mig.h) in the problem's request order.  MIG
+ * instances are asked for by the device plugin's mixed-strategy resource
+ * name, nvidia.com/mig-<profile>; a time-sliced share by nvidia.com/gpu (a
+ * replica of a shared GPU).  The node is known only when the GPU's name says
+ * it ("NODE/..."). */
+
+/* The length of the node part of a GPU name "NODE/rest" (0: no '/', or
+ * nothing before it); copied into buf (cap bytes) when it fits. */
+static size_t gpu_node(char *buf, size_t cap, const char *gpu)
+{
+    const char *slash = strrchr(gpu, '/');
+    size_t n = slash ? (size_t)(slash - gpu) : 0;
+    if (n > 0 && n < cap) {
+        memcpy(buf, gpu, n);
+        buf[n] = '\0';
+    }
+    return n;
+}
+
+/* A comment line's text: names may hold any bytes, a newline would end the
+ * comment and break the YAML, so control characters become '?'. */
+static void comment_text(char *buf, size_t cap, const char *req, const char *gpu)
+{
+    if (gpu)
+        snprintf(buf, cap, "request %s on GPU %s", req, gpu);
+    else
+        snprintf(buf, cap, "%s", req);
+    for (char *c = buf; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
+}
+
+static void mig_pod(ga_writer *w, const gpuarb_mig_result *r, const ga_mp_place *pl,
+                    const char *name, const char *ns, const char *image, const char *queue,
+                    const char *node)
+{
+    const ga_mp_req *q = &r->reqs[pl->req];
+    char app[LABEL_MAX + 1], res[96], num[32];
+    dns_label(app, LABEL_MAX, q->name);
+    ga_w_obj_begin(w);
+    ga_w_kv_str(w, "apiVersion", "v1");
+    ga_w_kv_str(w, "kind", "Pod");
+    ga_w_key(w, "metadata");
+    ga_w_obj_begin(w);
+    ga_w_kv_str(w, "name", name);
+    ga_w_kv_str(w, "namespace", ns);
+    ga_w_key(w, "labels");
+    ga_w_obj_begin(w);
+    ga_w_kv_str(w, "app.kubernetes.io/name", app);
+    ga_w_kv_str(w, "app.kubernetes.io/managed-by", "gpuarb");
+    if (queue)
+        ga_w_kv_str(w, "kueue.x-k8s.io/queue-name", queue);
+    ga_w_obj_end(w);
+    ga_w_key(w, "annotations");
+    ga_w_obj_begin(w);
+    ga_w_kv_str(w, "gpuarb.io/request", q->name);
+    ga_w_kv_str(w, "gpuarb.io/gpu", r->gpu_names[pl->gpu]);
+    if (q->kind == GA_MP_MIG) {
+        snprintf(num, sizeof num, "%d", (int)pl->start);
+        ga_w_kv_str(w, "gpuarb.io/mig-start", num); /* annotation values are strings */
+        snprintf(res, sizeof res, "nvidia.com/mig-%s",
+                 r->tables[pl->gpu]->profiles[pl->profile].name);
+    } else {
+        snprintf(num, sizeof num, "%.17g", q->fraction);
+        ga_w_kv_str(w, "gpuarb.io/gpu-fraction", num);
+        if (q->memory_gb > 0) {
+            snprintf(num, sizeof num, "%.17g", q->memory_gb);
+            ga_w_kv_str(w, "gpuarb.io/gpu-memory-gb", num);
+        }
+        snprintf(res, sizeof res, "nvidia.com/gpu");
+    }
+    ga_w_obj_end(w);
+    ga_w_obj_end(w);
+    ga_w_key(w, "spec");
+    ga_w_obj_begin(w);
+    ga_w_kv_str(w, "restartPolicy", "Never");
+    if (node) {
+        ga_w_key(w, "nodeSelector");
+        ga_w_obj_begin(w);
+        ga_w_kv_str(w, "kubernetes.io/hostname", node);
+        ga_w_obj_end(w);
+    }
+    ga_w_key(w, "containers");
+    ga_w_arr_begin(w);
+    ga_w_obj_begin(w);
+    ga_w_kv_str(w, "name", app);
+    ga_w_kv_str(w, "image", image);
+    ga_w_key(w, "resources");
+    ga_w_obj_begin(w);
+    /* extended resources: requests must equal limits; limits alone imply them */
+    ga_w_key(w, "limits");
+    ga_w_obj_begin(w);
+    ga_w_kv_int(w, res, 1);
+    ga_w_obj_end(w);
+    ga_w_obj_end(w);
+    ga_w_obj_end(w);
+    ga_w_arr_end(w);
+    ga_w_obj_end(w);
+    ga_w_obj_end(w);
+}
+
+gpuarb_status gpuarb_mig_result_export(gpuarb_ctx *ctx, const gpuarb_mig_result *r,
+                                       const gpuarb_export_opts *opts, char **out)
+{
+    if (out)
+        *out = NULL;
+    if (!r || !out)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
+                        "gpuarb_mig_result_export: NULL argument");
+    gpuarb_export_opts o;
+    gpuarb_export_opts_init(&o);
+    if (opts) {
+        if (opts->size < sizeof o)
+            return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
+                            "gpuarb_mig_result_export: opts->size %u is below %zu (call "
+                            "gpuarb_export_opts_init)",
+                            (unsigned)opts->size, sizeof o);
+        memcpy(&o, opts, sizeof o);
+    }
+    if (o.format != GPUARB_EXPORT_K8S)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
+                        "gpuarb_mig_result_export: MIG placements export as k8s only "
+                        "(format %d)", (int)o.format);
+    const char *ns = o.k8s_namespace ? o.k8s_namespace : DEFAULT_NAMESPACE;
+    const char *image = o.image ? o.image : DEFAULT_IMAGE;
+    char tmp[LABEL_MAX + 1];
+    dns_label(tmp, LABEL_MAX, ns);
+    if (strcmp(tmp, ns) != 0)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
+                        "namespace '%s' is not a DNS-1123 label ('%s' would be)", ns, tmp);
+    if (o.queue) {
+        dns_label(tmp, LABEL_MAX, o.queue);
+        if (strcmp(tmp, o.queue) != 0)
+            return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
+                            "queue name '%s' is not a DNS-1123 label ('%s' would be)", o.queue,
+                            tmp);
+    }
+    if (!image[0])
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "the container image is empty");
+    char node[LABEL_MAX + 1];
+    for (size_t k = 0; k < r->nreqs; k++) { /* every node name must be a label value */
+        const char *g = r->place[k].gpu >= 0 ? r->gpu_names[r->place[k].gpu] : NULL;
+        size_t n = g ? gpu_node(node, sizeof node, g) : 0;
+        if (n > LABEL_MAX || (n > 0 && !label_value_ok(node)))
+            return ga_error(ctx, GPUARB_ERR_INPUT, NULL, 0, 0, NULL,
+                            "GPU '%.200s': the node '%.*s' is not a valid Kubernetes label "
+                            "value (at most 63 characters of A-Z a-z 0-9 - _ ., alphanumeric "
+                            "at both ends)",
+                            g, (int)(n > 200 ? 200 : n), g);
+    }
+    int32_t *ix = ga_mallocarray(r->nreqs + 1, sizeof *ix); /* place[] by request order */
+    if (!ix)
+        return ga_nomem(ctx);
+    for (size_t k = 0; k < r->nreqs; k++)
+        ix[r->place[k].req] = (int32_t)k;
+    ga_strbuf all;
+    ga_sb_init(&all);
+    for (size_t i = 0; i < r->nreqs; i++) {
+        const ga_mp_place *pl = &r->place[ix[i]];
+        if (pl->gpu < 0) {
+            char text[256];
+            comment_text(text, sizeof text, r->reqs[pl->req].name, NULL);
+            ga_sb_printf(&all, "# unplaced: %s (%s)\n", text, pl->reason);
+        }
+    }
+    gpuarb_status st = all.oom ? ga_nomem(ctx) : GPUARB_OK;
+    ga_strbuf docs;
+    ga_sb_init(&docs);
+    for (size_t i = 0; i < r->nreqs && st == GPUARB_OK; i++) {
+        const ga_mp_place *pl = &r->place[ix[i]];
+        if (pl->gpu < 0)
+            continue;
+        char name[80], comment[512];
+        row_name(name, sizeof name, r->reqs[pl->req].name, (int32_t)i);
+        int has_node = gpu_node(node, sizeof node, r->gpu_names[pl->gpu]) > 0;
+        ga_writer w;
+        ga_w_init(&w, GA_W_YAML, 0);
+        mig_pod(&w, r, pl, name, ns, image, o.queue, has_node ? node : NULL);
+        comment_text(comment, sizeof comment, r->reqs[pl->req].name, r->gpu_names[pl->gpu]);
+        st = add_doc(ctx, &docs, &w, comment);
+    }
+    if (st == GPUARB_OK && docs.len == 0)
+        ga_sb_puts(&all, "# nothing placed\n");
+    if (st == GPUARB_OK)
+        ga_sb_putn(&all, docs.s ? docs.s : "", docs.len);
+    if (st == GPUARB_OK && (all.oom || !(*out = ga_sb_take(&all))))
+        st = ga_nomem(ctx);
+    ga_sb_free(&docs);
+    ga_sb_free(&all);
+    free(ix);
     return st;
 }

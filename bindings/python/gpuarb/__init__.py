@@ -24,11 +24,11 @@ from ._native import P
 from ._version import BINDING_VERSION, HEADER_VERSION
 
 __all__ = ['GpuarbError', 'Context', 'Spec', 'Catalog', 'Result', 'PackProblem',
-           'SpotTrace', 'Trace', 'SimConfig',
-           'optimize', 'pack', 'catalog', 'forecast', 'simulate', 'spot',
+           'SpotTrace', 'Trace', 'SimConfig', 'MigProblem', 'MigResult', 'ShareCluster',
+           'optimize', 'pack', 'catalog', 'forecast', 'simulate', 'spot', 'mig_place',
            'version', 'library_version',
            'BINDING_VERSION', 'HEADER_VERSION', 'EXPORT_FORMATS', 'FORECAST_METHODS',
-           'SPOT_POLICIES', 'TRACE_FORMATS']
+           'SPOT_POLICIES', 'TRACE_FORMATS', 'MIG_FORMATS', 'SHARE_POLICIES']
 
 _lib = _native.load()
 
@@ -42,6 +42,9 @@ FORECAST_METHODS = {'auto': -1, 'seasonal_naive': 0, 'holt_winters': 1, 'seasona
 SPOT_POLICIES = {'ondemand': 0, 'greedy': 1, 'uniform_progress': 2, 'omniscient': 3, 'auto': 4,
                  'rl': 5}
 TRACE_FORMATS = {'native': 0, 'openb': 1, 'gavel': 2}
+MIG_FORMATS = {'json': 0, 'table': 1, 'mig-parted': 2, 'k8s': -1}
+SHARE_POLICIES = {'random': 0, 'bestfit': 1, 'dotprod': 2, 'packing': 3, 'fgd': 4, 'auto': 5,
+                  'offline': 6}
 
 
 def _pick(table: Dict[Any, int], key: Any, what: str) -> int:
@@ -250,6 +253,90 @@ class SimConfig(_Handle):
                 'provisioning_delay_s': i.provisioning_delay_s,
                 'decision_interval_s': i.decision_interval_s,
                 'wait_penalty_per_gpu_hour': i.wait_penalty_per_gpu_hour}
+
+
+class MigProblem(_Handle):
+    """A mig place spec (SPEC section 5), loaded and validated."""
+    _free = 'gpuarb_mig_problem_free'
+
+
+class MigResult(_Handle):
+    """A MIG / GPU-share placement (gpuarb_mig_result)."""
+    _free = 'gpuarb_mig_result_free'
+
+    def to_dict(self) -> Dict[str, Any]:
+        """SPEC section 5 JSON: status, placements, unplaced (with reasons), moves, ..."""
+        return json.loads(self.text('json'))
+
+    def summary(self) -> Dict[str, Any]:
+        """The figures of gpuarb_mig_summary (exact: the placement is proven best)."""
+        s = _native.MigSummary()
+        s.size = ctypes.sizeof(s)
+        self._ctx._check(_lib.gpuarb_mig_result_summary(self, ctypes.byref(s)))
+        return {'exact': bool(s.exact), 'requests': s.requests, 'placed': s.placed,
+                'unplaced': s.unplaced, 'gpus_used': s.gpus_used,
+                'gpus_lower_bound': s.gpus_lower_bound, 'moves': s.moves,
+                'gpus_changed': s.gpus_changed, 'solve_ms': s.solve_ms}
+
+    def text(self, format: str = 'table') -> str:
+        """The result as "json", "table", "mig-parted" (an NVIDIA mig-parted v1 config) or
+        "k8s" (one Pod per placement asking for nvidia.com/mig-<profile>)."""
+        f = _pick(MIG_FORMATS, format, 'format')
+        if f < 0:
+            return self.k8s()
+        return self._ctx._text(_lib.gpuarb_mig_result_to_text, self, f)
+
+    def k8s(self, namespace: Optional[str] = None, image: Optional[str] = None,
+            queue: Optional[str] = None) -> str:
+        """Kubernetes pods (YAML) for the placements; queue adds Kueue's queue-name label."""
+        o = _native.ExportOpts()
+        _lib.gpuarb_export_opts_init(ctypes.byref(o))
+        o.k8s_namespace, o.image, o.queue = _b(namespace), _b(image), _b(queue)
+        return self._ctx._text(_lib.gpuarb_mig_result_export, self, ctypes.byref(o))
+
+
+class ShareCluster(_Handle):
+    """The incremental fractional-GPU placer: add nodes, then place pods one at a time."""
+    _free = 'gpuarb_share_cluster_free'
+
+    @staticmethod
+    def _pod(gpus: int, fraction: float, cpus: float, memory_gb: float,
+             models: Optional[Sequence[str]]) -> '_native.SharePod':
+        p = _native.SharePod()
+        _lib.gpuarb_share_pod_init(ctypes.byref(p))
+        p.gpus, p.gpu_fraction, p.cpus, p.memory_gb = int(gpus), float(fraction), cpus, memory_gb
+        p.models = _b('|'.join(models)) if models else None
+        return p
+
+    def add_node(self, model: Optional[str], gpus: int, cpus: float = 0.0,
+                 memory_gb: float = 0.0) -> int:
+        """Add a node (model None: CPU only); returns its 0-based index."""
+        ix = _native.I32(-1)
+        self._ctx._check(_lib.gpuarb_share_add_node(self._ctx, self, _b(model), int(gpus),
+                                                    float(cpus), float(memory_gb),
+                                                    ctypes.byref(ix)))
+        return ix.value
+
+    def add_target(self, gpus: int = 1, fraction: float = 1.0, cpus: float = 0.0,
+                   memory_gb: float = 0.0, models: Optional[Sequence[str]] = None) -> None:
+        """Tell fgd and auto a pod typical of the workload to come."""
+        p = self._pod(gpus, fraction, cpus, memory_gb, models)
+        self._ctx._check(_lib.gpuarb_share_add_target(self._ctx, self, ctypes.byref(p)))
+
+    def place(self, gpus: int = 1, fraction: float = 1.0, cpus: float = 0.0,
+              memory_gb: float = 0.0, models: Optional[Sequence[str]] = None
+              ) -> Dict[str, Any]:
+        """Place one pod: {"node": index, "gpus": [GPU indices on it]}, or, when it fits
+        nowhere, {"node": None, "gpus": [], "reason": why}.  fraction < 1 is a share of one
+        GPU (gpus 1); models limits the GPU models it may use."""
+        p = self._pod(gpus, fraction, cpus, memory_gb, models)
+        node, mask, why = _native.I32(-1), ctypes.c_uint64(0), _native.STR()
+        self._ctx._check(_lib.gpuarb_share_place(self._ctx, self, ctypes.byref(p),
+                                                 ctypes.byref(node), ctypes.byref(mask),
+                                                 ctypes.byref(why)))
+        if node.value < 0:
+            return {'node': None, 'gpus': [], 'reason': _s(why.value)}
+        return {'node': node.value, 'gpus': [g for g in range(64) if mask.value >> g & 1]}
 
 
 class Context:
@@ -549,6 +636,57 @@ class Context:
             _lib.gpuarb_free(best)
             _lib.gpuarb_free(js)
 
+    # -- MIG and fractional GPUs (SPEC section 5)
+    def mig_profiles(self, model: str) -> List[Dict[str, Any]]:
+        """The MIG profiles of a GPU model as nvidia-smi mig -lgip/-lgipp print them:
+        name, id, compute_slices, memory_slots, memory_gib, max_instances, placements
+        (start slots), slots.  GpuarbError (GPUARB_ERR_INPUT) for a model without MIG."""
+        n = _lib.gpuarb_mig_profile_count(_b(model))
+        if n < 0:   # the library's message names the MIG models
+            self._text(_lib.gpuarb_mig_profiles_to_text, _b(model), 0)
+            raise ValueError('no MIG table for %r' % model)
+        out = []
+        for i in range(n):
+            p = _native.MigProfile()
+            self._check(_lib.gpuarb_mig_profile_get(_b(model), i, ctypes.byref(p)))
+            out.append({'name': _s(p.name), 'id': p.id, 'compute_slices': p.compute_slices,
+                        'memory_slots': p.memory_slots, 'memory_gib': p.memory_gib,
+                        'max_instances': p.max_instances,
+                        'placements': [b for b in range(32) if p.start_mask >> b & 1],
+                        'slots': p.slots})
+        return out
+
+    def load_mig(self, path: str) -> MigProblem:
+        """A mig place spec file (".json" as JSON, else YAML)."""
+        return self._new(MigProblem, _lib.gpuarb_mig_spec_load, _b(path))
+
+    def parse_mig(self, text: str, source: Optional[str] = None) -> MigProblem:
+        """A mig place spec from a string."""
+        data = text.encode()
+        return self._new(MigProblem, _lib.gpuarb_mig_spec_parse, data, len(data), _b(source))
+
+    def mig_place(self, problem: Union[MigProblem, str]) -> MigResult:
+        """Place a problem (or a spec file's path).  Unplaced requests are part of the
+        result (to_dict()["unplaced"]), not an error."""
+        if isinstance(problem, str):
+            problem = self.load_mig(problem)
+        return self._new(MigResult, _lib.gpuarb_mig_place, problem)
+
+    def share_cluster(self, policy: str = 'auto', seed: int = 0) -> ShareCluster:
+        """An empty cluster for the incremental placer (policy: SHARE_POLICIES but
+        "offline")."""
+        if policy == 'offline':
+            raise ValueError('"offline" is a replay policy only')
+        return self._new(ShareCluster, _lib.gpuarb_share_cluster_create,
+                         _pick(SHARE_POLICIES, policy, 'policy'), seed)
+
+    def share_replay(self, nodes_csv: str, pods_csv: str, policy: str = 'auto', seed: int = 0,
+                     tune: float = 1.3) -> Dict[str, Any]:
+        """Replay openb node and pod CSV files (paths) as `gpuarb share replay` does."""
+        return json.loads(self._text(_lib.gpuarb_share_replay, _b(nodes_csv), _b(pods_csv),
+                                     _pick(SHARE_POLICIES, policy, 'policy'), seed,
+                                     float(tune)))
+
 
 # -- one-call conveniences (a fresh context each; for loops, keep a Context)
 def optimize(spec_path: str, **options: Any) -> Dict[str, Any]:
@@ -597,3 +735,9 @@ def spot(trace_path: str, policy: str = 'auto', **options: Any) -> Dict[str, Any
     """Replay a deadline job on a spot trace file; options: those of Context.spot."""
     with Context() as ctx, ctx.load_spot_trace(trace_path) as tr:
         return ctx.spot(tr, policy, **options)
+
+
+def mig_place(spec_path: str) -> Dict[str, Any]:
+    """Place the mig place spec file at spec_path; SPEC section 5 JSON as a dict."""
+    with Context() as ctx, ctx.load_mig(spec_path) as prob, ctx.mig_place(prob) as res:
+        return res.to_dict()

@@ -142,6 +142,44 @@ class TuneOpts(ctypes.Structure):
                 ('reserved', ctypes.c_uint8 * 40)]
 
 
+class MigProfile(ctypes.Structure):
+    """gpuarb_mig_profile."""
+    _fields_ = [('name', STR),
+                ('id', I32),
+                ('compute_slices', I32),
+                ('memory_slots', I32),
+                ('max_instances', I32),
+                ('memory_gib', DBL),
+                ('start_mask', ctypes.c_uint32),
+                ('slots', I32)]
+
+
+class MigSummary(ctypes.Structure):
+    """gpuarb_mig_summary."""
+    _fields_ = [('size', ctypes.c_uint32),
+                ('exact', I32),
+                ('requests', I64),
+                ('placed', I64),
+                ('unplaced', I64),
+                ('gpus_used', I64),
+                ('gpus_lower_bound', I64),
+                ('moves', I64),
+                ('gpus_changed', I64),
+                ('solve_ms', DBL),
+                ('reserved', ctypes.c_uint8 * 64)]
+
+
+class SharePod(ctypes.Structure):
+    """gpuarb_share_pod."""
+    _fields_ = [('size', ctypes.c_uint32),
+                ('gpus', I32),
+                ('gpu_fraction', DBL),
+                ('cpus', DBL),
+                ('memory_gb', DBL),
+                ('models', STR),
+                ('reserved', ctypes.c_uint8 * 32)]
+
+
 # Every struct a binding declares, by its C name (tests/abi_check.py reads this).
 STRUCTS = {'gpuarb_optimize_opts': OptimizeOpts,
            'gpuarb_pack_opts': PackOpts,
@@ -151,7 +189,10 @@ STRUCTS = {'gpuarb_optimize_opts': OptimizeOpts,
            'gpuarb_spot_opts': SpotOpts,
            'gpuarb_spot_summary': SpotSummary,
            'gpuarb_sim_config_info': SimConfigInfo,
-           'gpuarb_tune_opts': TuneOpts}
+           'gpuarb_tune_opts': TuneOpts,
+           'gpuarb_mig_profile': MigProfile,
+           'gpuarb_mig_summary': MigSummary,
+           'gpuarb_share_pod': SharePod}
 
 # name: (restype, argtypes).  A status return is int32 (a C enum).
 PROTOTYPES = {
@@ -237,6 +278,26 @@ PROTOTYPES = {
     'gpuarb_sim_result_to_json': (I32, [P, P, PP]),
     'gpuarb_tune_opts_init': (None, [ctypes.POINTER(TuneOpts)]),
     'gpuarb_tune': (I32, [P, P, PP, I32, STR, ctypes.POINTER(TuneOpts), PP, PP]),
+    # MIG and fractional GPUs (issues 10 and 12)
+    'gpuarb_mig_profile_count': (I32, [STR]),
+    'gpuarb_mig_profile_get': (I32, [STR, I32, ctypes.POINTER(MigProfile)]),
+    'gpuarb_mig_profiles_to_text': (I32, [P, STR, I32, PP]),
+    'gpuarb_mig_spec_load': (I32, [P, STR, PP]),
+    'gpuarb_mig_spec_parse': (I32, [P, STR, SIZE, STR, PP]),
+    'gpuarb_mig_problem_free': (None, [P]),
+    'gpuarb_mig_place': (I32, [P, P, PP]),
+    'gpuarb_mig_result_free': (None, [P]),
+    'gpuarb_mig_result_summary': (I32, [P, ctypes.POINTER(MigSummary)]),
+    'gpuarb_mig_result_to_text': (I32, [P, P, I32, PP]),
+    'gpuarb_mig_result_export': (I32, [P, P, ctypes.POINTER(ExportOpts), PP]),
+    'gpuarb_share_cluster_create': (I32, [P, I32, ctypes.c_uint64, PP]),
+    'gpuarb_share_cluster_free': (None, [P]),
+    'gpuarb_share_add_node': (I32, [P, P, STR, I32, DBL, DBL, ctypes.POINTER(I32)]),
+    'gpuarb_share_pod_init': (None, [ctypes.POINTER(SharePod)]),
+    'gpuarb_share_add_target': (I32, [P, P, ctypes.POINTER(SharePod)]),
+    'gpuarb_share_place': (I32, [P, P, ctypes.POINTER(SharePod), ctypes.POINTER(I32),
+                                 ctypes.POINTER(ctypes.c_uint64), ctypes.POINTER(STR)]),
+    'gpuarb_share_replay': (I32, [P, STR, STR, I32, ctypes.c_uint64, DBL, PP]),
 }
 
 
