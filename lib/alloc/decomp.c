@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "alloc/decomp.h"
+#include "alloc/decomp_priv.h"
 #include "alloc/delta.h"
 #include "alloc/progress.h"
 #include "numeric/lp.h"
@@ -47,42 +48,6 @@
  * least), which is still a lower bound. */
 #define DEC_F_WORK 4e7
 #define DEC_MAX_ITERS 400
-
-enum { ROW_PROV = 0, ROW_SPOT = 1, ROW_BUDGET = 2, ROW_CAP = 3 };
-
-typedef struct drow {
-    int32_t type, id;  /* id: provider or class */
-    double rhs, scale;
-} drow;
-
-typedef struct dcut {
-    int32_t w;
-    double obj;        /* obj(x) of the plan, group charges included */
-    int32_t nz0, nnz;  /* its entries in nz_var / nz_val */
-} dcut;
-
-typedef struct dec {
-    const prob *p;
-    prob sp;           /* shadow of p whose column costs are reduced costs */
-    gcol *sc;
-    double *obj, *gcharge;
-    int64_t *cap;      /* per class, -1 unlimited */
-    drow *rows;
-    int32_t R, nvar;   /* rows; LP variables: lambda_r, then M (pshare) */
-    int32_t *prov_row, *cap_row, spot_row, budget_row, mvar;
-    double ps, ss;     /* the share caps */
-    dcut *cuts;
-    size_t n_cuts, cap_cuts;
-    int32_t *nz_var;
-    double *nz_val;
-    size_t n_nz, cap_nz;
-    uint64_t *seen;    /* hash set of (workload, plan) */
-    size_t n_seen, cap_seen;
-    double *acc;       /* scratch over LP variables */
-    int32_t *cols;     /* scratch column list */
-    double *rc;        /* reduced costs by column */
-    unsigned char *used; /* columns of some plan priced */
-} dec;
 
 static void dec_free(dec *d)
 {
@@ -251,7 +216,7 @@ static gpuarb_status dec_init(gpuarb_ctx *ctx, const prob *p, dec *d)
 }
 
 /* Reduced costs of every column at multipliers lam (R values). */
-static void reduced_costs(dec *d, const double *lam)
+void ga_dec_reduced_costs(dec *d, const double *lam)
 {
     const prob *p = d->p;
     const base *b = p->b;
@@ -292,13 +257,6 @@ static int group_knap(dec *d, int32_t g, int32_t top, knap_t *q)
     return rc;
 }
 
-/* The pricing of one workload: what fixing needs from it. */
-typedef struct wfix {
-    double limit;          /* keep what is within this reduced cost */
-    unsigned char *off;    /* columns to hold at 0 (set here) */
-    int32_t top;           /* the largest GPU count kept (out) */
-} wfix;
-
 /* Least of a[k - gpc] over k in [lo, top] with k >= gpc. */
 static double least_shift(const double *a, int32_t lo, int32_t top, int32_t gpc)
 {
@@ -332,8 +290,8 @@ static int32_t top_of(const double *Mk, int32_t lo, int32_t top, double limit)
     return lo;
 }
 
-/* price()'s one knapsack over the columns d->cols[0..n) of the groups
- * g0..g0+ng-1, charging e once when any GPU is taken: *lb and x as price()
+/* ga_dec_price()'s one knapsack over the columns d->cols[0..n) of the groups
+ * g0..g0+ng-1, charging e once when any GPU is taken: *lb and x as ga_dec_price()
  * sets them; with f, each group's columns are fixed at charge e, or at the
  * group's own one-time charge with own_charge. */
 static int price_knap(dec *d, int32_t n, int32_t g0, int32_t ng, int32_t lo, int32_t top,
@@ -376,13 +334,13 @@ static int price_knap(dec *d, int32_t n, int32_t g0, int32_t ng, int32_t lo, int
     return 0;
 }
 
-/* Price workload wi at the reduced costs set by reduced_costs(): *lb a
+/* Price workload wi at the reduced costs set by ga_dec_reduced_costs(): *lb a
  * lower bound on its least reduced cost (INF_COST: no plan), x its plan
  * (wi's columns; none when *lb is INF_COST).  With f, the bound *lb is
  * computed first and f->limit is taken as relative to it (f->limit +=
  * *lb), then columns and counts past it are fixed.  0, -1 on allocation
  * failure, -3 past the base's deadline. */
-static int price(dec *d, int32_t wi, double *lb, double *x, wfix *f)
+int ga_dec_price(dec *d, int32_t wi, double *lb, double *x, wfix *f)
 {
     const prob *p = d->p;
     const ga_workload *w = &p->b->spec->w[wi];
@@ -554,7 +512,7 @@ static int price(dec *d, int32_t wi, double *lb, double *x, wfix *f)
 }
 
 /* Launch cost of workload wi's plan x (delta plans; 0 otherwise). */
-static double wl_churn(const prob *p, int32_t wi, const double *x)
+double ga_dec_wl_churn(const prob *p, int32_t wi, const double *x)
 {
     double sum = 0;
     for (int32_t j = p->w_c0[wi]; j < p->w_c0[wi] + p->w_nc[wi] && p->b->delta; j++) {
@@ -650,7 +608,7 @@ static int add_cut(dec *d, int32_t wi, const double *x)
             objv += d->gcharge[g];
     }
     if (p->objective != GA_OBJ_MAX_THROUGHPUT)
-        objv += wl_churn(p, wi, x);
+        objv += ga_dec_wl_churn(p, wi, x);
     if (d->mvar >= 0)
         d->acc[d->mvar] = -d->ps * G;
     if (d->spot_row >= 0)
@@ -763,13 +721,13 @@ static int evaluate(dec *d, const double *lam, double *x, double *L, double dead
 {
     const prob *p = d->p;
     size_t nw = p->b->spec->n_w;
-    reduced_costs(d, lam);
+    ga_dec_reduced_costs(d, lam);
     double sum = 0;
     for (size_t wi = 0; wi < nw; wi++) {
         if (deadline > 0 && ga_now_ms() >= deadline)
             return -3;
         double lb;
-        int rc = price(d, (int32_t)wi, &lb, x, NULL);
+        int rc = ga_dec_price(d, (int32_t)wi, &lb, x, NULL);
         if (rc)
             return rc;
         if (lb >= INF_COST)
@@ -787,315 +745,12 @@ static int evaluate(dec *d, const double *lam, double *x, double *L, double dead
     return 0;
 }
 
-/* Row activities of plan x minus their right-hand sides (> 0: violated). */
-static void row_excess(const dec *d, const double *x, double *ex)
-{
-    const prob *p = d->p;
-    const base *b = p->b;
-    double G = 0, S = 0;
-    for (int32_t r = 0; r < d->R; r++)
-        ex[r] = -d->rows[r].rhs;
-    for (size_t j = 0; j < p->n_c; j++) {
-        if (x[j] < 0.5)
-            continue;
-        const gcol *c = &p->c[j];
-        G += x[j] * c->gpc;
-        if (c->spot)
-            S += x[j] * c->gpc;
-        int32_t r = d->prov_row[b->cls[c->k].prov];
-        if (r >= 0)
-            ex[r] += x[j] * c->gpc;
-        if (d->budget_row >= 0)
-            ex[d->budget_row] += x[j] * c->unit;
-        if (d->cap_row[c->k] >= 0)
-            ex[d->cap_row[c->k]] += x[j];
-    }
-    for (int32_t r = 0; r < d->R; r++)
-        if (d->rows[r].type == ROW_PROV)
-            ex[r] -= d->ps * G;
-    if (d->spot_row >= 0)
-        ex[d->spot_row] = S - d->ss * G;
-}
-
-/* Workload wi's share of the row activities of plan x (into a, R values). */
-static void wl_rows(const dec *d, int32_t wi, const double *x, double *a)
-{
-    const prob *p = d->p;
-    const base *b = p->b;
-    double G = 0;
-    for (int32_t r = 0; r < d->R; r++)
-        a[r] = 0;
-    for (int32_t j = p->w_c0[wi]; j < p->w_c0[wi] + p->w_nc[wi]; j++) {
-        if (x[j] < 0.5)
-            continue;
-        const gcol *c = &p->c[j];
-        G += x[j] * c->gpc;
-        int32_t r = d->prov_row[b->cls[c->k].prov];
-        if (r >= 0)
-            a[r] += x[j] * c->gpc;
-        if (d->spot_row >= 0 && c->spot)
-            a[d->spot_row] += x[j] * c->gpc;
-        if (d->budget_row >= 0)
-            a[d->budget_row] += x[j] * c->unit;
-        if (d->cap_row[c->k] >= 0)
-            a[d->cap_row[c->k]] += x[j];
-    }
-    for (int32_t r = 0; r < d->R; r++)
-        if (d->rows[r].type == ROW_PROV)
-            a[r] -= d->ps * G;
-    if (d->spot_row >= 0)
-        a[d->spot_row] -= d->ss * G;
-}
-
-/* Objective of workload wi's plan x (group charges included). */
-static double wl_obj(const dec *d, int32_t wi, const double *x)
-{
-    const prob *p = d->p;
-    double v = 0;
-    for (int32_t g = p->w_g0[wi]; g < p->w_g0[wi] + p->w_ng[wi]; g++) {
-        int used = 0;
-        for (int32_t j = p->g[g].c0; j < p->g[g].c0 + p->g[g].nc; j++)
-            if (x[j] > 0.5) {
-                v += d->obj[j] * x[j];
-                used = 1;
-            }
-        if (used)
-            v += d->gcharge[g];
-    }
-    if (p->objective != GA_OBJ_MAX_THROUGHPUT)
-        v += wl_churn(p, wi, x);
-    return v;
-}
-
-/* Total violation of excess vector ex, in objective units. */
-static double violation(const dec *d, const double *ex)
-{
-    double v = 0;
-    for (int32_t r = 0; r < d->R; r++)
-        if (ex[r] > 1e-9)
-            v += ex[r] * d->rows[r].scale;
-    return v;
-}
-
-/* Lagrangian repair: from the plans priced at lam, one workload at a time
- * moves to its best plan with the broken rows priced high, the one that
- * removes the most violation per unit of reduced cost, until the plans
- * together meet every row.  (Raising the multipliers for all workloads
- * at once moves every identical workload together and cycles.)  A plan
- * of the view found goes to inc when better.  0, -1 NOMEM. */
-static int repair(gpuarb_ctx *ctx, dec *d, const double *lam0, double deadline, double *inc,
-                  plan_eval *ie, int *have)
-{
-    const prob *p = d->p;
-    size_t nw = p->b->spec->n_w, nc = p->n_c ? p->n_c : 1;
-    int32_t R = d->R;
-    double *lam = ga_mallocarray((size_t)R + 1, sizeof(double));
-    double *ex = ga_mallocarray((size_t)R + 1, sizeof(double));
-    double *ex2 = ga_mallocarray((size_t)R + 1, sizeof(double));
-    double *a0 = ga_mallocarray((size_t)R + 1, sizeof(double));
-    double *a1 = ga_mallocarray((size_t)R + 1, sizeof(double));
-    double *x = ga_calloc(nc, sizeof(double));
-    double *alt = ga_calloc(nc, sizeof(double));
-    double *rc0 = ga_mallocarray(nc, sizeof(double));
-    kpair *cand = ga_mallocarray(nw ? nw : 1, sizeof(kpair));
-    double *xs = NULL;
-    int rc = 0;
-    if (!lam || !ex || !ex2 || !a0 || !a1 || !x || !alt || !rc0 || !cand) {
-        rc = -1;
-        goto out;
-    }
-    reduced_costs(d, lam0);
-    for (size_t wi = 0; wi < nw; wi++) {
-        double lb;
-        int e = price(d, (int32_t)wi, &lb, x, NULL);
-        if (e || lb >= INF_COST) {
-            rc = e == -1 ? -1 : 0;
-            goto out;
-        }
-    }
-    memcpy(rc0, d->rc, sizeof(double) * p->n_c);
-    if (!(xs = ga_mallocarray(nc, sizeof(double)))) { /* the plans at lam0 */
-        rc = -1;
-        goto out;
-    }
-    memcpy(xs, x, sizeof(double) * p->n_c);
-    int found = 0;
-    for (size_t step = 0; step < 200; step++) {
-        if (deadline > 0 && ga_now_ms() >= deadline)
-            break;
-        row_excess(d, x, ex);
-        double v0 = violation(d, ex);
-        if (v0 <= 0) {
-            plan_eval pe;
-            if (ga_verify(ctx, p, x, &pe)) {
-                rc = -1;
-                goto out;
-            }
-            found = pe.feasible;
-            break;
-        }
-        /* the broken rows, and those at their limit (a move onto them
-         * would break them), priced at ten times their scale above lam0 */
-        for (int32_t r = 0; r < R; r++)
-            lam[r] = lam0[r] + (ex[r] > -1e-9 ? 10 * d->rows[r].scale : 0);
-        reduced_costs(d, lam);
-        /* every workload on a broken row gets its alternative (alt holds
-         * them all: each writes only its own columns), ranked by cost per
-         * violation removed; then they move in that order while a move
-         * still removes violation from the rows as they are by then */
-        size_t n_k = 0;
-        for (size_t wi = 0; wi < nw; wi++) {
-            wl_rows(d, (int32_t)wi, x, a0);
-            int touches = 0;
-            for (int32_t r = 0; r < R && !touches; r++)
-                touches = ex[r] > 1e-9 && a0[r] > 1e-9;
-            if (!touches)
-                continue;
-            double lb;
-            int e = price(d, (int32_t)wi, &lb, alt, NULL);
-            if (e == -1) {
-                rc = -1;
-                goto out;
-            }
-            if (e || lb >= INF_COST)
-                continue;
-            wl_rows(d, (int32_t)wi, alt, a1);
-            for (int32_t r = 0; r < R; r++)
-                ex2[r] = ex[r] - a0[r] + a1[r];
-            double gain = v0 - violation(d, ex2);
-            if (gain <= 1e-9)
-                continue;
-            double dc = 0;
-            for (int32_t j = p->w_c0[wi]; j < p->w_c0[wi] + p->w_nc[wi]; j++)
-                dc += rc0[j] * (alt[j] - x[j]);
-            cand[n_k].key = (int64_t)llround(GA_MIN(9e15, 1e6 * GA_MAX(dc, 0.0) / gain));
-            cand[n_k++].idx = (int32_t)wi;
-        }
-        if (n_k == 0)
-            break;
-        qsort(cand, n_k, sizeof *cand, ga_cmp_kpair);
-        /* only the moves about as good as the best one this round: the
-         * dearer ones wait for the rows as these moves leave them */
-        int64_t worst = cand[0].key + cand[0].key / 2 + 1;
-        for (size_t t = 0; t < n_k && v0 > 0 && cand[t].key <= worst; t++) {
-            int32_t wi = cand[t].idx;
-            wl_rows(d, wi, x, a0);
-            wl_rows(d, wi, alt, a1);
-            for (int32_t r = 0; r < R; r++)
-                ex2[r] = ex[r] - a0[r] + a1[r];
-            double v1 = violation(d, ex2);
-            if (v1 >= v0 - 1e-9)
-                continue;
-            memcpy(ex, ex2, sizeof(double) * (size_t)R);
-            v0 = v1;
-            for (int32_t j = p->w_c0[wi]; j < p->w_c0[wi] + p->w_nc[wi]; j++)
-                x[j] = alt[j];
-        }
-    }
-    /* improvement: each workload in turn takes the cheapest (true
-     * objective) of three plans that keeps every row: its plan at lam0,
-     * its plan with the rows at their limit priced high, and its plan at
-     * its own prices; passes repeat until no workload moves */
-    double *xt = NULL;
-    if (found && !(xt = ga_calloc(nc, sizeof(double)))) {
-        rc = -1;
-        goto out;
-    }
-    if (found) {
-        for (int32_t r = 0; r < R; r++)
-            lam[r] = 0;
-        reduced_costs(d, lam);
-        for (size_t wi = 0; wi < nw && rc == 0; wi++) {
-            double lb;
-            int e = price(d, (int32_t)wi, &lb, xt, NULL);
-            if (e == -1)
-                rc = -1;
-            else if (e || lb >= INF_COST)
-                memcpy(xt + p->w_c0[wi], xs + p->w_c0[wi], sizeof(double) * (size_t)p->w_nc[wi]);
-        }
-    }
-    for (int pass = 0; found && rc == 0 && pass < 8; pass++) {
-        if (deadline > 0 && ga_now_ms() >= deadline)
-            break;
-        int moved = 0;
-        row_excess(d, x, ex);
-        for (int32_t r = 0; r < R; r++)
-            lam[r] = lam0[r] + (ex[r] > -1e-9 ? 10 * d->rows[r].scale : 0);
-        reduced_costs(d, lam);
-        for (size_t wi = 0; wi < nw && rc == 0; wi++) {
-            double lb;
-            int e = price(d, (int32_t)wi, &lb, alt, NULL);
-            if (e == -1)
-                rc = -1;
-            else if (e || lb >= INF_COST)
-                memcpy(alt + p->w_c0[wi], x + p->w_c0[wi], sizeof(double) * (size_t)p->w_nc[wi]);
-        }
-        for (size_t wi = 0; wi < nw && rc == 0; wi++) {
-            const double *cands[3] = {xs, alt, xt};
-            double cur = wl_obj(d, (int32_t)wi, x);
-            int bc = -1;
-            double bo = cur - 1e-9 * GA_MAX(1.0, fabs(cur));
-            wl_rows(d, (int32_t)wi, x, a0);
-            for (int c = 0; c < 3; c++) {
-                double o = wl_obj(d, (int32_t)wi, cands[c]);
-                if (!(o < bo))
-                    continue;
-                wl_rows(d, (int32_t)wi, cands[c], a1);
-                int ok = 1;
-                for (int32_t r = 0; r < R && ok; r++)
-                    ok = ex[r] - a0[r] + a1[r] <= 1e-9;
-                if (ok) {
-                    bo = o;
-                    bc = c;
-                }
-            }
-            if (bc < 0)
-                continue;
-            wl_rows(d, (int32_t)wi, cands[bc], a1);
-            for (int32_t r = 0; r < R; r++)
-                ex[r] += a1[r] - a0[r];
-            for (int32_t j = p->w_c0[wi]; j < p->w_c0[wi] + p->w_nc[wi]; j++)
-                x[j] = cands[bc][j];
-            moved = 1;
-        }
-        if (!moved)
-            break;
-    }
-    free(xt);
-    if (rc)
-        goto out;
-    if (found) {
-        plan_eval pe;
-        if (ga_verify(ctx, p, x, &pe)) {
-            rc = -1;
-            goto out;
-        }
-        if (pe.feasible && (!*have || ga_plan_better(p->objective, &pe, ie))) {
-            memcpy(inc, x, sizeof(double) * p->n_c);
-            *ie = pe;
-            *have = 1;
-        }
-    }
-out:
-    free(xs);
-    free(lam);
-    free(ex);
-    free(ex2);
-    free(a0);
-    free(a1);
-    free(x);
-    free(alt);
-    free(rc0);
-    free(cand);
-    return rc;
-}
-
 /* Reduced-cost fixing at multipliers lam: off[j] = 1 for every column
  * whose cheapest plan has a reduced cost more than gap above its
  * workload's least (and p's own col_off), tops[] the largest GPU count
  * within it.  When inc is a plan, a column of it that would be fixed
  * makes the call fail (-6; rounding): it must survive.  0, -1 NOMEM, or
- * another code of price() when nothing may be fixed. */
+ * another code of ga_dec_price() when nothing may be fixed. */
 static int fix_set(dec *d, const double *lam, double gap, unsigned char *off, int32_t *tops,
                    const double *inc, int32_t *kept)
 {
@@ -1106,12 +761,12 @@ static int fix_set(dec *d, const double *lam, double gap, unsigned char *off, in
         return -1;
     for (size_t j = 0; j < p->n_c; j++)
         off[j] = p->col_off ? p->col_off[j] : 0;
-    reduced_costs(d, lam);
+    ga_dec_reduced_costs(d, lam);
     int rc = 0;
     for (size_t wi = 0; wi < s->n_w && !rc; wi++) {
         wfix f = {gap, off, p->w_top[wi]};
         double lb;
-        rc = price(d, (int32_t)wi, &lb, x, &f);
+        rc = ga_dec_price(d, (int32_t)wi, &lb, x, &f);
         if (!rc && lb >= INF_COST)
             rc = -5;
         tops[wi] = GA_MAX(f.top, s->w[wi].min_gpus);
@@ -1239,8 +894,8 @@ gpuarb_status ga_decomp_solve(gpuarb_ctx *ctx, const prob *p, double deadline, c
      * columns of the plans priced, and the incumbent's, always), the gap
      * widened eightfold while no plan comes out */
     double t1 = ga_now_ms();
-    if (have_L && repair(ctx, &d, best_lam, ga_stage_deadline(p->b, deadline, 0.1), inc, &ie,
-                         &have_inc)) {
+    if (have_L && ga_dec_repair(ctx, &d, best_lam, ga_stage_deadline(p->b, deadline, 0.1), inc,
+                                &ie, &have_inc)) {
         st = ga_nomem(ctx);
         goto done;
     }

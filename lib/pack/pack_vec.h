@@ -1,7 +1,8 @@
 /*
  * pack_vec.h - what the multi-dimensional packer (pack_vec.c) shares with
- * its exact search (pack_vec_exact.c): nodes, packings, the solve context
- * and the few node operations both use.  Private to lib/pack.
+ * its exact search (pack_vec_exact.c) and its node elimination
+ * (pack_vec_elim.c): nodes, packings, the solve context and the few node
+ * operations they use.  Private to lib/pack.
  */
 #ifndef GPUARB_PACK_VEC_H
 #define GPUARB_PACK_VEC_H
@@ -47,6 +48,15 @@ void ga_vec_sol_free(vsol *s);
 int ga_vec_node_push(vnode *v, int32_t item, const int64_t *sz);
 /* Open an empty node of the given type; its index, or -1 (memory). */
 int32_t ga_vec_open_node(vsol *s, int32_t type);
+/* Take the item at position pos (sizes sz) out of node v; the last item
+ * takes its place. */
+void ga_vec_node_remove_at(vnode *v, int32_t pos, const int64_t *sz);
+/* Make dst a copy of src (dst's nodes freed first); -1 when memory runs
+ * out. */
+int ga_vec_sol_copy(vsol *dst, const vsol *src);
+/* Node elimination (pack_vec_elim.c): drop nodes of s until it has lb or
+ * the budget is spent; 0, -1 when memory runs out. */
+int ga_vec_improve(vctx *c, vsol *s, int64_t lb);
 /* Exact branch and bound (pack_vec_exact.c) for problems of at most
  * EXACT_MAX items and 64 types: replaces *s by a better complete packing
  * when it finds one; 1 when the search finished (*s optimal), 0 when it
