@@ -1112,6 +1112,15 @@ assert d['policy'] == 'fgd' and d['pods'] == 3 and d['placed'] == 2 and d['faile
 assert set(d['unallocated_gpu_pct']) == {'80', '90', '100', '110', '120', '130'}, d
 assert all(v == 0 for v in d['unallocated_gpu_pct'].values()), d
 "
+# the fuzzer's hang: pods that ask for no GPU can never reach the GPU target,
+# so the shuffled list is replayed once (1 pod, placed), never resampled forever
+timeout 60 "$BIN" share replay --nodes tests/data/mig/nodes_cpu_only.csv \
+    --pods tests/data/mig/pods_cpu_only.csv --policy fgd --seed 1 --format json \
+    </dev/null >"$T/out" 2>"$T/err"; rc=$?
+expect_rc "share replay: CPU-only pods end" 0
+pycheck "share replay: CPU-only pods are arrived once and placed" "
+assert d['pods'] == 1 and d['placed'] == 1, d
+"
 run share replay --nodes tests/data/mig/nodes_small.csv --pods tests/data/mig/pods_bad.csv
 expect_rc "share replay: a bad pod row is bad input" 3
 expect_err "share replay: names file, line and column" "gpuarb: tests/data/mig/pods_bad.csv:3:16:"
