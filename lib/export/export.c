@@ -504,6 +504,44 @@ static gpuarb_status check_labels(gpuarb_ctx *ctx, const gpuarb_result *res)
     return GPUARB_OK;
 }
 
+/* The caller's options over the defaults, size-checked (fn names the
+ * public function in the message). */
+static gpuarb_status copy_opts(gpuarb_ctx *ctx, const char *fn, const gpuarb_export_opts *opts,
+                               gpuarb_export_opts *o)
+{
+    gpuarb_export_opts_init(o);
+    if (!opts)
+        return GPUARB_OK;
+    if (opts->size < sizeof *o)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
+                        "%s: opts->size %u is below %zu (call gpuarb_export_opts_init)", fn,
+                        (unsigned)opts->size, sizeof *o);
+    memcpy(o, opts, sizeof *o);
+    return GPUARB_OK;
+}
+
+/* The namespace and a queue name given must be DNS-1123 labels as they
+ * are, and the image not empty. */
+static gpuarb_status check_names(gpuarb_ctx *ctx, const char *ns, const char *queue,
+                                 const char *image)
+{
+    char tmp[LABEL_MAX + 1];
+    dns_label(tmp, LABEL_MAX, ns);
+    if (strcmp(tmp, ns) != 0)
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
+                        "namespace '%s' is not a DNS-1123 label ('%s' would be)", ns, tmp);
+    if (queue) {
+        dns_label(tmp, LABEL_MAX, queue);
+        if (strcmp(tmp, queue) != 0)
+            return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
+                            "queue name '%s' is not a DNS-1123 label ('%s' would be)", queue,
+                            tmp);
+    }
+    if (!image[0])
+        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "the container image is empty");
+    return GPUARB_OK;
+}
+
 gpuarb_status gpuarb_result_export(gpuarb_ctx *ctx, const gpuarb_result *res,
                                    const gpuarb_spec *spec, const gpuarb_export_opts *opts,
                                    char **out)
@@ -514,37 +552,22 @@ gpuarb_status gpuarb_result_export(gpuarb_ctx *ctx, const gpuarb_result *res,
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
                         "gpuarb_result_export: NULL argument");
     gpuarb_export_opts o;
-    gpuarb_export_opts_init(&o);
-    if (opts) {
-        if (opts->size < sizeof o)
-            return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
-                            "gpuarb_result_export: opts->size %u is below %zu (call "
-                            "gpuarb_export_opts_init)",
-                            (unsigned)opts->size, sizeof o);
-        memcpy(&o, opts, sizeof o);
-    }
+    gpuarb_status st = copy_opts(ctx, "gpuarb_result_export", opts, &o);
+    if (st != GPUARB_OK)
+        return st;
     if (o.format < GPUARB_EXPORT_K8S || o.format > GPUARB_EXPORT_SKYPILOT)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
                         "gpuarb_result_export: unknown format %d", (int)o.format);
     const char *ns = o.k8s_namespace ? o.k8s_namespace : DEFAULT_NAMESPACE;
     const char *image = o.image ? o.image : DEFAULT_IMAGE;
     const char *queue = o.queue ? o.queue : DEFAULT_QUEUE;
-    char tmp[LABEL_MAX + 1];
-    dns_label(tmp, LABEL_MAX, ns);
-    if (strcmp(tmp, ns) != 0)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
-                        "namespace '%s' is not a DNS-1123 label ('%s' would be)", ns, tmp);
-    dns_label(tmp, LABEL_MAX, queue);
-    if (strcmp(tmp, queue) != 0)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
-                        "queue name '%s' is not a DNS-1123 label ('%s' would be)", queue, tmp);
-    if (!image[0])
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "the container image is empty");
+    if ((st = check_names(ctx, ns, queue, image)) != GPUARB_OK)
+        return st;
 
     gpuarb_plan_summary sum;
     memset(&sum, 0, sizeof sum);
     sum.size = sizeof sum;
-    gpuarb_status st = gpuarb_result_summary(res, &sum);
+    st = gpuarb_result_summary(res, &sum);
     if (st != GPUARB_OK)
         return st;
     if (sum.status != GPUARB_SOLVE_OPTIMAL && sum.status != GPUARB_SOLVE_FEASIBLE)
@@ -685,35 +708,17 @@ gpuarb_status gpuarb_mig_result_export(gpuarb_ctx *ctx, const gpuarb_mig_result 
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
                         "gpuarb_mig_result_export: NULL argument");
     gpuarb_export_opts o;
-    gpuarb_export_opts_init(&o);
-    if (opts) {
-        if (opts->size < sizeof o)
-            return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
-                            "gpuarb_mig_result_export: opts->size %u is below %zu (call "
-                            "gpuarb_export_opts_init)",
-                            (unsigned)opts->size, sizeof o);
-        memcpy(&o, opts, sizeof o);
-    }
+    gpuarb_status st = copy_opts(ctx, "gpuarb_mig_result_export", opts, &o);
+    if (st != GPUARB_OK)
+        return st;
     if (o.format != GPUARB_EXPORT_K8S)
         return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
                         "gpuarb_mig_result_export: MIG placements export as k8s only "
                         "(format %d)", (int)o.format);
     const char *ns = o.k8s_namespace ? o.k8s_namespace : DEFAULT_NAMESPACE;
     const char *image = o.image ? o.image : DEFAULT_IMAGE;
-    char tmp[LABEL_MAX + 1];
-    dns_label(tmp, LABEL_MAX, ns);
-    if (strcmp(tmp, ns) != 0)
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
-                        "namespace '%s' is not a DNS-1123 label ('%s' would be)", ns, tmp);
-    if (o.queue) {
-        dns_label(tmp, LABEL_MAX, o.queue);
-        if (strcmp(tmp, o.queue) != 0)
-            return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL,
-                            "queue name '%s' is not a DNS-1123 label ('%s' would be)", o.queue,
-                            tmp);
-    }
-    if (!image[0])
-        return ga_error(ctx, GPUARB_ERR_ARG, NULL, 0, 0, NULL, "the container image is empty");
+    if ((st = check_names(ctx, ns, o.queue, image)) != GPUARB_OK)
+        return st;
     char node[LABEL_MAX + 1];
     for (size_t k = 0; k < r->nreqs; k++) { /* every node name must be a label value */
         const char *g = r->place[k].gpu >= 0 ? r->gpu_names[r->place[k].gpu] : NULL;
@@ -740,7 +745,7 @@ gpuarb_status gpuarb_mig_result_export(gpuarb_ctx *ctx, const gpuarb_mig_result 
             ga_sb_printf(&all, "# unplaced: %s (%s)\n", text, pl->reason);
         }
     }
-    gpuarb_status st = all.oom ? ga_nomem(ctx) : GPUARB_OK;
+    st = all.oom ? ga_nomem(ctx) : GPUARB_OK;
     ga_strbuf docs;
     ga_sb_init(&docs);
     for (size_t i = 0; i < r->nreqs && st == GPUARB_OK; i++) {
